@@ -1,0 +1,221 @@
+"""The only code of the cases domain that talks to DynamoDB. Maps SDK errors to domain errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from functions.cases.models.case import Case, CaseSummary, Status
+from functions.shared.errors import BadRequest, ServiceUnavailable
+from functions.shared.observability import logger
+
+from .tables import AccountItem, CaseItem, CounterItem, IdempotencyItem, bind_tables
+
+CASE_NUMBER_COUNTER = "COUNTER#case-number"
+NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
+FORM_FIELDS = (
+    "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
+    "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
+)  # fmt: skip
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first."""
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    scope_key: str
+    request_hash: str
+    result_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    region: str
+    contacts: dict
+
+
+def _phase(status: str) -> str:
+    return CLOSED if status == Status.CLOSED.value else NON_CLOSED
+
+
+def _case_key(case_number: str) -> tuple[str, str]:
+    return f"CASE#{case_number}", "CASE"
+
+
+def _to_item(case: Case) -> CaseItem:
+    pk, sk = _case_key(case.case_number)
+    account, contact, status = case.account_id, f"{case.account_id}#{case.contact_id}", case.status.value
+    form = {name: value for name in FORM_FIELDS if (value := getattr(case, name)) is not None}
+    return CaseItem(
+        pk,
+        sk,
+        account_status=f"{account}#{status}",
+        account_phase=f"{account}#{_phase(status)}",
+        contact_status=f"{contact}#{status}",
+        contact_phase=f"{contact}#{_phase(status)}",
+        modified_key=f"{case.modified_at}#{case.case_number}",
+        case_number=case.case_number,
+        case_type=case.case_type.value,
+        account_id=case.account_id,
+        contact_id=case.contact_id,
+        opened_by=case.opened_by,
+        channel=case.channel.value,
+        status=status,
+        sub_status=case.sub_status,
+        priority=case.priority.value,
+        subject=case.subject,
+        description=case.description,
+        security_threat=case.security_threat,
+        form={key: getattr(value, "value", value) for key, value in form.items()},
+        created_at=case.created_at,
+        modified_at=case.modified_at,
+        version=case.version,
+    )
+
+
+def _common_fields(item: CaseItem) -> dict:
+    return {
+        "case_number": item.case_number,
+        "case_type": item.case_type,
+        "account_id": item.account_id,
+        "contact_id": item.contact_id,
+        "subject": item.subject,
+        "status": item.status,
+        "sub_status": item.sub_status,
+        "priority": item.priority,
+        "created_at": item.created_at,
+        "modified_at": item.modified_at,
+    }
+
+
+def _to_case(item: CaseItem) -> Case:
+    return Case(
+        **_common_fields(item),
+        opened_by=item.opened_by,
+        channel=item.channel,
+        description=item.description,
+        security_threat=item.security_threat,
+        version=item.version,
+        **item.form.as_dict(),
+    )
+
+
+def _page_key(item: CaseItem, index_hash_attribute: str) -> dict:
+    """The LastEvaluatedKey DynamoDB would return after `item` on that index."""
+    return {
+        "pk": {"S": item.pk},
+        "sk": {"S": item.sk},
+        "modified_key": {"S": item.modified_key},
+        index_hash_attribute: {"S": getattr(item, index_hash_attribute)},
+    }
+
+
+class CaseRepository:
+    def __init__(self, table_name: str):
+        bind_tables(table_name)
+        self._connection = Connection()
+
+    def next_case_number(self) -> int:
+        counter = CounterItem(CASE_NUMBER_COUNTER, "COUNTER")
+        try:
+            counter.update(actions=[CounterItem.value.add(1)])
+        except UpdateError as error:
+            raise _unavailable(error) from error
+        return int(counter.value)
+
+    def find_idempotency_record(self, scope_key: str) -> IdempotencyRecord | None:
+        try:
+            item = IdempotencyItem.get(scope_key, "IDEMPOTENCY", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise _unavailable(error) from error
+        return IdempotencyRecord(scope_key, item.request_hash, item.result_id, item.expires_at)
+
+    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
+        """Writes the case and, when given, its Idempotency-Key in one transaction."""
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(_to_item(case), condition=CaseItem.pk.does_not_exist())
+                if idempotency:
+                    record = IdempotencyItem(
+                        idempotency.scope_key,
+                        "IDEMPOTENCY",
+                        request_hash=idempotency.request_hash,
+                        result_id=idempotency.result_id,
+                        expires_at=idempotency.expires_at,
+                    )
+                    # A record past its window may linger until DynamoDB's TTL sweep: it no longer counts.
+                    unused = IdempotencyItem.pk.does_not_exist() | (IdempotencyItem.expires_at <= now)
+                    transaction.save(record, condition=unused)
+        except TransactWriteError as error:
+            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+            if idempotency and len(reasons) == 2 and reasons[1] == "ConditionalCheckFailed":
+                raise IdempotencyKeyTaken() from error
+            raise _unavailable(error) from error
+
+    def get_case(self, case_number: str) -> Case | None:
+        try:
+            return _to_case(CaseItem.get(*_case_key(case_number)))
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise _unavailable(error) from error
+
+    def get_account(self, account_id: str) -> Account | None:
+        try:
+            item = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise _unavailable(error) from error
+        return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
+
+    def list_cases(
+        self, *, account_id: str, contact_id: str | None, status: Status | None, limit: int, start_key: dict | None
+    ) -> tuple[list[CaseSummary], dict | None]:
+        """One page of a view, newest modification first: exactly one Query.
+
+        `contact_id` narrows to one contact's cases; `status` None means every non-closed status.
+        Asks for one item more than `limit` to know, in the same Query, whether a next page exists.
+        """
+        owner = f"{account_id}#{contact_id}" if contact_id else account_id
+        scope = "contact" if contact_id else "account"
+        if status is None or status is Status.CLOSED:
+            kind, partition = "phase", f"{owner}#{_phase(status.value if status else '')}"
+        else:
+            kind, partition = "status", f"{owner}#{status.value}"
+        index = getattr(CaseItem, f"{scope}_{kind}_index")
+        try:
+            items = list(
+                index.query(
+                    partition, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key, scan_index_forward=False
+                )
+            )
+        except QueryError as error:
+            if "ValidationException" in str(error.cause_response_code or ""):
+                raise BadRequest("nextToken does not fit this view; start again without it.", field="nextToken") from error
+            raise _unavailable(error) from error
+        page = items[:limit]
+        next_key = _page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
+        return [CaseSummary(**_common_fields(item)) for item in page], next_key
+
+
+def _unavailable(error: Exception) -> ServiceUnavailable:
+    logger.exception("DynamoDB call failed")
+    return ServiceUnavailable("The case store is busy; retry in a few seconds.")
+
+
+@lru_cache(maxsize=1)
+def case_repository(table_name: str) -> CaseRepository:
+    return CaseRepository(table_name)

@@ -1,0 +1,147 @@
+"""pynamodb models of the single support table. The infra test asserts the CDK table declares exactly
+these keys and indexes, so this file is the schema's one source of truth.
+
+Case views (DESIGN.md section 3) are served by four GSIs so that every page is one Query:
+the partition is (account | account+contact) x (one status | a phase: NON_CLOSED/CLOSED), the sort key
+is the modification time, newest first.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+UNBOUND_TABLE = "unbound"
+
+# Views read only these, so index rows stay small: a page of 101 rows is far below DynamoDB's 1 MB
+# page size, which keeps "one page = one Query" true whatever the case descriptions hold.
+SUMMARY_ATTRIBUTES = [
+    "case_number", "case_type", "account_id", "contact_id", "subject",
+    "status", "sub_status", "priority", "created_at", "modified_at",
+]  # fmt: skip
+SUMMARY_PROJECTION = IncludeProjection(SUMMARY_ATTRIBUTES)
+
+
+class _TableMeta:
+    table_name = UNBOUND_TABLE
+    billing_mode = "PAY_PER_REQUEST"
+
+
+class _ViewIndex(GlobalSecondaryIndex):
+    modified_key = UnicodeAttribute(range_key=True)
+
+
+class AccountStatusIndex(_ViewIndex):
+    class Meta:
+        index_name = "account-status"
+        projection = SUMMARY_PROJECTION
+
+    account_status = UnicodeAttribute(hash_key=True)
+
+
+class AccountPhaseIndex(_ViewIndex):
+    class Meta:
+        index_name = "account-phase"
+        projection = SUMMARY_PROJECTION
+
+    account_phase = UnicodeAttribute(hash_key=True)
+
+
+class ContactStatusIndex(_ViewIndex):
+    class Meta:
+        index_name = "contact-status"
+        projection = SUMMARY_PROJECTION
+
+    contact_status = UnicodeAttribute(hash_key=True)
+
+
+class ContactPhaseIndex(_ViewIndex):
+    class Meta:
+        index_name = "contact-phase"
+        projection = SUMMARY_PROJECTION
+
+    contact_phase = UnicodeAttribute(hash_key=True)
+
+
+class TableItem(Model):
+    """The key every item shares. Never queried itself: pynamodb would hand its index-less connection
+    to the subclasses."""
+
+    class Meta(_TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class CaseItem(TableItem):
+    class Meta(_TableMeta):
+        pass
+
+    account_status_index = AccountStatusIndex()
+    account_phase_index = AccountPhaseIndex()
+    contact_status_index = ContactStatusIndex()
+    contact_phase_index = ContactPhaseIndex()
+
+    account_status = UnicodeAttribute()
+    account_phase = UnicodeAttribute()
+    contact_status = UnicodeAttribute()
+    contact_phase = UnicodeAttribute()
+    modified_key = UnicodeAttribute()
+
+    case_number = UnicodeAttribute()
+    case_type = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    opened_by = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    sub_status = UnicodeAttribute()
+    priority = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    description = UnicodeAttribute()
+    security_threat = BooleanAttribute(default=False)
+    form = MapAttribute(default=dict)  # optional web-form fields, by API name
+    created_at = UnicodeAttribute()
+    modified_at = UnicodeAttribute()
+    version = NumberAttribute()
+
+
+class CounterItem(TableItem):
+    class Meta(_TableMeta):
+        pass
+
+    value = NumberAttribute(default=0)
+
+
+class IdempotencyItem(TableItem):
+    """A POST's Idempotency-Key, written in the same transaction as what the POST created."""
+
+    class Meta(_TableMeta):
+        pass
+
+    request_hash = UnicodeAttribute()
+    result_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class AccountItem(TableItem):
+    """A customer account of the desk: its region (for escalation) and its contacts."""
+
+    class Meta(_TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    region = UnicodeAttribute()
+    contacts = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
+
+
+ALL_ITEM_MODELS: tuple[type[TableItem], ...] = (CaseItem, CounterItem, IdempotencyItem, AccountItem)
+
+
+def bind_tables(table_name: str) -> None:
+    """Point every model at the deployed table; called once from the repository factory."""
+    for model in ALL_ITEM_MODELS:
+        model.Meta.table_name = table_name

@@ -1,0 +1,54 @@
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.cases.logic import dependencies
+from functions.cases.logic.create_case import create_case
+from functions.cases.models.case import Case
+from functions.cases.models.requests import NewCaseRequest
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+from functions.shared.observability import metrics
+
+router = Router()
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+        description="Any unique string (a UUID); a retry with the same key and body returns the same case.",
+    ),
+]
+
+
+@router.post(
+    "/cases",
+    summary="Open a case",
+    description="Support and Admin cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone.",
+    responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409)},
+    tags=["Cases"],
+)
+def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: IdempotencyKey = None) -> Response[Case]:
+    created = create_case(
+        request,
+        current_caller(router),
+        idempotency_key=idempotency_key,
+        repository=dependencies.repository(),
+        events=dependencies.event_bus(),
+        now=utc_now(),
+    )
+    if not created.replayed:
+        metrics.add_metric(name="CasesCreated", unit="Count", value=1)
+    headers = {"Location": f"/cases/{created.case.case_number}", "ETag": f'"{created.case.version}"'}
+    if created.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=created.case.model_dump(mode="json", by_alias=True),
+        headers=headers,
+    )

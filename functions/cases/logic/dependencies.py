@@ -1,0 +1,27 @@
+"""Builds the cases domain's collaborators from the environment, once per container."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from functions.cases.dal.case_repository import CaseRepository, case_repository
+from functions.cases.logic.events import EVENT_SOURCE
+from functions.shared.dal.event_bus import EventBus
+from functions.shared.dal.secrets import secret_bytes
+from functions.shared.page_token import PageTokenCodec
+from functions.shared.settings import api_settings
+
+
+def repository() -> CaseRepository:
+    return case_repository(api_settings().table_name)
+
+
+@lru_cache(maxsize=1)
+def event_bus() -> EventBus:
+    return EventBus(api_settings().event_bus_name, EVENT_SOURCE)
+
+
+@lru_cache(maxsize=1)
+def page_tokens() -> PageTokenCodec:
+    # Fetched on the first paginated listing only, so a cold start does not pay for it.
+    return PageTokenCodec(secret_bytes(api_settings().page_token_secret_arn))

@@ -1,0 +1,29 @@
+"""The cases domain's events on the bus: names and detail shapes in one place."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from functions.cases.models.case import Case
+from functions.shared.auth import Caller
+
+EVENT_SOURCE = "dss.cases"
+CASE_CREATED = "CaseCreated"
+
+
+class EventPublisher(Protocol):
+    def publish(self, detail_type: str, detail: dict) -> None: ...
+
+
+def case_event_detail(case: Case, actor: Caller, occurred_at: str) -> dict:
+    return {
+        "caseNumber": case.case_number,
+        "accountId": case.account_id,
+        "contactId": case.contact_id,
+        "caseType": case.case_type.value,
+        "priority": case.priority.value,
+        "status": case.status.value,
+        "channel": case.channel.value,
+        "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
+        "occurredAt": occurred_at,
+    }

@@ -1,0 +1,52 @@
+"""The portal's case views: My/All x Non-Closed, Open, Awaiting Info, Solution Proposed, Closed."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from functions.cases.dal.case_repository import CaseRepository
+from functions.cases.models.case import CaseList, Status
+from functions.cases.models.requests import CaseView
+from functions.shared.auth import Caller
+from functions.shared.errors import BadRequest, NotFound
+from functions.shared.page_token import PageTokenCodec
+
+VIEW_STATUS: dict[str, Status | None] = {
+    "non-closed": None,
+    "open": Status.OPEN,
+    "awaiting-info": Status.AWAITING_INFO,
+    "solution-proposed": Status.SOLUTION_PROPOSED,
+    "closed": Status.CLOSED,
+}
+
+
+def list_cases(
+    view: CaseView,
+    caller: Caller,
+    *,
+    limit: int,
+    next_token: str | None,
+    account_id: str | None,
+    repository: CaseRepository,
+    page_tokens: Callable[[], PageTokenCodec],
+) -> CaseList:
+    if caller.is_staff:
+        if view.is_mine:
+            raise BadRequest("My views list a customer contact's own cases; staff use the all-... views with accountId.", field="view")
+        if not account_id:
+            raise BadRequest("Support staff must choose an account: add accountId to the query.", field="accountId")
+    else:
+        if account_id and account_id != caller.account_id:
+            raise NotFound(f"Account {account_id} is not one of yours; leave accountId out to list your account's cases.", field="accountId")
+        account_id = caller.account_id
+
+    scope = f"{caller.user_id}|{view.value}|{account_id}"
+    start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
+    items, next_key = repository.list_cases(
+        account_id=account_id,
+        contact_id=caller.contact_id if view.is_mine else None,
+        status=VIEW_STATUS[view.value.split("-", 1)[1]],
+        limit=limit,
+        start_key=start_key,
+    )
+    return CaseList(items=items, next_token=page_tokens().encode(next_key, scope=scope) if next_key else None)

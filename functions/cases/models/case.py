@@ -1,0 +1,104 @@
+"""The case as the API shows it, and the vocabularies the guide defines (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class Priority(str, Enum):
+    PROD_DOWN = "1-Prod Down"
+    HIGH = "2-High"
+    MEDIUM = "3-Medium"
+    LOW = "4-Low"
+
+
+WEB_PRIORITIES = frozenset({Priority.LOW, Priority.MEDIUM})
+
+
+class Status(str, Enum):
+    OPEN = "Open"
+    AWAITING_INFO = "Awaiting Info"
+    SOLUTION_PROPOSED = "Solution Proposed"
+    CLOSED = "Closed"
+
+
+class CaseType(str, Enum):
+    SUPPORT = "Support"
+    ADMIN = "Admin"
+
+
+class CaseSubType(str, Enum):
+    PROBLEM = "Problem"
+    INQUIRY = "Inquiry"
+
+
+class EnvironmentType(str, Enum):
+    PRODUCTION = "Production"
+    DEVELOPMENT = "Development"
+
+
+class Channel(str, Enum):
+    WEB = "web"
+    PHONE = "phone"
+
+
+NEW_CASE_SUB_STATUS = "New"
+
+
+class ApiModel(BaseModel):
+    """camelCase on the wire, snake_case in Python."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class Case(ApiModel):
+    case_number: str = Field(pattern=r"^\d{10}$", examples=["0002068177"])
+    case_type: CaseType
+    account_id: str
+    contact_id: str
+    opened_by: str = Field(description="User id of whoever opened the case (the contact, or an engineer by phone).")
+    channel: Channel
+    status: Status
+    sub_status: str
+    priority: Priority
+    subject: str
+    description: str
+    case_sub_type: CaseSubType | None = None
+    environment_type: EnvironmentType | None = None
+    security_threat: bool = False
+    business_impact: str | None = None
+    end_user_account: str | None = None
+    sold_to_account: str | None = None
+    product_group: str | None = None
+    product: str | None = None
+    major_version: str | None = None
+    patch_release: str | None = None
+    problem_category: str | None = None
+    os: str | None = None
+    database: str | None = None
+    created_at: str = Field(description="UTC, ISO-8601 with Z.")
+    modified_at: str = Field(description="UTC, ISO-8601 with Z.")
+    version: int = Field(ge=1, description="Increases with every change.")
+
+
+class CaseSummary(ApiModel):
+    """One row of a case view, like the portal's list columns."""
+
+    case_number: str
+    case_type: CaseType
+    account_id: str
+    contact_id: str
+    subject: str
+    status: Status
+    sub_status: str
+    priority: Priority
+    created_at: str
+    modified_at: str
+
+
+class CaseList(ApiModel):
+    items: list[CaseSummary]
+    next_token: str | None = Field(default=None, description="Pass back as `nextToken` for the next page; absent on the last page.")

@@ -1,0 +1,139 @@
+"""What every domain API Lambda shares: the resolver, error mapping, the body cap, OpenAPI and Swagger."""
+
+
+from http import HTTPStatus
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.shared.auth import Caller, caller_from_claims
+from functions.shared.errors import DomainError, ErrorResponse, PayloadTooLarge, ServiceUnavailable
+from functions.shared.observability import logger
+
+API_TITLE = "Dedicated Support Services API"
+API_VERSION = "1.0.0"
+MAX_BODY_BYTES = 256 * 1024
+SECURITY_SCHEME = "cognitoIdToken"
+
+_ERROR_DESCRIPTIONS = {
+    400: "Bad request: malformed JSON or a parameter that does not fit.",
+    401: "Missing or invalid token.",
+    403: "Not allowed for your role.",
+    404: "No such resource among yours.",
+    409: "Conflicts with an earlier request.",
+    413: "Body larger than 256 KB.",
+    422: "A field is missing or invalid; `field` names it.",
+    503: "A dependency is busy; retry.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, dict]:
+    """OpenAPI entries for the listed error statuses, all with the one error model."""
+    return {
+        code: {"description": _ERROR_DESCRIPTIONS[code], "content": {"application/json": {"model": ErrorResponse}}}
+        for code in sorted({400, 401, 413, 422, 503, *codes})
+    }
+
+
+def ok_response(model: type, description: str, status: int = 200) -> dict[int, dict]:
+    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
+
+
+def error_json(status: HTTPStatus | int, error: ErrorResponse) -> Response:
+    return Response(
+        status_code=int(status),
+        content_type=content_types.APPLICATION_JSON,
+        body=error.model_dump_json(exclude_none=True),
+    )
+
+
+def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
+    return caller_from_claims(router.current_event.request_context.authorizer.claims)
+
+
+def _describe_validation_errors(errors: list[dict]) -> tuple[str, str, str | None]:
+    first = errors[0]
+    location = [str(part) for part in first.get("loc", ())]
+    if first.get("type") == "json_invalid":
+        return "malformed_json", "The body is not valid JSON; send a JSON object.", None
+    # loc is ("body"|"query"|"path"|"header", name, ...): the name the caller used is what to report.
+    field = ".".join(part for part in location[1:] if not part.startswith("function-")) or location[0] if location else None
+    detail = first.get("msg") or first.get("type", "invalid value").replace("_", " ")
+    if first.get("type") == "extra_forbidden":
+        detail = "unknown field; remove it"
+    elif first.get("type") == "missing":
+        detail = "required"
+    more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+    return "validation_error", f"{field or 'request'}: {detail}{more}.", field
+
+
+def create_api(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+
+    @app.exception_handler(DomainError)
+    def handle_domain_error(error: DomainError) -> Response:
+        if isinstance(error, ServiceUnavailable):
+            logger.warning("dependency unavailable", extra={"reason": error.message})
+        return error_json(error.status, error.to_response())
+
+    @app.exception_handler(RequestValidationError)
+    def handle_validation_error(error: RequestValidationError) -> Response:
+        code, message, field = _describe_validation_errors(list(error.errors()))
+        status = HTTPStatus.BAD_REQUEST if code == "malformed_json" else HTTPStatus.UNPROCESSABLE_ENTITY
+        return error_json(status, ErrorResponse(error=code, message=message, field=field))
+
+    @app.exception_handler(ValueError)
+    def handle_unparseable(error: ValueError) -> Response:
+        # Powertools raises a bare ValueError for bodies it cannot parse (e.g. multipart without boundary).
+        logger.info("unparseable request", extra={"reason": str(error)})
+        return error_json(HTTPStatus.BAD_REQUEST, ErrorResponse(error="bad_request", message="Send the body as application/json."))
+
+    @app.not_found
+    def handle_not_found(_: Exception) -> Response:
+        return error_json(HTTPStatus.NOT_FOUND, ErrorResponse(error="not_found", message="No such route; see /openapi.json."))
+
+    @app.exception_handler(Exception)
+    def handle_unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_json(
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            ErrorResponse(error="internal_error", message="Something failed on our side; retry, and quote the request id to support."),
+        )
+
+    security = {SECURITY_SCHEME: APIKey(name="Authorization", in_=APIKeyIn.header, description="The Cognito ID token.")}
+    app.enable_swagger(path="/swagger", title=API_TITLE, version=API_VERSION, security_schemes=security, security=[{SECURITY_SCHEME: []}])
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document():
+        return Response(
+            status_code=200,
+            content_type=content_types.APPLICATION_JSON,
+            body=app.get_openapi_json_schema(
+                title=API_TITLE, version=API_VERSION, security_schemes=security, security=[{SECURITY_SCHEME: []}]
+            ),
+        )
+
+    return app
+
+
+def oversized_body(event: dict) -> dict | None:
+    """The 256 KB cap, checked before anything parses the body; answers with a proxy response."""
+    body = event.get("body") or ""
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
+    if size <= MAX_BODY_BYTES:
+        return None
+    error = PayloadTooLarge(f"The body is {size} bytes; the limit is {MAX_BODY_BYTES} bytes. Attach large content as a file.")
+    return {
+        "statusCode": int(error.status),
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": error.to_response().model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }
+
+
+def resolve(app: APIGatewayRestResolver, event: dict, context) -> dict:
+    return oversized_body(event) or app.resolve(event, context)

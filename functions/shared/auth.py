@@ -1,0 +1,72 @@
+"""The caller, read only from the API Gateway Cognito authorizer's claims (never from the request)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from functions.shared.errors import Unauthorized
+
+
+class Group(str, Enum):
+    """Cognito groups; the infrastructure creates exactly these."""
+
+    CUSTOMER = "customer-contacts"
+    CUSTOMER_MAC = "mac-contacts"
+    ENGINEER = "engineers"
+    MANAGER = "support-managers"
+
+
+ACCOUNT_CLAIM = "custom:account_id"
+CONTACT_CLAIM = "custom:contact_id"
+GROUPS_CLAIM = "cognito:groups"
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str
+    groups: frozenset[Group]
+    account_id: str | None = None
+    contact_id: str | None = None
+    email: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.groups & {Group.ENGINEER, Group.MANAGER})
+
+    @property
+    def is_mac_authorized(self) -> bool:
+        return Group.CUSTOMER_MAC in self.groups
+
+    @property
+    def role(self) -> str:
+        for group in (Group.MANAGER, Group.ENGINEER, Group.CUSTOMER_MAC, Group.CUSTOMER):
+            if group in self.groups:
+                return group.value
+        return "none"
+
+
+def _parse_groups(raw: object) -> frozenset[Group]:
+    # REST API authorizers flatten list claims to a string ("a,b" or "[a b]"); accept both and lists.
+    names = raw if isinstance(raw, list) else re.split(r"[\s,]+", str(raw or "").strip("[]"))
+    known = {group.value: group for group in Group}
+    return frozenset(known[name] for name in names if name in known)
+
+
+def caller_from_claims(claims: dict | None) -> Caller:
+    if not claims or not claims.get("sub"):
+        raise Unauthorized("Sign in and send your token in the Authorization header.")
+    groups = _parse_groups(claims.get(GROUPS_CLAIM))
+    caller = Caller(
+        user_id=claims["sub"],
+        groups=groups,
+        account_id=claims.get(ACCOUNT_CLAIM) or None,
+        contact_id=claims.get(CONTACT_CLAIM) or None,
+        email=claims.get("email"),
+    )
+    if not groups:
+        raise Unauthorized("Your user is in no support group; ask your Technical Account Manager for access.")
+    if not caller.is_staff and not (caller.account_id and caller.contact_id):
+        raise Unauthorized("Your user is not linked to a customer account and contact; ask your Technical Account Manager.")
+    return caller

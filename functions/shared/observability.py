@@ -1,0 +1,10 @@
+"""Logger and Metrics singletons. No Tracer here: the X-Ray SDK costs ~250 ms of cold start and
+Lambda active tracing needs no SDK (DESIGN.md section 7)."""
+
+from aws_lambda_powertools import Logger, Metrics
+
+SERVICE_NAME = "dss"
+METRICS_NAMESPACE = "DedicatedSupportServices"
+
+logger = Logger(service=SERVICE_NAME)
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE_NAME)

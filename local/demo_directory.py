@@ -1,0 +1,58 @@
+"""The demo tenants and users of the local stack (and of the tests): one account with several contacts,
+one of them MAC-authorized, a second account, an engineer and a manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from functions.cases.dal.tables import AccountItem
+from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, GROUPS_CLAIM, Group
+
+DEMO_ACCOUNTS = {
+    "acme": {
+        "name": "Acme Contact Centers",
+        "region": "north-america",
+        "contacts": {
+            "c-alice": {"name": "Alice Admin", "email": "alice@acme.example", "macAuthorized": False},
+            "c-bob": {"name": "Bob Builder", "email": "bob@acme.example", "macAuthorized": True},
+            "c-carol": {"name": "Carol Caller", "email": "carol@acme.example", "macAuthorized": False},
+        },
+    },
+    "globex": {
+        "name": "Globex Telephony",
+        "region": "emea",
+        "contacts": {"c-gina": {"name": "Gina Globex", "email": "gina@globex.example", "macAuthorized": False}},
+    },
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    user_id: str
+    email: str
+    groups: tuple[Group, ...]
+    account_id: str | None = None
+    contact_id: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def claims(self) -> dict:
+        claims = {"sub": self.user_id, "email": self.email, GROUPS_CLAIM: ",".join(group.value for group in self.groups)}
+        if self.account_id:
+            claims[ACCOUNT_CLAIM] = self.account_id
+            claims[CONTACT_CLAIM] = self.contact_id
+        return claims
+
+
+DEMO_USERS = {
+    "customer": DemoUser("u-alice", "alice@acme.example", (Group.CUSTOMER,), "acme", "c-alice"),
+    "customer_mac": DemoUser("u-bob", "bob@acme.example", (Group.CUSTOMER, Group.CUSTOMER_MAC), "acme", "c-bob"),
+    "colleague": DemoUser("u-carol", "carol@acme.example", (Group.CUSTOMER,), "acme", "c-carol"),
+    "engineer": DemoUser("u-erin", "erin@support.example", (Group.ENGINEER,)),
+    "manager": DemoUser("u-mike", "mike@support.example", (Group.MANAGER,)),
+    "other_customer": DemoUser("u-gina", "gina@globex.example", (Group.CUSTOMER,), "globex", "c-gina"),
+}
+
+
+def seed_demo_directory() -> None:
+    for account_id, account in DEMO_ACCOUNTS.items():
+        AccountItem(f"ACCOUNT#{account_id}", "ACCOUNT", account_id=account_id, **account).save()

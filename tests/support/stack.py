@@ -1,0 +1,95 @@
+"""The product's resources in moto, and calls to the real cases API handler as API Gateway would make them."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import boto3
+from moto import mock_aws
+
+from functions.cases.dal import case_repository as case_repository_module
+from functions.cases.logic import dependencies
+from functions.shared.dal import event_bus as event_bus_module
+from functions.shared.dal import secrets as secrets_module
+from functions.shared.settings import api_settings
+from local.api_gateway import proxy_event
+from local.demo_directory import DEMO_USERS, seed_demo_directory
+from local.provision import LocalResources, provision
+
+
+def reset_cached_clients() -> None:
+    for cached in (
+        api_settings,
+        case_repository_module.case_repository,
+        dependencies.event_bus,
+        dependencies.page_tokens,
+        event_bus_module._events_client,
+        secrets_module.secret_bytes,
+    ):
+        cached.cache_clear()
+
+
+@dataclass
+class ApiResult:
+    status: int
+    body: dict
+    headers: dict
+
+    def __repr__(self) -> str:
+        return f"ApiResult({self.status}, {self.body})"
+
+
+class LocalAws:
+    """moto with the product provisioned; `call` runs the real Lambda handler on an API Gateway event."""
+
+    def __init__(self, resources: LocalResources):
+        self.resources = resources
+
+    def call(self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None) -> ApiResult:
+        from functions.cases.handlers.api import lambda_handler
+
+        if body is not None and not isinstance(body, (str, bytes)):
+            body = json.dumps(body)
+        claims = DEMO_USERS[user].claims() if user else None
+        event = proxy_event(method, path, claims=claims, headers=headers, query=query, body=body)
+        response = lambda_handler(event, LambdaContextStub())
+        payload = json.loads(response["body"]) if response.get("body") else {}
+        headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            headers[key.lower()] = values[-1]
+        return ApiResult(response["statusCode"], payload, headers)
+
+    def published_events(self) -> list[dict]:
+        sqs = boto3.client("sqs")
+        events = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=self.resources.events_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return events
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.resources.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def item_count(self) -> int:
+        return boto3.client("dynamodb").scan(TableName=self.resources.table_name, Select="COUNT")["Count"]
+
+
+class LambdaContextStub:
+    """The attributes Powertools Logger reads from a Lambda context (a test double of the runtime's object)."""
+
+    function_name = "cases-api"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:cases-api"
+    aws_request_id = "local-request"
+
+
+def start_local_aws():
+    mock = mock_aws()
+    mock.start()
+    reset_cached_clients()
+    resources = provision()
+    seed_demo_directory()
+    os.environ.update(resources.environment())
+    return mock, LocalAws(resources)
