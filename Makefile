@@ -1,0 +1,71 @@
+# Everything installs from this repository's own files: the virtualenv from requirements/, the CDK CLI
+# into .tools/ from the npm registry, the Lambda dependency layer into layers/common/.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CDK_CLI_VERSION := 2.1148.1
+CDK := .tools/node_modules/.bin/cdk
+LAMBDA_PYTHON := $(shell sed -n 's/^LAMBDA_PYTHON_VERSION = "\(.*\)"/\1/p' infra/constants.py)
+LAYER_STAMP := layers/common/.built
+PYTEST := $(PY) -m pytest
+PYTEST_WORKERS ?= 2
+
+.PHONY: help run test lint unit integration infra fuzz bench synth deploy diff layer clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/runtime.txt requirements/dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000)
+	$(PY) -m local.run
+
+test: $(STAMP) lint  ## run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
+	$(PYTEST) -n $(PYTEST_WORKERS) -q
+
+lint: $(STAMP)  ## ruff
+	$(VENV)/bin/ruff check .
+
+unit: $(STAMP)
+	$(PYTEST) -q tests/unit
+integration: $(STAMP)
+	$(PYTEST) -q tests/integration
+infra: $(STAMP)
+	$(PYTEST) -q tests/infra
+fuzz: $(STAMP)
+	$(PYTEST) -q tests/fuzz
+
+bench: $(STAMP)  ## print cold-start and AWS-call budgets (recorded in docs/benchmarks.md)
+	$(PY) -m bench
+
+$(LAYER_STAMP): requirements/runtime.txt infra/constants.py
+	rm -rf layers/common && mkdir -p layers/common/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --target layers/common/python \
+	  --platform manylinux2014_aarch64 --implementation cp --python-version $(LAMBDA_PYTHON) \
+	  --only-binary=:all: -r requirements/runtime.txt
+	touch $@
+
+layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)
+
+$(CDK):
+	mkdir -p .tools && npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
+
+synth: $(STAMP) $(LAYER_STAMP) $(CDK)  ## synthesize the CloudFormation template (offline) with cdk-nag
+	$(CDK) synth --quiet
+
+diff: $(STAMP) $(LAYER_STAMP) $(CDK)
+	$(CDK) diff
+
+deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy to the AWS account of your current credentials
+	$(CDK) deploy --require-approval broadening
+
+clean:
+	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis
