@@ -1,6 +1,7 @@
 """What every domain API Lambda shares: the resolver, error mapping, the body cap, OpenAPI and Swagger."""
 
 
+import json
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -53,18 +54,42 @@ def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
     return caller_from_claims(router.current_event.request_context.authorizer.claims)
 
 
-def _describe_validation_errors(errors: list[dict]) -> tuple[str, str, str | None]:
+def _json_or_none(text: str | None) -> object:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _field_path(location: list, body: object) -> str | None:
+    """The field as the caller named it: drops pydantic's union-tag steps (e.g. `Support`) that are
+    not keys of what was sent, and the leading `body`/`query`/`path`/`header`."""
+    parts, current = [], body
+    for index, part in enumerate(location[1:], start=1):
+        is_last = index == len(location) - 1
+        if isinstance(current, dict) and part not in current and not is_last:
+            continue
+        parts.append(str(part))
+        current = current.get(part) if isinstance(current, dict) else None
+    return ".".join(parts) or None
+
+
+def _describe_validation_errors(errors: list[dict], body: object) -> tuple[str, str, str | None]:
     first = errors[0]
-    location = [str(part) for part in first.get("loc", ())]
-    if first.get("type") == "json_invalid":
+    kind = first.get("type", "")
+    if kind == "json_invalid":
         return "malformed_json", "The body is not valid JSON; send a JSON object.", None
-    # loc is ("body"|"query"|"path"|"header", name, ...): the name the caller used is what to report.
-    field = ".".join(part for part in location[1:] if not part.startswith("function-")) or location[0] if location else None
-    detail = first.get("msg") or first.get("type", "invalid value").replace("_", " ")
-    if first.get("type") == "extra_forbidden":
+    field = _field_path(list(first.get("loc", ())), body)
+    if kind.startswith("union_tag"):
+        # A discriminated union: the tag field is the last alias pydantic names, e.g. "'case_type' | 'caseType'".
+        field = first.get("ctx", {}).get("discriminator", "").split("|")[-1].strip(" '") or field
+        detail = "missing or not one of the accepted values (see the schema in /openapi.json)"
+    elif kind == "extra_forbidden":
         detail = "unknown field; remove it"
-    elif first.get("type") == "missing":
+    elif kind == "missing":
         detail = "required"
+    else:
+        detail = first.get("msg") or kind.replace("_", " ")
     more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
     return "validation_error", f"{field or 'request'}: {detail}{more}.", field
 
@@ -82,7 +107,7 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(RequestValidationError)
     def handle_validation_error(error: RequestValidationError) -> Response:
-        code, message, field = _describe_validation_errors(list(error.errors()))
+        code, message, field = _describe_validation_errors(list(error.errors()), _json_or_none(app.current_event.body))
         status = HTTPStatus.BAD_REQUEST if code == "malformed_json" else HTTPStatus.UNPROCESSABLE_ENTITY
         return error_json(status, ErrorResponse(error=code, message=message, field=field))
 

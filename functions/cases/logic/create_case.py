@@ -85,6 +85,8 @@ def _requester(request: NewSupportCase | NewAdminCase, caller: Caller, repositor
     """Whose case it is and how it reached us; customers only ever open their own on the web."""
     if not caller.is_staff:
         if request.on_behalf_of:
+            if request.on_behalf_of.account_id != caller.account_id:
+                raise NotFound(f"Account {request.on_behalf_of.account_id} is not one of yours.", field="onBehalfOf.accountId")
             raise Forbidden("onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf")
         if request.channel is Channel.PHONE:
             raise Forbidden(
