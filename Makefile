@@ -46,11 +46,15 @@ fuzz: $(STAMP)
 bench: $(STAMP)  ## print cold-start and AWS-call budgets (recorded in docs/benchmarks.md)
 	$(PY) -m bench
 
+# The Lambda runtime provides boto3 and its dependencies; a copy in the layer would shadow them.
+RUNTIME_PROVIDED := boto3 botocore s3transfer jmespath urllib3 dateutil python_dateutil six
+
 $(LAYER_STAMP): requirements/runtime.txt infra/constants.py
 	rm -rf layers/common && mkdir -p layers/common/python
-	$(PY) -m pip install --quiet --disable-pip-version-check --target layers/common/python \
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --target layers/common/python \
 	  --platform manylinux2014_aarch64 --implementation cp --python-version $(LAMBDA_PYTHON) \
 	  --only-binary=:all: -r requirements/runtime.txt
+	cd layers/common/python && rm -rf bin $(foreach p,$(RUNTIME_PROVIDED),$(p) $(p).py $(p)-*.dist-info)
 	touch $@
 
 layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)

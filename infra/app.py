@@ -1,0 +1,22 @@
+"""The CDK app: `cdk synth -c stage=<name>` (default dev). cdk-nag's AWS Solutions checks run on every
+synth; an unacknowledged finding fails it."""
+
+from __future__ import annotations
+
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from infra.config import stage_config
+from infra.stack import SupportDeskStack
+
+
+def build_app(app: App | None = None) -> tuple[App, SupportDeskStack]:
+    app = app or App()
+    config = stage_config(app.node.try_get_context("stage"))
+    stack = SupportDeskStack(app, f"dss-{config.name}", config=config)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    return app, stack
+
+
+if __name__ == "__main__":
+    build_app()[0].synth()

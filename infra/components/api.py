@@ -1,0 +1,173 @@
+"""The public REST API: Cognito-authorized case routes, public docs, stage throttling and logging, and
+JSON bodies for API Gateway's own refusals (the same `{"error", "message"}` shape the handlers use)."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Acknowledgment, Validations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from constructs import Construct
+
+from infra.components.cases import CasesApiFunction
+from infra.components.identity import Identity
+from infra.config import StageConfig
+
+STAGE_NAME = "v1"
+PUBLIC_DOCS_PATHS = ("openapi.json", "swagger")
+
+# API Gateway's refusals, before any handler runs: (status to answer or None to keep, error code, message).
+GATEWAY_RESPONSES: dict[apigw.ResponseType, tuple[str | None, str, str]] = {
+    apigw.ResponseType.UNAUTHORIZED: ("401", "unauthorized", "Sign in and send your ID token in the Authorization header."),
+    apigw.ResponseType.ACCESS_DENIED: ("403", "forbidden", "Your token does not allow this request; sign in again."),
+    # API Gateway answers an unknown route or method as a missing token; to a caller it is a wrong URL.
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found", "No such route; see /openapi.json."),
+    apigw.ResponseType.REQUEST_TOO_LARGE: ("413", "payload_too_large", "The body is too large; attach large content as a file."),
+    apigw.ResponseType.THROTTLED: ("429", "throttled", "Too many requests; retry after a short pause."),
+    apigw.ResponseType.DEFAULT_4_XX: (None, "bad_request", "The request was refused; check it against /openapi.json."),
+    apigw.ResponseType.DEFAULT_5_XX: (
+        None,
+        "internal_error",
+        "Something failed on our side; retry, and quote the request id $context.requestId to support.",
+    ),
+}
+
+ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
+    json.dumps(
+        {
+            "requestId": apigw.AccessLogField.context_request_id(),
+            "requestTime": apigw.AccessLogField.context_request_time(),
+            "ip": apigw.AccessLogField.context_identity_source_ip(),
+            "userAgent": apigw.AccessLogField.context_identity_user_agent(),
+            "user": apigw.AccessLogField.context_authorizer_claims("sub"),
+            "method": apigw.AccessLogField.context_http_method(),
+            "resourcePath": apigw.AccessLogField.context_resource_path(),
+            "path": apigw.AccessLogField.context_path(),
+            "status": apigw.AccessLogField.context_status(),
+            "responseLength": apigw.AccessLogField.context_response_length(),
+            "responseLatency": apigw.AccessLogField.context_response_latency(),
+            "integrationLatency": apigw.AccessLogField.context_integration_latency(),
+            "error": apigw.AccessLogField.context_error_message(),
+            "errorType": apigw.AccessLogField.context_error_response_type(),
+        }
+    )
+)
+
+
+class Api(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, identity: Identity, cases: CasesApiFunction) -> None:
+        super().__init__(scope, construct_id)
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy)
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            rest_api_name=f"dss-{config.name}-api",
+            description="Dedicated Support Services API",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            cloud_watch_role=True,  # execution logs need the region's API Gateway CloudWatch role
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                throttling_rate_limit=config.throttle_rate_limit,
+                throttling_burst_limit=config.throttle_burst_limit,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # would log request bodies: case content and tokens
+                metrics_enabled=True,
+                tracing_enabled=True,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=ACCESS_LOG_FORMAT,
+            ),
+        )
+        self.rest_api.node.try_remove_child("Endpoint")  # the stack outputs it as ApiUrl
+        Validations.of(self.rest_api.node.find_child("CloudWatchRole")).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+                reason="API Gateway's account-wide logging role, shared by every REST API in the region; AWS maintains "
+                "this managed policy for exactly that role and its log groups are named by API Gateway.",
+            )
+        )
+        self._add_routes(identity, cases)
+        self._add_gateway_responses()
+        if config.waf:
+            self._add_web_acl(config)
+        else:
+            Validations.of(self.rest_api.deployment_stage).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions-APIG3",
+                    reason="WAF is production-only by design (DESIGN.md section 2); other stages rely on the "
+                    "Cognito authorizer and stage throttling.",
+                )
+            )
+
+    def _add_routes(self, identity: Identity, cases: CasesApiFunction) -> None:
+        authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[identity.user_pool], identity_source=apigw.IdentitySource.header("Authorization")
+        )
+        validator = self.rest_api.add_request_validator("Validator", validate_request_body=True, validate_request_parameters=True)
+        integration = apigw.LambdaIntegration(cases.function, allow_test_invoke=False)
+        signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
+
+        case_list = self.rest_api.root.add_resource("cases")
+        case_list.add_method("GET", integration, **signed_in)
+        case_list.add_method("POST", integration, **signed_in)
+        case_list.add_resource("{caseNumber}").add_method(
+            "GET", integration, request_parameters={"method.request.path.caseNumber": True}, **signed_in
+        )
+        for path in PUBLIC_DOCS_PATHS:
+            method = self.rest_api.root.add_resource(path).add_method("GET", integration, authorization_type=apigw.AuthorizationType.NONE)
+            reason = "Public API documentation (OpenAPI document and Swagger UI): serves no customer data."
+            Validations.of(method).acknowledge(
+                Acknowledgment(id="AwsSolutions-APIG4", reason=reason), Acknowledgment(id="AwsSolutions-COG4", reason=reason)
+            )
+
+    def _add_gateway_responses(self) -> None:
+        for response_type, (status, code, message) in GATEWAY_RESPONSES.items():
+            self.rest_api.add_gateway_response(
+                f"Response{response_type.response_type.title().replace('_', '')}",
+                type=response_type,
+                status_code=status,
+                templates={"application/json": json.dumps({"error": code, "message": message})},
+            )
+
+    def _add_web_acl(self, config: StageConfig) -> None:
+        # Reputation and rate rules only: content rule sets (e.g. the common rule set's XSS and body-size
+        # rules) would block customers pasting logs and code into case descriptions.
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+            )
+
+        web_acl = wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            name=f"dss-{config.name}-api",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility(f"dss-{config.name}-api"),
+            rules=[
+                wafv2.CfnWebACL.RuleProperty(
+                    name="AmazonIpReputationList",
+                    priority=0,
+                    override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                            vendor_name="AWS", name="AWSManagedRulesAmazonIpReputationList"
+                        )
+                    ),
+                    visibility_config=visibility("AmazonIpReputationList"),
+                ),
+                wafv2.CfnWebACL.RuleProperty(
+                    name="RatePerIp",
+                    priority=1,
+                    action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(aggregate_key_type="IP", limit=2000)
+                    ),
+                    visibility_config=visibility("RatePerIp"),
+                ),
+            ],
+        )
+        wafv2.CfnWebACLAssociation(
+            self, "WebAclAssociation", resource_arn=self.rest_api.deployment_stage.stage_arn, web_acl_arn=web_acl.attr_arn
+        )

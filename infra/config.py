@@ -1,0 +1,64 @@
+"""Stage configuration: `cdk deploy -c stage=<name>`. "prod" gets the production profile; any other
+name (dev, a developer's own stack) gets the development profile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_logs as logs
+
+DEFAULT_STAGE = "dev"
+PRODUCTION_STAGE = "prod"
+_STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    name: str
+    throttle_rate_limit: float  # requests per second, steady state, for the whole API stage
+    throttle_burst_limit: int
+    log_retention: logs.RetentionDays
+    log_level: str
+    removal_policy: RemovalPolicy
+    event_archive_retention: Duration
+    waf: bool  # a WAF web ACL in front of the API
+    mfa_required: bool
+
+    @property
+    def is_production(self) -> bool:
+        return self.name == PRODUCTION_STAGE
+
+    @property
+    def retain_data(self) -> bool:
+        return self.removal_policy == RemovalPolicy.RETAIN
+
+
+def stage_config(name: str | None) -> StageConfig:
+    name = name or DEFAULT_STAGE
+    if not _STAGE_NAME.match(name):
+        raise ValueError(f"stage {name!r}: use 2-16 lowercase letters, digits or '-', starting with a letter")
+    if name == PRODUCTION_STAGE:
+        return StageConfig(
+            name=name,
+            throttle_rate_limit=100,
+            throttle_burst_limit=200,
+            log_retention=logs.RetentionDays.THREE_MONTHS,
+            log_level="INFO",
+            removal_policy=RemovalPolicy.RETAIN,
+            event_archive_retention=Duration.days(365),
+            waf=True,
+            mfa_required=True,
+        )
+    return StageConfig(
+        name=name,
+        throttle_rate_limit=20,
+        throttle_burst_limit=40,
+        log_retention=logs.RetentionDays.ONE_WEEK,
+        log_level="DEBUG",
+        removal_policy=RemovalPolicy.DESTROY,
+        event_archive_retention=Duration.days(30),
+        waf=False,
+        mfa_required=False,
+    )

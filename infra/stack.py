@@ -1,0 +1,32 @@
+"""The support desk: one stack per stage, one construct per capability."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack, Tags
+from constructs import Construct
+
+from infra.components.api import Api
+from infra.components.cases import CasesApiFunction
+from infra.components.data import Data
+from infra.components.events import Events
+from infra.components.identity import Identity
+from infra.config import StageConfig
+
+
+class SupportDeskStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs) -> None:
+        super().__init__(scope, construct_id, description=f"Dedicated Support Services case desk ({config.name})", **kwargs)
+        Tags.of(self).add("project", "dedicated-support-services")
+        Tags.of(self).add("stage", config.name)
+
+        self.data = Data(self, "Data", config=config)
+        self.events = Events(self, "Events", config=config)
+        self.identity = Identity(self, "Identity", config=config)
+        self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data, events=self.events)
+        self.api = Api(self, "Api", config=config, identity=self.identity, cases=self.cases)
+
+        CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
+        CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=self.identity.client.user_pool_client_id)
+        CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)

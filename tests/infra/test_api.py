@@ -1,0 +1,111 @@
+"""The REST API: routes and their authorization, stage settings, API Gateway's own error bodies, WAF."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CASE_ROUTES = {("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET")}
+DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
+RETENTION_DAYS = {"dev": 7, "prod": 90}
+
+
+def _routes(synth) -> dict[tuple[str, str], dict]:
+    """(path, method) -> method properties, with paths rebuilt from the Resource tree."""
+    resources = synth.resources("AWS::ApiGateway::Resource")
+
+    def path(resource_id: str) -> str:
+        properties = resources[resource_id]["Properties"]
+        parent = properties["ParentId"]
+        prefix = path(parent["Ref"]) if "Ref" in parent else ""  # else GetAtt RootResourceId
+        return f"{prefix}/{properties['PathPart']}"
+
+    return {
+        (path(method["Properties"]["ResourceId"]["Ref"]), method["Properties"]["HttpMethod"]): method["Properties"]
+        for method in synth.resources("AWS::ApiGateway::Method").values()
+    }
+
+
+def test_case_routes_need_a_cognito_token_and_docs_are_public(dev):
+    routes = _routes(dev)
+    assert set(routes) == CASE_ROUTES | DOCS_ROUTES
+    authorizer_id, authorizer = dev.only("AWS::ApiGateway::Authorizer")
+    pool_id = dev.only("AWS::Cognito::UserPool")[0]
+    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
+    assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
+    for route in CASE_ROUTES:
+        assert routes[route]["AuthorizationType"] == "COGNITO_USER_POOLS", route
+        assert routes[route]["AuthorizerId"] == {"Ref": authorizer_id}, route
+    for route in DOCS_ROUTES:
+        assert routes[route]["AuthorizationType"] == "NONE", route
+        assert "AuthorizerId" not in routes[route], route
+
+
+def test_every_route_proxies_to_the_cases_function(dev):
+    function_id = dev.only("AWS::Lambda::Function")[0]
+    for route, method in _routes(dev).items():
+        integration = method["Integration"]
+        assert integration["Type"] == "AWS_PROXY", route
+        assert {"Fn::GetAtt": [function_id, "Arn"]} in integration["Uri"]["Fn::Join"][1], route
+
+
+def test_stage_throttles_logs_and_traces(dev, prod):
+    for synth in (dev, prod):
+        stage = synth.only("AWS::ApiGateway::Stage")[1]["Properties"]
+        (everything,) = [setting for setting in stage["MethodSettings"] if (setting["ResourcePath"], setting["HttpMethod"]) == ("/*", "*")]
+        assert everything["ThrottlingRateLimit"] == synth.config.throttle_rate_limit
+        assert everything["ThrottlingBurstLimit"] == synth.config.throttle_burst_limit
+        assert everything["LoggingLevel"] == "ERROR"
+        assert everything["DataTraceEnabled"] is False
+        assert stage["TracingEnabled"] is True
+        function_logs = synth.only("AWS::Lambda::Function")[1]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        log_groups = synth.resources("AWS::Logs::LogGroup")
+        (access_logs,) = set(log_groups) - {function_logs}
+        assert access_logs in json.dumps(stage["AccessLogSetting"]["DestinationArn"])
+        assert log_groups[access_logs]["Properties"]["RetentionInDays"] == RETENTION_DAYS[synth.config.name]
+        assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
+    assert dev.config.throttle_rate_limit < prod.config.throttle_rate_limit
+
+
+@pytest.mark.parametrize(
+    ("response_type", "status", "error", "message"),
+    [
+        ("UNAUTHORIZED", "401", "unauthorized", "Sign in and send your ID token in the Authorization header."),
+        ("ACCESS_DENIED", "403", "forbidden", None),
+        ("MISSING_AUTHENTICATION_TOKEN", "404", "not_found", "No such route; see /openapi.json."),
+        ("REQUEST_TOO_LARGE", "413", "payload_too_large", None),
+        ("THROTTLED", "429", "throttled", None),
+        ("DEFAULT_4XX", None, "bad_request", None),
+        ("DEFAULT_5XX", None, "internal_error", None),
+    ],
+)
+def test_gateway_refusals_are_json_errors(dev, response_type, status, error, message):
+    (response,) = [
+        resource["Properties"]
+        for resource in dev.resources("AWS::ApiGateway::GatewayResponse").values()
+        if resource["Properties"]["ResponseType"] == response_type
+    ]
+    assert response.get("StatusCode") == status
+    body = json.loads(response["ResponseTemplates"]["application/json"])
+    assert set(body) == {"error", "message"}
+    assert body["error"] == error
+    assert body["message"] == message if message else body["message"].endswith(".")
+
+
+def test_waf_guards_prod_only(dev, prod):
+    assert not dev.resources("AWS::WAFv2::WebACL")
+    acl_id, acl = prod.only("AWS::WAFv2::WebACL")
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    association = prod.only("AWS::WAFv2::WebACLAssociation")[1]["Properties"]
+    stage_id = prod.only("AWS::ApiGateway::Stage")[0]
+    assert association["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    assert {"Ref": stage_id} in association["ResourceArn"]["Fn::Join"][1]
+
+
+def test_outputs_for_clients(dev):
+    outputs = dev.template.to_json()["Outputs"]
+    assert {"ApiUrl", "UserPoolId", "UserPoolClientId"} <= set(outputs)

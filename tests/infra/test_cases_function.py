@@ -1,0 +1,135 @@
+"""The cases Lambda: runtime, packaging, environment, and a role that can do exactly what the code does."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from infra.constants import LAMBDA_PYTHON_VERSION, LAMBDA_RUNTIME
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _function(synth) -> tuple[str, dict]:
+    function_id, function = synth.only("AWS::Lambda::Function")
+    return function_id, function["Properties"]
+
+
+def _asset_dir(synth, code: dict) -> Path:
+    return synth.outdir / f"asset.{code['S3Key'].removesuffix('.zip')}"
+
+
+def test_runtime_is_pinned_once_and_read_by_the_makefile():
+    assert LAMBDA_RUNTIME.name == f"python{LAMBDA_PYTHON_VERSION}"
+    constants = (ROOT / "infra" / "constants.py").read_text()
+    # The Makefile's sed expression for the layer's --python-version.
+    assert re.findall(r'^LAMBDA_PYTHON_VERSION = "(.*)"$', constants, re.MULTILINE) == [LAMBDA_PYTHON_VERSION]
+
+
+def test_function_settings(dev):
+    _, function = _function(dev)
+    assert function["Runtime"] == f"python{LAMBDA_PYTHON_VERSION}"
+    assert function["Architectures"] == ["arm64"]
+    assert function["MemorySize"] == 512
+    assert function["Timeout"] == 10
+    assert function["TracingConfig"] == {"Mode": "Active"}
+    module, handler = function["Handler"].rsplit(".", 1)
+    assert function["Handler"] == "functions.cases.handlers.api.lambda_handler"
+    assert callable(getattr(importlib.import_module(module), handler))
+
+
+def test_environment_points_at_the_stack_resources(dev):
+    _, function = _function(dev)
+    table, bus, secret = (dev.only(kind)[0] for kind in ("AWS::DynamoDB::Table", "AWS::Events::EventBus", "AWS::SecretsManager::Secret"))
+    assert function["Environment"]["Variables"] == {
+        "TABLE_NAME": {"Ref": table},
+        "EVENT_BUS_NAME": {"Ref": bus},
+        "PAGE_TOKEN_SECRET_ARN": {"Ref": secret},
+        "POWERTOOLS_SERVICE_NAME": "dss",
+        "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",
+        "POWERTOOLS_LOG_LEVEL": dev.config.log_level,
+    }
+
+
+def test_log_group_has_retention(dev, prod):
+    for synth, days in ((dev, 7), (prod, 90)):
+        _, function = _function(synth)
+        log_group = synth.resources("AWS::Logs::LogGroup")[function["LoggingConfig"]["LogGroup"]["Ref"]]
+        assert log_group["Properties"]["RetentionInDays"] == days
+
+
+def test_code_asset_ships_only_functions(dev):
+    _, function = _function(dev)
+    asset = _asset_dir(dev, function["Code"])
+    assert [entry.name for entry in asset.iterdir()] == ["functions"]
+    assert (asset / "functions" / "cases" / "handlers" / "api.py").is_file()
+    assert not [path for path in asset.rglob("*") if path.name == "__pycache__" or path.suffix == ".pyc"]
+
+
+def test_layer_holds_arm64_wheels_for_the_runtime_but_not_the_sdk(dev):
+    _, function = _function(dev)
+    layer_id, layer = dev.only("AWS::Lambda::LayerVersion")
+    assert function["Layers"] == [{"Ref": layer_id}]
+    assert layer["Properties"]["CompatibleRuntimes"] == [f"python{LAMBDA_PYTHON_VERSION}"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    site = _asset_dir(dev, layer["Properties"]["Content"]) / "python"
+    tag = LAMBDA_PYTHON_VERSION.replace(".", "")
+    assert list(site.glob(f"pydantic_core/_pydantic_core.cpython-{tag}-aarch64-linux-gnu.so"))
+    assert {"aws_lambda_powertools", "pydantic", "pynamodb"} <= {path.name for path in site.iterdir()}
+    assert not {"boto3", "botocore"} & {path.name for path in site.iterdir()}  # the runtime's own SDK
+
+
+def _statement_pairs(statements: list[dict]) -> set[tuple[str, str]]:
+    """(action, resource) pairs, so merged or split statements compare equal."""
+    pairs = set()
+    for statement in statements:
+        assert statement["Effect"] == "Allow" and "Condition" not in statement
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        pairs |= {(action, json.dumps(resource, sort_keys=True)) for action in actions for resource in resources}
+    return pairs
+
+
+def _role_statements(synth, role_id: str) -> list[dict]:
+    role = synth.resources("AWS::IAM::Role")[role_id]["Properties"]
+    assert not role.get("ManagedPolicyArns")
+    statements = [statement for policy in role.get("Policies", []) for statement in policy["PolicyDocument"]["Statement"]]
+    for policy in synth.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_role_is_exactly_least_privilege(dev):
+    _, function = _function(dev)
+    role_id = function["Role"]["Fn::GetAtt"][0]
+    table = dev.only("AWS::DynamoDB::Table")
+    key, bus, secret = (dev.only(kind)[0] for kind in ("AWS::KMS::Key", "AWS::Events::EventBus", "AWS::SecretsManager::Secret"))
+    table_arn = {"Fn::GetAtt": [table[0], "Arn"]}
+    index_arns = [
+        {"Fn::Join": ["", [table_arn, f"/index/{index['IndexName']}"]]} for index in table[1]["Properties"]["GlobalSecondaryIndexes"]
+    ]
+    expected = [
+        {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": table_arn},
+        {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": {"Fn::GetAtt": [key, "Arn"]}},
+        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": {"Fn::GetAtt": [bus, "Arn"]}},
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": secret}},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {"Fn::GetAtt": [function["LoggingConfig"]["LogGroup"]["Ref"], "Arn"]},
+        },
+        # X-Ray has no resource-level permissions for these (acknowledged as AwsSolutions-IAM5).
+        {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},
+    ]
+    granted = _statement_pairs(_role_statements(dev, role_id))
+    assert granted == _statement_pairs(expected)
+    assert not [action for action, _ in granted if "*" in action]
+    assert {action for action, resource in granted if resource == '"*"'} == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}

@@ -1,0 +1,67 @@
+"""The CDK table against the pynamodb models: drift in either fails here."""
+
+from __future__ import annotations
+
+import pytest
+from pynamodb.attributes import TTLAttribute
+
+from functions.cases.dal.tables import ALL_ITEM_MODELS, SUMMARY_ATTRIBUTES, CaseItem
+
+pytestmark = pytest.mark.slow
+
+
+def _table(synth) -> dict:
+    return synth.only("AWS::DynamoDB::Table")[1]["Properties"]
+
+
+def _key_schema(entries: list[dict]) -> list[tuple[str, str]]:
+    return sorted((entry["AttributeName"], entry["KeyType"]) for entry in entries)
+
+
+def test_table_is_on_demand_with_pitr_kms_and_ttl(dev):
+    table = _table(dev)
+    key_id, key = dev.only("AWS::KMS::Key")
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}}
+    assert key["Properties"]["EnableKeyRotation"] is True
+    ttl_attributes = {
+        attribute.attr_name
+        for model in ALL_ITEM_MODELS
+        for attribute in model.get_attributes().values()
+        if isinstance(attribute, TTLAttribute)
+    }
+    assert ttl_attributes == {"expires_at"}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_keys_and_indexes_match_the_pynamodb_model(dev):
+    table, schema = _table(dev), CaseItem._get_schema()
+    assert _key_schema(table["KeySchema"]) == _key_schema(schema["key_schema"]) == [("pk", "HASH"), ("sk", "RANGE")]
+    definitions = {(entry["AttributeName"], entry["AttributeType"]) for entry in table["AttributeDefinitions"]}
+    assert definitions == {(entry["AttributeName"], entry["AttributeType"]) for entry in schema["attribute_definitions"]}
+
+    declared = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    modelled = {index["index_name"]: index for index in schema["global_secondary_indexes"]}
+    assert sorted(declared) == sorted(modelled) == ["account-phase", "account-status", "contact-phase", "contact-status"]
+    for name, model_index in modelled.items():
+        index = declared[name]
+        assert _key_schema(index["KeySchema"]) == _key_schema(model_index["key_schema"]), name
+        assert index["Projection"]["ProjectionType"] == model_index["projection"]["ProjectionType"] == "INCLUDE"
+        assert index["Projection"]["NonKeyAttributes"] == model_index["projection"]["NonKeyAttributes"] == SUMMARY_ATTRIBUTES
+    assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in table
+
+
+def test_dev_data_is_disposable_and_prod_data_is_kept(dev, prod):
+    for synth, policy, protected in ((dev, "Delete", False), (prod, "Retain", True)):
+        (_, table), (_, key) = synth.only("AWS::DynamoDB::Table"), synth.only("AWS::KMS::Key")
+        assert table["DeletionPolicy"] == key["DeletionPolicy"] == policy
+        assert table["Properties"]["DeletionProtectionEnabled"] is protected
+
+
+def test_event_bus_is_named_per_stage_and_archived(dev):
+    bus_id, bus = dev.only("AWS::Events::EventBus")
+    assert bus["Properties"]["Name"] == "dss-dev-support"
+    archive = dev.only("AWS::Events::Archive")[1]["Properties"]
+    assert archive["SourceArn"] == {"Fn::GetAtt": [bus_id, "Arn"]}
+    assert archive["RetentionDays"] == 30
