@@ -7,6 +7,7 @@ from http import HTTPStatus
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.shared.auth import Caller, caller_from_claims
@@ -94,8 +95,22 @@ def _describe_validation_errors(errors: list[dict], body: object) -> tuple[str, 
     return "validation_error", f"{field or 'request'}: {detail}{more}.", field
 
 
+def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+    """A misspelt parameter (`?veiw=my-open`) must not silently fall back to a default."""
+    declared = {param.alias for param in app.context["_route"].dependant.query_params}
+    unknown = sorted(set(app.current_event.query_string_parameters or {}) - declared)
+    if unknown:
+        allowed = ", ".join(sorted(declared)) or "none"
+        return error_json(
+            HTTPStatus.BAD_REQUEST,
+            ErrorResponse(error="unknown_parameter", message=f"Unknown query parameter {unknown[0]!r}; allowed: {allowed}.", field=unknown[0]),
+        )
+    return next_middleware(app)
+
+
 def create_api(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    app.use(middlewares=[refuse_unknown_query_parameters])
     for router in routers:
         app.include_router(router)
 

@@ -107,3 +107,9 @@ def test_multipart_without_boundary(stack):
     result = stack.call("POST", "/cases", body="--x--", headers={"Content-Type": "multipart/form-data"})
     assert 400 <= result.status < 500
     assert result.body["error"]
+
+
+def test_a_misspelt_query_parameter_is_refused_not_ignored(stack):
+    result = stack.call("GET", "/cases", query={"veiw": "my-closed"})
+    assert_error(result, 400, "unknown_parameter", "veiw")
+    assert "view" in result.body["message"]
