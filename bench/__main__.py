@@ -1,0 +1,62 @@
+"""`python -m bench`: measures, prints each budget with PASS/FAIL, exits 1 if any is missed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+
+from bench import call_budgets, cold_start
+
+
+def verdict(met: bool) -> str:
+    return "PASS" if met else "FAIL"
+
+
+def describe(calls: Counter) -> str:
+    services: dict[str, list[str]] = {}
+    for (service, operation), count in sorted(calls.items()):
+        services.setdefault(service, []).append(operation + (f" x{count}" if count > 1 else ""))
+    return "; ".join(f"{service} {', '.join(operations)}" for service, operations in services.items()) or "none"
+
+
+def report_cold_start(runs: int) -> bool:
+    baseline, *handlers = cold_start.measure(runs)
+    print(f"Cold import + init, {runs} fresh interpreters each (ms)")
+    print(f"  {'':<34}{'median':>8}{'min':>8}{'max':>8}{'import':>8}{'init':>8}")
+    for timing in (baseline, *handlers):
+        figures = (timing.median_ms, min(timing.totals_ms), max(timing.totals_ms), timing.import_ms, timing.init_ms)
+        print(f"  {timing.name:<34}" + "".join(f"{figure:>8.0f}" for figure in figures))
+    all_met = True
+    relative_ms = cold_start.BUDGET_X_BASELINE * baseline.median_ms
+    for timing in handlers:
+        for label, limit in ((f"<= {cold_start.BUDGET_MS} ms", cold_start.BUDGET_MS),
+                             (f"<= {cold_start.BUDGET_X_BASELINE} x baseline = {relative_ms:.0f} ms", relative_ms)):  # fmt: skip
+            met = timing.median_ms <= limit
+            all_met &= met
+            print(f"  {verdict(met)}  {timing.name}: median {timing.median_ms:.0f} ms, budget {label}")
+    return all_met
+
+
+def report_aws_calls() -> bool:
+    rows = call_budgets.measure()
+    print("\nAWS calls per request (the real handler under moto)")
+    width = max(len(row.operation) for row in rows) + 2
+    calls_width = max(len(describe(row.calls)) for row in rows) + 2
+    print(f"  {'':<6}{'operation':<{width}}{'calls':<{calls_width}}budget")
+    for row in rows:
+        print(f"  {verdict(row.met):<6}{row.operation:<{width}}{describe(row.calls):<{calls_width}}{row.budget}")
+    return all(row.met for row in rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=cold_start.RUNS, help="fresh interpreters per subject (default %(default)s)")
+    runs = parser.parse_args().runs
+    all_met = report_cold_start(runs) & report_aws_calls()
+    print("\nAll budgets met." if all_met else "\nFAIL: some budgets are missed (see above).")
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Cold import + init of each Lambda handler, each sample in a fresh interpreter, timed inside the child
+(interpreter start-up is the runtime's, not ours). Baseline: `import boto3` + one client, the floor any
+Python Lambda that calls AWS pays."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from functions.shared.observability import METRICS_NAMESPACE, SERVICE_NAME
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 9
+BUDGET_MS = 300
+BUDGET_X_BASELINE = 2.5
+
+# handler module -> what its first invocation creates before any AWS call. For the cases API that is
+# POST /cases with an Idempotency-Key, its widest request. pynamodb gives every model class its own
+# connection, botocore session and client, so each model a request touches is part of the init.
+CASES_API_INIT = """
+from functions.cases.dal.tables import CounterItem, IdempotencyItem
+from functions.cases.logic import dependencies
+from functions.shared.dal.event_bus import _events_client
+dependencies.repository()._connection.client  # the transaction's connection (POST /cases)
+for model in (CounterItem, IdempotencyItem):  # POST /cases with an Idempotency-Key
+    model._get_connection().connection.client
+dependencies.event_bus()
+_events_client()
+"""
+HANDLERS = {"functions.cases.handlers.api": CASES_API_INIT}
+BASELINE = ("import boto3", 'boto3.client("dynamodb")')
+
+CHILD = """
+import json, time
+start = time.perf_counter()
+{imports}
+imported = time.perf_counter()
+{init}
+done = time.perf_counter()
+print(json.dumps({{"import_ms": (imported - start) * 1e3, "init_ms": (done - imported) * 1e3}}))
+"""
+
+# What the stack gives a cases Lambda (infra/components/cases.py), plus what the runtime sets; the values
+# are placeholders: nothing here calls AWS.
+LAMBDA_ENV = {
+    "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "TABLE_NAME": "dss-support",
+    "EVENT_BUS_NAME": "dss-support",
+    "PAGE_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/page-token-key",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    # No ~/.aws files on Lambda: keep this machine's out of the measurement.
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    totals_ms: list[float]
+    import_ms: float  # medians
+    init_ms: float
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.totals_ms)
+
+
+def _sample(imports: str, init: str) -> dict:
+    env = {**LAMBDA_ENV, "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)}
+    script = CHILD.format(imports=imports, init=init)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(runs: int = RUNS) -> list[Timing]:
+    """The baseline first, then each handler."""
+    subjects = {"baseline: boto3 + 1 client": BASELINE, **{module: (f"import {module}", init) for module, init in HANDLERS.items()}}
+    for code in subjects.values():
+        _sample(*code)  # writes the bytecode caches (pip ships the layer compiled), so no sample compiles
+    samples: dict[str, list[dict]] = {name: [] for name in subjects}
+    for _ in range(runs):  # interleaved, so drift on a shared machine hits every subject alike
+        for name, code in subjects.items():
+            samples[name].append(_sample(*code))
+    return [
+        Timing(
+            name,
+            [sample["import_ms"] + sample["init_ms"] for sample in runs_of],
+            statistics.median(sample["import_ms"] for sample in runs_of),
+            statistics.median(sample["init_ms"] for sample in runs_of),
+        )
+        for name, runs_of in samples.items()
+    ]
