@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pydantic import TypeAdapter
 
-from functions.cases.dal.case_repository import Account, IdempotencyKeyTaken
+from functions.cases.dal.case_repository import Account, IdempotencyKeyTaken, UnknownContact
 from functions.cases.logic.create_case import create_case, format_case_number
 from functions.cases.models.requests import NewCaseRequest
 from functions.shared.auth import caller_from_claims
@@ -27,7 +27,10 @@ class InMemoryCases:
     def find_idempotency_record(self, scope_key):
         return self.keys.get(scope_key)
 
-    def create_case(self, case, record, *, now):
+    def create_case(self, case, record, *, now, check_contact=False):
+        account = self.get_account(case.account_id)
+        if check_contact and (account is None or case.contact_id not in account.contacts):
+            raise UnknownContact()
         if record and record.scope_key in self.keys and self.keys[record.scope_key].expires_at > now:
             raise IdempotencyKeyTaken()
         self.cases[case.case_number] = case

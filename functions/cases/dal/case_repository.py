@@ -28,6 +28,10 @@ class IdempotencyKeyTaken(Exception):
     """Another request with the same Idempotency-Key committed first."""
 
 
+class UnknownContact(Exception):
+    """The case's account does not exist or has no such contact."""
+
+
 @dataclass(frozen=True)
 class IdempotencyRecord:
     scope_key: str
@@ -142,12 +146,20 @@ class CaseRepository:
             raise _unavailable(error) from error
         return IdempotencyRecord(scope_key, item.request_hash, item.result_id, item.expires_at)
 
-    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
-        """Writes the case and, when given, its Idempotency-Key in one transaction."""
+    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime, check_contact: bool = False) -> None:
+        """Writes the case and, when given, its Idempotency-Key in one transaction; with `check_contact`
+        the same transaction verifies that the account has the case's contact (staff open for others)."""
+        parts = []
         try:
             with TransactWrite(connection=self._connection) as transaction:
+                if check_contact:  # pynamodb sends condition checks first
+                    parts.append(UnknownContact)
+                    has_contact = AccountItem.contacts[case.contact_id].exists()
+                    transaction.condition_check(AccountItem, f"ACCOUNT#{case.account_id}", "ACCOUNT", condition=has_contact)
+                parts.append(None)
                 transaction.save(_to_item(case), condition=CaseItem.pk.does_not_exist())
                 if idempotency:
+                    parts.append(IdempotencyKeyTaken)
                     record = IdempotencyItem(
                         idempotency.scope_key,
                         "IDEMPOTENCY",
@@ -160,8 +172,9 @@ class CaseRepository:
                     transaction.save(record, condition=unused)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if idempotency and len(reasons) == 2 and reasons[1] == "ConditionalCheckFailed":
-                raise IdempotencyKeyTaken() from error
+            for refusal, reason in zip(parts, reasons):
+                if refusal and reason == "ConditionalCheckFailed":
+                    raise refusal() from error
             raise _unavailable(error) from error
 
     def get_case(self, case_number: str) -> Case | None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from functions.cases.dal.case_repository import CaseRepository, IdempotencyKeyTaken, IdempotencyRecord
+from functions.cases.dal.case_repository import CaseRepository, IdempotencyKeyTaken, IdempotencyRecord, UnknownContact
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.requests import NewAdminCase, NewSupportCase
@@ -39,7 +39,7 @@ def create_case(
     events: EventPublisher,
     now: datetime,
 ) -> CreatedCase:
-    account_id, contact_id, channel = _requester(request, caller, repository)
+    account_id, contact_id, channel = _requester(request, caller)
     _check_priority(request.priority, channel)
 
     record = None
@@ -73,7 +73,9 @@ def create_case(
     if idempotency_key:
         record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW)
     try:
-        repository.create_case(case, record, now=now)
+        repository.create_case(case, record, now=now, check_contact=caller.is_staff)
+    except UnknownContact:
+        raise _unknown_contact(account_id, contact_id, repository) from None
     except IdempotencyKeyTaken:
         # A concurrent retry committed first: answer with its case (this number stays unused).
         return _replay(scope_key, request_hash, repository, events, caller, now)
@@ -81,7 +83,7 @@ def create_case(
     return CreatedCase(case, replayed=False)
 
 
-def _requester(request: NewSupportCase | NewAdminCase, caller: Caller, repository: CaseRepository) -> tuple[str, str, Channel]:
+def _requester(request: NewSupportCase | NewAdminCase, caller: Caller) -> tuple[str, str, Channel]:
     """Whose case it is and how it reached us; customers only ever open their own on the web."""
     if not caller.is_staff:
         if request.on_behalf_of:
@@ -95,15 +97,14 @@ def _requester(request: NewSupportCase | NewAdminCase, caller: Caller, repositor
         return caller.account_id, caller.contact_id, Channel.WEB
     if not request.on_behalf_of:
         raise ValidationFailed("Support staff must say whose case this is: give onBehalfOf.accountId and onBehalfOf.contactId.", field="onBehalfOf")
-    target = request.on_behalf_of
-    account = repository.get_account(target.account_id)
-    if account is None:
-        raise NotFound(f"Account {target.account_id} does not exist; check the account id.", field="onBehalfOf.accountId")
-    if target.contact_id not in account.contacts:
-        raise ValidationFailed(
-            f"Contact {target.contact_id} is not a contact of account {target.account_id}.", field="onBehalfOf.contactId"
-        )
-    return target.account_id, target.contact_id, request.channel or Channel.PHONE
+    return request.on_behalf_of.account_id, request.on_behalf_of.contact_id, request.channel or Channel.PHONE
+
+
+def _unknown_contact(account_id: str, contact_id: str, repository: CaseRepository) -> Exception:
+    """Which half of onBehalfOf was wrong; read only after the transaction refused it."""
+    if repository.get_account(account_id) is None:
+        return NotFound(f"Account {account_id} does not exist; check the account id.", field="onBehalfOf.accountId")
+    return ValidationFailed(f"Contact {contact_id} is not a contact of account {account_id}.", field="onBehalfOf.contactId")
 
 
 def _check_priority(priority: Priority, channel: Channel) -> None:
