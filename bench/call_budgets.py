@@ -94,7 +94,7 @@ def measure() -> list[Row]:
         key = {"Idempotency-Key": "bench-1"}
         run.call("create case, Idempotency-Key", CREATE, "POST", "/cases", body=NEW_CASE, headers=key, status=201)
         run.call("create case, replayed key", CREATE, "POST", "/cases", body=NEW_CASE, headers=key, status=201)
-        # Staff record phone cases for a customer: the account is read first.
+        # Staff open phone cases for a customer's contact: the contact is checked too.
         for_alice = {**NEW_CASE, "onBehalfOf": {"accountId": "acme", "contactId": "c-alice"}}
         created = run.call("create case, engineer", CREATE, "POST", "/cases", user="engineer", body=for_alice, status=201)
         run.call("create case, engineer, Idempotency-Key", CREATE, "POST", "/cases", user="engineer", body=for_alice,
