@@ -11,6 +11,7 @@ LAMBDA_PYTHON := $(shell sed -n 's/^LAMBDA_PYTHON_VERSION = "\(.*\)"/\1/p' infra
 LAYER_STAMP := layers/common/.built
 PYTEST := $(PY) -m pytest
 PYTEST_WORKERS ?= 2
+STAGE ?= dev
 
 .PHONY: help run test lint unit integration infra fuzz bench synth deploy diff layer clean
 
@@ -62,14 +63,15 @@ layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)
 $(CDK):
 	mkdir -p .tools && npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
 
-synth: $(STAMP) $(LAYER_STAMP) $(CDK)  ## synthesize the CloudFormation template (offline) with cdk-nag
-	$(CDK) synth --quiet
+synth: $(STAMP) $(LAYER_STAMP) $(CDK)  ## synthesize the CloudFormation template (offline) with cdk-nag; STAGE=dev|prod|<name>
+	$(CDK) synth --quiet -c stage=$(STAGE)
 
 diff: $(STAMP) $(LAYER_STAMP) $(CDK)
-	$(CDK) diff
+	$(CDK) diff -c stage=$(STAGE)
 
-deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy to the AWS account of your current credentials
-	$(CDK) deploy --require-approval broadening
+deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy stack dss-<STAGE> (default dev) to the AWS account of your current credentials
+	mkdir -p .build
+	$(CDK) deploy -c stage=$(STAGE) --require-approval broadening --outputs-file .build/outputs-$(STAGE).json
 
 clean:
 	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis

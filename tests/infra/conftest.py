@@ -1,64 +1,10 @@
-"""Synthesizes the real app once per test session (per xdist worker) and per stage, with the context of
-cdk.json, after building the Lambda dependency layer the stack packages."""
+"""The real app, synthesized once per test session (per xdist worker) and per stage."""
 
 from __future__ import annotations
 
-import fcntl
-import json
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
-from aws_cdk import App
-from aws_cdk.assertions import Template
 
-from infra.app import build_app
-from infra.config import StageConfig, stage_config
-from infra.stack import SupportDeskStack
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Synthesized:
-    app: App
-    stack: SupportDeskStack
-    template: Template
-    config: StageConfig
-    outdir: Path
-
-    def resources(self, resource_type: str) -> dict[str, dict]:
-        return self.template.find_resources(resource_type)
-
-    def only(self, resource_type: str) -> tuple[str, dict]:
-        found = self.resources(resource_type)
-        assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
-        return next(iter(found.items()))
-
-
-def build_layer() -> None:
-    """`make` the layer stamp (idempotent); the lock keeps two xdist workers from building at once."""
-    lock_path = ROOT / ".build" / "layer.lock"
-    lock_path.parent.mkdir(exist_ok=True)
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        result = subprocess.run(
-            ["make", "--no-print-directory", f"PY={sys.executable}", "layers/common/.built"], cwd=ROOT, capture_output=True, text=True
-        )
-    assert result.returncode == 0, f"make layer failed:\n{result.stdout}\n{result.stderr}"
-
-
-def cdk_context(stage: str) -> dict:
-    return json.loads((ROOT / "cdk.json").read_text())["context"] | {"stage": stage}
-
-
-def synthesize(stage: str, outdir: Path) -> Synthesized:
-    build_layer()
-    app, stack = build_app(App(context=cdk_context(stage), outdir=str(outdir)))
-    template = Template.from_stack(stack)  # synthesizes the app: an unacknowledged cdk-nag finding raises here
-    return Synthesized(app, stack, template, stage_config(stage), outdir)
+from .synth import Synthesized, synthesize
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from infra.app import build_app
 
-from .conftest import build_layer, cdk_context
+from .synth import build_layer, cdk_context
 
 pytestmark = pytest.mark.slow
 
