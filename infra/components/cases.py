@@ -113,10 +113,13 @@ class CasesApiFunction(Construct):
     def _grant_least_privilege(self, data: Data, events: Events) -> None:
         table_arn = data.table.table_arn
         statements = [
-            # GetItem: cases, accounts, idempotency records. UpdateItem: the case-number counter.
-            # PutItem: the case and its idempotency record, written in one TransactWriteItems (which IAM
-            # authorizes per contained action; no ConditionCheck actions are used).
-            iam.PolicyStatement(actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources=[table_arn]),
+            # GetItem: cases, accounts, idempotency records. UpdateItem: the case-number counter. A create is
+            # one TransactWriteItems, which IAM authorizes per contained action: PutItem for the case and its
+            # idempotency record, ConditionCheckItem for the account's contact (staff intake).
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+                resources=[table_arn],
+            ),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),

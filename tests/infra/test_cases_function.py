@@ -116,7 +116,11 @@ def test_role_is_exactly_least_privilege(dev):
         {"Fn::Join": ["", [table_arn, f"/index/{index['IndexName']}"]]} for index in table[1]["Properties"]["GlobalSecondaryIndexes"]
     ]
     expected = [
-        {"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], "Resource": table_arn},
+        {
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
+            "Resource": table_arn,
+        },
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": {"Fn::GetAtt": [key, "Arn"]}},
         {"Effect": "Allow", "Action": "events:PutEvents", "Resource": {"Fn::GetAtt": [bus, "Arn"]}},
