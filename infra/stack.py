@@ -15,7 +15,13 @@ from infra.config import StageConfig
 
 class SupportDeskStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs) -> None:
-        super().__init__(scope, construct_id, description=f"Dedicated Support Services case desk ({config.name})", **kwargs)
+        super().__init__(
+            scope,
+            construct_id,
+            description=f"Dedicated Support Services case desk ({config.name})",
+            termination_protection=config.is_production,
+            **kwargs,
+        )
         Tags.of(self).add("project", "dedicated-support-services")
         Tags.of(self).add("stage", config.name)
 

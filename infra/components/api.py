@@ -80,6 +80,15 @@ class Api(Construct):
             ),
         )
         self.rest_api.node.try_remove_child("Endpoint")  # the stack outputs it as ApiUrl
+        # API Gateway would create this group itself, with no retention.
+        execution_logs = logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{self.rest_api.rest_api_id}/{STAGE_NAME}",
+            retention=config.log_retention,
+            removal_policy=config.removal_policy,
+        )
+        self.rest_api.deployment_stage.node.add_dependency(execution_logs)
         Validations.of(self.rest_api.node.find_child("CloudWatchRole")).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",

@@ -62,13 +62,18 @@ def test_stage_throttles_logs_and_traces(dev, prod):
         assert everything["LoggingLevel"] == "ERROR"
         assert everything["DataTraceEnabled"] is False
         assert stage["TracingEnabled"] is True
-        function_logs = synth.only("AWS::Lambda::Function")[1]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
-        log_groups = synth.resources("AWS::Logs::LogGroup")
-        (access_logs,) = set(log_groups) - {function_logs}
-        assert access_logs in json.dumps(stage["AccessLogSetting"]["DestinationArn"])
-        assert log_groups[access_logs]["Properties"]["RetentionInDays"] == RETENTION_DAYS[synth.config.name]
+        destination = json.dumps(stage["AccessLogSetting"]["DestinationArn"])
+        assert [name for name in synth.resources("AWS::Logs::LogGroup") if name in destination]
         assert "$context.requestId" in stage["AccessLogSetting"]["Format"]
     assert dev.config.throttle_rate_limit < prod.config.throttle_rate_limit
+
+
+def test_every_log_group_expires_including_api_gateway_execution_logs(dev, prod):
+    for synth in (dev, prod):
+        log_groups = synth.resources("AWS::Logs::LogGroup").values()
+        assert {group["Properties"]["RetentionInDays"] for group in log_groups} == {RETENTION_DAYS[synth.config.name]}
+        names = [json.dumps(group["Properties"].get("LogGroupName")) for group in log_groups]
+        assert [name for name in names if "API-Gateway-Execution-Logs_" in name and "/v1" in name]
 
 
 @pytest.mark.parametrize(

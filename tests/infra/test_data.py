@@ -57,6 +57,7 @@ def test_dev_data_is_disposable_and_prod_data_is_kept(dev, prod):
         (_, table), (_, key) = synth.only("AWS::DynamoDB::Table"), synth.only("AWS::KMS::Key")
         assert table["DeletionPolicy"] == key["DeletionPolicy"] == policy
         assert table["Properties"]["DeletionProtectionEnabled"] is protected
+        assert synth.stack.termination_protection is protected
 
 
 def test_event_bus_is_named_per_stage_and_archived(dev):
