@@ -59,8 +59,8 @@ class CasesApiFunction(Construct):
         Validations.of(self.page_token_secret).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-SMG4",
-                reason="Not a credential: it only signs pagination tokens, so rotating it merely invalidates "
-                "in-flight nextToken values; it is replaced by redeploying with a new secret if ever exposed.",
+                reason="Not a credential: it only signs pagination tokens, so scheduled rotation would merely break "
+                "in-flight nextToken values; if it is ever exposed, put a new random value by hand.",
             )
         )
         self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)

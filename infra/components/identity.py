@@ -62,12 +62,10 @@ class Identity(Construct):
                     "prod requires it, and threat protection (Plus plan, full function) guards every stage.",
                 )
             )
-        self.groups = {
-            group: self.user_pool.add_group(
+        for group in COGNITO_GROUPS:
+            self.user_pool.add_group(
                 f"Group{group.name.title().replace('_', '')}", group_name=group.value, description=GROUP_DESCRIPTIONS[group]
             )
-            for group in COGNITO_GROUPS
-        }
         self.client = self.user_pool.add_client(
             "ApiClient",
             user_pool_client_name=f"dss-{config.name}-api",
