@@ -20,17 +20,14 @@ BUDGET_MS = 300
 BUDGET_X_BASELINE = 2.5
 
 # handler module -> what its first invocation creates before any AWS call. For the cases API that is
-# POST /cases with an Idempotency-Key, its widest request. pynamodb gives every model class its own
-# connection, botocore session and client, so each model a request touches is part of the init.
+# POST /cases, its widest request: the table binding with its one shared DynamoDB client, and the
+# EventBridge client.
 CASES_API_INIT = """
-from functions.cases.dal.tables import CounterItem, IdempotencyItem
 from functions.cases.logic import dependencies
-from functions.shared.dal.event_bus import _events_client
-dependencies.repository()._connection.client  # the transaction's connection (POST /cases)
-for model in (CounterItem, IdempotencyItem):  # POST /cases with an Idempotency-Key
-    model._get_connection().connection.client
+from functions.shared.dal.aws import client
+dependencies.repository()._connection.client
 dependencies.event_bus()
-_events_client()
+client("events")
 """
 HANDLERS = {"functions.cases.handlers.api": CASES_API_INIT}
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')

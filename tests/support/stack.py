@@ -12,7 +12,7 @@ from moto import mock_aws
 
 from functions.cases.dal import case_repository as case_repository_module
 from functions.cases.logic import dependencies
-from functions.shared.dal import event_bus as event_bus_module
+from functions.shared.dal import aws as aws_module
 from functions.shared.dal import secrets as secrets_module
 from functions.shared.settings import api_settings
 from local.api_gateway import proxy_event
@@ -26,7 +26,8 @@ def reset_cached_clients() -> None:
         case_repository_module.case_repository,
         dependencies.event_bus,
         dependencies.page_tokens,
-        event_bus_module._events_client,
+        aws_module.client,
+        aws_module.session,
         secrets_module.secret_bytes,
     ):
         cached.cache_clear()

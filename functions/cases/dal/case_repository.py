@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -126,8 +125,7 @@ def _page_key(item: CaseItem, index_hash_attribute: str) -> dict:
 
 class CaseRepository:
     def __init__(self, table_name: str):
-        bind_tables(table_name)
-        self._connection = Connection()
+        self._connection = bind_tables(table_name)
 
     def next_case_number(self) -> int:
         counter = CounterItem(CASE_NUMBER_COUNTER, "COUNTER")

@@ -7,7 +7,6 @@ from functools import lru_cache
 from functions.cases.dal.case_repository import CaseRepository, case_repository
 from functions.cases.logic.events import EVENT_SOURCE
 from functions.shared.dal.event_bus import EventBus
-from functions.shared.dal.secrets import secret_bytes
 from functions.shared.page_token import PageTokenCodec
 from functions.shared.settings import api_settings
 
@@ -24,4 +23,6 @@ def event_bus() -> EventBus:
 @lru_cache(maxsize=1)
 def page_tokens() -> PageTokenCodec:
     # Fetched on the first paginated listing only, so a cold start does not pay for it.
+    from functions.shared.dal.secrets import secret_bytes
+
     return PageTokenCodec(secret_bytes(api_settings().page_token_secret_arn))

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.shared.dal.aws import client
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
-
-
-@lru_cache(maxsize=1)
-def _events_client():
-    return boto3.client("events")
 
 
 class EventBus:
@@ -30,7 +23,7 @@ class EventBus:
             "Detail": json.dumps(detail, separators=(",", ":"), sort_keys=True),
         }
         try:
-            result = _events_client().put_events(Entries=[entry])
+            result = client("events").put_events(Entries=[entry])
         except (BotoCoreError, ClientError) as error:
             logger.exception("event not published", extra={"detail_type": detail_type})
             raise ServiceUnavailable("The change was saved but its notification is delayed; retry with the same Idempotency-Key.") from error

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import boto3
+from functions.shared.dal.aws import client
 
 
 @lru_cache(maxsize=8)
 def secret_bytes(secret_id: str) -> bytes:
-    return boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"].encode()
+    return client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"].encode()

@@ -1,0 +1,20 @@
+"""One botocore session and one client per service for the whole container.
+
+botocore directly, not boto3: boto3 adds ~30 ms of import (s3transfer, multiprocessing) that no
+function here needs, and a shared session loads each service model once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import botocore.session
+
+
+@lru_cache(maxsize=1)
+def session() -> botocore.session.Session:
+    return botocore.session.get_session()
+
+
+@lru_cache(maxsize=None)
+def client(service: str):
+    return session().create_client(service)
