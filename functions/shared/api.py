@@ -5,8 +5,8 @@ import json
 from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.shared.auth import Caller, caller_from_claims
@@ -106,7 +106,9 @@ def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware
         allowed = ", ".join(sorted(declared)) or "none"
         return error_json(
             HTTPStatus.BAD_REQUEST,
-            ErrorResponse(error="unknown_parameter", message=f"Unknown query parameter {unknown[0]!r}; allowed: {allowed}.", field=unknown[0]),
+            ErrorResponse(
+                error="unknown_parameter", message=f"Unknown query parameter {unknown[0]!r}; allowed: {allowed}.", field=unknown[0]
+            ),
         )
     return next_middleware(app)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from functions.shared.errors import Unauthorized
 
 
-class Group(str, Enum):
+class Group(StrEnum):
     """Cognito groups; the infrastructure creates exactly these."""
 
     CUSTOMER = "customer-contacts"

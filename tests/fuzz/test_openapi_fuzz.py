@@ -34,19 +34,21 @@ def fuzz(app, tokens: DevTokens, mode: GenerationMode, examples: int) -> Counter
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
     statuses = Counter()
     for role in ("customer", "engineer"):
-        token = tokens.by_role[role]
         for result in schema.get_all_operations():
-
-            @settings(max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
-            @given(case=result.ok().as_strategy(generation_mode=mode))
-            def exercise(case):
-                # A real token wherever the generated case carries one; a case that dropped it stays anonymous.
-                headers = {"Authorization": token} if "Authorization" in (case.headers or {}) else None
-                response = case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
-                statuses[response.status_code] += 1
-
-            exercise()
+            fuzz_operation(result.ok(), tokens.by_role[role], mode, examples, statuses)
     return statuses
+
+
+def fuzz_operation(operation, token: str, mode: GenerationMode, examples: int, statuses: Counter) -> None:
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def exercise(case):
+        # A real token wherever the generated case carries one; a case that dropped it stays anonymous.
+        headers = {"Authorization": token} if "Authorization" in (case.headers or {}) else None
+        response = case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+        statuses[response.status_code] += 1
+
+    exercise()
 
 
 @pytest.mark.slow

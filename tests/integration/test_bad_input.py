@@ -78,8 +78,8 @@ def test_missing_token(stack):
 
 
 def test_claims_without_a_support_group_or_account(stack):
-    from local.api_gateway import proxy_event
     from functions.cases.handlers.api import lambda_handler
+    from local.api_gateway import proxy_event
     from tests.support.stack import LambdaContextStub
 
     for claims in ({"sub": "u-x"}, {"sub": "u-x", "cognito:groups": "customer-contacts"}, {"sub": "u-x", "cognito:groups": "hackers"}):

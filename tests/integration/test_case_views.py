@@ -1,6 +1,6 @@
 """GET /cases?view=...: the ten portal views, newest modification first, caller-bound paging."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,7 +9,7 @@ from functions.cases.models.case import Case, CaseType, Channel, Priority, Statu
 from functions.shared.clock import to_iso
 from tests.support.payloads import admin_case
 
-T0 = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
 
 
 def store_case(number: int, *, status: Status, contact: str = "c-alice", account: str = "acme", minutes: int = 0) -> str:

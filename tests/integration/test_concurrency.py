@@ -1,33 +1,70 @@
-"""Case numbers stay unique when many contacts open cases at the same moment."""
+"""Case numbers stay unique when many contacts open cases at the same moment.
 
+Each create runs in its own process, as in separate Lambda containers (one resolver per process, as on
+Lambda), against one moto server. All of them wait for one start signal, then call at once."""
+
+import json
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
-from tests.support.payloads import support_case
+import pytest
 
+from local.demo_directory import DEMO_USERS
+from tests.support.moto_server import moto_server
+from tests.support.stack import reset_cached_clients
 
-def test_twenty_concurrent_creates_get_twenty_distinct_numbers(local_aws):
-    users = ["customer", "customer_mac", "colleague", "other_customer"]
-
-    def open_case(index: int):
-        return local_aws.call("POST", "/cases", user=users[index % len(users)], body=support_case(subject=f"parallel {index}"))
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(open_case, range(20)))
-
-    assert [result.status for result in results] == [201] * 20
-    numbers = {result.body["caseNumber"] for result in results}
-    assert numbers == {f"{n:010d}" for n in range(1, 21)}
-    acme = local_aws.call("GET", "/cases", user="engineer", query={"view": "all-open", "accountId": "acme", "limit": "100"})
-    globex = local_aws.call("GET", "/cases", user="engineer", query={"view": "all-open", "accountId": "globex", "limit": "100"})
-    assert len(acme.body["items"]) + len(globex.body["items"]) == 20
+ROOT = Path(__file__).resolve().parents[2]
+USERS = ["customer", "customer_mac", "colleague", "other_customer"]
 
 
-def test_concurrent_retries_with_one_idempotency_key_create_one_case(local_aws):
-    headers = {"Idempotency-Key": "double-click"}
+@pytest.fixture
+def shared_aws(monkeypatch):
+    with moto_server() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        reset_cached_clients()
+        from local.demo_directory import seed_demo_directory
+        from local.provision import provision
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: local_aws.call("POST", "/cases", body=support_case(), headers=headers), range(8)))
+        resources = provision()
+        seed_demo_directory()
+        environment = {**os.environ, **resources.environment(), "PYTHONPATH": str(ROOT), "POWERTOOLS_METRICS_DISABLED": "true"}
+        yield environment
+        reset_cached_clients()
 
-    assert {result.status for result in results} == {201}
-    assert len({result.body["caseNumber"] for result in results}) == 1
-    assert len(local_aws.call("GET", "/cases", query={"view": "my-open"}).body["items"]) == 1
+
+def run_at_once(environment: dict, tmp_path: Path, arguments: list[list[str]]) -> list[dict]:
+    """Starts one worker process per argument list, releases them together, returns their results."""
+    go = tmp_path / "go"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.integration.concurrent_create_worker", *args[:1], str(go), *args[1:]],
+            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for args in arguments
+    ]  # fmt: skip
+    go.touch()
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+        outputs = list(pool.map(lambda worker: worker.communicate(timeout=120), workers))
+    assert all(worker.returncode == 0 for worker in workers), [err[-800:] for _, err in outputs]
+    return [json.loads(stdout.strip().splitlines()[-1]) for stdout, _ in outputs]
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_creates_get_twenty_distinct_numbers(shared_aws, tmp_path):
+    results = run_at_once(shared_aws, tmp_path, [[USERS[index % len(USERS)]] for index in range(20)])
+
+    assert [result["status"] for result in results] == [201] * 20, results
+    assert sorted(result["body"]["caseNumber"] for result in results) == [f"{n:010d}" for n in range(1, 21)]
+    for result in results:  # each case belongs to whoever opened it
+        assert result["body"]["contactId"] == DEMO_USERS[result["user"]].contact_id
+
+
+@pytest.mark.slow
+def test_concurrent_retries_with_one_idempotency_key_create_one_case(shared_aws, tmp_path):
+    results = run_at_once(shared_aws, tmp_path, [["customer", "double-click"]] * 6)
+
+    assert [result["status"] for result in results] == [201] * 6, results
+    assert len({result["body"]["caseNumber"] for result in results}) == 1

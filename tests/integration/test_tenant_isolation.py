@@ -49,4 +49,5 @@ def test_a_colleague_sees_account_cases_but_not_in_my_views(local_aws):
     number = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
     assert local_aws.call("GET", f"/cases/{number}", user="colleague").status == 200
     assert local_aws.call("GET", "/cases", user="colleague", query={"view": "my-open"}).body["items"] == []
-    assert [c["caseNumber"] for c in local_aws.call("GET", "/cases", user="colleague", query={"view": "all-open"}).body["items"]] == [number]
+    account_view = local_aws.call("GET", "/cases", user="colleague", query={"view": "all-open"}).body["items"]
+    assert [case["caseNumber"] for case in account_view] == [number]

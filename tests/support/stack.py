@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from dataclasses import dataclass
 
 import boto3
@@ -87,26 +86,7 @@ class LambdaContextStub:
     aws_request_id = "local-request"
 
 
-def _serialise_emulator_requests() -> None:
-    """moto's in-process backends are not thread-safe (a transaction deep-copies a table another thread
-    is writing), while DynamoDB itself applies each request atomically. One lock around moto's request
-    processing restores that guarantee; the code under test still runs fully concurrently."""
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    if getattr(BotocoreStubber.process_request, "serialised", False):
-        return
-    lock, process_request = threading.RLock(), BotocoreStubber.process_request
-
-    def serialised(self, request):
-        with lock:
-            return process_request(self, request)
-
-    serialised.serialised = True
-    BotocoreStubber.process_request = serialised
-
-
 def start_local_aws():
-    _serialise_emulator_requests()
     mock = mock_aws()
     mock.start()
     reset_cached_clients()

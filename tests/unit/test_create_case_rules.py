@@ -1,6 +1,6 @@
 """The intake rules on their own, with an in-memory repository and event sink."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import TypeAdapter
@@ -11,8 +11,10 @@ from functions.cases.models.requests import NewCaseRequest
 from functions.shared.auth import caller_from_claims
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
-CUSTOMER = caller_from_claims({"sub": "u-1", "cognito:groups": "customer-contacts", "custom:account_id": "acme", "custom:contact_id": "c-1"})
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+CUSTOMER = caller_from_claims(
+    {"sub": "u-1", "cognito:groups": "customer-contacts", "custom:account_id": "acme", "custom:contact_id": "c-1"}
+)
 ENGINEER = caller_from_claims({"sub": "u-e", "cognito:groups": "engineers"})
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
@@ -170,7 +170,7 @@ class CaseRepository:
                     transaction.save(record, condition=unused)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            for refusal, reason in zip(parts, reasons):
+            for refusal, reason in zip(parts, reasons, strict=False):
                 if refusal and reason == "ConditionalCheckFailed":
                     raise refusal() from error
             raise _unavailable(error) from error

@@ -8,8 +8,8 @@ is the modification time, newest first.
 
 from __future__ import annotations
 
-from pynamodb.connection import Connection
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 

@@ -89,14 +89,18 @@ def _requester(request: NewSupportCase | NewAdminCase, caller: Caller) -> tuple[
         if request.on_behalf_of:
             if request.on_behalf_of.account_id != caller.account_id:
                 raise NotFound(f"Account {request.on_behalf_of.account_id} is not one of yours.", field="onBehalfOf.accountId")
-            raise Forbidden("onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf")
+            raise Forbidden(
+                "onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf"
+            )
         if request.channel is Channel.PHONE:
             raise Forbidden(
                 f"Phone cases are recorded by support engineers; call {SUPPORT_PHONE_NUMBERS} or open a web case.", field="channel"
             )
         return caller.account_id, caller.contact_id, Channel.WEB
     if not request.on_behalf_of:
-        raise ValidationFailed("Support staff must say whose case this is: give onBehalfOf.accountId and onBehalfOf.contactId.", field="onBehalfOf")
+        raise ValidationFailed(
+            "Support staff must say whose case this is: give onBehalfOf.accountId and onBehalfOf.contactId.", field="onBehalfOf"
+        )
     return request.on_behalf_of.account_id, request.on_behalf_of.contact_id, request.channel or Channel.PHONE
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from functions.cases.dal.case_repository import CaseRepository
 from functions.cases.models.case import CaseList, Status
@@ -37,7 +37,9 @@ def list_cases(
             raise BadRequest("Support staff must choose an account: add accountId to the query.", field="accountId")
     else:
         if account_id and account_id != caller.account_id:
-            raise NotFound(f"Account {account_id} is not one of yours; leave accountId out to list your account's cases.", field="accountId")
+            raise NotFound(
+                f"Account {account_id} is not one of yours; leave accountId out to list your account's cases.", field="accountId"
+            )
         account_id = caller.account_id
 
     scope = f"{caller.user_id}|{view.value}|{account_id}"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     PROD_DOWN = "1-Prod Down"
     HIGH = "2-High"
     MEDIUM = "3-Medium"
@@ -18,29 +18,29 @@ class Priority(str, Enum):
 WEB_PRIORITIES = frozenset({Priority.LOW, Priority.MEDIUM})
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPEN = "Open"
     AWAITING_INFO = "Awaiting Info"
     SOLUTION_PROPOSED = "Solution Proposed"
     CLOSED = "Closed"
 
 
-class CaseType(str, Enum):
+class CaseType(StrEnum):
     SUPPORT = "Support"
     ADMIN = "Admin"
 
 
-class CaseSubType(str, Enum):
+class CaseSubType(StrEnum):
     PROBLEM = "Problem"
     INQUIRY = "Inquiry"
 
 
-class EnvironmentType(str, Enum):
+class EnvironmentType(StrEnum):
     PRODUCTION = "Production"
     DEVELOPMENT = "Development"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     WEB = "web"
     PHONE = "phone"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Annotated, Literal, Union
+from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
@@ -59,10 +59,10 @@ class NewAdminCase(_NewCaseBase):
     case_type: Literal[CaseType.ADMIN]
 
 
-NewCaseRequest = Annotated[Union[NewSupportCase, NewAdminCase], Field(discriminator="case_type")]
+NewCaseRequest = Annotated[NewSupportCase | NewAdminCase, Field(discriminator="case_type")]
 
 
-class CaseView(str, Enum):
+class CaseView(StrEnum):
     MY_NON_CLOSED = "my-non-closed"
     MY_OPEN = "my-open"
     MY_AWAITING_INFO = "my-awaiting-info"

@@ -5,7 +5,7 @@ function here needs, and a shared session loads each service model once."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import botocore.session
 
@@ -15,6 +15,6 @@ def session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str):
     return session().create_client(service)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.shared.dal.aws import client
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
+
+DELAYED = "The change was saved but its notification is delayed; retry with the same Idempotency-Key."
 
 
 class EventBus:
@@ -26,7 +29,7 @@ class EventBus:
             result = client("events").put_events(Entries=[entry])
         except (BotoCoreError, ClientError) as error:
             logger.exception("event not published", extra={"detail_type": detail_type})
-            raise ServiceUnavailable("The change was saved but its notification is delayed; retry with the same Idempotency-Key.") from error
+            raise ServiceUnavailable(DELAYED) from error
         if result.get("FailedEntryCount"):
             logger.error("event rejected by the bus", extra={"detail_type": detail_type, "entries": result["Entries"]})
-            raise ServiceUnavailable("The change was saved but its notification is delayed; retry with the same Idempotency-Key.")
+            raise ServiceUnavailable(DELAYED)
