@@ -1,0 +1,113 @@
+"""The local API Gateway: a WSGI app that turns each HTTP request into a REST proxy event, runs the real
+Lambda handler in-process and writes its proxy response back. It does what API Gateway does before the
+Lambda runs: the 10 MB body limit and the Cognito authorizer (with dev tokens instead of ID tokens)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+
+from werkzeug.wrappers import Request, Response
+
+from local.api_gateway import proxy_event
+from local.tokens import DevTokens
+
+API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
+API_GATEWAY_TIMEOUT_SECONDS = 29
+# Routes the stack's API declares without the Cognito authorizer.
+PUBLIC_ROUTES = {("GET", "/openapi.json"), ("GET", "/swagger")}
+UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
+TOO_LARGE = {"error": "payload_too_large", "message": "The body is larger than 10 MB, API Gateway's limit. Attach large content as a file."}
+INTERNAL_ERROR = {"error": "internal_error", "message": "The local API failed to run the handler; see the server's log."}
+# API Gateway sets these itself; a handler's values would be wrong after base64 decoding.
+_HOP_BY_HOP = {"content-length", "transfer-encoding", "connection"}
+
+log = logging.getLogger("local.api")
+
+Handler = Callable[[dict, object], dict]
+
+
+class LambdaContext:
+    """The Lambda context attributes Powertools reads (Logger, idempotency's remaining time)."""
+
+    memory_limit_in_mb = 512
+
+    def __init__(self, function_name: str):
+        self.function_name = function_name
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        self.aws_request_id = str(uuid.uuid4())
+        self._deadline = time.monotonic() + API_GATEWAY_TIMEOUT_SECONDS
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+class LocalApi:
+    def __init__(self, handler: Handler, tokens: DevTokens, function_name: str = "cases-api"):
+        self.handler = handler
+        self.tokens = tokens
+        self.function_name = function_name
+        # One warm container: the resolver keeps the current event on a module-level app, so two
+        # requests at once in one interpreter would read each other's claims.
+        self._container = threading.Lock()
+
+    def __call__(self, environ: dict, start_response):
+        request = Request(environ)
+        try:
+            response = self._respond(request)
+        except Exception:
+            log.exception("local API: %s %s failed", request.method, request.path)
+            response = json_response(500, INTERNAL_ERROR)
+        return response(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        body = read_body(request, API_GATEWAY_MAX_BODY_BYTES)
+        if body is None:
+            return json_response(413, TOO_LARGE)
+        claims = None
+        if (request.method, request.path) not in PUBLIC_ROUTES:
+            claims = self.tokens.claims_for(request.headers.get("Authorization"))
+            if claims is None:
+                return json_response(401, UNAUTHORIZED)
+        event = proxy_event(
+            request.method,
+            request.path,
+            claims=claims,
+            headers=dict(request.headers),
+            query=request.query_string.decode("utf-8", "replace"),
+            body=body,
+        )
+        with self._container:
+            result = self.handler(event, LambdaContext(self.function_name))
+        return proxy_response(result)
+
+
+def read_body(request: Request, limit: int) -> bytes | None:
+    """The body, or None when it exceeds `limit`; an oversized body is still drained so the client,
+    still sending, reads the 413 instead of a reset connection."""
+    chunks, size, stream = [], 0, request.stream
+    while chunk := stream.read(64 * 1024):
+        size += len(chunk)
+        if size <= limit:
+            chunks.append(chunk)
+    return b"".join(chunks) if size <= limit else None
+
+
+def proxy_response(result: dict) -> Response:
+    """A Lambda proxy response as API Gateway returns it: multiValueHeaders win over headers."""
+    multi = {key.lower(): (key, values) for key, values in (result.get("multiValueHeaders") or {}).items()}
+    headers = [(key, str(value)) for key, values in multi.values() for value in values]
+    headers += [(key, str(value)) for key, value in (result.get("headers") or {}).items() if key.lower() not in multi]
+    headers = [(key, value) for key, value in headers if key.lower() not in _HOP_BY_HOP]
+    body = result.get("body") or ""
+    payload = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    return Response(payload, status=int(result["statusCode"]), headers=headers)
+
+
+def json_response(status: int, body: dict) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")

@@ -1,0 +1,201 @@
+"""`make run`: the whole product on one machine, no AWS account, no Docker.
+
+moto in server mode (in this process, on loopback) is the AWS; the product's resources are provisioned
+into it and the demo directory seeded; a local API Gateway on http://127.0.0.1:3000 runs the real
+Lambda handler for each request, authenticating with dev tokens printed at start and written to
+`.local/session.json`. Data lives in memory until you stop (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import json
+import os
+import shlex
+import signal
+import socket
+import sys
+import threading
+import urllib.request
+import warnings
+from pathlib import Path
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+LOOPBACK = "127.0.0.1"
+REGION = "us-east-1"
+# Not 5000 (moto's default): macOS's AirPlay Receiver holds that port.
+DEFAULT_AWS_PORT = "5050"
+DEFAULT_API_PORT = "3000"
+# What moto server mode must run with (DESIGN.md section 7): Step Functions really executes state
+# machines, and Lambda uses moto's awslambda_simple backend, whose `invoke` is the hook for running
+# our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
+MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+EXAMPLE_CASE = {
+    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production",
+    "productGroup": "PureConnect", "product": "CIC Server", "majorVersion": "2020 R1",
+    "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
+}  # fmt: skip
+
+
+class PortInUse(Exception):
+    pass
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default=LOOPBACK, help="interface for the local API (default %(default)s)")
+    parser.add_argument("--port", type=int, default=os.environ.get("DSS_API_PORT", DEFAULT_API_PORT), help="API port (DSS_API_PORT)")
+    parser.add_argument("--aws-port", type=int, default=os.environ.get("DSS_AWS_PORT", DEFAULT_AWS_PORT), help="moto port (DSS_AWS_PORT)")
+    parser.add_argument("--session-file", type=Path, default=Path(".local/session.json"), help="where to write URLs and tokens")
+    return parser.parse_args(argv)
+
+
+def use_local_aws(aws_url: str, aws_port: int) -> None:
+    """Every AWS SDK call in this process goes to moto with dummy credentials: a developer's profile,
+    config files or endpoint overrides must not reach a real account."""
+    overrides = ("AWS_ENDPOINT_URL_", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    for name in [name for name in os.environ if name.startswith(overrides)]:
+        del os.environ[name]
+    os.environ.update({
+        "AWS_ENDPOINT_URL": aws_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        # moto's Step Functions interpreter calls back into moto at localhost:$MOTO_PORT.
+        "MOTO_PORT": str(aws_port),
+    })  # fmt: skip
+    # Metrics are CloudWatch EMF lines on stdout: noise locally.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    warnings.filterwarnings("ignore", "No application metrics to publish")
+
+
+def listen(host: str, port: int, what: str, flag: str) -> socket.socket:
+    """Bind before anything starts, so a busy port is one clear line (werkzeug would exit from inside
+    a server thread, and moto's ThreadedMotoServer would then wait forever)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if os.name != "nt":  # restart right after a stop despite TIME_WAIT (on Windows it would allow port theft)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        reason = "is in use by another program" if error.errno == errno.EADDRINUSE else f"cannot be opened ({error.strerror})"
+        raise PortInUse(f"Port {port} on {host} ({what}) {reason}; choose another with {flag}.") from None
+    return sock
+
+
+def serve(sock: socket.socket, app, request_handler=None) -> tuple[BaseWSGIServer, threading.Thread]:
+    host, port = sock.getsockname()[:2]
+    server = make_server(host, port, app, threaded=True, request_handler=request_handler, fd=sock.fileno())
+    sock.close()  # werkzeug serves a duplicate of the descriptor
+    # A short poll interval makes Ctrl-C stop within a fraction of a second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"serve:{port}", daemon=True)
+    thread.start()
+    return server, thread
+
+
+def start_moto(sock: socket.socket, aws_url: str) -> tuple[BaseWSGIServer, threading.Thread]:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+    class QuietMotoRequestHandler(MotoRequestHandler):
+        def log_request(self, *args) -> None:  # every SDK call would print an access-log line
+            pass
+
+    running = serve(sock, DomainDispatcherApplication(create_backend_app), QuietMotoRequestHandler)
+    request = urllib.request.Request(f"{aws_url}/moto-api/config", data=json.dumps(MOTO_CONFIG).encode(), method="POST")  # noqa: S310
+    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 (our own loopback http URL)
+    return running
+
+
+def url(host: str, port: int) -> str:
+    host = LOOPBACK if host in ("", "0.0.0.0") else "::1" if host == "::" else host  # noqa: S104 (a listen-all address is not a URL)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path) -> str:
+    from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS
+
+    width = max(map(len, tokens))
+    users = []
+    for role, token in tokens.items():
+        user = DEMO_USERS[role]
+        who = f"{user.email} ({DEMO_ACCOUNTS[user.account_id]['name']})" if user.account_id else f"{user.email} (support staff)"
+        users.append(f"  {role:<{width}}  {token}  {who}")
+    auth, body = shlex.quote(f"Authorization: {tokens['customer']}"), shlex.quote(json.dumps(EXAMPLE_CASE, separators=(",", ":")))
+    return "\n".join([
+        "Dedicated Support Services, running locally (no AWS account; data in memory until you stop)",
+        "",
+        f"  API      {api_url}   (Swagger UI: {api_url}/swagger)",
+        f"  AWS      {aws_url}   (moto; boto3 here uses it via AWS_ENDPOINT_URL)",
+        f"  Session  {session_file}   (the URLs and tokens below, as JSON)",
+        "",
+        "Demo tokens, new at every start; send one as 'Authorization: <token>':",
+        *users,
+        "",
+        "Try it (opens a case as customer, then lists your open cases):",
+        f"  curl -s -X POST {api_url}/cases -H {auth} -H 'Content-Type: application/json' \\",
+        f"       -d {body}",
+        f"  curl -s '{api_url}/cases?view=my-open' -H {auth}",
+        "",
+        "Ctrl-C stops.",
+    ])  # fmt: skip
+
+
+def write_session(path: Path, api_url: str, aws_url: str, tokens: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({"api": api_url, "aws": aws_url, "tokens": tokens}, indent=2) + "\n")
+    partial.replace(path)  # readers never see half a file
+
+
+def main(argv: list[str] | None = None) -> int:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    args = parse_args(argv)
+    try:
+        api_socket = listen(args.host, args.port, "the local API", "--port <n> or DSS_API_PORT=<n>")
+        aws_socket = listen(LOOPBACK, args.aws_port, "the moto AWS emulator", "--aws-port <n> or DSS_AWS_PORT=<n>")
+    except PortInUse as error:
+        print(error, file=sys.stderr)
+        return 1
+    api_url, aws_url = url(args.host, args.port), url(LOOPBACK, args.aws_port)
+    use_local_aws(aws_url, args.aws_port)
+
+    servers = [start_moto(aws_socket, aws_url)]
+    try:
+        # Imported only now: the handler's modules must see the environment above.
+        from functions.cases.handlers.api import lambda_handler
+        from local.demo_directory import seed_demo_directory
+        from local.http_adapter import LocalApi
+        from local.provision import provision
+        from local.tokens import DevTokens
+
+        resources = provision()
+        seed_demo_directory()
+        os.environ.update(resources.environment())
+        tokens = DevTokens()
+        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens)))
+        write_session(args.session_file, api_url, aws_url, tokens.by_role)
+        print(banner(api_url, aws_url, tokens.by_role, args.session_file), flush=True)
+        while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform
+            pass
+    finally:
+        api_socket.close()
+        for server, thread in reversed(servers):
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+    print("Stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
