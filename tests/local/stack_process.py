@@ -1,0 +1,83 @@
+"""The local stack (`make run`) as a real subprocess on free ports, driven over HTTP."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_command(port: int, aws_port: int, session_file: Path) -> list[str]:
+    return [sys.executable, "-m", "local.run", "--port", str(port), "--aws-port", str(aws_port), "--session-file", str(session_file)]
+
+
+class LocalStack:
+    def __init__(self, workdir: Path, port: int | None = None, aws_port: int | None = None):
+        self.port, self.aws_port = port or free_port(), aws_port or free_port()
+        self.session_file = workdir / f"session-{self.port}.json"
+        self.log_file = workdir / f"output-{self.port}.log"
+        self.api = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> LocalStack:
+        self.session_file.unlink(missing_ok=True)
+        with self.log_file.open("w") as log:
+            self.process = subprocess.Popen(run_command(self.port, self.aws_port, self.session_file), cwd=REPO_ROOT, stdout=log, stderr=log)
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"local stack exited with {self.process.returncode}:\n{self.output()}")
+            if self.session_file.exists() and self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"local stack did not answer within {START_TIMEOUT_SECONDS}s:\n{self.output()}")
+
+    def _answers(self) -> bool:
+        try:
+            return requests.get(f"{self.api}/openapi.json", timeout=2).status_code == 200
+        except requests.ConnectionError:
+            return False
+
+    @property
+    def session(self) -> dict:
+        return json.loads(self.session_file.read_text())
+
+    def token(self, role: str) -> str:
+        return self.session["tokens"][role]
+
+    def request(self, method: str, path: str, *, role: str | None = None, **kwargs) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if role:
+            headers["Authorization"] = self.token(role)
+        return requests.request(method, f"{self.api}{path}", headers=headers, timeout=30, **kwargs)
+
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise
+        return self.process.returncode
+
+    def output(self) -> str:
+        return self.log_file.read_text() if self.log_file.exists() else ""

@@ -1,0 +1,118 @@
+"""`make run` over real HTTP: the README walk-through, the authorizer, the public docs, API Gateway's
+limits, and the lifecycle (busy ports, Ctrl-C, restart)."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+
+import pytest
+
+from tests.local.stack_process import REPO_ROOT, free_port, run_command
+
+pytestmark = pytest.mark.slow
+
+SUPPORT_CASE = {
+    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production",
+    "productGroup": "PureConnect", "product": "CIC Server", "majorVersion": "2020 R1",
+    "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
+}  # fmt: skip
+UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
+ROLES = {"customer", "customer_mac", "engineer", "manager", "other_customer", "colleague"}
+
+
+def test_readme_walkthrough(local_stack):
+    created = local_stack.request("POST", "/cases", role="customer", json=SUPPORT_CASE)
+    assert created.status_code == 201, created.text
+    case_number = created.json()["caseNumber"]
+    assert re.fullmatch(r"\d{10}", case_number)
+
+    listed = local_stack.request("GET", "/cases", role="customer", params={"view": "my-open"})
+    assert listed.status_code == 200, listed.text
+    assert case_number in [item["caseNumber"] for item in listed.json()["items"]]
+
+    got = local_stack.request("GET", f"/cases/{case_number}", role="customer")
+    assert got.status_code == 200, got.text
+    assert got.json()["subject"] == SUPPORT_CASE["subject"]
+
+    foreign = local_stack.request("GET", f"/cases/{case_number}", role="other_customer")
+    assert foreign.status_code == 404
+    assert foreign.json()["error"] == "not_found"
+
+
+def test_bearer_prefix_is_accepted(local_stack):
+    response = local_stack.request("GET", "/cases", headers={"Authorization": f"Bearer {local_stack.token('engineer')}"})
+    assert response.status_code != 401, response.text
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "not-a-token"}, {"Authorization": "Bearer "}], ids=["none", "unknown", "empty"])
+def test_authenticated_routes_refuse_a_missing_or_unknown_token(local_stack, headers):
+    response = local_stack.request("GET", "/cases", headers=headers, params={"view": "my-open"})
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == UNAUTHORIZED
+
+
+def test_openapi_and_swagger_are_public(local_stack):
+    document = local_stack.request("GET", "/openapi.json")
+    assert document.status_code == 200
+    assert document.headers["Content-Type"].startswith("application/json")
+    assert "/cases" in document.json()["paths"]
+    swagger = local_stack.request("GET", "/swagger")
+    assert swagger.status_code == 200
+    assert swagger.headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("method", ["PATCH", "OPTIONS", "DELETE"])
+def test_unknown_methods_answer_json(local_stack, method):
+    for role in (None, "customer"):
+        response = local_stack.request(method, "/cases", role=role)
+        assert 400 <= response.status_code < 500
+        assert response.headers["Content-Type"] == "application/json"
+        assert response.json()["error"]
+
+
+def test_a_body_over_api_gateways_10_mb_is_413(local_stack):
+    response = local_stack.request(
+        "POST", "/cases", role="customer", data=b"x" * (10 * 1024 * 1024 + 1), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+
+def test_session_file_and_banner_name_the_urls_and_every_token(local_stack):
+    session = local_stack.session
+    assert session["api"] == local_stack.api
+    assert session["aws"] == f"http://127.0.0.1:{local_stack.aws_port}"
+    assert set(session["tokens"]) == ROLES
+    assert len(set(session["tokens"].values())) == len(ROLES)
+    banner = local_stack.output()
+    assert local_stack.api in banner
+    assert session["aws"] in banner
+    assert all(token in banner for token in session["tokens"].values())
+    assert f"curl -s -X POST {local_stack.api}/cases" in banner
+
+
+@pytest.mark.parametrize("busy", ["api", "aws"])
+def test_a_busy_port_is_one_clear_line(local_stack, tmp_path, busy):
+    port, aws_port = (local_stack.port, free_port()) if busy == "api" else (free_port(), local_stack.aws_port)
+    session_file = tmp_path / "session.json"
+    result = subprocess.run(run_command(port, aws_port, session_file), cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    busy_port, flag = (port, "--port") if busy == "api" else (aws_port, "--aws-port")
+    assert result.returncode != 0
+    assert f"Port {busy_port}" in result.stderr
+    assert flag in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not session_file.exists()
+
+
+def test_ctrl_c_stops_cleanly_and_a_restart_on_the_same_ports_works(new_stack):
+    first = new_stack().start()
+    assert first.stop(signal.SIGINT, timeout=10) == 0
+    assert "Stopped." in first.output()
+
+    again = new_stack(first.port, first.aws_port).start()
+    assert again.request("POST", "/cases", role="customer", json=SUPPORT_CASE).status_code == 201
+    assert again.stop(signal.SIGTERM, timeout=10) == 0
+    assert "Traceback" not in first.output() + again.output()
