@@ -5,9 +5,9 @@ from tests.local.stack_process import LocalStack
 
 @pytest.fixture(scope="module")
 def local_stack(tmp_path_factory):
-    stack = LocalStack(tmp_path_factory.mktemp("local-stack")).start()
+    stack = LocalStack(tmp_path_factory.mktemp("local-stack"))
     try:
-        yield stack
+        yield stack.start()
     finally:
         stack.stop()
 
@@ -23,5 +23,4 @@ def new_stack(tmp_path):
 
     yield make
     for stack in made:
-        if stack.process:
-            stack.stop()
+        stack.stop()

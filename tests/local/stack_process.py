@@ -29,30 +29,48 @@ def run_command(port: int, aws_port: int, session_file: Path) -> list[str]:
 
 class LocalStack:
     def __init__(self, workdir: Path, port: int | None = None, aws_port: int | None = None):
-        self.port, self.aws_port = port or free_port(), aws_port or free_port()
-        self.session_file = workdir / f"session-{self.port}.json"
-        self.log_file = workdir / f"output-{self.port}.log"
-        self.api = f"http://127.0.0.1:{self.port}"
+        self.workdir, self.fixed_ports = workdir, (port, aws_port)
         self.process: subprocess.Popen | None = None
+        self._choose_ports()
 
-    def start(self) -> LocalStack:
+    def _choose_ports(self) -> None:
+        port, aws_port = self.fixed_ports
+        self.port, self.aws_port = port or free_port(), aws_port or free_port()
+        self.session_file = self.workdir / f"session-{self.port}.json"
+        self.log_file = self.workdir / f"output-{self.port}.log"
+        self.api = f"http://127.0.0.1:{self.port}"
+
+    def start(self, attempts: int = 3) -> LocalStack:
+        try:
+            for _ in range(attempts):
+                if self._started():
+                    return self
+                # A free port can be taken by another xdist worker before the stack binds it.
+                if "is in use" not in self.output() or all(self.fixed_ports):
+                    break
+                self._choose_ports()
+            pytest.fail(f"local stack exited with {self.process.returncode}:\n{self.output()}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def _started(self) -> bool:
         self.session_file.unlink(missing_ok=True)
         with self.log_file.open("w") as log:
             self.process = subprocess.Popen(run_command(self.port, self.aws_port, self.session_file), cwd=REPO_ROOT, stdout=log, stderr=log)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"local stack exited with {self.process.returncode}:\n{self.output()}")
+                return False
             if self.session_file.exists() and self._answers():
-                return self
+                return True
             time.sleep(0.1)
-        self.stop()
         pytest.fail(f"local stack did not answer within {START_TIMEOUT_SECONDS}s:\n{self.output()}")
 
     def _answers(self) -> bool:
         try:
-            return requests.get(f"{self.api}/openapi.json", timeout=2).status_code == 200
-        except requests.ConnectionError:
+            return requests.get(f"{self.api}/openapi.json", timeout=10).status_code == 200
+        except requests.RequestException:  # not listening yet, or slow under a loaded machine
             return False
 
     @property
@@ -68,7 +86,9 @@ class LocalStack:
             headers["Authorization"] = self.token(role)
         return requests.request(method, f"{self.api}{path}", headers=headers, timeout=30, **kwargs)
 
-    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int:
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int | None:
+        if self.process is None:
+            return None
         if self.process.poll() is None:
             self.process.send_signal(signum)
             try:
