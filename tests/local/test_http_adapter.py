@@ -1,0 +1,84 @@
+"""The local API Gateway's own behaviour, on a stand-in handler (no sockets, no moto)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from werkzeug.test import Client
+
+from local.http_adapter import LocalApi
+from local.tokens import DevTokens
+
+
+def client_for(handler) -> tuple[Client, DevTokens]:
+    tokens = DevTokens()
+    return Client(LocalApi(handler, tokens)), tokens
+
+
+def test_the_handler_gets_an_api_gateway_event_with_the_token_owners_claims():
+    seen = {}
+
+    def handler(event, context):
+        seen.update(event=event, context=context)
+        return {"statusCode": 200, "body": "{}", "headers": {"Content-Type": "application/json"}}
+
+    client, tokens = client_for(handler)
+    client.post("/cases?view=my-open", headers={"Authorization": f"Bearer {tokens.by_role['customer']}"}, data=b'{"a": 1}')
+    event = seen["event"]
+    assert event["httpMethod"] == "POST" and event["path"] == "/cases"
+    assert event["queryStringParameters"] == {"view": "my-open"}
+    assert event["body"] == '{"a": 1}' and event["isBase64Encoded"] is False
+    assert event["requestContext"]["authorizer"]["claims"]["sub"] == "u-alice"
+    assert seen["context"].get_remaining_time_in_millis() > 0
+
+
+def test_a_binary_body_arrives_base64_encoded():
+    seen = {}
+
+    def handler(event, context):
+        seen.update(event)
+        return {"statusCode": 204, "body": ""}
+
+    client, tokens = client_for(handler)
+    client.post("/files", headers={"Authorization": tokens.by_role["customer"]}, data=b"\xff\x00\xfe")
+    assert seen["isBase64Encoded"] is True
+    assert base64.b64decode(seen["body"]) == b"\xff\x00\xfe"
+
+
+def test_the_proxy_response_is_written_back_as_api_gateway_does():
+    def handler(event, context):
+        return {
+            "statusCode": 201,
+            "headers": {"Content-Type": "application/octet-stream", "X-Single": "one", "Content-Length": "999"},
+            "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"], "X-Single": ["multi wins"]},
+            "body": base64.b64encode(b"\x00\x01").decode(),
+            "isBase64Encoded": True,
+        }
+
+    client, tokens = client_for(handler)
+    response = client.get("/anything", headers={"Authorization": tokens.by_role["engineer"]})
+    assert response.status_code == 201
+    assert response.data == b"\x00\x01"
+    assert response.headers.getlist("Set-Cookie") == ["a=1", "b=2"]
+    assert response.headers.getlist("X-Single") == ["multi wins"]
+    assert response.headers["Content-Length"] == "2"
+
+
+def test_an_unknown_token_never_reaches_the_handler():
+    client, _ = client_for(lambda event, context: pytest.fail("the handler ran"))
+    response = client.get("/cases", headers={"Authorization": "forged"})
+    assert response.status_code == 401
+    assert response.json["error"] == "unauthorized"
+
+
+def test_a_failure_in_the_adapter_or_handler_is_a_json_500():
+    def handler(event, context):
+        raise RuntimeError("boom")
+
+    client, tokens = client_for(handler)
+    response = client.get("/cases", headers={"Authorization": tokens.by_role["customer"]})
+    assert response.status_code == 500
+    assert response.mimetype == "application/json"
+    assert json.loads(response.data)["error"] == "internal_error"
