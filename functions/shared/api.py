@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.shared.auth import Caller, caller_from_claims
@@ -29,6 +29,7 @@ _ERROR_DESCRIPTIONS = {
     404: "No such resource among yours.",
     409: "Conflicts with an earlier request.",
     413: "Body larger than 256 KB.",
+    415: "The body is not JSON.",
     422: "A field is missing or invalid; `field` names it.",
     503: "A dependency is busy; retry.",
 }
@@ -130,6 +131,13 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
         code, message, field = _describe_validation_errors(list(error.errors()), _json_or_none(app.current_event.body))
         status = HTTPStatus.BAD_REQUEST if code == "malformed_json" else HTTPStatus.UNPROCESSABLE_ENTITY
         return error_json(status, ErrorResponse(error=code, message=message, field=field))
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def handle_unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+        return error_json(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            ErrorResponse(error="unsupported_media_type", message="Send the body as JSON with Content-Type: application/json."),
+        )
 
     @app.exception_handler(ValueError)
     def handle_unparseable(error: ValueError) -> Response:

@@ -103,6 +103,12 @@ def test_unknown_route_and_method(stack):
     assert_error(stack.call("DELETE", "/cases"), 404, "not_found")
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/octet-stream", "application/xml"])
+def test_a_body_that_is_not_json(stack, content_type):
+    result = stack.call("POST", "/cases", body="subject=hello", headers={"Content-Type": content_type})
+    assert_error(result, 415, "unsupported_media_type")
+
+
 def test_multipart_without_boundary(stack):
     result = stack.call("POST", "/cases", body="--x--", headers={"Content-Type": "multipart/form-data"})
     assert 400 <= result.status < 500

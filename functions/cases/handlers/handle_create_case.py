@@ -29,7 +29,7 @@ IdempotencyKey = Annotated[
     "/cases",
     summary="Open a case",
     description="Support and Admin cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone.",
-    responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409)},
+    responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409, 415)},
     tags=["Cases"],
 )
 def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: IdempotencyKey = None) -> Response[Case]:
