@@ -52,10 +52,15 @@ RUNTIME_PROVIDED := boto3 botocore s3transfer jmespath urllib3 dateutil python_d
 
 $(LAYER_STAMP): requirements/runtime.txt infra/constants.py
 	rm -rf layers/common && mkdir -p layers/common/python
+	test "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" = "$(LAMBDA_PYTHON)" || \
+	  { echo "make layer needs Python $(LAMBDA_PYTHON), the Lambda runtime (infra/constants.py)"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --target layers/common/python \
 	  --platform manylinux2014_aarch64 --implementation cp --python-version $(LAMBDA_PYTHON) \
 	  --only-binary=:all: -r requirements/runtime.txt
 	cd layers/common/python && rm -rf bin $(foreach p,$(RUNTIME_PROVIDED),$(p) $(p).py $(p)-*.dist-info)
+	# Lambda's /opt is read-only: ship the bytecode. Hash-based and unchecked, because the CDK zips
+	# assets with fixed timestamps, which would invalidate timestamp-based .pyc files.
+	$(PY) -m compileall -q -j 0 --invalidation-mode unchecked-hash layers/common/python
 	touch $@
 
 layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)

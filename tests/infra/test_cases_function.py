@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.constants import LAMBDA_PYTHON_VERSION, LAMBDA_RUNTIME
+from infra.constants import LAMBDA_PYTHON_VERSION, LAMBDA_RUNTIME, REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +54,7 @@ def test_environment_points_at_the_stack_resources(dev):
         "POWERTOOLS_SERVICE_NAME": "dss",
         "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",
         "POWERTOOLS_LOG_LEVEL": dev.config.log_level,
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
     }
 
 
@@ -64,12 +65,16 @@ def test_log_group_has_retention(dev, prod):
         assert log_group["Properties"]["RetentionInDays"] == days
 
 
-def test_code_asset_ships_only_functions(dev):
+def test_code_asset_ships_only_functions_with_its_bytecode(dev):
     _, function = _function(dev)
     asset = _asset_dir(dev, function["Code"])
     assert [entry.name for entry in asset.iterdir()] == ["functions"]
-    assert (asset / "functions" / "cases" / "handlers" / "api.py").is_file()
-    assert not [path for path in asset.rglob("*") if path.name == "__pycache__" or path.suffix == ".pyc"]
+    sources = sorted(path.relative_to(asset) for path in asset.rglob("*.py"))
+    assert sources == sorted(path.relative_to(REPO_ROOT) for path in (REPO_ROOT / "functions").rglob("*.py"))
+    tag = LAMBDA_PYTHON_VERSION.replace(".", "")
+    for source in sources:  # compiled for the runtime, valid whatever timestamps the zip gives the sources
+        compiled = asset / source.parent / "__pycache__" / f"{source.stem}.cpython-{tag}.pyc"
+        assert compiled.read_bytes()[4:8] == (1).to_bytes(4, "little"), source  # PEP 552 flags: hash-based, unchecked
 
 
 def test_layer_holds_arm64_wheels_for_the_runtime_but_not_the_sdk(dev):
