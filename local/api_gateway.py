@@ -41,7 +41,7 @@ def proxy_event(
         "requestContext": {
             "resourcePath": "/{proxy+}",
             "httpMethod": method.upper(),
-            "path": f"/{stage}{path}",
+            "path": path,  # as behind a custom domain: the local API serves at the root, not under /<stage>
             "stage": stage,
             "requestId": str(uuid.uuid4()),
             "identity": {"sourceIp": "127.0.0.1"},

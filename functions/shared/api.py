@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
+from pydantic import ValidationError as PydanticValidationError
 
 from functions.shared.auth import Caller, caller_from_claims
 from functions.shared.errors import DomainError, ErrorResponse, PayloadTooLarge, ServiceUnavailable
@@ -30,7 +31,9 @@ _ERROR_DESCRIPTIONS = {
     409: "Conflicts with an earlier request.",
     413: "Body larger than 256 KB.",
     415: "The body is not JSON.",
+    429: "Too many requests; slow down and retry.",
     422: "A field is missing or invalid; `field` names it.",
+    500: "Something failed on our side; retry, quoting the request id.",
     503: "A dependency is busy; retry.",
 }
 
@@ -39,7 +42,7 @@ def error_responses(*codes: int) -> dict[int, dict]:
     """OpenAPI entries for the listed error statuses, all with the one error model."""
     return {
         code: {"description": _ERROR_DESCRIPTIONS[code], "content": {"application/json": {"model": ErrorResponse}}}
-        for code in sorted({400, 401, 413, 422, 503, *codes})
+        for code in sorted({400, 401, 413, 422, 429, 500, 503, *codes})
     }
 
 
@@ -100,8 +103,12 @@ def _describe_validation_errors(errors: list[dict], body: object) -> tuple[str, 
 
 
 def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
-    """A misspelt parameter (`?veiw=my-open`) must not silently fall back to a default."""
-    declared = {param.alias for param in app.context["_route"].dependant.query_params}
+    """A misspelt parameter (`?veiw=my-open`) must not silently fall back to a default. Documented
+    routes only: the documentation routes take Swagger UI's own parameters (`?format=json`)."""
+    route = app.context["_route"]
+    if not route.include_in_schema:
+        return next_middleware(app)
+    declared = {param.alias for param in route.dependant.query_params}
     unknown = sorted(set(app.current_event.query_string_parameters or {}) - declared)
     if unknown:
         allowed = ", ".join(sorted(declared)) or "none"
@@ -112,6 +119,13 @@ def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware
             ),
         )
     return next_middleware(app)
+
+
+def _base_path(app: APIGatewayRestResolver) -> str:
+    """`/v1` when the API is called through its stage URL, "" behind a custom domain or locally (the
+    rule Powertools' Swagger UI applies, so both documents name the same server)."""
+    context = app.current_event.request_context
+    return f"/{context.stage}" if context.stage and context.path.startswith(f"/{context.stage}/") else ""
 
 
 def create_api(*routers: Router) -> APIGatewayRestResolver:
@@ -141,9 +155,17 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(ValueError)
     def handle_unparseable(error: ValueError) -> Response:
+        if isinstance(error, PydanticValidationError):  # our own data or response failed its model: a bug, not the caller's
+            return handle_unexpected(error)
         # Powertools raises a bare ValueError for bodies it cannot parse (e.g. multipart without boundary).
         logger.info("unparseable request", extra={"reason": str(error)})
         return error_json(HTTPStatus.BAD_REQUEST, ErrorResponse(error="bad_request", message="Send the body as application/json."))
+
+    @app.exception_handler(RecursionError)
+    def handle_deep_nesting(_: RecursionError) -> Response:
+        return error_json(
+            HTTPStatus.BAD_REQUEST, ErrorResponse(error="malformed_json", message="The JSON is nested too deeply; send a flat JSON object.")
+        )
 
     @app.not_found
     def handle_not_found(_: Exception) -> Response:
@@ -162,7 +184,7 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
         return Response(
             status_code=200,
             content_type=content_types.APPLICATION_JSON,
-            body=app.get_openapi_json_schema(**DOCUMENT),
+            body=app.get_openapi_json_schema(servers=[{"url": _base_path(app) or "/"}], **DOCUMENT),
         )
 
     return app

@@ -119,3 +119,7 @@ def test_a_misspelt_query_parameter_is_refused_not_ignored(stack):
     result = stack.call("GET", "/cases", query={"veiw": "my-closed"})
     assert_error(result, 400, "unknown_parameter", "veiw")
     assert "view" in result.body["message"]
+
+
+def test_deeply_nested_json(stack):
+    assert_error(stack.call("POST", "/cases", body="[" * 3000 + "]" * 3000), 400, "malformed_json")

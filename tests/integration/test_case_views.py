@@ -135,3 +135,16 @@ def test_a_customer_naming_their_own_account_is_fine(seeded):
 def test_new_cases_appear_first_in_my_open(seeded):
     created = seeded.call("POST", "/cases", body=admin_case()).body["caseNumber"]
     assert seeded.call("GET", "/cases", query={"view": "my-open"}).body["items"][0]["caseNumber"] == created
+
+
+def test_a_stored_case_that_breaks_its_model_is_a_server_error_not_the_callers(local_aws):
+    from functions.cases.dal.tables import CaseItem
+
+    number = store_case(1, status=Status.OPEN)
+    item = CaseItem.get(f"CASE#{number}", "CASE")
+    item.update(actions=[CaseItem.priority.set("5-Whenever")])
+
+    result = local_aws.call("GET", f"/cases/{number}")
+
+    assert result.status == 500
+    assert result.body["error"] == "internal_error"

@@ -35,7 +35,7 @@ def reset_cached_clients() -> None:
 @dataclass
 class ApiResult:
     status: int
-    body: dict
+    body: dict | str  # parsed JSON, or the text of any other content type
     headers: dict
 
     def __repr__(self) -> str:
@@ -56,10 +56,11 @@ class LocalAws:
         claims = DEMO_USERS[user].claims() if user else None
         event = proxy_event(method, path, claims=claims, headers=headers, query=query, body=body)
         response = lambda_handler(event, LambdaContextStub())
-        payload = json.loads(response["body"]) if response.get("body") else {}
         headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
         for key, values in (response.get("multiValueHeaders") or {}).items():
             headers[key.lower()] = values[-1]
+        is_json = "json" in headers.get("content-type", "application/json")
+        payload = json.loads(response["body"]) if is_json and response.get("body") else response.get("body") or {}
         return ApiResult(response["statusCode"], payload, headers)
 
     def published_events(self) -> list[dict]:

@@ -1,0 +1,37 @@
+"""The served OpenAPI document and Swagger UI: public, complete and pointing at the right server."""
+
+import json
+
+from local.api_gateway import proxy_event
+from tests.support.stack import LambdaContextStub
+
+
+def test_openapi_lists_every_route_with_modelled_errors(local_aws):
+    document = local_aws.call("GET", "/openapi.json", user=None)
+
+    assert document.status == 200
+    assert set(document.body["paths"]) == {"/cases", "/cases/{caseNumber}"}
+    for path in document.body["paths"].values():
+        for operation in path.values():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+    assert document.body["servers"] == [{"url": "/"}]
+
+
+def test_behind_the_stage_url_the_documents_name_the_stage(local_aws):
+    from functions.cases.handlers.api import lambda_handler
+
+    event = proxy_event("GET", "/openapi.json")
+    event["requestContext"].update(stage="v1", path="/v1/openapi.json")
+
+    assert json.loads(lambda_handler(event, LambdaContextStub())["body"])["servers"] == [{"url": "/v1"}]
+
+
+def test_swagger_ui_and_its_json_format(local_aws):
+    page = local_aws.call("GET", "/swagger", user=None)
+    spec = local_aws.call("GET", "/swagger", user=None, query={"format": "json"})
+
+    assert page.status == 200 and page.headers["content-type"] == "text/html"
+    assert "<title>" in page.body
+    assert spec.status == 200 and "/cases" in spec.body["paths"]
