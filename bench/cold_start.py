@@ -25,7 +25,7 @@ BUDGET_X_BASELINE = 2.5
 CASES_API_INIT = """
 from functions.cases.logic import dependencies
 from functions.shared.dal.aws import client
-dependencies.repository()._connection.client
+dependencies.store()._connection.client
 dependencies.event_bus()
 client("events")
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from functions.cases.dal.tables import AccountItem
+from functions.cases.dal.tables import ACCOUNT_PREFIX, AccountItem
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, GROUPS_CLAIM, Group
 
 DEMO_ACCOUNTS = {
@@ -55,4 +55,4 @@ DEMO_USERS = {
 
 def seed_demo_directory() -> None:
     for account_id, account in DEMO_ACCOUNTS.items():
-        AccountItem(f"ACCOUNT#{account_id}", "ACCOUNT", account_id=account_id, **account).save()
+        AccountItem(f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT", account_id=account_id, **account).save()

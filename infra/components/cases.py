@@ -16,6 +16,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.config import StageConfig
@@ -49,6 +50,14 @@ class _CompiledFunctions:
 def function_code() -> lambda_.Code:
     bundling = BundlingOptions(image=DockerImage.from_registry("unused-local-bundling-only"), local=_CompiledFunctions())
     return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=BYTECODE, asset_hash_type=AssetHashType.SOURCE, bundling=bundling)
+
+
+def _on_keys(action: str, table_arn: str, partition_keys: list[str]) -> iam.PolicyStatement:
+    return iam.PolicyStatement(
+        actions=[action],
+        resources=[table_arn],
+        conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": partition_keys}},
+    )
 
 
 def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
@@ -139,10 +148,11 @@ class CasesApiFunction(Construct):
             # GetItem: cases, accounts, idempotency records. UpdateItem: the case-number counter. A create is
             # one TransactWriteItems, which IAM authorizes per contained action: PutItem for the case and its
             # idempotency record, ConditionCheckItem for the account's contact (staff intake).
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
-                resources=[table_arn],
-            ),
+            # Each item action only on the partition keys functions/cases uses it for (TransactGet/WriteItems
+            # are authorized per item as GetItem/PutItem).
+            _on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            _on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            _on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),

@@ -90,14 +90,15 @@ def test_layer_holds_arm64_wheels_for_the_runtime_but_not_the_sdk(dev):
     assert not {"boto3", "botocore"} & {path.name for path in site.iterdir()}  # the runtime's own SDK
 
 
-def _statement_pairs(statements: list[dict]) -> set[tuple[str, str]]:
-    """(action, resource) pairs, so merged or split statements compare equal."""
+def _statement_pairs(statements: list[dict]) -> set[tuple[str, str, str]]:
+    """(action, resource, condition) triples, so merged or split statements compare equal."""
     pairs = set()
     for statement in statements:
-        assert statement["Effect"] == "Allow" and "Condition" not in statement
+        assert statement["Effect"] == "Allow"
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        pairs |= {(action, json.dumps(resource, sort_keys=True)) for action in actions for resource in resources}
+        condition = json.dumps(statement.get("Condition"), sort_keys=True)
+        pairs |= {(action, json.dumps(resource, sort_keys=True), condition) for action in actions for resource in resources}
     return pairs
 
 
@@ -111,6 +112,9 @@ def _role_statements(synth, role_id: str) -> list[dict]:
     return statements
 
 
+LEADING_KEYS = "dynamodb:LeadingKeys"
+
+
 def test_role_is_exactly_least_privilege(dev):
     _, function = _function(dev)
     role_id = function["Role"]["Fn::GetAtt"][0]
@@ -121,11 +125,14 @@ def test_role_is_exactly_least_privilege(dev):
         {"Fn::Join": ["", [table_arn, f"/index/{index['IndexName']}"]]} for index in table[1]["Properties"]["GlobalSecondaryIndexes"]
     ]
     expected = [
-        {
-            "Effect": "Allow",
-            "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
-            "Resource": table_arn,
-        },
+        *(
+            {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {"ForAllValues:StringLike": {LEADING_KEYS: keys}}}
+            for action, keys in [
+                ("dynamodb:GetItem", ["CASE#*", "ACCOUNT#*", "IDEMPOTENCY#*"]),
+                ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*"]),
+                ("dynamodb:UpdateItem", ["COUNTER#case-number"]),
+            ]
+        ),
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": {"Fn::GetAtt": [key, "Arn"]}},
         {"Effect": "Allow", "Action": "events:PutEvents", "Resource": {"Fn::GetAtt": [bus, "Arn"]}},
@@ -140,5 +147,5 @@ def test_role_is_exactly_least_privilege(dev):
     ]
     granted = _statement_pairs(_role_statements(dev, role_id))
     assert granted == _statement_pairs(expected)
-    assert not [action for action, _ in granted if "*" in action]
-    assert {action for action, resource in granted if resource == '"*"'} == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    assert not [action for action, _, _ in granted if "*" in action]
+    assert {action for action, resource, _ in granted if resource == '"*"'} == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}

@@ -21,7 +21,7 @@ def store_case(number: int, *, status: Status, contact: str = "c-alice", account
         channel=Channel.WEB, status=status, sub_status="Resolved" if status is Status.CLOSED else "Investigation",
         priority=Priority.LOW, subject=f"case {number}", description="seeded", created_at=stamp, modified_at=stamp, version=1,
     )  # fmt: skip
-    dependencies.repository().create_case(case, None, now=T0)
+    dependencies.store().create_case(case, None, now=T0)
     return case.case_number
 
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
+from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
 
-from .tables import AccountItem, CaseItem, CounterItem, IdempotencyItem, bind_tables
+from .tables import (
+    ACCOUNT_PREFIX,
+    CASE_NUMBER_COUNTER,
+    CASE_PREFIX,
+    IDEMPOTENCY_PREFIX,
+    AccountItem,
+    CaseItem,
+    CounterItem,
+    IdempotencyItem,
+    bind_tables,
+)
 
-CASE_NUMBER_COUNTER = "COUNTER#case-number"
 NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
 FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
@@ -23,36 +32,12 @@ FORM_FIELDS = (
 )  # fmt: skip
 
 
-class IdempotencyKeyTaken(Exception):
-    """Another request with the same Idempotency-Key committed first."""
-
-
-class UnknownContact(Exception):
-    """The case's account does not exist or has no such contact."""
-
-
-@dataclass(frozen=True)
-class IdempotencyRecord:
-    scope_key: str
-    request_hash: str
-    result_id: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class Account:
-    account_id: str
-    name: str
-    region: str
-    contacts: dict
-
-
 def _phase(status: str) -> str:
     return CLOSED if status == Status.CLOSED.value else NON_CLOSED
 
 
 def _case_key(case_number: str) -> tuple[str, str]:
-    return f"CASE#{case_number}", "CASE"
+    return f"{CASE_PREFIX}{case_number}", "CASE"
 
 
 def _to_item(case: Case) -> CaseItem:
@@ -135,31 +120,47 @@ class CaseRepository:
             raise _unavailable(error) from error
         return int(counter.value)
 
-    def find_idempotency_record(self, scope_key: str) -> IdempotencyRecord | None:
-        try:
-            item = IdempotencyItem.get(scope_key, "IDEMPOTENCY", consistent_read=True)
-        except DoesNotExist:
-            return None
-        except GetError as error:
-            raise _unavailable(error) from error
-        return IdempotencyRecord(scope_key, item.request_hash, item.result_id, item.expires_at)
+    def read_before_create(
+        self, idempotency_scope: str | None, account_id: str | None
+    ) -> tuple[IdempotencyRecord | None, Account | None]:
+        """The Idempotency-Key's record and the account a case is opened for, each only when asked for,
+        in one round trip."""
+        keys = []
+        if idempotency_scope:
+            keys.append((IdempotencyItem, f"{IDEMPOTENCY_PREFIX}{idempotency_scope}", "IDEMPOTENCY"))
+        if account_id:
+            keys.append((AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT"))
+        items = iter(self._read(keys))
+        record = next(items) if idempotency_scope else None
+        account = next(items) if account_id else None
+        return (
+            IdempotencyRecord(idempotency_scope, record.request_hash, record.result_id, record.expires_at) if record else None,
+            Account(account.account_id, account.name, account.region, account.contacts.as_dict()) if account else None,
+        )
 
-    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime, check_contact: bool = False) -> None:
-        """Writes the case and, when given, its Idempotency-Key in one transaction; with `check_contact`
-        the same transaction verifies that the account has the case's contact (staff open for others)."""
-        parts = []
+    def _read(self, keys: list[tuple]) -> list:
+        """Strongly consistent reads, None where an item is missing: one GetItem for one key, one
+        TransactGetItems for several."""
+        try:
+            if len(keys) == 1:
+                model, pk, sk = keys[0]
+                return [_found(lambda: model.get(pk, sk, consistent_read=True))]
+            if not keys:
+                return []
+            with TransactGet(connection=self._connection) as transaction:
+                futures = [transaction.get(model, pk, sk) for model, pk, sk in keys]
+            return [_found(future.get) for future in futures]
+        except (GetError, TransactGetError) as error:
+            raise _unavailable(error) from error
+
+    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
+        """Writes the case and, when given, its Idempotency-Key in one transaction."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
-                if check_contact:  # pynamodb sends condition checks first
-                    parts.append(UnknownContact)
-                    has_contact = AccountItem.contacts[case.contact_id].exists()
-                    transaction.condition_check(AccountItem, f"ACCOUNT#{case.account_id}", "ACCOUNT", condition=has_contact)
-                parts.append(None)
                 transaction.save(_to_item(case), condition=CaseItem.pk.does_not_exist())
                 if idempotency:
-                    parts.append(IdempotencyKeyTaken)
                     record = IdempotencyItem(
-                        idempotency.scope_key,
+                        f"{IDEMPOTENCY_PREFIX}{idempotency.scope_key}",
                         "IDEMPOTENCY",
                         request_hash=idempotency.request_hash,
                         result_id=idempotency.result_id,
@@ -170,9 +171,8 @@ class CaseRepository:
                     transaction.save(record, condition=unused)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            for refusal, reason in zip(parts, reasons, strict=False):
-                if refusal and reason == "ConditionalCheckFailed":
-                    raise refusal() from error
+            if idempotency and reasons[1:] == ["ConditionalCheckFailed"]:
+                raise IdempotencyKeyTaken() from error
             raise _unavailable(error) from error
 
     def get_case(self, case_number: str) -> Case | None:
@@ -182,15 +182,6 @@ class CaseRepository:
             return None
         except GetError as error:
             raise _unavailable(error) from error
-
-    def get_account(self, account_id: str) -> Account | None:
-        try:
-            item = AccountItem.get(f"ACCOUNT#{account_id}", "ACCOUNT")
-        except DoesNotExist:
-            return None
-        except GetError as error:
-            raise _unavailable(error) from error
-        return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
 
     def list_cases(
         self, *, account_id: str, contact_id: str | None, status: Status | None, limit: int, start_key: dict | None
@@ -214,12 +205,19 @@ class CaseRepository:
                 )
             )
         except QueryError as error:
-            if "ValidationException" in str(error.cause_response_code or ""):
+            if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this view; start again without it.", field="nextToken") from error
             raise _unavailable(error) from error
         page = items[:limit]
         next_key = _page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
         return [CaseSummary(**_common_fields(item)) for item in page], next_key
+
+
+def _found(read):
+    try:
+        return read()
+    except DoesNotExist:
+        return None
 
 
 def _unavailable(error: Exception) -> ServiceUnavailable:

@@ -17,6 +17,11 @@ from functions.shared.dal import aws
 
 UNBOUND_TABLE = "unbound"
 
+# The partition keys of every item; the Lambda's IAM policy allows each action on these alone
+# (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
+CASE_PREFIX, ACCOUNT_PREFIX, IDEMPOTENCY_PREFIX = "CASE#", "ACCOUNT#", "IDEMPOTENCY#"
+CASE_NUMBER_COUNTER = "COUNTER#case-number"
+
 # Views read only these, so index rows stay small: a page of 101 rows is far below DynamoDB's 1 MB
 # page size, which keeps "one page = one Query" true whatever the case descriptions hold.
 SUMMARY_ATTRIBUTES = [

@@ -37,7 +37,7 @@ def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: Idemp
         request,
         current_caller(router),
         idempotency_key=idempotency_key,
-        repository=dependencies.repository(),
+        store=dependencies.store(),
         events=dependencies.event_bus(),
         now=utc_now(),
     )

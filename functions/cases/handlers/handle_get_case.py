@@ -22,7 +22,7 @@ CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", descri
     tags=["Cases"],
 )
 def get_one_case(case_number: CaseNumber) -> Response[Case]:
-    case = get_case(case_number, current_caller(router), repository=dependencies.repository())
+    case = get_case(case_number, current_caller(router), store=dependencies.store())
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,

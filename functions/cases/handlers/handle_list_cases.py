@@ -34,6 +34,6 @@ def get_cases(
         limit=limit,
         next_token=next_token,
         account_id=account_id,
-        repository=dependencies.repository(),
+        store=dependencies.store(),
         page_tokens=dependencies.page_tokens,
     )

@@ -7,9 +7,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from functions.cases.dal.case_repository import CaseRepository, IdempotencyKeyTaken, IdempotencyRecord, UnknownContact
+from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
+from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
 from functions.cases.models.requests import NewAdminCase, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
@@ -35,26 +36,28 @@ def create_case(
     caller: Caller,
     *,
     idempotency_key: str | None,
-    repository: CaseRepository,
+    store: CaseStore,
     events: EventPublisher,
     now: datetime,
 ) -> CreatedCase:
+    """Every refusal happens before the first write, so a refused request leaves no trace."""
     account_id, contact_id, channel = _requester(request, caller)
-    _check_priority(request.priority, channel)
+    if channel is Channel.WEB and request.priority not in WEB_PRIORITIES:
+        raise _phone_required(request.priority)
 
-    record = None
+    scope_key = request_hash = None
     if idempotency_key:
-        scope_key = f"IDEMPOTENCY#{caller.user_id}#create-case#{idempotency_key}"
-        request_hash = hashlib.sha256(
-            json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode()
-        ).hexdigest()
-        if replay := _replay(scope_key, request_hash, repository, events, caller, now):
-            return replay
+        scope_key = f"{caller.user_id}#create-case#{idempotency_key}"
+        request_hash = hashlib.sha256(json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    record, account = store.read_before_create(scope_key, account_id if caller.is_staff else None)
+    if record and record.expires_at > now:
+        return _replay(record, request_hash, store, events, caller)
+    if caller.is_staff:
+        _check_contact(account, account_id, contact_id)
 
     stamp = to_iso(now)
-    form = request.model_dump(exclude={"case_type", "subject", "description", "priority", "channel", "on_behalf_of"})
     case = Case(
-        case_number=format_case_number(repository.next_case_number()),
+        case_number=format_case_number(store.next_case_number()),
         case_type=request.case_type,
         account_id=account_id,
         contact_id=contact_id,
@@ -68,72 +71,60 @@ def create_case(
         created_at=stamp,
         modified_at=stamp,
         version=1,
-        **form,
+        **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of"}),
     )
-    if idempotency_key:
-        record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW)
+    new_record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW) if scope_key else None
     try:
-        repository.create_case(case, record, now=now, check_contact=caller.is_staff)
-    except UnknownContact:
-        raise _unknown_contact(account_id, contact_id, repository) from None
+        store.create_case(case, new_record, now=now)
     except IdempotencyKeyTaken:
         # A concurrent retry committed first: answer with its case (this number stays unused).
-        return _replay(scope_key, request_hash, repository, events, caller, now)
+        record, _ = store.read_before_create(scope_key, None)
+        return _replay(record, request_hash, store, events, caller)
     events.publish(CASE_CREATED, case_event_detail(case, caller, stamp))
     return CreatedCase(case, replayed=False)
 
 
 def _requester(request: NewSupportCase | NewAdminCase, caller: Caller) -> tuple[str, str, Channel]:
-    """Whose case it is and how it reached us; customers only ever open their own on the web."""
-    if not caller.is_staff:
-        if request.on_behalf_of:
-            if request.on_behalf_of.account_id != caller.account_id:
-                raise NotFound(f"Account {request.on_behalf_of.account_id} is not one of yours.", field="onBehalfOf.accountId")
-            raise Forbidden(
-                "onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf"
+    """Whose case it is and how it reached us: customers open their own on the web; staff record a
+    phone call for a customer contact."""
+    target = request.on_behalf_of
+    if caller.is_staff:
+        if not target:
+            raise ValidationFailed(
+                "Support staff must say whose case this is: give onBehalfOf.accountId and onBehalfOf.contactId.", field="onBehalfOf"
             )
-        if request.channel is Channel.PHONE:
-            raise Forbidden(
-                f"Phone cases are recorded by support engineers; call {SUPPORT_PHONE_NUMBERS} or open a web case.", field="channel"
-            )
-        return caller.account_id, caller.contact_id, Channel.WEB
-    if not request.on_behalf_of:
-        raise ValidationFailed(
-            "Support staff must say whose case this is: give onBehalfOf.accountId and onBehalfOf.contactId.", field="onBehalfOf"
-        )
-    return request.on_behalf_of.account_id, request.on_behalf_of.contact_id, request.channel or Channel.PHONE
+        return target.account_id, target.contact_id, Channel.PHONE
+    if target and target.account_id != caller.account_id:
+        raise NotFound(f"Account {target.account_id} is not one of yours.", field="onBehalfOf.accountId")
+    if target:
+        raise Forbidden("onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf")
+    return caller.account_id, caller.contact_id, Channel.WEB
 
 
-def _unknown_contact(account_id: str, contact_id: str, repository: CaseRepository) -> Exception:
-    """Which half of onBehalfOf was wrong; read only after the transaction refused it."""
-    if repository.get_account(account_id) is None:
-        return NotFound(f"Account {account_id} does not exist; check the account id.", field="onBehalfOf.accountId")
-    return ValidationFailed(f"Contact {contact_id} is not a contact of account {account_id}.", field="onBehalfOf.contactId")
+def _phone_required(priority: Priority) -> ValidationFailed:
+    return ValidationFailed(
+        f"A {priority.value} case must be opened by phone: call {SUPPORT_PHONE_NUMBERS} and enter your PIN. "
+        "On the web choose 4-Low or 3-Medium.",
+        field="priority",
+        code="priority_requires_phone",
+    )
 
 
-def _check_priority(priority: Priority, channel: Channel) -> None:
-    if channel is Channel.WEB and priority not in WEB_PRIORITIES:
-        raise ValidationFailed(
-            f"A {priority.value} case must be opened by phone: call {SUPPORT_PHONE_NUMBERS} and enter your PIN. "
-            "On the web choose 4-Low or 3-Medium.",
-            field="priority",
-            code="priority_requires_phone",
-        )
+def _check_contact(account: Account | None, account_id: str, contact_id: str) -> None:
+    if account is None:
+        raise NotFound(f"Account {account_id} does not exist; check the account id.", field="onBehalfOf.accountId")
+    if contact_id not in account.contacts:
+        raise ValidationFailed(f"Contact {contact_id} is not a contact of account {account_id}.", field="onBehalfOf.contactId")
 
 
-def _replay(
-    scope_key: str, request_hash: str, repository: CaseRepository, events: EventPublisher, caller: Caller, now: datetime
-) -> CreatedCase | None:
-    record = repository.find_idempotency_record(scope_key)
-    if record is None or record.expires_at <= now:
-        return None
+def _replay(record: IdempotencyRecord, request_hash: str, store: CaseStore, events: EventPublisher, caller: Caller) -> CreatedCase:
     if record.request_hash != request_hash:
         raise Conflict(
             "This Idempotency-Key was already used for a different request; use a new key for a new case.",
             field="Idempotency-Key",
             code="idempotency_key_reused",
         )
-    case = repository.get_case(record.result_id)
+    case = store.get_case(record.result_id)
     # Publish again: the first attempt may have failed after its commit, and consumers tolerate duplicates.
     events.publish(CASE_CREATED, case_event_detail(case, caller, case.created_at))
     return CreatedCase(case, replayed=True)

@@ -11,7 +11,7 @@ from functions.shared.page_token import PageTokenCodec
 from functions.shared.settings import api_settings
 
 
-def repository() -> CaseRepository:
+def store() -> CaseRepository:
     return case_repository(api_settings().table_name)
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functions.cases.dal.case_repository import CaseRepository
+from functions.cases.logic.case_store import CaseStore
 from functions.cases.models.case import Case
 from functions.shared.auth import Caller
 from functions.shared.errors import NotFound
 
 
-def get_case(case_number: str, caller: Caller, *, repository: CaseRepository) -> Case:
-    case = repository.get_case(case_number)
+def get_case(case_number: str, caller: Caller, *, store: CaseStore) -> Case:
+    case = store.get_case(case_number)
     # Another account's case answers exactly like a missing one: its existence is not disclosed.
     if case is None or (not caller.is_staff and case.account_id != caller.account_id):
         raise NotFound(f"Case {case_number} was not found among your account's cases; check the number.", field="caseNumber")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from functions.cases.dal.case_repository import CaseRepository
+from functions.cases.logic.case_store import CaseStore
 from functions.cases.models.case import CaseList, Status
 from functions.cases.models.requests import CaseView
 from functions.shared.auth import Caller
@@ -27,7 +27,7 @@ def list_cases(
     limit: int,
     next_token: str | None,
     account_id: str | None,
-    repository: CaseRepository,
+    store: CaseStore,
     page_tokens: Callable[[], PageTokenCodec],
 ) -> CaseList:
     if caller.is_staff:
@@ -44,7 +44,7 @@ def list_cases(
 
     scope = f"{caller.user_id}|{view.value}|{account_id}"
     start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
-    items, next_key = repository.list_cases(
+    items, next_key = store.list_cases(
         account_id=account_id,
         contact_id=caller.contact_id if view.is_mine else None,
         status=VIEW_STATUS[view.value.split("-", 1)[1]],

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
-from functions.cases.models.case import CaseSubType, CaseType, Channel, EnvironmentType, Priority
+from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000)]
@@ -32,8 +32,9 @@ class _NewCaseBase(RequestModel):
     priority: Priority = Field(
         default=Priority.LOW, description="The web allows 4-Low (default) or 3-Medium; High and Prod Down are opened by phone."
     )
-    channel: Channel | None = Field(default=None, description="`web` for customers; engineers record `phone` (the default for staff).")
-    on_behalf_of: OnBehalfOf | None = None
+    on_behalf_of: OnBehalfOf | None = Field(
+        default=None, description="Staff only: whose case this is. Customers' cases are web cases; staff record phone cases."
+    )
 
 
 class NewSupportCase(_NewCaseBase):

@@ -1,0 +1,25 @@
+"""What the cases logic needs from storage; functions/cases/dal implements it on DynamoDB."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from functions.cases.models.case import Case, CaseSummary, Status
+from functions.cases.models.records import Account, IdempotencyRecord
+
+
+class CaseStore(Protocol):
+    def next_case_number(self) -> int: ...
+
+    def read_before_create(
+        self, idempotency_scope: str | None, account_id: str | None
+    ) -> tuple[IdempotencyRecord | None, Account | None]: ...
+
+    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None: ...
+
+    def get_case(self, case_number: str) -> Case | None: ...
+
+    def list_cases(
+        self, *, account_id: str, contact_id: str | None, status: Status | None, limit: int, start_key: dict | None
+    ) -> tuple[list[CaseSummary], dict | None]: ...

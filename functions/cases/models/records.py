@@ -1,0 +1,26 @@
+"""What the intake rules read from the store besides cases, and the store's domain-level refusals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    scope_key: str
+    request_hash: str
+    result_id: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    region: str
+    contacts: dict  # contact id -> {"name", "email", "macAuthorized"}
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first."""
