@@ -2,7 +2,7 @@
 
 The hook sits in botocore's BUILTIN_HANDLERS, the list every new botocore session registers (moto's own
 stubber is installed the same way). That reaches clients of every session: boto3's default one and
-the private session pynamodb creates per connection. A client copies its session's handlers when it is
+the functions' own botocore session (functions/shared/dal/aws.py). A client copies its session's handlers when it is
 created, so import this module before any client exists (the tests import it at collection time).
 `before-call` fires once per API call, before retries and before moto answers.
 """

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import tests.conftest  # noqa: F401  the emulator's credentials and region, set before boto3 and moto load
 from bench.aws_calls import count_aws_calls
 from functions.cases.models.requests import CaseView
+from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from tests.support.stack import LocalAws, start_local_aws
 
 PUT_EVENTS = ("EventBridge", "PutEvents")
@@ -23,10 +24,7 @@ ONCE_PER_CONTAINER = {("Secrets Manager", "GetSecretValue")}
 PAGED_VIEWS = ("my-non-closed", "my-open", "all-non-closed", "all-open")  # hold 3+ cases: limit 2 gives a page 2
 PAGE_SIZE = 2
 
-NEW_CASE = {
-    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production", "productGroup": "PureConnect",
-    "product": "CIC Server", "majorVersion": "2020 R1", "subject": "Calls drop", "description": "Since the last patch.",
-}  # fmt: skip
+
 
 
 def split(calls: Counter) -> tuple[int, Counter]:
@@ -90,12 +88,12 @@ def measure() -> list[Row]:
     mock, stack = start_local_aws()
     try:
         run = Recorder(stack)
-        run.call("create case", CREATE, "POST", "/cases", body=NEW_CASE, status=201)
+        run.call("create case", CREATE, "POST", "/cases", body=EXAMPLE_SUPPORT_CASE, status=201)
         key = {"Idempotency-Key": "bench-1"}
-        run.call("create case, Idempotency-Key", CREATE, "POST", "/cases", body=NEW_CASE, headers=key, status=201)
-        run.call("create case, replayed key", CREATE, "POST", "/cases", body=NEW_CASE, headers=key, status=201)
+        run.call("create case, Idempotency-Key", CREATE, "POST", "/cases", body=EXAMPLE_SUPPORT_CASE, headers=key, status=201)
+        run.call("create case, replayed key", CREATE, "POST", "/cases", body=EXAMPLE_SUPPORT_CASE, headers=key, status=201)
         # Staff open phone cases for a customer's contact: the contact is checked too.
-        for_alice = {**NEW_CASE, "onBehalfOf": {"accountId": "acme", "contactId": "c-alice"}}
+        for_alice = {**EXAMPLE_SUPPORT_CASE, "onBehalfOf": {"accountId": "acme", "contactId": "c-alice"}}
         created = run.call("create case, engineer", CREATE, "POST", "/cases", user="engineer", body=for_alice, status=201)
         run.call("create case, engineer, Idempotency-Key", CREATE, "POST", "/cases", user="engineer", body=for_alice,
                  headers={"Idempotency-Key": "bench-2"}, status=201)  # fmt: skip

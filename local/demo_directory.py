@@ -3,10 +3,17 @@ one of them MAC-authorized, a second account, an engineer and a manager."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from functions.cases.dal.tables import ACCOUNT_PREFIX, AccountItem
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, GROUPS_CLAIM, Group
+
+# The case the README's walk-through and the start-up banner open (a web-form Support case).
+EXAMPLE_SUPPORT_CASE = {
+    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production",
+    "productGroup": "PureConnect", "product": "CIC Server", "majorVersion": "2020 R1",
+    "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
+}  # fmt: skip
 
 DEMO_ACCOUNTS = {
     "acme": {
@@ -33,7 +40,6 @@ class DemoUser:
     groups: tuple[Group, ...]
     account_id: str | None = None
     contact_id: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def claims(self) -> dict:
         claims = {"sub": self.user_id, "email": self.email, GROUPS_CLAIM: ",".join(group.value for group in self.groups)}

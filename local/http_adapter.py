@@ -14,13 +14,14 @@ from collections.abc import Callable
 
 from werkzeug.wrappers import Request, Response
 
+from functions.shared.api import PUBLIC_PATHS
 from local.api_gateway import proxy_event
 from local.tokens import DevTokens
 
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
 API_GATEWAY_TIMEOUT_SECONDS = 29
 # Routes the stack's API declares without the Cognito authorizer.
-PUBLIC_ROUTES = {("GET", "/openapi.json"), ("GET", "/swagger")}
+PUBLIC_ROUTES = {("GET", path) for path in PUBLIC_PATHS}
 UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
 TOO_LARGE = {"error": "payload_too_large", "message": "The body is larger than 10 MB, API Gateway's limit. Attach large content as a file."}
 INTERNAL_ERROR = {"error": "internal_error", "message": "The local API failed to run the handler; see the server's log."}
@@ -37,7 +38,7 @@ class LambdaContext:
 
     memory_limit_in_mb = 512
 
-    def __init__(self, function_name: str):
+    def __init__(self, function_name: str = "cases-api"):
         self.function_name = function_name
         self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
         self.aws_request_id = str(uuid.uuid4())

@@ -9,9 +9,7 @@ from dataclasses import dataclass
 
 import boto3
 
-from functions.cases.dal.tables import CaseItem, bind_tables
-
-EVENT_SOURCE_PREFIX = "dss."
+from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
     if not CaseItem.exists():
         CaseItem.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
         boto3.client("dynamodb").update_time_to_live(
-            TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+            TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": IdempotencyItem.expires_at.attr_name}
         )
     events = boto3.client("events")
     if bus_name not in [bus["Name"] for bus in events.list_event_buses(NamePrefix=bus_name)["EventBuses"]]:

@@ -32,11 +32,6 @@ DEFAULT_API_PORT = "3000"
 # machines, and Lambda uses moto's awslambda_simple backend, whose `invoke` is the hook for running
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
-EXAMPLE_CASE = {
-    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production",
-    "productGroup": "PureConnect", "product": "CIC Server", "majorVersion": "2020 R1",
-    "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
-}  # fmt: skip
 
 
 class PortInUse(Exception):
@@ -120,7 +115,7 @@ def url(host: str, port: int) -> str:
 
 
 def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path) -> str:
-    from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS
+    from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS, EXAMPLE_SUPPORT_CASE
 
     width = max(map(len, tokens))
     users = []
@@ -128,7 +123,7 @@ def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Pat
         user = DEMO_USERS[role]
         who = f"{user.email} ({DEMO_ACCOUNTS[user.account_id]['name']})" if user.account_id else f"{user.email} (support staff)"
         users.append(f"  {role:<{width}}  {token}  {who}")
-    auth, body = shlex.quote(f"Authorization: {tokens['customer']}"), shlex.quote(json.dumps(EXAMPLE_CASE, separators=(",", ":")))
+    auth, body = shlex.quote(f"Authorization: {tokens['customer']}"), shlex.quote(json.dumps(EXAMPLE_SUPPORT_CASE, separators=(",", ":")))
     return "\n".join([
         "Dedicated Support Services, running locally (no AWS account; data in memory until you stop)",
         "",

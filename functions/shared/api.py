@@ -18,6 +18,9 @@ API_TITLE = "Dedicated Support Services API"
 API_VERSION = "1.0.0"
 MAX_BODY_BYTES = 256 * 1024
 SWAGGER_PATH = "/swagger"
+OPENAPI_PATH = "/openapi.json"
+# The routes the API serves without a token (the infrastructure and the local API Gateway read this).
+PUBLIC_PATHS = (OPENAPI_PATH, SWAGGER_PATH)
 # A plain dict, not Powertools' APIKey model: its OpenAPI models cost ~55 ms of import, and only the
 # documentation routes need them.
 SECURITY_SCHEMES = {"cognitoIdToken": {"type": "apiKey", "name": "Authorization", "in": "header", "description": "The Cognito ID token."}}
@@ -179,7 +182,7 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
             ErrorResponse(error="internal_error", message="Something failed on our side; retry, and quote the request id to support."),
         )
 
-    @app.get("/openapi.json", include_in_schema=False)
+    @app.get(OPENAPI_PATH, include_in_schema=False)
     def openapi_document():
         return Response(
             status_code=200,

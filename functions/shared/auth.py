@@ -29,7 +29,6 @@ class Caller:
     groups: frozenset[Group]
     account_id: str | None = None
     contact_id: str | None = None
-    email: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -63,7 +62,6 @@ def caller_from_claims(claims: dict | None) -> Caller:
         groups=groups,
         account_id=claims.get(ACCOUNT_CLAIM) or None,
         contact_id=claims.get(CONTACT_CLAIM) or None,
-        email=claims.get("email"),
     )
     if not groups:
         raise Unauthorized("Your user is in no support group; ask your Technical Account Manager for access.")

@@ -11,12 +11,13 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from functions.shared.api import PUBLIC_PATHS
 from infra.components.cases import CasesApiFunction
 from infra.components.identity import Identity
 from infra.config import StageConfig
 
 STAGE_NAME = "v1"
-PUBLIC_DOCS_PATHS = ("openapi.json", "swagger")
+PUBLIC_DOCS_PATHS = tuple(path.lstrip("/") for path in PUBLIC_PATHS)
 
 # API Gateway's refusals, before any handler runs: (status to answer or None to keep, error code, message).
 GATEWAY_RESPONSES: dict[apigw.ResponseType, tuple[str | None, str, str]] = {

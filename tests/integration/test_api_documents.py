@@ -3,7 +3,7 @@
 import json
 
 from local.api_gateway import proxy_event
-from tests.support.stack import LambdaContextStub
+from local.http_adapter import LambdaContext
 
 
 def test_openapi_lists_every_route_with_modelled_errors(local_aws):
@@ -25,7 +25,7 @@ def test_behind_the_stage_url_the_documents_name_the_stage(local_aws):
     event = proxy_event("GET", "/openapi.json")
     event["requestContext"].update(stage="v1", path="/v1/openapi.json")
 
-    assert json.loads(lambda_handler(event, LambdaContextStub())["body"])["servers"] == [{"url": "/v1"}]
+    assert json.loads(lambda_handler(event, LambdaContext())["body"])["servers"] == [{"url": "/v1"}]
 
 
 def test_swagger_ui_and_its_json_format(local_aws):

@@ -80,10 +80,10 @@ def test_missing_token(stack):
 def test_claims_without_a_support_group_or_account(stack):
     from functions.cases.handlers.api import lambda_handler
     from local.api_gateway import proxy_event
-    from tests.support.stack import LambdaContextStub
+    from local.http_adapter import LambdaContext
 
     for claims in ({"sub": "u-x"}, {"sub": "u-x", "cognito:groups": "customer-contacts"}, {"sub": "u-x", "cognito:groups": "hackers"}):
-        response = lambda_handler(proxy_event("GET", "/cases", claims=claims), LambdaContextStub())
+        response = lambda_handler(proxy_event("GET", "/cases", claims=claims), LambdaContext())
         assert response["statusCode"] == 401
         assert json.loads(response["body"])["error"] == "unauthorized"
 

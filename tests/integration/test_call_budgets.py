@@ -5,11 +5,9 @@ from collections import Counter
 
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.cases.models.requests import CaseView
+from local.demo_directory import EXAMPLE_SUPPORT_CASE
 
-CASE = {
-    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production", "productGroup": "PureConnect",
-    "product": "CIC Server", "majorVersion": "2020 R1", "subject": "Calls drop", "description": "Since the last patch.",
-}  # fmt: skip
+CASE = EXAMPLE_SUPPORT_CASE
 FOR_ALICE = {**CASE, "onBehalfOf": {"accountId": "acme", "contactId": "c-alice"}}
 PUT_EVENTS = ("EventBridge", "PutEvents")
 PAGE_TOKEN_KEY = ("Secrets Manager", "GetSecretValue")

@@ -9,15 +9,13 @@ import subprocess
 
 import pytest
 
-from tests.local.stack_process import REPO_ROOT, free_port, run_command
+from local.demo_directory import EXAMPLE_SUPPORT_CASE
+from tests.local.stack_process import REPO_ROOT, run_command
+from tests.support.moto_server import free_port
 
 pytestmark = pytest.mark.slow
 
-SUPPORT_CASE = {
-    "caseType": "Support", "caseSubType": "Problem", "environmentType": "Production",
-    "productGroup": "PureConnect", "product": "CIC Server", "majorVersion": "2020 R1",
-    "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
-}  # fmt: skip
+SUPPORT_CASE = EXAMPLE_SUPPORT_CASE
 UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
 ROLES = {"customer", "customer_mac", "engineer", "manager", "other_customer", "colleague"}
 

@@ -16,6 +16,7 @@ from functions.shared.dal import secrets as secrets_module
 from functions.shared.settings import api_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
+from local.http_adapter import LambdaContext
 from local.provision import LocalResources, provision
 
 
@@ -55,7 +56,7 @@ class LocalAws:
             body = json.dumps(body)
         claims = DEMO_USERS[user].claims() if user else None
         event = proxy_event(method, path, claims=claims, headers=headers, query=query, body=body)
-        response = lambda_handler(event, LambdaContextStub())
+        response = lambda_handler(event, LambdaContext())
         headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
         for key, values in (response.get("multiValueHeaders") or {}).items():
             headers[key.lower()] = values[-1]
@@ -76,15 +77,6 @@ class LocalAws:
 
     def item_count(self) -> int:
         return boto3.client("dynamodb").scan(TableName=self.resources.table_name, Select="COUNT")["Count"]
-
-
-class LambdaContextStub:
-    """The attributes Powertools Logger reads from a Lambda context (a test double of the runtime's object)."""
-
-    function_name = "cases-api"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:cases-api"
-    aws_request_id = "local-request"
 
 
 def start_local_aws():

@@ -110,7 +110,7 @@ class CaseItem(TableItem):
     subject = UnicodeAttribute()
     description = UnicodeAttribute()
     security_threat = BooleanAttribute(default=False)
-    form = MapAttribute(default=dict)  # optional web-form fields, by API name
+    form = MapAttribute(default=dict)  # the optional web-form fields, by Case field name
     created_at = UnicodeAttribute()
     modified_at = UnicodeAttribute()
     version = NumberAttribute()

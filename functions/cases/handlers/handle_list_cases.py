@@ -16,7 +16,10 @@ router = Router()
 @router.get(
     "/cases",
     summary="List cases in a view",
-    description="Newest modification first. `my-*` views list the cases you opened, `all-*` your account's.",
+    description=(
+        "Newest modification first. `my-*` views list the cases you are the contact of (including those an engineer "
+        "opened for you by phone), `all-*` your account's."
+    ),
     responses={**ok_response(CaseList, "One page of the view."), **error_responses(404)},
     tags=["Cases"],
 )
