@@ -1,7 +1,7 @@
 # Everything installs from this repository's own files: the virtualenv from requirements/, the CDK CLI
 # into .tools/ from the npm registry, the Lambda dependency layer into layers/common/.
 SHELL := /bin/bash
-PYTHON ?= python3
+PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
