@@ -50,6 +50,10 @@ class Conflict(DomainError):
     status, code = HTTPStatus.CONFLICT, "conflict"
 
 
+class PreconditionFailed(DomainError):
+    status, code = HTTPStatus.PRECONDITION_FAILED, "precondition_failed"
+
+
 class PayloadTooLarge(DomainError):
     status, code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large"
 

@@ -6,6 +6,7 @@ import pytest
 
 from functions.cases.logic import dependencies
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
+from functions.cases.models.lifecycle import Actor, HistoryEntry
 from functions.shared.clock import to_iso
 from tests.support.payloads import admin_case
 
@@ -21,7 +22,8 @@ def store_case(number: int, *, status: Status, contact: str = "c-alice", account
         channel=Channel.WEB, status=status, sub_status="Resolved" if status is Status.CLOSED else "Investigation",
         priority=Priority.LOW, subject=f"case {number}", description="seeded", created_at=stamp, modified_at=stamp, version=1,
     )  # fmt: skip
-    dependencies.store().create_case(case, None, now=T0)
+    opened = HistoryEntry(entry_id="1", action="opened", actor=Actor(user_id="seed", role="engineers"), at=stamp, changes=[])
+    dependencies.store().create_case(case, opened, None, now=T0)
     return case.case_number
 
 

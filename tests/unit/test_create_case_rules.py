@@ -32,7 +32,7 @@ class InMemoryCases:
     def read_before_create(self, idempotency_scope, account_id):
         return self.keys.get(idempotency_scope), self.accounts.get(account_id)
 
-    def create_case(self, case, record, *, now):
+    def create_case(self, case, history, record, *, now):
         if record and record.scope_key in self.keys and self.keys[record.scope_key].expires_at > now:
             raise IdempotencyKeyTaken()
         self.cases[case.case_number] = case

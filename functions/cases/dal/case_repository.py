@@ -9,7 +9,8 @@ from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetE
 from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
-from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
+from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
+from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -17,11 +18,15 @@ from .tables import (
     ACCOUNT_PREFIX,
     CASE_NUMBER_COUNTER,
     CASE_PREFIX,
+    HISTORY_PREFIX,
     IDEMPOTENCY_PREFIX,
+    UPDATE_PREFIX,
     AccountItem,
     CaseItem,
     CounterItem,
+    HistoryItem,
     IdempotencyItem,
+    UpdateItem,
     bind_tables,
 )
 
@@ -29,6 +34,7 @@ NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
 FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
+    "owner_id", "closed_at",
 )  # fmt: skip
 
 
@@ -135,8 +141,12 @@ class CaseRepository:
         account = next(items) if account_id else None
         return (
             IdempotencyRecord(idempotency_scope, record.request_hash, record.result_id, record.expires_at) if record else None,
-            Account(account.account_id, account.name, account.region, account.contacts.as_dict()) if account else None,
+            _to_account(account) if account else None,
         )
+
+    def get_account(self, account_id: str) -> Account | None:
+        (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
+        return _to_account(account) if account else None
 
     def _read(self, keys: list[tuple]) -> list:
         """Strongly consistent reads, None where an item is missing: one GetItem for one key, one
@@ -153,11 +163,12 @@ class CaseRepository:
         except (GetError, TransactGetError) as error:
             raise _unavailable(error) from error
 
-    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
-        """Writes the case and, when given, its Idempotency-Key in one transaction."""
+    def create_case(self, case: Case, history: HistoryEntry, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
+        """Writes the case, its first history entry and, when given, its Idempotency-Key in one transaction."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 transaction.save(_to_item(case), condition=CaseItem.pk.does_not_exist())
+                transaction.save(_history_item(case.case_number, history))
                 if idempotency:
                     record = IdempotencyItem(
                         f"{IDEMPOTENCY_PREFIX}{idempotency.scope_key}",
@@ -171,9 +182,47 @@ class CaseRepository:
                     transaction.save(record, condition=unused)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if idempotency and reasons[1:] == ["ConditionalCheckFailed"]:
+            if idempotency and reasons[2:] == ["ConditionalCheckFailed"]:
                 raise IdempotencyKeyTaken() from error
             raise _unavailable(error) from error
+
+    def commit_change(self, before_version: int, case: Case, history: HistoryEntry, update: CaseUpdate | None) -> None:
+        """The changed case, its history entry and its update (if any) in one transaction, only if
+        nobody changed the case since `before_version` was read."""
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                transaction.save(_to_item(case), condition=CaseItem.version == before_version)
+                transaction.save(_history_item(case.case_number, history))
+                if update:
+                    transaction.save(_update_item(case.case_number, update))
+        except TransactWriteError as error:
+            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+            if reasons[:1] == ["ConditionalCheckFailed"]:
+                raise StaleCase() from error
+            raise _unavailable(error) from error
+
+    def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
+        items, next_key = self._page(UpdateItem, case_number, UPDATE_PREFIX, limit, start_key)
+        return [_to_update(item) for item in items], next_key
+
+    def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]:
+        items, next_key = self._page(HistoryItem, case_number, HISTORY_PREFIX, limit, start_key)
+        return [_to_history(item) for item in items], next_key
+
+    def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
+        """One Query, oldest first; one item more than `limit` tells whether a next page exists."""
+        pk, _ = _case_key(case_number)
+        try:
+            items = list(
+                model.query(pk, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key)
+            )
+        except QueryError as error:
+            if start_key and error.cause_response_code == "ValidationException":
+                raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
+            raise _unavailable(error) from error
+        page = items[:limit]
+        next_key = {"pk": {"S": page[-1].pk}, "sk": {"S": page[-1].sk}} if len(items) > limit else None
+        return page, next_key
 
     def get_case(self, case_number: str) -> Case | None:
         try:
@@ -211,6 +260,54 @@ class CaseRepository:
         page = items[:limit]
         next_key = _page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
         return [CaseSummary(**_common_fields(item)) for item in page], next_key
+
+
+def _record_key(case_number: str, prefix: str, version: str) -> tuple[str, str]:
+    return _case_key(case_number)[0], f"{prefix}{int(version):010d}"
+
+
+def _history_item(case_number: str, entry: HistoryEntry) -> HistoryItem:
+    return HistoryItem(
+        *_record_key(case_number, HISTORY_PREFIX, entry.entry_id),
+        action=entry.action,
+        actor=entry.actor.model_dump(exclude_none=True),
+        at=entry.at,
+        changes=[change.model_dump(by_alias=True) for change in entry.changes],
+    )
+
+
+def _update_item(case_number: str, update: CaseUpdate) -> UpdateItem:
+    return UpdateItem(
+        *_record_key(case_number, UPDATE_PREFIX, update.update_id),
+        update_kind=update.kind.value,
+        author=update.author.model_dump(exclude_none=True),
+        text=update.text,
+        created_at=update.created_at,
+    )
+
+
+def _to_history(item: HistoryItem) -> HistoryEntry:
+    return HistoryEntry(
+        entry_id=str(int(item.sk.removeprefix(HISTORY_PREFIX))),
+        action=item.action,
+        actor=item.actor.as_dict(),
+        at=item.at,
+        changes=[change.as_dict() if hasattr(change, "as_dict") else change for change in item.changes],
+    )
+
+
+def _to_update(item: UpdateItem) -> CaseUpdate:
+    return CaseUpdate(
+        update_id=str(int(item.sk.removeprefix(UPDATE_PREFIX))),
+        kind=item.update_kind,
+        author=item.author.as_dict(),
+        text=item.text,
+        created_at=item.created_at,
+    )
+
+
+def _to_account(item: AccountItem) -> Account:
+    return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
 
 
 def _found(read):

@@ -8,7 +8,7 @@ is the modification time, newest first.
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -21,6 +21,7 @@ UNBOUND_TABLE = "unbound"
 # (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
 CASE_PREFIX, ACCOUNT_PREFIX, IDEMPOTENCY_PREFIX = "CASE#", "ACCOUNT#", "IDEMPOTENCY#"
 CASE_NUMBER_COUNTER = "COUNTER#case-number"
+UPDATE_PREFIX, HISTORY_PREFIX = "UPDATE#", "HISTORY#"  # sort keys of a case's updates and history
 
 # Views read only these, so index rows stay small: a page of 101 rows is far below DynamoDB's 1 MB
 # page size, which keeps "one page = one Query" true whatever the case descriptions hold.
@@ -116,6 +117,30 @@ class CaseItem(TableItem):
     version = NumberAttribute()
 
 
+class UpdateItem(TableItem):
+    """One update on a case: pk is the case's, sk `UPDATE#<case version>` (so oldest first)."""
+
+    class Meta(_TableMeta):
+        pass
+
+    update_kind = UnicodeAttribute()
+    author = MapAttribute()
+    text = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class HistoryItem(TableItem):
+    """One change of a case, written in the transaction that made it: sk `HISTORY#<case version>`."""
+
+    class Meta(_TableMeta):
+        pass
+
+    action = UnicodeAttribute()
+    actor = MapAttribute()
+    at = UnicodeAttribute()
+    changes = ListAttribute(default=list)
+
+
 class CounterItem(TableItem):
     class Meta(_TableMeta):
         pass
@@ -146,7 +171,7 @@ class AccountItem(TableItem):
     contacts = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
 
 
-ALL_ITEM_MODELS: tuple[type[TableItem], ...] = (CaseItem, CounterItem, IdempotencyItem, AccountItem)
+ALL_ITEM_MODELS: tuple[type[TableItem], ...] = (CaseItem, UpdateItem, HistoryItem, CounterItem, IdempotencyItem, AccountItem)
 
 
 class _SharedSessionConnection(Connection):

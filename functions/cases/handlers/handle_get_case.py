@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.logic import dependencies
-from functions.cases.logic.get_case import get_case
+from functions.cases.logic.get_case import visible_case
 from functions.cases.models.case import Case
 from functions.shared.api import current_caller, error_responses, ok_response
 
@@ -22,7 +22,7 @@ CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", descri
     tags=["Cases"],
 )
 def get_one_case(case_number: CaseNumber) -> Response[Case]:
-    case = get_case(case_number, current_caller(router), store=dependencies.store())
+    case = visible_case(case_number, current_caller(router), store=dependencies.store())
     return Response(
         status_code=200,
         content_type=content_types.APPLICATION_JSON,

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from functions.cases.models.case import Case, CaseSummary, Status
+from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyRecord
 
 
@@ -16,7 +17,16 @@ class CaseStore(Protocol):
         self, idempotency_scope: str | None, account_id: str | None
     ) -> tuple[IdempotencyRecord | None, Account | None]: ...
 
-    def create_case(self, case: Case, idempotency: IdempotencyRecord | None, *, now: datetime) -> None: ...
+    def create_case(self, case: Case, history: HistoryEntry, idempotency: IdempotencyRecord | None, *, now: datetime) -> None: ...
+
+    def commit_change(self, before_version: int, case: Case, history: HistoryEntry, update: CaseUpdate | None) -> None:
+        """Raises StaleCase when the case is no longer at `before_version`."""
+
+    def get_account(self, account_id: str) -> Account | None: ...
+
+    def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]: ...
+
+    def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]: ...
 
     def get_case(self, case_number: str) -> Case | None: ...
 

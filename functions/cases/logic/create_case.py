@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.change_case import actor_of, as_text
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
+from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
 from functions.cases.models.requests import NewAdminCase, NewSupportCase
 from functions.shared.auth import Caller
@@ -74,8 +76,15 @@ def create_case(
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of"}),
     )
     new_record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW) if scope_key else None
+    opened = HistoryEntry(
+        entry_id="1",
+        action="opened",
+        actor=actor_of(caller),
+        at=stamp,
+        changes=[FieldChange(field=name, to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")],
+    )
     try:
-        store.create_case(case, new_record, now=now)
+        store.create_case(case, opened, new_record, now=now)
     except IdempotencyKeyTaken:
         # A concurrent retry committed first: answer with its case (this number stays unused).
         record, _ = store.read_before_create(scope_key, None)

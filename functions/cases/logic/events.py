@@ -9,10 +9,18 @@ from functions.shared.auth import Caller
 
 EVENT_SOURCE = "dss.cases"
 CASE_CREATED = "CaseCreated"
+CASE_UPDATED = "CaseUpdated"
+CASE_STATUS_CHANGED = "CaseStatusChanged"
+CASE_PRIORITY_CHANGED = "CasePriorityChanged"
+CASE_CLOSED = "CaseClosed"
+CASE_REOPENED = "CaseReopened"
+CASE_ESCALATED = "CaseEscalated"
 
 
 class EventPublisher(Protocol):
     def publish(self, detail_type: str, detail: dict) -> None: ...
+
+    def publish_all(self, events: list[tuple[str, dict]]) -> None: ...
 
 
 def case_event_detail(case: Case, actor: Caller, occurred_at: str) -> dict:
@@ -24,6 +32,8 @@ def case_event_detail(case: Case, actor: Caller, occurred_at: str) -> dict:
         "priority": case.priority.value,
         "status": case.status.value,
         "channel": case.channel.value,
+        "subStatus": case.sub_status,
+        "ownerId": case.owner_id,
         "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
         "occurredAt": occurred_at,
     }

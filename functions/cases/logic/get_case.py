@@ -8,7 +8,8 @@ from functions.shared.auth import Caller
 from functions.shared.errors import NotFound
 
 
-def get_case(case_number: str, caller: Caller, *, store: CaseStore) -> Case:
+def visible_case(case_number: str, caller: Caller, *, store: CaseStore) -> Case:
+    """The case if the caller may see it; every route on a case starts here."""
     case = store.get_case(case_number)
     # Another account's case answers exactly like a missing one: its existence is not disclosed.
     if case is None or (not caller.is_staff and case.account_id != caller.account_id):

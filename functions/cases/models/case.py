@@ -45,7 +45,24 @@ class Channel(StrEnum):
     PHONE = "phone"
 
 
-NEW_CASE_SUB_STATUS = "New"
+class OpenSubStatus(StrEnum):
+    """Where work on a non-closed case stands; engineers set it."""
+
+    NEW = "New"
+    INVESTIGATION = "Investigation"
+    REPRODUCING = "Reproducing"
+    WAITING_ON_ENGINEERING = "Waiting on Engineering"
+    SCHEDULED = "Scheduled"
+
+
+class ClosedSubStatus(StrEnum):
+    RESOLVED = "Resolved"
+    CANCELLED = "Cancelled"
+    AUTO_CLOSED = "Auto-closed"  # by the follow-up process: reopened only by phone
+    SUPERSEDED = "Superseded"  # closed by a release or update that resolves it
+
+
+NEW_CASE_SUB_STATUS = OpenSubStatus.NEW.value
 
 
 class ApiModel(BaseModel):
@@ -79,9 +96,11 @@ class Case(ApiModel):
     problem_category: str | None = None
     os: str | None = None
     database: str | None = None
+    owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
+    closed_at: str | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
     created_at: str = Field(description="UTC, ISO-8601 with Z.")
     modified_at: str = Field(description="UTC, ISO-8601 with Z.")
-    version: int = Field(ge=1, description="Increases with every change.")
+    version: int = Field(ge=1, description="Increases with every change; the ETag.")
 
 
 class CaseSummary(ApiModel):

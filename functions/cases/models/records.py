@@ -24,3 +24,7 @@ class Account:
 
 class IdempotencyKeyTaken(Exception):
     """Another request with the same Idempotency-Key committed first."""
+
+
+class StaleCase(Exception):
+    """The case changed since it was read: someone else's change committed first."""

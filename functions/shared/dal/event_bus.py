@@ -19,17 +19,27 @@ class EventBus:
         self.source = source
 
     def publish(self, detail_type: str, detail: dict) -> None:
-        entry = {
-            "EventBusName": self.bus_name,
-            "Source": self.source,
-            "DetailType": detail_type,
-            "Detail": json.dumps(detail, separators=(",", ":"), sort_keys=True),
-        }
+        self.publish_all([(detail_type, detail)])
+
+    def publish_all(self, events: list[tuple[str, dict]]) -> None:
+        """One PutEvents call for all of a change's events (at most 10, EventBridge's batch limit)."""
+        if not events:
+            return
+        entries = [
+            {
+                "EventBusName": self.bus_name,
+                "Source": self.source,
+                "DetailType": detail_type,
+                "Detail": json.dumps(detail, separators=(",", ":"), sort_keys=True),
+            }
+            for detail_type, detail in events
+        ]
+        kinds = [detail_type for detail_type, _ in events]
         try:
-            result = client("events").put_events(Entries=[entry])
+            result = client("events").put_events(Entries=entries)
         except (BotoCoreError, ClientError) as error:
-            logger.exception("event not published", extra={"detail_type": detail_type})
+            logger.exception("events not published", extra={"detail_types": kinds})
             raise ServiceUnavailable(DELAYED) from error
         if result.get("FailedEntryCount"):
-            logger.error("event rejected by the bus", extra={"detail_type": detail_type, "entries": result["Entries"]})
+            logger.error("events rejected by the bus", extra={"detail_types": kinds, "entries": result["Entries"]})
             raise ServiceUnavailable(DELAYED)

@@ -1,0 +1,105 @@
+"""Every change to an existing case goes through here: read it (404 across tenants), honour If-Match,
+let a decision compute the new state, then write the case, its history entry and its update in one
+conditional transaction and publish the change's events in one call.
+
+Without If-Match a concurrent writer never loses an update: on a version conflict the decision is made
+again on the fresh case (its rules may now refuse, which is then the answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.events import EventPublisher, case_event_detail
+from functions.cases.logic.get_case import visible_case
+from functions.cases.models.case import Case
+from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
+from functions.cases.models.records import StaleCase
+from functions.shared.auth import Caller
+from functions.shared.clock import to_iso
+from functions.shared.errors import PreconditionFailed, ServiceUnavailable
+
+MAX_ATTEMPTS = 5
+# Fields whose change is not itself news in the history.
+BOOKKEEPING = {"modified_at", "version"}
+
+
+@dataclass
+class Decision:
+    """What an action does to a case: its new fields, the update it posts, the events it announces."""
+
+    action: str
+    fields: dict = field(default_factory=dict)
+    update: tuple[UpdateKind, str] | None = None
+    events: list[tuple[str, dict]] = field(default_factory=list)  # (detail type, extra detail)
+
+
+@dataclass(frozen=True)
+class Changed:
+    case: Case
+    update: CaseUpdate | None
+
+
+def actor_of(caller: Caller) -> Actor:
+    return Actor(user_id=caller.user_id, role=caller.role, contact_id=caller.contact_id)
+
+
+def change_case(
+    case_number: str,
+    caller: Caller,
+    decide: Callable[[Case], Decision],
+    *,
+    if_match: int | None,
+    store: CaseStore,
+    events: EventPublisher,
+    now: datetime,
+) -> Changed:
+    for _ in range(MAX_ATTEMPTS):
+        before = visible_case(case_number, caller, store=store)
+        if if_match is not None and if_match != before.version:
+            raise _stale(before.version)
+        decision = decide(before)
+        after, history, update = _apply(before, decision, caller, now)
+        try:
+            store.commit_change(before.version, after, history, update)
+        except StaleCase:
+            if if_match is not None:
+                raise _stale(before.version + 1) from None
+            continue
+        break
+    else:
+        raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment.")
+    stamp = to_iso(now)
+    events.publish_all([(detail_type, {**case_event_detail(after, caller, stamp), **extra}) for detail_type, extra in decision.events])
+    return Changed(after, update)
+
+
+def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> tuple[Case, HistoryEntry, CaseUpdate | None]:
+    stamp, version = to_iso(now), before.version + 1
+    after = before.model_copy(update={**decision.fields, "modified_at": stamp, "version": version})
+    changes = [
+        FieldChange(field=name, from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
+        for name in type(before).model_fields
+        if name not in BOOKKEEPING and getattr(before, name) != getattr(after, name)
+    ]
+    actor = actor_of(caller)
+    history = HistoryEntry(entry_id=str(version), action=decision.action, actor=actor, at=stamp, changes=changes)
+    update = None
+    if decision.update:
+        kind, text = decision.update
+        update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=stamp)
+        history.changes.append(FieldChange(field="updates", from_value=None, to_value=f"{kind.value} #{version}"))
+    return after, history, update
+
+
+def as_text(value) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+def _stale(current_version: int) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"The case changed since you read it (it is now at version {current_version}); reload it and apply your change again.",
+        field="If-Match",
+    )

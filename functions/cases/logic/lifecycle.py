@@ -1,0 +1,187 @@
+"""The guide's rules for a case's life after it is opened (DESIGN.md section 3). Each function decides
+what one action does to a case, or refuses it with what to do instead; change_case applies it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from functions.cases.logic.change_case import Decision
+from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
+from functions.cases.logic.events import (
+    CASE_CLOSED,
+    CASE_ESCALATED,
+    CASE_PRIORITY_CHANGED,
+    CASE_REOPENED,
+    CASE_STATUS_CHANGED,
+    CASE_UPDATED,
+)
+from functions.cases.models.case import WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
+from functions.cases.models.lifecycle import (
+    CaseChanges,
+    CloseReason,
+    CloseRequest,
+    EscalationKind,
+    EscalationRequest,
+    InformationRequest,
+    NewUpdate,
+    ReopenRequest,
+    SolutionAcceptance,
+    SolutionProposal,
+    SolutionRejection,
+    UpdateKind,
+)
+from functions.shared.auth import Caller
+from functions.shared.clock import to_iso
+from functions.shared.errors import Conflict, Forbidden, ValidationFailed
+
+REOPEN_WINDOW = timedelta(days=30)
+WAITING_ON_CUSTOMER = {Status.AWAITING_INFO, Status.SOLUTION_PROPOSED}
+PRIORITY_ORDER = [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.PROD_DOWN]
+
+
+def _staff_only(caller: Caller, what: str, instead: str) -> None:
+    if not caller.is_staff:
+        raise Forbidden(f"Only support engineers can {what}; {instead}")
+
+
+def _not_closed(case: Case, what: str) -> None:
+    if case.status is Status.CLOSED:
+        raise Conflict(
+            f"Case {case.case_number} is closed, so you cannot {what}; reopen it with new information first "
+            f"(POST /cases/{case.case_number}/reopen).",
+            code="case_closed",
+        )
+
+
+def _status_change(case: Case, status: Status, sub_status: str) -> tuple[dict, list[tuple[str, dict]]]:
+    fields = {"status": status, "sub_status": sub_status}
+    if status is case.status:
+        return fields, []
+    return fields, [(CASE_STATUS_CHANGED, {"previousStatus": case.status.value})]
+
+
+def post_update(request: NewUpdate, caller: Caller, case: Case) -> Decision:
+    _not_closed(case, "post an update")
+    fields, events = {}, [(CASE_UPDATED, {"updateKind": UpdateKind.COMMENT.value, "byCustomer": not caller.is_staff})]
+    if not caller.is_staff and case.status in WAITING_ON_CUSTOMER:
+        # The customer answered: the case is back with support (and the follow-up timer stops).
+        fields, status_events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
+        events += status_events
+    return Decision("updated", fields, (UpdateKind.COMMENT, request.text), events)
+
+
+def request_information(request: InformationRequest, caller: Caller, case: Case) -> Decision:
+    _staff_only(caller, "request information", "post an update instead.")
+    _not_closed(case, "request information")
+    fields, events = _status_change(case, Status.AWAITING_INFO, case.sub_status)
+    events.append((CASE_UPDATED, {"updateKind": UpdateKind.INFORMATION_REQUEST.value, "byCustomer": False}))
+    return Decision("information-requested", fields, (UpdateKind.INFORMATION_REQUEST, request.message), events)
+
+
+def propose_solution(request: SolutionProposal, caller: Caller, case: Case) -> Decision:
+    _staff_only(caller, "propose a solution", "post an update instead.")
+    _not_closed(case, "propose a solution")
+    fields, events = _status_change(case, Status.SOLUTION_PROPOSED, case.sub_status)
+    events.append((CASE_UPDATED, {"updateKind": UpdateKind.SOLUTION_PROPOSAL.value, "byCustomer": False}))
+    return Decision("solution-proposed", fields, (UpdateKind.SOLUTION_PROPOSAL, request.solution), events)
+
+
+def change_fields(request: CaseChanges, caller: Caller, case: Case) -> Decision:
+    _staff_only(
+        caller,
+        "set the sub status, owner or priority",
+        "to raise the priority, ask for it with POST /cases/{n}/escalations (High and Prod Down need a phone call).",
+    )
+    _not_closed(case, "change it")
+    fields = request.model_dump(exclude_none=True)
+    events = []
+    if request.priority and request.priority is not case.priority:
+        events.append((CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}))
+    return Decision("fields-changed", fields, None, events)
+
+
+def accept_solution(request: SolutionAcceptance, caller: Caller, case: Case, now: datetime) -> Decision:
+    if caller.is_staff:
+        raise Forbidden("The customer accepts a solution; support closes with reason solution-accepted (POST /cases/{n}/close).")
+    if case.status is not Status.SOLUTION_PROPOSED:
+        raise Conflict(f"Case {case.case_number} has no proposed solution to accept (it is {case.status.value}).", code="no_solution")
+    update = (UpdateKind.SOLUTION_ACCEPTANCE, request.comment or "Solution accepted.")
+    return _close(case, ClosedSubStatus.RESOLVED, now, "solution-accepted", update)
+
+
+def reject_solution(request: SolutionRejection, caller: Caller, case: Case) -> Decision:
+    if caller.is_staff:
+        raise Forbidden("The customer rejects a solution; support can post an update or request information.")
+    if case.status is not Status.SOLUTION_PROPOSED:
+        raise Conflict(f"Case {case.case_number} has no proposed solution to reject (it is {case.status.value}).", code="no_solution")
+    fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
+    events.append((CASE_UPDATED, {"updateKind": UpdateKind.SOLUTION_REJECTION.value, "byCustomer": True}))
+    return Decision("solution-rejected", fields, (UpdateKind.SOLUTION_REJECTION, request.reason), events)
+
+
+def close(request: CloseRequest, caller: Caller, case: Case, now: datetime) -> Decision:
+    if case.status is Status.CLOSED:
+        raise Conflict(f"Case {case.case_number} is already closed.", code="case_closed")
+    if caller.is_staff and request.reason is None:
+        raise ValidationFailed(
+            "Support closes a case for a reason: send reason solution-accepted or customer-asked.", field="reason"
+        )
+    if not caller.is_staff and request.reason is not None:
+        raise Forbidden("reason is for support staff; to close your case, send subStatus and comment only.", field="reason")
+    if request.reason is CloseReason.SOLUTION_ACCEPTED and request.sub_status is not ClosedSubStatus.RESOLVED:
+        raise ValidationFailed("A case closed because its solution was accepted is Resolved.", field="subStatus")
+    return _close(case, request.sub_status, now, "closed", (UpdateKind.CLOSURE_COMMENT, request.comment))
+
+
+def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: str, update: tuple[UpdateKind, str]) -> Decision:
+    fields, events = _status_change(case, Status.CLOSED, sub_status.value)
+    fields["closed_at"] = to_iso(now)
+    events.append((CASE_CLOSED, {"subStatus": sub_status.value, "purgeFilesAfter": to_iso(now + REOPEN_WINDOW)}))
+    return Decision(action, fields, update, events)
+
+
+def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) -> Decision:
+    if case.status is not Status.CLOSED:
+        raise Conflict(f"Case {case.case_number} is not closed ({case.status.value}); post an update instead.", code="not_closed")
+    if case.sub_status == ClosedSubStatus.AUTO_CLOSED.value and not caller.is_staff:
+        raise Forbidden(
+            f"Case {case.case_number} was closed by the automated follow-up process and can be reopened only by phone: "
+            f"call {SUPPORT_PHONE_NUMBERS}."
+        )
+    closed_at = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00"))
+    if now - closed_at > REOPEN_WINDOW and not caller.is_staff:
+        raise Conflict(
+            f"Case {case.case_number} was closed more than 30 days ago and its files are purged: open a new case "
+            f"(POST /cases) and mention case {case.case_number} in its description.",
+            code="reopen_window_passed",
+        )
+    fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
+    fields["closed_at"] = None
+    events.append((CASE_REOPENED, {"closedAt": case.closed_at}))
+    return Decision("reopened", fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
+
+
+def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str | None) -> tuple[Decision, str]:
+    """A customer's request to raise the priority or to involve management; returns the decision and
+    the answer to give."""
+    _not_closed(case, "escalate it")
+    update = (UpdateKind.ESCALATION_REQUEST, request.reason)
+    if request.kind is EscalationKind.MANAGEMENT:
+        events = [(CASE_ESCALATED, {"escalation": "management", "region": region, "reason": request.reason})]
+        answer = f"The regional support management for your region ({region or 'unassigned'}) has been notified."
+        return Decision("escalated-to-management", {}, update, events), answer
+    current = PRIORITY_ORDER.index(case.priority)
+    requested = request.requested_priority or PRIORITY_ORDER[min(current + 1, len(PRIORITY_ORDER) - 1)]
+    if PRIORITY_ORDER.index(requested) <= current:
+        raise ValidationFailed(
+            f"Case {case.case_number} is already {case.priority.value}; ask for a higher priority.", field="requestedPriority"
+        )
+    escalation = {"escalation": "priority", "requestedPriority": requested.value, "reason": request.reason}
+    if requested in WEB_PRIORITIES or caller.is_staff:
+        events = [(CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}), (CASE_ESCALATED, escalation)]
+        return Decision("priority-raised", {"priority": requested}, update, events), f"Priority raised to {requested.value}."
+    answer = (
+        f"Your request for {requested.value} is recorded on the case; raising a case to {requested.value} needs a phone "
+        f"call to Dedicated Support Services: {SUPPORT_PHONE_NUMBERS}."
+    )
+    return Decision("escalation-requested", {}, update, [(CASE_ESCALATED, escalation)]), answer

@@ -1,0 +1,133 @@
+"""Requests and records of a case's life after it is opened: updates, support actions, closing,
+reopening, escalation, and the history of every change."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from functions.cases.models.case import ApiModel, Case, ClosedSubStatus, OpenSubStatus, Priority
+from functions.cases.models.requests import Identifier, LongText, RequestModel
+
+
+class UpdateKind(StrEnum):
+    COMMENT = "comment"
+    INFORMATION_REQUEST = "information-request"
+    SOLUTION_PROPOSAL = "solution-proposal"
+    SOLUTION_ACCEPTANCE = "solution-acceptance"
+    SOLUTION_REJECTION = "solution-rejection"
+    CLOSURE_COMMENT = "closure-comment"
+    REOPEN_INFORMATION = "reopen-information"
+    ESCALATION_REQUEST = "escalation-request"
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+class NewUpdate(RequestModel):
+    text: LongText = Field(description="Plain text; markup is kept as typed and never rendered.")
+
+
+class InformationRequest(RequestModel):
+    message: LongText = Field(description="What the customer should send (logs, environment details, ...).")
+
+
+class SolutionProposal(RequestModel):
+    solution: LongText
+
+
+class SolutionAcceptance(RequestModel):
+    comment: LongText | None = None
+
+
+class SolutionRejection(RequestModel):
+    reason: LongText = Field(description="Why the solution does not resolve the problem.")
+
+
+class CaseChanges(RequestModel):
+    """Support's fields: any of them, at least one."""
+
+    sub_status: OpenSubStatus | None = None
+    owner_id: Identifier | None = Field(default=None, description="The engineer's user id.")
+    priority: Priority | None = Field(default=None, description="Any level: this is the phone path for 2-High and 1-Prod Down.")
+
+    @model_validator(mode="after")
+    def _something(self) -> CaseChanges:
+        if self.sub_status is None and self.owner_id is None and self.priority is None:
+            raise ValueError("send at least one of subStatus, ownerId, priority")
+        return self
+
+
+class CloseReason(StrEnum):
+    SOLUTION_ACCEPTED = "solution-accepted"
+    CUSTOMER_ASKED = "customer-asked"
+
+
+class CloseRequest(RequestModel):
+    sub_status: Literal[ClosedSubStatus.RESOLVED, ClosedSubStatus.CANCELLED]
+    comment: LongText = Field(description="The closure comment.")
+    reason: CloseReason | None = Field(default=None, description="Support staff only, and required for them: why support closes it.")
+
+
+class ReopenRequest(RequestModel):
+    information: LongText = Field(description="New supporting information showing the issue is not resolved.")
+
+
+class EscalationKind(StrEnum):
+    PRIORITY = "priority"
+    MANAGEMENT = "management"
+
+
+class EscalationRequest(RequestModel):
+    kind: EscalationKind
+    requested_priority: Priority | None = Field(default=None, description="For kind `priority`; defaults to one level up.")
+    reason: LongText
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+class Actor(ApiModel):
+    user_id: str
+    role: str
+    contact_id: str | None = None
+
+
+class CaseUpdate(ApiModel):
+    update_id: str
+    kind: UpdateKind
+    author: Actor
+    text: str
+    created_at: str
+
+
+class UpdateList(ApiModel):
+    items: list[CaseUpdate]
+    next_token: str | None = None
+
+
+class FieldChange(ApiModel):
+    field: str
+    from_value: str | None = Field(default=None, alias="from")
+    to_value: str | None = Field(default=None, alias="to")
+
+
+class HistoryEntry(ApiModel):
+    entry_id: str
+    action: str = Field(description="What happened, e.g. `opened`, `updated`, `information-requested`, `closed`.")
+    actor: Actor
+    at: str
+    changes: list[FieldChange] = Field(description="Each field that changed, from -> to.")
+
+
+class HistoryList(ApiModel):
+    items: list[HistoryEntry]
+    next_token: str | None = None
+
+
+class EscalationOutcome(ApiModel):
+    outcome: Literal["applied", "recorded"]
+    message: str
+    case: Case
