@@ -4,11 +4,25 @@ from __future__ import annotations
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.cases.handlers import handle_create_case, handle_get_case, handle_list_cases
+from functions.cases.handlers import (
+    handle_case_actions,
+    handle_case_history,
+    handle_case_updates,
+    handle_create_case,
+    handle_get_case,
+    handle_list_cases,
+)
 from functions.shared.api import create_api, resolve
 from functions.shared.observability import logger, metrics
 
-app = create_api(handle_create_case.router, handle_list_cases.router, handle_get_case.router)
+app = create_api(
+    handle_create_case.router,
+    handle_list_cases.router,
+    handle_get_case.router,
+    handle_case_updates.router,
+    handle_case_actions.router,
+    handle_case_history.router,
+)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,0 +1,42 @@
+"""HTTP details shared by the case routes: the case number path parameter, If-Match in, ETag out."""
+
+import re
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+
+from functions.cases.models.case import Case
+from functions.shared.errors import BadRequest
+
+CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=40,
+        description=(
+            "The ETag you read; the change is refused with 412 if the case changed since. "
+            "Leave it out to apply your change to the latest version."
+        ),
+    ),
+]
+_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def expected_version(if_match: str | None) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _ETAG.match(if_match.strip())
+    if not match:
+        raise BadRequest('If-Match must be an ETag from this API, e.g. "3".', field="If-Match")
+    return int(match.group(1))
+
+
+def case_response(case: Case, status: int = 200, body: dict | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=body if body is not None else case.model_dump(mode="json", by_alias=True),
+        headers={"ETag": f'"{case.version}"'},
+    )

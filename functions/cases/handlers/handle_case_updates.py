@@ -1,0 +1,62 @@
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.cases.handlers.case_http import CaseNumber, IfMatch, expected_version
+from functions.cases.logic import dependencies, lifecycle
+from functions.cases.logic.case_records import list_updates
+from functions.cases.logic.change_case import change_case
+from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+
+router = Router()
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
+NextToken = Annotated[str | None, Query(alias="nextToken", max_length=4096, description="From the previous page.")]
+
+
+@router.post(
+    "/cases/<caseNumber>/updates",
+    summary="Post an update",
+    description="Plain text. A customer's update on a case in Awaiting Info or Solution Proposed sets it back to Open.",
+    responses={**ok_response(CaseUpdate, "The update; ETag is the case's new version.", 201), **error_responses(404, 409, 412, 415)},
+    tags=["Updates"],
+)
+def post_update(case_number: CaseNumber, request: Annotated[NewUpdate, Body()], if_match: IfMatch = None) -> Response[CaseUpdate]:
+    caller = current_caller(router)
+    changed = change_case(
+        case_number,
+        caller,
+        lambda case: lifecycle.post_update(request, caller, case),
+        if_match=expected_version(if_match),
+        store=dependencies.store(),
+        events=dependencies.event_bus(),
+        now=utc_now(),
+    )
+    return Response(
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=changed.update.model_dump(mode="json", by_alias=True),
+        headers={"ETag": f'"{changed.case.version}"'},
+    )
+
+
+@router.get(
+    "/cases/<caseNumber>/updates",
+    summary="List a case's updates",
+    description="Oldest first.",
+    responses={**ok_response(UpdateList, "One page of updates."), **error_responses(404)},
+    tags=["Updates"],
+)
+def get_updates(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> UpdateList:
+    return list_updates(
+        case_number,
+        current_caller(router),
+        limit=limit,
+        next_token=next_token,
+        store=dependencies.store(),
+        page_tokens=dependencies.page_tokens,
+    )

@@ -1,0 +1,33 @@
+"""A case's updates and history, oldest first, a page at a time (a GetItem for access, one Query)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.get_case import visible_case
+from functions.cases.models.lifecycle import HistoryList, UpdateList
+from functions.shared.auth import Caller
+from functions.shared.page_token import PageTokenCodec
+
+
+def list_updates(
+    case_number: str, caller: Caller, *, limit: int, next_token: str | None, store: CaseStore, page_tokens: Callable[[], PageTokenCodec]
+) -> UpdateList:
+    items, token = _page("updates", store.list_updates, case_number, caller, limit, next_token, store, page_tokens)
+    return UpdateList(items=items, next_token=token)
+
+
+def list_history(
+    case_number: str, caller: Caller, *, limit: int, next_token: str | None, store: CaseStore, page_tokens: Callable[[], PageTokenCodec]
+) -> HistoryList:
+    items, token = _page("history", store.list_history, case_number, caller, limit, next_token, store, page_tokens)
+    return HistoryList(items=items, next_token=token)
+
+
+def _page(listing, read_page, case_number, caller, limit, next_token, store, page_tokens):
+    visible_case(case_number, caller, store=store)
+    scope = f"{caller.user_id}|{listing}|{case_number}"
+    start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
+    items, next_key = read_page(case_number, limit=limit, start_key=start_key)
+    return items, page_tokens().encode(next_key, scope=scope) if next_key else None
