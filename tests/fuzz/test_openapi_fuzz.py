@@ -7,6 +7,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from functions.cases.handlers.api import lambda_handler
@@ -17,6 +18,11 @@ from tests.support.stack import start_local_aws
 # Schema-valid is not always acceptable: a forged nextToken or a web request for 2-High is refused by
 # rule with a documented 4xx. Every other check (no 5xx, status, content type, headers, body schema) runs.
 EXCLUDED_CHECKS = [positive_data_acceptance]
+# Invalid data may also be refused as too large (413: a 32,000-character field of 4-byte characters is over
+# the 256 KB body cap) or as stale (412: an If-Match that names no current version).
+CONFIG = SchemathesisConfig.from_dict(
+    {"checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 428, 429]}}}
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +37,7 @@ def api():
 
 def fuzz(app, tokens: DevTokens, mode: GenerationMode, examples: int) -> Counter:
     """Runs `examples` generated requests per operation and role; returns the statuses seen."""
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app, config=CONFIG)
     statuses = Counter()
     for role in ("customer", "engineer"):
         for result in schema.get_all_operations():
@@ -53,7 +59,7 @@ def fuzz_operation(operation, token: str, mode: GenerationMode, examples: int, s
 
 @pytest.mark.slow
 def test_valid_requests_get_no_server_error_and_match_the_schema(api):
-    statuses = fuzz(*api, GenerationMode.POSITIVE, examples=180)
+    statuses = fuzz(*api, GenerationMode.POSITIVE, examples=50)
 
     print(f"positive: {statuses.total()} requests, statuses {dict(statuses)}")
     assert statuses.total() >= 1000
@@ -63,7 +69,7 @@ def test_valid_requests_get_no_server_error_and_match_the_schema(api):
 
 @pytest.mark.slow
 def test_invalid_requests_are_refused_with_a_documented_4xx(api):
-    statuses = fuzz(*api, GenerationMode.NEGATIVE, examples=60)
+    statuses = fuzz(*api, GenerationMode.NEGATIVE, examples=15)
 
     print(f"negative: {statuses.total()} requests, statuses {dict(statuses)}")
     assert statuses.total() >= 300
