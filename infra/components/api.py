@@ -4,6 +4,7 @@ JSON bodies for API Gateway's own refusals (the same `{"error", "message"}` shap
 from __future__ import annotations
 
 import json
+import re
 
 from aws_cdk import Acknowledgment, Validations
 from aws_cdk import aws_apigateway as apigw
@@ -55,6 +56,17 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
         }
     )
 )
+
+
+def cases_api_routes() -> list[tuple[str, str]]:
+    """(path, method) of every route the cases API documents: its own OpenAPI document is the route table,
+    so API Gateway and the handler cannot drift apart."""
+    from functions.cases.handlers.api import app
+
+    methods = ("get", "post", "put", "patch", "delete")
+    return [
+        (path, method.upper()) for path, item in app.get_openapi_schema().paths.items() for method in methods if getattr(item, method)
+    ]
 
 
 class Api(Construct):
@@ -118,12 +130,9 @@ class Api(Construct):
         integration = apigw.LambdaIntegration(cases.function, allow_test_invoke=False)
         signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
 
-        case_list = self.rest_api.root.add_resource("cases")
-        case_list.add_method("GET", integration, **signed_in)
-        case_list.add_method("POST", integration, **signed_in)
-        case_list.add_resource("{caseNumber}").add_method(
-            "GET", integration, request_parameters={"method.request.path.caseNumber": True}, **signed_in
-        )
+        for path, method in cases_api_routes():
+            parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
+            self.rest_api.root.resource_for_path(path).add_method(method, integration, request_parameters=parameters or None, **signed_in)
         for path in PUBLIC_DOCS_PATHS:
             method = self.rest_api.root.add_resource(path).add_method("GET", integration, authorization_type=apigw.AuthorizationType.NONE)
             reason = "Public API documentation (OpenAPI document and Swagger UI): serves no customer data."

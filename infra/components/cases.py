@@ -154,6 +154,7 @@ class CasesApiFunction(Construct):
             _on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             _on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
+            _on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.page_token_secret.secret_arn]),

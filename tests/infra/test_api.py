@@ -8,7 +8,14 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CASE_ROUTES = {("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET")}
+CASE_ROUTES = {
+    ("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET"), ("/cases/{caseNumber}", "PATCH"),
+    ("/cases/{caseNumber}/updates", "GET"), ("/cases/{caseNumber}/updates", "POST"), ("/cases/{caseNumber}/history", "GET"),
+    ("/catalog/service-requests", "GET"),
+    *(("/cases/{caseNumber}/" + action, "POST") for action in (
+        "request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations",
+    )),
+}  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
 

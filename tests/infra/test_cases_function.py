@@ -131,6 +131,7 @@ def test_role_is_exactly_least_privilege(dev):
                 ("dynamodb:GetItem", ["CASE#*", "ACCOUNT#*", "IDEMPOTENCY#*"]),
                 ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*"]),
                 ("dynamodb:UpdateItem", ["COUNTER#case-number"]),
+                ("dynamodb:Query", ["CASE#*"]),
             ]
         ),
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},
