@@ -14,6 +14,7 @@ import pytest
 
 from local.demo_directory import DEMO_USERS
 from tests.support.moto_server import moto_server
+from tests.support.payloads import support_case
 from tests.support.stack import reset_cached_clients
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,26 +36,32 @@ def shared_aws(monkeypatch):
         reset_cached_clients()
 
 
-def run_at_once(environment: dict, tmp_path: Path, arguments: list[list[str]]) -> list[dict]:
-    """Starts one worker process per argument list, releases them together, returns their results."""
+def run_at_once(environment: dict, tmp_path: Path, calls: list[tuple]) -> list[dict]:
+    """Starts one worker process per (user, method, path, body[, idempotency key]), releases them together,
+    returns their results."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.integration.concurrent_create_worker", *args[:1], str(go), *args[1:]],
+            [sys.executable, "-m", "tests.integration.concurrent_call_worker", str(go), user, method, path, json.dumps(body), *key],
             cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
-        for args in arguments
+        for user, method, path, body, *key in calls
     ]  # fmt: skip
     go.touch()
     with ThreadPoolExecutor(max_workers=len(workers)) as pool:
-        outputs = list(pool.map(lambda worker: worker.communicate(timeout=120), workers))
+        outputs = list(pool.map(lambda worker: worker.communicate(timeout=180), workers))
     assert all(worker.returncode == 0 for worker in workers), [err[-800:] for _, err in outputs]
     return [json.loads(stdout.strip().splitlines()[-1]) for stdout, _ in outputs]
 
 
+def open_case(user: str, subject: str) -> tuple:
+    return (user, "POST", "/cases", support_case(subject=subject))
+
+
 @pytest.mark.slow
 def test_twenty_concurrent_creates_get_twenty_distinct_numbers(shared_aws, tmp_path):
-    results = run_at_once(shared_aws, tmp_path, [[USERS[index % len(USERS)]] for index in range(20)])
+    results = run_at_once(shared_aws, tmp_path, [open_case(USERS[index % len(USERS)], f"parallel {index}") for index in range(20)])
 
     assert [result["status"] for result in results] == [201] * 20, results
     assert sorted(result["body"]["caseNumber"] for result in results) == [f"{n:010d}" for n in range(1, 21)]
@@ -64,7 +71,23 @@ def test_twenty_concurrent_creates_get_twenty_distinct_numbers(shared_aws, tmp_p
 
 @pytest.mark.slow
 def test_concurrent_retries_with_one_idempotency_key_create_one_case(shared_aws, tmp_path):
-    results = run_at_once(shared_aws, tmp_path, [["customer", "double-click"]] * 6)
+    results = run_at_once(shared_aws, tmp_path, [(*open_case("customer", "retried"), "double-click")] * 6)
 
     assert [result["status"] for result in results] == [201] * 6, results
     assert len({result["body"]["caseNumber"] for result in results}) == 1
+
+
+@pytest.mark.slow
+def test_twenty_concurrent_updates_on_one_case_all_land_in_history_exactly_once(shared_aws, tmp_path):
+    (created,) = run_at_once(shared_aws, tmp_path / "open", [open_case("customer", "busy case")])
+    number = created["body"]["caseNumber"]
+    users = ["customer", "colleague", "engineer", "customer_mac"]
+    calls = [(users[index % 4], "POST", f"/cases/{number}/updates", {"text": f"update {index}"}) for index in range(20)]
+
+    results = run_at_once(shared_aws, tmp_path / "update", calls)
+
+    assert [result["status"] for result in results] == [201] * 20, results
+    (history,) = run_at_once(shared_aws, tmp_path / "read", [("engineer", "GET", f"/cases/{number}/history?limit=100", None)])
+    updates = [entry for entry in history["body"]["items"] if entry["action"] == "updated"]
+    assert len(updates) == 20
+    assert sorted(int(entry["entryId"]) for entry in history["body"]["items"]) == list(range(1, 22))

@@ -7,6 +7,8 @@ again on the fresh case (its rules may now refuse, which is then the answer)."""
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +23,8 @@ from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 20
+BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
 # Fields whose change is not itself news in the history.
 BOOKKEEPING = {"modified_at", "version"}
 
@@ -56,7 +59,9 @@ def change_case(
     events: EventPublisher,
     now: datetime,
 ) -> Changed:
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not crypto)
         before = visible_case(case_number, caller, store=store)
         if if_match is not None and if_match != before.version:
             raise _stale(before.version)
