@@ -23,8 +23,7 @@ GET_ITEM = ("DynamoDB", "GetItem")
 ONCE_PER_CONTAINER = {("Secrets Manager", "GetSecretValue")}
 PAGED_VIEWS = ("my-non-closed", "my-open", "all-non-closed", "all-open")  # hold 3+ cases: limit 2 gives a page 2
 PAGE_SIZE = 2
-
-
+TRANSACTION = ("DynamoDB", "TransactWriteItems")
 
 
 def split(calls: Counter) -> tuple[int, Counter]:
@@ -36,6 +35,16 @@ def split(calls: Counter) -> tuple[int, Counter]:
 def create_within_budget(calls: Counter) -> bool:
     dynamodb, others = split(calls)
     return dynamodb <= 3 and others == Counter({PUT_EVENTS: 1})
+
+
+def mutation_within_budget(calls: Counter) -> bool:
+    """The case read (plus the account, for a management escalation's region), one transaction, one PutEvents."""
+    reads = calls[GET_ITEM]
+    return 1 <= reads <= 2 and calls == Counter({GET_ITEM: reads, TRANSACTION: 1, PUT_EVENTS: 1})
+
+
+def one_read_and_query(calls: Counter) -> bool:
+    return calls == Counter({GET_ITEM: 1, QUERY: 1})
 
 
 def one_query(calls: Counter) -> bool:
@@ -82,6 +91,21 @@ class Recorder:
 CREATE = ("<= 3 DynamoDB + 1 PutEvents", create_within_budget)
 PAGE = ("1 Query", one_query)
 GET = ("1 GetItem", one_get_item)
+MUTATION = ("read + 1 transaction + 1 PutEvents", mutation_within_budget)
+RECORDS_PAGE = ("1 GetItem + 1 Query", one_read_and_query)
+# Each lifecycle action in an order the guide allows, on one case: (operation, user, method, suffix, body).
+LIFECYCLE = [
+    ("post update", "customer", "POST", "/updates", {"text": "More detail."}),
+    ("request information", "engineer", "POST", "/request-info", {"message": "Send logs."}),
+    ("customer answers (back to Open)", "customer", "POST", "/updates", {"text": "Logs attached."}),
+    ("set sub status, owner, priority", "engineer", "PATCH", "", {"subStatus": "Reproducing", "ownerId": "u-erin"}),
+    ("escalate Low to Medium", "customer", "POST", "/escalations", {"kind": "priority", "reason": "More agents hit."}),
+    ("escalate to management", "customer", "POST", "/escalations", {"kind": "management", "reason": "No progress."}),
+    ("propose solution", "engineer", "POST", "/propose-solution", {"solution": "Apply patch 12."}),
+    ("reject solution", "customer", "POST", "/solution/reject", {"reason": "Still failing."}),
+    ("close", "customer", "POST", "/close", {"subStatus": "Resolved", "comment": "Fixed."}),
+    ("reopen", "customer", "POST", "/reopen", {"information": "It is back."}),
+]
 
 
 def measure() -> list[Row]:
@@ -102,7 +126,13 @@ def measure() -> list[Row]:
             if view.value in PAGED_VIEWS:
                 query = {"view": view.value, "limit": str(PAGE_SIZE), "nextToken": page.body["nextToken"]}
                 run.call(f"view {view.value}, page 2", PAGE, "GET", "/cases", query=query)
-        run.call("get case", GET, "GET", f"/cases/{created.body['caseNumber']}")
+        number = created.body["caseNumber"]
+        run.call("get case", GET, "GET", f"/cases/{number}")
+        for operation, user, method, suffix, body in LIFECYCLE:
+            status = 201 if suffix == "/updates" else 200
+            run.call(operation, MUTATION, method, f"/cases/{number}{suffix}", user=user, body=body, status=status)
+        run.call("updates page", RECORDS_PAGE, "GET", f"/cases/{number}/updates")
+        run.call("history page", RECORDS_PAGE, "GET", f"/cases/{number}/history")
     finally:
         mock.stop()
     return [*run.rows, Row("once per container", run.per_container, "1 GetSecretValue", once(run.per_container))]

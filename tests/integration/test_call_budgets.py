@@ -64,3 +64,16 @@ def test_get_case_is_one_get_item(local_aws):
     _, created = counted(local_aws, "POST", "/cases", body=CASE, status=201)
     calls, _ = counted(local_aws, "GET", f"/cases/{created.body['caseNumber']}", status=200)
     assert calls == Counter({("DynamoDB", "GetItem"): 1})
+
+
+def test_every_lifecycle_mutation_is_one_transaction_and_one_put_events(local_aws):
+    from bench.call_budgets import LIFECYCLE, mutation_within_budget, one_read_and_query
+
+    _, created = counted(local_aws, "POST", "/cases", body=CASE, status=201)
+    number = created.body["caseNumber"]
+    for operation, user, method, suffix, body in LIFECYCLE:
+        calls, _ = counted(local_aws, method, f"/cases/{number}{suffix}", user=user, body=body, status=201 if suffix == "/updates" else 200)
+        assert mutation_within_budget(calls), (operation, calls)
+    for listing in ("updates", "history"):
+        calls, _ = counted(local_aws, "GET", f"/cases/{number}/{listing}", status=200)
+        assert one_read_and_query(calls), (listing, calls)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.events import EventPublisher, case_event_detail
+from functions.cases.logic.events import CASE_UPDATED, EventPublisher, case_event_detail
 from functions.cases.logic.get_case import visible_case
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
@@ -76,8 +76,10 @@ def change_case(
         break
     else:
         raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment.")
-    stamp = to_iso(now)
-    events.publish_all([(detail_type, {**case_event_detail(after, caller, stamp), **extra}) for detail_type, extra in decision.events])
+    # Every change is on the bus, at least as CaseUpdated, and each event says which fields changed.
+    common = {**case_event_detail(after, caller, to_iso(now)), "changedFields": [change.field for change in history.changes]}
+    announced = decision.events or [(CASE_UPDATED, {})]
+    events.publish_all([(detail_type, {**common, **extra}) for detail_type, extra in announced])
     return Changed(after, update)
 
 
