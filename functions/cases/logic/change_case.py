@@ -87,8 +87,8 @@ def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> t
     stamp, version = to_iso(now), before.version + 1
     after = before.model_copy(update={**decision.fields, "modified_at": stamp, "version": version})
     changes = [
-        FieldChange(field=name, from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
-        for name in type(before).model_fields
+        FieldChange(field=field_name(name), from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
+        for name in Case.model_fields
         if name not in BOOKKEEPING and getattr(before, name) != getattr(after, name)
     ]
     actor = actor_of(caller)
@@ -99,6 +99,11 @@ def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> t
         update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=stamp)
         history.changes.append(FieldChange(field="updates", from_value=None, to_value=f"{kind.value} #{version}"))
     return after, history, update
+
+
+def field_name(name: str) -> str:
+    """A Case field as the API names it (subStatus, not sub_status)."""
+    return Case.model_fields[name].alias or name
 
 
 def as_text(value) -> str | None:
