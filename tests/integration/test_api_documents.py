@@ -10,7 +10,9 @@ def test_openapi_lists_every_route_with_modelled_errors(local_aws):
     document = local_aws.call("GET", "/openapi.json", user=None)
 
     assert document.status == 200
-    assert set(document.body["paths"]) == {"/cases", "/cases/{caseNumber}"}
+    actions = ("request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations")
+    case_paths = {"/cases/{caseNumber}" + suffix for suffix in ("", "/updates", "/history", *(f"/{action}" for action in actions))}
+    assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests"}
     for path in document.body["paths"].values():
         for operation in path.values():
             for status, response in operation["responses"].items():

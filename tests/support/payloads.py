@@ -25,3 +25,10 @@ def admin_case(**overrides) -> dict:
     body = {"caseType": "Admin", "subject": "Password reset for portal user", "description": "Locked out after 5 attempts."}
     body.update(overrides)
     return body
+
+
+def service_request(mac_type: str, fields: dict, **overrides) -> dict:
+    body = {"caseType": "Service Request", "macType": mac_type, "fields": fields}
+    body.update(subject=f"MAC: {mac_type}", description="See the form.")
+    body.update(overrides)
+    return body

@@ -35,6 +35,7 @@ FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
     "owner_id", "closed_at",
+    "mac_type", "mac_fields", "time_and_material",
 )  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from functions.cases.handlers import (
     handle_create_case,
     handle_get_case,
     handle_list_cases,
+    handle_service_request_catalog,
 )
 from functions.shared.api import create_api, resolve
 from functions.shared.observability import logger, metrics
@@ -22,6 +23,7 @@ app = create_api(
     handle_case_updates.router,
     handle_case_actions.router,
     handle_case_history.router,
+    handle_service_request_catalog.router,
 )
 
 

@@ -28,7 +28,10 @@ IdempotencyKey = Annotated[
 @router.post(
     "/cases",
     summary="Open a case",
-    description="Support and Admin cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone.",
+    description=(
+        "Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by "
+        "phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes."
+    ),
     responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409, 415)},
     tags=["Cases"],
 )

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import actor_of, as_text
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
+from functions.cases.logic.service_requests import check_mac_contact, service_request_details
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
-from functions.cases.models.requests import NewAdminCase, NewSupportCase
+from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
 from functions.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -34,7 +35,7 @@ def format_case_number(sequence: int) -> str:
 
 
 def create_case(
-    request: NewSupportCase | NewAdminCase,
+    request: NewSupportCase | NewAdminCase | NewServiceRequest,
     caller: Caller,
     *,
     idempotency_key: str | None,
@@ -44,6 +45,7 @@ def create_case(
 ) -> CreatedCase:
     """Every refusal happens before the first write, so a refused request leaves no trace."""
     account_id, contact_id, channel = _requester(request, caller)
+    service_request = service_request_details(request, caller) if isinstance(request, NewServiceRequest) else {}
     if channel is Channel.WEB and request.priority not in WEB_PRIORITIES:
         raise _phone_required(request.priority)
 
@@ -56,6 +58,8 @@ def create_case(
         return _replay(record, request_hash, store, events, caller)
     if caller.is_staff:
         _check_contact(account, account_id, contact_id)
+        if service_request:
+            check_mac_contact(account, contact_id)
 
     stamp = to_iso(now)
     case = Case(
@@ -73,7 +77,8 @@ def create_case(
         created_at=stamp,
         modified_at=stamp,
         version=1,
-        **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of"}),
+        **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
+        **service_request,
     )
     new_record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW) if scope_key else None
     opened = HistoryEntry(
@@ -93,7 +98,7 @@ def create_case(
     return CreatedCase(case, replayed=False)
 
 
-def _requester(request: NewSupportCase | NewAdminCase, caller: Caller) -> tuple[str, str, Channel]:
+def _requester(request: NewSupportCase | NewAdminCase | NewServiceRequest, caller: Caller) -> tuple[str, str, Channel]:
     """Whose case it is and how it reached us: customers open their own on the web; staff record a
     phone call for a customer contact."""
     target = request.on_behalf_of

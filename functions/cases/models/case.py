@@ -28,6 +28,7 @@ class Status(StrEnum):
 class CaseType(StrEnum):
     SUPPORT = "Support"
     ADMIN = "Admin"
+    SERVICE_REQUEST = "Service Request"
 
 
 class CaseSubType(StrEnum):
@@ -96,6 +97,9 @@ class Case(ApiModel):
     problem_category: str | None = None
     os: str | None = None
     database: str | None = None
+    mac_type: str | None = Field(default=None, description="Service requests: the MAC type's id (GET /catalog/service-requests).")
+    mac_fields: dict | None = Field(default=None, description="Service requests: the MAC type's form, as validated.")
+    time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     closed_at: str | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
     created_at: str = Field(description="UTC, ISO-8601 with Z.")

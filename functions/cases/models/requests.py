@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 
 from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
+from functions.cases.models.service_requests import MAC_TYPES
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000)]
@@ -60,7 +61,21 @@ class NewAdminCase(_NewCaseBase):
     case_type: Literal[CaseType.ADMIN]
 
 
-NewCaseRequest = Annotated[NewSupportCase | NewAdminCase, Field(discriminator="case_type")]
+class NewServiceRequest(_NewCaseBase):
+    """A Move, Add or Change (MAC); only MAC-authorized contacts may request one."""
+
+    case_type: Literal[CaseType.SERVICE_REQUEST]
+    mac_type: str = Field(
+        max_length=64,
+        description="The MAC type's id; GET /catalog/service-requests lists them with their fields.",
+        json_schema_extra={"enum": list(MAC_TYPES)},
+    )
+    fields: dict[str, Any] = Field(
+        max_length=64, description="The MAC type's form: field name to value, as the catalog defines them."
+    )
+
+
+NewCaseRequest = Annotated[NewSupportCase | NewAdminCase | NewServiceRequest, Field(discriminator="case_type")]
 
 
 class CaseView(StrEnum):
