@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import actor_of, as_text
+from functions.cases.logic.change_case import actor_of, as_text, field_name
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
@@ -86,7 +86,9 @@ def create_case(
         action="opened",
         actor=actor_of(caller),
         at=stamp,
-        changes=[FieldChange(field=name, to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")],
+        changes=[
+            FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
+        ],
     )
     try:
         store.create_case(case, opened, new_record, now=now)
