@@ -67,9 +67,10 @@ NEW_CASE_SUB_STATUS = OpenSubStatus.NEW.value
 
 
 class ApiModel(BaseModel):
-    """camelCase on the wire, snake_case in Python."""
+    """camelCase on the wire, snake_case in Python. Validators are built on first use, not at import:
+    a cold start then pays only for the models its route touches."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
 class Case(ApiModel):

@@ -17,7 +17,7 @@ Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", defer_build=True)
 
 
 class OnBehalfOf(RequestModel):
