@@ -71,19 +71,22 @@ def post_update(request: NewUpdate, caller: Caller, case: Case) -> Decision:
 
 
 def request_information(request: InformationRequest, caller: Caller, case: Case) -> Decision:
-    _staff_only(caller, "request information", "post an update instead.")
-    _not_closed(case, "request information")
-    fields, events = _status_change(case, Status.AWAITING_INFO, case.sub_status)
-    events.append((CASE_UPDATED, {"updateKind": UpdateKind.INFORMATION_REQUEST.value, "byCustomer": False}))
-    return Decision("information-requested", fields, (UpdateKind.INFORMATION_REQUEST, request.message), events)
+    update = (UpdateKind.INFORMATION_REQUEST, request.message)
+    return _ask_customer(caller, case, Status.AWAITING_INFO, "information-requested", "request information", update)
 
 
 def propose_solution(request: SolutionProposal, caller: Caller, case: Case) -> Decision:
-    _staff_only(caller, "propose a solution", "post an update instead.")
-    _not_closed(case, "propose a solution")
-    fields, events = _status_change(case, Status.SOLUTION_PROPOSED, case.sub_status)
-    events.append((CASE_UPDATED, {"updateKind": UpdateKind.SOLUTION_PROPOSAL.value, "byCustomer": False}))
-    return Decision("solution-proposed", fields, (UpdateKind.SOLUTION_PROPOSAL, request.solution), events)
+    update = (UpdateKind.SOLUTION_PROPOSAL, request.solution)
+    return _ask_customer(caller, case, Status.SOLUTION_PROPOSED, "solution-proposed", "propose a solution", update)
+
+
+def _ask_customer(caller: Caller, case: Case, status: Status, action: str, what: str, update: tuple[UpdateKind, str]) -> Decision:
+    """Support hands the case to the customer (this is what starts the follow-up timer)."""
+    _staff_only(caller, what, "post an update instead.")
+    _not_closed(case, what)
+    fields, events = _status_change(case, status, case.sub_status)
+    events.append((CASE_UPDATED, {"updateKind": update[0].value, "byCustomer": False}))
+    return Decision(action, fields, update, events)
 
 
 def change_fields(request: CaseChanges, caller: Caller, case: Case) -> Decision:
