@@ -25,6 +25,10 @@ class StageConfig:
     event_archive_retention: Duration
     waf: bool  # a WAF web ACL in front of the API
     mfa_required: bool
+    # Notifications: the From address (an SES email identity the stack creates; AWS emails it a link to
+    # verify it on the first deploy) and the portal that emails link cases to. Set your own here.
+    sender_email: str
+    portal_url: str
 
     @property
     def is_production(self) -> bool:
@@ -50,6 +54,8 @@ def stage_config(name: str | None) -> StageConfig:
             event_archive_retention=Duration.days(365),
             waf=True,
             mfa_required=True,
+            sender_email="support@support.example",
+            portal_url="https://support.example",
         )
     return StageConfig(
         name=name,
@@ -61,4 +67,6 @@ def stage_config(name: str | None) -> StageConfig:
         event_archive_retention=Duration.days(30),
         waf=False,
         mfa_required=False,
+        sender_email=f"support-{name}@support.example",
+        portal_url=f"https://{name}.support.example",
     )

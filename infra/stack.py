@@ -10,6 +10,7 @@ from infra.components.cases import CasesApiFunction
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.components.identity import Identity
+from infra.components.notifications import Notifications
 from infra.config import StageConfig
 
 
@@ -30,9 +31,11 @@ class SupportDeskStack(Stack):
         self.identity = Identity(self, "Identity", config=config)
         self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data, events=self.events)
         self.api = Api(self, "Api", config=config, identity=self.identity, cases=self.cases)
+        self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)
 
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.identity.client.user_pool_client_id)
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
+        CfnOutput(self, "NotificationsDeadLetterQueueUrl", value=self.notifications.dead_letter_queue.queue_url)

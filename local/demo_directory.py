@@ -1,12 +1,13 @@
 """The demo tenants and users of the local stack (and of the tests): one account with several contacts,
-one of them MAC-authorized, a second account, an engineer and a manager."""
+one of them MAC-authorized, a second account, an engineer and a manager, and the support management of
+each region."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.cases.dal.tables import ACCOUNT_PREFIX, AccountItem
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, GROUPS_CLAIM, Group
+from functions.shared.dal.directory import AccountItem, RegionItem, StaffItem, account_key, region_key, staff_key
 
 # The case the README's walk-through and the start-up banner open (a web-form Support case).
 EXAMPLE_SUPPORT_CASE = {
@@ -31,6 +32,15 @@ DEMO_ACCOUNTS = {
         "contacts": {"c-gina": {"name": "Gina Globex", "email": "gina@globex.example", "macAuthorized": False}},
     },
 }
+
+
+# Support staff by user id (the Cognito `sub`, a case's ownerId), and each region's support managers.
+DEMO_STAFF = {
+    "u-erin": {"name": "Erin Engineer", "email": "erin@support.example", "role": Group.ENGINEER.value, "region": "north-america"},
+    "u-mike": {"name": "Mike Manager", "email": "mike@support.example", "role": Group.MANAGER.value, "region": "north-america"},
+    "u-emil": {"name": "Emil Manager", "email": "emil@support.example", "role": Group.MANAGER.value, "region": "emea"},
+}
+DEMO_REGIONS = {"north-america": ["u-mike"], "emea": ["u-emil"]}
 
 
 @dataclass(frozen=True)
@@ -61,4 +71,8 @@ DEMO_USERS = {
 
 def seed_demo_directory() -> None:
     for account_id, account in DEMO_ACCOUNTS.items():
-        AccountItem(f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT", account_id=account_id, **account).save()
+        AccountItem(*account_key(account_id), account_id=account_id, **account).save()
+    for user_id, staff in DEMO_STAFF.items():
+        StaffItem(*staff_key(user_id), user_id=user_id, **staff).save()
+    for region, manager_user_ids in DEMO_REGIONS.items():
+        RegionItem(*region_key(region), region=region, manager_user_ids=manager_user_ids).save()

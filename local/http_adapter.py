@@ -31,6 +31,9 @@ _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection"}
 log = logging.getLogger("local.api")
 
 Handler = Callable[[dict, object], dict]
+# Routes of the local stack itself (not the product's API, not in its OpenAPI): path -> JSON for a
+# GET with the query's arguments, served without a token.
+LocalRoutes = dict[str, Callable[[dict[str, str]], object]]
 
 
 class LambdaContext:
@@ -38,21 +41,22 @@ class LambdaContext:
 
     memory_limit_in_mb = 512
 
-    def __init__(self, function_name: str = "cases-api"):
+    def __init__(self, function_name: str = "cases-api", timeout_seconds: float = API_GATEWAY_TIMEOUT_SECONDS):
         self.function_name = function_name
         self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
         self.aws_request_id = str(uuid.uuid4())
-        self._deadline = time.monotonic() + API_GATEWAY_TIMEOUT_SECONDS
+        self._deadline = time.monotonic() + timeout_seconds
 
     def get_remaining_time_in_millis(self) -> int:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 class LocalApi:
-    def __init__(self, handler: Handler, tokens: DevTokens, function_name: str = "cases-api"):
+    def __init__(self, handler: Handler, tokens: DevTokens, function_name: str = "cases-api", local_routes: LocalRoutes | None = None):
         self.handler = handler
         self.tokens = tokens
         self.function_name = function_name
+        self.local_routes = local_routes or {}
         # One warm container: the resolver keeps the current event on a module-level app, so two
         # requests at once in one interpreter would read each other's claims.
         self._container = threading.Lock()
@@ -67,6 +71,8 @@ class LocalApi:
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
+        if request.method == "GET" and request.path in self.local_routes:
+            return json_response(200, self.local_routes[request.path](request.args.to_dict()))
         body = read_body(request, API_GATEWAY_MAX_BODY_BYTES)
         if body is None:
             return json_response(413, TOO_LARGE)

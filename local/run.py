@@ -3,7 +3,9 @@
 moto in server mode (in this process, on loopback) is the AWS; the product's resources are provisioned
 into it and the demo directory seeded; a local API Gateway on http://127.0.0.1:3000 runs the real
 Lambda handler for each request, authenticating with dev tokens printed at start and written to
-`.local/session.json`. Data lives in memory until you stop (Ctrl-C).
+`.local/session.json`. Events on the bus reach the notifications handler through its SQS queue, read
+by an in-process poller (local/event_sources.py); the emails it sends through moto's SES are listed at
+GET /_local/outbox. Data lives in memory until you stop (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ DEFAULT_API_PORT = "3000"
 # machines, and Lambda uses moto's awslambda_simple backend, whose `invoke` is the hook for running
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+OUTBOX_PATH = "/_local/outbox"  # the local stack's own route, not part of the product's API
 
 
 class PortInUse(Exception):
@@ -114,7 +117,7 @@ def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path) -> str:
+def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path, portal_url: str) -> str:
     from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS, EXAMPLE_SUPPORT_CASE
 
     width = max(map(len, tokens))
@@ -130,6 +133,8 @@ def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Pat
         f"  API      {api_url}   (Swagger UI: {api_url}/swagger)",
         f"  AWS      {aws_url}   (moto; boto3 here uses it via AWS_ENDPOINT_URL)",
         f"  Session  {session_file}   (the URLs and tokens below, as JSON)",
+        f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
+        f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
         "",
         "Demo tokens, new at every start; send one as 'Authorization: <token>':",
         *users,
@@ -164,26 +169,44 @@ def main(argv: list[str] | None = None) -> int:
     api_url, aws_url = url(args.host, args.port), url(LOOPBACK, args.aws_port)
     use_local_aws(aws_url, args.aws_port)
 
-    servers = [start_moto(aws_socket, aws_url)]
+    servers, event_sources = [start_moto(aws_socket, aws_url)], []
     try:
         # Imported only now: the handler's modules must see the environment above.
         from functions.cases.handlers.api import lambda_handler
+        from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
+        from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
         from local.demo_directory import seed_demo_directory
+        from local.event_sources import SqsEventSource
         from local.http_adapter import LocalApi
+        from local.outbox import sent_mail
         from local.provision import provision
         from local.tokens import DevTokens
 
+        portal_url = os.environ.get("PORTAL_URL") or api_url
         resources = provision()
         seed_demo_directory()
-        os.environ.update(resources.environment())
+        os.environ.update(resources.environment() | {"PORTAL_URL": portal_url})
+        # The notifications Lambda's SQS event source mapping, run in-process on the real handler.
+        notifications = SqsEventSource(
+            resources.notifications_queue_url,
+            resources.notifications_queue_arn,
+            notifications_handler,
+            function_name="notifications",
+            batch_size=BATCH_SIZE,
+            timeout_seconds=FUNCTION_TIMEOUT_SECONDS,
+        )
+        event_sources.append(notifications.start())
         tokens = DevTokens()
-        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens)))
+        outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}}
+        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
-        print(banner(api_url, aws_url, tokens.by_role, args.session_file), flush=True)
+        print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform
             pass
     finally:
         api_socket.close()
+        for source in event_sources:  # before moto goes away under their polls
+            source.stop()
         for server, thread in reversed(servers):
             server.shutdown()
             server.server_close()

@@ -18,6 +18,26 @@ class ApiSettings(BaseModel):
     page_token_secret_arn: str
 
 
+class NotificationSettings(BaseModel):
+    """What the notifications function needs; the stack sets these variables."""
+
+    model_config = ConfigDict(frozen=True)
+
+    table_name: str
+    reference_secret_arn: str  # the HMAC key of Reference IDs (functions/shared/reference_id.py)
+    sender_email: str  # a verified SES identity (the address or its domain)
+    portal_url: str  # emails link to <portal_url>/cases/<case number>
+
+
+def _environment() -> dict[str, str]:
+    return {name.lower(): value for name, value in os.environ.items()}
+
+
 @lru_cache(maxsize=1)
 def api_settings() -> ApiSettings:
-    return ApiSettings.model_validate({name.lower(): value for name, value in os.environ.items()}, strict=False)
+    return ApiSettings.model_validate(_environment(), strict=False)
+
+
+@lru_cache(maxsize=1)
+def notification_settings() -> NotificationSettings:
+    return NotificationSettings.model_validate(_environment(), strict=False)

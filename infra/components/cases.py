@@ -52,7 +52,7 @@ def function_code() -> lambda_.Code:
     return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=BYTECODE, asset_hash_type=AssetHashType.SOURCE, bundling=bundling)
 
 
-def _on_keys(action: str, table_arn: str, partition_keys: list[str]) -> iam.PolicyStatement:
+def on_keys(action: str, table_arn: str, partition_keys: list[str]) -> iam.PolicyStatement:
     return iam.PolicyStatement(
         actions=[action],
         resources=[table_arn],
@@ -99,6 +99,7 @@ class CasesApiFunction(Construct):
             description=f"dss-{config.name} cases API Lambda",
         )
         self._grant_least_privilege(data, events)
+        self.layer = dependencies_layer(self)  # shared with the other functions of the stack
         self.function = lambda_.Function(
             self,
             "Function",
@@ -107,7 +108,7 @@ class CasesApiFunction(Construct):
             architecture=LAMBDA_ARCHITECTURE,
             handler=HANDLER,
             code=function_code(),
-            layers=[dependencies_layer(self)],
+            layers=[self.layer],
             memory_size=512,
             timeout=Duration.seconds(10),
             role=self.role,
@@ -150,11 +151,11 @@ class CasesApiFunction(Construct):
             # idempotency record, ConditionCheckItem for the account's contact (staff intake).
             # Each item action only on the partition keys functions/cases uses it for (TransactGet/WriteItems
             # are authorized per item as GetItem/PutItem).
-            _on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            _on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            _on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
+            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
-            _on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
+            on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.page_token_secret.secret_arn]),

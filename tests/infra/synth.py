@@ -36,6 +36,13 @@ class Synthesized:
         assert len(found) == 1, f"expected one {resource_type}, found {sorted(found)}"
         return next(iter(found.items()))
 
+    def one(self, resource_type: str, component: str) -> tuple[str, dict]:
+        """The one resource of a type in a component (a construct directly below the stack, whose id
+        starts the logical ids of everything in it)."""
+        found = {key: value for key, value in self.resources(resource_type).items() if key.startswith(component)}
+        assert len(found) == 1, f"expected one {resource_type} in {component}, found {sorted(found)}"
+        return next(iter(found.items()))
+
 
 def build_layer() -> None:
     """`make` the layer stamp (idempotent); the lock keeps two xdist workers from building at once."""
@@ -58,3 +65,25 @@ def synthesize(stage: str, outdir: Path) -> Synthesized:
     app, stack = build_app(App(context=cdk_context(stage), outdir=str(outdir)))
     template = Template.from_stack(stack)  # synthesizes the app: an unacknowledged cdk-nag finding raises here
     return Synthesized(app, stack, template, stage_config(stage), outdir)
+
+
+def statement_triples(statements: list[dict]) -> set[tuple[str, str, str]]:
+    """(action, resource, condition) triples, so merged or split statements compare equal."""
+    pairs = set()
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        condition = json.dumps(statement.get("Condition"), sort_keys=True)
+        pairs |= {(action, json.dumps(resource, sort_keys=True), condition) for action in actions for resource in resources}
+    return pairs
+
+
+def role_statements(synth, role_id: str) -> list[dict]:
+    role = synth.resources("AWS::IAM::Role")[role_id]["Properties"]
+    assert not role.get("ManagedPolicyArns")
+    statements = [statement for policy in role.get("Policies", []) for statement in policy["PolicyDocument"]["Statement"]]
+    for policy in synth.resources("AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            statements += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements

@@ -53,7 +53,7 @@ def test_case_routes_need_a_cognito_token_and_docs_are_public(dev):
 
 
 def test_every_route_proxies_to_the_cases_function(dev):
-    function_id = dev.only("AWS::Lambda::Function")[0]
+    function_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     for route, method in _routes(dev).items():
         integration = method["Integration"]
         assert integration["Type"] == "AWS_PROXY", route

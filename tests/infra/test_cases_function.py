@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import re
 from pathlib import Path
 
@@ -11,13 +10,15 @@ import pytest
 
 from infra.constants import LAMBDA_PYTHON_VERSION, LAMBDA_RUNTIME, REPO_ROOT
 
+from .synth import role_statements, statement_triples
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _function(synth) -> tuple[str, dict]:
-    function_id, function = synth.only("AWS::Lambda::Function")
+    function_id, function = synth.one("AWS::Lambda::Function", "Cases")
     return function_id, function["Properties"]
 
 
@@ -46,7 +47,8 @@ def test_function_settings(dev):
 
 def test_environment_points_at_the_stack_resources(dev):
     _, function = _function(dev)
-    table, bus, secret = (dev.only(kind)[0] for kind in ("AWS::DynamoDB::Table", "AWS::Events::EventBus", "AWS::SecretsManager::Secret"))
+    table, bus = (dev.only(kind)[0] for kind in ("AWS::DynamoDB::Table", "AWS::Events::EventBus"))
+    secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
     assert function["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": table},
         "EVENT_BUS_NAME": {"Ref": bus},
@@ -90,28 +92,6 @@ def test_layer_holds_arm64_wheels_for_the_runtime_but_not_the_sdk(dev):
     assert not {"boto3", "botocore"} & {path.name for path in site.iterdir()}  # the runtime's own SDK
 
 
-def _statement_pairs(statements: list[dict]) -> set[tuple[str, str, str]]:
-    """(action, resource, condition) triples, so merged or split statements compare equal."""
-    pairs = set()
-    for statement in statements:
-        assert statement["Effect"] == "Allow"
-        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
-        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
-        condition = json.dumps(statement.get("Condition"), sort_keys=True)
-        pairs |= {(action, json.dumps(resource, sort_keys=True), condition) for action in actions for resource in resources}
-    return pairs
-
-
-def _role_statements(synth, role_id: str) -> list[dict]:
-    role = synth.resources("AWS::IAM::Role")[role_id]["Properties"]
-    assert not role.get("ManagedPolicyArns")
-    statements = [statement for policy in role.get("Policies", []) for statement in policy["PolicyDocument"]["Statement"]]
-    for policy in synth.resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} in policy["Properties"]["Roles"]:
-            statements += policy["Properties"]["PolicyDocument"]["Statement"]
-    return statements
-
-
 LEADING_KEYS = "dynamodb:LeadingKeys"
 
 
@@ -119,7 +99,8 @@ def test_role_is_exactly_least_privilege(dev):
     _, function = _function(dev)
     role_id = function["Role"]["Fn::GetAtt"][0]
     table = dev.only("AWS::DynamoDB::Table")
-    key, bus, secret = (dev.only(kind)[0] for kind in ("AWS::KMS::Key", "AWS::Events::EventBus", "AWS::SecretsManager::Secret"))
+    key, bus = (dev.only(kind)[0] for kind in ("AWS::KMS::Key", "AWS::Events::EventBus"))
+    secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
     table_arn = {"Fn::GetAtt": [table[0], "Arn"]}
     index_arns = [
         {"Fn::Join": ["", [table_arn, f"/index/{index['IndexName']}"]]} for index in table[1]["Properties"]["GlobalSecondaryIndexes"]
@@ -146,7 +127,7 @@ def test_role_is_exactly_least_privilege(dev):
         # X-Ray has no resource-level permissions for these (acknowledged as AwsSolutions-IAM5).
         {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},
     ]
-    granted = _statement_pairs(_role_statements(dev, role_id))
-    assert granted == _statement_pairs(expected)
+    granted = statement_triples(role_statements(dev, role_id))
+    assert granted == statement_triples(expected)
     assert not [action for action, _, _ in granted if "*" in action]
     assert {action for action, resource, _ in granted if resource == '"*"'} == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}

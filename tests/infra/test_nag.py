@@ -20,6 +20,9 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Cases/PageTokenKey", "AwsSolutions-SMG4"),
     ("Cases/Function", "AwsSolutions-L1"),
     ("Cases/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Notifications/ReferenceIdKey", "AwsSolutions-SMG4"),
+    ("Notifications/Function", "AwsSolutions-L1"),
+    ("Notifications/Role", "AwsSolutions-IAM5[Resource::*]"),
     (
         "Api/RestApi/CloudWatchRole",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",

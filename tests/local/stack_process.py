@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -52,7 +53,11 @@ class LocalStack:
     def _started(self) -> bool:
         self.session_file.unlink(missing_ok=True)
         with self.log_file.open("w") as log:
-            self.process = subprocess.Popen(run_command(self.port, self.aws_port, self.session_file), cwd=REPO_ROOT, stdout=log, stderr=log)
+            # The stack's defaults, whatever other tests in this process put in the environment.
+            environment = {name: value for name, value in os.environ.items() if name != "PORTAL_URL"}
+            self.process = subprocess.Popen(
+                run_command(self.port, self.aws_port, self.session_file), cwd=REPO_ROOT, stdout=log, stderr=log, env=environment
+            )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

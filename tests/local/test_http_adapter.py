@@ -82,3 +82,16 @@ def test_a_failure_in_the_adapter_or_handler_is_a_json_500():
     assert response.status_code == 500
     assert response.mimetype == "application/json"
     assert json.loads(response.data)["error"] == "internal_error"
+
+
+def test_local_routes_answer_without_a_token_and_never_reach_the_handler():
+    seen = {}
+    api = LocalApi(
+        lambda event, context: pytest.fail("the handler ran"),
+        DevTokens(),
+        local_routes={"/_local/outbox": lambda query: seen.update(query) or {"items": []}},
+    )
+    response = Client(api).get("/_local/outbox?to=alice@acme.example")
+    assert (response.status_code, response.json) == (200, {"items": []})
+    assert seen == {"to": "alice@acme.example"}
+    assert Client(api).post("/_local/outbox").status_code == 401  # only GET; anything else is the product's API

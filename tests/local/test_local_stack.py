@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import time
 
+import boto3
 import pytest
 
+from functions.shared.reference_id import ReferenceIds
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from tests.local.stack_process import REPO_ROOT, run_command
 from tests.support.moto_server import free_port
@@ -37,6 +40,33 @@ def test_readme_walkthrough(local_stack):
     foreign = local_stack.request("GET", f"/cases/{case_number}", role="other_customer")
     assert foreign.status_code == 404
     assert foreign.json()["error"] == "not_found"
+
+
+def test_an_information_request_emails_the_contact_within_seconds(local_stack):
+    case_number = local_stack.request("POST", "/cases", role="customer", json=SUPPORT_CASE).json()["caseNumber"]
+    asked = local_stack.request("POST", f"/cases/{case_number}/request-info", role="engineer", json={"message": "Send the IC logs."})
+    assert asked.status_code == 200, asked.text
+
+    deadline, mails = time.monotonic() + 10, []
+    while not mails and time.monotonic() < deadline:
+        outbox = local_stack.request("GET", "/_local/outbox", params={"to": "alice@acme.example"})  # no token: local only
+        assert outbox.status_code == 200, outbox.text
+        mails = [mail for mail in outbox.json()["items"] if f"Case {case_number}:" in mail["subject"]]
+        time.sleep(0.2)
+
+    (mail,) = mails
+    ref = re.search(r"\[(ref:[A-Z2-7]{16})\]$", mail["subject"]).group(1)
+    assert ref in mail["text"] and ref in mail["html"]
+    assert f"{local_stack.api}/cases/{case_number}" in mail["text"]  # PORTAL_URL defaults to the local API
+    aws = boto3.client(
+        "secretsmanager",
+        endpoint_url=local_stack.session["aws"],
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    key = aws.get_secret_value(SecretId="dss-local/reference-id-key")["SecretString"].encode()
+    assert ReferenceIds(key).verify_reference_id(case_number, ref)
 
 
 def test_bearer_prefix_is_accepted(local_stack):

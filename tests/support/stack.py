@@ -1,4 +1,5 @@
-"""The product's resources in moto, and calls to the real cases API handler as API Gateway would make them."""
+"""The product's resources in moto, calls to the real cases API handler as API Gateway would make them,
+and deliveries to the real notifications handler as its SQS event source would make them."""
 
 from __future__ import annotations
 
@@ -11,21 +12,32 @@ from moto import mock_aws
 
 from functions.cases.dal import case_repository as case_repository_module
 from functions.cases.logic import dependencies
+from functions.notifications.dal import tables as notification_tables_module
+from functions.notifications.logic import dependencies as notification_dependencies
+from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.shared.dal import aws as aws_module
 from functions.shared.dal import secrets as secrets_module
-from functions.shared.settings import api_settings
+from functions.shared.settings import api_settings, notification_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
+from local.event_sources import sqs_record
 from local.http_adapter import LambdaContext
+from local.outbox import sent_mail
 from local.provision import LocalResources, provision
 
 
 def reset_cached_clients() -> None:
     for cached in (
         api_settings,
+        notification_settings,
         case_repository_module.case_repository,
         dependencies.event_bus,
         dependencies.page_tokens,
+        notification_tables_module.bind_notification_tables,
+        notification_dependencies.directory,
+        notification_dependencies.ledger,
+        notification_dependencies.mailer,
+        notification_dependencies.references,
         aws_module.client,
         aws_module.session,
         secrets_module.secret_bytes,
@@ -74,6 +86,17 @@ class LocalAws:
             for message in messages:
                 events.append(json.loads(message["Body"]))
                 sqs.delete_message(QueueUrl=self.resources.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def deliver(self, bodies: list[str], *, timeout_seconds: float = FUNCTION_TIMEOUT_SECONDS) -> dict:
+        """Runs the real notifications handler on one SQS batch of these message bodies (EventBridge
+        events as JSON), as its event source mapping would; returns its batch response."""
+        from functions.notifications.handlers.handle_case_events import lambda_handler
+
+        records = [sqs_record(body, self.resources.notifications_queue_arn) for body in bodies]
+        return lambda_handler({"Records": records}, LambdaContext("notifications", timeout_seconds=timeout_seconds))
+
+    def sent_mail(self, to: str | None = None) -> list[dict]:
+        return sent_mail(to)
 
     def item_count(self) -> int:
         return boto3.client("dynamodb").scan(TableName=self.resources.table_name, Select="COUNT")["Count"]

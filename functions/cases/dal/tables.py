@@ -14,12 +14,14 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from functions.shared.dal import aws
+from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
+from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
 
 UNBOUND_TABLE = "unbound"
 
 # The partition keys of every item; the Lambda's IAM policy allows each action on these alone
 # (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
-CASE_PREFIX, ACCOUNT_PREFIX, IDEMPOTENCY_PREFIX = "CASE#", "ACCOUNT#", "IDEMPOTENCY#"
+CASE_PREFIX, IDEMPOTENCY_PREFIX = "CASE#", "IDEMPOTENCY#"
 CASE_NUMBER_COUNTER = "COUNTER#case-number"
 UPDATE_PREFIX, HISTORY_PREFIX = "UPDATE#", "HISTORY#"  # sort keys of a case's updates and history
 
@@ -159,19 +161,7 @@ class IdempotencyItem(TableItem):
     expires_at = TTLAttribute()
 
 
-class AccountItem(TableItem):
-    """A customer account of the desk: its region (for escalation) and its contacts."""
-
-    class Meta(_TableMeta):
-        pass
-
-    account_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    region = UnicodeAttribute()
-    contacts = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
-
-
-ALL_ITEM_MODELS: tuple[type[TableItem], ...] = (CaseItem, UpdateItem, HistoryItem, CounterItem, IdempotencyItem, AccountItem)
+ALL_ITEM_MODELS: tuple[type[Model], ...] = (CaseItem, UpdateItem, HistoryItem, CounterItem, IdempotencyItem, AccountItem)
 
 
 class _SharedSessionConnection(Connection):

@@ -1,0 +1,23 @@
+"""How the cases domain's events reach this domain: the rule's pattern on the bus, the queue and the
+event source mapping. The stack (infra/components/notifications.py) and the local stack
+(local/provision.py, local/event_sources.py) are both built from these."""
+
+from __future__ import annotations
+
+CASES_EVENT_SOURCE = "dss.cases"
+CASE_CREATED = "CaseCreated"
+CASE_UPDATED = "CaseUpdated"
+CASE_CLOSED = "CaseClosed"
+CASE_REOPENED = "CaseReopened"
+CASE_ESCALATED = "CaseEscalated"
+# Only the events that can send an email: CaseStatusChanged and CasePriorityChanged always come with
+# one of these, which carries the news, so subscribing to them would only add invocations.
+SUBSCRIBED_DETAIL_TYPES = (CASE_CREATED, CASE_UPDATED, CASE_CLOSED, CASE_REOPENED, CASE_ESCALATED)
+EVENT_PATTERN = {"source": [CASES_EVENT_SOURCE], "detail-type": list(SUBSCRIBED_DETAIL_TYPES)}
+
+BATCH_SIZE = 10
+MAX_RECEIVE_COUNT = 5  # then the message moves to the dead-letter queue, whose alarm calls a human
+FUNCTION_TIMEOUT_SECONDS = 30
+# AWS's advice for an SQS event source: at least six times the function timeout, so a batch being
+# retried by Lambda is not delivered again meanwhile.
+VISIBILITY_TIMEOUT_SECONDS = 6 * FUNCTION_TIMEOUT_SECONDS

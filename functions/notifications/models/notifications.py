@@ -1,0 +1,73 @@
+"""What this domain decides and sends: who is told what, and the directory entries it addresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NotificationKind(StrEnum):
+    # to the case contact
+    CASE_OPENED = "case-opened"
+    SUPPORT_UPDATE = "support-update"
+    INFORMATION_REQUESTED = "information-requested"
+    SOLUTION_PROPOSED = "solution-proposed"
+    CLOSED_BY_SUPPORT = "closed-by-support"
+    REOPENED_BY_SUPPORT = "reopened-by-support"
+    # to the owner
+    CUSTOMER_UPDATE = "customer-update"
+    SOLUTION_REJECTED = "solution-rejected"
+    CLOSED_BY_CUSTOMER = "closed-by-customer"
+    REOPENED_BY_CUSTOMER = "reopened-by-customer"
+    PRIORITY_RAISED = "priority-raised"
+    # to the regional support management (and the owner)
+    URGENT_PRIORITY_REQUESTED = "urgent-priority-requested"
+    MANAGEMENT_ESCALATION = "management-escalation"
+
+
+class Audience(StrEnum):
+    CONTACT = "contact"  # the customer contact the case is for
+    OWNER = "owner"  # the engineer the case is assigned to (ownerId)
+    MANAGERS = "managers"  # the support managers of the account's region
+
+
+@dataclass(frozen=True)
+class Contact:
+    contact_id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    name: str
+    region: str
+    contacts: dict[str, Contact] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    user_id: str
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # who, stably: the duplicate-delivery guard records each recipient of an event by it
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Email:
+    to_name: str
+    to_address: str
+    subject: str
+    text: str
+    html: str
+
+
+class NotificationDelayed(Exception):
+    """A dependency (table, SES) failed; the event is retried by its queue."""

@@ -1,0 +1,77 @@
+"""The desk's directory, kept in the support table: customer accounts with their contacts, support
+staff, and the support managers of each region. Any domain that needs to know who someone is reads
+these models (cases for intake and escalation, notifications for addresses); each binds them itself.
+
+Regional managers are configuration in the table: a STAFF# item for the person and their user id in
+the REGION# item of the region (README: adding a regional manager)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from functions.shared.dal.table import TableMeta
+
+ACCOUNT_PREFIX, STAFF_PREFIX, REGION_PREFIX = "ACCOUNT#", "STAFF#", "REGION#"
+ACCOUNT_SORT_KEY, STAFF_SORT_KEY, REGION_SORT_KEY = "ACCOUNT", "STAFF", "REGION"
+
+
+class DirectoryItem(Model):
+    """The key every directory item has (the table's). Never read itself: pynamodb would hand its
+    connection to the subclasses."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class AccountItem(DirectoryItem):
+    """A customer account of the desk: its region (for escalation) and its contacts."""
+
+    class Meta(TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    region = UnicodeAttribute()
+    contacts = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
+
+
+class StaffItem(DirectoryItem):
+    """A support engineer or manager, by Cognito user id (the `sub` claim; a case's ownerId)."""
+
+    class Meta(TableMeta):
+        pass
+
+    user_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    role = UnicodeAttribute()  # the Cognito group: engineers | support-managers
+    region = UnicodeAttribute(null=True)
+
+
+class RegionItem(DirectoryItem):
+    """A support region and its support management (user ids of STAFF# items)."""
+
+    class Meta(TableMeta):
+        pass
+
+    region = UnicodeAttribute()
+    manager_user_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+DIRECTORY_MODELS: tuple[type[DirectoryItem], ...] = (AccountItem, StaffItem, RegionItem)
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    return f"{ACCOUNT_PREFIX}{account_id}", ACCOUNT_SORT_KEY
+
+
+def staff_key(user_id: str) -> tuple[str, str]:
+    return f"{STAFF_PREFIX}{user_id}", STAFF_SORT_KEY
+
+
+def region_key(region: str) -> tuple[str, str]:
+    return f"{REGION_PREFIX}{region}", REGION_SORT_KEY

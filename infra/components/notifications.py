@@ -1,0 +1,173 @@
+"""Notifications: a rule on the bus sends the cases domain's events to an SQS queue (dead-letter queue,
+alarm on it); a Lambda reads the queue in batches and emails the people concerned through SES, with a
+role that can do exactly that. The pattern and the delivery settings come from
+functions/notifications/models/delivery.py, which the local stack builds from too."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events_
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from functions.notifications.dal.tables import NOTIFIED_PREFIX
+from functions.notifications.models.delivery import (
+    BATCH_SIZE,
+    EVENT_PATTERN,
+    FUNCTION_TIMEOUT_SECONDS,
+    MAX_RECEIVE_COUNT,
+    VISIBILITY_TIMEOUT_SECONDS,
+)
+from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
+from infra.components.cases import function_code, on_keys
+from infra.components.data import Data
+from infra.components.events import Events
+from infra.config import StageConfig
+from infra.constants import (
+    LAMBDA_ARCHITECTURE,
+    LAMBDA_PYTHON_VERSION,
+    LAMBDA_RUNTIME,
+    POWERTOOLS_METRICS_NAMESPACE,
+    POWERTOOLS_SERVICE_NAME,
+)
+
+HANDLER = "functions.notifications.handlers.handle_case_events.lambda_handler"
+# Two concurrent batches at most: well within SES's sending rate, so a burst of case changes is
+# spread out instead of being throttled by SES and retried.
+MAX_CONCURRENCY = 2
+DEAD_LETTER_RETENTION = Duration.days(14)
+
+
+class Notifications(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # HMAC key of the Reference IDs in emails (functions/shared/reference_id.py); generated, never seen.
+        self.reference_secret = secretsmanager.Secret(
+            self,
+            "ReferenceIdKey",
+            description=f"dss-{config.name}: HMAC key of the Reference IDs that tie emails to their case",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+            removal_policy=config.removal_policy,
+        )
+        Validations.of(self.reference_secret).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SMG4",
+                reason="Not a credential: it derives the Reference ID of every email already sent, so rotating it would "
+                "stop replies to those emails from being tied to their case; if it is ever exposed, put a new random "
+                "value by hand and accept that.",
+            )
+        )
+        self.sender = ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(config.sender_email))
+        self.dead_letter_queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
+            enforce_ssl=True,
+            retention_period=DEAD_LETTER_RETENTION,
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(VISIBILITY_TIMEOUT_SECONDS),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=MAX_RECEIVE_COUNT),
+        )
+        self.rule = events_.Rule(
+            self,
+            "CaseEvents",
+            event_bus=events.bus,
+            description="Case changes that may email someone, to the notifications queue",
+            event_pattern=events_.EventPattern(source=EVENT_PATTERN["source"], detail_type=EVENT_PATTERN["detail-type"]),
+            # What EventBridge cannot deliver to the queue lands in the same dead-letter queue.
+            targets=[targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letter_queue)],
+        )
+        self.alarm = cloudwatch.Alarm(
+            self,
+            "DeadLetterAlarm",
+            alarm_description="Case events that could not be turned into emails: see the notifications function's "
+            "log for the failure, fix it, then redrive the dead-letter queue to the notifications queue.",
+            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
+            ),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
+        self.role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} notifications Lambda"
+        )
+        self._grant_least_privilege(data)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description="Notifications: emails the people concerned by a case change",
+            runtime=LAMBDA_RUNTIME,
+            architecture=LAMBDA_ARCHITECTURE,
+            handler=HANDLER,
+            code=function_code(),
+            layers=[layer],
+            memory_size=256,
+            timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+            role=self.role,
+            log_group=self.log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment={
+                "TABLE_NAME": data.table.table_name,
+                "REFERENCE_SECRET_ARN": self.reference_secret.secret_arn,
+                "SENDER_EMAIL": config.sender_email,
+                "PORTAL_URL": config.portal_url,
+                "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
+                "POWERTOOLS_METRICS_NAMESPACE": POWERTOOLS_METRICS_NAMESPACE,
+                "POWERTOOLS_LOG_LEVEL": config.log_level,
+                "PYDANTIC_DISABLE_PLUGINS": "__all__",
+            },
+        )
+        # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
+        self.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True, max_concurrency=MAX_CONCURRENCY
+            )
+        )
+        Validations.of(self.function).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-L1",
+                reason=f"Pinned to python{LAMBDA_PYTHON_VERSION} in infra/constants.py, the interpreter the project is "
+                "built and tested with: `make layer` ships binary wheels and precompiled bytecode for exactly that "
+                "version. Upgrade it together with the build interpreter.",
+            )
+        )
+        Validations.of(self.role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]",
+                reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
+                "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
+            )
+        )
+
+    def _grant_least_privilege(self, data: Data) -> None:
+        table_arn = data.table.table_arn
+        statements = [
+            # Reads the directory (accounts' contacts, staff, regional managers); writes only its record of
+            # each email sent (the guard against duplicate deliveries).
+            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{STAFF_PREFIX}*", f"{REGION_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{NOTIFIED_PREFIX}*"]),
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
+            iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[self.sender.email_identity_arn]),
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.reference_secret.secret_arn]),
+            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]),
+        ]
+        for statement in statements:
+            self.role.add_to_policy(statement)

@@ -1,0 +1,97 @@
+"""The local stand-in for Lambda's SQS event source mappings (moto delivers EventBridge rules to SQS but
+runs no event source mapping): a thread long-polls a queue, hands each batch to the REAL handler
+in-process as the SQS event Lambda would build, and deletes the messages the handler did not report
+as failed (ReportBatchItemFailures); those reappear after the queue's visibility timeout, and after
+its maxReceiveCount go to its dead-letter queue, as in AWS."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+
+import boto3
+
+from local.http_adapter import LambdaContext
+
+REGION = "us-east-1"
+LONG_POLL_SECONDS = 1  # short, so stopping (Ctrl-C) waits at most this long
+
+log = logging.getLogger("local.events")
+
+
+def sqs_record(body: str, queue_arn: str, *, message_id: str | None = None, receipt_handle: str | None = None) -> dict:
+    """One record of an SQS event as Lambda delivers it."""
+    return {
+        "messageId": message_id or str(uuid.uuid4()),
+        "receiptHandle": receipt_handle or str(uuid.uuid4()),
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "md5OfBody": hashlib.md5(body.encode()).hexdigest(),  # noqa: S324 (SQS's own checksum, not security)
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": REGION,
+    }
+
+
+class SqsEventSource:
+    def __init__(
+        self,
+        queue_url: str,
+        queue_arn: str,
+        handler: Callable[[dict, object], dict | None],
+        *,
+        function_name: str,
+        batch_size: int,
+        timeout_seconds: float,
+    ):
+        self.queue_url, self.queue_arn, self.handler = queue_url, queue_arn, handler
+        self.function_name, self.batch_size, self.timeout_seconds = function_name, batch_size, timeout_seconds
+        self._sqs = boto3.client("sqs")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"event-source:{function_name}", daemon=True)
+
+    def start(self) -> SqsEventSource:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=LONG_POLL_SECONDS + self.timeout_seconds)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:
+                if self._stop.is_set():  # moto is shutting down under us
+                    return
+                log.exception("local event source %s: polling failed", self.function_name)
+                self._stop.wait(1)
+
+    def poll_once(self) -> int:
+        """One receive and one invocation; the number of messages received."""
+        messages = self._sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=self.batch_size, WaitTimeSeconds=LONG_POLL_SECONDS
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        event = {
+            "Records": [
+                sqs_record(message["Body"], self.queue_arn, message_id=message["MessageId"], receipt_handle=message["ReceiptHandle"])
+                for message in messages
+            ]
+        }
+        try:
+            result = self.handler(event, LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds)) or {}
+        except Exception:  # as in AWS, a failed invocation leaves the whole batch to be delivered again
+            log.exception("local event source %s: the handler failed", self.function_name)
+            return len(messages)
+        failed = {failure["itemIdentifier"] for failure in result.get("batchItemFailures", [])}
+        for message in messages:
+            if message["MessageId"] not in failed:
+                self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)

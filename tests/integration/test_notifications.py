@@ -1,0 +1,220 @@
+"""The notifications domain end to end under moto: the real cases handler changes a case, its events
+(as published on the bus) reach the real notifications handler as SQS batches, and the emails land in
+moto's SES."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import boto3
+import pytest
+
+from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
+from functions.notifications.handlers.handle_case_events import lambda_handler
+from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
+from functions.shared.dal.secrets import secret_bytes
+from functions.shared.reference_id import ReferenceIds
+from local.event_sources import SqsEventSource
+from local.provision import LOCAL_SENDER_EMAIL
+from tests.support.payloads import support_case
+
+ALICE, CAROL, ERIN, MIKE = "alice@acme.example", "carol@acme.example", "erin@support.example", "mike@support.example"
+
+
+@pytest.fixture
+def case(local_aws):
+    """An open Support case of Alice's (acme), owned by Erin; its events so far are drained."""
+    number = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
+    local_aws.call("PATCH", f"/cases/{number}", user="engineer", body={"ownerId": "u-erin"})
+    local_aws.published_events()
+    return number
+
+
+def act(local_aws, case, path, body, user="customer"):
+    result = local_aws.call("POST", f"/cases/{case}{path}", user=user, body=body)
+    assert result.status in (200, 201), result
+    return result
+
+
+def notify(local_aws) -> dict:
+    """Delivers what the bus published since the last call to the notifications handler, in one batch."""
+    events = local_aws.published_events()
+    assert events
+    response = local_aws.deliver([json.dumps(event) for event in events])
+    assert response == {"batchItemFailures": []}
+    return response
+
+
+def references(local_aws) -> ReferenceIds:
+    return ReferenceIds(secret_bytes(local_aws.resources.reference_secret_arn))
+
+
+def test_an_information_request_emails_the_contact_with_the_reference_id_and_link(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Send the IC server logs."}, user="engineer")
+    notify(local_aws)
+
+    (mail,) = local_aws.sent_mail()
+    ref = references(local_aws).reference_id(case)
+    assert mail["to"] == [ALICE]
+    assert mail["from"] == f"Dedicated Support Services <{LOCAL_SENDER_EMAIL}>"
+    assert mail["subject"] == f"Case {case}: information requested [{ref}]"
+    assert references(local_aws).verify_reference_id(case, mail["subject"].rsplit("[", 1)[1].rstrip("]"))
+    link = f"{local_aws.resources.portal_url}/cases/{case}"
+    assert ref in mail["text"] and f"Open the case: {link}" in mail["text"]
+    assert ref in mail["html"] and f'<a href="{link}">' in mail["html"]
+    assert "post the information as an update" in mail["text"]
+
+
+def test_who_hears_what_through_a_cases_life(local_aws, case):
+    steps = [
+        ("/updates", {"text": "Agents still cannot log in <b>now</b>."}, "customer", [ERIN], "update from Alice Admin"),
+        ("/propose-solution", {"solution": "Reinstall the station client."}, "engineer", [ALICE], "solution proposed"),
+        ("/solution/reject", {"reason": "Still failing."}, "customer", [ERIN], "solution rejected"),
+        ("/updates", {"text": "Trying another fix."}, "engineer", [ALICE], "new update from support"),
+        ("/escalations", {"kind": "priority", "reason": "More agents down."}, "customer", [ERIN], "priority raised to 3-Medium"),
+        (
+            "/escalations",
+            {"kind": "priority", "requestedPriority": "2-High", "reason": "Outage"},
+            "customer",
+            [MIKE, ERIN],
+            "2-High requested",
+        ),
+        (
+            "/escalations",
+            {"kind": "management", "reason": "No progress."},
+            "customer",
+            [MIKE],
+            "escalated to regional support management (north-america)",
+        ),
+        ("/close", {"subStatus": "Resolved", "comment": "Fixed by the patch."}, "customer", [ERIN], "closed by the customer"),
+        ("/reopen", {"information": "It is back."}, "customer", [ERIN], "reopened by the customer"),
+        ("/close", {"subStatus": "Resolved", "comment": "Done", "reason": "customer-asked"}, "engineer", [ALICE], "closed"),
+    ]
+    for path, body, user, recipients, subject in steps:
+        before = len(local_aws.sent_mail())
+        act(local_aws, case, path, body, user=user)
+        notify(local_aws)
+        sent = local_aws.sent_mail()[before:]
+        assert sorted(address for mail in sent for address in mail["to"]) == sorted(recipients), path
+        assert {mail["subject"].split(": ", 1)[1].rsplit(" [", 1)[0] for mail in sent} == {subject}, path
+        assert all(mail["text"] and mail["html"] for mail in sent)
+
+
+def test_the_escalation_reason_is_escaped_in_html(local_aws, case):
+    act(local_aws, case, "/escalations", {"kind": "management", "reason": "<script>alert(1)</script> & more"})
+    notify(local_aws)
+    (mail,) = local_aws.sent_mail(MIKE)
+    assert "<script>" in mail["text"] and "<script>" not in mail["html"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in mail["html"]
+
+
+def test_a_case_opened_by_support_for_a_contact_tells_that_contact(local_aws):
+    opened = local_aws.call("POST", "/cases", user="engineer", body=support_case(onBehalfOf={"accountId": "acme", "contactId": "c-carol"}))
+    notify(local_aws)
+    (mail,) = local_aws.sent_mail()
+    assert mail["to"] == [CAROL]
+    assert mail["subject"].startswith(f"Case {opened.body['caseNumber']}: opened for you [ref:")
+
+
+def test_a_customer_update_on_a_case_without_owner_emails_nobody(local_aws):
+    number = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
+    act(local_aws, number, "/updates", {"text": "Any news?"})
+    notify(local_aws)
+    assert local_aws.sent_mail() == []
+
+
+def test_a_duplicate_delivery_sends_once(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Logs?"}, user="engineer")
+    bodies = [json.dumps(event) for event in local_aws.published_events()]
+
+    assert local_aws.deliver(bodies + bodies) == {"batchItemFailures": []}  # twice in one batch
+    assert local_aws.deliver(bodies) == {"batchItemFailures": []}  # and again later
+    assert len(local_aws.sent_mail(ALICE)) == 1
+
+
+def test_a_malformed_record_fails_alone(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Logs?"}, user="engineer")
+    good = [json.dumps(event) for event in local_aws.published_events()]
+    updated = next(json.loads(body) for body in good if json.loads(body)["detail-type"] == "CaseUpdated")
+    bad_detail = json.dumps(updated | {"id": "bad-detail", "detail": updated["detail"] | {"caseNumber": "42"}})
+    unknown = json.dumps(updated | {"id": "unknown", "detail-type": "CaseTeleported"})
+    bodies = ["not json", *good, bad_detail, unknown]
+
+    response = lambda_handler_batch(local_aws, bodies)
+
+    assert response["failed"] == [0, len(good) + 1]  # the unparseable record and the invalid detail
+    assert [mail["to"] for mail in local_aws.sent_mail()] == [[ALICE]]
+
+
+def lambda_handler_batch(local_aws, bodies: list[str]) -> dict:
+    """The batch response, as the positions of the failed records."""
+    from local.event_sources import sqs_record
+    from local.http_adapter import LambdaContext
+
+    records = [sqs_record(body, local_aws.resources.notifications_queue_arn) for body in bodies]
+    response = lambda_handler({"Records": records}, LambdaContext("notifications", timeout_seconds=FUNCTION_TIMEOUT_SECONDS))
+    ids = [record["messageId"] for record in records]
+    return {"failed": sorted(ids.index(failure["itemIdentifier"]) for failure in response["batchItemFailures"])}
+
+
+def test_when_ses_refuses_the_record_fails_and_its_retry_sends(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Logs?"}, user="engineer")
+    bodies = [json.dumps(event) for event in local_aws.published_events()]
+    ses = boto3.client("ses")
+    ses.delete_identity(Identity=LOCAL_SENDER_EMAIL)
+
+    # An invocation about to time out: its claim on Alice's email ends with it.
+    failed = local_aws.deliver(bodies, timeout_seconds=0)
+    assert len(failed["batchItemFailures"]) == 1 and local_aws.sent_mail() == []
+
+    ses.verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)
+    time.sleep(1.1)  # claims are kept to the second; the queue redelivers only after its visibility timeout
+    assert local_aws.deliver(bodies) == {"batchItemFailures": []}
+    assert len(local_aws.sent_mail(ALICE)) == 1
+
+
+def test_the_bus_routes_to_the_notifications_queue_that_the_local_event_source_drains(local_aws, case):
+    act(local_aws, case, "/propose-solution", {"solution": "Restart the IC service."}, user="engineer")
+    resources = local_aws.resources
+    source = SqsEventSource(
+        resources.notifications_queue_url,
+        resources.notifications_queue_arn,
+        lambda_handler,
+        function_name="notifications",
+        batch_size=BATCH_SIZE,
+        timeout_seconds=FUNCTION_TIMEOUT_SECONDS,
+    )
+    while source.poll_once():
+        pass
+
+    assert [mail["to"] for mail in local_aws.sent_mail()] == [[ALICE]]
+    attributes = boto3.client("sqs").get_queue_attributes(QueueUrl=resources.notifications_queue_url, AttributeNames=["All"])["Attributes"]
+    assert (attributes["ApproximateNumberOfMessages"], attributes["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
+
+
+def test_aws_calls_per_email_and_per_duplicate(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Logs?"}, user="engineer")
+    bodies = [json.dumps(event) for event in local_aws.published_events()]  # CaseStatusChanged (ignored) and CaseUpdated
+    with count_aws_calls() as first:
+        local_aws.deliver(bodies)
+    with count_aws_calls() as again:
+        local_aws.deliver(bodies)
+    # The account (for the contact's address), the claim and the sent record, the email; the key once per container.
+    assert first == {
+        ("DynamoDB", "GetItem"): 1,
+        ("DynamoDB", "PutItem"): 2,
+        ("SES", "SendRawEmail"): 1,
+        ("Secrets Manager", "GetSecretValue"): 1,
+    }
+    assert again == {("DynamoDB", "GetItem"): 1, ("DynamoDB", "PutItem"): 1}  # the refused claim
+
+
+def test_aws_calls_for_a_management_escalation(local_aws, case):
+    act(local_aws, case, "/escalations", {"kind": "management", "reason": "No progress."})
+    bodies = [json.dumps(event) for event in local_aws.published_events()]
+    with count_aws_calls() as calls:
+        local_aws.deliver(bodies)
+    assert calls.pop(("Secrets Manager", "GetSecretValue")) == 1  # once per container
+    # The account, the region's managers, each manager's address; per email a claim, a record and the send.
+    assert calls == {("DynamoDB", "GetItem"): 3, ("DynamoDB", "PutItem"): 2, ("SES", "SendRawEmail"): 1}

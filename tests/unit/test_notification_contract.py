@@ -1,0 +1,55 @@
+"""The notifications domain against the cases domain it listens to: the bus is the only link (house
+rule), and the names it relies on are the ones the cases domain publishes."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from functions.cases.logic import events as case_events
+from functions.cases.models.lifecycle import UpdateKind
+from functions.notifications.models.delivery import CASES_EVENT_SOURCE, EVENT_PATTERN, SUBSCRIBED_DETAIL_TYPES
+from functions.shared.auth import Group
+from local.demo_directory import DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_STAFF, DEMO_USERS
+
+NOTIFICATIONS = Path(__file__).resolve().parents[2] / "functions" / "notifications"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    return names | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+
+
+def test_notifications_never_imports_the_cases_domain():
+    offending = {
+        str(path.relative_to(NOTIFICATIONS)): sorted(name for name in _imports(path) if name.startswith("functions.cases"))
+        for path in NOTIFICATIONS.rglob("*.py")
+    }
+    assert {path: names for path, names in offending.items() if names} == {}
+
+
+def test_it_subscribes_to_events_the_cases_domain_publishes():
+    published = {value for name, value in vars(case_events).items() if name.startswith("CASE_") and isinstance(value, str)}
+    assert CASES_EVENT_SOURCE == case_events.EVENT_SOURCE
+    assert set(SUBSCRIBED_DETAIL_TYPES) <= published
+    assert published - set(SUBSCRIBED_DETAIL_TYPES) == {case_events.CASE_STATUS_CHANGED, case_events.CASE_PRIORITY_CHANGED}
+    assert EVENT_PATTERN["source"] == ["dss.cases"]
+    assert EVENT_PATTERN["detail-type"] == list(SUBSCRIBED_DETAIL_TYPES)
+
+
+def test_the_update_kinds_it_names_exist():
+    source = (NOTIFICATIONS / "logic" / "recipients.py").read_text()
+    for kind in ("information-request", "solution-proposal", "solution-rejection"):
+        assert f'"{kind}"' in source
+        assert kind in {member.value for member in UpdateKind}
+
+
+def test_the_demo_directory_knows_every_demo_staff_user_and_a_manager_for_every_region():
+    for user in DEMO_USERS.values():
+        if user.account_id is None:
+            assert DEMO_STAFF[user.user_id]["email"] == user.email
+            assert DEMO_STAFF[user.user_id]["role"] in {group.value for group in user.groups}
+    for account in DEMO_ACCOUNTS.values():
+        managers = DEMO_REGIONS[account["region"]]
+        assert managers and all(DEMO_STAFF[user_id]["role"] == Group.MANAGER.value for user_id in managers)
