@@ -29,7 +29,18 @@ dependencies.store()._connection.client
 dependencies.event_bus()
 client("events")
 """
-HANDLERS = {"functions.cases.handlers.api": CASES_API_INIT}
+# The notifications function: the table binding (directory reads, duplicate guard) and the SES client;
+# the Reference ID key is a Secrets Manager read, an AWS call, so it is not part of init.
+NOTIFICATIONS_INIT = """
+from functions.notifications.logic import dependencies
+from functions.shared.dal.aws import client
+dependencies.directory()
+dependencies.ledger()
+dependencies.mailer()
+client("dynamodb")
+client("ses")
+"""
+HANDLERS = {"functions.cases.handlers.api": CASES_API_INIT, "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT}
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
 CHILD = """
@@ -52,6 +63,9 @@ LAMBDA_ENV = {
     "TABLE_NAME": "dss-support",
     "EVENT_BUS_NAME": "dss-support",
     "PAGE_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/page-token-key",
+    "REFERENCE_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/reference-key",
+    "SENDER_EMAIL": "support@support.example",
+    "PORTAL_URL": "https://support.example",
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "testing",

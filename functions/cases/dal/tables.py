@@ -13,11 +13,9 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
-from functions.shared.dal import aws
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
 from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
-
-UNBOUND_TABLE = "unbound"
+from functions.shared.dal.table import TableMeta, bind_models
 
 # The partition keys of every item; the Lambda's IAM policy allows each action on these alone
 # (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
@@ -32,11 +30,6 @@ SUMMARY_ATTRIBUTES = [
     "status", "sub_status", "priority", "created_at", "modified_at",
 ]  # fmt: skip
 SUMMARY_PROJECTION = IncludeProjection(SUMMARY_ATTRIBUTES)
-
-
-class _TableMeta:
-    table_name = UNBOUND_TABLE
-    billing_mode = "PAY_PER_REQUEST"
 
 
 class _ViewIndex(GlobalSecondaryIndex):
@@ -79,7 +72,7 @@ class TableItem(Model):
     """The key every item shares. Never queried itself: pynamodb would hand its index-less connection
     to the subclasses."""
 
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     pk = UnicodeAttribute(hash_key=True)
@@ -87,7 +80,7 @@ class TableItem(Model):
 
 
 class CaseItem(TableItem):
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     account_status_index = AccountStatusIndex()
@@ -122,7 +115,7 @@ class CaseItem(TableItem):
 class UpdateItem(TableItem):
     """One update on a case: pk is the case's, sk `UPDATE#<case version>` (so oldest first)."""
 
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     update_kind = UnicodeAttribute()
@@ -134,7 +127,7 @@ class UpdateItem(TableItem):
 class HistoryItem(TableItem):
     """One change of a case, written in the transaction that made it: sk `HISTORY#<case version>`."""
 
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     action = UnicodeAttribute()
@@ -144,7 +137,7 @@ class HistoryItem(TableItem):
 
 
 class CounterItem(TableItem):
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     value = NumberAttribute(default=0)
@@ -153,7 +146,7 @@ class CounterItem(TableItem):
 class IdempotencyItem(TableItem):
     """A POST's Idempotency-Key, written in the same transaction as what the POST created."""
 
-    class Meta(_TableMeta):
+    class Meta(TableMeta):
         pass
 
     request_hash = UnicodeAttribute()
@@ -164,25 +157,7 @@ class IdempotencyItem(TableItem):
 ALL_ITEM_MODELS: tuple[type[Model], ...] = (CaseItem, UpdateItem, HistoryItem, CounterItem, IdempotencyItem, AccountItem)
 
 
-class _SharedSessionConnection(Connection):
-    """A pynamodb connection on the container's one botocore session (see functions/shared/dal/aws.py),
-    so the DynamoDB client and the other clients load botocore's data once (~35 ms of cold start)."""
-
-    @property
-    def session(self):
-        return aws.session()
-
-
 def bind_tables(table_name: str) -> Connection:
-    """Points every model at the deployed table and returns the one connection they all share.
-
-    pynamodb gives each model class its own botocore session and client (50-90 ms of cold start each).
-    Every item lives in one table whose full schema (keys and indexes) is CaseItem's, so one connection
-    with CaseItem's schema serves all models and the transactions."""
-    for model in ALL_ITEM_MODELS:
-        model.Meta.table_name = table_name
-    shared = _SharedSessionConnection()
-    shared.add_meta_table(CaseItem._get_connection().get_meta_table())
-    for model in ALL_ITEM_MODELS:
-        model._get_connection().connection = shared
-    return shared
+    """Points every model at the deployed table and returns the one connection they all share; CaseItem
+    comes first because its schema (keys and every index) is the table's."""
+    return bind_models(table_name, ALL_ITEM_MODELS)
