@@ -69,6 +69,30 @@ def test_an_information_request_emails_the_contact_within_seconds(local_stack):
     assert ReferenceIds(key).verify_reference_id(case_number, ref)
 
 
+def test_a_case_life_over_http(local_stack):
+    """The lifecycle through the local stack: ask, answer, propose, reject, close, reopen, escalate, history."""
+    number = local_stack.request("POST", "/cases", role="customer", json=SUPPORT_CASE).json()["caseNumber"]
+
+    def act(role: str, method: str, suffix: str, body: dict, status: int = 200) -> dict:
+        response = local_stack.request(method, f"/cases/{number}{suffix}", role=role, json=body)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    assert act("engineer", "POST", "/request-info", {"message": "Logs?"})["status"] == "Awaiting Info"
+    act("customer", "POST", "/updates", {"text": "Attached."}, status=201)
+    assert act("engineer", "POST", "/propose-solution", {"solution": "Patch 12."})["status"] == "Solution Proposed"
+    assert act("customer", "POST", "/solution/reject", {"reason": "Still failing."})["status"] == "Open"
+    assert act("customer", "POST", "/escalations", {"kind": "priority", "reason": "Worse."})["case"]["priority"] == "3-Medium"
+    assert act("customer", "POST", "/close", {"subStatus": "Resolved", "comment": "Fixed."})["status"] == "Closed"
+    assert act("customer", "POST", "/updates", {"text": "late"}, status=409)["error"] == "case_closed"
+    assert act("customer", "POST", "/reopen", {"information": "Back again."})["status"] == "Open"
+    history = local_stack.request("GET", f"/cases/{number}/history", role="customer").json()["items"]
+    assert [entry["action"] for entry in history] == [
+        "opened", "information-requested", "updated", "solution-proposed", "solution-rejected",
+        "priority-raised", "closed", "reopened",
+    ]  # fmt: skip
+
+
 def test_bearer_prefix_is_accepted(local_stack):
     response = local_stack.request("GET", "/cases", headers={"Authorization": f"Bearer {local_stack.token('engineer')}"})
     assert response.status_code != 401, response.text
