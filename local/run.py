@@ -112,6 +112,10 @@ def start_moto(sock: socket.socket, aws_url: str) -> tuple[BaseWSGIServer, threa
     return running
 
 
+def is_loopback(host: str) -> bool:
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
 def url(host: str, port: int) -> str:
     host = LOOPBACK if host in ("", "0.0.0.0") else "::1" if host == "::" else host  # noqa: S104 (a listen-all address is not a URL)
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
@@ -197,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         event_sources.append(notifications.start())
         tokens = DevTokens()
-        outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}}
+        # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
+        outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
         servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
         print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url), flush=True)

@@ -146,11 +146,10 @@ class CasesApiFunction(Construct):
     def _grant_least_privilege(self, data: Data, events: Events) -> None:
         table_arn = data.table.table_arn
         statements = [
-            # GetItem: cases, accounts, idempotency records. UpdateItem: the case-number counter. A create is
-            # one TransactWriteItems, which IAM authorizes per contained action: PutItem for the case and its
-            # idempotency record, ConditionCheckItem for the account's contact (staff intake).
-            # Each item action only on the partition keys functions/cases uses it for (TransactGet/WriteItems
-            # are authorized per item as GetItem/PutItem).
+            # Each item action only on the partition keys functions/cases uses it for: GetItem for cases,
+            # accounts and idempotency records, PutItem for cases (and their updates and history) and
+            # idempotency records, UpdateItem for the case-number counter. TransactGet/WriteItems are
+            # authorized per contained item as GetItem/PutItem.
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),

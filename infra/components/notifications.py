@@ -165,7 +165,7 @@ class Notifications(Construct):
             on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{STAFF_PREFIX}*", f"{REGION_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{NOTIFIED_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
-            iam.PolicyStatement(actions=["ses:SendEmail", "ses:SendRawEmail"], resources=[self.sender.email_identity_arn]),
+            iam.PolicyStatement(actions=["ses:SendRawEmail"], resources=[self.sender.email_identity_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.reference_secret.secret_arn]),
             iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]),
         ]

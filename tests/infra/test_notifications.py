@@ -169,7 +169,7 @@ def test_role_is_exactly_least_privilege(dev):
             "Condition": {leading: {"dynamodb:LeadingKeys": ["NOTIFIED#*"]}},
         },
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(key_id)},
-        {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": sender_arn},
+        {"Effect": "Allow", "Action": "ses:SendRawEmail", "Resource": sender_arn},
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": secret_id}},
         {
             "Effect": "Allow",

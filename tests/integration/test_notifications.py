@@ -117,6 +117,18 @@ def test_a_case_opened_by_support_for_a_contact_tells_that_contact(local_aws):
     assert mail["subject"].startswith(f"Case {opened.body['caseNumber']}: opened for you [ref:")
 
 
+def test_a_replayed_create_announces_again_but_emails_once(local_aws):
+    body = support_case(onBehalfOf={"accountId": "acme", "contactId": "c-carol"})
+    for _ in range(3):  # the engineer's client retries with the same Idempotency-Key
+        local_aws.call("POST", "/cases", user="engineer", body=body, headers={"Idempotency-Key": "call-42"})
+    events = local_aws.published_events()
+    assert [event["detail-type"] for event in events] == ["CaseCreated"] * 3
+    assert len({event["detail"]["eventKey"] for event in events}) == 1
+
+    assert local_aws.deliver([json.dumps(event) for event in events]) == {"batchItemFailures": []}
+    assert len(local_aws.sent_mail(CAROL)) == 1
+
+
 def test_a_customer_update_on_a_case_without_owner_emails_nobody(local_aws):
     number = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
     act(local_aws, number, "/updates", {"text": "Any news?"})

@@ -115,3 +115,22 @@ def test_support_fields_are_for_engineers():
 def test_empty_support_change_is_refused():
     with pytest.raises(ValueError, match="at least one"):
         CaseChanges()
+
+
+@pytest.mark.parametrize("status", [Status.AWAITING_INFO, Status.SOLUTION_PROPOSED])
+def test_a_customers_escalation_hands_a_waiting_case_back_to_support(status):
+    request = EscalationRequest.model_validate({"kind": "management", "reason": "No progress."})
+    decision, _ = lifecycle.escalate(request, CUSTOMER, a_case(status), "emea")
+    assert decision.fields["status"] is Status.OPEN
+    assert "CaseStatusChanged" in dict(decision.events)
+
+
+def test_prod_down_escalates_only_to_management():
+    request = EscalationRequest.model_validate({"kind": "priority", "reason": "r"})
+    with pytest.raises(ValidationFailed, match="management"):
+        lifecycle.escalate(request, CUSTOMER, a_case(priority=Priority.PROD_DOWN), None)
+
+
+def test_the_reopen_window_binds_engineers_too():
+    with pytest.raises(Conflict, match="new case"):
+        lifecycle.reopen(ReopenRequest(information="x"), ENGINEER, a_case(Status.CLOSED, "Resolved", closed_days_ago=31), NOW)

@@ -198,7 +198,8 @@ class CaseRepository:
                     transaction.save(_update_item(case.case_number, update))
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if reasons[:1] == ["ConditionalCheckFailed"]:
+            # Our condition failed, or DynamoDB cancelled us for a concurrent transaction on the case.
+            if reasons[:1] == ["ConditionalCheckFailed"] or "TransactionConflict" in reasons:
                 raise StaleCase() from error
             raise _unavailable(error) from error
 
@@ -227,7 +228,8 @@ class CaseRepository:
 
     def get_case(self, case_number: str) -> Case | None:
         try:
-            return _to_case(CaseItem.get(*_case_key(case_number)))
+            # Strongly consistent: a change is decided on it, and an ETag just returned must still match.
+            return _to_case(CaseItem.get(*_case_key(case_number), consistent_read=True))
         except DoesNotExist:
             return None
         except GetError as error:

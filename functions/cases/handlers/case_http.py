@@ -1,12 +1,18 @@
 """HTTP details shared by the case routes: the case number path parameter, If-Match in, ETag out."""
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.router import Router
 
+from functions.cases.logic import dependencies
+from functions.cases.logic.change_case import Changed, change_case
 from functions.cases.models.case import Case
+from functions.shared.api import current_caller
+from functions.shared.clock import utc_now
 from functions.shared.errors import BadRequest
 
 CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
@@ -22,6 +28,20 @@ IfMatch = Annotated[
     ),
 ]
 _ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+
+
+def apply_change(router: Router, case_number: str, if_match: str | None, decide: Callable) -> Changed:
+    """Runs one lifecycle action, `decide(caller, case, now)`, through the change engine."""
+    caller, now = current_caller(router), utc_now()
+    return change_case(
+        case_number,
+        caller,
+        lambda case: decide(caller, case, now),
+        if_match=expected_version(if_match),
+        store=dependencies.store(),
+        events=dependencies.event_bus(),
+        now=now,
+    )
 
 
 def expected_version(if_match: str | None) -> int | None:

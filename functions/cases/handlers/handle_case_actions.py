@@ -1,18 +1,15 @@
-from collections.abc import Callable
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, case_response, expected_version
+from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, case_response, expected_version
 from functions.cases.logic import dependencies, lifecycle
-from functions.cases.logic.change_case import Changed, Decision, change_case
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import (
     CaseChanges,
     CloseRequest,
-    EscalationKind,
     EscalationOutcome,
     EscalationRequest,
     InformationRequest,
@@ -29,28 +26,15 @@ router = Router()
 CHANGED = {**ok_response(Case, "The changed case; ETag is its new version."), **error_responses(403, 404, 409, 412, 415)}
 
 
-def _change(case_number: str, if_match: str | None, decide: Callable) -> Changed:
-    caller, now = current_caller(router), utc_now()
-    return change_case(
-        case_number,
-        caller,
-        lambda case: decide(caller, case, now),
-        if_match=expected_version(if_match),
-        store=dependencies.store(),
-        events=dependencies.event_bus(),
-        now=now,
-    )
-
-
 @router.post("/cases/<caseNumber>/request-info", summary="Request information (support)", responses=CHANGED, tags=["Support actions"])
 def request_info(case_number: CaseNumber, request: Annotated[InformationRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.request_information(request, caller, case))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.request_information(request, caller, case))
     return case_response(changed.case)
 
 
 @router.post("/cases/<caseNumber>/propose-solution", summary="Propose a solution (support)", responses=CHANGED, tags=["Support actions"])
 def propose_solution(case_number: CaseNumber, request: Annotated[SolutionProposal, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.propose_solution(request, caller, case))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.propose_solution(request, caller, case))
     return case_response(changed.case)
 
 
@@ -62,19 +46,19 @@ def propose_solution(case_number: CaseNumber, request: Annotated[SolutionProposa
     tags=["Support actions"],
 )
 def change_fields(case_number: CaseNumber, request: Annotated[CaseChanges, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.change_fields(request, caller, case))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.change_fields(request, caller, case))
     return case_response(changed.case)
 
 
 @router.post("/cases/<caseNumber>/solution/accept", summary="Accept the proposed solution", responses=CHANGED, tags=["Customer answers"])
 def accept_solution(case_number: CaseNumber, request: Annotated[SolutionAcceptance, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.accept_solution(request, caller, case, now))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.accept_solution(request, caller, case, now))
     return case_response(changed.case)
 
 
 @router.post("/cases/<caseNumber>/solution/reject", summary="Reject the proposed solution", responses=CHANGED, tags=["Customer answers"])
 def reject_solution(case_number: CaseNumber, request: Annotated[SolutionRejection, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.reject_solution(request, caller, case))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.reject_solution(request, caller, case))
     return case_response(changed.case)
 
 
@@ -86,7 +70,7 @@ def reject_solution(case_number: CaseNumber, request: Annotated[SolutionRejectio
     tags=["Closing"],
 )
 def close_case(case_number: CaseNumber, request: Annotated[CloseRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.close(request, caller, case, now))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.close(request, caller, case, now))
     return case_response(changed.case)
 
 
@@ -101,7 +85,7 @@ def close_case(case_number: CaseNumber, request: Annotated[CloseRequest, Body()]
     tags=["Closing"],
 )
 def reopen_case(case_number: CaseNumber, request: Annotated[ReopenRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = _change(case_number, if_match, lambda caller, case, now: lifecycle.reopen(request, caller, case, now))
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.reopen(request, caller, case, now))
     return case_response(changed.case)
 
 
@@ -118,15 +102,13 @@ def reopen_case(case_number: CaseNumber, request: Annotated[ReopenRequest, Body(
 def escalate(
     case_number: CaseNumber, request: Annotated[EscalationRequest, Body()], if_match: IfMatch = None
 ) -> Response[EscalationOutcome]:
-    decided: list[tuple[Decision, str]] = []  # the last one is what was committed
-    store = dependencies.store()
-
-    def decide(caller, case, now) -> Decision:
-        account = store.get_account(case.account_id) if request.kind is EscalationKind.MANAGEMENT else None
-        decided.append(lifecycle.escalate(request, caller, case, account.region if account else None))
-        return decided[-1][0]
-
-    changed = _change(case_number, if_match, decide)
-    decision, answer = decided[-1]
-    outcome = EscalationOutcome(outcome="applied" if decision.fields else "recorded", message=answer, case=changed.case)
-    return case_response(changed.case, body=outcome.model_dump(mode="json", by_alias=True))
+    outcome = lifecycle.escalate_case(
+        case_number,
+        request,
+        current_caller(router),
+        if_match=expected_version(if_match),
+        store=dependencies.store(),
+        events=dependencies.event_bus(),
+        now=utc_now(),
+    )
+    return case_response(outcome.case, body=outcome.model_dump(mode="json", by_alias=True))

@@ -4,13 +4,11 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, expected_version
+from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change
 from functions.cases.logic import dependencies, lifecycle
 from functions.cases.logic.case_records import list_updates
-from functions.cases.logic.change_case import change_case
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -26,16 +24,7 @@ NextToken = Annotated[str | None, Query(alias="nextToken", max_length=4096, desc
     tags=["Updates"],
 )
 def post_update(case_number: CaseNumber, request: Annotated[NewUpdate, Body()], if_match: IfMatch = None) -> Response[CaseUpdate]:
-    caller = current_caller(router)
-    changed = change_case(
-        case_number,
-        caller,
-        lambda case: lifecycle.post_update(request, caller, case),
-        if_match=expected_version(if_match),
-        store=dependencies.store(),
-        events=dependencies.event_bus(),
-        now=utc_now(),
-    )
+    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.post_update(request, caller, case))
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,

@@ -76,10 +76,16 @@ def change_case(
         break
     else:
         raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment.")
-    # Every change is on the bus, at least as CaseUpdated, and each event says which fields changed.
-    common = {**case_event_detail(after, caller, to_iso(now)), "changedFields": [change.field for change in history.changes]}
+    # Every change is on the bus (a change with no event of its own as CaseUpdated), each event naming
+    # the fields that changed.
+    changed_fields = [change.field for change in history.changes]
     announced = decision.events or [(CASE_UPDATED, {})]
-    events.publish_all([(detail_type, {**common, **extra}) for detail_type, extra in announced])
+    events.publish_all(
+        [
+            (detail_type, {**case_event_detail(after, caller, to_iso(now), detail_type), "changedFields": changed_fields, **extra})
+            for detail_type, extra in announced
+        ]
+    )
     return Changed(after, update)
 
 

@@ -96,7 +96,7 @@ def create_case(
         # A concurrent retry committed first: answer with its case (this number stays unused).
         record, _ = store.read_before_create(scope_key, None)
         return _replay(record, request_hash, store, events, caller)
-    events.publish(CASE_CREATED, case_event_detail(case, caller, stamp))
+    events.publish(CASE_CREATED, case_event_detail(case, caller, stamp, CASE_CREATED))
     return CreatedCase(case, replayed=False)
 
 
@@ -142,5 +142,5 @@ def _replay(record: IdempotencyRecord, request_hash: str, store: CaseStore, even
         )
     case = store.get_case(record.result_id)
     # Publish again: the first attempt may have failed after its commit, and consumers tolerate duplicates.
-    events.publish(CASE_CREATED, case_event_detail(case, caller, case.created_at))
+    events.publish(CASE_CREATED, case_event_detail(case, caller, case.created_at, CASE_CREATED))
     return CreatedCase(case, replayed=True)

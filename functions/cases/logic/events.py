@@ -23,8 +23,13 @@ class EventPublisher(Protocol):
     def publish_all(self, events: list[tuple[str, dict]]) -> None: ...
 
 
-def case_event_detail(case: Case, actor: Caller, occurred_at: str) -> dict:
+def case_event_detail(case: Case, actor: Caller, occurred_at: str, detail_type: str) -> dict:
     return {
+        # The same change announced again (a retry, a replayed create) carries the same key, so consumers
+        # can act on it once.
+        "eventKey": f"{case.case_number}#{case.version}#{detail_type}",
+        "version": case.version,
+        "byCustomer": not actor.is_staff,
         "caseNumber": case.case_number,
         "accountId": case.account_id,
         "contactId": case.contact_id,

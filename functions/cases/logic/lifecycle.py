@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from functions.cases.logic.change_case import Decision
+from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.change_case import Decision, change_case
 from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
 from functions.cases.logic.events import (
     CASE_CLOSED,
@@ -14,6 +15,7 @@ from functions.cases.logic.events import (
     CASE_REOPENED,
     CASE_STATUS_CHANGED,
     CASE_UPDATED,
+    EventPublisher,
 )
 from functions.cases.models.case import WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
 from functions.cases.models.lifecycle import (
@@ -21,6 +23,7 @@ from functions.cases.models.lifecycle import (
     CloseReason,
     CloseRequest,
     EscalationKind,
+    EscalationOutcome,
     EscalationRequest,
     InformationRequest,
     NewUpdate,
@@ -93,7 +96,7 @@ def change_fields(request: CaseChanges, caller: Caller, case: Case) -> Decision:
     _staff_only(
         caller,
         "set the sub status, owner or priority",
-        "to raise the priority, ask for it with POST /cases/{n}/escalations (High and Prod Down need a phone call).",
+        f"to raise the priority, ask for it with POST /cases/{case.case_number}/escalations (High and Prod Down need a phone call).",
     )
     _not_closed(case, "change it")
     fields = request.model_dump(exclude_none=True)
@@ -105,7 +108,9 @@ def change_fields(request: CaseChanges, caller: Caller, case: Case) -> Decision:
 
 def accept_solution(request: SolutionAcceptance, caller: Caller, case: Case, now: datetime) -> Decision:
     if caller.is_staff:
-        raise Forbidden("The customer accepts a solution; support closes with reason solution-accepted (POST /cases/{n}/close).")
+        raise Forbidden(
+            f"The customer accepts a solution; support closes with reason solution-accepted (POST /cases/{case.case_number}/close)."
+        )
     if case.status is not Status.SOLUTION_PROPOSED:
         raise Conflict(f"Case {case.case_number} has no proposed solution to accept (it is {case.status.value}).", code="no_solution")
     update = (UpdateKind.SOLUTION_ACCEPTANCE, request.comment or "Solution accepted.")
@@ -146,17 +151,18 @@ def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: str, 
 def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) -> Decision:
     if case.status is not Status.CLOSED:
         raise Conflict(f"Case {case.case_number} is not closed ({case.status.value}); post an update instead.", code="not_closed")
-    if case.sub_status == ClosedSubStatus.AUTO_CLOSED.value and not caller.is_staff:
-        raise Forbidden(
-            f"Case {case.case_number} was closed by the automated follow-up process and can be reopened only by phone: "
-            f"call {SUPPORT_PHONE_NUMBERS}."
-        )
-    closed_at = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00"))
-    if now - closed_at > REOPEN_WINDOW and not caller.is_staff:
+    # The window binds everyone: after 30 days the case's files are purged and a new case is needed.
+    closed_at = datetime.fromisoformat((case.closed_at or case.modified_at).replace("Z", "+00:00"))
+    if now - closed_at > REOPEN_WINDOW:
         raise Conflict(
             f"Case {case.case_number} was closed more than 30 days ago and its files are purged: open a new case "
             f"(POST /cases) and mention case {case.case_number} in its description.",
             code="reopen_window_passed",
+        )
+    if case.sub_status == ClosedSubStatus.AUTO_CLOSED.value and not caller.is_staff:
+        raise Forbidden(
+            f"Case {case.case_number} was closed by the automated follow-up process and can be reopened only by phone: "
+            f"call {SUPPORT_PHONE_NUMBERS}."
         )
     fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
     fields["closed_at"] = None
@@ -169,22 +175,61 @@ def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str
     the answer to give."""
     _not_closed(case, "escalate it")
     update = (UpdateKind.ESCALATION_REQUEST, request.reason)
+    # The guide's escalation is an update on the case: from a customer it hands a waiting case back to support.
+    fields, events = {}, []
+    if not caller.is_staff and case.status in WAITING_ON_CUSTOMER:
+        fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
     if request.kind is EscalationKind.MANAGEMENT:
-        events = [(CASE_ESCALATED, {"escalation": "management", "region": region, "reason": request.reason})]
-        answer = f"The regional support management for your region ({region or 'unassigned'}) has been notified."
-        return Decision("escalated-to-management", {}, update, events), answer
+        events.append((CASE_ESCALATED, {"escalation": "management", "region": region, "reason": request.reason}))
+        answer = (
+            f"The regional support management for your region ({region}) has been notified."
+            if region
+            else "Your request is recorded on the case; your account has no support region yet, so your Technical "
+            "Account Manager will route it."
+        )
+        return Decision("escalated-to-management", fields, update, events), answer
     current = PRIORITY_ORDER.index(case.priority)
-    requested = request.requested_priority or PRIORITY_ORDER[min(current + 1, len(PRIORITY_ORDER) - 1)]
+    if current == len(PRIORITY_ORDER) - 1:
+        raise ValidationFailed(
+            f"Case {case.case_number} is already {case.priority.value}; to escalate further, ask for management "
+            'escalation ("kind": "management").',
+            field="kind",
+        )
+    requested = request.requested_priority or PRIORITY_ORDER[current + 1]
     if PRIORITY_ORDER.index(requested) <= current:
         raise ValidationFailed(
             f"Case {case.case_number} is already {case.priority.value}; ask for a higher priority.", field="requestedPriority"
         )
     escalation = {"escalation": "priority", "requestedPriority": requested.value, "reason": request.reason}
     if requested in WEB_PRIORITIES or caller.is_staff:
-        events = [(CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}), (CASE_ESCALATED, escalation)]
-        return Decision("priority-raised", {"priority": requested}, update, events), f"Priority raised to {requested.value}."
+        fields["priority"] = requested
+        events += [(CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}), (CASE_ESCALATED, escalation)]
+        return Decision("priority-raised", fields, update, events), f"Priority raised to {requested.value}."
     answer = (
         f"Your request for {requested.value} is recorded on the case; raising a case to {requested.value} needs a phone "
         f"call to Dedicated Support Services: {SUPPORT_PHONE_NUMBERS}."
     )
-    return Decision("escalation-requested", {}, update, [(CASE_ESCALATED, escalation)]), answer
+    return Decision("escalation-requested", fields, update, [*events, (CASE_ESCALATED, escalation)]), answer
+
+
+def escalate_case(
+    case_number: str,
+    request: EscalationRequest,
+    caller: Caller,
+    *,
+    if_match: int | None,
+    store: CaseStore,
+    events: EventPublisher,
+    now: datetime,
+) -> EscalationOutcome:
+    """Applies an escalation and says what was done. A management escalation needs the account's region."""
+    decided: list[tuple[Decision, str]] = []  # one per attempt; the last is what was committed
+
+    def decide(case: Case) -> Decision:
+        account = store.get_account(case.account_id) if request.kind is EscalationKind.MANAGEMENT else None
+        decided.append(escalate(request, caller, case, account.region if account else None))
+        return decided[-1][0]
+
+    changed = change_case(case_number, caller, decide, if_match=if_match, store=store, events=events, now=now)
+    decision, answer = decided[-1]
+    return EscalationOutcome(outcome="applied" if "priority" in decision.fields else "recorded", message=answer, case=changed.case)

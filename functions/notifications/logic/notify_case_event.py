@@ -51,15 +51,18 @@ def notify_case_event(
     if decided is None:
         return Outcome()
     reference_id = references.reference_id(detail.case_number)
+    # The change's own key, not the envelope's id: a change announced again (a retry, a replayed
+    # create) is a new EventBridge event but the same news.
+    change_key = detail.event_key or event.id
     sent = duplicates = 0
     for recipient in decided.recipients:
-        if not ledger.claim(event.id, recipient.key, now=now, until=claim_until):
+        if not ledger.claim(change_key, recipient.key, now=now, until=claim_until):
             duplicates += 1
-            logger.info("already notified", extra={"event_id": event.id, "recipient": recipient.key})
+            logger.info("already notified", extra={"event_key": change_key, "recipient": recipient.key})
             continue
         email = render(decided.kind, detail, decided.account, recipient, reference_id=reference_id, portal_url=portal_url)
         message_id = mailer.send(email)
-        ledger.mark_sent(event.id, recipient.key, now=now)
+        ledger.mark_sent(change_key, recipient.key, now=now)
         sent += 1
         logger.info(
             "email sent",

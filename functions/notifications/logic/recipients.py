@@ -42,14 +42,14 @@ class Plan:
 
 def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind, tuple[Audience, ...]] | None:
     """What an event tells whom; None for an event that emails nobody."""
-    by_customer = detail.actor.is_customer
+    by_customer = detail.is_by_customer
     if detail_type == CASE_CREATED:
         # A case support opened for the contact (on the phone, proactive); one they opened is their own action.
         return None if by_customer else (Kind.CASE_OPENED, (Audience.CONTACT,))
     if detail_type == CASE_UPDATED:
         if detail.update_kind is None:  # fields changed (owner, sub status), nothing posted to read
             return None
-        if by_customer if detail.by_customer is None else detail.by_customer:
+        if by_customer:
             kind = Kind.SOLUTION_REJECTED if detail.update_kind == "solution-rejection" else Kind.CUSTOMER_UPDATE
             return kind, (Audience.OWNER,)
         staff_kinds = {"information-request": Kind.INFORMATION_REQUESTED, "solution-proposal": Kind.SOLUTION_PROPOSED}

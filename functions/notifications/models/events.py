@@ -25,6 +25,7 @@ class Actor(_Detail):
 
 
 class CaseEventDetail(_Detail):
+    event_key: str | None = None  # the change's identity: the same for every announcement of it
     case_number: str = Field(pattern=CASE_NUMBER_PATTERN)
     account_id: str
     contact_id: str
@@ -35,9 +36,13 @@ class CaseEventDetail(_Detail):
     owner_id: str | None = None
     actor: Actor
     occurred_at: str
+
+    @property
+    def is_by_customer(self) -> bool:
+        return self.by_customer if self.by_customer is not None else self.actor.is_customer
+    by_customer: bool | None = None  # set by the cases domain on every event
     # CaseUpdated
     update_kind: str | None = None
-    by_customer: bool | None = None
     # CaseEscalated
     escalation: str | None = None  # priority | management
     region: str | None = None
