@@ -11,7 +11,7 @@ from functions.notifications.logic.recipients import Directory, plan
 from functions.notifications.logic.templates import render
 from functions.notifications.models.delivery import CASES_EVENT_SOURCE, SUBSCRIBED_DETAIL_TYPES
 from functions.notifications.models.events import CaseEvent, CaseEventDetail
-from functions.notifications.models.notifications import Email
+from functions.notifications.models.notifications import Email, NotificationDelayed
 from functions.shared.observability import logger
 from functions.shared.reference_id import ReferenceIds
 
@@ -55,17 +55,27 @@ def notify_case_event(
     # create) is a new EventBridge event but the same news.
     change_key = detail.event_key or event.id
     sent = duplicates = 0
+    failures: list[NotificationDelayed] = []
     for recipient in decided.recipients:
         if not ledger.claim(change_key, recipient.key, now=now, until=claim_until):
             duplicates += 1
             logger.info("already notified", extra={"event_key": change_key, "recipient": recipient.key})
             continue
         email = render(decided.kind, detail, decided.account, recipient, reference_id=reference_id, portal_url=portal_url)
-        message_id = mailer.send(email)
+        try:
+            message_id = mailer.send(email)
+        except NotificationDelayed as error:
+            # One refused email must not hold back the others; the event is retried for it afterwards
+            # (the ledger keeps the ones already sent from going out twice).
+            logger.warning("email not sent", extra={"case_number": detail.case_number, "recipient": recipient.key, "reason": str(error)})
+            failures.append(error)
+            continue
         ledger.mark_sent(change_key, recipient.key, now=now)
         sent += 1
         logger.info(
             "email sent",
             extra={"case_number": detail.case_number, "notification": decided.kind.value, "recipient": recipient.key, "ses_id": message_id},
         )
+    if failures:
+        raise failures[0]
     return Outcome(sent, duplicates)
