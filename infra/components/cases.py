@@ -60,6 +60,38 @@ def on_keys(action: str, table_arn: str, partition_keys: list[str]) -> iam.Polic
     )
 
 
+def runtime_environment(config: StageConfig) -> dict[str, str]:
+    """What every function of the project runs with besides its own settings."""
+    return {
+        "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": POWERTOOLS_METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": config.log_level,
+        # No pydantic plugins are used; without this pydantic scans every installed package's entry points
+        # on the first model (~15 ms of cold start).
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
+    }
+
+
+def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role) -> None:
+    """The findings every function of the project shares, with their reasons."""
+    Validations.of(function).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions-L1",
+            reason=f"Pinned to python{LAMBDA_PYTHON_VERSION} in infra/constants.py, the interpreter the project is "
+            "built and tested with: `make layer` ships binary wheels and precompiled bytecode for exactly that "
+            "version. Upgrade it together with the build interpreter.",
+        )
+    )
+    # Lambda active tracing adds xray:PutTraceSegments/PutTelemetryRecords, which have no resource-level scope.
+    Validations.of(role).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions-IAM5[Resource::*]",
+            reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
+            "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
+        )
+    )
+
+
 def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
     if not (LAYER_DIR / "python").is_dir():
         raise FileNotFoundError(f"{LAYER_DIR}/python is missing: run `make layer` first (it builds the arm64 dependency layer)")
@@ -118,30 +150,10 @@ class CasesApiFunction(Construct):
                 "TABLE_NAME": data.table.table_name,
                 "EVENT_BUS_NAME": events.bus.event_bus_name,
                 "PAGE_TOKEN_SECRET_ARN": self.page_token_secret.secret_arn,
-                "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
-                "POWERTOOLS_METRICS_NAMESPACE": POWERTOOLS_METRICS_NAMESPACE,
-                "POWERTOOLS_LOG_LEVEL": config.log_level,
-                # No pydantic plugins are used; without this pydantic scans every installed package's
-                # entry points on the first model (~15 ms of cold start).
-                "PYDANTIC_DISABLE_PLUGINS": "__all__",
+                **runtime_environment(config),
             },
         )
-        Validations.of(self.function).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-L1",
-                reason=f"Pinned to python{LAMBDA_PYTHON_VERSION} in infra/constants.py, the interpreter the project is "
-                "built and tested with: `make layer` ships binary wheels and precompiled bytecode for exactly that "
-                "version. Upgrade it together with the build interpreter.",
-            )
-        )
-        # Lambda active tracing adds xray:PutTraceSegments/PutTelemetryRecords, which have no resource-level scope.
-        Validations.of(self.role).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::*]",
-                reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
-                "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
-            )
-        )
+        acknowledge_runtime_findings(self.function, self.role)
 
     def _grant_least_privilege(self, data: Data, events: Events) -> None:
         table_arn = data.table.table_arn

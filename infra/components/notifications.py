@@ -27,16 +27,13 @@ from functions.notifications.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
-from infra.components.cases import function_code, on_keys
+from infra.components.cases import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.config import StageConfig
 from infra.constants import (
     LAMBDA_ARCHITECTURE,
-    LAMBDA_PYTHON_VERSION,
     LAMBDA_RUNTIME,
-    POWERTOOLS_METRICS_NAMESPACE,
-    POWERTOOLS_SERVICE_NAME,
 )
 
 HANDLER = "functions.notifications.handlers.handle_case_events.lambda_handler"
@@ -129,10 +126,7 @@ class Notifications(Construct):
                 "REFERENCE_SECRET_ARN": self.reference_secret.secret_arn,
                 "SENDER_EMAIL": config.sender_email,
                 "PORTAL_URL": config.portal_url,
-                "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
-                "POWERTOOLS_METRICS_NAMESPACE": POWERTOOLS_METRICS_NAMESPACE,
-                "POWERTOOLS_LOG_LEVEL": config.log_level,
-                "PYDANTIC_DISABLE_PLUGINS": "__all__",
+                **runtime_environment(config),
             },
         )
         # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
@@ -141,21 +135,7 @@ class Notifications(Construct):
                 self.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True, max_concurrency=MAX_CONCURRENCY
             )
         )
-        Validations.of(self.function).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-L1",
-                reason=f"Pinned to python{LAMBDA_PYTHON_VERSION} in infra/constants.py, the interpreter the project is "
-                "built and tested with: `make layer` ships binary wheels and precompiled bytecode for exactly that "
-                "version. Upgrade it together with the build interpreter.",
-            )
-        )
-        Validations.of(self.role).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-IAM5[Resource::*]",
-                reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
-                "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
-            )
-        )
+        acknowledge_runtime_findings(self.function, self.role)
 
     def _grant_least_privilege(self, data: Data) -> None:
         table_arn = data.table.table_arn
