@@ -246,3 +246,29 @@ def test_another_accounts_case_answers_404_on_every_route(local_aws, method, suf
 
     assert result.status == 404 and result.body["error"] == "not_found"
     assert local_aws.call("GET", f"/cases/{foreign}", user="other_customer").body["version"] == version
+
+
+def test_the_first_response_target_is_shown_with_its_rule_and_met_by_supports_first_answer(local_aws, case):
+    opened = local_aws.call("GET", f"/cases/{case}").body
+    assert opened["responseDueAt"] > opened["createdAt"]
+    assert opened["responseRule"].startswith("4-Low: first response within 14 hours of business time")
+    assert (opened["firstResponseAt"], opened["responseBreached"]) == (None, False)
+
+    asked = act(local_aws, case, "/request-info", {"message": "Logs?"}, user="engineer").body
+
+    assert asked["firstResponseAt"] == asked["modifiedAt"]
+    assert asked["responseBreached"] is False
+
+
+def test_a_raise_before_the_first_response_brings_the_target_forward(local_aws, case):
+    before = local_aws.call("GET", f"/cases/{case}").body
+    raised = act(local_aws, case, "/escalations", {"kind": "priority", "reason": "Worse."}).body["case"]
+    assert raised["responseRule"].startswith("3-Medium")
+    assert raised["responseDueAt"] <= before["responseDueAt"]
+
+
+def test_a_phone_case_is_answered_on_the_call(local_aws):
+    body = support_case(priority="1-Prod Down", onBehalfOf={"accountId": "acme", "contactId": "c-alice"})
+    created = local_aws.call("POST", "/cases", user="engineer", body=body).body
+    assert created["firstResponseAt"] == created["createdAt"]
+    assert created["responseRule"] == "1-Prod Down: first response within 30 minutes, around the clock"

@@ -34,7 +34,7 @@ NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
 FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
-    "owner_id", "closed_at",
+    "owner_id", "closed_at", "response_due_at", "response_rule", "first_response_at",
     "mac_type", "mac_fields", "time_and_material",
 )  # fmt: skip
 

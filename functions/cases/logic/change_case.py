@@ -16,6 +16,7 @@ from datetime import datetime
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.events import CASE_UPDATED, EventPublisher, case_event_detail
 from functions.cases.logic.get_case import visible_case
+from functions.cases.logic.response_targets import response_due
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
 from functions.cases.models.records import StaleCase
@@ -91,7 +92,14 @@ def change_case(
 
 def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> tuple[Case, HistoryEntry, CaseUpdate | None]:
     stamp, version = to_iso(now), before.version + 1
-    after = before.model_copy(update={**decision.fields, "modified_at": stamp, "version": version})
+    fields = {**decision.fields, "modified_at": stamp, "version": version}
+    if before.first_response_at is None:
+        if caller.is_staff and decision.update is not None:  # support said something to the customer
+            fields["first_response_at"] = stamp
+        elif fields.get("priority", before.priority) != before.priority:  # still unanswered: the new target applies
+            due = response_due(datetime.fromisoformat(before.created_at.replace("Z", "+00:00")), fields["priority"])
+            fields.update(response_due_at=to_iso(due.due_at), response_rule=due.rule)
+    after = before.model_copy(update=fields)
     changes = [
         FieldChange(field=field_name(name), from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
         for name in Case.model_fields

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import actor_of, as_text, field_name
 from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
+from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
@@ -62,6 +63,7 @@ def create_case(
             check_mac_contact(account, contact_id)
 
     stamp = to_iso(now)
+    due = response_due(now, request.priority)
     case = Case(
         case_number=format_case_number(store.next_case_number()),
         case_type=request.case_type,
@@ -77,6 +79,9 @@ def create_case(
         created_at=stamp,
         modified_at=stamp,
         version=1,
+        response_due_at=to_iso(due.due_at),
+        response_rule=due.rule,
+        first_response_at=stamp if channel is Channel.PHONE else None,  # the engineer is answering the call
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 from pydantic.alias_generators import to_camel
 
 
@@ -103,9 +104,22 @@ class Case(ApiModel):
     time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     closed_at: str | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
+    response_due_at: str | None = Field(default=None, description="When support's first response is due (UTC).")
+    response_rule: str | None = Field(default=None, description="The target that set responseDueAt.")
+    first_response_at: str | None = Field(default=None, description="When support first answered (UTC).")
     created_at: str = Field(description="UTC, ISO-8601 with Z.")
     modified_at: str = Field(description="UTC, ISO-8601 with Z.")
     version: int = Field(ge=1, description="Increases with every change; the ETag.")
+
+
+    @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")
+    @property
+    def response_breached(self) -> bool:
+        if self.response_due_at is None:
+            return False
+        # ISO-8601 UTC with Z at one precision compares in time order as text.
+        answered = self.first_response_at or datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return answered > self.response_due_at
 
 
 class CaseSummary(ApiModel):
