@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -22,6 +23,7 @@ API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
 API_GATEWAY_TIMEOUT_SECONDS = 29
 # Routes the stack's API declares without the Cognito authorizer.
 PUBLIC_ROUTES = {("GET", path) for path in PUBLIC_PATHS}
+NO_SUCH_ROUTE = {"error": "not_found", "message": "No such route; see /openapi.json."}
 UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
 TOO_LARGE = {"error": "payload_too_large", "message": "The body is larger than 10 MB, API Gateway's limit. Attach large content as a file."}
 INTERNAL_ERROR = {"error": "internal_error", "message": "The local API failed to run the handler; see the server's log."}
@@ -52,11 +54,20 @@ class LambdaContext:
 
 
 class LocalApi:
-    def __init__(self, handler: Handler, tokens: DevTokens, function_name: str = "cases-api", local_routes: LocalRoutes | None = None):
+    def __init__(
+        self,
+        handler: Handler,
+        tokens: DevTokens,
+        function_name: str = "cases-api",
+        local_routes: LocalRoutes | None = None,
+        routes: list[tuple[str, str]] | None = None,
+    ):
         self.handler = handler
         self.tokens = tokens
         self.function_name = function_name
         self.local_routes = local_routes or {}
+        # API Gateway answers a request for a route it does not declare before any authorizer: 404.
+        self.routes = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in routes or []]
         # One warm container: the resolver keeps the current event on a module-level app, so two
         # requests at once in one interpreter would read each other's claims.
         self._container = threading.Lock()
@@ -76,6 +87,11 @@ class LocalApi:
         body = read_body(request, API_GATEWAY_MAX_BODY_BYTES)
         if body is None:
             return json_response(413, TOO_LARGE)
+        declared = (request.method, request.path) in PUBLIC_ROUTES or any(
+            method == request.method and pattern.match(request.path) for pattern, method in self.routes
+        )
+        if self.routes and not declared:
+            return json_response(404, NO_SUCH_ROUTE)
         claims = None
         if (request.method, request.path) not in PUBLIC_ROUTES:
             claims = self.tokens.claims_for(request.headers.get("Authorization"))

@@ -176,9 +176,11 @@ def main(argv: list[str] | None = None) -> int:
     servers, event_sources = [start_moto(aws_socket, aws_url)], []
     try:
         # Imported only now: the handler's modules must see the environment above.
+        from functions.cases.handlers.api import app as cases_api
         from functions.cases.handlers.api import lambda_handler
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
         from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
+        from functions.shared.api import documented_routes
         from local.demo_directory import seed_demo_directory
         from local.event_sources import SqsEventSource
         from local.http_adapter import LocalApi
@@ -203,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
         tokens = DevTokens()
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox)))
+        routes = documented_routes(cases_api)
+        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox, routes=routes)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
         print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform

@@ -194,6 +194,13 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
     return app
 
 
+def documented_routes(app: APIGatewayRestResolver) -> list[tuple[str, str]]:
+    """(path template, method) of every route the app documents: its own OpenAPI document is the route
+    table the infrastructure (and the local API Gateway) build from, so they cannot drift apart."""
+    methods = ("get", "post", "put", "patch", "delete")
+    return [(path, method.upper()) for path, item in app.get_openapi_schema().paths.items() for method in methods if getattr(item, method)]
+
+
 def oversized_body(event: dict) -> dict | None:
     """The 256 KB cap, checked before anything parses the body; answers with a proxy response."""
     body = event.get("body") or ""

@@ -12,7 +12,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from functions.shared.api import PUBLIC_PATHS
+from functions.shared.api import PUBLIC_PATHS, documented_routes
 from infra.components.cases import CasesApiFunction
 from infra.components.identity import Identity
 from infra.config import StageConfig
@@ -63,10 +63,7 @@ def cases_api_routes() -> list[tuple[str, str]]:
     so API Gateway and the handler cannot drift apart."""
     from functions.cases.handlers.api import app
 
-    methods = ("get", "post", "put", "patch", "delete")
-    return [
-        (path, method.upper()) for path, item in app.get_openapi_schema().paths.items() for method in methods if getattr(item, method)
-    ]
+    return documented_routes(app)
 
 
 class Api(Construct):

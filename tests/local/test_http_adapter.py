@@ -95,3 +95,17 @@ def test_local_routes_answer_without_a_token_and_never_reach_the_handler():
     assert (response.status_code, response.json) == (200, {"items": []})
     assert seen == {"to": "alice@acme.example"}
     assert Client(api).post("/_local/outbox").status_code == 401  # only GET; anything else is the product's API
+
+
+def test_an_undeclared_route_is_404_before_any_token_check_as_in_api_gateway():
+    def handler(event, context):
+        raise AssertionError("the handler must not run")
+
+    tokens = DevTokens()
+    client = Client(LocalApi(handler, tokens, routes=[("/cases/{caseNumber}", "GET")]))
+
+    for method, path in [("GET", "/nothing"), ("DELETE", "/cases/0000000001"), ("GET", "/cases/0000000001/extra")]:
+        response = client.open(path, method=method)
+        assert response.status_code == 404, (method, path)
+        assert json.loads(response.data) == {"error": "not_found", "message": "No such route; see /openapi.json."}
+    assert client.get("/cases/0000000001").status_code == 401  # declared: the authorizer answers
