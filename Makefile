@@ -12,6 +12,8 @@ LAYER_STAMP := layers/common/.built
 PYTEST := $(PY) -m pytest
 PYTEST_WORKERS ?= 2
 STAGE ?= dev
+# Extra CDK context, e.g. CDK_ARGS="-c holidays=2026-12-24,2026-12-31 -c responseTargets=2-High=60"
+CDK_ARGS ?=
 
 .PHONY: help run test lint unit integration infra fuzz bench synth deploy diff layer clean
 
@@ -69,14 +71,14 @@ $(CDK):
 	mkdir -p .tools && npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
 
 synth: $(STAMP) $(LAYER_STAMP) $(CDK)  ## synthesize the CloudFormation template (offline) with cdk-nag; STAGE=dev|prod|<name>
-	$(CDK) synth --quiet -c stage=$(STAGE)
+	$(CDK) synth --quiet -c stage=$(STAGE) $(CDK_ARGS)
 
 diff: $(STAMP) $(LAYER_STAMP) $(CDK)
-	$(CDK) diff -c stage=$(STAGE)
+	$(CDK) diff -c stage=$(STAGE) $(CDK_ARGS)
 
 deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy stack dss-<STAGE> (default dev) to the AWS account of your current credentials
 	mkdir -p .build
-	$(CDK) deploy -c stage=$(STAGE) --require-approval broadening --outputs-file .build/outputs-$(STAGE).json
+	$(CDK) deploy -c stage=$(STAGE) $(CDK_ARGS) --require-approval broadening --outputs-file .build/outputs-$(STAGE).json
 
 clean:
 	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis

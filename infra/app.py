@@ -6,13 +6,17 @@ from __future__ import annotations
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import stage_config
+from infra.config import stage_config, with_business_time
 from infra.stack import SupportDeskStack
 
 
 def build_app(app: App | None = None) -> tuple[App, SupportDeskStack]:
     app = app or App()
-    config = stage_config(app.node.try_get_context("stage"))
+    config = with_business_time(
+        stage_config(app.node.try_get_context("stage")),
+        app.node.try_get_context("holidays"),
+        app.node.try_get_context("responseTargets"),
+    )
     stack = SupportDeskStack(app, f"dss-{config.name}", config=config)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     return app, stack

@@ -4,7 +4,7 @@ name (dev, a developer's own stack) gets the development profile."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_logs as logs
@@ -29,6 +29,9 @@ class StageConfig:
     # verify it on the first deploy) and the portal that emails link cases to. Set your own here.
     sender_email: str
     portal_url: str
+    # Business-time configuration for the functions (DSS_HOLIDAYS, DSS_RESPONSE_TARGETS), from
+    # `-c holidays=2026-12-24,2026-12-31 -c responseTargets="2-High=60"`; empty: the documented defaults.
+    business_time: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
@@ -37,6 +40,21 @@ class StageConfig:
     @property
     def retain_data(self) -> bool:
         return self.removal_policy == RemovalPolicy.RETAIN
+
+
+def with_business_time(config: StageConfig, holidays: str | None, response_targets: str | None) -> StageConfig:
+    """Adds the business-time settings, checked now so that a typo fails the synth, not a request."""
+    from functions.cases.logic.response_targets import TARGETS_VARIABLE, targets_from
+    from functions.shared.business_time import HOLIDAYS_VARIABLE, holidays_from
+
+    settings = {}
+    if holidays:
+        holidays_from(holidays)
+        settings[HOLIDAYS_VARIABLE] = holidays
+    if response_targets:
+        targets_from(response_targets)
+        settings[TARGETS_VARIABLE] = response_targets
+    return replace(config, business_time=settings)
 
 
 def stage_config(name: str | None) -> StageConfig:

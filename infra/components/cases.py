@@ -151,6 +151,7 @@ class CasesApiFunction(Construct):
                 "EVENT_BUS_NAME": events.bus.event_bus_name,
                 "PAGE_TOKEN_SECRET_ARN": self.page_token_secret.secret_arn,
                 **runtime_environment(config),
+                **config.business_time,
             },
         )
         acknowledge_runtime_findings(self.function, self.role)

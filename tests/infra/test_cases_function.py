@@ -131,3 +131,13 @@ def test_role_is_exactly_least_privilege(dev):
     assert granted == statement_triples(expected)
     assert not [action for action, _, _ in granted if "*" in action]
     assert {action for action, resource, _ in granted if resource == '"*"'} == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def test_business_time_settings_reach_the_function_and_typos_fail_the_synth():
+    from infra.config import stage_config, with_business_time
+
+    config = with_business_time(stage_config("dev"), "2026-12-24,2026-12-31", "2-High=60")
+    assert config.business_time == {"DSS_HOLIDAYS": "2026-12-24,2026-12-31", "DSS_RESPONSE_TARGETS": "2-High=60"}
+    assert with_business_time(stage_config("dev"), None, None).business_time == {}
+    with pytest.raises(ValueError, match="DSS_HOLIDAYS"):
+        with_business_time(stage_config("dev"), "next friday", None)
