@@ -5,7 +5,7 @@ functions/notifications/models/delivery.py, which the local stack builds from to
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events_
 from aws_cdk import aws_events_targets as targets
@@ -13,7 +13,6 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -27,7 +26,7 @@ from functions.notifications.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
-from infra.components.cases import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
+from infra.components.cases import acknowledge_runtime_findings, function_code, hmac_key_secret, on_keys, runtime_environment
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.config import StageConfig
@@ -48,21 +47,14 @@ class Notifications(Construct):
         self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
     ) -> None:
         super().__init__(scope, construct_id)
-        # HMAC key of the Reference IDs in emails (functions/shared/reference_id.py); generated, never seen.
-        self.reference_secret = secretsmanager.Secret(
+        self.reference_secret = hmac_key_secret(
             self,
             "ReferenceIdKey",
-            description=f"dss-{config.name}: HMAC key of the Reference IDs that tie emails to their case",
-            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
-            removal_policy=config.removal_policy,
-        )
-        Validations.of(self.reference_secret).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-SMG4",
-                reason="Not a credential: it derives the Reference ID of every email already sent, so rotating it would "
-                "stop replies to those emails from being tied to their case; if it is ever exposed, put a new random "
-                "value by hand and accept that.",
-            )
+            config,
+            purpose="of the Reference IDs that tie emails to their case (functions/shared/reference_id.py)",
+            why_not_rotated="it derives the Reference ID of every email already sent, so rotating it would stop "
+            "replies to those emails from being tied to their case; if it is ever exposed, put a new random value "
+            "by hand and accept that.",
         )
         self.sender = ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(config.sender_email))
         self.dead_letter_queue = sqs.Queue(
