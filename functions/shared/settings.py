@@ -5,16 +5,21 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class ApiSettings(BaseModel):
-    """What every API function needs; the stack sets these variables."""
+class CasesSettings(BaseModel):
+    """What every function that changes cases needs (the API and the timer steps); the stack sets these."""
 
     model_config = ConfigDict(frozen=True)
 
     table_name: str
     event_bus_name: str
+
+
+class ApiSettings(CasesSettings):
+    """What every API function needs; the stack sets these variables."""
+
     page_token_secret_arn: str
 
 
@@ -29,6 +34,18 @@ class NotificationSettings(BaseModel):
     portal_url: str  # emails link to <portal_url>/cases/<case number>
 
 
+class FollowupSettings(BaseModel):
+    """What the followups function needs: the state machines it starts and stops."""
+
+    model_config = ConfigDict(frozen=True)
+
+    follow_up_state_machine_arn: str
+    response_escalation_state_machine_arn: str
+    # Local stack only (`make run --time-scale`): timers wake this many times sooner than their business
+    # deadlines, so a ladder of days can be watched in minutes. The stack never sets it.
+    dss_timer_time_scale: float = Field(default=1.0, ge=1.0)
+
+
 def _environment() -> dict[str, str]:
     return {name.lower(): value for name, value in os.environ.items()}
 
@@ -41,3 +58,13 @@ def api_settings() -> ApiSettings:
 @lru_cache(maxsize=1)
 def notification_settings() -> NotificationSettings:
     return NotificationSettings.model_validate(_environment(), strict=False)
+
+
+@lru_cache(maxsize=1)
+def cases_settings() -> CasesSettings:
+    return CasesSettings.model_validate(_environment(), strict=False)
+
+
+@lru_cache(maxsize=1)
+def followup_settings() -> FollowupSettings:
+    return FollowupSettings.model_validate(_environment(), strict=False)

@@ -17,7 +17,7 @@ from functions.notifications.logic import dependencies as notification_dependenc
 from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.shared.dal import aws as aws_module
 from functions.shared.dal import secrets as secrets_module
-from functions.shared.settings import api_settings, notification_settings
+from functions.shared.settings import api_settings, cases_settings, followup_settings, notification_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
 from local.event_sources import sqs_record
@@ -29,6 +29,8 @@ from local.provision import LocalResources, provision
 def reset_cached_clients() -> None:
     for cached in (
         api_settings,
+        cases_settings,
+        followup_settings,
         notification_settings,
         case_repository_module.case_repository,
         dependencies.event_bus,

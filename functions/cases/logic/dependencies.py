@@ -8,16 +8,16 @@ from functions.cases.dal.case_repository import CaseRepository, case_repository
 from functions.cases.logic.events import EVENT_SOURCE
 from functions.shared.dal.event_bus import EventBus
 from functions.shared.page_token import PageTokenCodec
-from functions.shared.settings import api_settings
+from functions.shared.settings import api_settings, cases_settings
 
 
 def store() -> CaseRepository:
-    return case_repository(api_settings().table_name)
+    return case_repository(cases_settings().table_name)
 
 
 @lru_cache(maxsize=1)
 def event_bus() -> EventBus:
-    return EventBus(api_settings().event_bus_name, EVENT_SOURCE)
+    return EventBus(cases_settings().event_bus_name, EVENT_SOURCE)
 
 
 @lru_cache(maxsize=1)
