@@ -9,6 +9,7 @@ from infra.components.api import Api
 from infra.components.cases import CasesApiFunction
 from infra.components.data import Data
 from infra.components.events import Events
+from infra.components.followups import Followups
 from infra.components.identity import Identity
 from infra.components.notifications import Notifications
 from infra.config import StageConfig
@@ -32,6 +33,7 @@ class SupportDeskStack(Stack):
         self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data, events=self.events)
         self.api = Api(self, "Api", config=config, identity=self.identity, cases=self.cases)
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, layer=self.cases.layer)
 
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
@@ -39,3 +41,4 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
         CfnOutput(self, "NotificationsDeadLetterQueueUrl", value=self.notifications.dead_letter_queue.queue_url)
+        CfnOutput(self, "FollowupsDeadLetterQueueUrl", value=self.followups.dead_letter_queue.queue_url)

@@ -6,14 +6,19 @@ from __future__ import annotations
 import compileall
 import py_compile
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import jsii
 from aws_cdk import Acknowledgment, AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events_
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
@@ -33,6 +38,7 @@ from infra.constants import (
 HANDLER = "functions.cases.handlers.api.lambda_handler"
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 BYTECODE = ["__pycache__", "*.pyc"]
+DEAD_LETTER_RETENTION = Duration.days(14)
 
 
 @jsii.implements(ILocalBundling)
@@ -105,6 +111,68 @@ def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role) -> 
             "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
         )
     )
+
+
+@dataclass(frozen=True)
+class EventQueue:
+    queue: sqs.Queue
+    dead_letter_queue: sqs.Queue
+    rule: events_.Rule
+    alarm: cloudwatch.Alarm
+
+
+def event_queue(
+    scope: Construct,
+    *,
+    bus: events_.IEventBus,
+    pattern: dict[str, list[str]],
+    rule_id: str,
+    rule_description: str,
+    visibility_timeout_seconds: int,
+    max_receive_count: int,
+    alarm_description: str,
+) -> EventQueue:
+    """How a domain consumes the bus (DESIGN.md section 2): a rule delivers the events matching `pattern` to
+    an SQS queue; what the consumer fails `max_receive_count` times, and what EventBridge cannot deliver,
+    lands in a dead-letter queue whose alarm calls a human. Created directly in `scope`."""
+    if set(pattern) != {"source", "detail-type"}:
+        raise ValueError(f"pattern keys {sorted(pattern)}: only source and detail-type are mapped")
+    dead_letter_queue = sqs.Queue(
+        scope,
+        "DeadLetterQueue",
+        encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
+        enforce_ssl=True,
+        retention_period=DEAD_LETTER_RETENTION,
+    )
+    queue = sqs.Queue(
+        scope,
+        "Queue",
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        visibility_timeout=Duration.seconds(visibility_timeout_seconds),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letter_queue, max_receive_count=max_receive_count),
+    )
+    rule = events_.Rule(
+        scope,
+        rule_id,
+        event_bus=bus,
+        description=rule_description,
+        event_pattern=events_.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
+        targets=[targets.SqsQueue(queue, dead_letter_queue=dead_letter_queue)],
+    )
+    alarm = cloudwatch.Alarm(
+        scope,
+        "DeadLetterAlarm",
+        alarm_description=alarm_description,
+        metric=dead_letter_queue.metric_approximate_number_of_messages_visible(
+            period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
+        ),
+        threshold=1,
+        evaluation_periods=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+    )
+    return EventQueue(queue, dead_letter_queue, rule, alarm)
 
 
 def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:

@@ -6,15 +6,11 @@ functions/notifications/models/delivery.py, which the local stack builds from to
 from __future__ import annotations
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_events as events_
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ses as ses
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.notifications.dal.tables import NOTIFIED_PREFIX
@@ -26,7 +22,14 @@ from functions.notifications.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
-from infra.components.cases import acknowledge_runtime_findings, function_code, hmac_key_secret, on_keys, runtime_environment
+from infra.components.cases import (
+    acknowledge_runtime_findings,
+    event_queue,
+    function_code,
+    hmac_key_secret,
+    on_keys,
+    runtime_environment,
+)
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.config import StageConfig
@@ -39,7 +42,6 @@ HANDLER = "functions.notifications.handlers.handle_case_events.lambda_handler"
 # Two concurrent batches at most: well within SES's sending rate, so a burst of case changes is
 # spread out instead of being throttled by SES and retried.
 MAX_CONCURRENCY = 2
-DEAD_LETTER_RETENTION = Duration.days(14)
 
 
 class Notifications(Construct):
@@ -57,43 +59,18 @@ class Notifications(Construct):
             "by hand and accept that.",
         )
         self.sender = ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(config.sender_email))
-        self.dead_letter_queue = sqs.Queue(
+        self.delivery = event_queue(
             self,
-            "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
-            enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(VISIBILITY_TIMEOUT_SECONDS),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=MAX_RECEIVE_COUNT),
-        )
-        self.rule = events_.Rule(
-            self,
-            "CaseEvents",
-            event_bus=events.bus,
-            description="Case changes that may email someone, to the notifications queue",
-            event_pattern=events_.EventPattern(source=EVENT_PATTERN["source"], detail_type=EVENT_PATTERN["detail-type"]),
-            # What EventBridge cannot deliver to the queue lands in the same dead-letter queue.
-            targets=[targets.SqsQueue(self.queue, dead_letter_queue=self.dead_letter_queue)],
-        )
-        self.alarm = cloudwatch.Alarm(
-            self,
-            "DeadLetterAlarm",
+            bus=events.bus,
+            pattern=EVENT_PATTERN,
+            rule_id="CaseEvents",
+            rule_description="Case changes that may email someone, to the notifications queue",
+            visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
+            max_receive_count=MAX_RECEIVE_COUNT,
             alarm_description="Case events that could not be turned into emails: see the notifications function's "
             "log for the failure, fix it, then redrive the dead-letter queue to the notifications queue.",
-            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
-            ),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
+        self.queue, self.dead_letter_queue = self.delivery.queue, self.delivery.dead_letter_queue
         self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
         self.role = iam.Role(
             self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} notifications Lambda"

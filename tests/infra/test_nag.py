@@ -23,6 +23,20 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Notifications/ReferenceIdKey", "AwsSolutions-SMG4"),
     ("Notifications/Function", "AwsSolutions-L1"),
     ("Notifications/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Followups/TimerStep/Function", "AwsSolutions-L1"),
+    ("Followups/TimerStep/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Followups/TimerEvents/Function", "AwsSolutions-L1"),
+    ("Followups/TimerEvents/Role", "AwsSolutions-IAM5[Resource::*]"),
+    # StopExecution on each state machine's executions (`execution:<name>:*`).
+    *(
+        (
+            "Followups/TimerEvents/Role",
+            f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<{machine}.Name>:*]",
+        )
+        for machine in ("FollowupsFollowUpLadder96C48C69", "FollowupsResponseEscalation198128FA")
+    ),
+    ("Followups/FollowUpLadder/Role", "AwsSolutions-IAM5[Resource::*]"),  # log delivery and X-Ray
+    ("Followups/ResponseEscalation/Role", "AwsSolutions-IAM5[Resource::*]"),
     (
         "Api/RestApi/CloudWatchRole",
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
