@@ -1,25 +1,31 @@
 """Creates the AWS resources the product needs in an emulator (moto), from the same definitions the
 stack uses: the table from the pynamodb models (the infra tests hold the CDK table to them), the bus by
-name, the secrets, and the notifications delivery path (rule pattern, queue and dead-letter queue from
-functions/notifications/models/delivery.py) with a verified SES sender. Used by the local stack and by
-the tests."""
+name, the secrets, the notifications and followups delivery paths (rule pattern, queue and dead-letter
+queue from each domain's models/delivery.py) with a verified SES sender, and the two state machines from
+the very ASL files the stack deploys (infra/workflows), whose tasks invoke the timer step Lambda, run
+in-process by local/lambda_runtime.py. Used by the local stack and by the tests."""
 
 from __future__ import annotations
 
 import json
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 import boto3
 
 from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
-from functions.notifications.models.delivery import EVENT_PATTERN, MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_SECONDS
+from functions.followups.models import delivery as followups_delivery
+from functions.notifications.models import delivery as notifications_delivery
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import bind_models
+from local import lambda_runtime, moto_patches
 
 LOCAL_SENDER_EMAIL = "notifications@support.example"
 # Where emails link cases to; `make run` points it at its local API (GET /cases/<n>) unless PORTAL_URL is set.
 LOCAL_PORTAL_URL = "http://127.0.0.1:3000"
+WORKFLOWS = Path(__file__).resolve().parent.parent / "infra" / "workflows"
+TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class LocalResources:
     reference_secret_arn: str
     notifications_queue_url: str  # the notifications rule's target (what the Lambda's event source reads)
     notifications_queue_arn: str
+    followups_queue_url: str  # the followups rule's target
+    followups_queue_arn: str
+    follow_up_state_machine_arn: str
+    response_escalation_state_machine_arn: str
     sender_email: str = LOCAL_SENDER_EMAIL
     portal_url: str = LOCAL_PORTAL_URL
 
@@ -42,10 +52,13 @@ class LocalResources:
             "REFERENCE_SECRET_ARN": self.reference_secret_arn,
             "SENDER_EMAIL": self.sender_email,
             "PORTAL_URL": self.portal_url,
+            "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
+            "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation_state_machine_arn,
         }
 
 
 def provision(prefix: str = "dss-local") -> LocalResources:
+    moto_patches.apply()
     table_name, bus_name = f"{prefix}-support", f"{prefix}-support"
     bind_tables(table_name)  # CaseItem declares the whole key schema and every index
     bind_models(table_name, DIRECTORY_MODELS)
@@ -59,8 +72,11 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         events.create_event_bus(Name=bus_name)
     events_queue_url, events_queue_arn = _queue(f"{prefix}-all-events")
     _route(bus_name, f"{prefix}-all-events", {"source": [{"prefix": "dss."}]}, events_queue_arn)
-    notifications_queue_url, notifications_queue_arn = _notifications_queue(f"{prefix}-notifications")
-    _route(bus_name, f"{prefix}-notifications", EVENT_PATTERN, notifications_queue_arn)
+    notifications_queue_url, notifications_queue_arn = _delivery_queue(f"{prefix}-notifications", notifications_delivery)
+    _route(bus_name, f"{prefix}-notifications", notifications_delivery.EVENT_PATTERN, notifications_queue_arn)
+    followups_queue_url, followups_queue_arn = _delivery_queue(f"{prefix}-followups", followups_delivery)
+    _route(bus_name, f"{prefix}-followups", followups_delivery.EVENT_PATTERN, followups_queue_arn)
+    timer_step_arn = _in_process_function(f"{prefix}-timer-step", TIMER_STEP_HANDLER)
     boto3.client("ses").verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)  # moto sends only from verified identities
     return LocalResources(
         table_name=table_name,
@@ -70,6 +86,10 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         reference_secret_arn=_secret(f"{prefix}/reference-id-key"),
         notifications_queue_url=notifications_queue_url,
         notifications_queue_arn=notifications_queue_arn,
+        followups_queue_url=followups_queue_url,
+        followups_queue_arn=followups_queue_arn,
+        follow_up_state_machine_arn=_state_machine(f"{prefix}-follow-up-ladder", "follow_up_ladder", timer_step_arn),
+        response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", "response_escalation", timer_step_arn),
     )
 
 
@@ -79,10 +99,44 @@ def _queue(name: str, **attributes: str) -> tuple[str, str]:
     return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
-def _notifications_queue(name: str) -> tuple[str, str]:
+def _delivery_queue(name: str, delivery) -> tuple[str, str]:
+    """A rule target queue with its dead-letter queue, as a domain's models/delivery.py defines them."""
     _, dead_letter_arn = _queue(f"{name}-dlq")
-    redrive = json.dumps({"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": MAX_RECEIVE_COUNT})
-    return _queue(name, VisibilityTimeout=str(VISIBILITY_TIMEOUT_SECONDS), RedrivePolicy=redrive)
+    redrive = json.dumps({"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": delivery.MAX_RECEIVE_COUNT})
+    return _queue(name, VisibilityTimeout=str(delivery.VISIBILITY_TIMEOUT_SECONDS), RedrivePolicy=redrive)
+
+
+def _in_process_function(name: str, handler: str) -> str:
+    """A Lambda function in moto whose invocations run `handler` in this process."""
+    lambda_runtime.register(name, handler)
+    functions = boto3.client("lambda")
+    try:
+        return functions.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    except functions.exceptions.ResourceNotFoundException:
+        role = _role(f"{name}-role", "lambda.amazonaws.com")
+        code = {"ZipFile": b"runs in-process: local/lambda_runtime.py"}
+        return functions.create_function(FunctionName=name, Runtime="python3.11", Role=role, Handler=handler, Code=code)["FunctionArn"]
+
+
+def _state_machine(name: str, workflow: str, timer_step_arn: str) -> str:
+    """The state machine from infra/workflows/<workflow>.asl.json, substituted as the stack's
+    definition_substitutions does."""
+    definition = (WORKFLOWS / f"{workflow}.asl.json").read_text().replace("${TimerStepFunctionArn}", timer_step_arn)
+    states = boto3.client("stepfunctions")
+    existing = [machine["stateMachineArn"] for machine in states.list_state_machines()["stateMachines"] if machine["name"] == name]
+    if existing:
+        return existing[0]
+    role = _role(f"{name}-role", "states.amazonaws.com")
+    return states.create_state_machine(name=name, definition=definition, roleArn=role, type="STANDARD")["stateMachineArn"]
+
+
+def _role(name: str, service: str) -> str:
+    iam = boto3.client("iam")
+    try:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]}
+        return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
 
 
 def _route(bus_name: str, rule_name: str, pattern: dict, queue_arn: str) -> None:

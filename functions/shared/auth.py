@@ -21,6 +21,7 @@ class Group(StrEnum):
 ACCOUNT_CLAIM = "custom:account_id"
 CONTACT_CLAIM = "custom:contact_id"
 GROUPS_CLAIM = "cognito:groups"
+AUTOMATION_ROLE = "automation"
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,11 @@ class Caller:
     groups: frozenset[Group]
     account_id: str | None = None
     contact_id: str | None = None
+    is_automation: bool = False  # the desk acting by itself (a timer step), never a signed-in user
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.groups & {Group.ENGINEER, Group.MANAGER})
+        return self.is_automation or bool(self.groups & {Group.ENGINEER, Group.MANAGER})
 
     @property
     def is_mac_authorized(self) -> bool:
@@ -40,10 +42,15 @@ class Caller:
 
     @property
     def role(self) -> str:
+        if self.is_automation:
+            return AUTOMATION_ROLE
         for group in (Group.MANAGER, Group.ENGINEER, Group.CUSTOMER_MAC, Group.CUSTOMER):
             if group in self.groups:
                 return group.value
         return "none"
+
+
+AUTOMATION = Caller(user_id=AUTOMATION_ROLE, groups=frozenset(), is_automation=True)
 
 
 def _parse_groups(raw: object) -> frozenset[Group]:

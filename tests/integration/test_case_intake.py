@@ -87,8 +87,9 @@ def test_every_create_emits_case_created_with_number_account_and_actor(local_aws
 
     events = local_aws.published_events()
 
-    assert [event["detail-type"] for event in events] == ["CaseCreated"]
-    assert events[0]["source"] == "dss.cases"
+    # A web case also starts its first-response escalation timer.
+    assert [event["detail-type"] for event in events] == ["CaseCreated", "CaseTimerStarted"]
+    assert {event["source"] for event in events} == {"dss.cases"}
     detail = events[0]["detail"]
     assert (detail["caseNumber"], detail["accountId"]) == (created["caseNumber"], "acme")
     assert detail["actor"] == {"userId": "u-alice", "role": "customer-contacts", "contactId": "c-alice"}

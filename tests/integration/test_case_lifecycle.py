@@ -202,8 +202,9 @@ def test_every_change_is_an_event(local_aws, case):
     act(local_aws, case, "/reopen", {"information": "back"})
     kinds = [event["detail-type"] for event in local_aws.published_events()]
     assert kinds == [
-        "CaseStatusChanged", "CaseUpdated",
-        "CaseUpdated", "CaseStatusChanged",
+        # Asking the customer starts the follow-ups; support's answer stops the response escalation.
+        "CaseStatusChanged", "CaseUpdated", "CaseTimerStarted", "CaseTimerStopped",
+        "CaseUpdated", "CaseStatusChanged", "CaseTimerStopped",
         "CaseStatusChanged", "CaseClosed",
         "CaseStatusChanged", "CaseReopened",
     ]  # fmt: skip

@@ -1,10 +1,12 @@
 """The product's resources in moto, calls to the real cases API handler as API Gateway would make them,
-and deliveries to the real notifications handler as its SQS event source would make them."""
+deliveries to the real notifications and followups handlers as their SQS event sources would make them,
+and the state machines those start, executed by moto with their tasks running the real step handler."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass
 
 import boto3
@@ -12,6 +14,7 @@ from moto import mock_aws
 
 from functions.cases.dal import case_repository as case_repository_module
 from functions.cases.logic import dependencies
+from functions.followups.logic import dependencies as followups_dependencies
 from functions.notifications.dal import tables as notification_tables_module
 from functions.notifications.logic import dependencies as notification_dependencies
 from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
@@ -24,6 +27,7 @@ from local.event_sources import sqs_record
 from local.http_adapter import LambdaContext
 from local.outbox import sent_mail
 from local.provision import LocalResources, provision
+from local.run import MOTO_CONFIG
 
 
 def reset_cached_clients() -> None:
@@ -35,6 +39,7 @@ def reset_cached_clients() -> None:
         case_repository_module.case_repository,
         dependencies.event_bus,
         dependencies.page_tokens,
+        followups_dependencies.state_machines,
         notification_tables_module.bind_notification_tables,
         notification_dependencies.directory,
         notification_dependencies.ledger,
@@ -97,6 +102,43 @@ class LocalAws:
         records = [sqs_record(body, self.resources.notifications_queue_arn) for body in bodies]
         return lambda_handler({"Records": records}, LambdaContext("notifications", timeout_seconds=timeout_seconds))
 
+    def timer_events(self) -> list[str]:
+        """Takes every message off the followups queue (the followups rule's target): the bodies."""
+        sqs, bodies = boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=self.resources.followups_queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                bodies.append(message["Body"])
+                sqs.delete_message(QueueUrl=self.resources.followups_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return bodies
+
+    def run_timer_events(self, bodies: list[str] | None = None) -> dict:
+        """Runs the real followups handler on these timer events (by default, all the queue holds), as
+        its event source mapping would: executions start and stop. Returns its batch response."""
+        from functions.followups.handlers.handle_timer_events import lambda_handler
+
+        records = [sqs_record(body, self.resources.followups_queue_arn) for body in (self.timer_events() if bodies is None else bodies)]
+        return lambda_handler({"Records": records}, LambdaContext("followups", timeout_seconds=30))
+
+    def executions(self, case_number: str) -> list[dict]:
+        """The case's executions of both state machines, oldest first (their names start with the case number)."""
+        states = boto3.client("stepfunctions")
+        found = []
+        for machine in (self.resources.follow_up_state_machine_arn, self.resources.response_escalation_state_machine_arn):
+            listed = states.list_executions(stateMachineArn=machine)["executions"]
+            found += [execution for execution in listed if execution["name"].startswith(f"{case_number}-")]
+        return sorted(found, key=lambda execution: execution["startDate"])
+
+    def finished_execution(self, execution_arn: str, *, timeout_seconds: float = 30) -> dict:
+        """Waits for the execution to end; its description with its history's event types as "history"."""
+        states = boto3.client("stepfunctions")
+        deadline = time.monotonic() + timeout_seconds
+        while (described := states.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{execution_arn} still running after {timeout_seconds} s")
+            time.sleep(0.05)
+        events = states.get_execution_history(executionArn=execution_arn)["events"]
+        return {**described, "history": [event["type"] for event in events]}
+
     def sent_mail(self, to: str | None = None) -> list[dict]:
         return sent_mail(to)
 
@@ -105,7 +147,7 @@ class LocalAws:
 
 
 def start_local_aws():
-    mock = mock_aws()
+    mock = mock_aws(config=MOTO_CONFIG)
     mock.start()
     reset_cached_clients()
     resources = provision()

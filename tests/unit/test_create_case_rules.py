@@ -47,6 +47,9 @@ class Events(list):
     def publish(self, detail_type, detail):
         self.append((detail_type, detail))
 
+    def publish_all(self, events):
+        self.extend(events)
+
 
 def request(**fields):
     body = {"caseType": "Admin", "subject": "s", "description": "d", **fields}
@@ -106,7 +109,9 @@ def test_replay_within_the_window_and_a_fresh_case_after_it():
 
     assert replay.replayed and replay.case == first.case
     assert not later.replayed and later.case.case_number != first.case.case_number
-    assert [kind for kind, _ in events] == ["CaseCreated"] * 3
+    # Each create (and the replay) announces the case and its response-escalation timer, with the same token.
+    assert [kind for kind, _ in events] == ["CaseCreated", "CaseTimerStarted"] * 3
+    assert events[1][1]["token"] == events[3][1]["token"] != events[5][1]["token"]
 
 
 def test_same_key_other_body_conflicts():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
+from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet, TransactWrite
 
@@ -35,7 +36,7 @@ FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
     "owner_id", "closed_at", "response_due_at", "response_rule", "first_response_at",
-    "mac_type", "mac_fields", "time_and_material",
+    "mac_type", "mac_fields", "time_and_material", "timers",
 )  # fmt: skip
 
 
@@ -50,7 +51,7 @@ def _case_key(case_number: str) -> tuple[str, str]:
 def _to_item(case: Case) -> CaseItem:
     pk, sk = _case_key(case.case_number)
     account, contact, status = case.account_id, f"{case.account_id}#{case.contact_id}", case.status.value
-    form = {name: value for name in FORM_FIELDS if (value := getattr(case, name)) is not None}
+    form = {name: _stored(value) for name in FORM_FIELDS if (value := getattr(case, name)) not in (None, [])}
     return CaseItem(
         pk,
         sk,
@@ -71,11 +72,18 @@ def _to_item(case: Case) -> CaseItem:
         subject=case.subject,
         description=case.description,
         security_threat=case.security_threat,
-        form={key: getattr(value, "value", value) for key, value in form.items()},
+        form=form,
         created_at=case.created_at,
         modified_at=case.modified_at,
         version=case.version,
     )
+
+
+def _stored(value):
+    """A form value as DynamoDB stores it: enums by value, models (the timers) as maps."""
+    if isinstance(value, list):
+        return [_stored(element) for element in value]
+    return value.model_dump() if isinstance(value, BaseModel) else getattr(value, "value", value)
 
 
 def _common_fields(item: CaseItem) -> dict:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.events import CASE_UPDATED, EventPublisher, case_event_detail
+from functions.cases.logic.events import CASE_UPDATED, EventPublisher, case_events
 from functions.cases.logic.get_case import visible_case
 from functions.cases.logic.response_targets import response_due
+from functions.cases.logic.timers import TimerEvent, reconcile_timers
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
 from functions.cases.models.records import StaleCase
@@ -26,8 +27,8 @@ from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 
 MAX_ATTEMPTS = 20
 BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
-# Fields whose change is not itself news in the history.
-BOOKKEEPING = {"modified_at", "version"}
+# Fields whose change is not itself news in the history (timers announce themselves as events).
+BOOKKEEPING = {"modified_at", "version", "timers"}
 
 
 @dataclass
@@ -67,7 +68,7 @@ def change_case(
         if if_match is not None and if_match != before.version:
             raise _stale(before.version)
         decision = decide(before)
-        after, history, update = _apply(before, decision, caller, now)
+        after, history, update, timer_events = _apply(before, decision, caller, now)
         try:
             store.commit_change(before.version, after, history, update)
         except StaleCase:
@@ -80,26 +81,25 @@ def change_case(
     # Every change is on the bus (a change with no event of its own as CaseUpdated), each event naming
     # the fields that changed.
     changed_fields = [change.field for change in history.changes]
-    announced = decision.events or [(CASE_UPDATED, {})]
-    events.publish_all(
-        [
-            (detail_type, {**case_event_detail(after, caller, to_iso(now), detail_type), "changedFields": changed_fields, **extra})
-            for detail_type, extra in announced
-        ]
-    )
+    announced = (decision.events or [(CASE_UPDATED, {})]) + timer_events
+    events.publish_all(case_events(after, caller, to_iso(now), announced, changedFields=changed_fields))
     return Changed(after, update)
 
 
-def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> tuple[Case, HistoryEntry, CaseUpdate | None]:
+def _apply(
+    before: Case, decision: Decision, caller: Caller, now: datetime
+) -> tuple[Case, HistoryEntry, CaseUpdate | None, list[TimerEvent]]:
     stamp, version = to_iso(now), before.version + 1
     fields = {**decision.fields, "modified_at": stamp, "version": version}
     if before.first_response_at is None:
-        if caller.is_staff and decision.update is not None:  # support said something to the customer
+        if caller.is_staff and not caller.is_automation and decision.update is not None:  # support said something to the customer
             fields["first_response_at"] = stamp
         elif fields.get("priority", before.priority) != before.priority:  # still unanswered: the new target applies
             due = response_due(datetime.fromisoformat(before.created_at.replace("Z", "+00:00")), fields["priority"])
             fields.update(response_due_at=to_iso(due.due_at), response_rule=due.rule)
     after = before.model_copy(update=fields)
+    timers, timer_events = reconcile_timers(before, after, decision.action, now)
+    after = after.with_timers(timers)
     changes = [
         FieldChange(field=field_name(name), from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
         for name in Case.model_fields
@@ -112,7 +112,7 @@ def _apply(before: Case, decision: Decision, caller: Caller, now: datetime) -> t
         kind, text = decision.update
         update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=stamp)
         history.changes.append(FieldChange(field="updates", from_value=None, to_value=f"{kind.value} #{version}"))
-    return after, history, update
+    return after, history, update, timer_events
 
 
 def field_name(name: str) -> str:

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import actor_of, as_text, field_name
-from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_event_detail
+from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_events
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
+from functions.cases.logic.timers import reconcile_timers, timer_started
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
@@ -85,6 +86,8 @@ def create_case(
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )
+    timers, timer_events = reconcile_timers(None, case, "opened", now)
+    case = case.with_timers(timers)
     new_record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW) if scope_key else None
     opened = HistoryEntry(
         entry_id="1",
@@ -101,7 +104,7 @@ def create_case(
         # A concurrent retry committed first: answer with its case (this number stays unused).
         record, _ = store.read_before_create(scope_key, None)
         return _replay(record, request_hash, store, events, caller)
-    events.publish(CASE_CREATED, case_event_detail(case, caller, stamp, CASE_CREATED))
+    events.publish_all(case_events(case, caller, stamp, [(CASE_CREATED, {}), *timer_events]))
     return CreatedCase(case, replayed=False)
 
 
@@ -147,5 +150,7 @@ def _replay(record: IdempotencyRecord, request_hash: str, store: CaseStore, even
         )
     case = store.get_case(record.result_id)
     # Publish again: the first attempt may have failed after its commit, and consumers tolerate duplicates.
-    events.publish(CASE_CREATED, case_event_detail(case, caller, case.created_at, CASE_CREATED))
+    # Its timers are announced again too: starting one twice is harmless (the execution name is its token).
+    announced = [(CASE_CREATED, {}), *(timer_started(timer) for timer in case.timers)]
+    events.publish_all(case_events(case, caller, case.created_at, announced))
     return CreatedCase(case, replayed=True)

@@ -15,6 +15,12 @@ CASE_PRIORITY_CHANGED = "CasePriorityChanged"
 CASE_CLOSED = "CaseClosed"
 CASE_REOPENED = "CaseReopened"
 CASE_ESCALATED = "CaseEscalated"
+# Timers (functions/cases/logic/timers.py): the followups domain starts and stops their executions.
+CASE_TIMER_STARTED = "CaseTimerStarted"
+CASE_TIMER_STOPPED = "CaseTimerStopped"
+# Timer steps acting (functions/cases/logic/timer_steps.py): the notifications domain emails them.
+CASE_FOLLOW_UP_REMINDER = "CaseFollowUpReminder"
+CASE_RESPONSE_OVERDUE = "CaseResponseOverdue"
 
 
 class EventPublisher(Protocol):
@@ -42,3 +48,11 @@ def case_event_detail(case: Case, actor: Caller, occurred_at: str, detail_type: 
         "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
         "occurredAt": occurred_at,
     }
+
+
+def case_events(case: Case, actor: Caller, occurred_at: str, announced: list[tuple[str, dict]], **common) -> list[tuple[str, dict]]:
+    """Entries for EventPublisher.publish_all: each announced (detail type, extra detail) on the case."""
+    return [
+        (detail_type, {**case_event_detail(case, actor, occurred_at, detail_type), **common, **extra})
+        for detail_type, extra in announced
+    ]

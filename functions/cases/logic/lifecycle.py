@@ -141,6 +141,15 @@ def close(request: CloseRequest, caller: Caller, case: Case, now: datetime) -> D
     return _close(case, request.sub_status, now, "closed", (UpdateKind.CLOSURE_COMMENT, request.comment))
 
 
+def close_automatically(case: Case, now: datetime) -> Decision:
+    """The follow-up ladder's last step: 10 business days without the customer's answer."""
+    comment = (
+        "Closed automatically: no answer from you 10 business days after support's request, despite two reminders. "
+        f"To reopen this case, call {SUPPORT_PHONE_NUMBERS}; for a new issue, open a new case."
+    )
+    return _close(case, ClosedSubStatus.AUTO_CLOSED, now, "auto-closed", (UpdateKind.CLOSURE_COMMENT, comment))
+
+
 def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: str, update: tuple[UpdateKind, str]) -> Decision:
     fields, events = _status_change(case, Status.CLOSED, sub_status.value)
     fields["closed_at"] = to_iso(now)

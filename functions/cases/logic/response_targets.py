@@ -4,6 +4,9 @@ Defaults: 1-Prod Down 30 minutes around the clock; 2-High 2 business hours; 3-Me
 4-Low 14 business hours (one business day: a case opened outside business hours is answered the next
 business day). DSS_RESPONSE_TARGETS replaces them without a code change, in minutes:
 "1-Prod Down=30,2-High=120,3-Medium=240,4-Low=840". Every due time is shown with the rule that made it.
+
+Escalation (the response-escalation timer): when the target passes unanswered, the owning engineer (or
+the region's support queue) is told; when as much time again has passed, the regional support managers.
 """
 
 from __future__ import annotations
@@ -56,6 +59,17 @@ def response_due(opened_at: datetime, priority: Priority, calendar: BusinessCale
         due,
         f"{priority.value}: first response within {_hours(minutes)} of business time (Mon-Fri 07:00-21:00 US Eastern, holidays excluded)",
     )
+
+
+def manager_escalation_due(response: ResponseDue, priority: Priority, calendar: BusinessCalendar | None = None) -> ResponseDue:
+    """The second threshold: the first response is late by a whole target (so twice the target in all)."""
+    calendar = calendar or business_calendar()
+    minutes = response_targets()[priority]
+    if priority in AROUND_THE_CLOCK:
+        due_at = response.due_at + timedelta(minutes=minutes)
+    else:
+        due_at = calendar.add_business_hours(response.due_at, timedelta(minutes=minutes))
+    return ResponseDue(due_at, f"{priority.value}: regional support managers told when the first response is {_hours(minutes)} late")
 
 
 def _hours(minutes: int) -> str:

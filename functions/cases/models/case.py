@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic.alias_generators import to_camel
 
 
@@ -74,6 +74,44 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
+class TimerStep(ApiModel):
+    """One automated action of a timer; its id names the step in the state machine (infra/workflows)."""
+
+    step: str
+    due_at: str
+    rule: str
+    done_at: str | None = None
+
+
+class CaseTimer(ApiModel):
+    """A running Step Functions timer of the case. Only the execution holding `token` may act on the
+    case (DESIGN.md section 2): a new token stops every older execution from doing anything."""
+
+    kind: str  # follow-up | response-escalation
+    token: str
+    started_at: str
+    steps: list[TimerStep]
+
+    def pending_steps(self) -> list[TimerStep]:
+        return [step for step in self.steps if step.done_at is None]
+
+
+STEP_DESCRIPTIONS = {
+    "reminder1": "Reminder 1: the contact is emailed what is still asked of them",
+    "reminder2": "Reminder 2: the contact is emailed what is still asked of them",
+    "autoClose": "The case closes as Auto-closed and the contact gets a final email",
+    "escalateToOwner": "The owning engineer (or the region's support queue) is told the first response is late",
+    "escalateToManager": "The regional support managers are told the first response is late",
+}
+
+
+class AutomatedAction(ApiModel):
+    action: str = Field(description="reminder1, reminder2, autoClose, escalateToOwner or escalateToManager.")
+    description: str
+    due_at: str = Field(description="UTC, ISO-8601 with Z.")
+    rule: str = Field(description="The rule that set dueAt.")
+
+
 class Case(ApiModel):
     case_number: str = Field(pattern=r"^\d{10}$", examples=["0002068177"])
     case_type: CaseType
@@ -110,7 +148,10 @@ class Case(ApiModel):
     created_at: str = Field(description="UTC, ISO-8601 with Z.")
     modified_at: str = Field(description="UTC, ISO-8601 with Z.")
     version: int = Field(ge=1, description="Increases with every change; the ETag.")
-
+    timers: list[CaseTimer] = Field(default_factory=list, exclude=True)  # internal: tokens never leave the service
+    next_automated_action: AutomatedAction | None = Field(
+        default=None, description="What the desk will do by itself next on this case, and when; null when nothing is scheduled."
+    )
 
     @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")
     @property
@@ -120,6 +161,25 @@ class Case(ApiModel):
         # ISO-8601 UTC with Z at one precision compares in time order as text.
         answered = self.first_response_at or datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return answered > self.response_due_at
+
+    def with_timers(self, timers: list[CaseTimer]) -> Case:
+        return self.model_copy(update={"timers": timers, "next_automated_action": next_automated_action(timers)})
+
+    @model_validator(mode="after")
+    def _derive_next_automated_action(self) -> Case:
+        # A plain field, not a computed one: the API validates what a handler returns by parsing the
+        # dumped case again, and the timers are never in that dump.
+        if self.timers:
+            self.next_automated_action = next_automated_action(self.timers)
+        return self
+
+
+def next_automated_action(timers: list[CaseTimer]) -> AutomatedAction | None:
+    pending = [step for timer in timers for step in timer.pending_steps()]
+    if not pending:
+        return None
+    step = min(pending, key=lambda step: step.due_at)
+    return AutomatedAction(action=step.step, description=STEP_DESCRIPTIONS[step.step], due_at=step.due_at, rule=step.rule)
 
 
 class CaseSummary(ApiModel):

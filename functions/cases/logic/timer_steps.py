@@ -1,0 +1,73 @@
+"""What each step of the case timers does when its time comes (DESIGN.md section 3), run by the state
+machines of infra/workflows through functions/cases/handlers/handle_timer_step.py.
+
+A step acts only if the case still holds the execution's token and the step is not done yet, and it
+goes through change_case like any other change: a customer's update committed while the step runs makes
+the step's conditional write fail, and the step, decided again on the fresh case, then finds its token
+gone and does nothing. So a late, stopped or duplicated execution never closes a case by mistake.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.change_case import Decision, change_case
+from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE, EventPublisher
+from functions.cases.logic.lifecycle import close_automatically
+from functions.cases.models.case import Case, CaseTimer, Status
+from functions.cases.models.timer_steps import TimerStepRequest
+from functions.shared.auth import AUTOMATION
+from functions.shared.clock import to_iso
+from functions.shared.errors import NotFound
+
+
+class _NothingToDo(Exception):
+    def __init__(self, *, timer_current: bool):
+        self.timer_current = timer_current
+
+
+def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: EventPublisher, now: datetime) -> bool:
+    """Performs the step if it is still due; whether the timer is still the case's (its execution goes on)."""
+
+    def decide(case: Case) -> Decision:
+        timer = next((timer for timer in case.timers if timer.token == request.token), None)
+        step = next((step for step in timer.steps if step.step == request.step), None) if timer else None
+        if step is None:
+            raise _NothingToDo(timer_current=False)
+        if step.done_at is not None:  # a retried invocation of a step that already acted
+            raise _NothingToDo(timer_current=True)
+        return _decide_step(case, _mark_done(case, timer, request.step, now), request.step, timer, now)
+
+    try:
+        change_case(request.case_number, AUTOMATION, decide, if_match=None, store=store, events=events, now=now)
+    except _NothingToDo as nothing:
+        return nothing.timer_current
+    except NotFound:
+        return False
+    return True
+
+
+def _mark_done(case: Case, timer: CaseTimer, step_name: str, now: datetime) -> list[CaseTimer]:
+    steps = [step.model_copy(update={"done_at": to_iso(now)}) if step.step == step_name else step for step in timer.steps]
+    return [other if other is not timer else timer.model_copy(update={"steps": steps}) for other in case.timers]
+
+
+def _decide_step(case: Case, timers: list[CaseTimer], step_name: str, timer: CaseTimer, now: datetime) -> Decision:
+    due = {step.step: step.due_at for step in timer.steps}
+    if step_name in ("reminder1", "reminder2"):
+        reminder = 1 if step_name == "reminder1" else 2
+        detail = {
+            "reminder": reminder,
+            "asked": "information" if case.status is Status.AWAITING_INFO else "solution",
+            "askedAt": timer.started_at,
+            "autoCloseAt": due["autoClose"],
+        }
+        return Decision(f"follow-up-reminder-{reminder}", {"timers": timers}, None, [(CASE_FOLLOW_UP_REMINDER, detail)])
+    if step_name == "autoClose":
+        decision = close_automatically(case, now)
+        decision.fields["timers"] = timers
+        return decision
+    level = "owner" if step_name == "escalateToOwner" else "manager"
+    detail = {"level": level, "responseDueAt": case.response_due_at, "responseRule": case.response_rule, "region": None}
+    return Decision(f"response-escalated-to-{level}", {"timers": timers}, None, [(CASE_RESPONSE_OVERDUE, detail)])

@@ -1,0 +1,43 @@
+"""Runs the project's Lambda handlers in-process when moto's Lambda is invoked, which is how Step
+Functions `lambda:invoke` tasks reach them in the local stack and the tests (DESIGN.md section 6).
+
+moto's no-Docker Lambda backend (moto.awslambda_simple) answers every invocation with a canned body;
+its `invoke` is the one hook moto offers, so this replaces it with a dispatch to the real handler of the
+function created under that name (local/provision.py). A handler's exception becomes a function error,
+as the Lambda service reports it, so the state machine's Retry and failure paths behave as in AWS."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import traceback
+from collections.abc import Callable
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+from local.http_adapter import LambdaContext
+
+log = logging.getLogger("local.lambda")
+_handlers: dict[str, str] = {}  # function name -> "package.module.function"
+
+
+def register(function_name: str, handler_path: str) -> None:
+    _handlers[function_name] = handler_path
+    LambdaSimpleBackend.invoke = _invoke
+
+
+def _handler(function_name: str) -> Callable[[dict, object], object]:
+    module, _, attribute = _handlers[function_name].rpartition(".")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def _invoke(self, function_name: str, qualifier, body, headers, response_headers) -> bytes:
+    name = function_name.split(":")[6] if function_name.startswith("arn:") else function_name
+    try:
+        result = _handler(name)(json.loads(body or "{}"), LambdaContext(name))
+    except Exception as error:
+        log.exception("local Lambda %s failed", name)
+        response_headers["x-amz-function-error"] = "Unhandled"
+        result = {"errorMessage": str(error), "errorType": type(error).__name__, "stackTrace": traceback.format_exc().splitlines()}
+    return json.dumps(result).encode()

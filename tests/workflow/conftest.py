@@ -1,0 +1,75 @@
+"""The workflow tier (DESIGN.md section 7): the real ASL of infra/workflows executed by moto, started and
+stopped by the real followups handler, its tasks running the real timer step handler.
+
+moto's Wait states sleep in real time, so tests move the case's clock back instead: a request for
+information made 30 days ago has all its deadlines in the past, and its ladder runs in a second."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from functions.shared.business_time import business_calendar
+from functions.shared.clock import utc_now
+from tests.support.stack import start_local_aws
+
+# The modules whose `utc_now` stamps what the API does (creates and changes).
+API_CLOCKS = ("functions.cases.handlers.case_http", "functions.cases.handlers.handle_create_case")
+
+
+@pytest.fixture
+def local_aws():
+    mock, stack = start_local_aws()
+    try:
+        yield stack
+    finally:
+        mock.stop()
+
+
+class ApiClock:
+    """Sets the time the cases API sees; the timer steps keep the real time."""
+
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+
+    def set(self, moment: datetime | None) -> None:
+        """None gives the API the real time back."""
+        clock = utc_now if moment is None else (lambda: moment)
+        for module in API_CLOCKS:
+            self._monkeypatch.setattr(f"{module}.utc_now", clock)
+
+
+@pytest.fixture
+def api_clock(monkeypatch) -> ApiClock:
+    return ApiClock(monkeypatch)
+
+
+def moment_between(first_business_days: int, second_business_days: int) -> datetime:
+    """A past moment from which `first` business days have passed and `second` have not."""
+    now, calendar = utc_now(), business_calendar()
+    for hours_ago in range(1, 24 * 40):
+        moment = now - timedelta(hours=hours_ago)
+        if calendar.add_business_days(moment, first_business_days) < now < calendar.add_business_days(moment, second_business_days):
+            return moment
+    raise AssertionError("no such moment in the last 40 days")
+
+
+def wait_for(condition, *, timeout_seconds: float = 20, what: str = "condition"):
+    deadline = time.monotonic() + timeout_seconds
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not reached in {timeout_seconds} s")
+        time.sleep(0.05)
+    return result
+
+
+def states_entered(history: list[str]) -> int:
+    """State transitions as Step Functions bills them: one per state entered."""
+    return sum(event.endswith("StateEntered") for event in history)
+
+
+def detail_types(bodies: list[str]) -> list[str]:
+    return [json.loads(body)["detail-type"] for body in bodies]
