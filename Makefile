@@ -14,6 +14,8 @@ PYTEST_WORKERS ?= 2
 STAGE ?= dev
 # Extra CDK context, e.g. CDK_ARGS="-c holidays=2026-12-24,2026-12-31 -c responseTargets=2-High=60"
 CDK_ARGS ?=
+# Options of the local stack, e.g. RUN_ARGS="--time-scale 100000 --port 3001" (python -m local.run --help)
+RUN_ARGS ?=
 
 .PHONY: help run test lint unit integration infra fuzz bench synth deploy diff layer clean
 
@@ -28,8 +30,8 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt
 
 venv: $(STAMP)
 
-run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000)
-	$(PY) -m local.run
+run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000); RUN_ARGS='--time-scale 100000' speeds up timers
+	$(PY) -m local.run $(RUN_ARGS)
 
 test: $(STAMP) lint  ## run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
 	$(PYTEST) -n $(PYTEST_WORKERS) -q

@@ -3,9 +3,12 @@
 moto in server mode (in this process, on loopback) is the AWS; the product's resources are provisioned
 into it and the demo directory seeded; a local API Gateway on http://127.0.0.1:3000 runs the real
 Lambda handler for each request, authenticating with dev tokens printed at start and written to
-`.local/session.json`. Events on the bus reach the notifications handler through its SQS queue, read
-by an in-process poller (local/event_sources.py); the emails it sends through moto's SES are listed at
-GET /_local/outbox. Data lives in memory until you stop (Ctrl-C).
+`.local/session.json`. Events on the bus reach the notifications and followups handlers through their
+SQS queues, read by in-process pollers (local/event_sources.py); the emails sent through moto's SES are
+listed at GET /_local/outbox. The follow-up ladder and the response escalation run as Step Functions
+executions in moto, their tasks running the real step handler in-process (local/lambda_runtime.py);
+`--time-scale N` makes their waits N times shorter, so days of business time pass in seconds. Data lives
+in memory until you stop (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -47,7 +50,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=os.environ.get("DSS_API_PORT", DEFAULT_API_PORT), help="API port (DSS_API_PORT)")
     parser.add_argument("--aws-port", type=int, default=os.environ.get("DSS_AWS_PORT", DEFAULT_AWS_PORT), help="moto port (DSS_AWS_PORT)")
     parser.add_argument("--session-file", type=Path, default=Path(".local/session.json"), help="where to write URLs and tokens")
+    parser.add_argument(
+        "--time-scale",
+        type=_time_scale,
+        default=os.environ.get("DSS_TIMER_TIME_SCALE", "1"),
+        help="timers wake N times sooner than their business deadlines, e.g. 100000: 10 business days in about 15 s "
+        "(DSS_TIMER_TIME_SCALE; default 1, real time). Cases still show the real deadlines.",
+    )
     return parser.parse_args(argv)
+
+
+def _time_scale(value: str) -> float:
+    scale = float(value)
+    if not scale >= 1:
+        raise argparse.ArgumentTypeError("must be a number of at least 1")
+    return scale
 
 
 def use_local_aws(aws_url: str, aws_port: int) -> None:
@@ -121,7 +138,7 @@ def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path, portal_url: str) -> str:
+def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path, portal_url: str, time_scale: float = 1) -> str:
     from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS, EXAMPLE_SUPPORT_CASE
 
     width = max(map(len, tokens))
@@ -139,6 +156,7 @@ def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Pat
         f"  Session  {session_file}   (the URLs and tokens below, as JSON)",
         f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
         f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
+        f"  Timers   follow-ups and response escalations run on Step Functions in moto, {_pace(time_scale)}",
         "",
         "Demo tokens, new at every start; send one as 'Authorization: <token>':",
         *users,
@@ -150,6 +168,12 @@ def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Pat
         "",
         "Ctrl-C stops.",
     ])  # fmt: skip
+
+
+def _pace(time_scale: float) -> str:
+    if time_scale == 1:
+        return "in real business time (make run RUN_ARGS='--time-scale 100000' to watch days pass in seconds)"
+    return f"{time_scale:g} times faster than business time (cases show the real deadlines)"
 
 
 def write_session(path: Path, api_url: str, aws_url: str, tokens: dict[str, str]) -> None:
@@ -178,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         # Imported only now: the handler's modules must see the environment above.
         from functions.cases.handlers.api import app as cases_api
         from functions.cases.handlers.api import lambda_handler
+        from functions.followups.handlers.handle_timer_events import lambda_handler as followups_handler
+        from functions.followups.models import delivery as followups_delivery
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
-        from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
+        from functions.notifications.models import delivery as notifications_delivery
         from functions.shared.api import documented_routes
         from local.demo_directory import seed_demo_directory
         from local.event_sources import SqsEventSource
@@ -191,24 +217,25 @@ def main(argv: list[str] | None = None) -> int:
         portal_url = os.environ.get("PORTAL_URL") or api_url
         resources = provision()
         seed_demo_directory()
-        os.environ.update(resources.environment() | {"PORTAL_URL": portal_url})
-        # The notifications Lambda's SQS event source mapping, run in-process on the real handler.
-        notifications = SqsEventSource(
-            resources.notifications_queue_url,
-            resources.notifications_queue_arn,
-            notifications_handler,
-            function_name="notifications",
-            batch_size=BATCH_SIZE,
-            timeout_seconds=FUNCTION_TIMEOUT_SECONDS,
-        )
-        event_sources.append(notifications.start())
+        os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
+        # The notifications and followups Lambdas' SQS event source mappings, run in-process on the real handlers.
+        for name, handler, delivery in (
+            ("notifications", notifications_handler, notifications_delivery),
+            ("followups", followups_handler, followups_delivery),
+        ):
+            queue_url, queue_arn = getattr(resources, f"{name}_queue_url"), getattr(resources, f"{name}_queue_arn")
+            source = SqsEventSource(
+                queue_url, queue_arn, handler,
+                function_name=name, batch_size=delivery.BATCH_SIZE, timeout_seconds=delivery.FUNCTION_TIMEOUT_SECONDS,
+            )  # fmt: skip
+            event_sources.append(source.start())
         tokens = DevTokens()
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
         routes = documented_routes(cases_api)
         servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox, routes=routes)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
-        print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url), flush=True)
+        print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url, args.time_scale), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform
             pass
     finally:

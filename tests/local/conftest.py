@@ -17,8 +17,8 @@ def new_stack(tmp_path):
     """Makes stacks of the test's own (for stopping and restarting); stops whatever is left running."""
     made: list[LocalStack] = []
 
-    def make(port: int | None = None, aws_port: int | None = None) -> LocalStack:
-        made.append(LocalStack(tmp_path, port, aws_port))
+    def make(port: int | None = None, aws_port: int | None = None, options: tuple[str, ...] = ()) -> LocalStack:
+        made.append(LocalStack(tmp_path, port, aws_port, options))
         return made[-1]
 
     yield make

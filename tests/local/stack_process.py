@@ -19,13 +19,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 60
 
 
-def run_command(port: int, aws_port: int, session_file: Path) -> list[str]:
-    return [sys.executable, "-m", "local.run", "--port", str(port), "--aws-port", str(aws_port), "--session-file", str(session_file)]
+def run_command(port: int, aws_port: int, session_file: Path, options: tuple[str, ...] = ()) -> list[str]:
+    ports = ["--port", str(port), "--aws-port", str(aws_port)]
+    return [sys.executable, "-m", "local.run", *ports, "--session-file", str(session_file), *options]
 
 
 class LocalStack:
-    def __init__(self, workdir: Path, port: int | None = None, aws_port: int | None = None):
-        self.workdir, self.fixed_ports = workdir, (port, aws_port)
+    def __init__(self, workdir: Path, port: int | None = None, aws_port: int | None = None, options: tuple[str, ...] = ()):
+        self.workdir, self.fixed_ports, self.options = workdir, (port, aws_port), options
         self.process: subprocess.Popen | None = None
         self._choose_ports()
 
@@ -56,7 +57,8 @@ class LocalStack:
             # The stack's defaults, whatever other tests in this process put in the environment.
             environment = {name: value for name, value in os.environ.items() if name != "PORTAL_URL"}
             self.process = subprocess.Popen(
-                run_command(self.port, self.aws_port, self.session_file), cwd=REPO_ROOT, stdout=log, stderr=log, env=environment
+                run_command(self.port, self.aws_port, self.session_file, self.options),
+                cwd=REPO_ROOT, stdout=log, stderr=log, env=environment,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:

@@ -168,3 +168,26 @@ def test_ctrl_c_stops_cleanly_and_a_restart_on_the_same_ports_works(new_stack):
     assert again.request("POST", "/cases", role="customer", json=SUPPORT_CASE).status_code == 201
     assert again.stop(signal.SIGTERM, timeout=10) == 0
     assert "Traceback" not in first.output() + again.output()
+
+
+def test_with_a_time_scale_the_follow_up_ladder_runs_to_auto_closed_in_seconds(new_stack):
+    """`make run RUN_ARGS='--time-scale ...'`: the real state machine in moto, its waits shortened, its
+    steps running the real handler; the case still shows its real business-day deadlines."""
+    stack = new_stack(options=("--time-scale", "1000000")).start()
+    admin_case = {"caseType": "Admin", "subject": "Portal login", "description": "Locked out"}
+    case = stack.request("POST", "/cases", role="customer", json=admin_case)
+    number = case.json()["caseNumber"]
+    asked = stack.request("POST", f"/cases/{number}/request-info", role="engineer", json={"message": "Which user name?"}).json()
+    assert asked["nextAutomatedAction"]["action"] == "reminder1" and asked["nextAutomatedAction"]["dueAt"] > asked["modifiedAt"]
+
+    deadline = time.monotonic() + 60
+    while (body := stack.request("GET", f"/cases/{number}", role="customer").json())["status"] != "Closed":
+        assert time.monotonic() < deadline, body
+        time.sleep(0.2)
+
+    assert body["subStatus"] == "Auto-closed"
+    # The information request, two reminders and the final email, each within moments of its event.
+    while len(mail := stack.request("GET", "/_local/outbox", params={"to": "alice@acme.example"}).json()["items"]) < 4:
+        assert time.monotonic() < deadline, mail
+        time.sleep(0.2)
+    assert "closed automatically" in mail[-1]["subject"]
