@@ -1,6 +1,6 @@
 """The demo tenants and users of the local stack (and of the tests): one account with several contacts,
-one of them MAC-authorized, a second account, an engineer and a manager, and the support management of
-each region."""
+one of them MAC-authorized, a second account, an engineer and a manager, and the support management and
+support queue of each region."""
 
 from __future__ import annotations
 
@@ -34,13 +34,17 @@ DEMO_ACCOUNTS = {
 }
 
 
-# Support staff by user id (the Cognito `sub`, a case's ownerId), and each region's support managers.
+# Support staff by user id (the Cognito `sub`, a case's ownerId), and each region's support managers and
+# support queue (the REGION# item's attributes).
 DEMO_STAFF = {
     "u-erin": {"name": "Erin Engineer", "email": "erin@support.example", "role": Group.ENGINEER.value, "region": "north-america"},
     "u-mike": {"name": "Mike Manager", "email": "mike@support.example", "role": Group.MANAGER.value, "region": "north-america"},
     "u-emil": {"name": "Emil Manager", "email": "emil@support.example", "role": Group.MANAGER.value, "region": "emea"},
 }
-DEMO_REGIONS = {"north-america": ["u-mike"], "emea": ["u-emil"]}
+DEMO_REGIONS = {
+    "north-america": {"manager_user_ids": ["u-mike"], "queue_email": "na-queue@support.example"},
+    "emea": {"manager_user_ids": ["u-emil"], "queue_email": "emea-queue@support.example"},
+}
 
 
 @dataclass(frozen=True)
@@ -74,5 +78,5 @@ def seed_demo_directory() -> None:
         AccountItem(*account_key(account_id), account_id=account_id, **account).save()
     for user_id, staff in DEMO_STAFF.items():
         StaffItem(*staff_key(user_id), user_id=user_id, **staff).save()
-    for region, manager_user_ids in DEMO_REGIONS.items():
-        RegionItem(*region_key(region), region=region, manager_user_ids=manager_user_ids).save()
+    for region, entry in DEMO_REGIONS.items():
+        RegionItem(*region_key(region), region=region, **entry).save()

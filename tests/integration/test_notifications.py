@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import boto3
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.notifications.handlers.handle_case_events import lambda_handler
 from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
+from functions.shared.dal.directory import RegionItem, region_key
 from functions.shared.dal.secrets import secret_bytes
 from functions.shared.reference_id import ReferenceIds
 from local.event_sources import SqsEventSource
@@ -230,3 +232,101 @@ def test_aws_calls_for_a_management_escalation(local_aws, case):
     assert calls.pop(("Secrets Manager", "GetSecretValue")) == 1  # once per container
     # The account, the region's managers, each manager's address; per email a claim, a record and the send.
     assert calls == {("DynamoDB", "GetItem"): 3, ("DynamoDB", "PutItem"): 2, ("SES", "SendRawEmail"): 1}
+
+
+AUTOMATION = {"userId": "automation", "role": "automation", "contactId": None}
+NA_QUEUE = "na-queue@support.example"
+
+
+def latest(local_aws, detail_type: str = "CaseUpdated") -> dict:
+    """The last event of this type the bus published (the others are drained), as the base of the timer
+    step's events, which the automation publishes about the case as it stands."""
+    return [event for event in local_aws.published_events() if event["detail-type"] == detail_type][-1]
+
+
+def by_automation(base: dict, detail_type: str, **fields) -> str:
+    detail = base["detail"] | {"actor": AUTOMATION, "byCustomer": False, "updateKind": None, "changedFields": []}
+    detail |= {"eventKey": f"{detail['caseNumber']}#{detail['version']}#{detail_type}", **fields}
+    return json.dumps(base | {"id": f"{detail_type}-{uuid.uuid4()}", "detail-type": detail_type, "detail": detail})
+
+
+def delivered(local_aws, *bodies: str) -> list[dict]:
+    """The emails one batch of these events sent. Subjects are compared unfolded: Python's SMTP policy may
+    fold a long one onto the next line, which the outbox's parser returns with the fold's leading space."""
+    before = len(local_aws.sent_mail())
+    assert local_aws.deliver(list(bodies)) == {"batchItemFailures": []}
+    return [mail | {"subject": mail["subject"].strip()} for mail in local_aws.sent_mail()[before:]]
+
+
+def test_the_follow_up_reminders_and_the_auto_closed_final_email_reach_the_contact(local_aws, case):
+    act(local_aws, case, "/request-info", {"message": "Send the IC server logs."}, user="engineer")
+    asked = latest(local_aws)
+    ask = {"asked": "information", "askedAt": asked["detail"]["occurredAt"], "autoCloseAt": "2026-12-08T15:00:00.000Z"}
+    ref, link = references(local_aws).reference_id(case), f"{local_aws.resources.portal_url}/cases/{case}"
+
+    for number in (1, 2):
+        reminder = by_automation(asked, "CaseFollowUpReminder", reminder=number, **ask)
+        (mail,) = delivered(local_aws, reminder, reminder)  # a duplicate delivery sends once
+        assert mail["to"] == [ALICE]
+        assert mail["subject"] == f"Case {case}: reminder {number}: information still needed [{ref}]"
+        for body in (mail["text"], mail["html"]):
+            assert f"This is reminder {number} of 2 of the automated follow-up." in body
+            assert "the case will be closed automatically on Tuesday 8 December 2026, 10:00 US Eastern" in body
+            assert "post the information as an update" in body and ref in body
+        assert f"Open the case: {link}" in mail["text"] and f'<a href="{link}">' in mail["html"]
+
+    closed = by_automation(asked, "CaseClosed", status="Closed", subStatus="Auto-closed", version=asked["detail"]["version"] + 1)
+    (mail,) = delivered(local_aws, closed)
+    assert mail["to"] == [ALICE]
+    assert mail["subject"] == f"Case {case}: closed automatically (no answer) [{ref}]"
+    assert "can be reopened only by phone" in mail["text"] and "1-866-794-3423 or 1-317-715-8686" in mail["text"]
+    assert "Closed (Auto-closed)" in mail["html"] and f'<a href="{link}">' in mail["html"]
+
+
+def test_a_solution_reminder_asks_to_accept_or_reject(local_aws, case):
+    act(local_aws, case, "/propose-solution", {"solution": "Reinstall the station client."}, user="engineer")
+    proposed = latest(local_aws)
+    reminder = by_automation(
+        proposed, "CaseFollowUpReminder", reminder=2, asked="solution", askedAt=proposed["detail"]["occurredAt"],
+        autoCloseAt="2026-07-01T11:30:00Z",
+    )  # fmt: skip
+    (mail,) = delivered(local_aws, reminder)
+    assert mail["to"] == [ALICE] and "please accept or reject the proposed solution" in mail["subject"]
+    assert "accept it on the case" in mail["text"] and "Wednesday 1 July 2026, 07:30 US Eastern" in mail["text"]
+
+
+def test_a_missed_response_target_goes_to_the_owner_then_to_the_managers(local_aws, case):
+    act(local_aws, case, "/updates", {"text": "Any news?"})
+    base = latest(local_aws)
+    target = {"responseDueAt": "2026-01-05T19:00:00.000Z", "responseRule": "4-Low: first response within 14 hours"}
+
+    (mail,) = delivered(local_aws, by_automation(base, "CaseResponseOverdue", level="owner", **target))
+    assert mail["to"] == [ERIN] and "first response overdue (4-Low) [" in mail["subject"]
+    assert "was due Monday 5 January 2026, 14:00 US Eastern" in mail["text"]
+    assert "Answer the customer on the case now." in mail["text"]
+
+    (mail,) = delivered(local_aws, by_automation(base, "CaseResponseOverdue", level="manager", **target))
+    assert mail["to"] == [MIKE]
+    assert "escalated to regional support management (north-america)" in mail["subject"] and "owner: u-erin" in mail["text"]
+
+
+def test_a_missed_response_target_on_a_case_without_owner_goes_to_the_regions_queue(local_aws):
+    number = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
+    overdue = by_automation(
+        latest(local_aws, "CaseCreated"), "CaseResponseOverdue", level="owner", responseDueAt="2026-01-05T19:00:00.000Z",
+        responseRule="4-Low: <first> response & more", region=None,
+    )  # fmt: skip
+
+    (mail,) = delivered(local_aws, overdue)
+    assert mail["to"] == [NA_QUEUE]
+    assert mail["subject"].startswith(f"Case {number}: first response overdue (4-Low), no owner [ref:")
+    assert "Hello north-america support queue," in mail["text"] and "Assign the case now" in mail["text"]
+    assert "4-Low: &lt;first&gt; response &amp; more" in mail["html"] and "<first>" not in mail["html"]
+
+
+def test_a_region_without_a_queue_address_notifies_nobody(local_aws):
+    RegionItem.get(*region_key("north-america")).update(actions=[RegionItem.queue_email.remove()])
+    local_aws.call("POST", "/cases", body=support_case())
+    created = latest(local_aws, "CaseCreated")
+    overdue = by_automation(created, "CaseResponseOverdue", level="owner", responseDueAt="2026-01-05T19:00:00Z")
+    assert delivered(local_aws, overdue) == []

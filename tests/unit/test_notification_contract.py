@@ -7,8 +7,13 @@ import ast
 from pathlib import Path
 
 from functions.cases.logic import events as case_events
+from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
+from functions.cases.models.case import ClosedSubStatus
 from functions.cases.models.lifecycle import UpdateKind
+from functions.notifications.logic import templates
+from functions.notifications.models import events as notification_events
 from functions.notifications.models.delivery import CASES_EVENT_SOURCE, EVENT_PATTERN, SUBSCRIBED_DETAIL_TYPES
+from functions.shared import auth
 from functions.shared.auth import Group
 from local.demo_directory import DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_STAFF, DEMO_USERS
 
@@ -33,7 +38,14 @@ def test_it_subscribes_to_events_the_cases_domain_publishes():
     published = {value for name, value in vars(case_events).items() if name.startswith("CASE_") and isinstance(value, str)}
     assert CASES_EVENT_SOURCE == case_events.EVENT_SOURCE
     assert set(SUBSCRIBED_DETAIL_TYPES) <= published
-    assert published - set(SUBSCRIBED_DETAIL_TYPES) == {case_events.CASE_STATUS_CHANGED, case_events.CASE_PRIORITY_CHANGED}
+    # The events that email nobody: a status or priority change comes with the event that carries the
+    # news; timers starting and stopping are the followups domain's.
+    assert published - set(SUBSCRIBED_DETAIL_TYPES) == {
+        case_events.CASE_STATUS_CHANGED,
+        case_events.CASE_PRIORITY_CHANGED,
+        case_events.CASE_TIMER_STARTED,
+        case_events.CASE_TIMER_STOPPED,
+    }
     assert EVENT_PATTERN["source"] == ["dss.cases"]
     assert EVENT_PATTERN["detail-type"] == list(SUBSCRIBED_DETAIL_TYPES)
 
@@ -45,11 +57,23 @@ def test_the_update_kinds_it_names_exist():
         assert kind in {member.value for member in UpdateKind}
 
 
-def test_the_demo_directory_knows_every_demo_staff_user_and_a_manager_for_every_region():
+def test_the_automation_and_the_auto_closed_sub_status_are_named_as_the_cases_domain_names_them():
+    assert notification_events.AUTOMATION_ROLE == auth.AUTOMATION_ROLE == auth.AUTOMATION.role
+    assert auth.AUTOMATION.contact_id is None and auth.AUTOMATION.is_staff  # byCustomer false
+    assert ClosedSubStatus.AUTO_CLOSED.value == notification_events.AUTO_CLOSED
+
+
+def test_the_phone_numbers_in_the_emails_are_the_desks():
+    assert templates.SUPPORT_PHONE_NUMBERS == SUPPORT_PHONE_NUMBERS
+
+
+def test_the_demo_directory_knows_every_demo_staff_user_and_a_manager_and_a_queue_for_every_region():
     for user in DEMO_USERS.values():
         if user.account_id is None:
             assert DEMO_STAFF[user.user_id]["email"] == user.email
             assert DEMO_STAFF[user.user_id]["role"] in {group.value for group in user.groups}
     for account in DEMO_ACCOUNTS.values():
-        managers = DEMO_REGIONS[account["region"]]
+        region = DEMO_REGIONS[account["region"]]
+        managers = region["manager_user_ids"]
         assert managers and all(DEMO_STAFF[user_id]["role"] == Group.MANAGER.value for user_id in managers)
+        assert region["queue_email"].endswith("@support.example")

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from functions.notifications.logic.recipients import decide, plan
 from functions.notifications.models.events import CaseEventDetail
-from functions.notifications.models.notifications import Account, Contact, NotificationKind, StaffMember
+from functions.notifications.models.notifications import Account, Contact, NotificationKind, StaffMember, SupportQueue
 from local.demo_directory import DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_STAFF
 
 Kind = NotificationKind
 ALICE, CAROL, GINA = "alice@acme.example", "carol@acme.example", "gina@globex.example"
 ERIN, MIKE, EMIL = "erin@support.example", "mike@support.example", "emil@support.example"
+NA_QUEUE, EMEA_QUEUE = "na-queue@support.example", "emea-queue@support.example"
 ACTORS = {
     "alice": {"userId": "u-alice", "role": "customer-contacts", "contactId": "c-alice"},
     "carol": {"userId": "u-carol", "role": "customer-contacts", "contactId": "c-carol"},
@@ -21,13 +24,14 @@ ACTORS = {
     "erin": {"userId": "u-erin", "role": "engineers", "contactId": None},
     "mike": {"userId": "u-mike", "role": "support-managers", "contactId": None},
     "system": {"userId": "followups", "role": "system", "contactId": None},
+    "automation": {"userId": "automation", "role": "automation", "contactId": None},
 }
 
 
 class DemoDirectory:
     """The local stack's demo directory, in memory; counts reads."""
 
-    def __init__(self, regions: dict[str, list[str]] = DEMO_REGIONS):
+    def __init__(self, regions: dict[str, dict] = DEMO_REGIONS):
         self.regions, self.reads = regions, 0
 
     def account(self, account_id):
@@ -45,7 +49,13 @@ class DemoDirectory:
 
     def region_managers(self, region):
         self.reads += 1
-        return [member for user_id in self.regions.get(region, []) if (member := self.staff(user_id))]
+        entry = self.regions.get(region, {})
+        return [member for user_id in entry.get("manager_user_ids", []) if (member := self.staff(user_id))]
+
+    def region_queue(self, region):
+        self.reads += 1
+        email = self.regions.get(region, {}).get("queue_email")
+        return SupportQueue(region, email) if email else None
 
 
 def detail(actor: str = "alice", **fields) -> CaseEventDetail:
@@ -72,7 +82,14 @@ def notified(detail_type: str, event: CaseEventDetail, directory=None) -> tuple[
     return (decided.kind, [recipient.email for recipient in decided.recipients]) if decided else (None, [])
 
 
-UPDATE = "CaseUpdated"
+UPDATE, OVERDUE = "CaseUpdated", "CaseResponseOverdue"
+REMINDER = {
+    "reminder": 1, "asked": "information", "askedAt": "2026-11-30T15:00:00.000Z", "autoCloseAt": "2026-12-14T15:00:00.000Z",
+}  # fmt: skip
+OWNER_LEVEL = {
+    "level": "owner", "responseDueAt": "2026-01-05T19:00:00.000Z", "responseRule": "4-Low: 14 business hours",
+    "region": None, "byCustomer": False,
+}  # fmt: skip
 CASES = [
     # (id, detail type, actor, fields, kind, recipients)
     ("opened by its contact", "CaseCreated", "alice", {}, None, []),
@@ -110,7 +127,22 @@ CASES = [
     ),
     ("closed by the customer", "CaseClosed", "alice", {"status": "Closed", "subStatus": "Cancelled"}, Kind.CLOSED_BY_CUSTOMER, [ERIN]),
     ("closed by support", "CaseClosed", "erin", {"status": "Closed", "subStatus": "Resolved"}, Kind.CLOSED_BY_SUPPORT, [ALICE]),
-    ("auto-closed", "CaseClosed", "system", {"status": "Closed", "subStatus": "Auto-closed"}, Kind.CLOSED_BY_SUPPORT, [ALICE]),
+    (
+        "auto-closed by the follow-up",
+        "CaseClosed",
+        "automation",
+        {"status": "Closed", "subStatus": "Auto-closed", "byCustomer": False},
+        Kind.AUTO_CLOSED,
+        [ALICE],
+    ),
+    (
+        "auto-closed, no byCustomer",
+        "CaseClosed",
+        "system",
+        {"status": "Closed", "subStatus": "Auto-closed"},
+        Kind.AUTO_CLOSED,
+        [ALICE],
+    ),
     ("reopened by the customer", "CaseReopened", "alice", {}, Kind.REOPENED_BY_CUSTOMER, [ERIN]),
     ("reopened by support", "CaseReopened", "erin", {}, Kind.REOPENED_BY_SUPPORT, [ALICE]),
     (
@@ -169,6 +201,79 @@ CASES = [
         Kind.PRIORITY_RAISED,
         [ALICE],
     ),
+    (
+        "reminder 1, information asked",
+        "CaseFollowUpReminder",
+        "automation",
+        {"status": "Awaiting Info", "byCustomer": False, **REMINDER},
+        Kind.FOLLOW_UP_INFORMATION_REMINDER,
+        [ALICE],
+    ),
+    (
+        "reminder 2, solution proposed",
+        "CaseFollowUpReminder",
+        "automation",
+        {"status": "Solution Proposed", "byCustomer": False, **REMINDER, "reminder": 2, "asked": "solution"},
+        Kind.FOLLOW_UP_SOLUTION_REMINDER,
+        [ALICE],
+    ),
+    (
+        "reminder to a colleague's case, in emea",
+        "CaseFollowUpReminder",
+        "automation",
+        {"accountId": "globex", "contactId": "c-gina", "byCustomer": False, **REMINDER},
+        Kind.FOLLOW_UP_INFORMATION_REMINDER,
+        [GINA],
+    ),
+    ("response overdue, owner", OVERDUE, "automation", {**OWNER_LEVEL}, Kind.RESPONSE_OVERDUE, [ERIN]),
+    (
+        "response overdue, owner who is a manager",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "ownerId": "u-mike"},
+        Kind.RESPONSE_OVERDUE,
+        [MIKE],
+    ),
+    (
+        "response overdue, no owner",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "ownerId": None},
+        Kind.RESPONSE_OVERDUE_UNASSIGNED,
+        [NA_QUEUE],
+    ),
+    (
+        "response overdue, no owner, region from the event",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "ownerId": None, "region": "emea"},
+        Kind.RESPONSE_OVERDUE_UNASSIGNED,
+        [EMEA_QUEUE],
+    ),
+    (
+        "response overdue, owner gone from the directory",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "ownerId": "u-gone"},
+        Kind.RESPONSE_OVERDUE,
+        [NA_QUEUE],
+    ),
+    (
+        "response overdue, managers",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "level": "manager"},
+        Kind.RESPONSE_OVERDUE_TO_MANAGERS,
+        [MIKE],
+    ),
+    (
+        "response overdue, managers of the account's region (emea)",
+        OVERDUE,
+        "automation",
+        {**OWNER_LEVEL, "level": "manager", "accountId": "globex", "contactId": "c-gina", "ownerId": None},
+        Kind.RESPONSE_OVERDUE_TO_MANAGERS,
+        [EMIL],
+    ),
 ]
 
 
@@ -199,7 +304,7 @@ def test_a_region_without_managers_or_an_unknown_owner_notifies_nobody():
     escalation = detail("alice", escalation="management", region="apac", reason="x")
     assert notified("CaseEscalated", escalation) == (Kind.MANAGEMENT_ESCALATION, [])
     assert notified(UPDATE, detail("alice", updateKind="comment", byCustomer=True, ownerId="u-gone")) == (Kind.CUSTOMER_UPDATE, [])
-    with_a_departed_manager = DemoDirectory({"north-america": ["u-gone", "u-mike"]})
+    with_a_departed_manager = DemoDirectory({"north-america": {"manager_user_ids": ["u-gone", "u-mike"]}})
     assert notified("CaseEscalated", detail("alice", escalation="management", region="north-america", reason="x"), with_a_departed_manager)[
         1
     ] == [MIKE]
@@ -213,7 +318,17 @@ def test_decide_reads_nothing():
     assert decide("CaseUpdated", detail("erin", updateKind="comment", byCustomer=False)) == (Kind.SUPPORT_UPDATE, ("contact",))
 
 
-ALL_TYPES = ["CaseCreated", "CaseUpdated", "CaseClosed", "CaseReopened", "CaseEscalated", "CaseStatusChanged", "CasePriorityChanged"]
+ALL_TYPES = [
+    "CaseCreated",
+    "CaseUpdated",
+    "CaseClosed",
+    "CaseReopened",
+    "CaseEscalated",
+    "CaseStatusChanged",
+    "CasePriorityChanged",
+    "CaseFollowUpReminder",
+    "CaseResponseOverdue",
+]
 UPDATE_KINDS = [
     "comment",
     "information-request",
@@ -224,7 +339,8 @@ UPDATE_KINDS = [
     "reopen-information",
     "escalation-request",
 ]
-ACTOR_EMAILS = {"alice": ALICE, "carol": CAROL, "gina": GINA, "erin": ERIN, "mike": MIKE}
+ACTOR_EMAILS = {"alice": ALICE, "carol": CAROL, "gina": GINA, "erin": ERIN, "mike": MIKE, "automation": None}
+TIMER_STEP_TYPES = {"CaseFollowUpReminder", "CaseResponseOverdue"}  # only ever by the automation
 
 
 @given(
@@ -237,6 +353,7 @@ ACTOR_EMAILS = {"alice": ALICE, "carol": CAROL, "gina": GINA, "erin": ERIN, "mik
     requested=st.sampled_from(["3-Medium", "2-High", "1-Prod Down"]),
 )
 def test_nobody_is_emailed_about_their_own_action_and_nobody_twice(detail_type, actor, owner, update_kind, escalation, priority, requested):
+    assume(detail_type not in TIMER_STEP_TYPES or actor == "automation")
     customer = ACTORS[actor]["contactId"] is not None
     event = detail(
         actor,
@@ -254,3 +371,30 @@ def test_nobody_is_emailed_about_their_own_action_and_nobody_twice(detail_type, 
     assert len(recipients) == len(set(recipients))
     if customer:  # what a customer does is news for support, never for other customers
         assert not {ALICE, CAROL, GINA} & set(recipients)
+
+
+def test_an_unassigned_overdue_case_in_a_region_without_a_queue_is_logged_and_emails_nobody(caplog):
+    no_queue = DemoDirectory({"north-america": {"manager_user_ids": ["u-mike"], "queue_email": None}})
+    with caplog.at_level(logging.WARNING):
+        unassigned = detail("automation", **OWNER_LEVEL, ownerId=None)
+        assert notified(OVERDUE, unassigned, no_queue) == (Kind.RESPONSE_OVERDUE_UNASSIGNED, [])
+    assert "no support queue for the region" in caplog.text
+    with caplog.at_level(logging.WARNING):
+        unknown_region = detail("automation", **OWNER_LEVEL, ownerId=None, accountId="gone")
+        assert notified(OVERDUE, unknown_region) == (Kind.RESPONSE_OVERDUE_UNASSIGNED, [])
+
+
+def test_the_automation_is_nobody_so_no_recipient_is_skipped_as_its_own_action():
+    automation = detail("automation", **OWNER_LEVEL)
+    assert automation.actor.is_automation and not automation.actor.is_customer and not automation.is_by_customer
+    # Everyone the automation's events address is told, whoever owns the case.
+    for owner, expected in (("u-erin", [ERIN]), ("u-mike", [MIKE]), (None, [NA_QUEUE])):
+        assert notified(OVERDUE, detail("automation", **OWNER_LEVEL, ownerId=owner))[1] == expected
+    assert notified(OVERDUE, detail("automation", **(OWNER_LEVEL | {"level": "manager"}), ownerId="u-mike"))[1] == [MIKE]
+    assert notified("CaseFollowUpReminder", detail("automation", byCustomer=False, **REMINDER))[1] == [ALICE]
+
+
+def test_a_close_by_the_customer_is_never_the_auto_closed_email():
+    # Auto-closed is the follow-up's; a customer's close never is (whatever the sub status says).
+    event = detail("alice", status="Closed", subStatus="Auto-closed", byCustomer=True)
+    assert notified("CaseClosed", event) == (Kind.CLOSED_BY_CUSTOMER, [ERIN])

@@ -1,4 +1,4 @@
-"""Reads of the shared directory (accounts and contacts, staff, regional managers)."""
+"""Reads of the shared directory (accounts and contacts, staff, regional managers and support queues)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pynamodb.exceptions import GetError
 from pynamodb.models import Model
 
 from functions.notifications.dal.tables import bind_notification_tables
-from functions.notifications.models.notifications import Account, Contact, NotificationDelayed, StaffMember
+from functions.notifications.models.notifications import Account, Contact, NotificationDelayed, StaffMember, SupportQueue
 from functions.shared.dal.directory import AccountItem, RegionItem, StaffItem, account_key, region_key, staff_key
 
 
@@ -33,6 +33,10 @@ class TableDirectory:
         item = _get(RegionItem, region_key(region))
         managers = [self.staff(user_id) for user_id in item.manager_user_ids] if item else []
         return [manager for manager in managers if manager]
+
+    def region_queue(self, region: str) -> SupportQueue | None:
+        item = _get(RegionItem, region_key(region))
+        return SupportQueue(item.region, item.queue_email) if item and item.queue_email else None
 
 
 def _get(model: type[Model], key: tuple[str, str]):

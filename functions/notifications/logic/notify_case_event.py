@@ -46,14 +46,13 @@ def notify_case_event(
     if event.source != CASES_EVENT_SOURCE or event.detail_type not in SUBSCRIBED_DETAIL_TYPES:
         logger.info("event ignored: not one this domain handles", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome()
-    detail = CaseEventDetail.model_validate(event.detail)
+    detail = CaseEventDetail.for_event(event.detail_type, event.detail)
     decided = plan(event.detail_type, detail, directory)
     if decided is None:
         return Outcome()
     reference_id = references.reference_id(detail.case_number)
-    # The change's own key, not the envelope's id: a change announced again (a retry, a replayed
-    # create) is a new EventBridge event but the same news.
-    change_key = detail.event_key or event.id
+    # Not the envelope's id: an announcement repeated is a new EventBridge event but the same news.
+    change_key = detail.notification_key(event.detail_type, event.id)
     sent = duplicates = 0
     failures: list[NotificationDelayed] = []
     for recipient in decided.recipients:

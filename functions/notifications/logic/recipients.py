@@ -5,9 +5,15 @@
 - the owner (the assigned engineer) hears what the customer did: updates, solution rejections,
   closure (which is how a solution's acceptance arrives), reopening, a priority raised;
 - the regional support management of the account's region hears management escalations and requests
-  for High or Prod Down (which need a phone call), and the owner hears those requests too.
+  for High or Prod Down (which need a phone call), and the owner hears those requests too;
+- the automation (timer steps, actor role "automation"): the contact hears the follow-up reminders and
+  the final email of a case Auto-closed; a missed first response target is told to the owner (or, when
+  the case has none or its owner left the directory, the support queue of the account's region), then
+  to the regional management.
 
-Nobody is emailed about their own action; a case without an owner notifies no engineer (logged).
+Nobody is emailed about their own action; a case without an owner notifies no engineer (logged), but
+its overdue first response goes to the region's queue; a region without a queue address, or without
+managers, is logged and notifies nobody.
 """
 
 from __future__ import annotations
@@ -15,9 +21,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from functions.notifications.models.delivery import CASE_CLOSED, CASE_CREATED, CASE_ESCALATED, CASE_REOPENED, CASE_UPDATED
-from functions.notifications.models.events import CaseEventDetail
-from functions.notifications.models.notifications import Account, Audience, NotificationKind, Recipient, StaffMember
+from functions.notifications.models.delivery import (
+    CASE_CLOSED,
+    CASE_CREATED,
+    CASE_ESCALATED,
+    CASE_FOLLOW_UP_REMINDER,
+    CASE_REOPENED,
+    CASE_RESPONSE_OVERDUE,
+    CASE_UPDATED,
+)
+from functions.notifications.models.events import AUTO_CLOSED, CaseEventDetail
+from functions.notifications.models.notifications import Account, Audience, NotificationKind, Recipient, StaffMember, SupportQueue
 from functions.shared.observability import logger
 
 MANAGEMENT_ESCALATION = "management"
@@ -31,6 +45,8 @@ class Directory(Protocol):
     def staff(self, user_id: str) -> StaffMember | None: ...
 
     def region_managers(self, region: str) -> list[StaffMember]: ...
+
+    def region_queue(self, region: str) -> SupportQueue | None: ...
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,8 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
         staff_kinds = {"information-request": Kind.INFORMATION_REQUESTED, "solution-proposal": Kind.SOLUTION_PROPOSED}
         return staff_kinds.get(detail.update_kind, Kind.SUPPORT_UPDATE), (Audience.CONTACT,)
     if detail_type == CASE_CLOSED:
+        if detail.sub_status == AUTO_CLOSED and not by_customer:  # the follow-up's last step
+            return Kind.AUTO_CLOSED, (Audience.CONTACT,)
         return (Kind.CLOSED_BY_CUSTOMER, (Audience.OWNER,)) if by_customer else (Kind.CLOSED_BY_SUPPORT, (Audience.CONTACT,))
     if detail_type == CASE_REOPENED:
         return (Kind.REOPENED_BY_CUSTOMER, (Audience.OWNER,)) if by_customer else (Kind.REOPENED_BY_SUPPORT, (Audience.CONTACT,))
@@ -64,6 +82,13 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
         if detail.requested_priority != detail.priority:  # recorded, not applied: High and Prod Down need a phone call
             return Kind.URGENT_PRIORITY_REQUESTED, (Audience.MANAGERS, Audience.OWNER)
         return Kind.PRIORITY_RAISED, ((Audience.OWNER,) if by_customer else (Audience.CONTACT,))
+    if detail_type == CASE_FOLLOW_UP_REMINDER:
+        kind = Kind.FOLLOW_UP_SOLUTION_REMINDER if detail.asked == "solution" else Kind.FOLLOW_UP_INFORMATION_REMINDER
+        return kind, (Audience.CONTACT,)
+    if detail_type == CASE_RESPONSE_OVERDUE:
+        if detail.level == "manager":
+            return Kind.RESPONSE_OVERDUE_TO_MANAGERS, (Audience.MANAGERS,)
+        return (Kind.RESPONSE_OVERDUE if detail.owner_id else Kind.RESPONSE_OVERDUE_UNASSIGNED), (Audience.OWNER_OR_QUEUE,)
     return None
 
 
@@ -88,7 +113,14 @@ def plan(detail_type: str, detail: CaseEventDetail, directory: Directory) -> Pla
 def _audience(audience: Audience, detail: CaseEventDetail, account: Account | None, directory: Directory) -> list[Recipient]:
     if audience is Audience.CONTACT:
         return _contact(detail, account)
-    staff = _owner(detail, directory) if audience is Audience.OWNER else _managers(detail, account, directory)
+    if audience is Audience.OWNER:
+        staff = _owner(detail, directory)
+    elif audience is Audience.OWNER_OR_QUEUE:
+        staff = _owner(detail, directory)
+        if not staff and detail.owner_id != detail.actor.user_id:  # no owner, or one the directory no longer knows
+            return _queue(detail, account, directory)
+    else:
+        staff = _managers(detail, account, directory)
     return [Recipient(f"staff#{member.user_id}", member.name, member.email) for member in staff if member.user_id != detail.actor.user_id]
 
 
@@ -114,8 +146,22 @@ def _owner(detail: CaseEventDetail, directory: Directory) -> list[StaffMember]:
     return [owner] if owner else []
 
 
+def _region(detail: CaseEventDetail, account: Account | None) -> str | None:
+    return detail.region or (account.region if account else None)
+
+
+def _queue(detail: CaseEventDetail, account: Account | None, directory: Directory) -> list[Recipient]:
+    region = _region(detail, account)
+    queue = directory.region_queue(region) if region else None
+    if queue is None:
+        extra = {"case_number": detail.case_number, "region": region}
+        logger.warning("no support queue for the region: nobody notified", extra=extra)
+        return []
+    return [Recipient(f"queue#{queue.region}", f"{queue.region} support queue", queue.email)]
+
+
 def _managers(detail: CaseEventDetail, account: Account | None, directory: Directory) -> list[StaffMember]:
-    region = detail.region or (account.region if account else None)
+    region = _region(detail, account)
     managers = directory.region_managers(region) if region else []
     if not managers:
         logger.warning("no support manager for the region", extra={"case_number": detail.case_number, "region": region})

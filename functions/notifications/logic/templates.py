@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, Email, NotificationKind, Recipient
+from functions.shared.business_time import SUPPORT_TIMEZONE
 
 Kind = NotificationKind
 SIGNATURE = "Dedicated Support Services"
+# The desk's phone lines: a copy of functions/cases/logic/create_case.py SUPPORT_PHONE_NUMBERS (this
+# domain never imports the cases domain; tests/unit/test_notification_contract.py keeps them equal).
+SUPPORT_PHONE_NUMBERS = "1-866-794-3423 or 1-317-715-8686"
+EASTERN = ZoneInfo(SUPPORT_TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,28 @@ TEMPLATES: dict[NotificationKind, Template] = {
         "Support reopened case {case_number}; it is Open again.",
         "Nothing for now: support is working on the case again.",
     ),
+    Kind.FOLLOW_UP_INFORMATION_REMINDER: Template(
+        "reminder {reminder}: information still needed",
+        "Support asked you for information on case {case_number} on {asked_at} and has not had your answer yet. "
+        "This is reminder {reminder} of 2 of the automated follow-up.\n"
+        "If there is no answer, the case will be closed automatically on {auto_close_at}.",
+        "Open the case, read what is asked and post the information as an update; your update stops the automated follow-up.",
+    ),
+    Kind.FOLLOW_UP_SOLUTION_REMINDER: Template(
+        "reminder {reminder}: please accept or reject the proposed solution",
+        "Support proposed a solution for case {case_number} on {asked_at} and has not had your answer yet. "
+        "This is reminder {reminder} of 2 of the automated follow-up.\n"
+        "If there is no answer, the case will be closed automatically on {auto_close_at}.",
+        "Try the solution, then accept it on the case (it closes as Resolved) or reject it with your reason (support continues); "
+        "either answer stops the automated follow-up.",
+    ),
+    Kind.AUTO_CLOSED: Template(
+        "closed automatically (no answer)",
+        "Case {case_number} was closed automatically (Auto-closed): support was waiting for your answer and there was none "
+        "after the automated follow-up (two reminders, then closure after 10 business days).",
+        f"If you still need help with this issue, call Dedicated Support Services at {SUPPORT_PHONE_NUMBERS}: a case closed "
+        "this way can be reopened only by phone. Otherwise, open a new case.",
+    ),
     Kind.CUSTOMER_UPDATE: Template(
         "update from {customer_name}",
         "{customer_name} ({account_name}) posted an update on case {case_number}.",
@@ -89,6 +118,24 @@ TEMPLATES: dict[NotificationKind, Template] = {
         "{customer_name} ({account_name}) escalated case {case_number} ({priority}, {status}) to the support management "
         "of region {region}.\nReason given: {reason}",
         "Review the case and contact the customer.",
+    ),
+    Kind.RESPONSE_OVERDUE: Template(
+        "first response overdue ({priority})",
+        "The first response target of case {case_number} ({priority}, {account_name}) was missed: support's first response "
+        "was due {response_due_at} and the customer has had none.\nResponse target: {response_rule}",
+        "Answer the customer on the case now.",
+    ),
+    Kind.RESPONSE_OVERDUE_UNASSIGNED: Template(
+        "first response overdue ({priority}), no owner",
+        "The first response target of case {case_number} ({priority}, {account_name}) was missed: support's first response "
+        "was due {response_due_at} and the case has no owner.\nResponse target: {response_rule}",
+        "Assign the case now, and answer the customer on it at once.",
+    ),
+    Kind.RESPONSE_OVERDUE_TO_MANAGERS: Template(
+        "first response overdue ({priority}), escalated to regional support management ({region})",
+        "The first response target of case {case_number} ({priority}, {account_name}) was missed and the customer still has "
+        "no answer: support's first response was due {response_due_at}; owner: {owner}.\nResponse target: {response_rule}",
+        "Make sure the customer is answered now: assign the case if it has no owner, or follow up with its owner.",
     ),
 }
 
@@ -164,7 +211,22 @@ def _values(detail: CaseEventDetail, account: Account | None, recipient: Recipie
         "reason": detail.reason or "(none given)",
         "requested_priority": detail.requested_priority or "",
         "region": detail.region or (account.region if account else "unassigned"),
+        "owner": detail.owner_id or "none (unassigned)",
+        "reminder": str(detail.reminder or ""),
+        "asked_at": eastern(detail.asked_at),
+        "auto_close_at": eastern(detail.auto_close_at),
+        "response_due_at": eastern(detail.response_due_at),
+        "response_rule": detail.response_rule or "(not given)",
     }
+
+
+def eastern(moment: datetime | None) -> str:
+    """A moment as the desk states times to everyone: its business hours' zone, e.g.
+    "Tuesday 8 December 2026, 10:00 US Eastern"."""
+    if moment is None:
+        return "(unknown)"
+    local = moment.astimezone(EASTERN)
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} US Eastern"
 
 
 def _one_line(text: str) -> str:

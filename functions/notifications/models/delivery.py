@@ -10,9 +10,16 @@ CASE_UPDATED = "CaseUpdated"
 CASE_CLOSED = "CaseClosed"
 CASE_REOPENED = "CaseReopened"
 CASE_ESCALATED = "CaseEscalated"
+# Timer steps acting on a case (the follow-up ladder, the first-response escalation; their actor is the
+# automation). The ladder's last step, the auto-close, is a CaseClosed with sub status Auto-closed.
+CASE_FOLLOW_UP_REMINDER = "CaseFollowUpReminder"
+CASE_RESPONSE_OVERDUE = "CaseResponseOverdue"
 # Only the events that can send an email: CaseStatusChanged and CasePriorityChanged always come with
-# one of these, which carries the news, so subscribing to them would only add invocations.
-SUBSCRIBED_DETAIL_TYPES = (CASE_CREATED, CASE_UPDATED, CASE_CLOSED, CASE_REOPENED, CASE_ESCALATED)
+# one of these, which carries the news, so subscribing to them would only add invocations; the timers'
+# CaseTimerStarted and CaseTimerStopped are the followups domain's business.
+SUBSCRIBED_DETAIL_TYPES = (
+    CASE_CREATED, CASE_UPDATED, CASE_CLOSED, CASE_REOPENED, CASE_ESCALATED, CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE,
+)  # fmt: skip
 EVENT_PATTERN = {"source": [CASES_EVENT_SOURCE], "detail-type": list(SUBSCRIBED_DETAIL_TYPES)}
 
 BATCH_SIZE = 10

@@ -14,6 +14,10 @@ class NotificationKind(StrEnum):
     SOLUTION_PROPOSED = "solution-proposed"
     CLOSED_BY_SUPPORT = "closed-by-support"
     REOPENED_BY_SUPPORT = "reopened-by-support"
+    # to the case contact, from the automated follow-up (DESIGN.md section 3)
+    FOLLOW_UP_INFORMATION_REMINDER = "follow-up-information-reminder"
+    FOLLOW_UP_SOLUTION_REMINDER = "follow-up-solution-reminder"
+    AUTO_CLOSED = "auto-closed"  # the follow-up's final email
     # to the owner
     CUSTOMER_UPDATE = "customer-update"
     SOLUTION_REJECTED = "solution-rejected"
@@ -23,12 +27,20 @@ class NotificationKind(StrEnum):
     # to the regional support management (and the owner)
     URGENT_PRIORITY_REQUESTED = "urgent-priority-requested"
     MANAGEMENT_ESCALATION = "management-escalation"
+    # first response target missed: to the owner (the region's support queue when the case has none),
+    # then to the regional support management
+    RESPONSE_OVERDUE = "response-overdue"
+    RESPONSE_OVERDUE_UNASSIGNED = "response-overdue-unassigned"
+    RESPONSE_OVERDUE_TO_MANAGERS = "response-overdue-to-managers"
 
 
 class Audience(StrEnum):
     CONTACT = "contact"  # the customer contact the case is for
     OWNER = "owner"  # the engineer the case is assigned to (ownerId)
     MANAGERS = "managers"  # the support managers of the account's region
+    # the owner; while the case has none (or its owner left the directory), the support queue of the
+    # account's region
+    OWNER_OR_QUEUE = "owner-or-queue"
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,14 @@ class Account:
 class StaffMember:
     user_id: str
     name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class SupportQueue:
+    """A region's support queue: the distribution list its engineers pick unassigned cases from."""
+
+    region: str
     email: str
 
 

@@ -53,13 +53,16 @@ class StaffItem(DirectoryItem):
 
 
 class RegionItem(DirectoryItem):
-    """A support region and its support management (user ids of STAFF# items)."""
+    """A support region: its support management (user ids of STAFF# items) and its support queue (the
+    distribution list of the region's engineers, told about unassigned cases; configuration like the
+    managers, null while the region has none)."""
 
     class Meta(TableMeta):
         pass
 
     region = UnicodeAttribute()
     manager_user_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    queue_email = UnicodeAttribute(null=True)
 
 
 DIRECTORY_MODELS: tuple[type[DirectoryItem], ...] = (AccountItem, StaffItem, RegionItem)
