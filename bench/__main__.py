@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 
-from bench import call_budgets, cold_start
+from bench import call_budgets, cold_start, timers
 
 
 def verdict(met: bool) -> str:
@@ -39,8 +39,22 @@ def report_cold_start(runs: int) -> bool:
 
 
 def report_aws_calls() -> bool:
-    rows = call_budgets.measure()
-    print("\nAWS calls per request (the real handler under moto)")
+    return _call_table("AWS calls per request (the real handler under moto)", call_budgets.measure()) & _call_table(
+        "AWS calls per timer start, stop and step (the real handlers under moto)", timers.measure_calls()
+    )
+
+
+def report_transitions() -> bool:
+    rows = timers.measure_transitions()
+    print("\nState transitions per timer (the real ASL executed by moto; states entered, as Step Functions bills)")
+    width = max(len(row.timer) for row in rows) + 2
+    for row in rows:
+        print(f"  {verdict(row.met):<6}{row.timer:<{width}}{row.states_entered:>3} ({row.status.lower()}), budget <= {row.budget}")
+    return all(row.met for row in rows)
+
+
+def _call_table(title: str, rows: list) -> bool:
+    print(f"\n{title}")
     width = max(len(row.operation) for row in rows) + 2
     calls_width = max(len(describe(row.calls)) for row in rows) + 2
     print(f"  {'':<6}{'operation':<{width}}{'calls':<{calls_width}}budget")
@@ -53,7 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=cold_start.RUNS, help="fresh interpreters per subject (default %(default)s)")
     runs = parser.parse_args().runs
-    all_met = report_cold_start(runs) & report_aws_calls()
+    all_met = report_cold_start(runs) & report_aws_calls() & report_transitions()
     print("\nAll budgets met." if all_met else "\nFAIL: some budgets are missed (see above).")
     return 0 if all_met else 1
 

@@ -40,7 +40,21 @@ dependencies.mailer()
 client("dynamodb")
 client("ses")
 """
-HANDLERS = {"functions.cases.handlers.api": CASES_API_INIT, "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT}
+# The timer step: the table binding and the EventBridge client, as the cases API.
+TIMER_STEP_INIT = CASES_API_INIT
+# The followups function: the Step Functions client.
+FOLLOWUPS_INIT = """
+from functions.followups.logic import dependencies
+from functions.shared.dal.aws import client
+dependencies.state_machines()
+client("stepfunctions")
+"""
+HANDLERS = {
+    "functions.cases.handlers.api": CASES_API_INIT,
+    "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
+    "functions.cases.handlers.handle_timer_step": TIMER_STEP_INIT,
+    "functions.followups.handlers.handle_timer_events": FOLLOWUPS_INIT,
+}
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
 CHILD = """
@@ -66,6 +80,8 @@ LAMBDA_ENV = {
     "REFERENCE_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/reference-key",
     "SENDER_EMAIL": "support@support.example",
     "PORTAL_URL": "https://support.example",
+    "FOLLOW_UP_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-follow-up-ladder",
+    "RESPONSE_ESCALATION_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-response-escalation",
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "testing",

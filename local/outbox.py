@@ -27,7 +27,7 @@ def _as_dict(message) -> dict:
         "messageId": message.id,
         "from": str(parsed["From"]),
         "to": [address.addr_spec for address in parsed["To"].addresses],
-        "subject": str(parsed["Subject"]),
+        "subject": str(parsed["Subject"]).strip(),  # a subject folded right after "Subject:" starts with the fold
         "text": text.get_content() if text else None,
         "html": html.get_content() if html else None,
     }
