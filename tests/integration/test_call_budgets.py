@@ -1,6 +1,7 @@
 """Counted AWS-call budgets per API operation (docs/benchmarks.md). Counts are deterministic, unlike
 times, so they are asserted here; `make bench` prints the same table."""
 
+import json
 from collections import Counter
 
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
@@ -77,3 +78,33 @@ def test_every_lifecycle_mutation_is_one_transaction_and_one_put_events(local_aw
     for listing in ("updates", "history"):
         calls, _ = counted(local_aws, "GET", f"/cases/{number}/{listing}", status=200)
         assert one_read_and_query(calls), (listing, calls)
+
+
+def test_timer_starts_stops_and_steps_make_one_call_each_or_one_read(local_aws):
+    from functions.cases.handlers.handle_timer_step import lambda_handler as timer_step
+    from local.http_adapter import LambdaContext
+
+    number = local_aws.call("POST", "/cases", body=CASE).body["caseNumber"]
+    local_aws.call("POST", f"/cases/{number}/request-info", user="engineer", body={"message": "Logs?"})
+    ladder = [body for body in local_aws.timer_events() if '"follow-up"' in body]
+    with count_aws_calls() as calls:
+        local_aws.run_timer_events(ladder)  # its deadlines are days away: the execution waits, calling nothing
+    assert calls == Counter({("SFN", "StartExecution"): 1})
+
+    step = {"caseNumber": number, "token": json.loads(ladder[0])["detail"]["token"], "step": "reminder1"}
+    for expected in (
+        Counter({("DynamoDB", "GetItem"): 1, ("DynamoDB", "TransactWriteItems"): 1, PUT_EVENTS: 1}),  # acts
+        Counter({("DynamoDB", "GetItem"): 1}),  # the same step again: done already
+    ):
+        with count_aws_calls() as calls:
+            timer_step(step, LambdaContext("timer-step"))
+        assert calls == expected
+    with count_aws_calls() as calls:
+        assert timer_step({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"acted": False}
+    assert calls == Counter({("DynamoDB", "GetItem"): 1})
+
+    local_aws.call("POST", f"/cases/{number}/updates", body={"text": "Logs attached."})
+    stop = local_aws.timer_events()
+    with count_aws_calls() as calls:
+        local_aws.run_timer_events(stop)
+    assert calls == Counter({("SFN", "StopExecution"): 1})
