@@ -129,7 +129,8 @@ class LocalAws:
         return sorted(found, key=lambda execution: execution["startDate"])
 
     def finished_execution(self, execution_arn: str, *, timeout_seconds: float = 30) -> dict:
-        """Waits for the execution to end; its description with its history's event types as "history"."""
+        """Waits for the execution to end; its description with its history's event types ("history") and
+        its state transitions as Step Functions bills them, one per state entered ("statesEntered")."""
         states = boto3.client("stepfunctions")
         deadline = time.monotonic() + timeout_seconds
         while (described := states.describe_execution(executionArn=execution_arn))["status"] == "RUNNING":
@@ -137,7 +138,8 @@ class LocalAws:
                 raise TimeoutError(f"{execution_arn} still running after {timeout_seconds} s")
             time.sleep(0.05)
         events = states.get_execution_history(executionArn=execution_arn)["events"]
-        return {**described, "history": [event["type"] for event in events]}
+        history = [event["type"] for event in events]
+        return {**described, "history": history, "statesEntered": sum(kind.endswith("StateEntered") for kind in history)}
 
     def sent_mail(self, to: str | None = None) -> list[dict]:
         return sent_mail(to)

@@ -66,10 +66,5 @@ def wait_for(condition, *, timeout_seconds: float = 20, what: str = "condition")
     return result
 
 
-def states_entered(history: list[str]) -> int:
-    """State transitions as Step Functions bills them: one per state entered."""
-    return sum(event.endswith("StateEntered") for event in history)
-
-
 def detail_types(bodies: list[str]) -> list[str]:
     return [json.loads(body)["detail-type"] for body in bodies]

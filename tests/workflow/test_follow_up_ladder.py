@@ -12,7 +12,7 @@ import pytest
 from functions.cases.logic import dependencies
 from functions.shared.clock import utc_now
 from tests.support.payloads import support_case
-from tests.workflow.conftest import detail_types, moment_between, states_entered, wait_for
+from tests.workflow.conftest import detail_types, moment_between, wait_for
 
 LADDER_TRANSITION_BUDGET = 12
 
@@ -62,7 +62,7 @@ def test_the_full_ladder_sends_two_reminders_then_auto_closes_with_a_final_email
     finished = local_aws.finished_execution(follow_up_execution(local_aws, case)["executionArn"])
 
     assert finished["status"] == "SUCCEEDED"
-    assert states_entered(finished["history"]) <= LADDER_TRANSITION_BUDGET
+    assert finished["statesEntered"] <= LADDER_TRANSITION_BUDGET
     body = local_aws.call("GET", f"/cases/{case}").body
     assert (body["status"], body["subStatus"], body["nextAutomatedAction"]) == ("Closed", "Auto-closed", None)
     assert history_actions(local_aws, case)[-3:] == ["follow-up-reminder-1", "follow-up-reminder-2", "auto-closed"]
@@ -83,7 +83,7 @@ def test_the_ladder_costs_eight_state_transitions(local_aws, case):
     local_aws.run_timer_events()
     finished = local_aws.finished_execution(follow_up_execution(local_aws, case)["executionArn"])
     # Wait, Task, Choice twice, then Wait and the closing Task.
-    assert states_entered(finished["history"]) == 8
+    assert finished["statesEntered"] == 8
 
 
 def test_an_answer_after_reminder_1_stops_the_ladder(local_aws, api_clock, case):
@@ -117,7 +117,7 @@ def test_an_execution_whose_token_was_replaced_does_nothing(local_aws, case):
     (stale,) = follow_up_executions(local_aws, case)
     finished = local_aws.finished_execution(stale["executionArn"])
     assert finished["status"] == "SUCCEEDED" and "SucceedStateEntered" in finished["history"]
-    assert states_entered(finished["history"]) == 4  # Wait, Task (a no-op), Choice, TimerStopped
+    assert finished["statesEntered"] == 4  # Wait, Task (a no-op), Choice, TimerStopped
     assert local_aws.call("GET", f"/cases/{case}").body["status"] == "Solution Proposed"
 
     local_aws.run_timer_events(second[1:])

@@ -9,7 +9,7 @@ from datetime import timedelta
 from functions.shared.business_time import business_calendar
 from functions.shared.clock import utc_now
 from tests.support.payloads import support_case
-from tests.workflow.conftest import states_entered, wait_for
+from tests.workflow.conftest import wait_for
 
 ESCALATION_TRANSITION_BUDGET = 6
 
@@ -46,7 +46,7 @@ def test_an_unanswered_case_escalates_to_the_queue_then_to_the_managers(local_aw
     finished = local_aws.finished_execution(escalation_execution(local_aws, case)["executionArn"])
 
     assert finished["status"] == "SUCCEEDED"
-    assert states_entered(finished["history"]) == 5 <= ESCALATION_TRANSITION_BUDGET
+    assert finished["statesEntered"] == 5 <= ESCALATION_TRANSITION_BUDGET
     assert history_actions(local_aws, case)[-2:] == ["response-escalated-to-owner", "response-escalated-to-manager"]
     body = local_aws.call("GET", f"/cases/{case}").body
     assert (body["responseBreached"], body["nextAutomatedAction"]) == (True, None)
