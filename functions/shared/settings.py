@@ -46,6 +46,12 @@ class FollowupSettings(BaseModel):
     dss_timer_time_scale: float = Field(default=1.0, ge=1.0)
 
 
+class FilesSettings(CasesSettings):
+    """What the files API and the purge job need: the table, the bus, and the case files bucket."""
+
+    files_bucket: str
+
+
 def _environment() -> dict[str, str]:
     return {name.lower(): value for name, value in os.environ.items()}
 
@@ -68,3 +74,8 @@ def cases_settings() -> CasesSettings:
 @lru_cache(maxsize=1)
 def followup_settings() -> FollowupSettings:
     return FollowupSettings.model_validate(_environment(), strict=False)
+
+
+@lru_cache(maxsize=1)
+def files_settings() -> FilesSettings:
+    return FilesSettings.model_validate(_environment(), strict=False)
