@@ -15,6 +15,7 @@ from pathlib import Path
 import boto3
 
 from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
+from functions.cases.models import delivery as cases_delivery
 from functions.followups.models import delivery as followups_delivery
 from functions.notifications.models import delivery as notifications_delivery
 from functions.shared.dal.directory import DIRECTORY_MODELS
@@ -41,6 +42,9 @@ class LocalResources:
     followups_queue_arn: str
     follow_up_state_machine_arn: str
     response_escalation_state_machine_arn: str
+    cases_queue_url: str  # the rule for other domains' events the cases domain reacts to (CaseFilesPurged)
+    cases_queue_arn: str
+    files_bucket: str
     sender_email: str = LOCAL_SENDER_EMAIL
     portal_url: str = LOCAL_PORTAL_URL
 
@@ -54,6 +58,7 @@ class LocalResources:
             "PORTAL_URL": self.portal_url,
             "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
             "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation_state_machine_arn,
+            "FILES_BUCKET": self.files_bucket,
         }
 
 
@@ -77,6 +82,12 @@ def provision(prefix: str = "dss-local") -> LocalResources:
     followups_queue_url, followups_queue_arn = _delivery_queue(f"{prefix}-followups", followups_delivery)
     _route(bus_name, f"{prefix}-followups", followups_delivery.EVENT_PATTERN, followups_queue_arn)
     timer_step_arn = _in_process_function(f"{prefix}-timer-step", TIMER_STEP_HANDLER)
+    cases_queue_url, cases_queue_arn = _delivery_queue(f"{prefix}-cases", cases_delivery)
+    _route(bus_name, f"{prefix}-cases", cases_delivery.EVENT_PATTERN, cases_queue_arn)
+    files_bucket = f"{prefix}-case-files"
+    s3 = boto3.client("s3")
+    if files_bucket not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=files_bucket)
     boto3.client("ses").verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)  # moto sends only from verified identities
     return LocalResources(
         table_name=table_name,
@@ -90,6 +101,9 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         followups_queue_arn=followups_queue_arn,
         follow_up_state_machine_arn=_state_machine(f"{prefix}-follow-up-ladder", "follow_up_ladder", timer_step_arn),
         response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", "response_escalation", timer_step_arn),
+        cases_queue_url=cases_queue_url,
+        cases_queue_arn=cases_queue_arn,
+        files_bucket=files_bucket,
     )
 
 
