@@ -1,6 +1,7 @@
 """The local API Gateway: a WSGI app that turns each HTTP request into a REST proxy event, runs the real
-Lambda handler in-process and writes its proxy response back. It does what API Gateway does before the
-Lambda runs: the 10 MB body limit and the Cognito authorizer (with dev tokens instead of ID tokens)."""
+handler of the Lambda that serves the route in-process and writes its proxy response back. It does what
+API Gateway does before the Lambda runs: the route table, the 10 MB body limit and the Cognito
+authorizer (with dev tokens instead of ID tokens)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from werkzeug.wrappers import Request, Response
 
@@ -53,6 +55,24 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+@dataclass
+class LocalFunction:
+    """One Lambda behind the API: its handler and the (path template, method) routes it serves."""
+
+    name: str
+    handler: Handler
+    routes: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._patterns = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in self.routes]
+        # One warm container: the resolver keeps the current event on a module-level app, so two
+        # requests at once in one interpreter would read each other's claims.
+        self.container = threading.Lock()
+
+    def serves(self, method: str, path: str) -> bool:
+        return any(method == declared and pattern.match(path) for pattern, declared in self._patterns)
+
+
 class LocalApi:
     def __init__(
         self,
@@ -61,16 +81,14 @@ class LocalApi:
         function_name: str = "cases-api",
         local_routes: LocalRoutes | None = None,
         routes: list[tuple[str, str]] | None = None,
+        other_functions: tuple[LocalFunction, ...] = (),
     ):
-        self.handler = handler
+        """`handler` serves `routes` and the public documentation; `other_functions` their own routes.
+        Without any routes, every request goes to `handler` (as in the adapter's own tests)."""
         self.tokens = tokens
-        self.function_name = function_name
         self.local_routes = local_routes or {}
-        # API Gateway answers a request for a route it does not declare before any authorizer: 404.
-        self.routes = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in routes or []]
-        # One warm container: the resolver keeps the current event on a module-level app, so two
-        # requests at once in one interpreter would read each other's claims.
-        self._container = threading.Lock()
+        self.functions = [LocalFunction(function_name, handler, routes or []), *other_functions]
+        self.routed = bool(routes or other_functions)
 
     def __call__(self, environ: dict, start_response):
         request = Request(environ)
@@ -87,13 +105,13 @@ class LocalApi:
         body = read_body(request, API_GATEWAY_MAX_BODY_BYTES)
         if body is None:
             return json_response(413, TOO_LARGE)
-        declared = (request.method, request.path) in PUBLIC_ROUTES or any(
-            method == request.method and pattern.match(request.path) for pattern, method in self.routes
-        )
-        if self.routes and not declared:
+        public = (request.method, request.path) in PUBLIC_ROUTES
+        serving = self.functions[0] if public or not self.routed else self._function_for(request.method, request.path)
+        # API Gateway answers a request for a route it does not declare before any authorizer: 404.
+        if serving is None:
             return json_response(404, NO_SUCH_ROUTE)
         claims = None
-        if (request.method, request.path) not in PUBLIC_ROUTES:
+        if not public:
             claims = self.tokens.claims_for(request.headers.get("Authorization"))
             if claims is None:
                 return json_response(401, UNAUTHORIZED)
@@ -105,9 +123,12 @@ class LocalApi:
             query=request.query_string.decode("utf-8", "replace"),
             body=body,
         )
-        with self._container:
-            result = self.handler(event, LambdaContext(self.function_name))
+        with serving.container:
+            result = serving.handler(event, LambdaContext(serving.name))
         return proxy_response(result)
+
+    def _function_for(self, method: str, path: str) -> LocalFunction | None:
+        return next((function for function in self.functions if function.serves(method, path)), None)
 
 
 def read_body(request: Request, limit: int) -> bytes | None:

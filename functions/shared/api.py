@@ -1,6 +1,7 @@
 """What every domain API Lambda shares: the resolver, error mapping, the body cap, OpenAPI and Swagger."""
 
 
+import importlib
 import json
 from http import HTTPStatus
 
@@ -132,8 +133,36 @@ def _base_path(app: APIGatewayRestResolver) -> str:
     return f"/{context.stage}" if context.stage and context.path.startswith(f"/{context.stage}/") else ""
 
 
-def create_api(*routers: Router) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+class ApiResolver(APIGatewayRestResolver):
+    """A resolver whose OpenAPI document (served at /openapi.json and in Swagger UI) describes the whole
+    API, not just its own Lambda: the routes of the other Lambdas behind the same API Gateway
+    (`documents_also`: modules with an `app`, imported only when the document is generated) are merged
+    in with Powertools' OpenAPIMerge. `own_openapi_schema` stays this Lambda's alone (its route table)."""
+
+    def __init__(self, documents_also: tuple[str, ...] = ()):
+        super().__init__(enable_validation=True)
+        self.documents_also = documents_also
+
+    def own_openapi_schema(self, **kwargs):
+        return super().get_openapi_schema(**kwargs)
+
+    def get_openapi_schema(self, **kwargs):
+        own = self.own_openapi_schema(**kwargs)
+        if not self.documents_also:
+            return own
+        from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+        from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
+        document = {name: value for name, value in kwargs.items() if value is not None}
+        merge = OpenAPIMerge(on_conflict="error", **document)
+        merge.add_schema(own)
+        for module in self.documents_also:
+            merge.add_schema(importlib.import_module(module).app.own_openapi_schema(**kwargs))
+        return OpenAPI(**merge.get_openapi_schema())
+
+
+def create_api(*routers: Router, documents_also: tuple[str, ...] = ()) -> ApiResolver:
+    app = ApiResolver(documents_also)
     app.use(middlewares=[refuse_unknown_query_parameters])
     for router in routers:
         app.include_router(router)
@@ -194,11 +223,12 @@ def create_api(*routers: Router) -> APIGatewayRestResolver:
     return app
 
 
-def documented_routes(app: APIGatewayRestResolver) -> list[tuple[str, str]]:
+def documented_routes(app: ApiResolver) -> list[tuple[str, str]]:
     """(path template, method) of every route the app documents: its own OpenAPI document is the route
     table the infrastructure (and the local API Gateway) build from, so they cannot drift apart."""
     methods = ("get", "post", "put", "patch", "delete")
-    return [(path, method.upper()) for path, item in app.get_openapi_schema().paths.items() for method in methods if getattr(item, method)]
+    paths = app.own_openapi_schema().paths.items()
+    return [(path, method.upper()) for path, item in paths for method in methods if getattr(item, method)]
 
 
 def oversized_body(event: dict) -> dict | None:
