@@ -119,6 +119,18 @@ class LocalAws:
         records = [sqs_record(body, self.resources.followups_queue_arn) for body in (self.timer_events() if bodies is None else bodies)]
         return lambda_handler({"Records": records}, LambdaContext("followups", timeout_seconds=30))
 
+    def run_case_events(self) -> dict:
+        """Runs the real cases queue consumer on everything the cases domain's queue holds (the purge job's
+        CaseFilesPurged), as its event source mapping would. Returns its batch response."""
+        from functions.cases.handlers.handle_purge_events import lambda_handler
+
+        sqs, records = boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=self.resources.cases_queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                records.append(sqs_record(message["Body"], self.resources.cases_queue_arn))
+                sqs.delete_message(QueueUrl=self.resources.cases_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return lambda_handler({"Records": records}, LambdaContext("cases-events", timeout_seconds=30))
+
     def executions(self, case_number: str) -> list[dict]:
         """The case's executions of both state machines, oldest first (their names start with the case number)."""
         states = boto3.client("stepfunctions")

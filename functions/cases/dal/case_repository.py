@@ -9,9 +9,10 @@ from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from functions.cases.models.case import Case, CaseSummary, Status
+from functions.cases.models.case import REOPEN_WINDOW, Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
+from functions.shared.clock import to_iso
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -21,6 +22,7 @@ from .tables import (
     CASE_PREFIX,
     HISTORY_PREFIX,
     IDEMPOTENCY_PREFIX,
+    PURGE_QUEUE_FILES,
     UPDATE_PREFIX,
     AccountItem,
     CaseItem,
@@ -36,7 +38,7 @@ FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
     "owner_id", "closed_at", "response_due_at", "response_rule", "first_response_at",
-    "mac_type", "mac_fields", "time_and_material", "timers",
+    "mac_type", "mac_fields", "time_and_material", "timers", "files_purged_at",
 )  # fmt: skip
 
 
@@ -46,6 +48,15 @@ def _phase(status: str) -> str:
 
 def _case_key(case_number: str) -> tuple[str, str]:
     return f"{CASE_PREFIX}{case_number}", "CASE"
+
+
+def _purge_keys(case: Case) -> dict:
+    """The purge index's attributes while the case's files await the purge; none otherwise, so reopening
+    the case or marking its files purged takes it out of the index."""
+    if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
+        return {}
+    closed_at = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00"))
+    return {"purge_queue": PURGE_QUEUE_FILES, "purge_due_at": to_iso(closed_at + REOPEN_WINDOW), "purge_closed_at": case.closed_at}
 
 
 def _to_item(case: Case) -> CaseItem:
@@ -76,6 +87,7 @@ def _to_item(case: Case) -> CaseItem:
         created_at=case.created_at,
         modified_at=case.modified_at,
         version=case.version,
+        **_purge_keys(case),
     )
 
 

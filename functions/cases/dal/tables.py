@@ -4,6 +4,10 @@ these keys and indexes, so this file is the schema's one source of truth.
 Case views (DESIGN.md section 3) are served by four GSIs so that every page is one Query:
 the partition is (account | account+contact) x (one status | a phase: NON_CLOSED/CLOSED), the sort key
 is the modification time, newest first.
+
+The purge job (functions/purge) finds the cases whose files are due for deletion through a fifth, sparse
+GSI: only a closed case whose files are not purged yet has its keys, so the job reads what is due and
+nothing else.
 """
 
 from __future__ import annotations
@@ -68,6 +72,21 @@ class ContactPhaseIndex(_ViewIndex):
     contact_phase = UnicodeAttribute(hash_key=True)
 
 
+# The purge index: one partition, sorted by when the files are due; it changes only when a case closes,
+# reopens or is purged, far below a partition's write rate. functions/purge/dal reads it by these names.
+PURGE_QUEUE_FILES = "FILES"
+PURGE_ATTRIBUTES = ["case_number", "account_id", "purge_closed_at"]
+
+
+class PurgeDueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "purge-due"
+        projection = IncludeProjection(PURGE_ATTRIBUTES)
+
+    purge_queue = UnicodeAttribute(hash_key=True)
+    purge_due_at = UnicodeAttribute(range_key=True)
+
+
 class TableItem(Model):
     """The key every item shares. Never queried itself: pynamodb would hand its index-less connection
     to the subclasses."""
@@ -87,12 +106,17 @@ class CaseItem(TableItem):
     account_phase_index = AccountPhaseIndex()
     contact_status_index = ContactStatusIndex()
     contact_phase_index = ContactPhaseIndex()
+    purge_due_index = PurgeDueIndex()
 
     account_status = UnicodeAttribute()
     account_phase = UnicodeAttribute()
     contact_status = UnicodeAttribute()
     contact_phase = UnicodeAttribute()
     modified_key = UnicodeAttribute()
+    # Written only while the case's files await the purge (closed, not purged), so the index stays sparse.
+    purge_queue = UnicodeAttribute(null=True)
+    purge_due_at = UnicodeAttribute(null=True)  # closed_at + REOPEN_WINDOW
+    purge_closed_at = UnicodeAttribute(null=True)  # the closure it is for (form.closed_at is not projectable)
 
     case_number = UnicodeAttribute()
     case_type = UnicodeAttribute()

@@ -3,7 +3,7 @@ what one action does to a case, or refuses it with what to do instead; change_ca
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
@@ -17,7 +17,7 @@ from functions.cases.logic.events import (
     CASE_UPDATED,
     EventPublisher,
 )
-from functions.cases.models.case import WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
+from functions.cases.models.case import REOPEN_WINDOW, WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
 from functions.cases.models.lifecycle import (
     CaseChanges,
     CloseReason,
@@ -37,7 +37,6 @@ from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
 
-REOPEN_WINDOW = timedelta(days=30)
 WAITING_ON_CUSTOMER = {Status.AWAITING_INFO, Status.SOLUTION_PROPOSED}
 PRIORITY_ORDER = [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.PROD_DOWN]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
@@ -65,6 +65,8 @@ class ClosedSubStatus(StrEnum):
 
 
 NEW_CASE_SUB_STATUS = OpenSubStatus.NEW.value
+# A closed case can be reopened for this long; then its files are purged (the purge index is keyed on it).
+REOPEN_WINDOW = timedelta(days=30)
 
 
 class ApiModel(BaseModel):
@@ -142,6 +144,9 @@ class Case(ApiModel):
     time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     closed_at: str | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
+    files_purged_at: str | None = Field(
+        default=None, description="When the case's files were deleted, 30 days after its closure (UTC); null until then."
+    )
     response_due_at: str | None = Field(default=None, description="When support's first response is due (UTC).")
     response_rule: str | None = Field(default=None, description="The target that set responseDueAt.")
     first_response_at: str | None = Field(default=None, description="When support first answered (UTC).")

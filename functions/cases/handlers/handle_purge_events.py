@@ -1,0 +1,35 @@
+"""The cases domain's queue consumer: an SQS event source delivers batches of other domains' events for
+the cases domain (functions/cases/models/delivery.py: the purge job's CaseFilesPurged), each message body
+one whole EventBridge event; only the records that failed are reported back, so the queue retries just
+those (then dead-letters them)."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.cases.logic import dependencies
+from functions.cases.logic.mark_files_purged import Outcome, PurgeEvent, handle_purge_event
+from functions.shared.clock import utc_now
+from functions.shared.observability import logger, metrics
+
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def handle_record(record: SQSRecord) -> None:
+    try:
+        event = PurgeEvent.model_validate_json(record.body)
+        outcome = handle_purge_event(event, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
+    except Exception:
+        logger.exception("event not handled; the queue will deliver it again", extra={"message_id": record.message_id})
+        raise
+    if outcome is Outcome.MARKED:
+        metrics.add_metric(name="CasesMarkedFilesPurged", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    return process_partial_response(event=event, record_handler=handle_record, processor=processor, context=context)
