@@ -1,4 +1,5 @@
-"""The single support table, declared from the pynamodb models in functions/cases/dal/tables.py."""
+"""The single support table, declared from the pynamodb models in functions/cases/dal/tables.py: the case
+views' indexes, which the cases API queries, and the purge index, which only the purge job queries."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from functions.cases.dal.tables import CaseItem, IdempotencyItem, TableItem
+from functions.cases.dal.tables import CaseItem, IdempotencyItem, PurgeDueIndex, TableItem
 from infra.config import StageConfig
 
 _ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER, "B": dynamodb.AttributeType.BINARY}
@@ -44,7 +45,10 @@ class Data(Construct):
             deletion_protection=config.retain_data,
             removal_policy=config.removal_policy,
         )
+        # Every index of the model is declared; the roles are granted Query per index: the cases API on the
+        # views' indexes (index_names), the purge job on the purge index alone (purge_index_name).
         self.index_names: list[str] = []
+        self.purge_index_name = PurgeDueIndex.Meta.index_name
         for index in CaseItem._indexes.values():
             keys = {
                 "hash" if attribute.is_hash_key else "range": attribute
@@ -59,4 +63,5 @@ class Data(Construct):
                 projection_type=_PROJECTION_TYPES[projection.projection_type],
                 non_key_attributes=list(projection.non_key_attributes) if projection.non_key_attributes else None,
             )
-            self.index_names.append(index.Meta.index_name)
+            if index.Meta.index_name != self.purge_index_name:
+                self.index_names.append(index.Meta.index_name)

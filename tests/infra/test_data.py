@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pynamodb.attributes import TTLAttribute
 
-from functions.cases.dal.tables import ALL_ITEM_MODELS, SUMMARY_ATTRIBUTES, CaseItem
+from functions.cases.dal.tables import ALL_ITEM_MODELS, PURGE_ATTRIBUTES, SUMMARY_ATTRIBUTES, CaseItem
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +43,15 @@ def test_keys_and_indexes_match_the_pynamodb_model(dev):
 
     declared = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
     modelled = {index["index_name"]: index for index in schema["global_secondary_indexes"]}
-    assert sorted(declared) == sorted(modelled) == ["account-phase", "account-status", "contact-phase", "contact-status"]
+    assert sorted(declared) == sorted(modelled) == ["account-phase", "account-status", "contact-phase", "contact-status", "purge-due"]
     for name, model_index in modelled.items():
         index = declared[name]
         assert _key_schema(index["KeySchema"]) == _key_schema(model_index["key_schema"]), name
         assert index["Projection"]["ProjectionType"] == model_index["projection"]["ProjectionType"] == "INCLUDE"
-        assert index["Projection"]["NonKeyAttributes"] == model_index["projection"]["NonKeyAttributes"] == SUMMARY_ATTRIBUTES
+        assert index["Projection"]["NonKeyAttributes"] == model_index["projection"]["NonKeyAttributes"], name
+        assert index["Projection"]["NonKeyAttributes"] == (PURGE_ATTRIBUTES if name == "purge-due" else SUMMARY_ATTRIBUTES), name
+    # The purge index: one queue partition sorted by due time, so a run reads only what is due.
+    assert _key_schema(declared["purge-due"]["KeySchema"]) == [("purge_due_at", "RANGE"), ("purge_queue", "HASH")]
     assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in table
 
 
