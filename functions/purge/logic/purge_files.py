@@ -1,0 +1,99 @@
+"""The daily purge (DESIGN.md section 3: a closed case's files are purged 30 days after closure).
+
+Work is found through the purge index the cases domain keeps (only closed, not yet purged cases, by due
+date), so a run reads the cases that are due and nothing else. For each: every object under its prefix is
+deleted, then CaseFilesPurged is published, also when there was nothing left to delete, because the cases
+domain's mark (filesPurgedAt) is what takes the case out of the index. A rerun, or a run before the mark
+arrived, deletes nothing and publishes the same event again (same eventKey); the mark is idempotent.
+
+Reopening is allowed up to 30 days after closure, and the index lists a case only after that, so a case
+being purged can no longer be reopened.
+
+Then the upload sessions left unfinished for more than STALE_UPLOAD_AGE are aborted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Protocol
+
+from functions.purge.models.purge import CASE_FILES_PURGED, STALE_UPLOAD_AGE, DueCase, PurgeSummary, StorageUnavailable, Upload
+from functions.shared.clock import to_iso
+from functions.shared.observability import logger
+
+EVENTS_PER_CALL = 10  # PutEvents' batch limit
+
+
+class DueCases(Protocol):
+    def due_pages(self, now: datetime) -> Iterator[list[DueCase]]: ...
+
+
+class CaseFileStore(Protocol):
+    def delete_case_files(self, case_number: str) -> int: ...
+
+    def uploads(self) -> Iterator[Upload]: ...
+
+    def abort_upload(self, upload: Upload) -> bool: ...
+
+
+class EventPublisher(Protocol):
+    def publish_all(self, events: list[tuple[str, dict]]) -> None: ...
+
+
+def files_purged_detail(case: DueCase, objects_deleted: int, purged_at: datetime) -> dict:
+    return {
+        "caseNumber": case.case_number,
+        "accountId": case.account_id,
+        "closedAt": case.closed_at,
+        "purgedAt": to_iso(purged_at),
+        "objectsDeleted": objects_deleted,
+        # One key per closure: every run that purges it announces the same thing.
+        "eventKey": f"{case.case_number}#{case.closed_at}#{CASE_FILES_PURGED}",
+    }
+
+
+def is_stale(upload: Upload, now: datetime) -> bool:
+    return now - upload.initiated > STALE_UPLOAD_AGE
+
+
+def purge_files(
+    *, index: DueCases, files: CaseFileStore, events: EventPublisher, now: datetime, has_time: Callable[[], bool]
+) -> PurgeSummary:
+    """One run. `has_time` says whether the invocation may start on one more case or upload; what is left
+    when it says no stays due, and the next run goes on with it."""
+    summary = PurgeSummary()
+    announced: list[tuple[str, dict]] = []
+    for case in (case for page in index.due_pages(now) for case in page):
+        if not has_time():
+            summary.finished = False
+            break
+        try:
+            deleted = files.delete_case_files(case.case_number)
+        except StorageUnavailable:
+            # Not announced, so it stays due; the others go on (one case must not hold up every purge).
+            summary.cases_failed.append(case.case_number)
+            continue
+        logger.info("case files purged", extra={"case_number": case.case_number, "closed_at": case.closed_at, "objects": deleted})
+        summary.cases_purged += 1
+        summary.objects_deleted += deleted
+        announced.append((CASE_FILES_PURGED, files_purged_detail(case, deleted, now)))
+        if len(announced) == EVENTS_PER_CALL:
+            events.publish_all(announced)
+            announced = []
+    events.publish_all(announced)
+    if summary.finished:
+        summary.uploads_aborted, summary.finished = abort_stale_uploads(files, now, has_time)
+    return summary
+
+
+def abort_stale_uploads(files: CaseFileStore, now: datetime, has_time: Callable[[], bool]) -> tuple[int, bool]:
+    """(uploads aborted, whether every upload was looked at)."""
+    aborted = 0
+    for upload in files.uploads():
+        if not has_time():
+            return aborted, False
+        if is_stale(upload, now) and files.abort_upload(upload):
+            logger.info("stale upload aborted", extra={"key": upload.key, "initiated": to_iso(upload.initiated)})
+            aborted += 1
+    return aborted, True

@@ -1,0 +1,60 @@
+"""What the purge job works on and announces (DESIGN.md section 3: a closed case's files are purged 30
+days after its closure), and its summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+# The event this job publishes; the cases domain marks the case from it (its rule: functions/cases/models/delivery.py).
+PURGE_EVENT_SOURCE = "dss.purge"
+CASE_FILES_PURGED = "CaseFilesPurged"
+
+# Upload sessions nobody completed or aborted within this long are aborted (their parts cost storage).
+# The bucket's lifecycle rule does the same in AWS; this also covers stores without one (the local stack).
+STALE_UPLOAD_AGE = timedelta(days=7)
+
+CASE_FILES_ROOT = "cases/"
+
+
+def case_files_prefix(case_number: str) -> str:
+    """Every object of a case's files is under this key prefix (`cases/<caseNumber>/<fileId>/<fileName>`)."""
+    return f"{CASE_FILES_ROOT}{case_number}/"
+
+
+@dataclass(frozen=True)
+class DueCase:
+    """A closed case whose files are due for deletion, as the purge index lists it."""
+
+    case_number: str
+    account_id: str
+    closed_at: str  # the closure the purge is for, exactly as the case stores it
+    due_at: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An unfinished multipart upload in the files bucket."""
+
+    key: str
+    upload_id: str
+    initiated: datetime
+
+
+class PurgeSummary(BaseModel):
+    """What one run did; the handler returns and logs it."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    cases_purged: int = 0
+    objects_deleted: int = 0
+    uploads_aborted: int = 0
+    cases_failed: list[str] = Field(default_factory=list, description="Cases whose files could not all be deleted; retried next run.")
+    finished: bool = Field(default=True, description="False when the run stopped for lack of time; the next run goes on.")
+
+
+class StorageUnavailable(Exception):
+    """DynamoDB, S3 or the bus failed or refused a call."""
