@@ -1,0 +1,102 @@
+"""`dss files download`: the presigned GET streamed to a temporary file next to the target, its CRC32
+checked against the one recorded at upload, then renamed: a corrupt or partial file never carries the
+target's name."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from dss_cli.api import ApiClient, CliError, describe_network_error
+from dss_cli.checksums import to_b64
+from dss_cli.transfer import NoProgress, ProgressSink, s3_error, s3_session
+
+CHUNK = 1 << 20
+GET_TIMEOUT = (10, 120)
+
+
+@dataclass
+class DownloadResult:
+    path: Path
+    size: int
+    checksum: str
+    file_name: str
+
+
+def safe_name(name: str) -> str:
+    """The recorded file name as a local name: its last component, never empty or a parent."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return base if base not in ("", ".", "..") else "download"
+
+
+def target_path(output: Path | None, file_name: str) -> Path:
+    if output is None:
+        return Path.cwd() / safe_name(file_name)
+    if output.is_dir():
+        return output / safe_name(file_name)
+    return output
+
+
+def recorded_checksum(info: dict) -> str:
+    checksum = info.get("checksum")
+    value = checksum.get("value") if isinstance(checksum, dict) else checksum
+    if not isinstance(value, str):
+        raise CliError("the API gave no checksum for this file: cannot verify it")
+    return value
+
+
+def download_file(
+    client: ApiClient,
+    case_number: str,
+    file_id: str,
+    output: Path | None = None,
+    *,
+    overwrite: bool = False,
+    progress: ProgressSink | None = None,
+    session: requests.Session | None = None,
+) -> DownloadResult:
+    progress = progress or NoProgress()
+    info = client.download_url(case_number, file_id)
+    file_name, size, expected = info.get("fileName") or file_id, int(info.get("size", -1)), recorded_checksum(info)
+    target = target_path(output, file_name)
+    if target.exists() and not overwrite:
+        raise CliError(f"{target} exists; choose another -o PATH or pass --force to replace it")
+    if not target.parent.is_dir():
+        raise CliError(f"{target.parent} is not a directory")
+    session = session or s3_session(1)
+    fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".dss-partial")
+    partial_path = Path(partial)
+    try:
+        crc, received = 0, 0
+        with os.fdopen(fd, "wb") as out:
+            try:
+                with session.get(info["url"], stream=True, timeout=GET_TIMEOUT) as response:
+                    if response.status_code != 200:
+                        code, message = s3_error(response)
+                        raise CliError(f"the download was refused: HTTP {response.status_code} {code} {message}".rstrip())
+                    progress.begin(f"download {file_name}", size if size >= 0 else None)
+                    for chunk in response.iter_content(CHUNK):
+                        out.write(chunk)
+                        crc = zlib.crc32(chunk, crc)
+                        received += len(chunk)
+                        progress.advance(len(chunk))
+            except requests.RequestException as error:
+                raise CliError(describe_network_error(error, info["url"]) + "; nothing was written, try again") from None
+            finally:
+                progress.end()
+            out.flush()
+            os.fsync(out.fileno())
+        if size >= 0 and received != size:
+            raise CliError(f"{file_name}: received {received} bytes, the case records {size}; nothing was written, try again")
+        if to_b64(crc) != expected:
+            raise CliError(f"{file_name}: CRC32 {to_b64(crc)} does not match the recorded {expected}; nothing was written, try again")
+        os.replace(partial_path, target)
+    except BaseException:
+        partial_path.unlink(missing_ok=True)
+        raise
+    return DownloadResult(target, received, expected, file_name)

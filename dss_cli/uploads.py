@@ -1,0 +1,454 @@
+"""`dss files upload`: presigned multipart uploads in parallel, checksummed, resumable.
+
+One file, step by step:
+1. one streaming read computes the CRC32 of every 1 MiB block (checksums.digest_file): the whole
+   file's CRC for the start, and every part's CRC once the part size is known, by combination;
+2. a saved upload of the same file (same API, case, absolute path, size and mtime) is resumed: the
+   parts S3 already holds are compared with the local checksums, the rest is sent; an upload the API no
+   longer knows (404) or whose file changed starts over;
+3. otherwise the upload is started and its id saved under the config dir before any part is sent;
+4. `parallel` worker threads each take a part, read it with os.pread (memory: one part per worker),
+   check it against its CRC (the file must not change under us), and PUT it to its presigned URL with
+   the signed `x-amz-checksum-crc32` header; URLs are fetched in batches of up to 100, and again when
+   they are about to expire or S3 says they did; failures are retried, a part S3 refuses as corrupt
+   (BadDigest) is read again and re-sent;
+5. complete; the API checks every part and the whole-file CRC; the saved state is removed.
+This is the second and last read of the file. Ctrl-C (or a crash) leaves the state: run the same
+command again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+import os
+import queue
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+
+from dss_cli.api import ApiClient, ApiError, CliError, case_path, describe_network_error
+from dss_cli.checksums import PartRange, digest_file, part_ranges, range_crc_from_file, to_b64
+from dss_cli.config import write_private_json
+from dss_cli.transfer import NoProgress, Pacer, ProgressSink, s3_error, s3_session
+
+URL_BATCH = 100  # the API's maximum per call
+URL_LIFETIME_SECONDS = 15 * 60  # the API's maximum
+URL_MARGIN_SECONDS = 60  # a URL this close to expiry is refreshed before use
+PART_ATTEMPTS = 5
+PUT_TIMEOUT = (10, 300)
+CORRUPT_PART_CODES = frozenset({"BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch", "InvalidChecksum"})
+EXPIRED_CODES = frozenset({"AccessDenied", "ExpiredToken", "RequestExpired", "SignatureDoesNotMatch", "RequestTimeTooSkewed"})
+STATE_VERSION = 1
+
+
+class Interrupted(CliError):
+    """Ctrl-C: the saved state lets the same command resume."""
+
+    exit_code = 130
+
+
+class FileChanged(CliError):
+    pass
+
+
+@dataclass
+class UploadResult:
+    case_file: dict
+    upload_id: str
+    resumed: bool
+    part_count: int
+    parts_sent: int
+    bytes_sent: int
+    seconds: float
+
+
+# --- the saved state ------------------------------------------------------------------------------
+
+
+def state_key(api: str, case_number: str, path: Path, size: int, mtime_ns: int) -> str:
+    """The same file (by absolute path, size and mtime) uploaded to the same case of the same API."""
+    identity = "\n".join([api.rstrip("/"), case_path(case_number), str(Path(path).absolute()), str(size), str(mtime_ns)])
+    return hashlib.sha256(identity.encode()).hexdigest()[:40]
+
+
+def state_file(state_dir: Path, key: str) -> Path:
+    return state_dir / f"{key}.json"
+
+
+def load_state(path: Path) -> dict | None:
+    try:
+        state = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)  # a torn or foreign file: start over rather than fail forever
+        return None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION or not isinstance(state.get("uploadId"), str):
+        path.unlink(missing_ok=True)
+        return None
+    return state
+
+
+# --- presigned part URLs --------------------------------------------------------------------------
+
+
+@dataclass
+class PartUrl:
+    url: str
+    headers: dict
+    valid_until: float  # time.monotonic()
+
+
+def parse_expiry(expires_at: str | None, now: datetime) -> float:
+    """Seconds the URL stays valid, by the API's expiresAt, never more than the API's maximum."""
+    try:
+        seconds = (datetime.fromisoformat(str(expires_at).replace("Z", "+00:00")) - now).total_seconds()
+    except ValueError:
+        seconds = URL_LIFETIME_SECONDS
+    return min(seconds, URL_LIFETIME_SECONDS)
+
+
+class PartUrls:
+    """Thread-safe cache of part URLs, fetched in batches in upload order, refreshed before they expire."""
+
+    def __init__(
+        self,
+        client: ApiClient,
+        case_number: str,
+        upload_id: str,
+        checksums: dict[int, int],
+        order: list[int],
+        batch: int = URL_BATCH,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.client, self.case_number, self.upload_id, self.checksums = client, case_number, upload_id, checksums
+        self.order, self.position = order, {number: i for i, number in enumerate(order)}
+        self.batch, self.clock = batch, clock
+        self.lock, self.cache, self.done = threading.Lock(), {}, set()
+        self.calls = 0
+
+    def _valid(self, number: int, now: float) -> bool:
+        entry = self.cache.get(number)
+        return entry is not None and entry.valid_until > now
+
+    def get(self, number: int) -> PartUrl:
+        with self.lock:
+            now = self.clock()
+            if self._valid(number, now):
+                return self.cache[number]
+            wanted = [number]
+            for other in self.order[self.position.get(number, len(self.order)) + 1 :]:
+                if len(wanted) >= self.batch:
+                    break
+                if other not in self.done and not self._valid(other, now):
+                    wanted.append(other)
+            answer = self.client.part_urls(
+                self.case_number, self.upload_id, [{"partNumber": n, "checksum": to_b64(self.checksums[n])} for n in wanted]
+            )
+            self.calls += 1
+            fetched, wall = self.clock(), datetime.now(UTC)
+            for item in answer:
+                lifetime = max(parse_expiry(item.get("expiresAt"), wall) - URL_MARGIN_SECONDS, 30)
+                headers = {str(k).lower(): str(v) for k, v in (item.get("headers") or {}).items()}
+                self.cache[int(item["partNumber"])] = PartUrl(item["url"], headers, fetched + lifetime)
+            if number not in self.cache:
+                raise CliError(f"the API sent no URL for part {number}")
+            return self.cache[number]
+
+    def invalidate(self, number: int) -> None:
+        with self.lock:
+            self.cache.pop(number, None)
+
+    def finished(self, number: int) -> None:
+        with self.lock:
+            self.cache.pop(number, None)
+            self.done.add(number)
+
+
+# --- the uploader ---------------------------------------------------------------------------------
+
+
+def read_exact(fd: int, offset: int, length: int) -> bytes:
+    data = os.pread(fd, length, offset)
+    if len(data) == length:
+        return data
+    chunks = [data]  # pread may return less (very large parts, some file systems)
+    got = len(data)
+    while got < length:
+        more = os.pread(fd, length - got, offset + got)
+        if not more:
+            raise FileChanged(f"the file ended at byte {offset + got}, expected {offset + length}: it changed during the upload")
+        chunks.append(more)
+        got += len(more)
+    return b"".join(chunks)
+
+
+@dataclass
+class _Run:
+    """One file's parts in flight."""
+
+    fd: int
+    path: Path
+    checksums: dict[int, int]
+    urls: PartUrls
+    stop: threading.Event = field(default_factory=threading.Event)
+    sent_parts: int = 0
+    sent_bytes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Uploader:
+    def __init__(
+        self,
+        client: ApiClient,
+        *,
+        parallel: int = 8,
+        state_dir: Path,
+        progress: ProgressSink | None = None,
+        rate_limit: float | None = None,
+        log: Callable[[str], None] | None = None,
+        session: requests.Session | None = None,
+    ):
+        if parallel < 1:
+            raise ValueError("parallel must be at least 1")
+        self.client, self.parallel, self.state_dir = client, parallel, Path(state_dir)
+        self.progress = progress or NoProgress()
+        self.pacer = Pacer(rate_limit) if rate_limit else None
+        self.log = log or (lambda message: None)
+        self.s3 = session or s3_session(parallel)
+
+    # The whole file ------------------------------------------------------------------------------
+
+    def upload(self, case_number: str, path: Path, content_type: str | None = None) -> UploadResult:
+        began = time.monotonic()
+        path = Path(path).absolute()
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise CliError(f"cannot read {path}: {error.strerror}") from None
+        if not path.is_file():
+            raise CliError(f"{path} is not a regular file")
+        size = stat.st_size
+        saved_at = state_file(self.state_dir, state_key(self.client.api, case_number, path, size, stat.st_mtime_ns))
+
+        self.progress.begin(f"checksum {path.name}", size)
+        try:
+            digest = digest_file(path, size, self.progress.advance)
+        except OSError as error:
+            raise CliError(f"cannot read {path}: {error}") from None
+        finally:
+            self.progress.end()
+        checksum = to_b64(digest.crc)
+
+        upload, held, resumed = self._resume(case_number, saved_at, size, checksum)
+        if upload is None:
+            upload = self.client.start_upload(case_number, {
+                "fileName": path.name, "size": size,
+                "contentType": content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
+                "checksum": {"algorithm": "CRC32", "value": checksum},
+            })  # fmt: skip
+            write_private_json(saved_at, {
+                "version": STATE_VERSION, "api": self.client.api, "caseNumber": upload.get("caseNumber", case_number),
+                "path": str(path), "size": size, "mtimeNs": stat.st_mtime_ns, "uploadId": upload["uploadId"],
+                "partSize": upload["partSize"], "partCount": upload["partCount"], "checksum": checksum,
+                "startedAt": datetime.now(UTC).isoformat(timespec="seconds"),
+            })  # fmt: skip
+        upload_id = upload["uploadId"]
+        parts = part_ranges(size, int(upload["partSize"]), int(upload["partCount"]))
+        checksums = digest.part_crcs(parts)
+        if checksums is None:  # not whole MiB (not the contract's sizes): one more read for the parts' CRCs
+            checksums = self._part_crcs_by_reading(path, parts)
+
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            missing = self._missing(parts, held, checksums)
+            if resumed:
+                stored = len(parts) - len(missing)
+                self.log(
+                    f"Resuming upload {upload_id} of {path.name}: {stored} of {len(parts)} parts already stored, sending {len(missing)}"
+                )
+            run = _Run(fd, path, checksums, PartUrls(self.client, case_number, upload_id, checksums, [p.number for p in missing]))
+            self._send(run, parts, missing, size)
+            case_file = self._complete(case_number, upload_id, parts, run, saved_at)
+        finally:
+            os.close(fd)
+        saved_at.unlink(missing_ok=True)
+        return UploadResult(case_file, upload_id, resumed, len(parts), run.sent_parts, run.sent_bytes, time.monotonic() - began)
+
+    def _resume(self, case_number: str, saved_at: Path, size: int, checksum: str) -> tuple[dict | None, dict[int, dict], bool]:
+        state = load_state(saved_at)
+        if state is None:
+            return None, {}, False
+        upload_id = state["uploadId"]
+        try:
+            upload = self.client.get_upload(case_number, upload_id)
+        except ApiError as error:
+            if error.status != 404:
+                raise
+            self.log(f"The interrupted upload {upload_id} is gone (finished, aborted or expired): starting over")
+            saved_at.unlink(missing_ok=True)
+            return None, {}, False
+        declared = (upload.get("checksum") or {}).get("value")
+        if upload.get("size") != size or declared != checksum:
+            self.log(f"The file changed since upload {upload_id} started: aborting it and starting over")
+            try:
+                self.client.abort_upload(case_number, upload_id)
+            except ApiError as error:
+                if error.status != 404:
+                    raise
+            saved_at.unlink(missing_ok=True)
+            return None, {}, False
+        return upload, {int(p["partNumber"]): p for p in upload.get("parts") or []}, True
+
+    @staticmethod
+    def _missing(parts: list[PartRange], held: dict[int, dict], checksums: dict[int, int]) -> list[PartRange]:
+        """Parts S3 does not hold with exactly the local size and checksum."""
+
+        def good(part: PartRange) -> bool:
+            stored = held.get(part.number)
+            return stored is not None and stored.get("size") == part.length and stored.get("checksum") == to_b64(checksums[part.number])
+
+        return [part for part in parts if not good(part)]
+
+    def _part_crcs_by_reading(self, path: Path, parts: list[PartRange]) -> dict[int, int]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            return {part.number: range_crc_from_file(fd, part.offset, part.length) for part in parts}
+        finally:
+            os.close(fd)
+
+    def _complete(self, case_number: str, upload_id: str, parts: list[PartRange], run: _Run, saved_at: Path) -> dict:
+        for attempt in (1, 2):
+            try:
+                return self.client.complete_upload(case_number, upload_id)
+            except ApiError as error:
+                if error.code in ("parts_missing", "part_size_mismatch") and attempt == 1:
+                    # S3 lost or never got something we thought was sent: ask what it holds, send the rest once more.
+                    upload = self.client.get_upload(case_number, upload_id)
+                    held = {int(p["partNumber"]): p for p in upload.get("parts") or []}
+                    missing = self._missing(parts, held, run.checksums)
+                    run.urls = PartUrls(self.client, case_number, upload_id, run.checksums, [p.number for p in missing])
+                    self._send(run, parts, missing, sum(p.length for p in parts))
+                    continue
+                if error.code == "checksum_mismatch" or error.status == 404:
+                    saved_at.unlink(missing_ok=True)  # the upload is gone: the next run starts over
+                raise
+        raise AssertionError("unreachable")
+
+    # The parts ---------------------------------------------------------------------------------
+
+    def _send(self, run: _Run, parts: list[PartRange], missing: list[PartRange], size: int) -> None:
+        self.progress.begin(f"upload {run.path.name}", size, size - sum(p.length for p in missing))
+        todo: queue.SimpleQueue = queue.SimpleQueue()
+        results: queue.SimpleQueue = queue.SimpleQueue()
+        for part in missing:
+            todo.put(part)
+        workers = [
+            threading.Thread(target=self._worker, args=(run, todo, results), name=f"dss-part-{i}", daemon=True)
+            for i in range(min(self.parallel, len(missing)))
+        ]
+        try:
+            for worker in workers:
+                worker.start()
+            for _ in missing:
+                while True:
+                    try:
+                        outcome = results.get(timeout=0.25)  # a timeout keeps Ctrl-C responsive
+                        break
+                    except queue.Empty:
+                        continue
+                if isinstance(outcome, BaseException):
+                    raise outcome
+        except KeyboardInterrupt:
+            run.stop.set()
+            done = len(parts) - len(missing) + run.sent_parts
+            raise Interrupted(
+                f"interrupted: {done} of {len(parts)} parts of {run.path.name} are stored; run the same command again to resume"
+            ) from None
+        except BaseException:
+            run.stop.set()
+            for worker in workers:  # parts in flight end (their PUTs time out at worst) before the file is closed
+                if worker.is_alive():
+                    worker.join()
+            raise
+        finally:
+            run.stop.set()  # idle workers leave
+            self.progress.end()
+
+    def _worker(self, run: _Run, todo: queue.SimpleQueue, results: queue.SimpleQueue) -> None:
+        while not run.stop.is_set():
+            try:
+                part = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self._send_part(run, part)
+                results.put(part.number)
+            except BaseException as error:  # noqa: BLE001 (handed to the main thread)
+                results.put(error)
+                return
+
+    def _send_part(self, run: _Run, part: PartRange) -> None:
+        expected = to_b64(run.checksums[part.number])
+        last_problem, refreshed = "", False
+        attempt = 0
+        while attempt < PART_ATTEMPTS:
+            attempt += 1
+            if run.stop.is_set():
+                return
+            data = read_exact(run.fd, part.offset, part.length)
+            if zlib.crc32(data) != run.checksums[part.number]:
+                raise FileChanged(
+                    f"{run.path.name} changed during the upload (part {part.number} no longer matches its checksum): "
+                    "run the command again once the file is stable"
+                )
+            target = run.urls.get(part.number)
+            headers = dict(target.headers)
+            if headers.get("x-amz-checksum-crc32", expected) != expected:
+                raise CliError(f"the API signed part {part.number} with another checksum than the one sent")
+            headers.setdefault("x-amz-checksum-crc32", expected)
+            if self.pacer:
+                self.pacer.wait(len(data), run.stop)
+                if run.stop.is_set():
+                    return
+            try:
+                response = self.s3.put(target.url, data=data, headers=headers, timeout=PUT_TIMEOUT)
+            except requests.RequestException as error:
+                last_problem = describe_network_error(error, target.url)
+                del data
+                run.stop.wait(min(0.5 * 2**attempt, 8))
+                continue
+            del data
+            if response.status_code in (200, 201, 204):
+                run.urls.finished(part.number)
+                with run.lock:
+                    run.sent_parts += 1
+                    run.sent_bytes += part.length
+                self.progress.advance(part.length)
+                return
+            code, message = s3_error(response)
+            last_problem = f"HTTP {response.status_code} {code} {message}".strip()
+            if response.status_code == 403 and (code in EXPIRED_CODES or not code):
+                run.urls.invalidate(part.number)  # expired (or clock skew): a fresh URL
+                if not refreshed:
+                    refreshed = True
+                    attempt -= 1  # a refresh is not a failure
+                continue
+            if response.status_code == 400 and code in CORRUPT_PART_CODES:
+                continue  # corrupted on the way: read it again and resend
+            if response.status_code in (408, 429) or response.status_code >= 500 or code in ("RequestTimeout", "SlowDown"):
+                run.stop.wait(min(0.5 * 2**attempt, 8))
+                continue
+            raise CliError(f"S3 refused part {part.number} of {run.path.name}: {last_problem}")
+        raise CliError(
+            f"part {part.number} of {run.path.name} failed {PART_ATTEMPTS} times; last: {last_problem}. "
+            "Run the same command again to resume."
+        )
