@@ -1,0 +1,29 @@
+"""HTTP details shared by the file routes: path parameters, the 410 answer, JSON responses."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import BaseModel
+
+from functions.shared.errors import ErrorResponse
+
+CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
+UploadId = Annotated[str, Path(alias="uploadId", pattern=r"^[0-9a-f]{32}$", description="From POST /cases/{caseNumber}/uploads.")]
+FileId = Annotated[str, Path(alias="fileId", pattern=r"^[0-9a-f]{32}$", description="From GET /cases/{caseNumber}/files.")]
+
+GONE = {
+    410: {
+        "description": "The case's files were purged 30 days after it closed.",
+        "content": {"application/json": {"model": ErrorResponse}},
+    }
+}
+
+
+def json_response(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=model.model_dump(mode="json", by_alias=True),
+        headers=headers,
+    )

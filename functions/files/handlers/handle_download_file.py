@@ -1,0 +1,21 @@
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.files.handlers.files_http import GONE, CaseNumber, FileId
+from functions.files.logic import dependencies
+from functions.files.logic.case_files import download
+from functions.files.models.files import Download
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+
+router = Router()
+
+
+@router.get(
+    "/cases/<caseNumber>/files/<fileId>/download",
+    summary="A short-lived download URL for a file",
+    description="GET the URL within 5 minutes; the file arrives as an attachment under its name. Compare its CRC32 with `checksum`.",
+    responses={**ok_response(Download, "The URL."), **error_responses(404), **GONE},
+    tags=["Files"],
+)
+def get_download(case_number: CaseNumber, file_id: FileId) -> Download:
+    return download(case_number, file_id, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now())

@@ -1,0 +1,23 @@
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.logic import dependencies
+from functions.files.logic.uploads import get_upload
+from functions.files.models.files import UploadDetail
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+
+router = Router()
+
+
+@router.get(
+    "/cases/<caseNumber>/uploads/<uploadId>",
+    summary="Show an upload and the parts stored so far",
+    description="Resume an interrupted upload: send only the parts not listed (or listed with the wrong size).",
+    responses={**ok_response(UploadDetail, "The upload and the parts S3 holds."), **error_responses(404)},
+    tags=["Files"],
+)
+def get_one_upload(case_number: CaseNumber, upload_id: UploadId) -> UploadDetail:
+    return get_upload(
+        case_number, upload_id, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now()
+    )

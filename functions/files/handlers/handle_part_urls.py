@@ -1,0 +1,35 @@
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.logic import dependencies
+from functions.files.logic.uploads import part_urls
+from functions.files.models.files import PartUrls, PartUrlsRequest
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+
+router = Router()
+
+
+@router.post(
+    "/cases/<caseNumber>/uploads/<uploadId>/part-urls",
+    summary="Presigned URLs for parts",
+    description=(
+        "Up to 100 parts per call, each with the CRC32 of its bytes. Each URL is valid for 15 minutes; PUT the part's bytes "
+        "with the returned headers: S3 refuses a part whose bytes do not match its checksum (400 BadDigest)."
+    ),
+    responses={**ok_response(PartUrls, "One URL per part asked for."), **error_responses(404, 409, 415)},
+    tags=["Files"],
+)
+def post_part_urls(case_number: CaseNumber, upload_id: UploadId, request: Annotated[PartUrlsRequest, Body()]) -> PartUrls:
+    return part_urls(
+        case_number,
+        upload_id,
+        request,
+        current_caller(router),
+        store=dependencies.store(),
+        storage=dependencies.storage(),
+        now=utc_now(),
+    )

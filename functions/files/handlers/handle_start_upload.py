@@ -1,0 +1,34 @@
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.files.handlers.files_http import CaseNumber, json_response
+from functions.files.logic import dependencies
+from functions.files.logic.uploads import start_upload
+from functions.files.models.files import NewUploadRequest, Upload
+from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.clock import utc_now
+from functions.shared.observability import metrics
+
+router = Router()
+
+
+@router.post(
+    "/cases/<caseNumber>/uploads",
+    summary="Start uploading a file to a case",
+    description=(
+        "Non-closed cases only. Declare the whole file's CRC32; the answer gives the part size and count: cut the file into "
+        "`partCount` parts of `partSize` bytes (the last holds the rest), get their URLs from `part-urls`, PUT them (several "
+        "at once if you like), then `complete`. Several uploads may run at once on one case."
+    ),
+    responses={**ok_response(Upload, "The upload, ready for parts.", 201), **error_responses(404, 409, 415)},
+    tags=["Files"],
+)
+def post_upload(case_number: CaseNumber, request: Annotated[NewUploadRequest, Body()]) -> Response[Upload]:
+    upload = start_upload(
+        case_number, request, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now()
+    )
+    metrics.add_metric(name="UploadsStarted", unit="Count", value=1)
+    return json_response(upload, 201, {"Location": f"/cases/{case_number}/uploads/{upload.upload_id}"})

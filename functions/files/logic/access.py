@@ -1,0 +1,29 @@
+"""Who may work with a case's files: customers on their own account's cases, staff on every case
+(engineers attach files for the customer the same way). Uploads need a non-closed case."""
+
+from __future__ import annotations
+
+from functions.files.logic.ports import FileStore
+from functions.files.models.errors import CaseClosed
+from functions.shared.auth import Caller
+from functions.shared.dal.case_view import CaseState
+from functions.shared.errors import NotFound
+
+
+def visible_case(case_number: str, caller: Caller, store: FileStore) -> CaseState:
+    case = store.get_case_state(case_number)
+    # Another account's case answers exactly like a missing one: its existence is not disclosed.
+    if case is None or (not caller.is_staff and case.account_id != caller.account_id):
+        raise NotFound(f"Case {case_number} was not found among your account's cases; check the number.", field="caseNumber")
+    return case
+
+
+def case_open_for_uploads(case_number: str, caller: Caller, store: FileStore) -> CaseState:
+    case = visible_case(case_number, caller, store)
+    if case.is_closed:
+        raise CaseClosed(
+            f"Case {case_number} is closed: files can be added to non-closed cases only. Reopen it with new information "
+            "(within 30 days of closure) or open a new case.",
+            field="caseNumber",
+        )
+    return case

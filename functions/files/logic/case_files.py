@@ -1,0 +1,54 @@
+"""A case's files: the listing with the purge date, and short-lived download URLs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from functions.files.logic.access import visible_case
+from functions.files.logic.ports import FileStore, ObjectStorage
+from functions.files.models.errors import FileNotFound, FilesPurged
+from functions.files.models.files import CaseFileList, Download
+from functions.shared.auth import Caller
+from functions.shared.clock import to_iso
+
+# The guide: attachments of a closed case are purged 30 days after closure (functions/purge deletes them).
+PURGE_AFTER = timedelta(days=30)
+DOWNLOAD_URL_SECONDS = 5 * 60
+
+
+def purge_at(closed_at: str | None) -> str | None:
+    if closed_at is None:
+        return None
+    return to_iso(datetime.fromisoformat(closed_at.replace("Z", "+00:00")) + PURGE_AFTER)
+
+
+def list_files(case_number: str, caller: Caller, *, store: FileStore) -> CaseFileList:
+    case = visible_case(case_number, caller, store)
+    files = sorted(store.list_files(case_number), key=lambda file: (file.uploaded_at, file.file_id))
+    return CaseFileList(
+        items=files,
+        purge_at=purge_at(case.closed_at) if case.is_closed else None,
+        files_purged_at=case.files_purged_at,
+    )
+
+
+def download(case_number: str, file_id: str, caller: Caller, *, store: FileStore, storage: ObjectStorage, now: datetime) -> Download:
+    case = visible_case(case_number, caller, store)
+    stored = store.get_file(case_number, file_id)
+    # Files stored before the purge are gone from S3, whether or not the purge kept their records.
+    if case.files_purged_at and (stored is None or stored.file.uploaded_at <= case.files_purged_at):
+        raise FilesPurged(
+            f"The files of case {case_number} were deleted on {case.files_purged_at}, 30 days after it closed.", field="fileId"
+        )
+    if stored is None:
+        raise FileNotFound(
+            f"File {file_id} was not found on case {case_number}; GET /cases/{case_number}/files lists them.", field="fileId"
+        )
+    file = stored.file
+    return Download(
+        url=storage.download_url(stored.object_key, file.file_name, DOWNLOAD_URL_SECONDS),
+        expires_at=to_iso(now + timedelta(seconds=DOWNLOAD_URL_SECONDS)),
+        file_name=file.file_name,
+        size=file.size,
+        checksum=file.checksum,
+    )

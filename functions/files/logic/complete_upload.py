@@ -1,0 +1,154 @@
+"""Completing an upload: every part present with its exact size, the whole file's CRC32 checked before
+S3 assembles it (when S3 reports the parts' checksums) and on the stored object after, then the file
+recorded on the case and announced. A checksum mismatch discards the upload: the client starts again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from functions.files.logic.access import case_open_for_uploads
+from functions.files.logic.checksums import ALGORITHM, combined_crc32, from_base64, to_base64
+from functions.files.logic.events import CASE_FILE_ADDED, file_added_detail
+from functions.files.logic.parts import part_length
+from functions.files.logic.ports import EventPublisher, FileStore, ObjectStorage, expired
+from functions.files.models.errors import (
+    ChecksumMismatch,
+    ChecksumRejected,
+    PartSizeMismatch,
+    PartsMissing,
+    PartsRejected,
+    UploadGone,
+    UploadNotFound,
+)
+from functions.files.models.files import CaseFile
+from functions.files.models.records import S3Part, UploadRecord
+from functions.shared.auth import Caller
+from functions.shared.clock import to_iso
+from functions.shared.errors import ServiceUnavailable
+from functions.shared.observability import logger
+
+_LISTED_NUMBERS = 20
+
+
+def _numbers(numbers: list[int]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:_LISTED_NUMBERS])
+    return f"{shown} and {len(numbers) - _LISTED_NUMBERS} more" if len(numbers) > _LISTED_NUMBERS else shown
+
+
+def checked_parts(upload: UploadRecord, parts: list[S3Part]) -> list[S3Part]:
+    """Parts 1..partCount, each exactly the size the part layout gives it; raises PartsMissing or PartSizeMismatch."""
+    by_number = {part.part_number: part for part in parts}
+    wanted = range(1, upload.part_count + 1)
+    missing = [number for number in wanted if number not in by_number]
+    if missing:
+        raise PartsMissing(
+            f"Part(s) {_numbers(missing)} of {upload.part_count} are missing; upload them, then complete again.", field="parts"
+        )
+    for number in wanted:
+        expected = part_length(upload.size, upload.part_size, number)
+        if by_number[number].size != expected:
+            raise PartSizeMismatch(
+                f"Part {number} holds {by_number[number].size} bytes, but must hold {expected} (partSize {upload.part_size}, "
+                f"the last part the rest of the {upload.size} bytes); upload it again.",
+                field="parts",
+            )
+    return [by_number[number] for number in wanted]
+
+
+def parts_checksum(parts: list[S3Part]) -> str | None:
+    """The whole file's CRC32 from the parts' CRC32 values, when S3 reported every one of them."""
+    if not parts or any(part.checksum is None for part in parts):
+        return None
+    return to_base64(combined_crc32([(from_base64(part.checksum), part.size) for part in parts]))
+
+
+def _mismatch(upload: UploadRecord, actual: str | None) -> ChecksumMismatch:
+    found = f"the stored bytes' CRC32 is {actual}" if actual else "S3 refused it"
+    return ChecksumMismatch(
+        f"The declared CRC32 {upload.checksum} does not match the file ({found}); the upload is discarded: check the file "
+        "and upload it again.",
+        field="checksum",
+    )
+
+
+def complete_upload(
+    case_number: str,
+    upload_id: str,
+    caller: Caller,
+    *,
+    store: FileStore,
+    storage: ObjectStorage,
+    events: EventPublisher,
+    now: datetime,
+) -> CaseFile:
+    case = case_open_for_uploads(case_number, caller, store)
+    upload = store.get_upload(case_number, upload_id)
+    if upload is not None and upload.completed_at:
+        return _replayed(upload, case.account_id, caller, store, events)
+    if upload is None or expired(upload, now):
+        raise UploadNotFound(f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired.", field="uploadId")
+    try:
+        parts = checked_parts(upload, storage.list_parts(upload))
+        declared_by_parts = parts_checksum(parts)
+        if declared_by_parts is not None and declared_by_parts != upload.checksum:
+            _discard(upload, store, storage)
+            raise _mismatch(upload, declared_by_parts)
+        storage.complete_multipart(upload, parts)
+    except UploadGone:
+        return _completed_meanwhile(upload, case.account_id, caller, store, events)
+    except ChecksumRejected:
+        _discard(upload, store, storage)
+        raise _mismatch(upload, None) from None
+    except PartsRejected:
+        raise PartsMissing(
+            "Storage refused the part list: a part changed or went missing meanwhile; GET the upload, upload what is missing "
+            "and complete again.",
+            field="parts",
+        ) from None
+
+    stored = storage.stored_checksum(upload.object_key)
+    if stored != upload.checksum and not (stored is None and declared_by_parts == upload.checksum):
+        if stored is None:
+            logger.error("no full-object checksum on a completed upload", extra={"object_key": upload.object_key})
+        storage.delete_object(upload.object_key)
+        store.delete_upload(case_number, upload_id)
+        raise _mismatch(upload, stored)
+
+    file = CaseFile(
+        file_id=upload.file_id,
+        case_number=case_number,
+        file_name=upload.file_name,
+        size=upload.size,
+        content_type=upload.content_type,
+        checksum={"algorithm": ALGORITHM, "value": upload.checksum},
+        uploaded_by={"user_id": upload.created_by["user_id"], "role": upload.created_by["role"]},
+        uploaded_at=to_iso(now),
+    )
+    if not store.record_file(upload, file):  # a concurrent completion of the same upload recorded it first
+        return _completed_meanwhile(upload, case.account_id, caller, store, events)
+    events.publish(CASE_FILE_ADDED, file_added_detail(file, case.account_id, caller, file.uploaded_at))
+    return file
+
+
+def _discard(upload: UploadRecord, store: FileStore, storage: ObjectStorage) -> None:
+    storage.abort_multipart(upload)
+    store.delete_upload(upload.case_number, upload.upload_id)
+
+
+def _completed_meanwhile(upload: UploadRecord, account_id: str, caller: Caller, store: FileStore, events: EventPublisher) -> CaseFile:
+    again = store.get_upload(upload.case_number, upload.upload_id)
+    if again is None:
+        raise UploadNotFound(f"Upload {upload.upload_id} was aborted meanwhile; start a new upload.", field="uploadId")
+    if not again.completed_at:
+        raise ServiceUnavailable("Another request is completing this upload; retry in a few seconds.")
+    return _replayed(again, account_id, caller, store, events)
+
+
+def _replayed(upload: UploadRecord, account_id: str, caller: Caller, store: FileStore, events: EventPublisher) -> CaseFile:
+    """A completion retried (its answer was lost): the same file, announced again with the same event key
+    in case the first announcement failed."""
+    stored = store.get_file(upload.case_number, upload.file_id)
+    if stored is None:
+        raise UploadNotFound(f"Upload {upload.upload_id} is complete but its file is gone (purged).", field="uploadId")
+    events.publish(CASE_FILE_ADDED, file_added_detail(stored.file, account_id, caller, stored.file.uploaded_at))
+    return stored.file

@@ -1,0 +1,24 @@
+"""The files domain's events on the bus."""
+
+from __future__ import annotations
+
+from functions.files.models.files import CaseFile
+from functions.shared.auth import Caller
+
+EVENT_SOURCE = "dss.files"
+CASE_FILE_ADDED = "CaseFileAdded"
+
+
+def file_added_detail(file: CaseFile, account_id: str, actor: Caller, occurred_at: str) -> dict:
+    return {
+        # A retried completion announces the file again with the same key, so consumers act on it once.
+        "eventKey": f"{file.case_number}#{file.file_id}#{CASE_FILE_ADDED}",
+        "caseNumber": file.case_number,
+        "accountId": account_id,
+        "fileId": file.file_id,
+        "fileName": file.file_name,
+        "size": file.size,
+        "checksum": file.checksum.model_dump(),
+        "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
+        "occurredAt": occurred_at,
+    }

@@ -1,0 +1,37 @@
+"""How a file is cut into S3 multipart parts: pure rules, the same for the service and its clients."""
+
+from __future__ import annotations
+
+MIB = 2**20
+GIB = 2**30
+# S3's documented limits (Amazon S3 User Guide, "Amazon S3 multipart upload limits"): an object is at
+# most 5 TiB, in at most 10,000 parts of 5 MiB to 5 GiB each (the last part may be smaller).
+MAX_OBJECT_SIZE = 5 * 2**40
+MAX_PARTS = 10_000
+MIN_PART_SIZE = 5 * MIB
+MAX_PART_SIZE = 5 * GIB
+# Below 80 GB every file is cut into 8 MiB parts: large enough to keep requests few, small enough that a
+# broken connection loses little and many parts can be in flight at once.
+PREFERRED_PART_SIZE = 8 * MIB
+
+
+def part_size(size: int) -> int:
+    """The smallest multiple of 1 MiB that is at least max(8 MiB, size / 10,000), kept within 5 MiB..5 GiB:
+    any size up to MAX_OBJECT_SIZE then fits in MAX_PARTS parts."""
+    if not 0 <= size <= MAX_OBJECT_SIZE:
+        raise ValueError(f"size must be 0..{MAX_OBJECT_SIZE} bytes")
+    wanted = max(PREFERRED_PART_SIZE, -(-size // MAX_PARTS))
+    return min(max(-(-wanted // MIB) * MIB, MIN_PART_SIZE), MAX_PART_SIZE)
+
+
+def part_count(size: int, chosen_part_size: int) -> int:
+    """At least one part: a 0-byte file is one 0-byte part."""
+    return max(1, -(-size // chosen_part_size))
+
+
+def part_length(size: int, chosen_part_size: int, part_number: int) -> int:
+    """Every part is exactly the part size except the last, which holds the rest."""
+    count = part_count(size, chosen_part_size)
+    if not 1 <= part_number <= count:
+        raise ValueError(f"part number must be 1..{count}")
+    return chosen_part_size if part_number < count else size - (count - 1) * chosen_part_size

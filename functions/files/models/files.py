@@ -1,0 +1,142 @@
+"""The files API's requests and answers (issue 5 contract), camelCase on the wire."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.alias_generators import to_camel
+
+from functions.files.logic.parts import MAX_OBJECT_SIZE
+
+CRC32_PATTERN = r"^[A-Za-z0-9+/]{6}==$"  # base64 of the 4 big-endian bytes, as S3's x-amz-checksum-crc32
+Crc32 = Annotated[str, StringConstraints(pattern=CRC32_PATTERN)]
+# S3 keys are at most 1,024 bytes; `cases/<caseNumber>/<fileId>/` takes 50 of them.
+MAX_FILE_NAME_BYTES = 960
+MAX_PARTS_PER_CALL = 100
+
+
+class ApiModel(BaseModel):
+    """Validators are built on first use, not at import (see functions/cases/models/case.py)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
+
+
+class RequestModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", defer_build=True)
+
+
+class Checksum(ApiModel):
+    algorithm: Literal["CRC32"] = Field(description="CRC32 (zlib.crc32) only.")
+    value: Crc32 = Field(description="Base64 of the 4-byte big-endian CRC32, as S3's x-amz-checksum-crc32.", examples=["AAAAAA=="])
+
+
+class ChecksumInput(RequestModel):
+    algorithm: Literal["CRC32"] = Field(description="CRC32 (zlib.crc32) only.")
+    value: Crc32 = Field(description="Base64 of the 4-byte big-endian CRC32 of the whole file.", examples=["AAAAAA=="])
+
+
+class Person(ApiModel):
+    user_id: str
+    role: str
+
+
+class NewUploadRequest(RequestModel):
+    file_name: str = Field(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[^/\\\x00-\x1f\x7f]+$",
+        description="The file's name, without any folder: no `/`, `\\` or control characters.",
+        examples=["ININ_trace_2024-05-01.zip"],
+    )
+    size: int = Field(ge=0, le=MAX_OBJECT_SIZE, strict=True, description="Bytes; up to 5 TiB (S3's maximum object size).")
+    content_type: str = Field(
+        default="application/octet-stream",
+        max_length=255,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;[ -~]*)?$",
+        description="The media type stored with the file and given back on download.",
+    )
+    checksum: ChecksumInput
+
+    @field_validator("file_name")
+    @classmethod
+    def _storable_name(cls, name: str) -> str:
+        if name in (".", ".."):
+            raise ValueError("not a file name")
+        if len(name.encode()) > MAX_FILE_NAME_BYTES:
+            raise ValueError(f"at most {MAX_FILE_NAME_BYTES} bytes in UTF-8")
+        return name
+
+
+class Upload(ApiModel):
+    upload_id: str
+    case_number: str
+    file_name: str
+    size: int
+    content_type: str
+    checksum: Checksum
+    part_size: int = Field(description="Every part is exactly this many bytes except the last.")
+    part_count: int = Field(description="Parts 1..partCount; a 0-byte file has one 0-byte part.")
+    created_at: str = Field(description="UTC, ISO-8601 with Z.")
+    expires_at: str = Field(description="After this the upload is gone; start again.")
+    created_by: Person
+
+
+class StoredPart(ApiModel):
+    part_number: int
+    size: int
+    checksum: str | None = Field(description="The part's CRC32 as S3 reports it; null where S3 does not report it.")
+
+
+class UploadDetail(Upload):
+    parts: list[StoredPart] = Field(description="The parts S3 holds, by part number: send only the others.")
+
+
+class UploadList(ApiModel):
+    items: list[Upload] = Field(description="The case's unfinished uploads, oldest first.")
+
+
+class PartChecksum(RequestModel):
+    part_number: int = Field(ge=1, le=10_000, strict=True)
+    checksum: Crc32 = Field(description="Base64 CRC32 of that part's bytes; S3 refuses a part that does not match it.")
+
+
+class PartUrlsRequest(RequestModel):
+    parts: list[PartChecksum] = Field(min_length=1, max_length=MAX_PARTS_PER_CALL, description="1 to 100 parts.")
+
+
+class PartUrl(ApiModel):
+    part_number: int
+    url: str = Field(description="A presigned SigV4 S3 UploadPart URL.")
+    method: Literal["PUT"] = "PUT"
+    headers: dict[str, str] = Field(description="Send these headers with the PUT: the checksum is signed into the URL.")
+    expires_at: str
+
+
+class PartUrls(ApiModel):
+    urls: list[PartUrl]
+
+
+class CaseFile(ApiModel):
+    file_id: str
+    case_number: str
+    file_name: str
+    size: int
+    content_type: str
+    checksum: Checksum = Field(description="Verified against the stored object when the upload completed.")
+    uploaded_by: Person
+    uploaded_at: str
+
+
+class CaseFileList(ApiModel):
+    items: list[CaseFile] = Field(description="Oldest first.")
+    purge_at: str | None = Field(description="While the case is closed: when its files are deleted (closure + 30 days).")
+    files_purged_at: str | None = Field(description="When the files were deleted, once they were.")
+
+
+class Download(ApiModel):
+    url: str = Field(description="A presigned S3 GET URL; the file arrives as an attachment.")
+    expires_at: str
+    file_name: str
+    size: int
+    checksum: Checksum

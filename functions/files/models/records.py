@@ -1,0 +1,41 @@
+"""What the files logic keeps between calls: an upload in progress and its S3 identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from functions.files.models.files import CaseFile
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    upload_id: str
+    case_number: str
+    file_id: str  # chosen at the start: the object key holds it
+    object_key: str  # cases/<caseNumber>/<fileId>/<fileName>
+    s3_upload_id: str
+    file_name: str
+    size: int
+    content_type: str
+    checksum: str  # base64 CRC32 of the whole file, as declared
+    part_size: int
+    part_count: int
+    created_at: str
+    expires_at: datetime
+    created_by: dict  # {"user_id", "role", "contact_id"}
+    completed_at: str | None = None  # set with the file record: a retried completion answers with that file
+
+
+@dataclass(frozen=True)
+class S3Part:
+    part_number: int
+    size: int
+    etag: str
+    checksum: str | None  # base64 CRC32, when S3 reports part checksums
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    file: CaseFile
+    object_key: str

@@ -1,0 +1,76 @@
+"""A read-only view of a case item for the domains that act on cases without owning them (files, purge).
+The cases domain writes these items (functions/cases/dal/tables.py CaseItem); this reads the few
+attributes the others need, so they never import the cases domain. Bind CASE_VIEW_MODELS with
+functions.shared.dal.table.bind_models, together with the domain's own models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, GetError
+from pynamodb.models import Model
+
+from functions.shared.dal.table import TableMeta
+from functions.shared.errors import ServiceUnavailable
+from functions.shared.observability import logger
+
+CASE_PREFIX, CASE_SORT_KEY = "CASE#", "CASE"
+CLOSED = "Closed"
+
+
+class CaseViewItem(Model):
+    """Never written: saving it would drop every attribute it does not declare."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    form = MapAttribute(default=dict)  # closed_at, files_purged_at (ISO UTC) among the web-form fields
+
+
+CASE_VIEW_MODELS: tuple[type[Model], ...] = (CaseViewItem,)
+
+
+@dataclass(frozen=True)
+class CaseState:
+    case_number: str
+    account_id: str
+    contact_id: str
+    status: str
+    closed_at: str | None
+    files_purged_at: str | None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == CLOSED
+
+
+def case_key(case_number: str) -> tuple[str, str]:
+    return f"{CASE_PREFIX}{case_number}", CASE_SORT_KEY
+
+
+def read_case_state(case_number: str) -> CaseState | None:
+    """One strongly consistent GetItem; None when there is no such case."""
+    try:
+        item = CaseViewItem.get(
+            *case_key(case_number), consistent_read=True, attributes_to_get=["account_id", "contact_id", "status", "form"]
+        )
+    except DoesNotExist:
+        return None
+    except GetError as error:
+        logger.exception("DynamoDB call failed")
+        raise ServiceUnavailable("The case store is busy; retry in a few seconds.") from error
+    form = item.form.as_dict() if item.form else {}
+    return CaseState(
+        case_number=case_number,
+        account_id=item.account_id,
+        contact_id=item.contact_id,
+        status=item.status,
+        closed_at=form.get("closed_at"),
+        files_purged_at=form.get("files_purged_at"),
+    )

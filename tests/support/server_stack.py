@@ -1,0 +1,119 @@
+"""The product provisioned in a moto *server* on a loopback port, for tests that need real HTTP against
+S3 (presigned URLs; moto's in-process mock cannot serve them). Calls run the real files and cases
+handlers on API Gateway events in this process; their AWS clients reach the server through
+AWS_ENDPOINT_URL, as the local stack's do."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from contextlib import contextmanager
+
+import boto3
+import requests
+from moto.server import ThreadedMotoServer
+
+from functions.files.dal import file_repository as file_repository_module
+from functions.files.dal import object_storage as object_storage_module
+from functions.files.logic import dependencies as files_dependencies
+from functions.shared.settings import files_settings
+from local.api_gateway import proxy_event
+from local.demo_directory import DEMO_USERS, seed_demo_directory
+from local.http_adapter import LambdaContext
+from local.provision import LocalResources, provision
+from local.run import MOTO_CONFIG
+from tests.support.moto_server import free_port
+from tests.support.stack import ApiResult, reset_cached_clients
+
+
+def reset_all_cached_clients() -> None:
+    reset_cached_clients()
+    for cached in (
+        files_settings,
+        file_repository_module.file_repository,
+        object_storage_module.object_storage,
+        object_storage_module.s3_client,
+        files_dependencies.event_bus,
+    ):
+        cached.cache_clear()
+
+
+class ServerAws:
+    """moto in server mode with the product provisioned; `call` runs the files API handler, `cases` the
+    cases API handler, each on an API Gateway event."""
+
+    def __init__(self, url: str, resources: LocalResources):
+        self.url = url
+        self.resources = resources
+
+    def call(self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None) -> ApiResult:
+        from functions.files.handlers.api import lambda_handler
+
+        return self._invoke(lambda_handler, "files-api", method, path, user, body, headers, query)
+
+    def cases(self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None) -> ApiResult:
+        from functions.cases.handlers.api import lambda_handler
+
+        return self._invoke(lambda_handler, "cases-api", method, path, user, body, headers, query)
+
+    @staticmethod
+    def _invoke(handler, function_name, method, path, user, body, headers, query) -> ApiResult:
+        if body is not None and not isinstance(body, (str, bytes)):
+            body = json.dumps(body)
+        claims = DEMO_USERS[user].claims() if user else None
+        event = proxy_event(method, path, claims=claims, headers=headers, query=query, body=body)
+        response = handler(event, LambdaContext(function_name))
+        response_headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            response_headers[key.lower()] = values[-1]
+        is_json = "json" in response_headers.get("content-type", "application/json")
+        payload = json.loads(response["body"]) if is_json and response.get("body") else response.get("body") or {}
+        return ApiResult(response["statusCode"], payload, response_headers)
+
+    def published_events(self) -> list[dict]:
+        """Takes every event off the queue that receives all of the bus's events."""
+        sqs, events = boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=self.resources.events_queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.resources.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return events
+
+    def item_count(self) -> int:
+        return boto3.client("dynamodb").scan(TableName=self.resources.table_name, Select="COUNT")["Count"]
+
+    def object_keys(self, prefix: str = "") -> list[str]:
+        listed = boto3.client("s3").list_objects_v2(Bucket=self.resources.files_bucket, Prefix=prefix)
+        return [entry["Key"] for entry in listed.get("Contents", [])]
+
+    def multipart_uploads(self) -> list[dict]:
+        return boto3.client("s3").list_multipart_uploads(Bucket=self.resources.files_bucket).get("Uploads", [])
+
+
+@contextmanager
+def server_aws():
+    """Starts the server, provisions, points this process at it; restores the environment after."""
+    werkzeug_log = logging.getLogger("werkzeug")
+    log_level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)  # one line per request otherwise
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    saved = dict(os.environ)
+    try:
+        requests.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()
+        requests.post(f"{url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
+        os.environ.update({"AWS_ENDPOINT_URL": url, "MOTO_PORT": str(port)})
+        reset_all_cached_clients()
+        resources = provision()
+        seed_demo_directory()
+        os.environ.update(resources.environment())
+        yield ServerAws(url, resources)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        reset_all_cached_clients()
+        server.stop()
+        werkzeug_log.setLevel(log_level)
