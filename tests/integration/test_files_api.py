@@ -1,0 +1,449 @@
+"""Files on a case through the real files handler against a moto *server*: presigned part URLs exercised
+with real HTTP PUTs, resume, integrity checks, refusals, tenant isolation, staff uploads, downloads."""
+
+from __future__ import annotations
+
+import base64
+import os
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+import requests
+
+from functions.shared.clock import to_iso
+from tests.support.payloads import support_case
+from tests.support.server_stack import server_aws
+
+MIB = 2**20
+TWO_PARTS = 11 * MIB  # the part size is 8 MiB below 80 GB: 8 MiB + 3 MiB
+EMPTY_CRC32 = "AAAAAA=="
+
+
+def crc(data: bytes) -> str:
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+
+@pytest.fixture(scope="module")
+def aws():
+    with server_aws() as stack:
+        yield stack
+
+
+@pytest.fixture
+def case(aws):
+    """A new open Support case of Alice's (acme)."""
+    return aws.cases("POST", "/cases", body=support_case()).body["caseNumber"]
+
+
+def start(aws, case, data: bytes, *, user="customer", name="trace.log", checksum: str | None = None, **extra):
+    body = {"fileName": name, "size": len(data), "checksum": {"algorithm": "CRC32", "value": checksum or crc(data)}, **extra}
+    return aws.call("POST", f"/cases/{case}/uploads", user=user, body=body)
+
+
+def parts_of(upload: dict, data: bytes) -> dict[int, bytes]:
+    size = upload["partSize"]
+    return {number: data[(number - 1) * size : number * size] for number in range(1, upload["partCount"] + 1)}
+
+
+def urls_for(aws, case, upload: dict, parts: dict[int, bytes], user="customer"):
+    body = {"parts": [{"partNumber": number, "checksum": crc(chunk)} for number, chunk in parts.items()]}
+    return aws.call("POST", f"/cases/{case}/uploads/{upload['uploadId']}/part-urls", user=user, body=body)
+
+
+def put_parts(aws, case, upload: dict, parts: dict[int, bytes], user="customer") -> list[int]:
+    """PUTs the parts through their presigned URLs, several at once, as a client would; the HTTP statuses."""
+    answer = urls_for(aws, case, upload, parts, user)
+    assert answer.status == 200, answer
+    by_number = {entry["partNumber"]: entry for entry in answer.body["urls"]}
+
+    def put(number: int) -> int:
+        entry = by_number[number]
+        return requests.put(entry["url"], data=parts[number], headers=entry["headers"], timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(put, parts))
+
+
+def complete(aws, case, upload: dict, user="customer"):
+    return aws.call("POST", f"/cases/{case}/uploads/{upload['uploadId']}/complete", user=user)
+
+
+def upload_file(aws, case, data: bytes, *, user="customer", name="trace.log") -> dict:
+    upload = start(aws, case, data, user=user, name=name).body
+    assert set(put_parts(aws, case, upload, parts_of(upload, data), user)) == {200}
+    done = complete(aws, case, upload, user)
+    assert done.status == 201, done
+    return done.body
+
+
+def downloaded(aws, case, file_id: str, user="customer") -> requests.Response:
+    answer = aws.call("GET", f"/cases/{case}/files/{file_id}/download", user=user)
+    assert answer.status == 200, answer
+    return requests.get(answer.body["url"], timeout=30)
+
+
+def file_added_events(aws, case) -> list[dict]:
+    return [event for event in aws.published_events() if event["detail-type"] == "CaseFileAdded" and event["detail"]["caseNumber"] == case]
+
+
+def close(aws, case):
+    closed = aws.cases("POST", f"/cases/{case}/close", body={"subStatus": "Resolved", "comment": "Fixed."})
+    assert closed.status == 200, closed
+    return closed.body
+
+
+# --- the round trip ---------------------------------------------------------------------------
+
+
+def test_a_multi_part_file_round_trips_through_presigned_urls(aws, case):
+    data = os.urandom(TWO_PARTS)
+    aws.published_events()
+
+    started = start(aws, case, data, name="ININ trace 2024-05-01.zip", contentType="application/zip")
+    upload = started.body
+    assert started.status == 201, started
+    assert (upload["partSize"], upload["partCount"]) == (8 * MIB, 2)
+    assert started.headers["location"] == f"/cases/{case}/uploads/{upload['uploadId']}"
+    answer = urls_for(aws, case, upload, parts_of(upload, data))
+    for entry in answer.body["urls"]:
+        signed = parse_qs(urlsplit(entry["url"]).query)
+        assert signed["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+        assert "x-amz-checksum-crc32" in signed["X-Amz-SignedHeaders"][0].split(";")
+        assert int(signed["X-Amz-Expires"][0]) == 900
+        assert entry["method"] == "PUT" and entry["headers"] == {"x-amz-checksum-crc32": crc(parts_of(upload, data)[entry["partNumber"]])}
+    assert put_parts(aws, case, upload, parts_of(upload, data)) == [200, 200]
+    done = complete(aws, case, upload)
+
+    assert done.status == 201, done
+    file = done.body
+    assert (file["fileName"], file["size"], file["contentType"]) == ("ININ trace 2024-05-01.zip", TWO_PARTS, "application/zip")
+    assert file["checksum"] == {"algorithm": "CRC32", "value": crc(data)}
+    assert file["uploadedBy"] == {"userId": "u-alice", "role": "customer-contacts"}
+    listed = aws.call("GET", f"/cases/{case}/files").body
+    assert listed == {"items": [file], "purgeAt": None, "filesPurgedAt": None}
+    assert aws.object_keys(f"cases/{case}/") == [f"cases/{case}/{file['fileId']}/ININ trace 2024-05-01.zip"]
+    got = downloaded(aws, case, file["fileId"])
+    assert got.content == data and crc(got.content) == file["checksum"]["value"]
+    assert got.headers["content-disposition"].startswith('attachment; filename="ININ trace 2024-05-01.zip"')
+    (event,) = file_added_events(aws, case)
+    assert event["source"] == "dss.files"
+    assert event["detail"] == {
+        "caseNumber": case,
+        "accountId": "acme",
+        "fileId": file["fileId"],
+        "fileName": file["fileName"],
+        "size": TWO_PARTS,
+        "checksum": file["checksum"],
+        "actor": {"userId": "u-alice", "role": "customer-contacts", "contactId": "c-alice"},
+        "occurredAt": file["uploadedAt"],
+        "eventKey": f"{case}#{file['fileId']}#CaseFileAdded",
+    }
+    assert aws.call("GET", f"/cases/{case}/uploads").body == {"items": []}
+    assert aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}").body["error"] == "upload_not_found"
+
+
+def test_a_retried_completion_answers_with_the_same_file(aws, case):
+    data = os.urandom(1000)
+    upload = start(aws, case, data).body
+    put_parts(aws, case, upload, parts_of(upload, data))
+    aws.published_events()
+
+    first, again = complete(aws, case, upload), complete(aws, case, upload)
+
+    assert (first.status, again.status) == (201, 201)
+    assert again.body == first.body
+    assert len(aws.call("GET", f"/cases/{case}/files").body["items"]) == 1
+    events = file_added_events(aws, case)
+    assert {event["detail"]["eventKey"] for event in events} == {f"{case}#{first.body['fileId']}#CaseFileAdded"}
+
+
+def test_a_zero_byte_file_is_one_empty_part(aws, case):
+    upload = start(aws, case, b"", name="empty.txt").body
+    assert (upload["size"], upload["partCount"], upload["checksum"]["value"]) == (0, 1, EMPTY_CRC32)
+
+    assert put_parts(aws, case, upload, {1: b""}) == [200]
+    done = complete(aws, case, upload)
+
+    assert done.status == 201, done
+    assert downloaded(aws, case, done.body["fileId"]).content == b""
+
+
+# --- resume and integrity ---------------------------------------------------------------------
+
+
+def test_an_interrupted_upload_resumes_with_the_missing_parts(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    assert put_parts(aws, case, upload, {1: parts_of(upload, data)[1]}) == [200]
+    # The client crashes here and forgets everything but the upload id.
+
+    resumed = aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}")
+
+    assert resumed.status == 200, resumed
+    assert [(part["partNumber"], part["size"]) for part in resumed.body["parts"]] == [(1, 8 * MIB)]
+    assert {key: value for key, value in resumed.body.items() if key != "parts"} == upload
+    assert [entry["uploadId"] for entry in aws.call("GET", f"/cases/{case}/uploads").body["items"]] == [upload["uploadId"]]
+    assert put_parts(aws, case, upload, {2: parts_of(upload, data)[2]}) == [200]
+    done = complete(aws, case, upload)
+    assert done.status == 201, done
+    assert downloaded(aws, case, done.body["fileId"]).content == data
+
+
+def test_a_corrupted_part_is_refused_by_storage(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    part = parts_of(upload, data)[1]
+    (entry,) = urls_for(aws, case, upload, {1: part}).body["urls"]
+
+    corrupted = requests.put(entry["url"], data=b"\x00" + part[1:], headers=entry["headers"], timeout=30)
+
+    assert corrupted.status_code == 400
+    assert "<Code>BadDigest</Code>" in corrupted.text
+    assert aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}").body["parts"] == []
+    assert requests.put(entry["url"], data=part, headers=entry["headers"], timeout=30).status_code == 200
+
+
+def test_a_wrong_whole_file_checksum_is_refused_at_completion_and_the_upload_discarded(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data, checksum=crc(b"another file")).body
+    assert put_parts(aws, case, upload, parts_of(upload, data)) == [200, 200]
+    aws.published_events()
+
+    refused = complete(aws, case, upload)
+
+    assert refused.status == 422, refused
+    assert (refused.body["error"], refused.body["field"]) == ("checksum_mismatch", "checksum")
+    assert crc(data) in refused.body["message"]
+    assert aws.object_keys(f"cases/{case}/") == []
+    assert [entry for entry in aws.multipart_uploads() if entry["Key"].startswith(f"cases/{case}/")] == []
+    assert aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}").status == 404
+    assert aws.call("GET", f"/cases/{case}/files").body["items"] == []
+    assert file_added_events(aws, case) == []
+
+
+def test_completion_names_the_missing_parts(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    put_parts(aws, case, upload, {1: parts_of(upload, data)[1]})
+
+    refused = complete(aws, case, upload)
+
+    assert refused.status == 409, refused
+    assert refused.body["error"] == "parts_missing"
+    assert "Part(s) 2 of 2 are missing" in refused.body["message"]
+    assert aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}").status == 200  # still resumable
+
+
+def test_completion_refuses_a_part_of_the_wrong_size(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    parts = parts_of(upload, data)
+    put_parts(aws, case, upload, {1: parts[1], 2: parts[2][:-1]})
+
+    refused = complete(aws, case, upload)
+
+    assert refused.status == 409, refused
+    assert refused.body["error"] == "part_size_mismatch"
+    assert "Part 2 holds 3145727 bytes, but must hold 3145728" in refused.body["message"]
+
+
+# --- who may upload, and where ----------------------------------------------------------------
+
+
+def test_closed_cases_take_no_uploads_but_keep_their_files(aws, case):
+    kept = upload_file(aws, case, b"before closing")
+    data = os.urandom(1000)
+    pending = start(aws, case, data).body
+    closed_at = close(aws, case)["closedAt"]
+
+    refusals = [
+        start(aws, case, data),
+        urls_for(aws, case, pending, {1: data}),
+        complete(aws, case, pending),
+    ]
+
+    assert [(refusal.status, refusal.body["error"]) for refusal in refusals] == [(409, "case_closed")] * 3
+    listed = aws.call("GET", f"/cases/{case}/files").body
+    expected_purge = datetime.fromisoformat(closed_at.replace("Z", "+00:00")) + timedelta(days=30)
+    assert [item["fileId"] for item in listed["items"]] == [kept["fileId"]]
+    assert datetime.fromisoformat(listed["purgeAt"].replace("Z", "+00:00")) == expected_purge
+    assert downloaded(aws, case, kept["fileId"]).content == b"before closing"
+    assert aws.call("DELETE", f"/cases/{case}/uploads/{pending['uploadId']}").status == 204  # cleaning up is allowed
+
+
+def test_purged_files_answer_410(aws, case):
+    file = upload_file(aws, case, b"old logs")
+    close(aws, case)
+    purged_at = to_iso(datetime.now(UTC) + timedelta(seconds=1))
+    boto3.client("dynamodb").update_item(
+        TableName=aws.resources.table_name,
+        Key={"pk": {"S": f"CASE#{case}"}, "sk": {"S": "CASE"}},
+        UpdateExpression="SET form.files_purged_at = :at",
+        ExpressionAttributeValues={":at": {"S": purged_at}},
+    )
+
+    answer = aws.call("GET", f"/cases/{case}/files/{file['fileId']}/download")
+
+    assert (answer.status, answer.body["error"]) == (410, "files_purged")
+    assert aws.call("GET", f"/cases/{case}/files").body["filesPurgedAt"] == purged_at
+
+
+def test_engineers_attach_files_for_the_customer(aws, case):
+    aws.published_events()
+    file = upload_file(aws, case, b"engineer's capture", user="engineer", name="capture.pcap")
+
+    assert file["uploadedBy"] == {"userId": "u-erin", "role": "engineers"}
+    assert [item["fileId"] for item in aws.call("GET", f"/cases/{case}/files", user="colleague").body["items"]] == [file["fileId"]]
+    assert downloaded(aws, case, file["fileId"]).content == b"engineer's capture"
+    (event,) = file_added_events(aws, case)
+    assert (event["detail"]["accountId"], event["detail"]["actor"]["role"]) == ("acme", "engineers")
+
+
+def test_several_uploads_run_at_once_on_one_case(aws, case):
+    files = {f"log-{index}.txt": os.urandom(TWO_PARTS if index == 0 else 4000 + index) for index in range(3)}
+    uploads = {name: start(aws, case, data, name=name).body for name, data in files.items()}
+    assert len(aws.call("GET", f"/cases/{case}/uploads").body["items"]) == 3
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = list(pool.map(lambda name: put_parts(aws, case, uploads[name], parts_of(uploads[name], files[name])), files))
+    completed = {name: complete(aws, case, uploads[name]) for name in reversed(list(files))}
+
+    assert all(set(codes) == {200} for codes in statuses)
+    assert {name: answer.status for name, answer in completed.items()} == dict.fromkeys(files, 201)
+    listed = {item["fileName"]: item for item in aws.call("GET", f"/cases/{case}/files").body["items"]}
+    assert {name: item["checksum"]["value"] for name, item in listed.items()} == {name: crc(data) for name, data in files.items()}
+    assert aws.call("GET", f"/cases/{case}/uploads").body == {"items": []}
+    for name, data in files.items():
+        assert downloaded(aws, case, listed[name]["fileId"]).content == data
+
+
+def test_aborting_removes_the_parts_and_the_upload(aws, case):
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    put_parts(aws, case, upload, {1: parts_of(upload, data)[1]})
+
+    aborted = aws.call("DELETE", f"/cases/{case}/uploads/{upload['uploadId']}")
+
+    assert aborted.status == 204
+    assert [entry for entry in aws.multipart_uploads() if entry["Key"].startswith(f"cases/{case}/")] == []
+    for method, suffix in (("GET", ""), ("DELETE", ""), ("POST", "/complete")):
+        answer = aws.call(method, f"/cases/{case}/uploads/{upload['uploadId']}{suffix}")
+        assert (answer.status, answer.body["error"]) == (404, "upload_not_found")
+    assert aws.call("GET", f"/cases/{case}/uploads").body == {"items": []}
+
+
+# --- refusals of bad input --------------------------------------------------------------------
+
+
+def test_part_url_batches_are_capped_at_100(aws, case):
+    upload = start(aws, case, b"x").body
+    too_many = {"parts": [{"partNumber": 1, "checksum": EMPTY_CRC32}] * 101}
+
+    answer = aws.call("POST", f"/cases/{case}/uploads/{upload['uploadId']}/part-urls", body=too_many)
+
+    assert (answer.status, answer.body["error"], answer.body["field"]) == (422, "validation_error", "parts")
+
+
+@pytest.mark.parametrize(
+    "parts, field",
+    [
+        ([{"partNumber": 2, "checksum": EMPTY_CRC32}], "parts.0.partNumber"),
+        ([{"partNumber": 1, "checksum": EMPTY_CRC32}, {"partNumber": 1, "checksum": EMPTY_CRC32}], "parts.1.partNumber"),
+        ([{"partNumber": 0, "checksum": EMPTY_CRC32}], "parts.0.partNumber"),
+        ([{"partNumber": 1, "checksum": "not base64"}], "parts.0.checksum"),
+        ([], "parts"),
+    ],
+)
+def test_part_urls_only_for_the_uploads_parts(aws, case, parts, field):
+    upload = start(aws, case, b"x").body
+
+    answer = aws.call("POST", f"/cases/{case}/uploads/{upload['uploadId']}/part-urls", body={"parts": parts})
+
+    assert (answer.status, answer.body["field"]) == (422, field), answer
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"fileName": "logs/trace.txt"}, "fileName"),
+        ({"fileName": "..\\trace.txt"}, "fileName"),
+        ({"fileName": "a\nb"}, "fileName"),
+        ({"fileName": ".."}, "fileName"),
+        ({"fileName": "x" * 256}, "fileName"),
+        ({"size": -1}, "size"),
+        ({"size": 5 * 2**40 + 1}, "size"),
+        ({"size": "12"}, "size"),
+        ({"checksum": {"algorithm": "MD5", "value": EMPTY_CRC32}}, "checksum.algorithm"),
+        ({"checksum": {"algorithm": "CRC32", "value": "AAAA"}}, "checksum.value"),
+        ({"contentType": "not a media type"}, "contentType"),
+        ({"uploadId": "mine"}, "uploadId"),
+    ],
+)
+def test_invalid_uploads_are_refused(aws, case, change, field):
+    body = {"fileName": "trace.txt", "size": 1, "checksum": {"algorithm": "CRC32", "value": crc(b"x")}, **change}
+
+    answer = aws.call("POST", f"/cases/{case}/uploads", body=body)
+
+    assert (answer.status, answer.body["field"]) == (422, field), answer
+
+
+def test_unknown_uploads_files_and_cases_answer_404(aws, case):
+    unknown = "0" * 32
+    answers = {
+        "upload": aws.call("GET", f"/cases/{case}/uploads/{unknown}"),
+        "file": aws.call("GET", f"/cases/{case}/files/{unknown}/download"),
+        "case": aws.call("GET", "/cases/0009999999/files"),
+    }
+    assert {name: (answer.status, answer.body["error"]) for name, answer in answers.items()} == {
+        "upload": (404, "upload_not_found"),
+        "file": (404, "file_not_found"),
+        "case": (404, "not_found"),
+    }
+
+
+# --- tenant isolation -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def acme_case_with_files(aws):
+    """A case of Alice's (acme) with a file and an upload in progress: (case, upload, file)."""
+    case = aws.cases("POST", "/cases", body=support_case()).body["caseNumber"]
+    file = upload_file(aws, case, b"acme's private logs")
+    upload = start(aws, case, b"more").body
+    return case, upload, file
+
+
+FILE_ROUTES = [
+    ("POST", "/cases/{case}/uploads", {"fileName": "x.txt", "size": 1, "checksum": {"algorithm": "CRC32", "value": EMPTY_CRC32}}),
+    ("POST", "/cases/{case}/uploads/{upload}/part-urls", {"parts": [{"partNumber": 1, "checksum": EMPTY_CRC32}]}),
+    ("GET", "/cases/{case}/uploads/{upload}", None),
+    ("GET", "/cases/{case}/uploads", None),
+    ("POST", "/cases/{case}/uploads/{upload}/complete", None),
+    ("DELETE", "/cases/{case}/uploads/{upload}", None),
+    ("GET", "/cases/{case}/files", None),
+    ("GET", "/cases/{case}/files/{file}/download", None),
+]
+
+
+@pytest.mark.parametrize("method, path, body", FILE_ROUTES)
+def test_another_accounts_files_answer_404_and_nothing_changes(aws, acme_case_with_files, method, path, body):
+    case, upload, file = acme_case_with_files
+    before = (aws.item_count(), aws.object_keys(), [entry["UploadId"] for entry in aws.multipart_uploads()])
+
+    answer = aws.call(method, path.format(case=case, upload=upload["uploadId"], file=file["fileId"]), user="other_customer", body=body)
+
+    assert (answer.status, answer.body["error"]) == (404, "not_found"), answer
+    assert "acme" not in str(answer.body) and upload["uploadId"] not in str(answer.body)
+    assert (aws.item_count(), aws.object_keys(), [entry["UploadId"] for entry in aws.multipart_uploads()]) == before
+    assert aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}").status == 200
+
+
+def test_the_account_and_staff_see_the_files(aws, acme_case_with_files):
+    case, _, file = acme_case_with_files
+    for user in ("customer", "colleague", "customer_mac", "engineer", "manager"):
+        listed = aws.call("GET", f"/cases/{case}/files", user=user)
+        assert [item["fileId"] for item in listed.body["items"]] == [file["fileId"]], user
