@@ -23,6 +23,8 @@ class StageConfig:
     log_level: str
     removal_policy: RemovalPolicy
     event_archive_retention: Duration
+    # How long the case files bucket's S3 server access logs (who fetched or wrote which file, when) are kept.
+    files_access_log_retention: Duration
     waf: bool  # a WAF web ACL in front of the API
     mfa_required: bool
     # Notifications: the From address (an SES email identity the stack creates; AWS emails it a link to
@@ -70,6 +72,7 @@ def stage_config(name: str | None) -> StageConfig:
             log_level="INFO",
             removal_policy=RemovalPolicy.RETAIN,
             event_archive_retention=Duration.days(365),
+            files_access_log_retention=Duration.days(365),
             waf=True,
             mfa_required=True,
             sender_email="support@support.example",
@@ -83,6 +86,7 @@ def stage_config(name: str | None) -> StageConfig:
         log_level="DEBUG",
         removal_policy=RemovalPolicy.DESTROY,
         event_archive_retention=Duration.days(30),
+        files_access_log_retention=Duration.days(30),
         waf=False,
         mfa_required=False,
         sender_email=f"support-{name}@support.example",

@@ -1,0 +1,215 @@
+"""Case files (issue 5): the bucket that holds them, its access-log bucket, and the files API Lambda, whose
+role can do exactly what functions/files does. Clients upload and download with presigned URLs the Lambda
+signs, so the object permissions below are also what those URLs can do.
+
+Object keys are `cases/<caseNumber>/<fileId>/<fileName>` (the purge deletes `cases/<caseNumber>/`)."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from functions.files.dal.tables import FILES_PREFIX
+from functions.shared.dal.case_view import CASE_PREFIX
+from infra.components.cases import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
+from infra.components.data import Data
+from infra.components.events import Events
+from infra.config import StageConfig
+from infra.constants import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+
+HANDLER = "functions.files.handlers.api.lambda_handler"
+OBJECT_PREFIX = "cases/"
+SERVER_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"  # every object the product writes is below it
+# S3 keeps the parts of an upload nobody completes or aborts (and bills them) until this rule drops them;
+# a client resumes within this time (the upload record itself expires after 7 days by TTL).
+ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(3)
+# API Gateway gives an integration 29 s at most: completing a 10,000-part upload pages through ListParts
+# and waits for S3 to assemble the object.
+API_TIMEOUT = Duration.seconds(29)
+
+
+def object_arns(bucket: s3.IBucket) -> str:
+    return bucket.arn_for_objects(f"{OBJECT_PREFIX}*")
+
+
+class DomainFunction(Construct):
+    """A function of the project with its own log group, and a role that may write to that log group and
+    (through active tracing) to X-Ray; the caller grants the rest. (The shape of followups' functions.)"""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        name: str,
+        description: str,
+        handler: str,
+        timeout: Duration,
+        layer: lambda_.ILayerVersion,
+        environment: dict[str, str],
+        memory_size: int = 256,
+        **function_options,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
+        self.role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} {name} Lambda"
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn])
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=description,
+            runtime=LAMBDA_RUNTIME,
+            architecture=LAMBDA_ARCHITECTURE,
+            handler=handler,
+            code=function_code(),
+            layers=[layer],
+            memory_size=memory_size,
+            timeout=timeout,
+            role=self.role,
+            log_group=self.log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment={**environment, **runtime_environment(config)},
+            **function_options,
+        )
+        acknowledge_runtime_findings(self.function, self.role)
+
+    def grant(self, *statements: iam.PolicyStatement) -> None:
+        for statement in statements:
+            self.role.add_to_policy(statement)
+
+
+class Files(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # S3 may deliver server access logs by a bucket policy (logging.s3.amazonaws.com, from this bucket and
+        # account only) instead of the LogDeliveryWrite ACL, so ACLs stay disabled on both buckets. This is
+        # the CDK's behaviour for new projects; the flag is set here, for this component's buckets.
+        self.node.set_context(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, True)
+        self.key = kms.Key(
+            self,
+            "BucketKey",
+            # Its own key, not the table's: the table key is granted to every function that touches the table
+            # (cases, notifications, timers, purge), this one only to the files API, the one reader and writer
+            # of file contents. Customers' logs and dumps stay unreadable to the rest, and the key can be
+            # disabled or audited (CloudTrail) for files alone.
+            description=f"dss-{config.name}: case files (SSE-KMS of the case files bucket)",
+            enable_key_rotation=True,
+            removal_policy=config.removal_policy,
+        )
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            # S3 delivers server access logs only to a bucket with SSE-S3 default encryption. They name the
+            # object keys (case numbers and file names) and who asked, never file contents.
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs", expiration=config.files_access_log_retention)],
+            removal_policy=config.removal_policy,
+            # No access logs of its own (cdk-nag's S1 exempts a bucket that is a log target): its only writer
+            # is the S3 logging service, and logging its deliveries would log forever.
+        )
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,  # one KMS data key per bucket and period, not a KMS call per object and part
+            enforce_ssl=True,  # denies any request without TLS, presigned ones included
+            minimum_tls_version=1.2,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            # Unversioned on purpose: the purge's DeleteObject must remove a closed case's files for good (the
+            # guide promises they are gone 30 days after closure); a version history would keep them.
+            versioned=False,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="case-files/",
+            lifecycle_rules=[
+                s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER)
+            ],
+            # No CORS configuration: the clients are the `dss` CLI and scripts, not browsers, so no cross-origin
+            # request is ever made, and no web page's script may call the bucket.
+            # Kept in prod; in other stages deleted with the stack once emptied. No auto-delete: its custom
+            # resource would add a Node.js Lambda with a managed policy and a log group that never expires.
+            removal_policy=config.removal_policy,
+        )
+
+        self.api = DomainFunction(
+            self,
+            "Api",
+            config=config,
+            name="files API",
+            description="Files API: presigned multipart uploads, the case's files and their downloads",
+            handler=HANDLER,
+            timeout=API_TIMEOUT,
+            layer=layer,
+            memory_size=512,
+            environment={
+                "TABLE_NAME": data.table.table_name,
+                "EVENT_BUS_NAME": events.bus.event_bus_name,
+                "FILES_BUCKET": self.bucket.bucket_name,
+            },
+        )
+        self.function = self.api.function
+        self._grant_api(data, events)
+
+    def _grant_api(self, data: Data, events: Events) -> None:
+        table_arn = data.table.table_arn
+        self.api.grant(
+            # functions/files/dal/file_repository.py: the case it acts on, read-only (GetItem,
+            # functions/shared/dal/case_view.py), and the files domain's own partitions FILES#<caseNumber>:
+            # uploads are put, read, listed and deleted; completing one writes the file (PutItem) and marks the
+            # upload (UpdateItem) in one transaction, which is authorized per contained item.
+            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{FILES_PREFIX}*"]),
+            on_keys("dynamodb:UpdateItem", table_arn, [f"{FILES_PREFIX}*"]),
+            on_keys("dynamodb:DeleteItem", table_arn, [f"{FILES_PREFIX}*"]),
+            on_keys("dynamodb:Query", table_arn, [f"{FILES_PREFIX}*"]),
+            # functions/files/dal/object_storage.py. Presigned URLs act with this role's permissions, so these
+            # are also all that a part URL or a download URL can ever do.
+            iam.PolicyStatement(
+                actions=[
+                    # CreateMultipartUpload, UploadPart (the presigned part URLs) and CompleteMultipartUpload.
+                    "s3:PutObject",
+                    "s3:ListMultipartUploadParts",  # ListParts: resume and the check before completing
+                    "s3:AbortMultipartUpload",
+                    "s3:GetObject",  # HeadObject (the stored full-object checksum) and the presigned download URLs
+                    "s3:DeleteObject",  # an object whose checksum does not match the declared one
+                ],
+                resources=[object_arns(self.bucket)],
+            ),
+            # The table's key (its items), and the bucket's: SSE-KMS multipart uploads need GenerateDataKey and
+            # Decrypt on the bucket key from whoever uploads (the presigned URLs' signer), downloads need Decrypt.
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn, self.key.key_arn]),
+            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
+        )
+        acknowledge_object_wildcard(self.api.role, self.bucket, "the files API creates, reads and deletes")
+
+
+def acknowledge_object_wildcard(role: iam.IRole, bucket: s3.Bucket, what: str) -> None:
+    bucket_arn = f"<{_logical_id(bucket)}.Arn>"
+    Validations.of(role).acknowledge(
+        Acknowledgment(
+            id=f"AwsSolutions-IAM5[Resource::{bucket_arn}/{OBJECT_PREFIX}*]",
+            reason=f"The objects {what} are keyed cases/<caseNumber>/<fileId>/<fileName>, names that exist only at "
+            "run time; the grant is confined to the cases/ prefix of this one bucket.",
+        )
+    )
+
+
+def _logical_id(bucket: s3.Bucket) -> str:
+    return Stack.of(bucket).get_logical_id(bucket.node.default_child)
