@@ -1,0 +1,236 @@
+"""Completion rules with fakes: the parts' CRC32 values combined and checked before S3 assembles
+anything, the stored object's CRC32 checked after, retries answered with the same file."""
+
+import zlib
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from functions.files.logic.checksums import to_base64
+from functions.files.logic.complete_upload import complete_upload
+from functions.files.models.errors import ChecksumMismatch, ChecksumRejected, PartSizeMismatch, PartsMissing, UploadGone, UploadNotFound
+from functions.files.models.records import S3Part, StoredFile, UploadRecord
+from functions.shared.auth import Caller, Group
+from functions.shared.dal.case_view import CaseState
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+MIB = 2**20
+ALICE = Caller("u-alice", frozenset({Group.CUSTOMER}), "acme", "c-alice")
+PART_ONE, PART_TWO = b"a" * (8 * MIB), b"b" * 100
+
+
+def crc(data: bytes) -> str:
+    return to_base64(zlib.crc32(data))
+
+
+def upload(checksum: str | None = None) -> UploadRecord:
+    return UploadRecord(
+        upload_id="u" * 32,
+        case_number="0000000001",
+        file_id="f" * 32,
+        object_key=f"cases/0000000001/{'f' * 32}/trace.log",
+        s3_upload_id="s3-upload",
+        file_name="trace.log",
+        size=len(PART_ONE) + len(PART_TWO),
+        content_type="text/plain",
+        checksum=checksum or crc(PART_ONE + PART_TWO),
+        part_size=8 * MIB,
+        part_count=2,
+        created_at="2026-03-02T14:00:00.000Z",
+        expires_at=NOW + timedelta(days=6),
+        created_by={"user_id": "u-alice", "role": "customer-contacts", "contact_id": "c-alice"},
+    )
+
+
+class FakeStore:
+    def __init__(self, record: UploadRecord):
+        self.uploads = {record.upload_id: record}
+        self.files: dict[str, StoredFile] = {}
+
+    def get_case_state(self, case_number):
+        return CaseState(case_number, "acme", "c-alice", "Open", None, None)
+
+    def get_upload(self, case_number, upload_id):
+        return self.uploads.get(upload_id)
+
+    def delete_upload(self, case_number, upload_id):
+        self.uploads.pop(upload_id, None)
+
+    def record_file(self, record, file):
+        if self.uploads[record.upload_id].completed_at:
+            return False
+        self.uploads[record.upload_id] = replace(record, completed_at=file.uploaded_at)
+        self.files[file.file_id] = StoredFile(file, record.object_key)
+        return True
+
+    def get_file(self, case_number, file_id):
+        return self.files.get(file_id)
+
+
+class FakeStorage:
+    def __init__(self, parts: list[S3Part], stored: str | None, complete_error: Exception | None = None):
+        self.parts, self.stored, self.complete_error = parts, stored, complete_error
+        self.calls: list[str] = []
+        self.completed_with: list[S3Part] | None = None
+
+    def list_parts(self, record):
+        self.calls.append("list_parts")
+        return self.parts
+
+    def complete_multipart(self, record, parts):
+        self.calls.append("complete")
+        if self.complete_error:
+            raise self.complete_error
+        self.completed_with = parts
+
+    def stored_checksum(self, key):
+        self.calls.append("head")
+        return self.stored
+
+    def abort_multipart(self, record):
+        self.calls.append("abort")
+
+    def delete_object(self, key):
+        self.calls.append("delete")
+
+
+class FakeEvents:
+    def __init__(self):
+        self.published: list[tuple[str, dict]] = []
+
+    def publish(self, detail_type, detail):
+        self.published.append((detail_type, detail))
+
+
+def parts(with_checksums: bool, second: bytes = PART_TWO) -> list[S3Part]:
+    return [
+        S3Part(1, len(PART_ONE), '"e1"', crc(PART_ONE) if with_checksums else None),
+        S3Part(2, len(second), '"e2"', crc(second) if with_checksums else None),
+    ]
+
+
+def run(record: UploadRecord, storage: FakeStorage, store: FakeStore | None = None, events: FakeEvents | None = None):
+    return complete_upload(
+        record.case_number,
+        record.upload_id,
+        ALICE,
+        store=store or FakeStore(record),
+        storage=storage,
+        events=events or FakeEvents(),
+        now=NOW,
+    )
+
+
+def test_part_checksums_that_do_not_combine_to_the_declared_one_are_refused_before_completing():
+    record = upload(checksum=crc(b"something else"))
+    store, storage = FakeStore(record), FakeStorage(parts(with_checksums=True), stored=None)
+
+    with pytest.raises(ChecksumMismatch) as refused:
+        run(record, storage, store)
+
+    assert storage.calls == ["list_parts", "abort"]
+    assert crc(PART_ONE + PART_TWO) in refused.value.message
+    assert store.uploads == {}
+
+
+def test_matching_part_checksums_go_along_to_s3():
+    storage = FakeStorage(parts(with_checksums=True), stored=crc(PART_ONE + PART_TWO))
+
+    file = run(upload(), storage)
+
+    assert storage.completed_with == parts(with_checksums=True)
+    assert file.checksum.value == crc(PART_ONE + PART_TWO)
+
+
+def test_verified_parts_suffice_when_s3_reports_no_stored_checksum():
+    storage = FakeStorage(parts(with_checksums=True), stored=None)
+    assert run(upload(), storage).size == len(PART_ONE) + len(PART_TWO)
+
+
+def test_without_any_checksum_from_s3_the_file_is_refused():
+    store, storage = FakeStore(upload()), FakeStorage(parts(with_checksums=False), stored=None)
+
+    with pytest.raises(ChecksumMismatch):
+        run(upload(), storage, store)
+
+    assert storage.calls == ["list_parts", "complete", "head", "delete"]
+    assert store.uploads == {} and store.files == {}
+
+
+def test_a_stored_checksum_that_differs_deletes_the_object():
+    store, storage, events = FakeStore(upload()), FakeStorage(parts(with_checksums=False), stored=crc(b"bytes S3 got")), FakeEvents()
+
+    with pytest.raises(ChecksumMismatch) as refused:
+        run(upload(), storage, store, events)
+
+    assert storage.calls[-1] == "delete"
+    assert crc(b"bytes S3 got") in refused.value.message
+    assert events.published == []
+
+
+def test_s3_refusing_the_declared_checksum_discards_the_upload():
+    store = FakeStore(upload())
+    storage = FakeStorage(parts(with_checksums=False), stored=None, complete_error=ChecksumRejected())
+
+    with pytest.raises(ChecksumMismatch):
+        run(upload(), storage, store)
+
+    assert storage.calls == ["list_parts", "complete", "abort"]
+    assert store.uploads == {}
+
+
+def test_missing_and_wrong_size_parts_are_named():
+    with pytest.raises(PartsMissing, match=r"Part\(s\) 2 of 2"):
+        run(upload(), FakeStorage(parts(with_checksums=False)[:1], stored=None))
+    with pytest.raises(PartSizeMismatch, match="Part 2 holds 99 bytes, but must hold 100"):
+        run(upload(), FakeStorage(parts(with_checksums=False, second=PART_TWO[:-1]), stored=None))
+
+
+def test_many_missing_parts_are_summarised():
+    record = replace(upload(), size=50 * 8 * MIB, part_count=50)
+
+    with pytest.raises(PartsMissing, match=r"Part\(s\) 1, 2, .*, 20 and 30 more of 50"):
+        run(record, FakeStorage([], stored=None))
+
+
+def test_a_completion_retried_answers_with_the_same_file_and_announces_it_again():
+    store, events = FakeStore(upload()), FakeEvents()
+    first = run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)), store, events)
+    storage = FakeStorage([], stored=None)
+
+    again = run(upload(), storage, store, events)
+
+    assert again == first
+    assert storage.calls == []
+    assert [detail["eventKey"] for _, detail in events.published] == [f"0000000001#{'f' * 32}#CaseFileAdded"] * 2
+
+
+def test_an_upload_completed_by_a_concurrent_request_answers_with_its_file():
+    store = FakeStore(upload())
+    run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)), store)
+    racing = FakeStorage(parts(with_checksums=False), stored=None, complete_error=UploadGone())
+    pending = replace(store.uploads[upload().upload_id], completed_at=None)
+
+    file = complete_upload(
+        "0000000001", pending.upload_id, ALICE, store=_ReadsPendingFirst(store, pending), storage=racing, events=FakeEvents(), now=NOW
+    )
+
+    assert file.file_id == "f" * 32
+
+
+class _ReadsPendingFirst(FakeStore):
+    """The store as the racing request saw it: the upload still pending on its first read."""
+
+    def __init__(self, inner: FakeStore, pending: UploadRecord):
+        self.uploads, self.files, self._pending = inner.uploads, inner.files, pending
+
+    def get_upload(self, case_number, upload_id):
+        pending, self._pending = self._pending, None
+        return pending or self.uploads.get(upload_id)
+
+
+def test_expired_uploads_are_gone():
+    record = replace(upload(), expires_at=NOW)
+    with pytest.raises(UploadNotFound):
+        run(record, FakeStorage(parts(with_checksums=False), stored=None))
