@@ -1,8 +1,12 @@
-"""The local stand-in for Lambda's SQS event source mappings (moto delivers EventBridge rules to SQS but
-runs no event source mapping): a thread long-polls a queue, hands each batch to the REAL handler
-in-process as the SQS event Lambda would build, and deletes the messages the handler did not report
-as failed (ReportBatchItemFailures); those reappear after the queue's visibility timeout, and after
-its maxReceiveCount go to its dead-letter queue, as in AWS."""
+"""The local stand-ins for what invokes Lambdas besides the API (moto delivers EventBridge rules to SQS but
+runs no event source mapping and no schedule):
+
+- SqsEventSource: a thread long-polls a queue, hands each batch to the REAL handler in-process as the
+  SQS event Lambda would build, and deletes the messages the handler did not report as failed
+  (ReportBatchItemFailures); those reappear after the queue's visibility timeout, and after its
+  maxReceiveCount go to its dead-letter queue, as in AWS.
+- DailySchedule: a thread invokes a handler with an EventBridge scheduled event at start and then
+  every 24 hours, as the stack's daily rule does."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import boto3
 
@@ -95,3 +100,43 @@ class SqsEventSource:
             if message["MessageId"] not in failed:
                 self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(messages)
+
+
+class DailySchedule:
+    PERIOD_SECONDS = 24 * 60 * 60
+
+    def __init__(self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float = 900):
+        self.handler, self.function_name, self.timeout_seconds = handler, function_name, timeout_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"schedule:{function_name}", daemon=True)
+
+    def start(self) -> DailySchedule:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.timeout_seconds)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.handler(scheduled_event(), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
+            except Exception:
+                log.exception("local schedule %s: the handler failed", self.function_name)
+            self._stop.wait(self.PERIOD_SECONDS)
+
+
+def scheduled_event() -> dict:
+    """An EventBridge "Scheduled Event", as a schedule rule delivers it to Lambda."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [],
+        "detail": {},
+    }

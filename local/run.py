@@ -202,14 +202,19 @@ def main(argv: list[str] | None = None) -> int:
         # Imported only now: the handler's modules must see the environment above.
         from functions.cases.handlers.api import app as cases_api
         from functions.cases.handlers.api import lambda_handler
+        from functions.cases.handlers.handle_purge_events import lambda_handler as cases_events_handler
+        from functions.cases.models import delivery as cases_delivery
+        from functions.files.handlers.api import app as files_api
+        from functions.files.handlers.api import lambda_handler as files_handler
         from functions.followups.handlers.handle_timer_events import lambda_handler as followups_handler
         from functions.followups.models import delivery as followups_delivery
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
         from functions.notifications.models import delivery as notifications_delivery
+        from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
         from functions.shared.api import documented_routes
         from local.demo_directory import seed_demo_directory
-        from local.event_sources import SqsEventSource
-        from local.http_adapter import LocalApi
+        from local.event_sources import DailySchedule, SqsEventSource
+        from local.http_adapter import LocalApi, LocalFunction
         from local.outbox import sent_mail
         from local.provision import provision
         from local.tokens import DevTokens
@@ -218,10 +223,11 @@ def main(argv: list[str] | None = None) -> int:
         resources = provision()
         seed_demo_directory()
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
-        # The notifications and followups Lambdas' SQS event source mappings, run in-process on the real handlers.
+        # The SQS event source mappings of the Lambdas that react to events, run in-process on the real handlers.
         for name, handler, delivery in (
             ("notifications", notifications_handler, notifications_delivery),
             ("followups", followups_handler, followups_delivery),
+            ("cases", cases_events_handler, cases_delivery),
         ):
             queue_url, queue_arn = getattr(resources, f"{name}_queue_url"), getattr(resources, f"{name}_queue_arn")
             source = SqsEventSource(
@@ -229,11 +235,14 @@ def main(argv: list[str] | None = None) -> int:
                 function_name=name, batch_size=delivery.BATCH_SIZE, timeout_seconds=delivery.FUNCTION_TIMEOUT_SECONDS,
             )  # fmt: skip
             event_sources.append(source.start())
+        # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours.
+        event_sources.append(DailySchedule(purge_handler, function_name="purge").start())
         tokens = DevTokens()
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        routes = documented_routes(cases_api)
-        servers.append(serve(api_socket, LocalApi(lambda_handler, tokens, local_routes=outbox, routes=routes)))
+        files = LocalFunction("files-api", files_handler, documented_routes(files_api))
+        api = LocalApi(lambda_handler, tokens, local_routes=outbox, routes=documented_routes(cases_api), other_functions=(files,))
+        servers.append(serve(api_socket, api))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
         print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url, args.time_scale), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform

@@ -24,6 +24,8 @@ app = create_api(
     handle_case_actions.router,
     handle_case_history.router,
     handle_service_request_catalog.router,
+    # One document for the whole API: the files Lambda's routes too (imported only to write the document).
+    documents_also=("functions.files.handlers.api",),
 )
 
 
