@@ -131,6 +131,20 @@ class LocalApi:
         return next((function for function in self.functions if function.serves(method, path)), None)
 
 
+def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> LocalApi:
+    """The product's API as the stack deploys it: the cases Lambda (with the public documentation) and
+    the files Lambda, each serving the routes its own OpenAPI declares. Imports the handlers, so call it
+    once the environment points at the emulator."""
+    from functions.cases.handlers.api import app as cases_app
+    from functions.cases.handlers.api import lambda_handler as cases_handler
+    from functions.files.handlers.api import app as files_app
+    from functions.files.handlers.api import lambda_handler as files_handler
+    from functions.shared.api import documented_routes
+
+    files = LocalFunction("files-api", files_handler, documented_routes(files_app))
+    return LocalApi(cases_handler, tokens, local_routes=local_routes, routes=documented_routes(cases_app), other_functions=(files,))
+
+
 def read_body(request: Request, limit: int) -> bytes | None:
     """The body, or None when it exceeds `limit`; an oversized body is still drained so the client,
     still sending, reads the 413 instead of a reset connection."""

@@ -200,21 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     servers, event_sources = [start_moto(aws_socket, aws_url)], []
     try:
         # Imported only now: the handler's modules must see the environment above.
-        from functions.cases.handlers.api import app as cases_api
-        from functions.cases.handlers.api import lambda_handler
         from functions.cases.handlers.handle_purge_events import lambda_handler as cases_events_handler
         from functions.cases.models import delivery as cases_delivery
-        from functions.files.handlers.api import app as files_api
-        from functions.files.handlers.api import lambda_handler as files_handler
         from functions.followups.handlers.handle_timer_events import lambda_handler as followups_handler
         from functions.followups.models import delivery as followups_delivery
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
         from functions.notifications.models import delivery as notifications_delivery
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
-        from functions.shared.api import documented_routes
         from local.demo_directory import seed_demo_directory
         from local.event_sources import DailySchedule, SqsEventSource
-        from local.http_adapter import LocalApi, LocalFunction
+        from local.http_adapter import product_api
         from local.outbox import sent_mail
         from local.provision import provision
         from local.tokens import DevTokens
@@ -240,9 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         tokens = DevTokens()
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        files = LocalFunction("files-api", files_handler, documented_routes(files_api))
-        api = LocalApi(lambda_handler, tokens, local_routes=outbox, routes=documented_routes(cases_api), other_functions=(files,))
-        servers.append(serve(api_socket, api))
+        servers.append(serve(api_socket, product_api(tokens, local_routes=outbox)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
         print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url, args.time_scale), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform

@@ -1,5 +1,5 @@
 """Schemathesis over the served OpenAPI: generated requests through the local API adapter and the real
-handler under moto. No response may be a 5xx, and every response must match the documented schema."""
+handlers (cases and files) under moto. No response may be a 5xx, and every response must match the documented schema."""
 
 from collections import Counter
 
@@ -10,8 +10,7 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from functions.cases.handlers.api import lambda_handler
-from local.http_adapter import LocalApi
+from local.http_adapter import product_api
 from local.tokens import DevTokens
 from tests.support.stack import start_local_aws
 
@@ -30,7 +29,7 @@ def api():
     mock, _ = start_local_aws()
     tokens = DevTokens()
     try:
-        yield LocalApi(lambda_handler, tokens), tokens
+        yield product_api(tokens), tokens
     finally:
         mock.stop()
 
