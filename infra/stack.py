@@ -5,13 +5,15 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from infra.components.api import Api
+from infra.components.api import Api, cases_api_routes, files_api_routes
 from infra.components.cases import CasesApiFunction
 from infra.components.data import Data
 from infra.components.events import Events
+from infra.components.files import Files
 from infra.components.followups import Followups
 from infra.components.identity import Identity
 from infra.components.notifications import Notifications
+from infra.components.purge import Purge
 from infra.config import StageConfig
 
 
@@ -31,9 +33,18 @@ class SupportDeskStack(Stack):
         self.events = Events(self, "Events", config=config)
         self.identity = Identity(self, "Identity", config=config)
         self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data, events=self.events)
-        self.api = Api(self, "Api", config=config, identity=self.identity, cases=self.cases)
+        self.files = Files(self, "Files", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        self.api = Api(
+            self,
+            "Api",
+            config=config,
+            identity=self.identity,
+            backends=[(self.cases.function, cases_api_routes()), (self.files.function, files_api_routes())],
+            documentation=self.cases.function,  # its OpenAPI document merges the files API's
+        )
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)
         self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, layer=self.cases.layer)
 
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
@@ -42,3 +53,6 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
         CfnOutput(self, "NotificationsDeadLetterQueueUrl", value=self.notifications.dead_letter_queue.queue_url)
         CfnOutput(self, "FollowupsDeadLetterQueueUrl", value=self.followups.dead_letter_queue.queue_url)
+        CfnOutput(self, "FilesBucketName", value=self.files.bucket.bucket_name, description="The case files bucket (SSE-KMS)")
+        CfnOutput(self, "PurgeDeadLetterQueueUrl", value=self.purge.dead_letter_queue.queue_url)
+        CfnOutput(self, "FilesPurgedDeadLetterQueueUrl", value=self.purge.marking_delivery.dead_letter_queue.queue_url)

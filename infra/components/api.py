@@ -1,19 +1,22 @@
-"""The public REST API: Cognito-authorized case routes, public docs, stage throttling and logging, and
-JSON bodies for API Gateway's own refusals (the same `{"error", "message"}` shape the handlers use)."""
+"""The public REST API: one RestApi in front of several domain Lambdas (DESIGN.md section 2), each serving
+the Cognito-authorized routes its own OpenAPI documents; the public docs (served by the cases Lambda, whose
+document merges the others'), stage throttling and logging, and JSON bodies for API Gateway's own refusals
+(the same `{"error", "message"}` shape the handlers use)."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from aws_cdk import Acknowledgment, Validations
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from functions.shared.api import PUBLIC_PATHS, documented_routes
-from infra.components.cases import CasesApiFunction
 from infra.components.identity import Identity
 from infra.config import StageConfig
 
@@ -58,7 +61,10 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 )
 
 
-def cases_api_routes() -> list[tuple[str, str]]:
+Route = tuple[str, str]  # (path template, method)
+
+
+def cases_api_routes() -> list[Route]:
     """(path, method) of every route the cases API documents: its own OpenAPI document is the route table,
     so API Gateway and the handler cannot drift apart."""
     from functions.cases.handlers.api import app
@@ -66,8 +72,26 @@ def cases_api_routes() -> list[tuple[str, str]]:
     return documented_routes(app)
 
 
+def files_api_routes() -> list[Route]:
+    """The files API's routes, from its own OpenAPI document (not the merged one the docs serve)."""
+    from functions.files.handlers.api import app
+
+    return documented_routes(app)
+
+
 class Api(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, identity: Identity, cases: CasesApiFunction) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        identity: Identity,
+        backends: Sequence[tuple[lambda_.IFunction, Sequence[Route]]],
+        documentation: lambda_.IFunction,
+    ) -> None:
+        """`backends`: each domain Lambda with the routes it serves; `documentation`: the Lambda that serves
+        the public OpenAPI document and Swagger UI."""
         super().__init__(scope, construct_id)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy)
         self.rest_api = apigw.RestApi(
@@ -106,7 +130,7 @@ class Api(Construct):
                 "this managed policy for exactly that role and its log groups are named by API Gateway.",
             )
         )
-        self._add_routes(identity, cases)
+        self._add_routes(identity, backends, documentation)
         self._add_gateway_responses()
         if config.waf:
             self._add_web_acl(config)
@@ -119,19 +143,31 @@ class Api(Construct):
                 )
             )
 
-    def _add_routes(self, identity: Identity, cases: CasesApiFunction) -> None:
+    def _add_routes(
+        self, identity: Identity, backends: Sequence[tuple[lambda_.IFunction, Sequence[Route]]], documentation: lambda_.IFunction
+    ) -> None:
         authorizer = apigw.CognitoUserPoolsAuthorizer(
             self, "Authorizer", cognito_user_pools=[identity.user_pool], identity_source=apigw.IdentitySource.header("Authorization")
         )
         validator = self.rest_api.add_request_validator("Validator", validate_request_body=True, validate_request_parameters=True)
-        integration = apigw.LambdaIntegration(cases.function, allow_test_invoke=False)
         signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
 
-        for path, method in cases_api_routes():
-            parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
-            self.rest_api.root.resource_for_path(path).add_method(method, integration, request_parameters=parameters or None, **signed_in)
+        served: dict[Route, lambda_.IFunction] = {}
+        for function, routes in backends:
+            integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
+            for path, method in routes:
+                if (path, method) in served or path.lstrip("/") in PUBLIC_DOCS_PATHS:
+                    raise ValueError(f"{method} {path} is served by two Lambdas; each route belongs to one domain's app")
+                served[(path, method)] = function
+                parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
+                self.rest_api.root.resource_for_path(path).add_method(
+                    method, integration, request_parameters=parameters or None, **signed_in
+                )
+        docs_integration = apigw.LambdaIntegration(documentation, allow_test_invoke=False)
         for path in PUBLIC_DOCS_PATHS:
-            method = self.rest_api.root.add_resource(path).add_method("GET", integration, authorization_type=apigw.AuthorizationType.NONE)
+            method = self.rest_api.root.add_resource(path).add_method(
+                "GET", docs_integration, authorization_type=apigw.AuthorizationType.NONE
+            )
             reason = "Public API documentation (OpenAPI document and Swagger UI): serves no customer data."
             Validations.of(method).acknowledge(
                 Acknowledgment(id="AwsSolutions-APIG4", reason=reason), Acknowledgment(id="AwsSolutions-COG4", reason=reason)

@@ -16,6 +16,12 @@ CASE_ROUTES = {
         "request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations",
     )),
 }  # fmt: skip
+FILE_ROUTES = {
+    ("/cases/{caseNumber}/uploads", "GET"), ("/cases/{caseNumber}/uploads", "POST"),
+    ("/cases/{caseNumber}/uploads/{uploadId}", "GET"), ("/cases/{caseNumber}/uploads/{uploadId}", "DELETE"),
+    ("/cases/{caseNumber}/uploads/{uploadId}/part-urls", "POST"), ("/cases/{caseNumber}/uploads/{uploadId}/complete", "POST"),
+    ("/cases/{caseNumber}/files", "GET"), ("/cases/{caseNumber}/files/{fileId}/download", "GET"),
+}  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
 
@@ -36,15 +42,15 @@ def _routes(synth) -> dict[tuple[str, str], dict]:
     }
 
 
-def test_case_routes_need_a_cognito_token_and_docs_are_public(dev):
+def test_case_and_file_routes_need_a_cognito_token_and_docs_are_public(dev):
     routes = _routes(dev)
-    assert set(routes) == CASE_ROUTES | DOCS_ROUTES
+    assert set(routes) == CASE_ROUTES | FILE_ROUTES | DOCS_ROUTES
     authorizer_id, authorizer = dev.only("AWS::ApiGateway::Authorizer")
     pool_id = dev.only("AWS::Cognito::UserPool")[0]
     assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
     assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
-    for route in CASE_ROUTES:
+    for route in CASE_ROUTES | FILE_ROUTES:
         assert routes[route]["AuthorizationType"] == "COGNITO_USER_POOLS", route
         assert routes[route]["AuthorizerId"] == {"Ref": authorizer_id}, route
     for route in DOCS_ROUTES:
@@ -52,12 +58,59 @@ def test_case_routes_need_a_cognito_token_and_docs_are_public(dev):
         assert "AuthorizerId" not in routes[route], route
 
 
-def test_every_route_proxies_to_the_cases_function(dev):
-    function_id = dev.one("AWS::Lambda::Function", "Cases")[0]
+def _integrated_function(method: dict) -> str:
+    integration = method["Integration"]
+    assert integration["Type"] == "AWS_PROXY"
+    (function,) = [part["Fn::GetAtt"][0] for part in integration["Uri"]["Fn::Join"][1] if isinstance(part, dict) and "Fn::GetAtt" in part]
+    return function
+
+
+def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
+    from infra.components.api import cases_api_routes, files_api_routes
+
+    # The route tables are the apps' own OpenAPI documents.
+    assert set(cases_api_routes()) == CASE_ROUTES and set(files_api_routes()) == FILE_ROUTES
+    cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
+    files_id = dev.one("AWS::Lambda::Function", "Files")[0]
     for route, method in _routes(dev).items():
-        integration = method["Integration"]
-        assert integration["Type"] == "AWS_PROXY", route
-        assert {"Fn::GetAtt": [function_id, "Arn"]} in integration["Uri"]["Fn::Join"][1], route
+        assert _integrated_function(method) == (files_id if route in FILE_ROUTES else cases_id), route
+    # API Gateway may invoke each function (per method), and nothing else may.
+    permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
+    for function_id in (cases_id, files_id):
+        invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
+        assert invokers == {"apigateway.amazonaws.com"}
+
+
+def test_a_route_served_by_two_lambdas_fails_the_synth():
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_lambda as lambda_
+
+    from infra.components.api import Api
+    from infra.components.identity import Identity
+    from infra.config import stage_config
+
+    stack = Stack(App(), "Routes")
+    config = stage_config("dev")
+
+    def function(name: str) -> lambda_.Function:
+        return lambda_.Function(
+            stack,
+            name,
+            runtime=lambda_.Runtime.PYTHON_3_11,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("def handler(event, context): pass"),
+        )
+
+    one, other = function("One"), function("Other")
+    with pytest.raises(ValueError, match="served by two Lambdas"):
+        Api(
+            stack,
+            "Api",
+            config=config,
+            identity=Identity(stack, "Identity", config=config),
+            backends=[(one, [("/cases", "GET")]), (other, [("/cases", "GET")])],
+            documentation=one,
+        )
 
 
 def test_stage_throttles_logs_and_traces(dev, prod):

@@ -99,7 +99,7 @@ def test_role_is_exactly_least_privilege(dev):
     _, function = _function(dev)
     role_id = function["Role"]["Fn::GetAtt"][0]
     table = dev.only("AWS::DynamoDB::Table")
-    key, bus = (dev.only(kind)[0] for kind in ("AWS::KMS::Key", "AWS::Events::EventBus"))
+    key, bus = dev.one("AWS::KMS::Key", "Data")[0], dev.only("AWS::Events::EventBus")[0]
     secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
     table_arn = {"Fn::GetAtt": [table[0], "Arn"]}
     # The case views' indexes; the purge index is the purge job's alone.

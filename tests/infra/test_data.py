@@ -20,7 +20,7 @@ def _key_schema(entries: list[dict]) -> list[tuple[str, str]]:
 
 def test_table_is_on_demand_with_pitr_kms_and_ttl(dev):
     table = _table(dev)
-    key_id, key = dev.only("AWS::KMS::Key")
+    key_id, key = dev.one("AWS::KMS::Key", "Data")
     assert table["BillingMode"] == "PAY_PER_REQUEST"
     assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
     assert table["SSESpecification"] == {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Fn::GetAtt": [key_id, "Arn"]}}
@@ -57,7 +57,7 @@ def test_keys_and_indexes_match_the_pynamodb_model(dev):
 
 def test_dev_data_is_disposable_and_prod_data_is_kept(dev, prod):
     for synth, policy, protected in ((dev, "Delete", False), (prod, "Retain", True)):
-        (_, table), (_, key) = synth.only("AWS::DynamoDB::Table"), synth.only("AWS::KMS::Key")
+        (_, table), (_, key) = synth.only("AWS::DynamoDB::Table"), synth.one("AWS::KMS::Key", "Data")
         assert table["DeletionPolicy"] == key["DeletionPolicy"] == policy
         assert table["Properties"]["DeletionProtectionEnabled"] is protected
         assert synth.stack.termination_protection is protected

@@ -211,7 +211,7 @@ def test_timer_step_role_is_exactly_least_privilege(dev):
             "Resource": table_arn,
             "Condition": {leading: {"dynamodb:LeadingKeys": ["CASE#*"]}},
         },
-        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.only("AWS::KMS::Key")[0])},
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
         {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
         {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": _log_group_arn(function)},
         {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},

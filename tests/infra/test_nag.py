@@ -36,6 +36,17 @@ ACKNOWLEDGED_EVERYWHERE = {
         for machine in ("FollowupsFollowUpLadder96C48C69", "FollowupsResponseEscalation198128FA")
     ),
     ("Followups/FollowUpLadder/Role", "AwsSolutions-IAM5[Resource::*]"),  # log delivery and X-Ray
+    ("Files/Api/Function", "AwsSolutions-L1"),
+    ("Files/Api/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Purge/Daily/Function", "AwsSolutions-L1"),
+    ("Purge/Daily/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Purge/Marking/Function", "AwsSolutions-L1"),
+    ("Purge/Marking/Role", "AwsSolutions-IAM5[Resource::*]"),
+    # Objects below cases/ of the case files bucket: keys are named by case and file at run time.
+    ("Files/Api/Role", "AwsSolutions-IAM5[Resource::<FilesBucket7C17EE2E.Arn>/cases/*]"),
+    ("Purge/Daily/Role", "AwsSolutions-IAM5[Resource::<FilesBucket7C17EE2E.Arn>/cases/*]"),
+    # The purge's dead-letter queue (schedule target and on-failure destination) is itself a DLQ.
+    ("Purge/DeadLetterQueue", "AwsSolutions-SQS3"),
     ("Followups/ResponseEscalation/Role", "AwsSolutions-IAM5[Resource::*]"),
     (
         "Api/RestApi/CloudWatchRole",

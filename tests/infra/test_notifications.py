@@ -136,7 +136,7 @@ def test_role_is_exactly_least_privilege(dev):
     function_id, function = _function(dev)
     queue_id, *_ = _queues(dev)
     table_id = dev.only("AWS::DynamoDB::Table")[0]
-    key_id = dev.only("AWS::KMS::Key")[0]
+    key_id = dev.one("AWS::KMS::Key", "Data")[0]
     secret_id = dev.one("AWS::SecretsManager::Secret", COMPONENT)[0]
     sender_id = dev.one("AWS::SES::EmailIdentity", COMPONENT)[0]
     sender_arn = {
