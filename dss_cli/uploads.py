@@ -126,12 +126,12 @@ class PartUrls:
         upload_id: str,
         checksums: dict[int, int],
         order: list[int],
-        batch: int = URL_BATCH,
+        batch: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.client, self.case_number, self.upload_id, self.checksums = client, case_number, upload_id, checksums
         self.order, self.position = order, {number: i for i, number in enumerate(order)}
-        self.batch, self.clock = batch, clock
+        self.batch, self.clock = batch or URL_BATCH, clock
         self.lock, self.cache, self.done = threading.Lock(), {}, set()
         self.calls = 0
 
@@ -347,6 +347,7 @@ class Uploader:
 
     def _send(self, run: _Run, parts: list[PartRange], missing: list[PartRange], size: int) -> None:
         self.progress.begin(f"upload {run.path.name}", size, size - sum(p.length for p in missing))
+        run.stop = threading.Event()  # a second round (parts S3 lost before completion) runs afresh
         todo: queue.SimpleQueue = queue.SimpleQueue()
         results: queue.SimpleQueue = queue.SimpleQueue()
         for part in missing:
@@ -364,6 +365,8 @@ class Uploader:
                         outcome = results.get(timeout=0.25)  # a timeout keeps Ctrl-C responsive
                         break
                     except queue.Empty:
+                        if not any(worker.is_alive() for worker in workers) and results.empty():
+                            raise CliError("the upload workers stopped without finishing (a bug): run the same command again") from None
                         continue
                 if isinstance(outcome, BaseException):
                     raise outcome
