@@ -50,6 +50,12 @@ def recorded_checksum(info: dict) -> str:
     return value
 
 
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
 def download_file(
     client: ApiClient,
     case_number: str,
@@ -95,6 +101,7 @@ def download_file(
             raise CliError(f"{file_name}: received {received} bytes, the case records {size}; nothing was written, try again")
         if to_b64(crc) != expected:
             raise CliError(f"{file_name}: CRC32 {to_b64(crc)} does not match the recorded {expected}; nothing was written, try again")
+        os.chmod(partial_path, 0o666 & ~_umask())  # mkstemp made it private; the target gets the usual mode
         os.replace(partial_path, target)
     except BaseException:
         partial_path.unlink(missing_ok=True)

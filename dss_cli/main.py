@@ -31,7 +31,8 @@ files_app = typer.Typer(help="Upload files to a case (parallel, resumable, check
 app.add_typer(cases_app, name="cases")
 app.add_typer(files_app, name="files")
 
-out = Console(soft_wrap=False)
+# Piped output (no terminal) gets wide tables instead of rich's 80 columns; --json is the format for scripts.
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 
@@ -52,6 +53,11 @@ class Connection:
 def fail(message: str, code: int = 1) -> typer.Exit:
     typer.echo(f"Error: {message}", err=True)  # one plain line (rich would wrap and interpret brackets)
     return typer.Exit(code)
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr; stdout stays the command's output)."""
+    typer.echo(message, err=True)
 
 
 def cli_errors(command):
@@ -127,13 +133,13 @@ def login(
                 if error.status in (401, 403):
                     raise
     path = save_login(api, token.strip())
-    err.print(f"Saved to {path}")
+    note(f"Saved to {path}")
 
 
 @app.command()
 def logout() -> None:
     """Forget the saved API URL and token."""
-    err.print(f"Removed {config_file()}" if forget_login() else "Nothing saved.")
+    note(f"Removed {config_file()}" if forget_login() else "Nothing saved.")
 
 
 @app.command()
@@ -143,7 +149,7 @@ def whoami(ctx: typer.Context) -> None:
     connection = ctx.find_object(Connection) or Connection(None, None, None, None)
     credentials = resolve(connection.api, connection.token, connection.session, connection.role)
     masked = credentials.token[:6] + "…" if len(credentials.token) > 10 else "…"
-    out.print(f"API    {credentials.api}\nToken  {masked}\nFrom   {credentials.source}", markup=False, highlight=False)
+    typer.echo(f"API    {credentials.api}\nToken  {masked}\nFrom   {credentials.source}")
 
 
 # --- cases ------------------------------------------------------------------------------------------
@@ -222,7 +228,7 @@ def cases_list(
         )
     out.print(table)
     if page.get("nextToken"):
-        err.print(f"More: --next-token {page['nextToken']}", markup=False, highlight=False)
+        note(f"More: --next-token {page['nextToken']}")
 
 
 CASE_FIELDS = [
@@ -317,11 +323,7 @@ def cases_open(
     case = client_of(ctx).open_case(body, idempotency_key)
     if as_json:
         return print_json(case)
-    err.print(
-        f"Opened case {case.get('caseNumber')} ({case.get('priority')}, {case.get('status')}/{case.get('subStatus')})",
-        markup=False,
-        highlight=False,
-    )
+    note(f"Opened case {case.get('caseNumber')} ({case.get('priority')}, {case.get('status')}/{case.get('subStatus')})")
     print_case(case)
 
 
@@ -337,7 +339,7 @@ def cases_update(
     update = client_of(ctx).add_update(case_number, text)
     if as_json:
         return print_json(update)
-    err.print(f"Posted update {update.get('updateId')} on case {case_path(case_number)}", markup=False, highlight=False)
+    note(f"Posted update {update.get('updateId')} on case {case_path(case_number)}")
 
 
 @cases_app.command("close")
@@ -355,7 +357,7 @@ def cases_close(
     case = client_of(ctx).close_case(case_number, body)
     if as_json:
         return print_json(case)
-    err.print(f"Closed case {case.get('caseNumber')} as {case.get('subStatus')}", markup=False, highlight=False)
+    note(f"Closed case {case.get('caseNumber')} as {case.get('subStatus')}")
 
 
 # --- files ------------------------------------------------------------------------------------------
@@ -467,7 +469,7 @@ def files_upload(
         state_dir=uploads_dir(),
         progress=bar,
         rate_limit=rate,
-        log=lambda message: err.print(message, markup=False, highlight=False),
+        log=note,
     )
     recorded, failures = [], 0
     try:
@@ -484,13 +486,10 @@ def files_upload(
             if not as_json:
                 case_file = result.case_file
                 speed = result.bytes_sent / result.seconds / (1 << 20) if result.seconds > 0 else 0
-                out.print(
+                typer.echo(
                     f"Uploaded {case_file.get('fileName')} to case {case_file.get('caseNumber')}: file id {case_file.get('fileId')}, "
                     f"{case_file.get('size')} bytes, CRC32 {checksum_text(case_file.get('checksum'))}"
-                    f" ({result.parts_sent} of {result.part_count} parts sent, {speed:.1f} MiB/s)",
-                    markup=False,
-                    highlight=False,
-                    soft_wrap=True,
+                    f" ({result.parts_sent} of {result.part_count} parts sent, {speed:.1f} MiB/s)"
                 )
     finally:
         if isinstance(bar, RichProgress):
@@ -509,27 +508,21 @@ def files_list(ctx: typer.Context, case_number: CaseNumber, as_json: JsonFlag = 
     if as_json:
         return print_json(answer)
     table = Table(title=f"Files of case {case_path(case_number)}")
-    table.add_column("File id", no_wrap=True)
-    table.add_column("Name")
+    table.add_column("Name", overflow="fold")
     table.add_column("Size", justify="right", no_wrap=True)
     table.add_column("CRC32", no_wrap=True)
-    table.add_column("Uploaded by")
-    table.add_column("Uploaded at")
+    table.add_column("Uploaded at", no_wrap=True)
+    table.add_column("By")
+    table.add_column("File id", overflow="fold")
     for item in answer.get("items", []):
         who = item.get("uploadedBy") or {}
-        table.add_row(
-            item.get("fileId"),
-            item.get("fileName"),
-            human_size(item.get("size")),
-            checksum_text(item.get("checksum")),
-            f"{who.get('userId')} ({who.get('role')})",
-            item.get("uploadedAt"),
-        )
+        table.add_row(item.get("fileName"), human_size(item.get("size")), checksum_text(item.get("checksum")), item.get("uploadedAt"),
+                      f"{who.get('userId')} ({who.get('role')})", item.get("fileId"))  # fmt: skip
     out.print(table)
     if answer.get("filesPurgedAt"):
-        err.print(f"The files were purged at {answer['filesPurgedAt']}.", markup=False, highlight=False)
+        note(f"The files were purged at {answer['filesPurgedAt']}.")
     elif answer.get("purgeAt"):
-        err.print(f"The case is closed: its files are purged at {answer['purgeAt']} unless it is reopened.", markup=False, highlight=False)
+        note(f"The case is closed: its files are purged at {answer['purgeAt']} unless it is reopened.")
 
 
 @files_app.command("download")
@@ -556,12 +549,7 @@ def files_download(
             bar.close()
     if as_json:
         return print_json({"path": str(result.path), "size": result.size, "checksum": {"algorithm": "CRC32", "value": result.checksum}})
-    out.print(
-        f"Downloaded {result.file_name} to {result.path}: {result.size} bytes, CRC32 {checksum_text(result.checksum)} verified",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    typer.echo(f"Downloaded {result.file_name} to {result.path}: {result.size} bytes, CRC32 {checksum_text(result.checksum)} verified")
 
 
 @files_app.command("uploads")
@@ -593,7 +581,7 @@ def files_abort(
 ) -> None:
     """Abort an unfinished upload (its parts are deleted)."""
     client_of(ctx).abort_upload(case_number, upload_id)
-    err.print(f"Aborted upload {upload_id}", markup=False, highlight=False)
+    note(f"Aborted upload {upload_id}")
 
 
 if __name__ == "__main__":  # python -m dss_cli.main

@@ -414,3 +414,21 @@ def test_a_corrupt_download_never_takes_the_target_name(tmp_path, fault, complai
     with pytest.raises(CliError, match=complaint):
         download_file(api, "1", file_id, target_dir / "trace.log", session=s3)
     assert list(target_dir.iterdir()) == []
+
+
+def test_parts_listed_without_a_checksum_are_kept_by_their_size(tmp_path):
+    """moto's ListParts has no part checksums; S3 took each part only against its signed checksum."""
+    api = FakeFilesApi()
+    real_get = api.get_upload
+    api.get_upload = lambda c, u: {**real_get(c, u), "parts": [{**p, "checksum": None} for p in real_get(c, u)["parts"]]}
+    path, data = make_file(tmp_path, 3 * MiB)
+    upload = api.start_upload("0000000001", {"fileName": path.name, "size": len(data),
+                                             "checksum": {"algorithm": "CRC32", "value": to_b64(zlib.crc32(data))}})  # fmt: skip
+    api.held[upload["uploadId"]] = {1: data[:MiB], 2: data[MiB : MiB + 10]}  # part 2 is short: sent again
+    key = state_key(API, "1", path, len(data), path.stat().st_mtime_ns)
+    (tmp_path / "state").mkdir()
+    state_file(tmp_path / "state", key).write_text(json.dumps({"version": 1, "uploadId": upload["uploadId"]}))
+    s3, logged = FakeS3(api), []
+    result = uploader(api, s3, tmp_path, log=logged.append).upload("1", path)
+    assert sorted(s3.puts) == [2, 3] and stored(api, result) == data
+    assert "1 of 3 parts already stored (1 by size: S3 listed no part checksums), sending 2" in logged[0]
