@@ -1,0 +1,164 @@
+"""The `dss` console script against the local stack (`make run`) as a user runs it: a real process over real
+HTTP, parts PUT to moto's S3 through presigned URLs, and an upload interrupted with Ctrl-C then resumed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+DSS = Path(sys.executable).parent / "dss"  # the console script `make venv` installs (pip install -e .)
+MiB = 1 << 20
+
+
+def crc32_b64(data: bytes) -> str:
+    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+
+
+@pytest.fixture
+def dss(local_stack, tmp_path):
+    """Runs `dss --session <the stack's session file> ARGS...` with a config dir of the test's own."""
+    assert DSS.exists(), f"{DSS} is missing: `make venv` installs the dss console script"
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("DSS_")}
+    environment["DSS_CONFIG_DIR"] = str(tmp_path / "dss-config")
+
+    def command(*args: str) -> list[str]:
+        return [str(DSS), "--session", str(local_stack.session_file), *args]
+
+    def run(*args: str, expect: int = 0, timeout: float = 120) -> subprocess.CompletedProcess:
+        done = subprocess.run(command(*args), capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=timeout)
+        assert done.returncode == expect, f"dss {' '.join(args)} -> {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+        return done
+
+    def start(*args: str) -> subprocess.Popen:
+        # Ctrl-C must reach the client as it does in a terminal, whatever the test runner's workers do with SIGINT.
+        return subprocess.Popen(command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+                                cwd=tmp_path, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+
+    run.start = start
+    run.config_dir = tmp_path / "dss-config"
+    return run
+
+
+def json_of(done: subprocess.CompletedProcess):
+    return json.loads(done.stdout)
+
+
+def open_case(dss, *extra: str) -> str:
+    opened = json_of(dss(*extra, "cases", "open", "--type", "Admin", "--subject", "Logs for the agents' login problem",
+                         "--description", "Attaching the IC server logs", "--json"))  # fmt: skip
+    return opened["caseNumber"]
+
+
+def random_file(tmp_path: Path, name: str, size: int) -> tuple[Path, bytes]:
+    data = os.urandom(size)
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, data
+
+
+def test_cases_from_the_command_line(dss):
+    number = open_case(dss)
+    listed = json_of(dss("cases", "list", "--view", "my-open", "--json"))
+    assert number in [item["caseNumber"] for item in listed["items"]]
+    dss("cases", "update", number.lstrip("0"), "The logs are attached below.")
+    shown = json_of(dss("cases", "show", number, "--json"))
+    assert shown["caseNumber"] == number and shown["updates"][-1]["text"] == "The logs are attached below."
+    table = dss("cases", "list", "--view", "my-open").stdout
+    assert number in table
+
+    foreign = dss("--as", "other_customer", "cases", "show", number, expect=1)
+    assert foreign.stdout == "" and foreign.stderr.count("\n") == 1
+    assert foreign.stderr.startswith("Error: ") and "(not_found, field caseNumber; HTTP 404)" in foreign.stderr
+
+
+def test_upload_list_and_download_a_multipart_file(dss, tmp_path):
+    number = open_case(dss)
+    path, data = random_file(tmp_path, "ic-server-logs.tar", 20 * MiB + 12345)  # 3 parts of 8 MiB
+
+    (recorded,) = json_of(dss("files", "upload", number, str(path), "--parallel", "4", "--no-progress", "--json"))
+    assert recorded["fileName"] == "ic-server-logs.tar" and recorded["size"] == len(data)
+    assert recorded["checksum"] == {"algorithm": "CRC32", "value": crc32_b64(data)}
+    assert not list((dss.config_dir / "uploads").iterdir())  # nothing left to resume
+
+    files = json_of(dss("files", "list", number, "--json"))["items"]
+    (listed,) = [item for item in files if item["fileId"] == recorded["fileId"]]
+    assert (listed["size"], listed["checksum"]["value"]) == (len(data), crc32_b64(data))
+    assert crc32_b64(data) in dss("files", "list", number).stdout
+
+    out = tmp_path / "downloads"
+    out.mkdir()
+    downloaded = json_of(dss("files", "download", number, recorded["fileId"], "-o", str(out), "--no-progress", "--json"))
+    assert downloaded["path"] == str(out / "ic-server-logs.tar") and downloaded["size"] == len(data)
+    assert (out / "ic-server-logs.tar").read_bytes() == data
+    assert [p.name for p in out.iterdir()] == ["ic-server-logs.tar"]  # no temporary file left
+    again = dss("files", "download", number, recorded["fileId"], "-o", str(out), "--no-progress", expect=1)
+    assert "exists" in again.stderr and "--force" in again.stderr
+
+
+def test_an_upload_interrupted_by_ctrl_c_resumes_with_the_missing_parts(dss, local_stack, tmp_path):
+    number = open_case(dss)
+    path, data = random_file(tmp_path, "heap.dump", 40 * MiB)  # 5 parts of 8 MiB
+    args = ("files", "upload", number, str(path), "--no-progress")
+
+    # Paced at 4 MiB/s, one part at a time: a part every 2 s. Ctrl-C once S3 holds the first one.
+    running = dss.start(*args, "--parallel", "1", "--limit-rate", "4M")
+    try:
+        upload_id, held, deadline = None, [], time.monotonic() + 60
+        while not held and time.monotonic() < deadline and running.poll() is None:
+            states = list((dss.config_dir / "uploads").glob("*.json")) if (dss.config_dir / "uploads").exists() else []
+            if states:
+                upload_id = json.loads(states[0].read_text())["uploadId"]
+                answer = local_stack.request("GET", f"/cases/{number}/uploads/{upload_id}", role="customer")
+                assert answer.status_code == 200, answer.text
+                held = answer.json()["parts"]
+            time.sleep(0.05)
+        assert held, f"no part landed: {running.poll()}"
+        running.send_signal(signal.SIGINT)
+        stdout, stderr = running.communicate(timeout=30)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.wait()
+    assert running.returncode == 130, (stdout, stderr)
+    assert "parts of heap.dump are stored; run the same command again to resume" in stderr
+    stored_before = len(local_stack.request("GET", f"/cases/{number}/uploads/{upload_id}", role="customer").json()["parts"])
+    assert 1 <= stored_before < 5
+
+    resumed = dss(*args, "--json")
+    assert f"Resuming upload {upload_id} of heap.dump: {stored_before} of 5 parts already stored" in resumed.stderr
+    assert f"sending {5 - stored_before}" in resumed.stderr
+    (recorded,) = json_of(resumed)
+    assert (recorded["size"], recorded["checksum"]["value"]) == (len(data), crc32_b64(data))
+    assert not list((dss.config_dir / "uploads").iterdir())
+    assert local_stack.request("GET", f"/cases/{number}/uploads/{upload_id}", role="customer").status_code == 404
+
+    dss("files", "download", number, recorded["fileId"], "-o", str(tmp_path / "back.dump"), "--no-progress")
+    assert (tmp_path / "back.dump").read_bytes() == data
+
+
+def test_an_engineer_attaches_a_file_and_closed_or_foreign_cases_refuse_uploads(dss, tmp_path):
+    number = open_case(dss)
+    path, data = random_file(tmp_path, "patch-notes.txt", 1000)
+    (attached,) = json_of(dss("--as", "engineer", "files", "upload", number, str(path), "--no-progress", "--json"))
+    assert attached["uploadedBy"]["userId"] != json_of(dss("cases", "show", number, "--json"))["contactId"]
+    assert attached["fileId"] in [item["fileId"] for item in json_of(dss("files", "list", number, "--json"))["items"]]
+
+    foreign = dss("--as", "other_customer", "files", "upload", number, str(path), "--no-progress", expect=1)
+    assert foreign.stderr.startswith("Error: ") and "HTTP 404" in foreign.stderr and foreign.stderr.count("\n") == 1
+
+    dss("cases", "close", number, "--sub-status", "Resolved", "--comment", "Fixed by the patch.")
+    closed = dss("files", "upload", number, str(path), "--no-progress", expect=1)
+    assert "(case_closed" in closed.stderr and "HTTP 409" in closed.stderr
+    listed = json_of(dss("files", "list", number, "--json"))
+    assert listed["purgeAt"] is not None
