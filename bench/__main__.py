@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 
-from bench import call_budgets, cold_start, timers
+from bench import call_budgets, cold_start, timers, uploads
 
 
 def verdict(met: bool) -> str:
@@ -53,6 +53,19 @@ def report_transitions() -> bool:
     return all(row.met for row in rows)
 
 
+def report_uploads() -> bool:
+    ours, theirs = uploads.measure()
+    print(f"\nUpload of {uploads.FILE_SIZE // uploads.MIB} MiB to the local S3 (each client in its own process)")
+    for upload in (ours, theirs):
+        figures = f"{upload.mib_per_second:>6.0f} MiB/s{upload.seconds:>7.1f} s   peak RSS {upload.peak_rss_mib:>4.0f} MiB"
+        print(f"  {upload.client:<54}{figures}")
+    ratio = ours.mib_per_second / theirs.mib_per_second
+    fast, lean = ratio >= uploads.MIN_RATIO, ours.peak_rss_mib <= uploads.MAX_CLIENT_RSS_MIB
+    print(f"  {verdict(fast)}  throughput ratio dss / s3transfer {ratio:.2f}, goal >= {uploads.MIN_RATIO}")
+    print(f"  {verdict(lean)}  dss peak RSS {ours.peak_rss_mib:.0f} MiB for a 1 GiB file, budget <= {uploads.MAX_CLIENT_RSS_MIB} MiB")
+    return fast and lean
+
+
 def _call_table(title: str, rows: list) -> bool:
     print(f"\n{title}")
     width = max(len(row.operation) for row in rows) + 2
@@ -67,7 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=cold_start.RUNS, help="fresh interpreters per subject (default %(default)s)")
     runs = parser.parse_args().runs
-    all_met = report_cold_start(runs) & report_aws_calls() & report_transitions()
+    all_met = report_cold_start(runs) & report_aws_calls() & report_transitions() & report_uploads()
     print("\nAll budgets met." if all_met else "\nFAIL: some budgets are missed (see above).")
     return 0 if all_met else 1
 

@@ -1,0 +1,84 @@
+"""Upload throughput: one 1 GiB file to a case through `dss files upload` (presigned multipart parts in
+parallel, CRC32 per part and for the whole file, completion verified by the service), and the same file
+through boto3's `upload_file` (s3transfer's defaults: 8 MiB parts, 10 threads, no service in between)
+to the same local S3 (moto in the local stack, `make run`), in the same run. Each client runs in its own
+process; its peak memory is the child's maximum resident set size (os.wait4)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from tests.local.stack_process import LocalStack
+
+FILE_SIZE = 1024**3
+MIB = 1024**2
+FILES_BUCKET = "dss-local-case-files"  # local/provision.py
+# Goals (issue 5): at least s3transfer's throughput, and memory bounded by the parts in flight (8 parts of
+# 8 MiB for this size, with the interpreter and libraries around them), not by the file's size.
+MIN_RATIO = 1.0
+MAX_CLIENT_RSS_MIB = 256
+BOTO3_UPLOAD = """
+import sys, boto3
+boto3.client("s3", endpoint_url=sys.argv[1]).upload_file(sys.argv[2], sys.argv[3], "bench/boto3-upload.bin")
+"""
+
+
+@dataclass(frozen=True)
+class Upload:
+    client: str
+    seconds: float
+    peak_rss_mib: float
+
+    @property
+    def mib_per_second(self) -> float:
+        return FILE_SIZE / MIB / self.seconds
+
+
+def _timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MiB) of a child process, which must succeed."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{command[:4]} failed: {child.stderr.read().decode()[-2000:]}")
+    child.stderr.close()
+    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def _random_file(path: Path) -> None:
+    with path.open("wb") as out:
+        for _ in range(FILE_SIZE // (64 * MIB)):
+            out.write(os.urandom(64 * MIB))
+
+
+def measure() -> list[Upload]:
+    workdir = Path(tempfile.mkdtemp(prefix="dss-bench-"))
+    stack = LocalStack(workdir)
+    try:
+        stack.start()
+        session = stack.session
+        data = workdir / "one-gib.bin"
+        _random_file(data)
+        token = session["tokens"]["customer"]
+        case = requests.post(
+            f"{stack.api}/cases", headers={"Authorization": token}, timeout=30,
+            json={"caseType": "Admin", "subject": "Upload benchmark", "description": "1 GiB"},
+        ).json()["caseNumber"]  # fmt: skip
+        env = {**os.environ, "DSS_API": stack.api, "DSS_TOKEN": token, "DSS_CONFIG_DIR": str(workdir / "config")}
+        dss = _timed_child([sys.executable, "-m", "dss_cli", "files", "upload", case, str(data)], env)
+        aws = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
+        boto3 = _timed_child([sys.executable, "-c", BOTO3_UPLOAD, session["aws"], str(data), FILES_BUCKET], aws)
+    finally:
+        stack.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return [Upload("dss files upload (presigned parts, CRC32, verified)", *dss), Upload("boto3 upload_file (s3transfer defaults)", *boto3)]
