@@ -156,3 +156,15 @@ def test_help_needs_no_credentials(nowhere):
 def test_version(nowhere):
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("dss ")
+
+
+def test_the_client_is_plain_http_no_aws_sdk_and_nothing_of_the_service():
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, dss_cli.main, dss_cli.uploads, dss_cli.downloads; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 's3transfer', 'functions')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
