@@ -272,7 +272,8 @@ class Uploader:
             missing = self._missing(parts, held, checksums)
             if resumed:
                 stored = len(parts) - len(missing)
-                unlisted = sum(1 for p in parts if p not in missing and held[p.number].get("checksum") is None)
+                sending = {p.number for p in missing}
+                unlisted = sum(1 for p in parts if p.number not in sending and held[p.number].get("checksum") is None)
                 checked = f" ({unlisted} by size: S3 listed no part checksums)" if unlisted else ""
                 self.log(
                     f"Resuming upload {upload_id} of {path.name}: {stored} of {len(parts)} parts already stored{checked}, "
