@@ -15,11 +15,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
 import requests
 
 from tests.local.stack_process import LocalStack
 
 FILE_SIZE = 1024**3
+ROUNDS = 3
+DSS, BOTO3 = "dss files upload (presigned parts, CRC32, verified)", "boto3 upload_file (s3transfer defaults)"
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "region_name": "us-east-1"}
 MIB = 1024**2
 FILES_BUCKET = "dss-local-case-files"  # local/provision.py
 # Goals (issue 5): at least s3transfer's throughput, and memory bounded by the parts in flight (8 parts of
@@ -44,15 +48,29 @@ class Upload:
 
 
 def _timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MiB) of a child process, which must succeed."""
+    """(wall seconds, peak RSS in MiB) of a child process, which must succeed. The peak is the kernel's
+    high-water mark of the program's own memory (VmHWM, polled until it exits): getrusage's ru_maxrss
+    would also count the parent's pages the child held between fork and exec."""
     started = time.perf_counter()
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-    _, status, usage = os.wait4(child.pid, 0)
+    peak_kib = 0
+    while child.poll() is None:
+        peak_kib = max(peak_kib, _high_water_kib(child.pid))
+        time.sleep(0.02)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{command[:4]} failed: {child.stderr.read().decode()[-2000:]}")
+    stderr = child.stderr.read().decode()
     child.stderr.close()
-    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+    if child.returncode != 0:
+        raise RuntimeError(f"{command[:4]} failed: {stderr[-2000:]}")
+    return seconds, peak_kib / 1024
+
+
+def _high_water_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # it just exited
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
 
 
 def _random_file(path: Path) -> None:
@@ -61,7 +79,8 @@ def _random_file(path: Path) -> None:
             out.write(os.urandom(64 * MIB))
 
 
-def measure() -> list[Upload]:
+def measure(rounds: int = ROUNDS) -> list[Upload]:
+    """Both clients, `rounds` times each, interleaved; the median round of each (by time)."""
     workdir = Path(tempfile.mkdtemp(prefix="dss-bench-"))
     stack = LocalStack(workdir)
     try:
@@ -74,11 +93,23 @@ def measure() -> list[Upload]:
             f"{stack.api}/cases", headers={"Authorization": token}, timeout=30,
             json={"caseType": "Admin", "subject": "Upload benchmark", "description": "1 GiB"},
         ).json()["caseNumber"]  # fmt: skip
-        env = {**os.environ, "DSS_API": stack.api, "DSS_TOKEN": token, "DSS_CONFIG_DIR": str(workdir / "config")}
-        dss = _timed_child([sys.executable, "-m", "dss_cli", "files", "upload", case, str(data)], env)
-        aws = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
-        boto3 = _timed_child([sys.executable, "-c", BOTO3_UPLOAD, session["aws"], str(data), FILES_BUCKET], aws)
+        dss_env = {**os.environ, "DSS_API": stack.api, "DSS_TOKEN": token, "DSS_CONFIG_DIR": str(workdir / "config")}
+        dss_command = [sys.executable, "-m", "dss_cli", "files", "upload", case, str(data), "--no-progress"]
+        aws_env = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
+        boto3_command = [sys.executable, "-c", BOTO3_UPLOAD, session["aws"], str(data), FILES_BUCKET]
+        s3 = boto3.client("s3", endpoint_url=session["aws"], **LOCAL_CREDENTIALS)
+        runs: dict[str, list[tuple[float, float]]] = {DSS: [], BOTO3: []}
+        for _ in range(rounds):
+            runs[DSS].append(_timed_child(dss_command, dss_env))
+            runs[BOTO3].append(_timed_child(boto3_command, aws_env))
+            _empty(s3)  # moto keeps every object in memory
     finally:
         stack.stop()
         shutil.rmtree(workdir, ignore_errors=True)
-    return [Upload("dss files upload (presigned parts, CRC32, verified)", *dss), Upload("boto3 upload_file (s3transfer defaults)", *boto3)]
+    return [Upload(client, *sorted(timings)[len(timings) // 2]) for client, timings in runs.items()]
+
+
+def _empty(s3) -> None:
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=FILES_BUCKET):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=FILES_BUCKET, Key=item["Key"])

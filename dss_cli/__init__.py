@@ -14,9 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 __version__ = "0.1.0"
+# Parts in flight by default (each worker holds one part): s3transfer runs 10 threads; 16 parts of 8 MiB
+# keep the client near 170 MB whatever the file's size.
+DEFAULT_PARALLEL = 16
 
 
-def upload(api: str, token: str, case_number: str, path: str | Path, *, parallel: int = 8, state_dir: str | Path | None = None) -> dict:
+def upload(
+    api: str, token: str, case_number: str, path: str | Path, *, parallel: int = DEFAULT_PARALLEL, state_dir: str | Path | None = None
+) -> dict:
     """Upload one file to a case (resuming an interrupted upload of it) and return the recorded CaseFile."""
     from dss_cli.api import ApiClient
     from dss_cli.config import uploads_dir

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
-from dss_cli import __version__
+from dss_cli import DEFAULT_PARALLEL, __version__
 from dss_cli.api import ApiClient, ApiError, CliError, case_path
 from dss_cli.checksums import from_b64
 from dss_cli.config import ConfigError, config_file, forget_login, resolve, save_login, uploads_dir
@@ -452,7 +452,7 @@ def files_upload(
     ],
     parallel: Annotated[
         int, typer.Option("--parallel", "-p", min=1, max=64, help="Parts in flight at once (memory: this many parts).")
-    ] = 8,
+    ] = DEFAULT_PARALLEL,
     limit_rate: Annotated[str | None, typer.Option(help="Average upload rate cap, e.g. 500K, 4M.")] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of the recorded files.")] = False,

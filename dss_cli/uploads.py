@@ -34,6 +34,7 @@ from pathlib import Path
 
 import requests
 
+from dss_cli import DEFAULT_PARALLEL
 from dss_cli.api import ApiClient, ApiError, CliError, case_path, describe_network_error
 from dss_cli.checksums import PartRange, digest_file, part_ranges, range_crc_from_file, to_b64
 from dss_cli.config import write_private_json
@@ -210,7 +211,7 @@ class Uploader:
         self,
         client: ApiClient,
         *,
-        parallel: int = 8,
+        parallel: int = DEFAULT_PARALLEL,
         state_dir: Path,
         progress: ProgressSink | None = None,
         rate_limit: float | None = None,

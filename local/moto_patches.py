@@ -6,6 +6,11 @@
 - UploadPart with an `x-amz-checksum-crc32` header: S3 computes the body's CRC32 and refuses a mismatch
   with 400 BadDigest; moto 5.2.5 stores the part unchecked. This checks it as S3 does (the files API signs
   each part's checksum into its presigned URL so that a corrupted part never lands); nothing else changes.
+- ListMultipartUploads: moto 5.2.5 reports every upload as initiated on 2010-11-10, so the daily purge
+  would take every upload in progress for a stale one. Uploads keep their creation time, as in S3.
+- Completing a multipart upload with a FULL_OBJECT CRC32: moto copies the whole object twice more to
+  compute it (seconds per GiB, in the emulator's one process). S3 derives it from the parts' CRCs; this
+  computes the same value while the parts are assembled, without the copies.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ import base64
 import binascii
 import time
 import zlib
+from datetime import UTC, datetime
 
 from moto.s3.exceptions import S3ClientError
+from moto.s3.models import FakeMultipart, MultipartChecksumBuilder
 from moto.s3.responses import S3Response
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
@@ -23,6 +30,9 @@ _SETUP_WAIT_SECONDS = 5
 
 _original_stop = ExecutionWorker.stop
 _original_upload_part = S3Response.upload_part
+_original_multipart_init = FakeMultipart.__init__
+_original_list_multipart_uploads = S3Response.list_multipart_uploads
+_original_add_part, _original_build = MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build
 
 
 def _stop_once_set_up(self, stop_date, error, cause):
@@ -46,6 +56,46 @@ def _upload_part_checked(self):
     return _original_upload_part(self)
 
 
+def _multipart_init_dated(self, *args, **kwargs):
+    _original_multipart_init(self, *args, **kwargs)
+    self.initiated = datetime.now(UTC)
+
+
+def _list_multipart_uploads_dated(self):
+    serialize, stored = self.serialized, self.backend.list_multipart_uploads(self.bucket_name)
+
+    def serialized(action_result):
+        for upload in action_result.result["Uploads"]:
+            upload["Initiated"] = stored[upload["UploadId"]].initiated
+        return serialize(action_result)
+
+    self.serialized = serialized  # moto may reuse the response object: its own method comes back after
+    try:
+        return _original_list_multipart_uploads(self)
+    finally:
+        del self.serialized
+
+
+def _is_full_object_crc32(builder: MultipartChecksumBuilder) -> bool:
+    return builder.checksum_type == "FULL_OBJECT" and builder.checksum_algorithm == "CRC32"
+
+
+def _add_part_streaming(self, part: bytes) -> None:
+    if not _is_full_object_crc32(self):
+        return _original_add_part(self, part)
+    self.running_crc32 = zlib.crc32(part, getattr(self, "running_crc32", 0))
+    self.part_count += 1
+
+
+def _build_streaming(self):
+    if not _is_full_object_crc32(self):
+        return _original_build(self)
+    return self.checksum_type, base64.b64encode(getattr(self, "running_crc32", 0).to_bytes(4, "big")).decode(), 1
+
+
 def apply() -> None:
     ExecutionWorker.stop = _stop_once_set_up
     S3Response.upload_part = _upload_part_checked
+    FakeMultipart.__init__ = _multipart_init_dated
+    S3Response.list_multipart_uploads = _list_multipart_uploads_dated
+    MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build = _add_part_streaming, _build_streaming

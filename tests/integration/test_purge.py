@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from moto.s3 import responses as s3_responses
-from moto.s3.models import FakeMultipart, s3_backends
+from moto.s3.models import s3_backends
 
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.shared.clock import to_iso, utc_now
@@ -47,32 +46,8 @@ def api_at(monkeypatch):
 
 
 @pytest.fixture
-def upload_dates(monkeypatch):
-    """moto 5.2.5 answers ListMultipartUploads with a fixed Initiated of 2010-11-10 for every upload, so
-    every upload would look stale. This makes it report when each upload was created, as S3 does, and
-    returns a function that moves an upload's creation back in time."""
-    original_init, original_list = FakeMultipart.__init__, s3_responses.S3Response.list_multipart_uploads
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        self.initiated = datetime.now(UTC)
-
-    def list_uploads(self):
-        serialize, stored = self.serialized, self.backend.list_multipart_uploads(self.bucket_name)
-
-        def serialized(action_result):
-            for upload in action_result.result["Uploads"]:
-                upload["Initiated"] = stored[upload["UploadId"]].initiated
-            return serialize(action_result)
-
-        self.serialized = serialized  # moto may reuse the response object: put its own method back after
-        try:
-            return original_list(self)
-        finally:
-            del self.serialized
-
-    monkeypatch.setattr(FakeMultipart, "__init__", init)
-    monkeypatch.setattr(s3_responses.S3Response, "list_multipart_uploads", list_uploads)
+def upload_dates():
+    """Moves an upload's creation back in time (local/moto_patches.py makes moto report it, as S3 does)."""
 
     def backdate(bucket: str, upload_id: str, age: timedelta) -> None:
         account = boto3.client("sts").get_caller_identity()["Account"]
