@@ -6,13 +6,17 @@ from local.api_gateway import proxy_event
 from local.http_adapter import LambdaContext
 
 
-def test_openapi_lists_every_route_with_modelled_errors(local_aws):
+def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
+    """One document for the whole API: the cases Lambda's routes and the files Lambda's."""
     document = local_aws.call("GET", "/openapi.json", user=None)
 
     assert document.status == 200
     actions = ("request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations")
     case_paths = {"/cases/{caseNumber}" + suffix for suffix in ("", "/updates", "/history", *(f"/{action}" for action in actions))}
-    assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests"}
+    uploads = "/cases/{caseNumber}/uploads"
+    file_paths = {uploads, uploads + "/{uploadId}", uploads + "/{uploadId}/part-urls", uploads + "/{uploadId}/complete"}
+    file_paths |= {"/cases/{caseNumber}/files", "/cases/{caseNumber}/files/{fileId}/download"}
+    assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests", *file_paths}
     for path in document.body["paths"].values():
         for operation in path.values():
             for status, response in operation["responses"].items():
