@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import zlib
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +15,7 @@ import boto3
 import pytest
 import requests
 
+from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.shared.clock import to_iso
 from tests.support.payloads import support_case
 from tests.support.server_stack import server_aws
@@ -447,3 +449,38 @@ def test_the_account_and_staff_see_the_files(aws, acme_case_with_files):
     for user in ("customer", "colleague", "customer_mac", "engineer", "manager"):
         listed = aws.call("GET", f"/cases/{case}/files", user=user)
         assert [item["fileId"] for item in listed.body["items"]] == [file["fileId"]], user
+
+
+def test_each_route_makes_a_fixed_number_of_aws_calls(aws, case):
+    """Counted budgets (docs/benchmarks.md): presigning is local, so part URLs cost only the two reads."""
+    data = os.urandom(TWO_PARTS)
+    budgets = []
+
+    def counted(operation, call):
+        with count_aws_calls() as calls:
+            result = call()
+        budgets.append((operation, calls))
+        return result
+
+    upload = counted("start", lambda: start(aws, case, data)).body
+    parts = parts_of(upload, data)
+    answer = counted("part urls", lambda: urls_for(aws, case, upload, parts))
+    for entry in answer.body["urls"]:
+        assert requests.put(entry["url"], data=parts[entry["partNumber"]], headers=entry["headers"], timeout=30).status_code == 200
+    counted("resume listing", lambda: aws.call("GET", f"/cases/{case}/uploads/{upload['uploadId']}"))
+    done = counted("complete", lambda: complete(aws, case, upload)).body
+    counted("list files", lambda: aws.call("GET", f"/cases/{case}/files"))
+    counted("download url", lambda: aws.call("GET", f"/cases/{case}/files/{done['fileId']}/download"))
+
+    get, s3 = ("DynamoDB", "GetItem"), "S3"
+    assert dict(budgets) == {
+        "start": Counter({get: 1, (s3, "CreateMultipartUpload"): 1, ("DynamoDB", "PutItem"): 1}),
+        "part urls": Counter({get: 2}),
+        "resume listing": Counter({get: 2, (s3, "ListParts"): 1}),
+        "complete": Counter({
+            get: 2, (s3, "ListParts"): 1, (s3, "CompleteMultipartUpload"): 1, (s3, "HeadObject"): 1,
+            ("DynamoDB", "TransactWriteItems"): 1, ("EventBridge", "PutEvents"): 1,
+        }),  # fmt: skip
+        "list files": Counter({get: 1, ("DynamoDB", "Query"): 1}),
+        "download url": Counter({get: 2}),
+    }
