@@ -10,21 +10,19 @@ from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
-from infra.components.cases import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
+from infra.components.cases import on_keys
 from infra.components.data import Data
 from infra.components.events import Events
+from infra.components.function import DomainFunction
 from infra.config import StageConfig
-from infra.constants import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
 
 HANDLER = "functions.files.handlers.api.lambda_handler"
 OBJECT_PREFIX = "cases/"
-SERVER_ACCESS_LOGS_USE_BUCKET_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"  # every object the product writes is below it
 # S3 keeps the parts of an upload nobody completes or aborts (and bills them) until this rule drops them;
 # a client resumes within this time (the upload record itself expires after 7 days by TTL).
 ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(3)
@@ -37,66 +35,11 @@ def object_arns(bucket: s3.IBucket) -> str:
     return bucket.arn_for_objects(f"{OBJECT_PREFIX}*")
 
 
-class DomainFunction(Construct):
-    """A function of the project with its own log group, and a role that may write to that log group and
-    (through active tracing) to X-Ray; the caller grants the rest. (The shape of followups' functions.)"""
-
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        name: str,
-        description: str,
-        handler: str,
-        timeout: Duration,
-        layer: lambda_.ILayerVersion,
-        environment: dict[str, str],
-        memory_size: int = 256,
-        **function_options,
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
-        self.role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} {name} Lambda"
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn])
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=description,
-            runtime=LAMBDA_RUNTIME,
-            architecture=LAMBDA_ARCHITECTURE,
-            handler=handler,
-            code=function_code(),
-            layers=[layer],
-            memory_size=memory_size,
-            timeout=timeout,
-            role=self.role,
-            log_group=self.log_group,
-            tracing=lambda_.Tracing.ACTIVE,
-            environment={**environment, **runtime_environment(config)},
-            **function_options,
-        )
-        acknowledge_runtime_findings(self.function, self.role)
-
-    def grant(self, *statements: iam.PolicyStatement) -> None:
-        for statement in statements:
-            self.role.add_to_policy(statement)
-
-
 class Files(Construct):
     def __init__(
         self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
     ) -> None:
         super().__init__(scope, construct_id)
-        # S3 may deliver server access logs by a bucket policy (logging.s3.amazonaws.com, from this bucket and
-        # account only) instead of the LogDeliveryWrite ACL, so ACLs stay disabled on both buckets. This is
-        # the CDK's behaviour for new projects; the flag is set here, for this component's buckets.
-        self.node.set_context(SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, True)
         self.key = kms.Key(
             self,
             "BucketKey",

@@ -26,11 +26,12 @@ from functions.followups.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
-from infra.components.cases import acknowledge_runtime_findings, event_queue, function_code, on_keys, runtime_environment
+from infra.components.cases import event_queue, on_keys
 from infra.components.data import Data
 from infra.components.events import Events
+from infra.components.function import DomainFunction
 from infra.config import StageConfig
-from infra.constants import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, REPO_ROOT
+from infra.constants import REPO_ROOT
 
 WORKFLOWS_DIR = REPO_ROOT / "infra" / "workflows"
 FOLLOW_UP_LADDER_DEFINITION = WORKFLOWS_DIR / "follow_up_ladder.asl.json"
@@ -45,56 +46,12 @@ HANDLER = "functions.followups.handlers.handle_timer_events.lambda_handler"
 ALARM_PERIOD = Duration.minutes(5)
 
 
-class _Function(Construct):
-    """A function of the project with its own log group, and a role that may write to that log group and
-    (through active tracing) to X-Ray; the caller grants the rest."""
-
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        name: str,
-        description: str,
-        handler: str,
-        timeout: Duration,
-        layer: lambda_.ILayerVersion,
-        environment: dict[str, str],
-    ) -> None:
-        super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
-        self.role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} {name} Lambda"
-        )
-        self.role.add_to_policy(
-            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn])
-        )
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=description,
-            runtime=LAMBDA_RUNTIME,
-            architecture=LAMBDA_ARCHITECTURE,
-            handler=handler,
-            code=function_code(),
-            layers=[layer],
-            memory_size=256,
-            timeout=timeout,
-            role=self.role,
-            log_group=self.log_group,
-            tracing=lambda_.Tracing.ACTIVE,
-            environment={**environment, **runtime_environment(config)},
-        )
-        acknowledge_runtime_findings(self.function, self.role)
-
-
 class Followups(Construct):
     def __init__(
         self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
     ) -> None:
         super().__init__(scope, construct_id)
-        self.timer_step = _Function(
+        self.timer_step = DomainFunction(
             self,
             "TimerStep",
             config=config,
@@ -123,7 +80,7 @@ class Followups(Construct):
         )
         self.queue, self.dead_letter_queue = self.delivery.queue, self.delivery.dead_letter_queue
         # Never DSS_TIMER_TIME_SCALE: that compresses business deadlines, for the local stack only.
-        self.timer_events = _Function(
+        self.timer_events = DomainFunction(
             self,
             "TimerEvents",
             config=config,

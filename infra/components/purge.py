@@ -28,7 +28,8 @@ from functions.cases.models.delivery import (
 from infra.components.cases import DEAD_LETTER_RETENTION, event_queue, on_keys
 from infra.components.data import Data
 from infra.components.events import Events
-from infra.components.files import OBJECT_PREFIX, DomainFunction, Files, acknowledge_object_wildcard, object_arns
+from infra.components.files import OBJECT_PREFIX, Files, acknowledge_object_wildcard, object_arns
+from infra.components.function import DomainFunction
 from infra.config import StageConfig
 
 HANDLER = "functions.purge.handlers.handle_daily_purge.lambda_handler"
