@@ -14,6 +14,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
+from functions.files.logic.uploads import UPLOAD_LIFETIME
 from functions.shared.dal.case_view import CASE_PREFIX
 from infra.components.cases import on_keys
 from infra.components.data import Data
@@ -23,9 +24,9 @@ from infra.config import StageConfig
 
 HANDLER = "functions.files.handlers.api.lambda_handler"
 OBJECT_PREFIX = "cases/"
-# S3 keeps the parts of an upload nobody completes or aborts (and bills them) until this rule drops them;
-# a client resumes within this time (the upload record itself expires after 7 days by TTL).
-ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(3)
+# S3 keeps the parts of an upload nobody completes or aborts (and bills them) until this rule drops them:
+# as long as the files API offers the upload for resuming (its record expires then, by TTL).
+ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(UPLOAD_LIFETIME.days)
 # API Gateway gives an integration 29 s at most: completing a 10,000-part upload pages through ListParts
 # and waits for S3 to assemble the object.
 API_TIMEOUT = Duration.seconds(29)

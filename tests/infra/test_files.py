@@ -113,7 +113,7 @@ def test_bucket_is_private_tls_only_unversioned_and_has_no_cors(dev, prod):
 def test_incomplete_multipart_uploads_are_aborted_after_three_days(dev):
     _, bucket, _, _ = _buckets(dev)
     assert bucket["Properties"]["LifecycleConfiguration"] == {
-        "Rules": [{"Id": "AbortIncompleteUploads", "Status": "Enabled", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 3}}]
+        "Rules": [{"Id": "AbortIncompleteUploads", "Status": "Enabled", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]
     }
 
 
