@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from functions.cases.logic.mark_files_purged import CaseFilesPurged, Outcome, PurgeEvent, handle_purge_event, mark_files_purged
+from functions.cases.logic.mark_files_purged import handle_purge_event, mark_files_purged
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
+from functions.cases.models.purge_events import CaseFilesPurged, Outcome, PurgeEvent
 from functions.cases.models.records import StaleCase
 from functions.shared.clock import to_iso
 

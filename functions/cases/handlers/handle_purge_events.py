@@ -11,7 +11,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.cases.logic import dependencies
-from functions.cases.logic.mark_files_purged import Outcome, PurgeEvent, handle_purge_event
+from functions.cases.logic.mark_files_purged import handle_purge_event
+from functions.cases.models.purge_events import Outcome, PurgeEvent
 from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 

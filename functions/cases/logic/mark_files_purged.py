@@ -8,49 +8,17 @@ duplicate and late deliveries, and reruns of the job, change nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
 from functions.cases.logic.events import EventPublisher
 from functions.cases.models.case import Case, Status
 from functions.cases.models.delivery import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
+from functions.cases.models.purge_events import CaseFilesPurged, Outcome, PurgeEvent
 from functions.shared.auth import AUTOMATION
 from functions.shared.clock import to_iso
 from functions.shared.errors import NotFound
 from functions.shared.observability import logger
-
-
-class CaseFilesPurged(BaseModel):
-    """The detail of the purge job's event (functions/purge/logic/purge_files.py)."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
-
-    case_number: str = Field(pattern=r"^\d{10}$")
-    account_id: str
-    closed_at: str = Field(description="The closure whose files were deleted, exactly as the case stored it.")
-    purged_at: AwareDatetime
-    objects_deleted: int = Field(ge=0)
-
-
-class PurgeEvent(BaseModel):
-    """An EventBridge event as its rule's queue delivers it; `detail` is validated only for CaseFilesPurged."""
-
-    model_config = ConfigDict(populate_by_name=True, frozen=True, extra="ignore")
-
-    id: str = Field(min_length=1)
-    source: str
-    detail_type: str = Field(alias="detail-type")
-    detail: dict
-
-
-class Outcome(Enum):
-    MARKED = "marked"
-    UNCHANGED = "unchanged"  # already marked, closed again since, or no such case
-    IGNORED = "ignored"  # not an event this handler is for
 
 
 class _NothingToDo(Exception):
