@@ -14,8 +14,8 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
-from functions.files.logic.uploads import UPLOAD_LIFETIME
 from functions.shared.dal.case_view import CASE_PREFIX
+from functions.shared.retention import UPLOAD_LIFETIME
 from infra.components.cases import on_keys
 from infra.components.data import Data
 from infra.components.events import Events

@@ -10,16 +10,15 @@ from functions.files.models.errors import FileNotFound, FilesPurged
 from functions.files.models.files import CaseFileList, Download
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
-# The guide: attachments of a closed case are purged 30 days after closure (functions/purge deletes them).
-PURGE_AFTER = timedelta(days=30)
 DOWNLOAD_URL_SECONDS = 5 * 60
 
 
 def purge_at(closed_at: str | None) -> str | None:
     if closed_at is None:
         return None
-    return to_iso(datetime.fromisoformat(closed_at.replace("Z", "+00:00")) + PURGE_AFTER)
+    return to_iso(datetime.fromisoformat(closed_at.replace("Z", "+00:00")) + FILES_KEPT_AFTER_CLOSURE)
 
 
 def list_files(case_number: str, caller: Caller, *, store: FileStore) -> CaseFileList:

@@ -16,10 +16,8 @@ from functions.files.models.records import UploadRecord
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
 from functions.shared.errors import DomainError, ValidationFailed
+from functions.shared.retention import UPLOAD_LIFETIME
 
-# Unfinished uploads are forgotten after a week (the record's TTL; the bucket's lifecycle rule aborts
-# the S3 side); S3 itself keeps a multipart upload until it is completed or aborted.
-UPLOAD_LIFETIME = timedelta(days=7)
 PART_URL_SECONDS = 15 * 60  # the maximum
 CHECKSUM_HEADER = "x-amz-checksum-crc32"
 

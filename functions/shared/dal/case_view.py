@@ -18,6 +18,15 @@ from functions.shared.observability import logger
 CASE_PREFIX, CASE_SORT_KEY = "CASE#", "CASE"
 CLOSED = "Closed"
 
+# The purge index on case items: the cases domain maintains it (functions/cases/dal/tables.py), the purge
+# reads it (functions/purge/dal/purge_index.py); both take its names from here. Only closed cases whose
+# files are not purged yet carry its keys.
+PURGE_INDEX_NAME = "purge-due"
+PURGE_QUEUE_ATTRIBUTE, PURGE_DUE_ATTRIBUTE = "purge_queue", "purge_due_at"
+PURGE_QUEUE = "FILES"  # the index's one partition
+PURGE_CLOSED_AT_ATTRIBUTE = "purge_closed_at"  # the closure it is for (form.closed_at is not projectable)
+PURGE_PROJECTED_ATTRIBUTES = ["case_number", "account_id", PURGE_CLOSED_AT_ATTRIBUTE]
+
 
 class CaseViewItem(Model):
     """Never written: saving it would drop every attribute it does not declare."""
