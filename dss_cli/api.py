@@ -184,7 +184,10 @@ class ApiClient:
         return self.request("GET", f"/cases/{case_path(case_number)}/uploads").get("items", [])
 
     def complete_upload(self, case_number: str, upload_id: str) -> dict:
-        return self.request("POST", f"/cases/{case_path(case_number)}/uploads/{quote(upload_id, safe='')}/complete", expect=(200, 201))
+        # Safe to repeat: a retried completion answers with the same file, never a second one.
+        return self.request(
+            "POST", f"/cases/{case_path(case_number)}/uploads/{quote(upload_id, safe='')}/complete", retry=True, expect=(200, 201)
+        )
 
     def abort_upload(self, case_number: str, upload_id: str) -> None:
         self.request("DELETE", f"/cases/{case_path(case_number)}/uploads/{quote(upload_id, safe='')}", retry=True, expect=(200, 204))

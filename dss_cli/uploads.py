@@ -5,7 +5,8 @@ One file, step by step:
    file's CRC for the start, and every part's CRC once the part size is known, by combination;
 2. a saved upload of the same file (same API, case, absolute path, size and mtime) is resumed: the
    parts S3 already holds are compared with the local checksums, the rest is sent; an upload the API no
-   longer knows (404) or whose file changed starts over;
+   longer knows (404) is completed once more in case it was completed already (a completion whose answer
+   was lost: the API answers with the same file), else it starts over, as does one whose file changed;
 3. otherwise the upload is started and its id saved under the config dir before any part is sent;
 4. `parallel` worker threads each take a part, read it with os.pread (memory: one part per worker),
    check it against its CRC (the file must not change under us), and PUT it to its presigned URL with
@@ -58,6 +59,17 @@ class Interrupted(CliError):
 
 class FileChanged(CliError):
     pass
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """What became of the saved upload of a file: one to continue, one completed already, or none (start one)."""
+
+    upload: dict | None = None
+    held: dict[int, dict] = field(default_factory=dict)  # part number -> the part S3 holds
+    case_file: dict | None = None  # completed already: the recorded file
+    upload_id: str = ""
+    part_count: int = 0
 
 
 @dataclass
@@ -249,7 +261,10 @@ class Uploader:
             self.progress.end()
         checksum = to_b64(digest.crc)
 
-        upload, held, resumed = self._resume(case_number, saved_at, size, checksum)
+        saved = self._resume(case_number, saved_at, size, checksum)
+        if saved.case_file is not None:
+            return UploadResult(saved.case_file, saved.upload_id, True, saved.part_count, 0, 0, time.monotonic() - began)
+        upload, held, resumed = saved.upload, saved.held, saved.upload is not None
         if upload is None:
             upload = self.client.start_upload(case_number, {
                 "fileName": path.name, "size": size,
@@ -288,19 +303,23 @@ class Uploader:
         saved_at.unlink(missing_ok=True)
         return UploadResult(case_file, upload_id, resumed, len(parts), run.sent_parts, run.sent_bytes, time.monotonic() - began)
 
-    def _resume(self, case_number: str, saved_at: Path, size: int, checksum: str) -> tuple[dict | None, dict[int, dict], bool]:
+    def _resume(self, case_number: str, saved_at: Path, size: int, checksum: str) -> _Saved:
         state = load_state(saved_at)
         if state is None:
-            return None, {}, False
+            return _Saved()
         upload_id = state["uploadId"]
         try:
             upload = self.client.get_upload(case_number, upload_id)
         except ApiError as error:
             if error.status != 404:
                 raise
-            self.log(f"The interrupted upload {upload_id} is gone (finished, aborted or expired): starting over")
+            case_file = self._completed_already(case_number, upload_id, checksum)
             saved_at.unlink(missing_ok=True)
-            return None, {}, False
+            if case_file is None:
+                self.log(f"The interrupted upload {upload_id} is gone (aborted or expired): starting over")
+                return _Saved()
+            self.log(f"Upload {upload_id} was completed already (its answer was lost): it is file {case_file.get('fileId')}")
+            return _Saved(case_file=case_file, upload_id=upload_id, part_count=int(state.get("partCount") or 0))
         declared = (upload.get("checksum") or {}).get("value")
         if upload.get("size") != size or declared != checksum:
             self.log(f"The file changed since upload {upload_id} started: aborting it and starting over")
@@ -310,8 +329,21 @@ class Uploader:
                 if error.status != 404:
                     raise
             saved_at.unlink(missing_ok=True)
-            return None, {}, False
-        return upload, {int(p["partNumber"]): p for p in upload.get("parts") or []}, True
+            return _Saved()
+        return _Saved(upload, {int(p["partNumber"]): p for p in upload.get("parts") or []})
+
+    def _completed_already(self, case_number: str, upload_id: str, checksum: str) -> dict | None:
+        """The file an upload the API no longer lists became, if its completion went through but its answer was
+        lost (a retried completion answers with the same file); None if it is not a file of this file's bytes."""
+        try:
+            case_file = self.client.complete_upload(case_number, upload_id)
+        except ApiError as error:
+            if error.status in (404, 409, 422):  # aborted, expired, incomplete or discarded: not a file
+                return None
+            raise  # anything else (the API down, the login expired): keep the state, run the same command again
+        if (case_file.get("checksum") or {}).get("value") != checksum:
+            return None
+        return case_file
 
     @staticmethod
     def _missing(parts: list[PartRange], held: dict[int, dict], checksums: dict[int, int]) -> list[PartRange]:

@@ -63,6 +63,24 @@ def test_the_client_retries_gets_then_reports_the_network(monkeypatch):
     assert len(calls) == 1
 
 
+def test_a_completion_is_retried_as_a_retry_answers_with_the_same_file(monkeypatch):
+    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
+    client = ApiClient("http://127.0.0.1:9", "t")
+    answers = [requests.ReadTimeout("slow"), response(503, b""), response(201, b'{"fileId": "f-1"}')]
+    calls = []
+
+    def respond(method, url, **kwargs):
+        calls.append((method, url))
+        reply = answers.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    monkeypatch.setattr(client.session, "request", respond)
+    assert client.complete_upload("1", "up-1") == {"fileId": "f-1"}
+    assert calls == [("POST", "http://127.0.0.1:9/cases/0000000001/uploads/up-1/complete")] * 3
+
+
 def test_case_numbers_are_padded():
     assert case_path("42") == "0000000042" == case_path("0000000042")
     assert case_path("x/y") == "x%2Fy"

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from dss_cli import uploads
-from dss_cli.api import ApiError, CliError
+from dss_cli.api import ApiError, CliError, NetworkError
 from dss_cli.checksums import from_b64, to_b64
 from dss_cli.downloads import download_file
 from dss_cli.uploads import FileChanged, Interrupted, PartUrls, Uploader, state_file, state_key
@@ -39,6 +39,7 @@ class FakeFilesApi:
         self.uploads: dict[str, dict] = {}
         self.held: dict[str, dict[int, bytes]] = {}
         self.files: dict[str, dict] = {}
+        self.completed: dict[str, str] = {}  # upload id -> file id
         self.url_batches: list[list[int]] = []
         self.lock = threading.Lock()
         self.counter = 0
@@ -70,6 +71,10 @@ class FakeFilesApi:
         self.uploads.pop(upload_id, None)
 
     def complete_upload(self, case_number, upload_id):
+        if upload_id in self.completed:  # a retried completion answers with the same file
+            return {k: v for k, v in self.files[self.completed[upload_id]].items() if k != "data"}
+        if upload_id not in self.uploads:
+            raise ApiError(404, "not_found", "no such upload")
         upload, held = self.uploads[upload_id], self.held[upload_id]
         missing = [n for n in range(1, upload["partCount"] + 1) if n not in held]
         if missing:
@@ -79,7 +84,7 @@ class FakeFilesApi:
             del self.uploads[upload_id]
             raise ApiError(422, "checksum_mismatch", "the file's checksum does not match")
         del self.uploads[upload_id]
-        file_id = f"f-{upload_id}"
+        file_id = self.completed[upload_id] = f"f-{upload_id}"
         self.files[file_id] = {"fileId": file_id, "caseNumber": case_number, "fileName": upload["fileName"], "size": len(data),
                                "checksum": upload["checksum"], "data": data}  # fmt: skip
         return {k: v for k, v in self.files[file_id].items() if k != "data"}
@@ -321,6 +326,43 @@ def test_an_upload_the_api_forgot_starts_over(tmp_path):
     result = uploader(api, FakeS3(api), tmp_path, log=logged.append).upload("1", path)
     assert not result.resumed and stored(api, result) == data
     assert "is gone" in logged[0]
+
+
+def test_a_completion_whose_answer_was_lost_is_not_uploaded_twice(tmp_path, monkeypatch):
+    api = FakeFilesApi()
+    path, data = make_file(tmp_path, 3 * MiB)
+    real_complete = api.complete_upload
+
+    def complete_then_lose_the_answer(case_number, upload_id):
+        real_complete(case_number, upload_id)
+        raise NetworkError("no answer from http://api.test/complete in time (ReadTimeout)")
+
+    monkeypatch.setattr(api, "complete_upload", complete_then_lose_the_answer)
+    with pytest.raises(NetworkError):
+        uploader(api, FakeS3(api), tmp_path).upload("1", path)
+    (saved,) = (tmp_path / "state").iterdir()
+    (file_id,) = api.files
+    monkeypatch.setattr(api, "complete_upload", real_complete)
+
+    s3, logged = FakeS3(api), []
+    result = uploader(api, s3, tmp_path, log=logged.append).upload("1", path)  # get_upload: 404, the upload is file X
+    assert result.resumed and result.case_file["fileId"] == file_id and list(api.files) == [file_id]
+    assert s3.puts == [] and result.parts_sent == 0 and result.part_count == 3
+    assert stored(api, result) == data
+    assert f"was completed already (its answer was lost): it is file {file_id}" in logged[0]
+    assert not saved.exists()
+
+
+def test_an_unanswered_completion_of_a_gone_upload_keeps_the_state(tmp_path, monkeypatch):
+    api = FakeFilesApi()
+    path, _ = make_file(tmp_path, MiB)
+    key = state_key(API, "1", path, MiB, path.stat().st_mtime_ns)
+    (tmp_path / "state").mkdir()
+    state_file(tmp_path / "state", key).write_text('{"version": 1, "uploadId": "up-unknown"}')
+    monkeypatch.setattr(api, "complete_upload", lambda c, u: (_ for _ in ()).throw(ApiError(503, "unavailable", "try later")))
+    with pytest.raises(ApiError, match="try later"):
+        uploader(api, FakeS3(api), tmp_path).upload("1", path)
+    assert state_file(tmp_path / "state", key).exists() and not api.uploads  # no second upload started
 
 
 def test_a_file_changed_under_the_upload_is_refused(tmp_path, monkeypatch):
