@@ -414,17 +414,16 @@ class Uploader:
                         continue
                 if isinstance(outcome, BaseException):
                     raise outcome
-        except KeyboardInterrupt:
-            run.stop.set()
-            done = len(parts) - len(missing) + run.sent_parts
-            raise Interrupted(
-                f"interrupted: {done} of {len(parts)} parts of {run.path.name} are stored; run the same command again to resume"
-            ) from None
-        except BaseException:
+        except BaseException as error:
             run.stop.set()
             for worker in workers:  # parts in flight end (their PUTs time out at worst) before the file is closed
                 if worker.is_alive():
                     worker.join()
+            if isinstance(error, KeyboardInterrupt):
+                done = len(parts) - len(missing) + run.sent_parts
+                raise Interrupted(
+                    f"interrupted: {done} of {len(parts)} parts of {run.path.name} are stored; run the same command again to resume"
+                ) from None
             raise
         finally:
             run.stop.set()  # idle workers leave

@@ -299,6 +299,26 @@ def test_an_interrupted_upload_resumes_with_the_missing_parts_only(tmp_path):
     assert not saved.exists()
 
 
+def test_ctrl_c_waits_for_the_parts_in_flight_before_the_file_is_closed(tmp_path):
+    api = FakeFilesApi()
+    path, _ = make_file(tmp_path, 2 * MiB)
+    s3, events = FakeS3(api), []
+
+    def part_1_slow_ctrl_c_at_part_2(number):
+        if number == 1:
+            time.sleep(0.3)  # still reading and sending when Ctrl-C comes
+            events.append("part 1 sent")
+        else:
+            raise KeyboardInterrupt
+
+    s3.on_put = part_1_slow_ctrl_c_at_part_2
+    with pytest.raises(Interrupted, match="1 of 2 parts of big.log are stored"):
+        uploader(api, s3, tmp_path, parallel=2).upload("1", path)
+    events.append("upload returned")
+    time.sleep(0.4)
+    assert events == ["part 1 sent", "upload returned"]
+
+
 def test_a_stored_part_that_does_not_match_the_local_file_is_sent_again(tmp_path):
     api = FakeFilesApi()
     path, data = make_file(tmp_path, 3 * MiB)
