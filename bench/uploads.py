@@ -51,17 +51,17 @@ def _timed_child(command: list[str], env: dict[str, str]) -> tuple[float, float]
     """(wall seconds, peak RSS in MiB) of a child process, which must succeed. The peak is the kernel's
     high-water mark of the program's own memory (VmHWM, polled until it exits): getrusage's ru_maxrss
     would also count the parent's pages the child held between fork and exec."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-    peak_kib = 0
-    while child.poll() is None:
-        peak_kib = max(peak_kib, _high_water_kib(child.pid))
-        time.sleep(0.02)
-    seconds = time.perf_counter() - started
-    stderr = child.stderr.read().decode()
-    child.stderr.close()
-    if child.returncode != 0:
-        raise RuntimeError(f"{command[:4]} failed: {stderr[-2000:]}")
+    with tempfile.TemporaryFile() as stderr:  # a pipe read only at exit would block a child that writes more than it holds
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr)  # noqa: S603
+        peak_kib = 0
+        while child.poll() is None:
+            peak_kib = max(peak_kib, _high_water_kib(child.pid))
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        if child.returncode != 0:
+            stderr.seek(0)
+            raise RuntimeError(f"{command[:4]} failed: {stderr.read().decode(errors='replace')[-2000:]}")
     return seconds, peak_kib / 1024
 
 
