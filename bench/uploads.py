@@ -26,8 +26,8 @@ DSS, BOTO3 = "dss files upload (presigned parts, CRC32, verified)", "boto3 uploa
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "region_name": "us-east-1"}
 MIB = 1024**2
 FILES_BUCKET = "dss-local-case-files"  # local/provision.py
-# Goals (issue 5): at least s3transfer's throughput, and memory bounded by the parts in flight (8 parts of
-# 8 MiB for this size, with the interpreter and libraries around them), not by the file's size.
+# Goals (issue 5): at least s3transfer's throughput, and memory bounded by the parts in flight (dss_cli.DEFAULT_PARALLEL:
+# 16 parts of 8 MiB for this size, with the interpreter and libraries around them), not by the file's size.
 MIN_RATIO = 1.0
 MAX_CLIENT_RSS_MIB = 256
 BOTO3_UPLOAD = """
@@ -95,7 +95,12 @@ def measure(rounds: int = ROUNDS) -> list[Upload]:
         ).json()["caseNumber"]  # fmt: skip
         dss_env = {**os.environ, "DSS_API": stack.api, "DSS_TOKEN": token, "DSS_CONFIG_DIR": str(workdir / "config")}
         dss_command = [sys.executable, "-m", "dss_cli", "files", "upload", case, str(data), "--no-progress"]
-        aws_env = {**os.environ, "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "us-east-1"}
+        aws_env = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": LOCAL_CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": LOCAL_CREDENTIALS["aws_secret_access_key"],
+            "AWS_DEFAULT_REGION": LOCAL_CREDENTIALS["region_name"],
+        }
         boto3_command = [sys.executable, "-c", BOTO3_UPLOAD, session["aws"], str(data), FILES_BUCKET]
         s3 = boto3.client("s3", endpoint_url=session["aws"], **LOCAL_CREDENTIALS)
         runs: dict[str, list[tuple[float, float]]] = {DSS: [], BOTO3: []}
