@@ -57,5 +57,4 @@ def _due_case(item: dict) -> DueCase:
         case_number=item["case_number"]["S"],
         account_id=item["account_id"]["S"],
         closed_at=item[CLOSED_AT_ATTRIBUTE]["S"],
-        due_at=item[DUE_ATTRIBUTE]["S"],
     )

@@ -32,7 +32,6 @@ class DueCase:
     case_number: str
     account_id: str
     closed_at: str  # the closure the purge is for, exactly as the case stores it
-    due_at: str
 
 
 @dataclass(frozen=True)
@@ -57,4 +56,4 @@ class PurgeSummary(BaseModel):
 
 
 class StorageUnavailable(Exception):
-    """DynamoDB, S3 or the bus failed or refused a call."""
+    """DynamoDB or S3 failed or refused a call (the bus raises functions.shared.errors.ServiceUnavailable)."""
