@@ -195,6 +195,19 @@ def test_a_run_reads_the_due_cases_only(local_aws, api_at):
     assert sorted(event["detail"]["caseNumber"] for event in purge_events(local_aws)) == due
 
 
+def test_the_due_cases_are_read_one_query_per_page(local_aws, api_at, monkeypatch):
+    monkeypatch.setattr("functions.purge.dal.purge_index.PAGE_SIZE", 2)
+    due = [closed_case(local_aws, api_at, 31 + days) for days in range(3)]
+    scanned = []
+    aws_module.client("dynamodb").meta.events.register("after-call.dynamodb.Query", lambda parsed, **_: scanned.append(parsed["Count"]))
+
+    with count_aws_calls() as calls:
+        summary = run_purge()
+
+    assert (summary["casesPurged"], scanned, calls[("DynamoDB", "Query")]) == (3, [2, 1], 2)
+    assert sorted(event["detail"]["caseNumber"] for event in purge_events(local_aws)) == due
+
+
 def test_more_than_1000_objects_are_deleted_1000_at_a_time(local_aws, api_at):
     number = closed_case(local_aws, api_at, 31)
     put_files(local_aws, number, 1005)

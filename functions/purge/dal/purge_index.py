@@ -29,27 +29,21 @@ class PurgeIndex:
     def due_pages(self, now: datetime) -> Iterator[list[DueCase]]:
         """The cases due before `now`, oldest due first, one Query per page, read only as the caller asks
         for the next page. Strictly before: a case at exactly 30 days may still be reopened."""
-        start_key = None
-        while True:
-            query = {
-                "TableName": self.table_name,
-                "IndexName": INDEX_NAME,
-                "KeyConditionExpression": "#queue = :queue AND #due < :now",
-                "ExpressionAttributeNames": {"#queue": QUEUE_ATTRIBUTE, "#due": DUE_ATTRIBUTE},
-                "ExpressionAttributeValues": {":queue": {"S": FILES_QUEUE}, ":now": {"S": to_iso(now)}},
-                "Limit": PAGE_SIZE,
-            }
-            if start_key:
-                query["ExclusiveStartKey"] = start_key
-            try:
-                page = client("dynamodb").query(**query)
-            except (BotoCoreError, ClientError) as error:
-                logger.exception("purge index not readable")
-                raise StorageUnavailable("The purge index could not be read.") from error
-            yield [_due_case(item) for item in page["Items"]]
-            start_key = page.get("LastEvaluatedKey")
-            if not start_key:
-                return
+        paginator = client("dynamodb").get_paginator("query")
+        pages = paginator.paginate(
+            TableName=self.table_name,
+            IndexName=INDEX_NAME,
+            KeyConditionExpression="#queue = :queue AND #due < :now",
+            ExpressionAttributeNames={"#queue": QUEUE_ATTRIBUTE, "#due": DUE_ATTRIBUTE},
+            ExpressionAttributeValues={":queue": {"S": FILES_QUEUE}, ":now": {"S": to_iso(now)}},
+            PaginationConfig={"PageSize": PAGE_SIZE},
+        )
+        try:
+            for page in pages:
+                yield [_due_case(item) for item in page["Items"]]
+        except (BotoCoreError, ClientError) as error:
+            logger.exception("purge index not readable")
+            raise StorageUnavailable("The purge index could not be read.") from error
 
 
 def _due_case(item: dict) -> DueCase:
