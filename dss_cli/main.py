@@ -419,7 +419,6 @@ def human_size(size: Any) -> str:
         if size < 1024 or unit == "TiB":
             return f"{size} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
-    return str(size)
 
 
 def parse_rate(value: str | None) -> float | None:
@@ -582,7 +581,3 @@ def files_abort(
     """Abort an unfinished upload (its parts are deleted)."""
     client_of(ctx).abort_upload(case_number, upload_id)
     note(f"Aborted upload {upload_id}")
-
-
-if __name__ == "__main__":  # python -m dss_cli.main
-    sys.exit(app())
