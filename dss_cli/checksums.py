@@ -169,10 +169,3 @@ def digest_file(path: str | os.PathLike, size: int | None = None, on_progress: C
         return FileDigest(size, blocks)
     finally:
         os.close(fd)
-
-
-def range_crc_from_file(fd: int, offset: int, length: int) -> int:
-    crc = 0
-    for data in read_blocks(fd, offset, length):
-        crc = zlib.crc32(data, crc)
-    return crc

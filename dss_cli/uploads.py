@@ -37,7 +37,7 @@ import requests
 
 from dss_cli import DEFAULT_PARALLEL
 from dss_cli.api import ApiClient, ApiError, CliError, case_path, describe_network_error
-from dss_cli.checksums import PartRange, digest_file, part_ranges, range_crc_from_file, to_b64
+from dss_cli.checksums import PartRange, digest_file, part_ranges, to_b64
 from dss_cli.config import write_private_json
 from dss_cli.transfer import NoProgress, Pacer, ProgressSink, s3_error, s3_session
 
@@ -146,7 +146,6 @@ class PartUrls:
         self.order, self.position = order, {number: i for i, number in enumerate(order)}
         self.batch, self.clock = batch or URL_BATCH, clock
         self.lock, self.cache, self.done = threading.Lock(), {}, set()
-        self.calls = 0
 
     def _valid(self, number: int, now: float) -> bool:
         entry = self.cache.get(number)
@@ -166,7 +165,6 @@ class PartUrls:
             answer = self.client.part_urls(
                 self.case_number, self.upload_id, [{"partNumber": n, "checksum": to_b64(self.checksums[n])} for n in wanted]
             )
-            self.calls += 1
             fetched, wall = self.clock(), datetime.now(UTC)
             for item in answer:
                 lifetime = max(parse_expiry(item.get("expiresAt"), wall) - URL_MARGIN_SECONDS, 30)
@@ -261,7 +259,7 @@ class Uploader:
             self.progress.end()
         checksum = to_b64(digest.crc)
 
-        saved = self._resume(case_number, saved_at, size, checksum)
+        saved = self._resume(case_number, saved_at, checksum)
         if saved.case_file is not None:
             return UploadResult(saved.case_file, saved.upload_id, True, saved.part_count, 0, 0, time.monotonic() - began)
         upload, held, resumed = saved.upload, saved.held, saved.upload is not None
@@ -280,8 +278,8 @@ class Uploader:
         upload_id = upload["uploadId"]
         parts = part_ranges(size, int(upload["partSize"]), int(upload["partCount"]))
         checksums = digest.part_crcs(parts)
-        if checksums is None:  # not whole MiB (not the contract's sizes): one more read for the parts' CRCs
-            checksums = self._part_crcs_by_reading(path, parts)
+        if checksums is None:
+            raise CliError(f"the API chose parts of {upload['partSize']} bytes: its contract says whole MiB (a bug of the API)")
 
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -303,7 +301,7 @@ class Uploader:
         saved_at.unlink(missing_ok=True)
         return UploadResult(case_file, upload_id, resumed, len(parts), run.sent_parts, run.sent_bytes, time.monotonic() - began)
 
-    def _resume(self, case_number: str, saved_at: Path, size: int, checksum: str) -> _Saved:
+    def _resume(self, case_number: str, saved_at: Path, checksum: str) -> _Saved:
         state = load_state(saved_at)
         if state is None:
             return _Saved()
@@ -320,8 +318,7 @@ class Uploader:
                 return _Saved()
             self.log(f"Upload {upload_id} was completed already (its answer was lost): it is file {case_file.get('fileId')}")
             return _Saved(case_file=case_file, upload_id=upload_id, part_count=int(state.get("partCount") or 0))
-        declared = (upload.get("checksum") or {}).get("value")
-        if upload.get("size") != size or declared != checksum:
+        if (upload.get("checksum") or {}).get("value") != checksum:  # the size is part of the state's key
             self.log(f"The file changed since upload {upload_id} started: aborting it and starting over")
             try:
                 self.client.abort_upload(case_number, upload_id)
@@ -361,13 +358,6 @@ class Uploader:
             return stored.get("checksum") in (None, to_b64(checksums[part.number]))
 
         return [part for part in parts if not good(part)]
-
-    def _part_crcs_by_reading(self, path: Path, parts: list[PartRange]) -> dict[int, int]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            return {part.number: range_crc_from_file(fd, part.offset, part.length) for part in parts}
-        finally:
-            os.close(fd)
 
     def _complete(self, case_number: str, upload_id: str, parts: list[PartRange], run: _Run, saved_at: Path) -> dict:
         for attempt in (1, 2):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dss_cli.checksums import BLOCK_SIZE, PartRange, crc32_combine, digest_file, from_b64, part_ranges, range_crc_from_file, to_b64
+from dss_cli.checksums import BLOCK_SIZE, PartRange, crc32_combine, digest_file, from_b64, part_ranges, to_b64
 
 MiB = 1 << 20
 
@@ -89,16 +89,7 @@ def test_one_read_gives_the_file_crc_and_every_part_crc(tmp_path, size):
         assert crcs == {p.number: zlib.crc32(data[p.offset : p.offset + p.length]) for p in parts}
 
 
-def test_parts_off_the_block_boundaries_need_another_read(tmp_path):
-    data = os.urandom(3 * MiB)
+def test_parts_off_the_block_boundaries_have_no_crcs(tmp_path):
     path = tmp_path / "f.bin"
-    path.write_bytes(data)
-    parts = part_ranges(len(data), MiB + MiB // 2)
-    assert digest_file(path).part_crcs(parts) is None
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        assert [range_crc_from_file(fd, p.offset, p.length) for p in parts] == [
-            zlib.crc32(data[p.offset : p.offset + p.length]) for p in parts
-        ]
-    finally:
-        os.close(fd)
+    path.write_bytes(os.urandom(3 * MiB))
+    assert digest_file(path).part_crcs(part_ranges(3 * MiB, MiB + MiB // 2)) is None

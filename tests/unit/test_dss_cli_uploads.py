@@ -432,6 +432,13 @@ def test_parts_missing_at_completion_are_sent_once_more(tmp_path):
     assert stored(api, result) == data and s3.puts.count(2) == 2
 
 
+def test_a_part_size_that_is_not_whole_mib_is_refused(tmp_path):
+    api = FakeFilesApi(part_size=MiB + MiB // 2)  # against the contract
+    path, _ = make_file(tmp_path, 3 * MiB)
+    with pytest.raises(CliError, match="the API chose parts of 1572864 bytes: its contract says whole MiB"):
+        uploader(api, FakeS3(api), tmp_path).upload("1", path)
+
+
 def test_the_rate_limit_paces_the_parts(tmp_path, monkeypatch):
     from dss_cli.transfer import Pacer
 
