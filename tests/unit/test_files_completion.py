@@ -12,7 +12,7 @@ from functions.files.logic.complete_upload import complete_upload
 from functions.files.models.errors import ChecksumMismatch, ChecksumRejected, PartSizeMismatch, PartsMissing, UploadGone, UploadNotFound
 from functions.files.models.records import S3Part, StoredFile, UploadRecord
 from functions.shared.auth import Caller, Group
-from functions.shared.dal.case_view import CaseState
+from functions.shared.case_state import CaseState
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 MIB = 2**20

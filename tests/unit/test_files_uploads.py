@@ -10,7 +10,7 @@ from functions.files.models.errors import CaseClosed
 from functions.files.models.files import NewUploadRequest, PartUrlsRequest
 from functions.files.models.records import UploadRecord
 from functions.shared.auth import Caller, Group
-from functions.shared.dal.case_view import CaseState
+from functions.shared.case_state import CaseState
 from functions.shared.errors import NotFound, ServiceUnavailable, ValidationFailed
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

@@ -9,7 +9,8 @@ from pynamodb.transactions import TransactWrite
 
 from functions.files.models.files import CaseFile
 from functions.files.models.records import StoredFile, UploadRecord
-from functions.shared.dal.case_view import CaseState, read_case_state
+from functions.shared.case_state import CaseState
+from functions.shared.dal.case_view import read_case_state
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functions.files.logic.ports import FileStore
 from functions.files.models.errors import CaseClosed
 from functions.shared.auth import Caller
-from functions.shared.dal.case_view import CaseState
+from functions.shared.case_state import CaseState
 from functions.shared.errors import NotFound
 
 

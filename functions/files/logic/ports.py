@@ -8,7 +8,7 @@ from typing import Protocol
 
 from functions.files.models.files import CaseFile
 from functions.files.models.records import S3Part, StoredFile, UploadRecord
-from functions.shared.dal.case_view import CaseState
+from functions.shared.case_state import CaseState
 
 
 class FileStore(Protocol):

@@ -5,18 +5,16 @@ functions.shared.dal.table.bind_models, together with the domain's own models.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError
 from pynamodb.models import Model
 
+from functions.shared.case_state import CaseState
 from functions.shared.dal.table import TableMeta
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
 CASE_PREFIX, CASE_SORT_KEY = "CASE#", "CASE"
-CLOSED = "Closed"
 
 # The purge index on case items: the cases domain maintains it (functions/cases/dal/tables.py), the purge
 # reads it (functions/purge/dal/purge_index.py); both take its names from here. Only closed cases whose
@@ -43,20 +41,6 @@ class CaseViewItem(Model):
 
 
 CASE_VIEW_MODELS: tuple[type[Model], ...] = (CaseViewItem,)
-
-
-@dataclass(frozen=True)
-class CaseState:
-    case_number: str
-    account_id: str
-    contact_id: str
-    status: str
-    closed_at: str | None
-    files_purged_at: str | None
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status == CLOSED
 
 
 def case_key(case_number: str) -> tuple[str, str]:
