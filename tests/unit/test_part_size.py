@@ -6,16 +6,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from functions.files.logic.checksums import combined_crc32, crc32_combine, from_base64, to_base64
-from functions.files.logic.parts import (
-    MAX_OBJECT_SIZE,
-    MAX_PART_SIZE,
-    MAX_PARTS,
-    MIB,
-    MIN_PART_SIZE,
-    part_count,
-    part_length,
-    part_size,
-)
+from functions.files.logic.parts import part_count, part_length, part_size
+from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MIB, MIN_PART_SIZE
 
 
 @given(st.integers(min_value=0, max_value=MAX_OBJECT_SIZE))

@@ -8,6 +8,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, Q
 from pynamodb.transactions import TransactWrite
 
 from functions.files.models.files import CaseFile
+from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
 from functions.shared.dal.case_view import read_case_state
@@ -74,7 +75,7 @@ def _to_file(item: FileItem) -> CaseFile:
         file_name=item.file_name,
         size=int(item.size),
         content_type=item.content_type,
-        checksum={"algorithm": "CRC32", "value": item.checksum},
+        checksum={"algorithm": ALGORITHM, "value": item.checksum},
         uploaded_by=item.uploaded_by.as_dict(),
         uploaded_at=item.uploaded_at,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-ALGORITHM = "CRC32"
 _POLY = 0xEDB88320  # zlib's CRC-32 polynomial, reflected
 
 

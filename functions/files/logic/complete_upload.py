@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from functions.files.logic.access import case_open_for_uploads
-from functions.files.logic.checksums import ALGORITHM, combined_crc32, from_base64, to_base64
+from functions.files.logic.checksums import combined_crc32, from_base64, to_base64
 from functions.files.logic.events import CASE_FILE_ADDED, file_added_detail
 from functions.files.logic.parts import part_length
 from functions.files.logic.ports import EventPublisher, FileStore, ObjectStorage, expired
@@ -21,6 +21,7 @@ from functions.files.models.errors import (
     UploadNotFound,
 )
 from functions.files.models.files import CaseFile
+from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso

@@ -1,15 +1,11 @@
-"""How a file is cut into S3 multipart parts: pure rules, the same for the service and its clients."""
+"""How the service cuts a file into S3 multipart parts: pure rules. The part layout is part of the API
+contract (every upload answers with partSize and partCount); dss_cli implements the same rules on its
+own, as any client may, since it must not import the service's code."""
 
 from __future__ import annotations
 
-MIB = 2**20
-GIB = 2**30
-# S3's documented limits (Amazon S3 User Guide, "Amazon S3 multipart upload limits"): an object is at
-# most 5 TiB, in at most 10,000 parts of 5 MiB to 5 GiB each (the last part may be smaller).
-MAX_OBJECT_SIZE = 5 * 2**40
-MAX_PARTS = 10_000
-MIN_PART_SIZE = 5 * MIB
-MAX_PART_SIZE = 5 * GIB
+from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PART_SIZE, MAX_PARTS, MIB, MIN_PART_SIZE
+
 # Below 80 GB every file is cut into 8 MiB parts: large enough to keep requests few, small enough that a
 # broken connection loses little and many parts can be in flight at once.
 PREFERRED_PART_SIZE = 8 * MIB

@@ -7,11 +7,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from functions.files.logic.access import case_open_for_uploads, visible_case
-from functions.files.logic.checksums import ALGORITHM
 from functions.files.logic.parts import part_count, part_size
 from functions.files.logic.ports import FileStore, ObjectStorage, expired
 from functions.files.models.errors import UploadGone, UploadNotFound
 from functions.files.models.files import NewUploadRequest, PartUrl, PartUrls, PartUrlsRequest, StoredPart, Upload, UploadDetail
+from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import UploadRecord
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso

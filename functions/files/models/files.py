@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 
-from functions.files.logic.parts import MAX_OBJECT_SIZE
+from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PARTS
 
 CRC32_PATTERN = r"^[A-Za-z0-9+/]{6}==$"  # base64 of the 4 big-endian bytes, as S3's x-amz-checksum-crc32
 Crc32 = Annotated[str, StringConstraints(pattern=CRC32_PATTERN)]
@@ -97,7 +97,7 @@ class UploadList(ApiModel):
 
 
 class PartChecksum(RequestModel):
-    part_number: int = Field(ge=1, le=10_000, strict=True)
+    part_number: int = Field(ge=1, le=MAX_PARTS, strict=True)
     checksum: Crc32 = Field(description="Base64 CRC32 of that part's bytes; S3 refuses a part that does not match it.")
 
 
