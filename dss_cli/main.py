@@ -17,7 +17,8 @@ from rich.table import Table
 from dss_cli import DEFAULT_PARALLEL, __version__
 from dss_cli.api import ApiClient, ApiError, CliError, case_path
 from dss_cli.checksums import from_b64
-from dss_cli.config import ConfigError, config_file, forget_login, resolve, save_login, uploads_dir
+from dss_cli.config import ConfigError, Credentials, config_file, forget_login, resolve, save_login, uploads_dir
+from dss_cli.transfer import NoProgress, parse_size
 
 app = typer.Typer(
     name="dss",
@@ -43,9 +44,12 @@ class Connection:
         self.api, self.token, self.session, self.role = api, token, session, role
         self._client: ApiClient | None = None
 
+    def credentials(self) -> Credentials:
+        return resolve(self.api, self.token, self.session, self.role)
+
     def client(self) -> ApiClient:
         if self._client is None:
-            credentials = resolve(self.api, self.token, self.session, self.role)
+            credentials = self.credentials()
             self._client = ApiClient(credentials.api, credentials.token)
         return self._client
 
@@ -77,9 +81,12 @@ def cli_errors(command):
     return wrapper
 
 
+def connection_of(ctx: typer.Context) -> Connection:
+    return ctx.find_object(Connection) or Connection(None, None, None, None)
+
+
 def client_of(ctx: typer.Context) -> ApiClient:
-    connection = ctx.find_object(Connection) or Connection(None, None, None, None)
-    return connection.client()
+    return connection_of(ctx).client()
 
 
 def print_json(data: Any) -> None:
@@ -146,8 +153,7 @@ def logout() -> None:
 @cli_errors
 def whoami(ctx: typer.Context) -> None:
     """Which API and credentials the next command will use."""
-    connection = ctx.find_object(Connection) or Connection(None, None, None, None)
-    credentials = resolve(connection.api, connection.token, connection.session, connection.role)
+    credentials = connection_of(ctx).credentials()
     masked = credentials.token[:6] + "…" if len(credentials.token) > 10 else "…"
     typer.echo(f"API    {credentials.api}\nToken  {masked}\nFrom   {credentials.source}")
 
@@ -397,8 +403,6 @@ class RichProgress:
 
 
 def progress_for(enabled: bool):
-    from dss_cli.transfer import NoProgress
-
     return RichProgress(err) if enabled else NoProgress()
 
 
@@ -424,8 +428,6 @@ def human_size(size: Any) -> str:
 def parse_rate(value: str | None) -> float | None:
     if value is None:
         return None
-    from dss_cli.transfer import parse_size
-
     try:
         return float(parse_size(value))
     except ValueError as error:
