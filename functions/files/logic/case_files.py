@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from functions.files.logic.access import visible_case
-from functions.files.logic.ports import FileStore, ObjectStorage
+from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import FileNotFound, FilesPurged
 from functions.files.models.files import CaseFileList, Download
 from functions.shared.auth import Caller
@@ -31,7 +31,7 @@ def list_files(case_number: str, caller: Caller, *, store: FileStore) -> CaseFil
     )
 
 
-def download(case_number: str, file_id: str, caller: Caller, *, store: FileStore, storage: ObjectStorage, now: datetime) -> Download:
+def download(case_number: str, file_id: str, caller: Caller, *, store: FileStore, storage: FileStorage, now: datetime) -> Download:
     case = visible_case(case_number, caller, store)
     stored = store.get_file(case_number, file_id)
     # Files stored before the purge are gone from S3, whether or not the purge kept their records.

@@ -10,7 +10,7 @@ from functions.files.logic.access import case_open_for_uploads
 from functions.files.logic.checksums import combined_crc32, from_base64, to_base64
 from functions.files.logic.events import CASE_FILE_ADDED, file_added_detail
 from functions.files.logic.parts import part_length
-from functions.files.logic.ports import EventPublisher, FileStore, ObjectStorage, expired
+from functions.files.logic.ports import EventPublisher, FileStorage, FileStore
 from functions.files.models.errors import (
     ChecksumMismatch,
     ChecksumRejected,
@@ -78,7 +78,7 @@ def complete_upload(
     caller: Caller,
     *,
     store: FileStore,
-    storage: ObjectStorage,
+    storage: FileStorage,
     events: EventPublisher,
     now: datetime,
 ) -> CaseFile:
@@ -86,7 +86,7 @@ def complete_upload(
     upload = store.get_upload(case_number, upload_id)
     if upload is not None and upload.completed_at:
         return _replayed(upload, case.account_id, caller, store, events)
-    if upload is None or expired(upload, now):
+    if upload is None or upload.is_expired(now):
         raise UploadNotFound(f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired.", field="uploadId")
     try:
         parts = checked_parts(upload, storage.list_parts(upload))
@@ -131,7 +131,7 @@ def complete_upload(
     return file
 
 
-def _discard(upload: UploadRecord, store: FileStore, storage: ObjectStorage) -> None:
+def _discard(upload: UploadRecord, store: FileStore, storage: FileStorage) -> None:
     storage.abort_multipart(upload)
     store.delete_upload(upload.case_number, upload.upload_id)
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Protocol
 
 from functions.files.models.files import CaseFile
@@ -30,7 +29,7 @@ class FileStore(Protocol):
     def list_files(self, case_number: str) -> list[CaseFile]: ...
 
 
-class ObjectStorage(Protocol):
+class FileStorage(Protocol):
     def start_multipart(self, object_key: str, content_type: str) -> str:
         """Returns S3's upload id."""
 
@@ -55,8 +54,3 @@ class ObjectStorage(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, detail_type: str, detail: dict) -> None: ...
-
-
-def expired(upload: UploadRecord, now: datetime) -> bool:
-    """DynamoDB's TTL sweep may lag by days: an upload past its expiry counts as gone."""
-    return upload.expires_at <= now

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from functions.files.logic.access import case_open_for_uploads, visible_case
 from functions.files.logic.parts import part_count, part_size
-from functions.files.logic.ports import FileStore, ObjectStorage, expired
+from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import UploadGone, UploadNotFound
 from functions.files.models.files import NewUploadRequest, PartUrl, PartUrls, PartUrlsRequest, StoredPart, Upload, UploadDetail
 from functions.files.models.limits import ALGORITHM
@@ -56,7 +56,7 @@ def live_upload(store: FileStore, case_number: str, upload_id: str, now: datetim
     upload = store.get_upload(case_number, upload_id)
     if upload is not None and upload.completed_at:
         raise UploadNotFound(f"Upload {upload_id} is complete: it is file {upload.file_id} of the case.", field="uploadId")
-    if upload is None or expired(upload, now):
+    if upload is None or upload.is_expired(now):
         raise UploadNotFound(
             f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired; start a new upload.", field="uploadId"
         )
@@ -64,7 +64,7 @@ def live_upload(store: FileStore, case_number: str, upload_id: str, now: datetim
 
 
 def start_upload(
-    case_number: str, request: NewUploadRequest, caller: Caller, *, store: FileStore, storage: ObjectStorage, now: datetime
+    case_number: str, request: NewUploadRequest, caller: Caller, *, store: FileStore, storage: FileStorage, now: datetime
 ) -> Upload:
     case_open_for_uploads(case_number, caller, store)
     chosen_part_size = part_size(request.size)
@@ -101,7 +101,7 @@ def part_urls(
     caller: Caller,
     *,
     store: FileStore,
-    storage: ObjectStorage,
+    storage: FileStorage,
     now: datetime,
 ) -> PartUrls:
     case_open_for_uploads(case_number, caller, store)
@@ -128,9 +128,7 @@ def part_urls(
     )
 
 
-def get_upload(
-    case_number: str, upload_id: str, caller: Caller, *, store: FileStore, storage: ObjectStorage, now: datetime
-) -> UploadDetail:
+def get_upload(case_number: str, upload_id: str, caller: Caller, *, store: FileStore, storage: FileStorage, now: datetime) -> UploadDetail:
     visible_case(case_number, caller, store)
     upload = live_upload(store, case_number, upload_id, now)
     try:
@@ -145,11 +143,11 @@ def get_upload(
 
 def list_uploads(case_number: str, caller: Caller, *, store: FileStore, now: datetime) -> list[Upload]:
     visible_case(case_number, caller, store)
-    unfinished = [upload for upload in store.list_uploads(case_number) if not upload.completed_at and not expired(upload, now)]
+    unfinished = [upload for upload in store.list_uploads(case_number) if not upload.completed_at and not upload.is_expired(now)]
     return [to_upload(upload) for upload in sorted(unfinished, key=lambda upload: (upload.created_at, upload.upload_id))]
 
 
-def abort_upload(case_number: str, upload_id: str, caller: Caller, *, store: FileStore, storage: ObjectStorage, now: datetime) -> None:
+def abort_upload(case_number: str, upload_id: str, caller: Caller, *, store: FileStore, storage: FileStorage, now: datetime) -> None:
     """Allowed on a closed case too: it only cleans up."""
     visible_case(case_number, caller, store)
     upload = live_upload(store, case_number, upload_id, now)

@@ -26,6 +26,10 @@ class UploadRecord:
     created_by: dict  # {"user_id", "role", "contact_id"}
     completed_at: str | None = None  # set with the file record: a retried completion answers with that file
 
+    def is_expired(self, now: datetime) -> bool:
+        """DynamoDB's TTL sweep may lag by days: an upload past its expiry counts as gone."""
+        return self.expires_at <= now
+
 
 @dataclass(frozen=True)
 class S3Part:
