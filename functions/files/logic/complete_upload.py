@@ -122,7 +122,7 @@ def complete_upload(
         size=upload.size,
         content_type=upload.content_type,
         checksum={"algorithm": ALGORITHM, "value": upload.checksum},
-        uploaded_by={"user_id": upload.created_by["user_id"], "role": upload.created_by["role"]},
+        uploaded_by=upload.creator,
         uploaded_at=to_iso(now),
     )
     if not store.record_file(upload, file):  # a concurrent completion of the same upload recorded it first

@@ -47,7 +47,7 @@ def to_upload(record: UploadRecord) -> Upload:
         part_count=record.part_count,
         created_at=record.created_at,
         expires_at=to_iso(record.expires_at),
-        created_by={"user_id": record.created_by["user_id"], "role": record.created_by["role"]},
+        created_by=record.creator,
     )
 
 

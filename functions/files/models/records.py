@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from functions.files.models.files import CaseFile
+from functions.files.models.files import CaseFile, Person
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class UploadRecord:
     def is_expired(self, now: datetime) -> bool:
         """DynamoDB's TTL sweep may lag by days: an upload past its expiry counts as gone."""
         return self.expires_at <= now
+
+    @property
+    def creator(self) -> Person:
+        """Who started the upload, as the API shows it (the contact id stays internal)."""
+        return Person(user_id=self.created_by["user_id"], role=self.created_by["role"])
 
 
 @dataclass(frozen=True)
