@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from functions.shared.auth import Caller, caller_from_claims
@@ -53,6 +54,16 @@ def error_responses(*codes: int) -> dict[int, dict]:
 
 def ok_response(model: type, description: str, status: int = 200) -> dict[int, dict]:
     return {status: {"description": description, "content": {"application/json": {"model": model}}}}
+
+
+def model_response(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A route's JSON answer: the model as the contract spells it (camelCase, ISO dates)."""
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=model.model_dump(mode="json", by_alias=True),
+        headers=headers,
+    )
 
 
 def error_json(status: HTTPStatus | int, error: ErrorResponse) -> Response:

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from functions.cases.logic import dependencies
 from functions.cases.logic.change_case import Changed, change_case
 from functions.cases.models.case import Case
-from functions.shared.api import current_caller
+from functions.shared.api import current_caller, model_response
 from functions.shared.clock import utc_now
 from functions.shared.errors import BadRequest
 
@@ -54,9 +54,8 @@ def expected_version(if_match: str | None) -> int | None:
 
 
 def case_response(case: Case, status: int = 200, body: dict | None = None) -> Response:
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=body if body is not None else case.model_dump(mode="json", by_alias=True),
-        headers={"ETag": f'"{case.version}"'},
-    )
+    """The case with its version as ETag; `body` answers with an action's outcome about the case instead."""
+    etag = {"ETag": f'"{case.version}"'}
+    if body is None:
+        return model_response(case, status, etag)
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=etag)

@@ -1,10 +1,8 @@
-"""HTTP details shared by the file routes: path parameters, the 410 answer, JSON responses."""
+"""HTTP details shared by the file routes: path parameters and the 410 answer."""
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel
 
 from functions.shared.errors import ErrorResponse
 
@@ -18,12 +16,3 @@ GONE = {
         "content": {"application/json": {"model": ErrorResponse}},
     }
 }
-
-
-def json_response(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(
-        status_code=status,
-        content_type=content_types.APPLICATION_JSON,
-        body=model.model_dump(mode="json", by_alias=True),
-        headers=headers,
-    )

@@ -1,11 +1,11 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, UploadId, json_response
+from functions.files.handlers.files_http import CaseNumber, UploadId
 from functions.files.logic import dependencies
 from functions.files.logic.complete_upload import complete_upload
 from functions.files.models.files import CaseFile
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import current_caller, error_responses, model_response, ok_response
 from functions.shared.clock import utc_now
 from functions.shared.observability import metrics
 
@@ -34,4 +34,4 @@ def post_complete(case_number: CaseNumber, upload_id: UploadId) -> Response[Case
         now=utc_now(),
     )
     metrics.add_metric(name="FilesAdded", unit="Count", value=1)
-    return json_response(file, 201, {"Location": f"/cases/{case_number}/files/{file.file_id}/download"})
+    return model_response(file, 201, {"Location": f"/cases/{case_number}/files/{file.file_id}/download"})

@@ -4,11 +4,11 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, json_response
+from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic import dependencies
 from functions.files.logic.uploads import start_upload
 from functions.files.models.files import NewUploadRequest, Upload
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import current_caller, error_responses, model_response, ok_response
 from functions.shared.clock import utc_now
 from functions.shared.observability import metrics
 
@@ -31,4 +31,4 @@ def post_upload(case_number: CaseNumber, request: Annotated[NewUploadRequest, Bo
         case_number, request, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now()
     )
     metrics.add_metric(name="UploadsStarted", unit="Count", value=1)
-    return json_response(upload, 201, {"Location": f"/cases/{case_number}/uploads/{upload.upload_id}"})
+    return model_response(upload, 201, {"Location": f"/cases/{case_number}/uploads/{upload.upload_id}"})
