@@ -194,6 +194,21 @@ def test_history_records_every_change_with_who_when_what(local_aws, case):
     assert {"field": "status", "from": "Awaiting Info", "to": "Open"} in history[2]["changes"]
 
 
+def test_timers_starting_and_stopping_are_not_history_changes(local_aws, case):
+    """Timers announce themselves as events; the next automated action they set is not a field change."""
+    local_aws.published_events()
+    act(local_aws, case, "/request-info", {"message": "logs?"}, user="engineer")  # escalation stops, ladder starts
+    act(local_aws, case, "/updates", {"text": "here"})  # the ladder stops
+    act(local_aws, case, "/close", {"subStatus": "Resolved", "comment": "ok"})
+    act(local_aws, case, "/reopen", {"information": "back"})
+
+    history = local_aws.call("GET", f"/cases/{case}/history").body["items"]
+    assert len(history) == 5
+    assert not [change for entry in history for change in entry["changes"] if change["field"] == "nextAutomatedAction"]
+    changed = [event["detail"].get("changedFields", []) for event in local_aws.published_events()]
+    assert changed and not [fields for fields in changed if "nextAutomatedAction" in fields]
+
+
 def test_every_change_is_an_event(local_aws, case):
     local_aws.published_events()
     act(local_aws, case, "/request-info", {"message": "logs?"}, user="engineer")

@@ -27,8 +27,9 @@ from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 
 MAX_ATTEMPTS = 20
 BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
-# Fields whose change is not itself news in the history (timers announce themselves as events).
-BOOKKEEPING = {"modified_at", "version", "timers"}
+# Fields whose change is not itself news in the history (timers announce themselves as events, and the
+# next automated action is derived from them).
+BOOKKEEPING = {"modified_at", "version", "timers", "next_automated_action"}
 
 
 @dataclass
