@@ -17,6 +17,7 @@ from functions.cases.logic.events import (
     CASE_UPDATED,
     EventPublisher,
 )
+from functions.cases.logic.timers import WAITING_ON_CUSTOMER
 from functions.cases.models.case import REOPEN_WINDOW, WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
 from functions.cases.models.lifecycle import (
     CaseChanges,
@@ -37,7 +38,6 @@ from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
 
-WAITING_ON_CUSTOMER = {Status.AWAITING_INFO, Status.SOLUTION_PROPOSED}
 PRIORITY_ORDER = [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.PROD_DOWN]
 
 
