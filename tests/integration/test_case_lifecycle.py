@@ -158,6 +158,23 @@ def test_auto_closed_cases_reopen_only_by_phone(local_aws, case):
     assert act(local_aws, case, "/reopen", {"information": "customer called"}, user="engineer").body["status"] == "Open"
 
 
+def test_reopening_a_case_never_answered_counts_the_response_target_from_the_reopening(local_aws, case):
+    """Closed before support answered, its target long past: reopened, it gets a fresh target and the
+    response escalation restarts on that, instead of emailing the queue and the managers at once."""
+    act(local_aws, case, "/close", {"subStatus": "Resolved", "comment": "fixed itself"})
+    item = CaseItem.get(f"CASE#{case}", "CASE")
+    item.update(actions=[CaseItem.form["response_due_at"].set(to_iso(datetime.now(UTC) - timedelta(days=20)))])
+    local_aws.published_events()
+
+    reopened = act(local_aws, case, "/reopen", {"information": "It is back."}).body
+
+    assert reopened["responseDueAt"] > reopened["modifiedAt"] and reopened["firstResponseAt"] is None
+    assert reopened["responseRule"].startswith("4-Low: first response within 14 hours") and "reopening" in reopened["responseRule"]
+    assert reopened["nextAutomatedAction"]["dueAt"] == reopened["responseDueAt"]
+    (started,) = [event["detail"] for event in local_aws.published_events() if event["detail-type"] == "CaseTimerStarted"]
+    assert (started["timer"], started["steps"][0]["dueAt"]) == ("response-escalation", reopened["responseDueAt"])
+
+
 def test_escalating_low_gets_medium_applied(local_aws, case):
     result = act(local_aws, case, "/escalations", {"kind": "priority", "reason": "More agents affected now."})
     assert result.body["outcome"] == "applied"

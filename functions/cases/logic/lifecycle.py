@@ -17,6 +17,7 @@ from functions.cases.logic.events import (
     CASE_UPDATED,
     EventPublisher,
 )
+from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import WAITING_ON_CUSTOMER
 from functions.cases.models.case import REOPEN_WINDOW, WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
 from functions.cases.models.lifecycle import (
@@ -174,6 +175,11 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
         )
     fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
     fields["closed_at"] = None
+    if case.first_response_at is None:
+        # Closed before support ever answered: the target counts from the reopening, not from the first
+        # opening (long past), so the response escalation restarts on it instead of firing at once.
+        due = response_due(now, case.priority)
+        fields.update(response_due_at=to_iso(due.due_at), response_rule=f"{due.rule}, counted from the reopening")
     events.append((CASE_REOPENED, {"closedAt": case.closed_at}))
     return Decision("reopened", fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
 
