@@ -163,6 +163,37 @@ def test_a_retried_completion_answers_with_the_same_file(aws, case):
     assert {event["detail"]["eventKey"] for event in events} == {f"{case}#{first.body['fileId']}#CaseFileAdded"}
 
 
+def test_a_completion_retried_after_the_file_record_failed_records_the_file(aws, case, monkeypatch):
+    """S3 assembled the object, then the table was busy: the retry must not wait for the upload to expire."""
+    from functions.files.dal.file_repository import FileRepository
+    from functions.shared.errors import ServiceUnavailable
+
+    data = os.urandom(TWO_PARTS)
+    upload = start(aws, case, data).body
+    put_parts(aws, case, upload, parts_of(upload, data))
+    aws.published_events()
+    record_file = FileRepository.record_file
+
+    def busy_once(self, *args):
+        monkeypatch.setattr(FileRepository, "record_file", record_file)
+        raise ServiceUnavailable("The file records are busy; retry in a few seconds.")
+
+    monkeypatch.setattr(FileRepository, "record_file", busy_once)
+    failed = complete(aws, case, upload)
+    assert failed.status == 503, failed
+    assert [entry for entry in aws.multipart_uploads() if entry["Key"].startswith(f"cases/{case}/")] == []  # S3 assembled it
+    assert len(aws.object_keys(f"cases/{case}/")) == 1
+
+    retried = complete(aws, case, upload)
+
+    assert retried.status == 201, retried
+    assert (retried.body["size"], retried.body["checksum"]["value"]) == (TWO_PARTS, crc(data))
+    assert [item["fileId"] for item in aws.call("GET", f"/cases/{case}/files").body["items"]] == [retried.body["fileId"]]
+    assert downloaded(aws, case, retried.body["fileId"]).content == data
+    assert [event["detail"]["fileId"] for event in file_added_events(aws, case)] == [retried.body["fileId"]]
+    assert complete(aws, case, upload).body == retried.body
+
+
 def test_a_zero_byte_file_is_one_empty_part(aws, case):
     upload = start(aws, case, b"", name="empty.txt").body
     assert (upload["size"], upload["partCount"], upload["checksum"]["value"]) == (0, 1, EMPTY_CRC32)

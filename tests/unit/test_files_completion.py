@@ -1,5 +1,6 @@
 """Completion rules with fakes: the parts' CRC32 values combined and checked before S3 assembles
-anything, the stored object's CRC32 checked after, retries answered with the same file."""
+anything, the stored object's CRC32 checked after, retries answered with the same file, and a retry
+after a failure between S3's assembly and the file record finishing the job."""
 
 import zlib
 from dataclasses import replace
@@ -9,10 +10,19 @@ import pytest
 
 from functions.files.logic.checksums import to_base64
 from functions.files.logic.complete_upload import complete_upload
-from functions.files.models.errors import ChecksumMismatch, ChecksumRejected, PartSizeMismatch, PartsMissing, UploadGone, UploadNotFound
+from functions.files.models.errors import (
+    ChecksumMismatch,
+    ChecksumRejected,
+    ObjectMissing,
+    PartSizeMismatch,
+    PartsMissing,
+    UploadGone,
+    UploadNotFound,
+)
 from functions.files.models.records import S3Part, StoredFile, UploadRecord
 from functions.shared.auth import Caller, Group
 from functions.shared.case_state import CaseState
+from functions.shared.errors import ServiceUnavailable
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 MIB = 2**20
@@ -47,6 +57,7 @@ class FakeStore:
     def __init__(self, record: UploadRecord):
         self.uploads = {record.upload_id: record}
         self.files: dict[str, StoredFile] = {}
+        self.record_error: Exception | None = None  # raised once, as a busy table does
 
     def get_case_state(self, case_number):
         return CaseState(case_number, "acme", "c-alice", "Open", None, None)
@@ -58,6 +69,9 @@ class FakeStore:
         self.uploads.pop(upload_id, None)
 
     def record_file(self, record, file):
+        if self.record_error:
+            error, self.record_error = self.record_error, None
+            raise error
         if self.uploads[record.upload_id].completed_at:
             return False
         self.uploads[record.upload_id] = replace(record, completed_at=file.uploaded_at)
@@ -69,23 +83,35 @@ class FakeStore:
 
 
 class FakeStorage:
-    def __init__(self, parts: list[S3Part], stored: str | None, complete_error: Exception | None = None):
-        self.parts, self.stored, self.complete_error = parts, stored, complete_error
+    """S3 as one upload sees it: the multipart upload until it is assembled, then the object."""
+
+    def __init__(self, parts: list[S3Part], stored: str | None, complete_error: Exception | None = None, assembled: bool = False):
+        self.parts, self.stored, self.complete_error, self.assembled = parts, stored, complete_error, assembled
         self.calls: list[str] = []
         self.completed_with: list[S3Part] | None = None
+        self.head_error: Exception | None = None  # raised once, as a busy S3 does
 
     def list_parts(self, record):
         self.calls.append("list_parts")
+        if self.assembled:
+            raise UploadGone()
         return self.parts
 
     def complete_multipart(self, record, parts):
         self.calls.append("complete")
         if self.complete_error:
             raise self.complete_error
-        self.completed_with = parts
+        if self.assembled:
+            raise UploadGone()
+        self.completed_with, self.assembled = parts, True
 
     def stored_checksum(self, key):
         self.calls.append("head")
+        if self.head_error:
+            error, self.head_error = self.head_error, None
+            raise error
+        if not self.assembled:
+            raise ObjectMissing()
         return self.stored
 
     def abort_multipart(self, record):
@@ -206,10 +232,11 @@ def test_a_completion_retried_answers_with_the_same_file_and_announces_it_again(
     assert [detail["eventKey"] for _, detail in events.published] == [f"0000000001#{'f' * 32}#CaseFileAdded"] * 2
 
 
-def test_an_upload_completed_by_a_concurrent_request_answers_with_its_file():
+@pytest.mark.parametrize("assembled", [False, True], ids=["before S3 shows the object", "after"])
+def test_an_upload_completed_by_a_concurrent_request_answers_with_its_file(assembled):
     store = FakeStore(upload())
     run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)), store)
-    racing = FakeStorage(parts(with_checksums=False), stored=None, complete_error=UploadGone())
+    racing = FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO), complete_error=UploadGone(), assembled=assembled)
     pending = replace(store.uploads[upload().upload_id], completed_at=None)
 
     file = complete_upload(
@@ -223,11 +250,57 @@ class _ReadsPendingFirst(FakeStore):
     """The store as the racing request saw it: the upload still pending on its first read."""
 
     def __init__(self, inner: FakeStore, pending: UploadRecord):
-        self.uploads, self.files, self._pending = inner.uploads, inner.files, pending
+        self.uploads, self.files, self.record_error, self._pending = inner.uploads, inner.files, None, pending
 
     def get_upload(self, case_number, upload_id):
         pending, self._pending = self._pending, None
         return pending or self.uploads.get(upload_id)
+
+
+@pytest.mark.parametrize("busy", ["head", "record"])
+def test_a_completion_retried_after_s3_assembled_the_object_records_the_file(busy):
+    """S3 assembles the object, then HeadObject or the file record fails: S3 no longer knows the
+    multipart upload, but the retry finds the object, checks it and records the file."""
+    store, events = FakeStore(upload()), FakeEvents()
+    storage = FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO))
+    if busy == "head":
+        storage.head_error = ServiceUnavailable("File storage is busy; retry in a few seconds.")
+    else:
+        store.record_error = ServiceUnavailable("The file records are busy; retry in a few seconds.")
+
+    with pytest.raises(ServiceUnavailable):
+        run(upload(), storage, store, events)
+    assert storage.assembled and store.files == {} and not store.uploads[upload().upload_id].completed_at
+
+    file = run(upload(), storage, store, events)
+
+    assert storage.calls[-2:] == ["list_parts", "head"]
+    assert store.files[file.file_id] == StoredFile(file, upload().object_key)
+    assert store.uploads[upload().upload_id].completed_at == file.uploaded_at
+    assert [detail["fileId"] for _, detail in events.published] == [file.file_id]
+    assert run(upload(), storage, store, events) == file  # and from then on the same file
+
+
+def test_a_retry_that_finds_the_object_with_another_checksum_discards_it():
+    store = FakeStore(upload())
+    storage = FakeStorage(parts(with_checksums=False), stored=crc(b"bytes S3 got"), assembled=True)
+
+    with pytest.raises(ChecksumMismatch):
+        run(upload(), storage, store)
+
+    assert storage.calls == ["list_parts", "head", "delete"]
+    assert store.uploads == {} and store.files == {}
+
+
+def test_an_upload_s3_forgot_without_an_object_is_left_to_the_request_completing_it():
+    store = FakeStore(upload())
+    storage = FakeStorage(parts(with_checksums=False), stored=None, complete_error=UploadGone())
+
+    with pytest.raises(ServiceUnavailable, match="Another request is completing this upload"):
+        run(upload(), storage, store)
+
+    assert storage.calls == ["list_parts", "complete", "head"]
+    assert store.uploads[upload().upload_id].completed_at is None
 
 
 def test_expired_uploads_are_gone():

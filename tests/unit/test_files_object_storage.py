@@ -9,7 +9,7 @@ from botocore.stub import Stubber
 
 from functions.files.dal import object_storage as object_storage_module
 from functions.files.dal.object_storage import ObjectStorage, attachment
-from functions.files.models.errors import ChecksumRejected, PartsRejected, UploadGone
+from functions.files.models.errors import ChecksumRejected, ObjectMissing, PartsRejected, UploadGone
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.errors import ServiceUnavailable
 
@@ -111,6 +111,13 @@ def test_the_stored_checksum_is_the_full_object_one(s3):
 
     assert ObjectStorage(BUCKET).stored_checksum(KEY) == "AAAAAA=="
     assert ObjectStorage(BUCKET).stored_checksum(KEY) is None
+
+
+def test_no_object_at_the_key_is_object_missing(s3):
+    s3.add_client_error("head_object", service_error_code="404", http_status_code=404)
+
+    with pytest.raises(ObjectMissing):
+        ObjectStorage(BUCKET).stored_checksum(KEY)
 
 
 def test_uploads_start_with_full_object_crc32(s3):

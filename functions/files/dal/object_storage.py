@@ -9,7 +9,7 @@ from urllib.parse import quote
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from functions.files.models.errors import ChecksumRejected, PartsRejected, UploadGone
+from functions.files.models.errors import ChecksumRejected, ObjectMissing, PartsRejected, UploadGone
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.dal import aws
 from functions.shared.errors import ServiceUnavailable
@@ -22,6 +22,7 @@ _RETRYABLE = {
 }  # fmt: skip
 _CHECKSUM_REFUSALS = {"BadDigest", "InvalidDigest", "XAmzContentChecksumMismatch"}
 _PART_REFUSALS = {"InvalidPart", "InvalidPartOrder", "EntityTooSmall"}
+_NO_OBJECT = {"404", "NoSuchKey", "NotFound"}  # HeadObject answers a bare 404: no body, no error code
 _MAX_PARTS_PER_PAGE = 1000  # ListParts' own maximum
 
 
@@ -114,7 +115,12 @@ class ObjectStorage:
             raise
 
     def stored_checksum(self, object_key: str) -> str | None:
-        head = self._call("head_object", Key=object_key, ChecksumMode="ENABLED")
+        try:
+            head = self._call("head_object", Key=object_key, ChecksumMode="ENABLED")
+        except ClientError as error:
+            if _code(error) in _NO_OBJECT:
+                raise ObjectMissing() from error
+            raise
         if head.get("ChecksumType", "FULL_OBJECT") != "FULL_OBJECT":
             return None
         return head.get("ChecksumCRC32")

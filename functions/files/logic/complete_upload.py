@@ -1,6 +1,7 @@
 """Completing an upload: every part present with its exact size, the whole file's CRC32 checked before
 S3 assembles it (when S3 reports the parts' checksums) and on the stored object after, then the file
-recorded on the case and announced. A checksum mismatch discards the upload: the client starts again."""
+recorded on the case and announced. A checksum mismatch discards the upload: the client starts again.
+A completion retried after S3 assembled the object but before the file was recorded finishes the job."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from functions.files.logic.ports import EventPublisher, FileStorage, FileStore
 from functions.files.models.errors import (
     ChecksumMismatch,
     ChecksumRejected,
+    ObjectMissing,
     PartSizeMismatch,
     PartsMissing,
     PartsRejected,
@@ -88,6 +90,7 @@ def complete_upload(
         return _replayed(upload, case.account_id, caller, store, events)
     if upload is None or upload.is_expired(now):
         raise UploadNotFound(f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired.", field="uploadId")
+    declared_by_parts = None
     try:
         parts = checked_parts(upload, storage.list_parts(upload))
         declared_by_parts = parts_checksum(parts)
@@ -96,7 +99,10 @@ def complete_upload(
             raise _mismatch(upload, declared_by_parts)
         storage.complete_multipart(upload, parts)
     except UploadGone:
-        return _completed_meanwhile(upload, case.account_id, caller, store, events)
+        # S3 assembled the object already: for a concurrent request, or for an earlier attempt that failed
+        # before recording the file (storage busy, a timeout). The object below is checked and recorded as
+        # if this request had assembled it; otherwise every retry would wait for the upload to expire.
+        logger.info("S3 completed this upload already", extra={"object_key": upload.object_key})
     except ChecksumRejected:
         _discard(upload, store, storage)
         raise _mismatch(upload, None) from None
@@ -107,7 +113,10 @@ def complete_upload(
             field="parts",
         ) from None
 
-    stored = storage.stored_checksum(upload.object_key)
+    try:
+        stored = storage.stored_checksum(upload.object_key)
+    except ObjectMissing:  # no object either: aborted meanwhile, or S3 is still assembling it for another request
+        return _completed_meanwhile(upload, case.account_id, caller, store, events)
     if stored != upload.checksum and not (stored is None and declared_by_parts == upload.checksum):
         if stored is None:
             logger.error("no full-object checksum on a completed upload", extra={"object_key": upload.object_key})

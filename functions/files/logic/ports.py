@@ -42,7 +42,7 @@ class FileStorage(Protocol):
         """Raises ChecksumRejected, PartsRejected or UploadGone."""
 
     def stored_checksum(self, object_key: str) -> str | None:
-        """The stored object's full-object CRC32 (base64), or None if S3 gives none."""
+        """The stored object's full-object CRC32 (base64), or None if S3 gives none; raises ObjectMissing."""
 
     def abort_multipart(self, upload: UploadRecord) -> None:
         """Nothing to do if S3 no longer knows the upload."""

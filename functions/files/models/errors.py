@@ -39,6 +39,10 @@ class UploadGone(Exception):
     """S3 no longer knows the multipart upload (completed, aborted, or expired by the bucket's lifecycle)."""
 
 
+class ObjectMissing(Exception):
+    """S3 holds no object at the key: never assembled, or deleted since."""
+
+
 class ChecksumRejected(Exception):
     """S3 refused to complete: the declared full-object checksum does not match the parts."""
 
