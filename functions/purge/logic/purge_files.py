@@ -9,7 +9,9 @@ arrived, deletes nothing and publishes the same event again (same eventKey); the
 Reopening is allowed up to 30 days after closure, and the index lists a case only after that, so a case
 being purged can no longer be reopened.
 
-Then the upload sessions left unfinished for more than STALE_UPLOAD_AGE are aborted.
+Then the upload sessions left unfinished for longer than the files API offers them (UPLOAD_LIFETIME) are
+aborted: their parts cost storage. The bucket's lifecycle rule does the same in AWS; this also covers
+stores without one (the local stack).
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
-from functions.purge.models.purge import CASE_FILES_PURGED, STALE_UPLOAD_AGE, DueCase, PurgeSummary, StorageUnavailable, Upload
+from functions.purge.models.purge import CASE_FILES_PURGED, DueCase, PurgeSummary, StorageUnavailable, Upload
 from functions.shared.clock import to_iso
 from functions.shared.observability import logger
+from functions.shared.retention import UPLOAD_LIFETIME
 
 EVENTS_PER_CALL = 10  # PutEvents' batch limit
 
@@ -54,7 +57,7 @@ def files_purged_detail(case: DueCase, objects_deleted: int, purged_at: datetime
 
 
 def is_stale(upload: Upload, now: datetime) -> bool:
-    return now - upload.initiated > STALE_UPLOAD_AGE
+    return now - upload.initiated > UPLOAD_LIFETIME
 
 
 def purge_files(

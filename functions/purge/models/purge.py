@@ -4,7 +4,7 @@ days after its closure), and its summary."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -12,10 +12,6 @@ from pydantic.alias_generators import to_camel
 # The event this job publishes; the cases domain marks the case from it (its rule: functions/cases/models/delivery.py).
 PURGE_EVENT_SOURCE = "dss.purge"
 CASE_FILES_PURGED = "CaseFilesPurged"
-
-# Upload sessions nobody completed or aborted within this long are aborted (their parts cost storage).
-# The bucket's lifecycle rule does the same in AWS; this also covers stores without one (the local stack).
-STALE_UPLOAD_AGE = timedelta(days=7)
 
 CASE_FILES_ROOT = "cases/"
 
