@@ -1,19 +1,20 @@
-"""The purge index on case items (functions/cases/dal): which cases are in it, and the purge domain's
-read model and event names held to the cases domain's."""
+"""The purge index on case items (functions/cases/dal): which cases are in it, the cases domain's index
+held to the names both domains take from functions/shared/dal/case_view.py, and the event names."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from functions.cases.dal.case_repository import _to_item
-from functions.cases.dal.tables import PURGE_QUEUE_FILES, CaseItem
+from functions.cases.dal.tables import CaseItem
 from functions.cases.models import delivery as cases_delivery
 from functions.cases.models.case import REOPEN_WINDOW, Case, CaseType, Channel, Priority, Status
-from functions.purge.dal import purge_index
 from functions.purge.models import purge
 from functions.shared.clock import to_iso
+from functions.shared.dal import case_view
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 CLOSED_AT = "2026-10-27T14:05:06.789Z"
@@ -35,7 +36,7 @@ def purge_attributes(item: CaseItem) -> tuple:
 def test_a_closed_case_is_due_30_days_after_its_closure():
     item = _to_item(a_case(Status.CLOSED, CLOSED_AT))
     assert purge_attributes(item) == ("FILES", "2026-11-26T14:05:06.789Z", CLOSED_AT)
-    assert REOPEN_WINDOW.days == 30
+    assert FILES_KEPT_AFTER_CLOSURE == REOPEN_WINDOW == timedelta(days=30)
 
 
 @pytest.mark.parametrize(
@@ -53,14 +54,16 @@ def test_other_cases_are_not_in_the_index(case):
     assert not {"purge_queue", "purge_due_at", "purge_closed_at"} & set(item.serialize())  # sparse: absent, not null
 
 
-def test_the_purge_domain_reads_the_index_the_cases_domain_declares():
+def test_the_cases_domain_declares_the_index_by_the_shared_names():
     index = CaseItem.purge_due_index
     keys = {attribute.attr_name: attribute for attribute in index.Meta.attributes.values()}
-    assert index.Meta.index_name == purge_index.INDEX_NAME
-    assert keys[purge_index.QUEUE_ATTRIBUTE].is_hash_key and keys[purge_index.DUE_ATTRIBUTE].is_range_key
-    assert PURGE_QUEUE_FILES == purge_index.FILES_QUEUE
-    projected = set(index.Meta.projection.non_key_attributes)
-    assert {"case_number", "account_id", purge_index.CLOSED_AT_ATTRIBUTE} <= projected
+    assert index.Meta.index_name == case_view.PURGE_INDEX_NAME
+    assert keys[case_view.PURGE_QUEUE_ATTRIBUTE].is_hash_key and keys[case_view.PURGE_DUE_ATTRIBUTE].is_range_key
+    assert index.Meta.projection.non_key_attributes == case_view.PURGE_PROJECTED_ATTRIBUTES
+    # The items carry the index's attributes under the same names.
+    item = _to_item(a_case(Status.CLOSED, CLOSED_AT)).serialize()
+    assert item[case_view.PURGE_QUEUE_ATTRIBUTE] == {"S": case_view.PURGE_QUEUE}
+    assert {case_view.PURGE_DUE_ATTRIBUTE, case_view.PURGE_CLOSED_AT_ATTRIBUTE} <= set(item)
 
 
 def test_the_purge_event_is_the_one_the_cases_domain_subscribes_to():

@@ -9,12 +9,14 @@ from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet, TransactWrite
 
-from functions.cases.models.case import REOPEN_WINDOW, Case, CaseSummary, Status
+from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
 from functions.shared.clock import to_iso
+from functions.shared.dal.case_view import PURGE_QUEUE
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 from .tables import (
     ACCOUNT_PREFIX,
@@ -22,7 +24,6 @@ from .tables import (
     CASE_PREFIX,
     HISTORY_PREFIX,
     IDEMPOTENCY_PREFIX,
-    PURGE_QUEUE_FILES,
     UPDATE_PREFIX,
     AccountItem,
     CaseItem,
@@ -56,7 +57,8 @@ def _purge_keys(case: Case) -> dict:
     if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
         return {}
     closed_at = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00"))
-    return {"purge_queue": PURGE_QUEUE_FILES, "purge_due_at": to_iso(closed_at + REOPEN_WINDOW), "purge_closed_at": case.closed_at}
+    due_at = closed_at + FILES_KEPT_AFTER_CLOSURE
+    return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": case.closed_at}
 
 
 def _to_item(case: Case) -> CaseItem:

@@ -17,6 +17,7 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from functions.shared.dal.case_view import PURGE_INDEX_NAME, PURGE_PROJECTED_ATTRIBUTES
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
 from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
 from functions.shared.dal.table import TableMeta, bind_models
@@ -73,14 +74,14 @@ class ContactPhaseIndex(_ViewIndex):
 
 
 # The purge index: one partition, sorted by when the files are due; it changes only when a case closes,
-# reopens or is purged, far below a partition's write rate. functions/purge/dal reads it by these names.
-PURGE_QUEUE_FILES = "FILES"
-PURGE_ATTRIBUTES = ["case_number", "account_id", "purge_closed_at"]
+# reopens or is purged, far below a partition's write rate. Its names are functions/shared/dal/case_view.py's,
+# which functions/purge/dal reads it by (its key attributes below are held to them by a unit test).
+PURGE_ATTRIBUTES = PURGE_PROJECTED_ATTRIBUTES
 
 
 class PurgeDueIndex(GlobalSecondaryIndex):
     class Meta:
-        index_name = "purge-due"
+        index_name = PURGE_INDEX_NAME
         projection = IncludeProjection(PURGE_ATTRIBUTES)
 
     purge_queue = UnicodeAttribute(hash_key=True)
@@ -115,7 +116,7 @@ class CaseItem(TableItem):
     modified_key = UnicodeAttribute()
     # Written only while the case's files await the purge (closed, not purged), so the index stays sparse.
     purge_queue = UnicodeAttribute(null=True)
-    purge_due_at = UnicodeAttribute(null=True)  # closed_at + REOPEN_WINDOW
+    purge_due_at = UnicodeAttribute(null=True)  # closed_at + FILES_KEPT_AFTER_CLOSURE
     purge_closed_at = UnicodeAttribute(null=True)  # the closure it is for (form.closed_at is not projectable)
 
     case_number = UnicodeAttribute()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 from pydantic.alias_generators import to_camel
+
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 
 class Priority(StrEnum):
@@ -65,8 +67,9 @@ class ClosedSubStatus(StrEnum):
 
 
 NEW_CASE_SUB_STATUS = OpenSubStatus.NEW.value
-# A closed case can be reopened for this long; then its files are purged (the purge index is keyed on it).
-REOPEN_WINDOW = timedelta(days=30)
+# A closed case can be reopened for this long. The guide ties it to the files' retention (both 30 days):
+# once the files are purged there is nothing left to reopen with.
+REOPEN_WINDOW = FILES_KEPT_AFTER_CLOSURE
 
 
 class ApiModel(BaseModel):

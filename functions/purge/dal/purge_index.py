@@ -12,13 +12,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from functions.purge.models.purge import DueCase, StorageUnavailable
 from functions.shared.clock import to_iso
 from functions.shared.dal.aws import client
+from functions.shared.dal.case_view import PURGE_CLOSED_AT_ATTRIBUTE as CLOSED_AT_ATTRIBUTE
+from functions.shared.dal.case_view import PURGE_DUE_ATTRIBUTE as DUE_ATTRIBUTE
+from functions.shared.dal.case_view import PURGE_INDEX_NAME as INDEX_NAME
+from functions.shared.dal.case_view import PURGE_QUEUE as FILES_QUEUE
+from functions.shared.dal.case_view import PURGE_QUEUE_ATTRIBUTE as QUEUE_ATTRIBUTE
 from functions.shared.observability import logger
 
-# The cases domain's names for the index (a unit test holds the two domains to the same ones).
-INDEX_NAME = "purge-due"
-QUEUE_ATTRIBUTE, DUE_ATTRIBUTE = "purge_queue", "purge_due_at"
-FILES_QUEUE = "FILES"
-CLOSED_AT_ATTRIBUTE = "purge_closed_at"
 PAGE_SIZE = 100  # due cases per Query: a page is handled (objects deleted, events sent) before the next is read
 
 
