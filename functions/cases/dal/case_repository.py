@@ -13,7 +13,7 @@ from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
 from functions.shared.clock import to_iso
-from functions.shared.dal.case_view import PURGE_QUEUE
+from functions.shared.dal.case_view import PURGE_QUEUE, case_key
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -21,7 +21,6 @@ from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 from .tables import (
     ACCOUNT_PREFIX,
     CASE_NUMBER_COUNTER,
-    CASE_PREFIX,
     HISTORY_PREFIX,
     IDEMPOTENCY_PREFIX,
     UPDATE_PREFIX,
@@ -47,10 +46,6 @@ def _phase(status: str) -> str:
     return CLOSED if status == Status.CLOSED.value else NON_CLOSED
 
 
-def _case_key(case_number: str) -> tuple[str, str]:
-    return f"{CASE_PREFIX}{case_number}", "CASE"
-
-
 def _purge_keys(case: Case) -> dict:
     """The purge index's attributes while the case's files await the purge; none otherwise, so reopening
     the case or marking its files purged takes it out of the index."""
@@ -62,7 +57,7 @@ def _purge_keys(case: Case) -> dict:
 
 
 def _to_item(case: Case) -> CaseItem:
-    pk, sk = _case_key(case.case_number)
+    pk, sk = case_key(case.case_number)
     account, contact, status = case.account_id, f"{case.account_id}#{case.contact_id}", case.status.value
     form = {name: _stored(value) for name in FORM_FIELDS if (value := getattr(case, name)) not in (None, [])}
     return CaseItem(
@@ -235,7 +230,7 @@ class CaseRepository:
 
     def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
         """One Query, oldest first; one item more than `limit` tells whether a next page exists."""
-        pk, _ = _case_key(case_number)
+        pk, _ = case_key(case_number)
         try:
             items = list(
                 model.query(pk, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key)
@@ -251,7 +246,7 @@ class CaseRepository:
     def get_case(self, case_number: str) -> Case | None:
         try:
             # Strongly consistent: a change is decided on it, and an ETag just returned must still match.
-            return _to_case(CaseItem.get(*_case_key(case_number), consistent_read=True))
+            return _to_case(CaseItem.get(*case_key(case_number), consistent_read=True))
         except DoesNotExist:
             return None
         except GetError as error:
@@ -288,7 +283,7 @@ class CaseRepository:
 
 
 def _record_key(case_number: str, prefix: str, version: str) -> tuple[str, str]:
-    return _case_key(case_number)[0], f"{prefix}{int(version):010d}"
+    return case_key(case_number)[0], f"{prefix}{int(version):010d}"
 
 
 def _history_item(case_number: str, entry: HistoryEntry) -> HistoryItem:

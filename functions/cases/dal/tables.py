@@ -17,14 +17,15 @@ from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from functions.shared.dal.case_view import CASE_PREFIX as CASE_PREFIX  # the case item's key, shared with the case view
 from functions.shared.dal.case_view import PURGE_INDEX_NAME, PURGE_PROJECTED_ATTRIBUTES
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
 from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
 from functions.shared.dal.table import TableMeta, bind_models
 
-# The partition keys of every item; the Lambda's IAM policy allows each action on these alone
-# (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
-CASE_PREFIX, IDEMPOTENCY_PREFIX = "CASE#", "IDEMPOTENCY#"
+# The partition keys of every item (with CASE_PREFIX and ACCOUNT_PREFIX, above); the Lambda's IAM policy
+# allows each action on these alone (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
+IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 CASE_NUMBER_COUNTER = "COUNTER#case-number"
 UPDATE_PREFIX, HISTORY_PREFIX = "UPDATE#", "HISTORY#"  # sort keys of a case's updates and history
 
