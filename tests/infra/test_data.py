@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pynamodb.attributes import TTLAttribute
 
-from functions.cases.dal.tables import ALL_ITEM_MODELS, PURGE_ATTRIBUTES, SUMMARY_ATTRIBUTES, CaseItem
+from functions.cases.dal.tables import ALL_ITEM_MODELS, SUMMARY_ATTRIBUTES, CaseItem
 from functions.files.dal.tables import FILES_MODELS
+from functions.shared.dal.case_view import PURGE_PROJECTED_ATTRIBUTES
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +51,7 @@ def test_keys_and_indexes_match_the_pynamodb_model(dev):
         assert _key_schema(index["KeySchema"]) == _key_schema(model_index["key_schema"]), name
         assert index["Projection"]["ProjectionType"] == model_index["projection"]["ProjectionType"] == "INCLUDE"
         assert index["Projection"]["NonKeyAttributes"] == model_index["projection"]["NonKeyAttributes"], name
-        assert index["Projection"]["NonKeyAttributes"] == (PURGE_ATTRIBUTES if name == "purge-due" else SUMMARY_ATTRIBUTES), name
+        assert index["Projection"]["NonKeyAttributes"] == (PURGE_PROJECTED_ATTRIBUTES if name == "purge-due" else SUMMARY_ATTRIBUTES), name
     # The purge index: one queue partition sorted by due time, so a run reads only what is due.
     assert _key_schema(declared["purge-due"]["KeySchema"]) == [("purge_due_at", "RANGE"), ("purge_queue", "HASH")]
     assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in table

@@ -15,9 +15,9 @@ from functions.cases.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
-from functions.purge.dal import purge_index
 from functions.purge.handlers.handle_daily_purge import SAFETY_MARGIN_MILLIS
 from functions.purge.models.purge import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
+from functions.shared.dal import case_view
 from infra.constants import LAMBDA_PYTHON_VERSION
 
 from .synth import role_statements, statement_triples
@@ -113,14 +113,14 @@ def _assert_alarm_calls_on_the_first_message(alarm: dict) -> None:
 
 def test_the_purge_index_is_the_one_the_purge_job_queries(dev):
     table = dev.only("AWS::DynamoDB::Table")[1]["Properties"]
-    (index,) = [index for index in table["GlobalSecondaryIndexes"] if index["IndexName"] == purge_index.INDEX_NAME]
+    (index,) = [index for index in table["GlobalSecondaryIndexes"] if index["IndexName"] == case_view.PURGE_INDEX_NAME]
     assert sorted((key["AttributeName"], key["KeyType"]) for key in index["KeySchema"]) == [
-        (purge_index.DUE_ATTRIBUTE, "RANGE"),
-        (purge_index.QUEUE_ATTRIBUTE, "HASH"),
+        (case_view.PURGE_DUE_ATTRIBUTE, "RANGE"),
+        (case_view.PURGE_QUEUE_ATTRIBUTE, "HASH"),
     ]
     # What functions/purge/dal/purge_index.py reads from each item is projected.
     assert index["Projection"]["ProjectionType"] == "INCLUDE"
-    assert {"case_number", "account_id", purge_index.CLOSED_AT_ATTRIBUTE} <= set(index["Projection"]["NonKeyAttributes"])
+    assert {"case_number", "account_id", case_view.PURGE_CLOSED_AT_ATTRIBUTE} <= set(index["Projection"]["NonKeyAttributes"])
 
 
 # The daily run

@@ -77,13 +77,12 @@ class ContactPhaseIndex(_ViewIndex):
 # The purge index: one partition, sorted by when the files are due; it changes only when a case closes,
 # reopens or is purged, far below a partition's write rate. Its names are functions/shared/dal/case_view.py's,
 # which functions/purge/dal reads it by (its key attributes below are held to them by a unit test).
-PURGE_ATTRIBUTES = PURGE_PROJECTED_ATTRIBUTES
 
 
 class PurgeDueIndex(GlobalSecondaryIndex):
     class Meta:
         index_name = PURGE_INDEX_NAME
-        projection = IncludeProjection(PURGE_ATTRIBUTES)
+        projection = IncludeProjection(PURGE_PROJECTED_ATTRIBUTES)
 
     purge_queue = UnicodeAttribute(hash_key=True)
     purge_due_at = UnicodeAttribute(range_key=True)

@@ -12,11 +12,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from functions.purge.models.purge import DueCase, StorageUnavailable
 from functions.shared.clock import to_iso
 from functions.shared.dal.aws import client
-from functions.shared.dal.case_view import PURGE_CLOSED_AT_ATTRIBUTE as CLOSED_AT_ATTRIBUTE
-from functions.shared.dal.case_view import PURGE_DUE_ATTRIBUTE as DUE_ATTRIBUTE
-from functions.shared.dal.case_view import PURGE_INDEX_NAME as INDEX_NAME
-from functions.shared.dal.case_view import PURGE_QUEUE as FILES_QUEUE
-from functions.shared.dal.case_view import PURGE_QUEUE_ATTRIBUTE as QUEUE_ATTRIBUTE
+from functions.shared.dal.case_view import (
+    PURGE_CLOSED_AT_ATTRIBUTE,
+    PURGE_DUE_ATTRIBUTE,
+    PURGE_INDEX_NAME,
+    PURGE_QUEUE,
+    PURGE_QUEUE_ATTRIBUTE,
+)
 from functions.shared.observability import logger
 
 PAGE_SIZE = 100  # due cases per Query: a page is handled (objects deleted, events sent) before the next is read
@@ -32,10 +34,10 @@ class PurgeIndex:
         paginator = client("dynamodb").get_paginator("query")
         pages = paginator.paginate(
             TableName=self.table_name,
-            IndexName=INDEX_NAME,
+            IndexName=PURGE_INDEX_NAME,
             KeyConditionExpression="#queue = :queue AND #due < :now",
-            ExpressionAttributeNames={"#queue": QUEUE_ATTRIBUTE, "#due": DUE_ATTRIBUTE},
-            ExpressionAttributeValues={":queue": {"S": FILES_QUEUE}, ":now": {"S": to_iso(now)}},
+            ExpressionAttributeNames={"#queue": PURGE_QUEUE_ATTRIBUTE, "#due": PURGE_DUE_ATTRIBUTE},
+            ExpressionAttributeValues={":queue": {"S": PURGE_QUEUE}, ":now": {"S": to_iso(now)}},
             PaginationConfig={"PageSize": PAGE_SIZE},
         )
         try:
@@ -50,5 +52,5 @@ def _due_case(item: dict) -> DueCase:
     return DueCase(
         case_number=item["case_number"]["S"],
         account_id=item["account_id"]["S"],
-        closed_at=item[CLOSED_AT_ATTRIBUTE]["S"],
+        closed_at=item[PURGE_CLOSED_AT_ATTRIBUTE]["S"],
     )
