@@ -85,6 +85,21 @@ def test_a_ladder_that_ran_its_last_step_ends_without_a_stop():
     assert (timers, events) == ({}, [])
 
 
+def test_the_change_running_the_last_step_keeps_the_ended_ladder_until_the_next_change():
+    """So a retry of the auto-close (its events not published) finds itself done rather than no timer."""
+    ladder = follow_up_timer(ASKED, "requested information")
+    done = ladder.model_copy(update={"steps": [step.model_copy(update={"done_at": to_iso(ASKED)}) for step in ladder.steps]})
+    before = case(status="Awaiting Info", first_response_at=to_iso(ASKED), timers=[ladder])
+    closed = before.model_copy(update={"status": Status.CLOSED, "timers": [done]})
+
+    timers, events = reconcile(before, closed, "auto-closed")
+    assert (timers, events) == ({FOLLOW_UP: done}, [])
+    assert closed.with_timers([done]).next_automated_action is None
+
+    reopened = closed.with_timers([done]).model_copy(update={"status": Status.OPEN})
+    assert reconcile(closed.with_timers([done]), reopened, "reopened") == ({}, [])
+
+
 def test_a_moved_target_restarts_the_escalation():
     opened, _ = reconcile(None, case(), "opened")
     before = case(timers=list(opened.values()))

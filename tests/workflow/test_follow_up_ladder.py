@@ -10,7 +10,10 @@ from datetime import timedelta
 import pytest
 
 from functions.cases.logic import dependencies
+from functions.cases.logic.timer_steps import run_timer_step
+from functions.cases.models.timer_steps import TimerStepRequest
 from functions.shared.clock import utc_now
+from functions.shared.errors import ServiceUnavailable
 from tests.support.payloads import support_case
 from tests.workflow.conftest import detail_types, moment_between, wait_for
 
@@ -139,6 +142,62 @@ def test_a_repeated_step_acts_once(local_aws, case):
     assert lambda_handler(step, LambdaContext("timer-step")) == {"acted": True}  # Lambda's retry of the same step
     assert lambda_handler({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"acted": False}
     assert history_actions(local_aws, case).count("follow-up-reminder-1") == 1
+
+
+class EventBridgeDownOnce:
+    """The bus refuses the first PutEvents (as EventBus does on an outage), then works again."""
+
+    def __init__(self, bus):
+        self.bus, self.refused = bus, False
+
+    def publish(self, detail_type: str, detail: dict) -> None:
+        self.publish_all([(detail_type, detail)])
+
+    def publish_all(self, events: list[tuple[str, dict]]) -> None:
+        if not self.refused:
+            self.refused = True
+            raise ServiceUnavailable("EventBridge is unavailable")
+        self.bus.publish_all(events)
+
+
+@pytest.mark.parametrize(
+    ("done_before", "step", "published"),
+    [((), "reminder1", ["CaseFollowUpReminder"]), (("reminder1", "reminder2"), "autoClose", ["CaseStatusChanged", "CaseClosed"])],
+)
+def test_a_step_whose_events_were_lost_publishes_them_when_retried(local_aws, case, done_before, step, published):
+    """The step's write commits, then PutEvents fails: Step Functions retries the task, which finds the
+    step done and publishes its change's events, with their eventKey, instead of nothing."""
+    from functions.cases.handlers.handle_timer_step import lambda_handler
+    from local.http_adapter import LambdaContext
+
+    ask_for_information(local_aws, case)
+    (started,) = [json.loads(body)["detail"] for body in follow_up_events(local_aws.timer_events()) if "CaseTimerStarted" in body]
+    invocation = {"caseNumber": case, "token": started["token"], "step": step}
+    for earlier in done_before:
+        lambda_handler({**invocation, "step": earlier}, LambdaContext("timer-step"))
+    version = local_aws.call("GET", f"/cases/{case}").body["version"]
+    local_aws.published_events()
+
+    request = TimerStepRequest.model_validate(invocation)
+    with pytest.raises(ServiceUnavailable):
+        run_timer_step(request, store=dependencies.store(), events=EventBridgeDownOnce(dependencies.event_bus()), now=utc_now())
+    assert local_aws.published_events() == []
+
+    assert lambda_handler(invocation, LambdaContext("timer-step")) == {"acted": True}  # the task's retry
+
+    events = local_aws.published_events()
+    assert [event["detail-type"] for event in events] == published
+    assert [event["detail"]["eventKey"] for event in events] == [f"{case}#{version + 1}#{kind}" for kind in published]
+    assert all(event["detail"]["actor"]["role"] == "automation" for event in events)
+    body = local_aws.call("GET", f"/cases/{case}").body
+    assert body["version"] == version + 1  # changed once, by the first invocation
+    assert history_actions(local_aws, case)[-1] == ("auto-closed" if step == "autoClose" else "follow-up-reminder-1")
+    if step == "autoClose":
+        closed, status = events[1]["detail"], events[0]["detail"]
+        assert (closed["subStatus"], closed["changedFields"]) == ("Auto-closed", ["status", "subStatus", "closedAt", "updates"])
+        assert (status["previousStatus"], body["status"]) == ("Awaiting Info", "Closed")
+    else:
+        assert (events[0]["detail"]["reminder"], events[0]["detail"]["changedFields"]) == (1, [])
 
 
 def test_prod_down_cases_never_get_a_ladder(local_aws):

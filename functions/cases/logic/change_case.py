@@ -30,6 +30,7 @@ BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spread
 # Fields whose change is not itself news in the history (timers announce themselves as events, and the
 # next automated action is derived from them).
 BOOKKEEPING = {"modified_at", "version", "timers", "next_automated_action"}
+UPDATES_FIELD = "updates"  # the history's name for an update posted with the change
 
 
 @dataclass
@@ -101,19 +102,24 @@ def _apply(
     after = before.model_copy(update=fields)
     timers, timer_events = reconcile_timers(before, after, decision.action, now)
     after = after.with_timers(timers)
-    changes = [
-        FieldChange(field=field_name(name), from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
-        for name in Case.model_fields
-        if name not in BOOKKEEPING and getattr(before, name) != getattr(after, name)
-    ]
+    changes = field_changes(before, after)
     actor = actor_of(caller)
     history = HistoryEntry(entry_id=str(version), action=decision.action, actor=actor, at=stamp, changes=changes)
     update = None
     if decision.update:
         kind, text = decision.update
         update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=stamp)
-        history.changes.append(FieldChange(field="updates", from_value=None, to_value=f"{kind.value} #{version}"))
+        history.changes.append(FieldChange(field=UPDATES_FIELD, from_value=None, to_value=f"{kind.value} #{version}"))
     return after, history, update, timer_events
+
+
+def field_changes(before: Case, after: Case) -> list[FieldChange]:
+    """The history's changes between two states of a case (an update posted is added as `updates`)."""
+    return [
+        FieldChange(field=field_name(name), from_value=as_text(getattr(before, name)), to_value=as_text(getattr(after, name)))
+        for name in Case.model_fields
+        if name not in BOOKKEEPING and getattr(before, name) != getattr(after, name)
+    ]
 
 
 def field_name(name: str) -> str:

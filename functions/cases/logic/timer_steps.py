@@ -5,6 +5,11 @@ A step acts only if the case still holds the execution's token and the step is n
 goes through change_case like any other change: a customer's update committed while the step runs makes
 the step's conditional write fail, and the step, decided again on the fresh case, then finds its token
 gone and does nothing. So a late, stopped or duplicated execution never closes a case by mistake.
+
+The step's change and its events are two calls: if publishing fails after the write, Step Functions
+retries the step, which finds itself done. It then publishes the events its change recorded on the step
+again, under the same eventKey, so the reminder, final email or escalation is never lost and consumers
+act on it once.
 """
 
 from __future__ import annotations
@@ -12,48 +17,70 @@ from __future__ import annotations
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import Decision, change_case
-from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE, EventPublisher
+from functions.cases.logic.change_case import UPDATES_FIELD, Decision, change_case, field_changes
+from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE, EventPublisher, case_events
 from functions.cases.logic.lifecycle import close_automatically
-from functions.cases.models.case import Case, CaseTimer, Status
+from functions.cases.models.case import AnnouncedEvent, Case, CaseTimer, Status, TimerStep
 from functions.cases.models.timer_steps import TimerStepRequest
 from functions.shared.auth import AUTOMATION
 from functions.shared.clock import to_iso
 from functions.shared.errors import NotFound
 
 
-class _NothingToDo(Exception):
-    def __init__(self, *, timer_current: bool):
-        self.timer_current = timer_current
+class _TimerGone(Exception):
+    """The case no longer holds the execution's token (or the step): the execution ends."""
+
+
+class _AlreadyDone(Exception):
+    def __init__(self, case: Case, step: TimerStep):
+        self.case, self.step = case, step
 
 
 def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: EventPublisher, now: datetime) -> bool:
-    """Performs the step if it is still due; whether the timer is still the case's (its execution goes on)."""
+    """Performs the step if it is still due, or announces again what it did if it is done already.
+    Returns whether the case still holds the timer, that is whether its execution goes on."""
 
     def decide(case: Case) -> Decision:
         timer = next((timer for timer in case.timers if timer.token == request.token), None)
         step = next((step for step in timer.steps if step.step == request.step), None) if timer else None
         if step is None:
-            raise _NothingToDo(timer_current=False)
+            raise _TimerGone
         if step.done_at is not None:  # a retried invocation of a step that already acted
-            raise _NothingToDo(timer_current=True)
-        return _decide_step(case, _mark_done(case, timer, request.step, now), request.step, timer, now)
+            raise _AlreadyDone(case, step)
+        decision = _decide_step(case, request.step, timer, now)
+        decision.fields["timers"] = _mark_done(case, timer, step, decision, now)
+        return decision
 
     try:
         change_case(request.case_number, AUTOMATION, decide, if_match=None, store=store, events=events, now=now)
-    except _NothingToDo as nothing:
-        return nothing.timer_current
+    except _TimerGone:
+        return False
+    except _AlreadyDone as done:
+        _announce_again(done.case, done.step, events)
     except NotFound:
         return False
     return True
 
 
-def _mark_done(case: Case, timer: CaseTimer, step_name: str, now: datetime) -> list[CaseTimer]:
-    steps = [step.model_copy(update={"done_at": to_iso(now)}) if step.step == step_name else step for step in timer.steps]
+def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, decision: Decision, now: datetime) -> list[CaseTimer]:
+    """The case's timers with `step` done by this change, recording the events change_case publishes for it."""
+    changed = [change.field for change in field_changes(case, case.model_copy(update=decision.fields))]
+    changed += [UPDATES_FIELD] if decision.update else []
+    announced = [AnnouncedEvent(detail_type=kind, detail={"changedFields": changed, **extra}) for kind, extra in decision.events]
+    done = step.model_copy(update={"done_at": to_iso(now), "done_version": case.version + 1, "announced": announced})
+    steps = [done if other is step else other for other in timer.steps]
     return [other if other is not timer else timer.model_copy(update={"steps": steps}) for other in case.timers]
 
 
-def _decide_step(case: Case, timers: list[CaseTimer], step_name: str, timer: CaseTimer, now: datetime) -> Decision:
+def _announce_again(case: Case, step: TimerStep, events: EventPublisher) -> None:
+    # The case as it is now (it still holds the timer, so what the step announced still holds), under the
+    # version the step's change made: the events keep their eventKey.
+    at_step = case.model_copy(update={"version": step.done_version})
+    announced = [(event.detail_type, event.detail) for event in step.announced]
+    events.publish_all(case_events(at_step, AUTOMATION, step.done_at, announced))
+
+
+def _decide_step(case: Case, step_name: str, timer: CaseTimer, now: datetime) -> Decision:
     due = {step.step: step.due_at for step in timer.steps}
     if step_name in ("reminder1", "reminder2"):
         reminder = 1 if step_name == "reminder1" else 2
@@ -63,11 +90,9 @@ def _decide_step(case: Case, timers: list[CaseTimer], step_name: str, timer: Cas
             "askedAt": timer.started_at,
             "autoCloseAt": due["autoClose"],
         }
-        return Decision(f"follow-up-reminder-{reminder}", {"timers": timers}, None, [(CASE_FOLLOW_UP_REMINDER, detail)])
+        return Decision(f"follow-up-reminder-{reminder}", {}, None, [(CASE_FOLLOW_UP_REMINDER, detail)])
     if step_name == "autoClose":
-        decision = close_automatically(case, now)
-        decision.fields["timers"] = timers
-        return decision
+        return close_automatically(case, now)
     level = "owner" if step_name == "escalateToOwner" else "manager"
-    detail = {"level": level, "responseDueAt": case.response_due_at, "responseRule": case.response_rule, "region": None}
-    return Decision(f"response-escalated-to-{level}", {"timers": timers}, None, [(CASE_RESPONSE_OVERDUE, detail)])
+    detail = {"level": level, "responseDueAt": case.response_due_at, "responseRule": case.response_rule}
+    return Decision(f"response-escalated-to-{level}", {}, None, [(CASE_RESPONSE_OVERDUE, detail)])

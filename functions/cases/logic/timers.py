@@ -4,7 +4,7 @@ change, and the events that start and stop them (the followups domain runs the e
 - follow-up: while the case waits on the customer (Awaiting Info, Solution Proposed) and is not
   1-Prod Down; (re)started each time support asks; reminders at 2 and 5 business days, Auto-closed at 10.
 - response-escalation: while support has not responded to an open case; restarted when the target
-  moves (a priority change before the first response).
+  moves (a priority change before the first response; a reopening, whose target counts from then).
 
 Every start gets a fresh token stored on the case; a step acts only if the case still holds its token,
 so a stopped, replaced or duplicated execution does nothing even if StopExecution never arrives.
@@ -37,8 +37,12 @@ def reconcile_timers(before: Case | None, after: Case, action: str, now: datetim
 
     def stop(kind: str, reason: str) -> None:
         timer = timers.pop(kind)
-        if timer.pending_steps():  # a timer that ran its last step has already ended
+        if timer.pending_steps():
             events.append((CASE_TIMER_STOPPED, {"timer": kind, "token": timer.token, "reason": reason}))
+        elif _last_step_is_this_change(before, timer):
+            # A timer that ran its last step has ended (no stop), but stays until the next change: a retry of
+            # that step (its events not published) must find itself done, not its timer gone.
+            timers[kind] = timer
 
     def start(timer: CaseTimer) -> None:
         timers[timer.kind] = timer
@@ -89,6 +93,11 @@ def timer_started(timer: CaseTimer) -> TimerEvent:
     # does nothing again), so a timer announced again, as by a replayed create, runs the same way.
     steps = [{"step": step.step, "dueAt": step.due_at} for step in timer.steps]
     return CASE_TIMER_STARTED, {"timer": timer.kind, "token": timer.token, "startedAt": timer.started_at, "steps": steps}
+
+
+def _last_step_is_this_change(before: Case | None, timer: CaseTimer) -> bool:
+    held = next((held for held in before.timers if held.token == timer.token), None) if before else None
+    return held is not None and bool(held.pending_steps())
 
 
 def _follow_up_stop_reason(case: Case, asked_again: bool) -> str:
