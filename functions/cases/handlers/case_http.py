@@ -4,9 +4,10 @@ import re
 from collections.abc import Callable
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.event_handler.router import Router
+from pydantic import BaseModel
 
 from functions.cases.logic import dependencies
 from functions.cases.logic.change_case import Changed, change_case
@@ -53,9 +54,6 @@ def expected_version(if_match: str | None) -> int | None:
     return int(match.group(1))
 
 
-def case_response(case: Case, status: int = 200, body: dict | None = None) -> Response:
-    """The case with its version as ETag; `body` answers with an action's outcome about the case instead."""
-    etag = {"ETag": f'"{case.version}"'}
-    if body is None:
-        return model_response(case, status, etag)
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body, headers=etag)
+def case_response(case: Case, status: int = 200, answer: BaseModel | None = None) -> Response:
+    """The case with its version as ETag; `answer` replaces the body with an action's outcome about the case."""
+    return model_response(answer or case, status, {"ETag": f'"{case.version}"'})

@@ -111,4 +111,4 @@ def escalate(
         events=dependencies.event_bus(),
         now=utc_now(),
     )
-    return case_response(outcome.case, body=outcome.model_dump(mode="json", by_alias=True))
+    return case_response(outcome.case, answer=outcome)
