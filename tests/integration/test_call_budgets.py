@@ -100,7 +100,7 @@ def test_timer_starts_stops_and_steps_make_one_call_each_or_one_read(local_aws):
             timer_step(step, LambdaContext("timer-step"))
         assert calls == expected
     with count_aws_calls() as calls:
-        assert timer_step({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"acted": False}
+        assert timer_step({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"timerCurrent": False}
     assert calls == Counter({("DynamoDB", "GetItem"): 1})
 
     local_aws.call("POST", f"/cases/{number}/updates", body={"text": "Logs attached."})

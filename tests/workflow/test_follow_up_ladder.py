@@ -138,9 +138,9 @@ def test_a_repeated_step_acts_once(local_aws, case):
     (started,) = [json.loads(body)["detail"] for body in follow_up_events(local_aws.timer_events()) if "CaseTimerStarted" in body]
     step = {"caseNumber": case, "token": started["token"], "step": "reminder1"}
 
-    assert lambda_handler(step, LambdaContext("timer-step")) == {"acted": True}
-    assert lambda_handler(step, LambdaContext("timer-step")) == {"acted": True}  # Lambda's retry of the same step
-    assert lambda_handler({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"acted": False}
+    assert lambda_handler(step, LambdaContext("timer-step")) == {"timerCurrent": True}
+    assert lambda_handler(step, LambdaContext("timer-step")) == {"timerCurrent": True}  # Lambda's retry of the same step
+    assert lambda_handler({**step, "token": "0" * 32}, LambdaContext("timer-step")) == {"timerCurrent": False}
     assert history_actions(local_aws, case).count("follow-up-reminder-1") == 1
 
 
@@ -183,7 +183,7 @@ def test_a_step_whose_events_were_lost_publishes_them_when_retried(local_aws, ca
         run_timer_step(request, store=dependencies.store(), events=EventBridgeDownOnce(dependencies.event_bus()), now=utc_now())
     assert local_aws.published_events() == []
 
-    assert lambda_handler(invocation, LambdaContext("timer-step")) == {"acted": True}  # the task's retry
+    assert lambda_handler(invocation, LambdaContext("timer-step")) == {"timerCurrent": True}  # the task's retry
 
     events = local_aws.published_events()
     assert [event["detail-type"] for event in events] == published

@@ -1,5 +1,5 @@
 """The timer step Lambda: each Task state of the follow-up ladder and of the response escalation
-(infra/workflows/*.asl.json) invokes it with {caseNumber, token, step}; it answers {"acted": bool}.
+(infra/workflows/*.asl.json) invokes it with {caseNumber, token, step}; it answers {"timerCurrent": bool}.
 An error (the table busy, say) fails the task, which the state machine retries."""
 
 from __future__ import annotations
@@ -9,9 +9,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.cases.logic import dependencies
 from functions.cases.logic.timer_steps import run_timer_step
-from functions.cases.models.timer_steps import TimerStepRequest, TimerStepResult
+from functions.cases.models.timer_steps import StepOutcome, TimerStepRequest, TimerStepResult
 from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
+
+_METRICS = {StepOutcome.ACTED: "TimerStepsActed", StepOutcome.REPEATED: "TimerStepsRepeated", StepOutcome.TIMER_GONE: "TimerStepsStale"}
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -19,6 +21,6 @@ from functions.shared.observability import logger, metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = TimerStepRequest.model_validate(event)
     logger.append_keys(case_number=request.case_number, step=request.step)
-    acted = run_timer_step(request, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
-    metrics.add_metric(name="TimerStepsActed" if acted else "TimerStepsStale", unit=MetricUnit.Count, value=1)
-    return TimerStepResult(acted=acted).model_dump(by_alias=True)
+    outcome = run_timer_step(request, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
+    metrics.add_metric(name=_METRICS[outcome], unit=MetricUnit.Count, value=1)
+    return TimerStepResult(timer_current=outcome is not StepOutcome.TIMER_GONE).model_dump(by_alias=True)

@@ -21,7 +21,7 @@ from functions.cases.logic.change_case import UPDATES_FIELD, Decision, change_ca
 from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE, EventPublisher, case_events
 from functions.cases.logic.lifecycle import close_automatically
 from functions.cases.models.case import AnnouncedEvent, Case, CaseTimer, Status, TimerStep
-from functions.cases.models.timer_steps import TimerStepRequest
+from functions.cases.models.timer_steps import StepOutcome, TimerStepRequest
 from functions.shared.auth import AUTOMATION
 from functions.shared.clock import to_iso
 from functions.shared.errors import NotFound
@@ -36,9 +36,9 @@ class _AlreadyDone(Exception):
         self.case, self.step = case, step
 
 
-def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: EventPublisher, now: datetime) -> bool:
-    """Performs the step if it is still due, or announces again what it did if it is done already.
-    Returns whether the case still holds the timer, that is whether its execution goes on."""
+def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: EventPublisher, now: datetime) -> StepOutcome:
+    """Performs the step if it is still due, or announces again what it did if it is done already; the
+    execution goes on unless the outcome is TIMER_GONE."""
 
     def decide(case: Case) -> Decision:
         timer = next((timer for timer in case.timers if timer.token == request.token), None)
@@ -53,13 +53,12 @@ def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: Event
 
     try:
         change_case(request.case_number, AUTOMATION, decide, if_match=None, store=store, events=events, now=now)
-    except _TimerGone:
-        return False
+    except (_TimerGone, NotFound):
+        return StepOutcome.TIMER_GONE
     except _AlreadyDone as done:
         _announce_again(done.case, done.step, events)
-    except NotFound:
-        return False
-    return True
+        return StepOutcome.REPEATED
+    return StepOutcome.ACTED
 
 
 def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, decision: Decision, now: datetime) -> list[CaseTimer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import Field
@@ -17,5 +18,15 @@ class TimerStepRequest(ApiModel):
     step: TimerStepName
 
 
+class StepOutcome(StrEnum):
+    ACTED = "acted"  # the step did what it does, now
+    REPEATED = "repeated"  # done already (the task retried): its change announced again
+    TIMER_GONE = "timer gone"  # the case no longer holds the token (or the case is gone)
+
+
 class TimerStepResult(ApiModel):
-    acted: bool = Field(description="False when the case no longer holds the token: the state machine then ends.")
+    timer_current: bool = Field(
+        description="Whether the case still holds the timer, so its execution goes on; false once the timer was stopped "
+        "or replaced (the customer answered, support asked again, the case closed or became 1-Prod Down, support "
+        "responded or the response target moved): the state machine then ends."
+    )
