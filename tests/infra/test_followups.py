@@ -122,6 +122,31 @@ def test_definitions_are_the_asl_files_with_the_timer_step_substituted(dev):
         assert all(state["TimeoutSeconds"] > 30 for state in tasks.values())
 
 
+LAMBDA_SERVICE_ERRORS = [
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+]
+
+
+def test_each_step_outlasts_an_outage_of_hours_before_failing_its_execution():
+    """A step that fails (the table or the bus unavailable) is retried for hours, not minutes: a timer
+    must not end stuck in the past over an outage (the execution's failure then calls a human)."""
+    for definition in DEFINITIONS.values():
+        tasks = [state for state in json.loads(definition.read_text())["States"].values() if state["Type"] == "Task"]
+        assert tasks
+        for task in tasks:
+            service, failed = task["Retry"]
+            assert service["ErrorEquals"] == LAMBDA_SERVICE_ERRORS
+            assert failed["ErrorEquals"] == ["States.TaskFailed", "States.Timeout"]
+            waits = [
+                min(failed["IntervalSeconds"] * failed["BackoffRate"] ** attempt, failed["MaxDelaySeconds"])
+                for attempt in range(failed["MaxAttempts"])
+            ]
+            assert failed["MaxDelaySeconds"] == 3600 and sum(waits) >= 5 * 3600
+
+
 def test_state_machine_roles_may_only_invoke_the_timer_step_function(dev):
     step_id, _ = _function(dev, TIMER_STEP_HANDLER)
     machines = _state_machines(dev).values()
