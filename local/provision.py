@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import boto3
 
@@ -20,12 +19,12 @@ from functions.followups.models import delivery as followups_delivery
 from functions.notifications.models import delivery as notifications_delivery
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import bind_models
+from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
 from local import lambda_runtime, moto_patches
 
 LOCAL_SENDER_EMAIL = "notifications@support.example"
 # Where emails link cases to; `make run` points it at its local API (GET /cases/<n>) unless PORTAL_URL is set.
 LOCAL_PORTAL_URL = "http://127.0.0.1:3000"
-WORKFLOWS = Path(__file__).resolve().parent.parent / "infra" / "workflows"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 
 
@@ -99,8 +98,8 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         notifications_queue_arn=notifications_queue_arn,
         followups_queue_url=followups_queue_url,
         followups_queue_arn=followups_queue_arn,
-        follow_up_state_machine_arn=_state_machine(f"{prefix}-follow-up-ladder", "follow_up_ladder", timer_step_arn),
-        response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", "response_escalation", timer_step_arn),
+        follow_up_state_machine_arn=_state_machine(f"{prefix}-follow-up-ladder", FOLLOW_UP_LADDER, timer_step_arn),
+        response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", RESPONSE_ESCALATION, timer_step_arn),
         cases_queue_url=cases_queue_url,
         cases_queue_arn=cases_queue_arn,
         files_bucket=files_bucket,
@@ -133,15 +132,14 @@ def _in_process_function(name: str, handler: str) -> str:
 
 
 def _state_machine(name: str, workflow: str, timer_step_arn: str) -> str:
-    """The state machine from infra/workflows/<workflow>.asl.json, substituted as the stack's
-    definition_substitutions does."""
-    definition = (WORKFLOWS / f"{workflow}.asl.json").read_text().replace("${TimerStepFunctionArn}", timer_step_arn)
+    """The state machine from infra/workflows, substituted as the stack's definition_substitutions does."""
     states = boto3.client("stepfunctions")
     existing = [machine["stateMachineArn"] for machine in states.list_state_machines()["stateMachines"] if machine["name"] == name]
     if existing:
         return existing[0]
     role = _role(f"{name}-role", "states.amazonaws.com")
-    return states.create_state_machine(name=name, definition=definition, roleArn=role, type="STANDARD")["stateMachineArn"]
+    asl = definition(workflow, timer_step_arn)
+    return states.create_state_machine(name=name, definition=asl, roleArn=role, type="STANDARD")["stateMachineArn"]
 
 
 def _role(name: str, service: str) -> str:

@@ -7,8 +7,6 @@ which the local stack builds from too."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aws_cdk import Acknowledgment, ArnFormat, Duration, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -31,13 +29,7 @@ from infra.components.data import Data
 from infra.components.events import Events
 from infra.components.function import DomainFunction
 from infra.config import StageConfig
-from infra.constants import REPO_ROOT
-
-WORKFLOWS_DIR = REPO_ROOT / "infra" / "workflows"
-FOLLOW_UP_LADDER_DEFINITION = WORKFLOWS_DIR / "follow_up_ladder.asl.json"
-RESPONSE_ESCALATION_DEFINITION = WORKFLOWS_DIR / "response_escalation.asl.json"
-# The placeholder the ASL files name the timer step Lambda by; CloudFormation substitutes it on deploy.
-TIMER_STEP_SUBSTITUTION = "TimerStepFunctionArn"
+from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
 
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 TIMER_STEP_TIMEOUT = Duration.seconds(30)  # within the tasks' TimeoutSeconds (60) in the ASL
@@ -64,8 +56,8 @@ class Followups(Construct):
         )
         self._grant_timer_step(data, events)
 
-        self.follow_up_ladder = self._state_machine("FollowUpLadder", config, "follow-up-ladder", FOLLOW_UP_LADDER_DEFINITION)
-        self.response_escalation = self._state_machine("ResponseEscalation", config, "response-escalation", RESPONSE_ESCALATION_DEFINITION)
+        self.follow_up_ladder = self._state_machine("FollowUpLadder", config, "follow-up-ladder", FOLLOW_UP_LADDER)
+        self.response_escalation = self._state_machine("ResponseEscalation", config, "response-escalation", RESPONSE_ESCALATION)
 
         self.delivery = event_queue(
             self,
@@ -113,7 +105,7 @@ class Followups(Construct):
         for statement in statements:
             self.timer_step.role.add_to_policy(statement)
 
-    def _state_machine(self, construct_id: str, config: StageConfig, purpose: str, definition: Path) -> sfn.StateMachine:
+    def _state_machine(self, construct_id: str, config: StageConfig, purpose: str, workflow: str) -> sfn.StateMachine:
         name = f"dss-{config.name}-{purpose}"
         log_group = logs.LogGroup(
             self,
@@ -129,8 +121,8 @@ class Followups(Construct):
             construct_id,
             state_machine_name=name,
             state_machine_type=sfn.StateMachineType.STANDARD,  # waits of days; exactly-once steps
-            definition_body=sfn.DefinitionBody.from_file(str(definition)),
-            definition_substitutions={TIMER_STEP_SUBSTITUTION: self.timer_step.function.function_arn},
+            definition_body=sfn.DefinitionBody.from_file(str(WORKFLOWS_DIR / workflow)),
+            definition_substitutions={TIMER_STEP_PLACEHOLDER: self.timer_step.function.function_arn},
             # Execution data: the case number, the timer's token and wake-up times, and each step's result
             # (the timer step's outcome, not the case) or failure cause; no case content or contact details.
             # Without it the log cannot say which wake-up or which failure ended a timer.

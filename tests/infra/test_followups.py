@@ -16,8 +16,8 @@ from functions.followups.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
-from infra.components.followups import FOLLOW_UP_LADDER_DEFINITION, RESPONSE_ESCALATION_DEFINITION
 from infra.constants import LAMBDA_PYTHON_VERSION
+from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
 
 from .synth import role_statements, statement_triples
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 COMPONENT = "Followups"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 TIMER_EVENTS_HANDLER = "functions.followups.handlers.handle_timer_events.lambda_handler"
-DEFINITIONS = {"follow-up-ladder": FOLLOW_UP_LADDER_DEFINITION, "response-escalation": RESPONSE_ESCALATION_DEFINITION}
+DEFINITIONS = {"follow-up-ladder": WORKFLOWS_DIR / FOLLOW_UP_LADDER, "response-escalation": WORKFLOWS_DIR / RESPONSE_ESCALATION}
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 RUNTIME_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "dss",
@@ -107,8 +107,8 @@ def test_definitions_are_the_asl_files_with_the_timer_step_substituted(dev):
         staged = _staged_definition(dev, machine)
         assert json.loads(staged) == json.loads(source)  # the very file the tests and the local stack run
         # Every placeholder of the file, and only those, is substituted (by CloudFormation, on deploy).
-        assert set(PLACEHOLDER.findall(staged)) == set(machine["DefinitionSubstitutions"]) == {"TimerStepFunctionArn"}
-        assert machine["DefinitionSubstitutions"]["TimerStepFunctionArn"] == _arn(step_id)
+        assert set(PLACEHOLDER.findall(staged)) == set(machine["DefinitionSubstitutions"]) == {TIMER_STEP_PLACEHOLDER}
+        assert machine["DefinitionSubstitutions"][TIMER_STEP_PLACEHOLDER] == _arn(step_id)
         substituted = json.loads(PLACEHOLDER.sub(lambda match: f"arn:aws:lambda:eu-west-1:111111111111:function:{match[1]}", staged))
         assert "${" not in json.dumps(substituted)
         states = substituted["States"]
@@ -116,7 +116,7 @@ def test_definitions_are_the_asl_files_with_the_timer_step_substituted(dev):
         tasks = {name: state for name, state in states.items() if state["Type"] == "Task"}
         assert tasks and {state["Resource"] for state in tasks.values()} == {"arn:aws:states:::lambda:invoke"}
         assert {state["Parameters"]["FunctionName"] for state in tasks.values()} == {
-            "arn:aws:lambda:eu-west-1:111111111111:function:TimerStepFunctionArn"
+            f"arn:aws:lambda:eu-west-1:111111111111:function:{TIMER_STEP_PLACEHOLDER}"
         }
         # Each Task's own timeout leaves the function's whole timeout to run.
         assert all(state["TimeoutSeconds"] > 30 for state in tasks.values())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import boto3
 import pytest
@@ -19,10 +18,10 @@ from functions.followups.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.followups.models.timer_events import TimerActionDelayed, TimerActionRefused
 from functions.shared.dal import aws as aws_module
 from functions.shared.settings import followup_settings
+from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
 from local.event_sources import sqs_record
 from local.http_adapter import LambdaContext
 
-WORKFLOWS = Path(__file__).resolve().parents[2] / "infra" / "workflows"
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:followups"
 TIMER_STEP_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:timer-step"
 ROLE_ARN = "arn:aws:iam::123456789012:role/timers"
@@ -40,9 +39,10 @@ def sfn(monkeypatch):
     with mock_aws(config={"stepfunctions": {"execute_state_machine": False}}):
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         arns = {}
-        for kind, file in (("follow-up", "follow_up_ladder"), ("response-escalation", "response_escalation")):
-            definition = (WORKFLOWS / f"{file}.asl.json").read_text().replace("${TimerStepFunctionArn}", TIMER_STEP_FUNCTION_ARN)
-            arns[kind] = sfn.create_state_machine(name=file, definition=definition, roleArn=ROLE_ARN)["stateMachineArn"]
+        for kind, workflow in (("follow-up", FOLLOW_UP_LADDER), ("response-escalation", RESPONSE_ESCALATION)):
+            asl = definition(workflow, TIMER_STEP_FUNCTION_ARN)
+            name = workflow.removesuffix(".asl.json")
+            arns[kind] = sfn.create_state_machine(name=name, definition=asl, roleArn=ROLE_ARN)["stateMachineArn"]
         for name in ENVIRONMENT:
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("FOLLOW_UP_STATE_MACHINE_ARN", arns["follow-up"])
