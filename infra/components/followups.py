@@ -16,7 +16,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_PREFIX
+from functions.cases.dal.tables import CASE_PREFIX
 from functions.followups.models.delivery import (
     BATCH_SIZE,
     EVENT_PATTERN,
@@ -94,16 +94,14 @@ class Followups(Construct):
 
     def _grant_timer_step(self, data: Data, events: Events) -> None:
         table_arn = data.table.table_arn
-        statements = [
-            # Reads the case and its account; writes the case with its history row and update in one
-            # transaction, which is authorized per contained item as PutItem.
-            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
+        self.timer_step.grant(
+            # Reads the case (nothing else); writes it with its history row and update in one transaction,
+            # which is authorized per contained item as PutItem.
+            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
-        ]
-        for statement in statements:
-            self.timer_step.role.add_to_policy(statement)
+        )
 
     def _state_machine(self, construct_id: str, config: StageConfig, purpose: str, workflow: str) -> sfn.StateMachine:
         name = f"dss-{config.name}-{purpose}"

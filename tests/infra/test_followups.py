@@ -228,7 +228,7 @@ def test_timer_step_role_is_exactly_least_privilege(dev):
             "Effect": "Allow",
             "Action": "dynamodb:GetItem",
             "Resource": table_arn,
-            "Condition": {leading: {"dynamodb:LeadingKeys": ["CASE#*", "ACCOUNT#*"]}},
+            "Condition": {leading: {"dynamodb:LeadingKeys": ["CASE#*"]}},
         },
         {
             "Effect": "Allow",
