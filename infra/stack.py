@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from infra.components.api import Api, cases_api_routes, files_api_routes
+from infra.components.api import Api, api_routes
 from infra.components.cases import CasesApiFunction
 from infra.components.data import Data
 from infra.components.events import Events
@@ -39,7 +39,10 @@ class SupportDeskStack(Stack):
             "Api",
             config=config,
             identity=self.identity,
-            backends=[(self.cases.function, cases_api_routes()), (self.files.function, files_api_routes())],
+            backends=[
+                (self.cases.function, api_routes("functions.cases.handlers.api")),
+                (self.files.function, api_routes("functions.files.handlers.api")),
+            ],
             documentation=self.cases.function,  # its OpenAPI document merges the files API's
         )
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)

@@ -5,6 +5,7 @@ document merges the others'), stage throttling and logging, and JSON bodies for 
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from collections.abc import Sequence
@@ -64,19 +65,11 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 Route = tuple[str, str]  # (path template, method)
 
 
-def cases_api_routes() -> list[Route]:
-    """(path, method) of every route the cases API documents: its own OpenAPI document is the route table,
-    so API Gateway and the handler cannot drift apart."""
-    from functions.cases.handlers.api import app
-
-    return documented_routes(app)
-
-
-def files_api_routes() -> list[Route]:
-    """The files API's routes, from its own OpenAPI document (not the merged one the docs serve)."""
-    from functions.files.handlers.api import app
-
-    return documented_routes(app)
+def api_routes(module: str) -> list[Route]:
+    """(path, method) of every route the domain API `module` (whose resolver is `app`) documents: its own
+    OpenAPI document (not the merged one the docs serve) is the route table, so API Gateway and the
+    handler cannot drift apart."""
+    return documented_routes(importlib.import_module(module).app)
 
 
 class Api(Construct):
@@ -152,13 +145,13 @@ class Api(Construct):
         validator = self.rest_api.add_request_validator("Validator", validate_request_body=True, validate_request_parameters=True)
         signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
 
-        served: dict[Route, lambda_.IFunction] = {}
+        served: set[Route] = set()
         for function, routes in backends:
             integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
             for path, method in routes:
                 if (path, method) in served or path.lstrip("/") in PUBLIC_DOCS_PATHS:
                     raise ValueError(f"{method} {path} is served by two Lambdas; each route belongs to one domain's app")
-                served[(path, method)] = function
+                served.add((path, method))
                 parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
                 self.rest_api.root.resource_for_path(path).add_method(
                     method, integration, request_parameters=parameters or None, **signed_in
