@@ -24,7 +24,7 @@ from tests.support.stack import LocalAws, start_local_aws
 
 FOLLOW_UP_BUDGET, ESCALATION_BUDGET = 12, 6
 START, STOP = ("SFN", "StartExecution"), ("SFN", "StopExecution")
-API_CLOCKS = ("functions.cases.handlers.case_http.utc_now", "functions.cases.handlers.handle_create_case.utc_now")
+API_CLOCKS = tuple(f"functions.cases.handlers.{module}.utc_now" for module in ("case_http", "handle_create_case", "handle_case_actions"))
 ASK = {"message": "Send the IC server logs."}
 
 

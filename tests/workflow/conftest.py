@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 
-from functions.shared.business_time import business_calendar
+from functions.shared.business_time import BusinessCalendar, business_calendar
 from functions.shared.clock import utc_now
 from tests.support.stack import start_local_aws
 
-# The modules whose `utc_now` stamps what the API does (creates and changes).
-API_CLOCKS = ("functions.cases.handlers.case_http", "functions.cases.handlers.handle_create_case")
+# The modules whose `utc_now` stamps what the API does (creates, changes and escalations).
+API_CLOCKS = (
+    "functions.cases.handlers.case_http",
+    "functions.cases.handlers.handle_create_case",
+    "functions.cases.handlers.handle_case_actions",
+)
 
 
 @pytest.fixture
@@ -47,14 +52,21 @@ def api_clock(monkeypatch) -> ApiClock:
     return ApiClock(monkeypatch)
 
 
-def moment_between(first_business_days: int, second_business_days: int) -> datetime:
-    """A past moment from which `first` business days have passed and `second` have not."""
+def moment_between(
+    first: int, second: int, add: Callable[[BusinessCalendar, datetime, int], datetime] = BusinessCalendar.add_business_days
+) -> datetime:
+    """A past moment from which `first` units of business time (business days, or what `add` counts, as
+    BusinessCalendar.add_business_hours) have passed and `second` have not."""
     now, calendar = utc_now(), business_calendar()
     for hours_ago in range(1, 24 * 40):
         moment = now - timedelta(hours=hours_ago)
-        if calendar.add_business_days(moment, first_business_days) < now < calendar.add_business_days(moment, second_business_days):
+        if add(calendar, moment, first) < now < add(calendar, moment, second):
             return moment
     raise AssertionError("no such moment in the last 40 days")
+
+
+def history_actions(local_aws, case: str) -> list[str]:
+    return [entry["action"] for entry in local_aws.call("GET", f"/cases/{case}/history", query={"limit": "100"}).body["items"]]
 
 
 def wait_for(condition, *, timeout_seconds: float = 20, what: str = "condition"):

@@ -15,7 +15,7 @@ from functions.cases.models.timer_steps import TimerStepRequest
 from functions.shared.clock import utc_now
 from functions.shared.errors import ServiceUnavailable
 from tests.support.payloads import support_case
-from tests.workflow.conftest import detail_types, moment_between, wait_for
+from tests.workflow.conftest import detail_types, history_actions, moment_between, wait_for
 
 LADDER_TRANSITION_BUDGET = 12
 
@@ -49,10 +49,6 @@ def follow_up_execution(local_aws, case) -> dict:
 
 def follow_up_events(bodies: list[str]) -> list[str]:
     return [body for body in bodies if json.loads(body)["detail"]["timer"] == "follow-up"]
-
-
-def history_actions(local_aws, case) -> list[str]:
-    return [entry["action"] for entry in local_aws.call("GET", f"/cases/{case}/history", query={"limit": "100"}).body["items"]]
 
 
 def test_the_full_ladder_sends_two_reminders_then_auto_closes_with_a_final_email(local_aws, case):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from functions.shared.business_time import business_calendar
+from functions.shared.business_time import BusinessCalendar
 from functions.shared.clock import utc_now
 from tests.support.payloads import support_case
-from tests.workflow.conftest import wait_for
+from tests.workflow.conftest import history_actions, moment_between, wait_for
 
 ESCALATION_TRANSITION_BUDGET = 6
 
@@ -18,21 +18,6 @@ def escalation_execution(local_aws, case) -> dict:
     machine = local_aws.resources.response_escalation_state_machine_arn
     (execution,) = [execution for execution in local_aws.executions(case) if execution["stateMachineArn"] == machine]
     return execution
-
-
-def history_actions(local_aws, case) -> list[str]:
-    return [entry["action"] for entry in local_aws.call("GET", f"/cases/{case}/history").body["items"]]
-
-
-def moment_between_escalations() -> object:
-    """A past moment from which a 4-Low case's response target (14 business hours) has passed, but not
-    the managers' threshold (14 more)."""
-    now, calendar = utc_now(), business_calendar()
-    for hours_ago in range(1, 24 * 20):
-        moment = now - timedelta(hours=hours_ago)
-        if calendar.add_business_hours(moment, 14) < now < calendar.add_business_hours(moment, 28):
-            return moment
-    raise AssertionError("no such moment")
 
 
 def test_an_unanswered_case_escalates_to_the_queue_then_to_the_managers(local_aws, api_clock):
@@ -59,7 +44,8 @@ def test_an_unanswered_case_escalates_to_the_queue_then_to_the_managers(local_aw
 
 
 def test_the_first_response_stops_the_escalation(local_aws, api_clock):
-    api_clock.set(moment_between_escalations())
+    # A 4-Low case's response target (14 business hours) has passed, the managers' threshold (14 more) not.
+    api_clock.set(moment_between(14, 28, BusinessCalendar.add_business_hours))
     case = local_aws.call("POST", "/cases", body=support_case()).body["caseNumber"]
     api_clock.set(None)
     local_aws.run_timer_events()
