@@ -10,10 +10,8 @@ import json
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from functions.followups.models.timer_events import TimerActionDelayed, TimerActionRefused
+from functions.followups.models.timer_events import TimerActionFailed
 from functions.shared.dal.aws import client
-
-_THROTTLED = {"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"}
 
 
 def execution_arn(state_machine_arn: str, name: str) -> str:
@@ -35,9 +33,9 @@ class StateMachines:
         except ClientError as error:
             if _code(error) == "ExecutionAlreadyExists":
                 return False
-            raise _mapped("start", name, error) from error
+            raise TimerActionFailed(f"Step Functions did not start {name}: {error}") from error
         except BotoCoreError as error:
-            raise TimerActionDelayed(f"starting {name}: {error}") from error
+            raise TimerActionFailed(f"Step Functions did not start {name}: {error}") from error
         return True
 
     def stop(self, timer_kind: str, name: str, cause: str) -> bool:
@@ -47,18 +45,11 @@ class StateMachines:
         except ClientError as error:
             if _code(error) == "ExecutionDoesNotExist":
                 return False
-            raise _mapped("stop", name, error) from error
+            raise TimerActionFailed(f"Step Functions did not stop {name}: {error}") from error
         except BotoCoreError as error:
-            raise TimerActionDelayed(f"stopping {name}: {error}") from error
+            raise TimerActionFailed(f"Step Functions did not stop {name}: {error}") from error
         return True
 
 
 def _code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
-
-
-def _mapped(action: str, name: str, error: ClientError) -> Exception:
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
-    if _code(error) in _THROTTLED or status == 429 or status >= 500:
-        return TimerActionDelayed(f"Step Functions did not {action} {name}: {error}")
-    return TimerActionRefused(f"Step Functions refused to {action} {name}: {error}")

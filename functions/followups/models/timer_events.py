@@ -58,9 +58,6 @@ class InvalidTimer(ValueError):
     """A timer event this domain cannot act on as sent (a step its state machine waits for is missing)."""
 
 
-class TimerActionDelayed(Exception):
-    """Step Functions throttled or failed; the record is retried by its queue."""
-
-
-class TimerActionRefused(Exception):
-    """Step Functions refused the call (permissions, a missing state machine): retried, then dead-lettered for a human."""
+class TimerActionFailed(Exception):
+    """Step Functions did not start or stop the execution (throttled, failed, or refused the call: permissions,
+    a missing state machine); the record is retried by its queue, then dead-lettered for a human."""
