@@ -78,17 +78,17 @@ class LocalApi:
         self,
         handler: Handler,
         tokens: DevTokens,
+        routes: list[tuple[str, str]],
+        *,
         function_name: str = "cases-api",
         local_routes: LocalRoutes | None = None,
-        routes: list[tuple[str, str]] | None = None,
         other_functions: tuple[LocalFunction, ...] = (),
     ):
-        """`handler` serves `routes` and the public documentation; `other_functions` their own routes.
-        Without any routes, every request goes to `handler` (as in the adapter's own tests)."""
+        """`handler` serves `routes` (path template, method) and the public documentation; `other_functions`
+        their own routes."""
         self.tokens = tokens
         self.local_routes = local_routes or {}
-        self.functions = [LocalFunction(function_name, handler, routes or []), *other_functions]
-        self.routed = bool(routes or other_functions)
+        self.functions = [LocalFunction(function_name, handler, routes), *other_functions]
 
     def __call__(self, environ: dict, start_response):
         request = Request(environ)
@@ -106,7 +106,7 @@ class LocalApi:
         if body is None:
             return json_response(413, TOO_LARGE)
         public = (request.method, request.path) in PUBLIC_ROUTES
-        serving = self.functions[0] if public or not self.routed else self._function_for(request.method, request.path)
+        serving = self.functions[0] if public else self._function_for(request.method, request.path)
         # API Gateway answers a request for a route it does not declare before any authorizer: 404.
         if serving is None:
             return json_response(404, NO_SUCH_ROUTE)
@@ -142,7 +142,7 @@ def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> L
     from functions.shared.api import documented_routes
 
     files = LocalFunction("files-api", files_handler, documented_routes(files_app))
-    return LocalApi(cases_handler, tokens, local_routes=local_routes, routes=documented_routes(cases_app), other_functions=(files,))
+    return LocalApi(cases_handler, tokens, documented_routes(cases_app), local_routes=local_routes, other_functions=(files,))
 
 
 def read_body(request: Request, limit: int) -> bytes | None:

@@ -11,10 +11,13 @@ from werkzeug.test import Client
 from local.http_adapter import LocalApi
 from local.tokens import DevTokens
 
+# The routes the stand-in handler serves, as a domain's OpenAPI would declare them.
+ROUTES = [("/cases", "GET"), ("/cases", "POST"), ("/files", "POST"), ("/anything", "GET")]
+
 
 def client_for(handler) -> tuple[Client, DevTokens]:
     tokens = DevTokens()
-    return Client(LocalApi(handler, tokens)), tokens
+    return Client(LocalApi(handler, tokens, ROUTES)), tokens
 
 
 def test_the_handler_gets_an_api_gateway_event_with_the_token_owners_claims():
@@ -89,6 +92,7 @@ def test_local_routes_answer_without_a_token_and_never_reach_the_handler():
     api = LocalApi(
         lambda event, context: pytest.fail("the handler ran"),
         DevTokens(),
+        [("/_local/outbox", "POST")],
         local_routes={"/_local/outbox": lambda query: seen.update(query) or {"items": []}},
     )
     response = Client(api).get("/_local/outbox?to=alice@acme.example")
@@ -102,7 +106,7 @@ def test_an_undeclared_route_is_404_before_any_token_check_as_in_api_gateway():
         raise AssertionError("the handler must not run")
 
     tokens = DevTokens()
-    client = Client(LocalApi(handler, tokens, routes=[("/cases/{caseNumber}", "GET")]))
+    client = Client(LocalApi(handler, tokens, [("/cases/{caseNumber}", "GET")]))
 
     for method, path in [("GET", "/nothing"), ("DELETE", "/cases/0000000001"), ("GET", "/cases/0000000001/extra")]:
         response = client.open(path, method=method)
