@@ -20,11 +20,10 @@ from bench.call_budgets import GET_ITEM, PUT_EVENTS, TRANSACTION, Row
 from functions.shared.clock import utc_now
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from local.http_adapter import LambdaContext
-from tests.support.stack import LocalAws, start_local_aws
+from tests.support.stack import API_CLOCKS, LocalAws, start_local_aws
 
 FOLLOW_UP_BUDGET, ESCALATION_BUDGET = 12, 6
 START, STOP = ("SFN", "StartExecution"), ("SFN", "StopExecution")
-API_CLOCKS = tuple(f"functions.cases.handlers.{module}.utc_now" for module in ("case_http", "handle_create_case", "handle_case_actions"))
 ASK = {"message": "Send the IC server logs."}
 
 
@@ -52,8 +51,8 @@ def quiet() -> Iterator[None]:
 def api_clock_back(days: int) -> Iterator[None]:
     moment = utc_now() - timedelta(days=days)
     with contextlib.ExitStack() as stack:
-        for target in API_CLOCKS:
-            stack.enter_context(mock.patch(target, lambda: moment))
+        for module in API_CLOCKS:
+            stack.enter_context(mock.patch(f"{module}.utc_now", lambda: moment))
         yield
 
 

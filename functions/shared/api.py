@@ -165,11 +165,23 @@ class ApiResolver(APIGatewayRestResolver):
         from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
         document = {name: value for name, value in kwargs.items() if value is not None}
-        merge = OpenAPIMerge(on_conflict="error", **document)
-        merge.add_schema(own)
-        for module in self.documents_also:
-            merge.add_schema(importlib.import_module(module).app.own_openapi_schema(**kwargs))
+        merge = OpenAPIMerge(on_conflict="error", **document)  # a route documented twice fails
+        schemas = [own, *(importlib.import_module(module).app.own_openapi_schema(**kwargs) for module in self.documents_also)]
+        _refuse_diverging_components(schemas)
+        for schema in schemas:
+            merge.add_schema(schema)
         return OpenAPI(**merge.get_openapi_schema())
+
+
+def _refuse_diverging_components(schemas: list) -> None:
+    """OpenAPIMerge keeps the last of two components with one name: two Lambdas' different models of one
+    name would silently document one of them wrongly."""
+    seen: dict[str, dict] = {}
+    for schema in schemas:
+        for name, component in ((schema.components and schema.components.schemas) or {}).items():
+            described = component.model_dump(by_alias=True, exclude_none=True)
+            if seen.setdefault(name, described) != described:
+                raise ValueError(f"The API's Lambdas document two different schemas named {name!r}: rename one model.")
 
 
 def create_api(*routers: Router, documents_also: tuple[str, ...] = ()) -> ApiResolver:

@@ -7,5 +7,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def from_iso(stamp: str) -> datetime:
+    """A stored timestamp back as an aware datetime."""
+    return datetime.fromisoformat(stamp)
+
+
 def to_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -17,9 +17,8 @@ from functions.shared.dal import aws as aws_module
 from functions.shared.settings import files_settings
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from local.http_adapter import LambdaContext
+from tests.support.stack import API_CLOCKS
 
-# The modules whose `utc_now` stamps what the cases API does (creates and changes).
-API_CLOCKS = ("functions.cases.handlers.case_http", "functions.cases.handlers.handle_create_case")
 SCHEDULED_EVENT = {
     "version": "0", "id": "7bf73129-1428-4cd3-a780-95db273d1602", "detail-type": "Scheduled Event",
     "source": "aws.events", "account": "123456789012", "time": "2026-11-26T03:00:00Z", "region": "us-east-1",

@@ -29,6 +29,14 @@ from local.outbox import sent_mail
 from local.provision import LocalResources, provision
 from local.run import MOTO_CONFIG
 
+# The modules whose `utc_now` stamps what the cases API does (creates and changes): tests that need the API
+# to act at another time (a case closed 31 days ago, a request for information made 30 days ago) set these.
+API_CLOCKS = (
+    "functions.cases.handlers.case_http",
+    "functions.cases.handlers.handle_create_case",
+    "functions.cases.handlers.handle_case_actions",
+)
+
 
 def reset_cached_clients() -> None:
     for cached in (

@@ -15,14 +15,7 @@ import pytest
 
 from functions.shared.business_time import BusinessCalendar, business_calendar
 from functions.shared.clock import utc_now
-from tests.support.stack import start_local_aws
-
-# The modules whose `utc_now` stamps what the API does (creates, changes and escalations).
-API_CLOCKS = (
-    "functions.cases.handlers.case_http",
-    "functions.cases.handlers.handle_create_case",
-    "functions.cases.handlers.handle_case_actions",
-)
+from tests.support.stack import API_CLOCKS, start_local_aws
 
 
 @pytest.fixture

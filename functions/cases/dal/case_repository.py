@@ -12,7 +12,7 @@ from pynamodb.transactions import TransactGet, TransactWrite
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 from functions.shared.dal.case_view import PURGE_QUEUE, case_key
 from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.observability import logger
@@ -51,7 +51,7 @@ def _purge_keys(case: Case) -> dict:
     the case or marking its files purged takes it out of the index."""
     if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
         return {}
-    closed_at = datetime.fromisoformat(case.closed_at.replace("Z", "+00:00"))
+    closed_at = from_iso(case.closed_at)
     due_at = closed_at + FILES_KEPT_AFTER_CLOSURE
     return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": case.closed_at}
 

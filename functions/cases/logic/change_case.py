@@ -22,7 +22,7 @@ from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
 from functions.cases.models.records import StaleCase
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 
 MAX_ATTEMPTS = 20
@@ -97,7 +97,7 @@ def _apply(
         if caller.is_staff and not caller.is_automation and decision.update is not None:  # support said something to the customer
             fields["first_response_at"] = stamp
         elif fields.get("priority", before.priority) != before.priority:  # still unanswered: the new target applies
-            due = response_due(datetime.fromisoformat(before.created_at.replace("Z", "+00:00")), fields["priority"])
+            due = response_due(from_iso(before.created_at), fields["priority"])
             fields.update(response_due_at=to_iso(due.due_at), response_rule=due.rule)
     after = before.model_copy(update=fields)
     timers, timer_events = reconcile_timers(before, after, decision.action, now)

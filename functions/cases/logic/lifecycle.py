@@ -36,8 +36,9 @@ from functions.cases.models.lifecycle import (
     UpdateKind,
 )
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 PRIORITY_ORDER = [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.PROD_DOWN]
 
@@ -153,7 +154,7 @@ def close_automatically(case: Case, now: datetime) -> Decision:
 def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: str, update: tuple[UpdateKind, str]) -> Decision:
     fields, events = _status_change(case, Status.CLOSED, sub_status.value)
     fields["closed_at"] = to_iso(now)
-    events.append((CASE_CLOSED, {"subStatus": sub_status.value, "purgeFilesAfter": to_iso(now + REOPEN_WINDOW)}))
+    events.append((CASE_CLOSED, {"subStatus": sub_status.value, "purgeFilesAfter": to_iso(now + FILES_KEPT_AFTER_CLOSURE)}))
     return Decision(action, fields, update, events)
 
 
@@ -161,7 +162,7 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
     if case.status is not Status.CLOSED:
         raise Conflict(f"Case {case.case_number} is not closed ({case.status.value}); post an update instead.", code="not_closed")
     # The window binds everyone: after 30 days the case's files are purged and a new case is needed.
-    closed_at = datetime.fromisoformat((case.closed_at or case.modified_at).replace("Z", "+00:00"))
+    closed_at = from_iso(case.closed_at or case.modified_at)
     if now - closed_at > REOPEN_WINDOW:
         raise Conflict(
             f"Case {case.case_number} was closed more than 30 days ago and its files are purged: open a new case "

@@ -19,7 +19,7 @@ from functions.cases.logic.events import CASE_TIMER_STARTED, CASE_TIMER_STOPPED
 from functions.cases.logic.response_targets import ResponseDue, manager_escalation_due
 from functions.cases.models.case import Case, CaseTimer, Priority, Status, TimerStep
 from functions.shared.business_time import business_calendar
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 
 FOLLOW_UP, RESPONSE_ESCALATION = "follow-up", "response-escalation"
 FOLLOW_UP_BUSINESS_DAYS = {"reminder1": 2, "reminder2": 5, "autoClose": 10}
@@ -79,7 +79,7 @@ def follow_up_timer(asked_at: datetime, what_support_did: str) -> CaseTimer:
 
 
 def escalation_timer(case: Case, now: datetime) -> CaseTimer:
-    owner_due = ResponseDue(datetime.fromisoformat(case.response_due_at.replace("Z", "+00:00")), case.response_rule or "")
+    owner_due = ResponseDue(from_iso(case.response_due_at), case.response_rule or "")
     manager_due = manager_escalation_due(owner_due, case.priority)
     steps = [
         TimerStep(step="escalateToOwner", due_at=case.response_due_at, rule=owner_due.rule),

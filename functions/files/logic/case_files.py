@@ -9,7 +9,7 @@ from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import FileNotFound, FilesPurged
 from functions.files.models.files import CaseFileList, Download
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 DOWNLOAD_URL_SECONDS = 5 * 60
@@ -18,7 +18,7 @@ DOWNLOAD_URL_SECONDS = 5 * 60
 def purge_at(closed_at: str | None) -> str | None:
     if closed_at is None:
         return None
-    return to_iso(datetime.fromisoformat(closed_at.replace("Z", "+00:00")) + FILES_KEPT_AFTER_CLOSURE)
+    return to_iso(from_iso(closed_at) + FILES_KEPT_AFTER_CLOSURE)
 
 
 def list_files(case_number: str, caller: Caller, *, store: FileStore) -> CaseFileList:
