@@ -49,11 +49,22 @@ from functions.shared.dal.aws import client
 dependencies.state_machines()
 client("stepfunctions")
 """
+# The files API: the table binding, the S3 client (SigV4) and the EventBridge client.
+FILES_API_INIT = """
+from functions.files.logic import dependencies
+from functions.files.dal.object_storage import s3_client
+from functions.shared.dal.aws import client
+dependencies.store()
+s3_client()
+dependencies.event_bus()
+client("events")
+"""
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
     "functions.cases.handlers.handle_timer_step": TIMER_STEP_INIT,
     "functions.followups.handlers.handle_timer_events": FOLLOWUPS_INIT,
+    "functions.files.handlers.api": FILES_API_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
@@ -80,6 +91,7 @@ LAMBDA_ENV = {
     "REFERENCE_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/reference-key",
     "SENDER_EMAIL": "support@support.example",
     "PORTAL_URL": "https://support.example",
+    "FILES_BUCKET": "dss-case-files",
     "FOLLOW_UP_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-follow-up-ladder",
     "RESPONSE_ESCALATION_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-response-escalation",
     "AWS_REGION": "us-east-1",
