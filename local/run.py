@@ -157,6 +157,7 @@ def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Pat
         f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
         f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
         f"  Timers   follow-ups and response escalations run on Step Functions in moto, {_pace(time_scale)}",
+        f"  CLI      .venv/bin/dss reads {session_file}: dss cases list, dss files upload <case> <path>...",
         "",
         "Demo tokens, new at every start; send one as 'Authorization: <token>':",
         *users,
