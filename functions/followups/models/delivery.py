@@ -4,6 +4,12 @@ the event source mapping. The stack (infra/components/followups.py) and the loca
 
 from __future__ import annotations
 
+# The delivery settings every domain shares (re-exported for the stack and the local stack).
+from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
+from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION_TIMEOUT_SECONDS
+from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
+from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
+
 CASES_EVENT_SOURCE = "dss.cases"
 CASE_TIMER_STARTED = "CaseTimerStarted"
 CASE_TIMER_STOPPED = "CaseTimerStopped"
@@ -11,9 +17,3 @@ EVENT_PATTERN = {"source": [CASES_EVENT_SOURCE], "detail-type": [CASE_TIMER_STAR
 
 FOLLOW_UP_TIMER = "follow-up"
 RESPONSE_ESCALATION_TIMER = "response-escalation"
-
-BATCH_SIZE = 10
-MAX_RECEIVE_COUNT = 5  # then the message moves to the dead-letter queue, whose alarm calls a human
-FUNCTION_TIMEOUT_SECONDS = 30
-# AWS's advice for an SQS event source: at least six times the function timeout.
-VISIBILITY_TIMEOUT_SECONDS = 6 * FUNCTION_TIMEOUT_SECONDS

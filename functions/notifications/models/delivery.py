@@ -4,6 +4,12 @@ event source mapping. The stack (infra/components/notifications.py) and the loca
 
 from __future__ import annotations
 
+# The delivery settings every domain shares (re-exported for the stack and the local stack).
+from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
+from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION_TIMEOUT_SECONDS
+from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
+from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
+
 CASES_EVENT_SOURCE = "dss.cases"
 CASE_CREATED = "CaseCreated"
 CASE_UPDATED = "CaseUpdated"
@@ -21,10 +27,3 @@ SUBSCRIBED_DETAIL_TYPES = (
     CASE_CREATED, CASE_UPDATED, CASE_CLOSED, CASE_REOPENED, CASE_ESCALATED, CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE,
 )  # fmt: skip
 EVENT_PATTERN = {"source": [CASES_EVENT_SOURCE], "detail-type": list(SUBSCRIBED_DETAIL_TYPES)}
-
-BATCH_SIZE = 10
-MAX_RECEIVE_COUNT = 5  # then the message moves to the dead-letter queue, whose alarm calls a human
-FUNCTION_TIMEOUT_SECONDS = 30
-# AWS's advice for an SQS event source: at least six times the function timeout, so a batch being
-# retried by Lambda is not delivered again meanwhile.
-VISIBILITY_TIMEOUT_SECONDS = 6 * FUNCTION_TIMEOUT_SECONDS
