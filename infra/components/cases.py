@@ -1,69 +1,26 @@
-"""The cases API Lambda: its code, dependency layer, log group, page-token secret and a role that can do
-exactly what functions/cases does, nothing more."""
+"""The cases API Lambda: its log group, page-token secret and a role that can do exactly what
+functions/cases does, nothing more."""
 
 from __future__ import annotations
 
-import compileall
-import py_compile
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
-
-import jsii
-from aws_cdk import Acknowledgment, AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, Validations
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_events as events_
-from aws_cdk import aws_events_targets as targets
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
 from infra.components.data import Data
 from infra.components.events import Events
+from infra.components.function import acknowledge_runtime_findings, dependencies_layer, function_code, on_keys, runtime_environment
 from infra.config import StageConfig
 from infra.constants import (
     LAMBDA_ARCHITECTURE,
-    LAMBDA_PYTHON_VERSION,
     LAMBDA_RUNTIME,
-    LAYER_DIR,
-    POWERTOOLS_METRICS_NAMESPACE,
-    POWERTOOLS_SERVICE_NAME,
-    REPO_ROOT,
 )
 
 HANDLER = "functions.cases.handlers.api.lambda_handler"
-FUNCTIONS_DIR = REPO_ROOT / "functions"
-BYTECODE = ["__pycache__", "*.pyc"]
-DEAD_LETTER_RETENTION = Duration.days(14)
-
-
-@jsii.implements(ILocalBundling)
-class _CompiledFunctions:
-    """functions/ as the package `functions`, with its bytecode: Lambda's /var/task is read-only, so
-    without it every cold start recompiles our modules (~15 ms). Hash-based and unchecked, because
-    the CDK zips assets with fixed timestamps. Runs on the build machine; no Docker."""
-
-    def try_bundle(self, output_dir: str, _options) -> bool:
-        target = Path(output_dir) / "functions"
-        shutil.copytree(FUNCTIONS_DIR, target, ignore=shutil.ignore_patterns(*BYTECODE))
-        return compileall.compile_dir(target, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-
-
-def function_code() -> lambda_.Code:
-    bundling = BundlingOptions(image=DockerImage.from_registry("unused-local-bundling-only"), local=_CompiledFunctions())
-    return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=BYTECODE, asset_hash_type=AssetHashType.SOURCE, bundling=bundling)
-
-
-def on_keys(action: str, table_arn: str, partition_keys: list[str]) -> iam.PolicyStatement:
-    return iam.PolicyStatement(
-        actions=[action],
-        resources=[table_arn],
-        conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": partition_keys}},
-    )
 
 
 def hmac_key_secret(
@@ -79,113 +36,6 @@ def hmac_key_secret(
     )
     Validations.of(secret).acknowledge(Acknowledgment(id="AwsSolutions-SMG4", reason=f"Not a credential: {why_not_rotated}"))
     return secret
-
-
-def runtime_environment(config: StageConfig) -> dict[str, str]:
-    """What every function of the project runs with besides its own settings."""
-    return {
-        "POWERTOOLS_SERVICE_NAME": POWERTOOLS_SERVICE_NAME,
-        "POWERTOOLS_METRICS_NAMESPACE": POWERTOOLS_METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": config.log_level,
-        # No pydantic plugins are used; without this pydantic scans every installed package's entry points
-        # on the first model (~15 ms of cold start).
-        "PYDANTIC_DISABLE_PLUGINS": "__all__",
-    }
-
-
-def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role) -> None:
-    """The findings every function of the project shares, with their reasons."""
-    Validations.of(function).acknowledge(
-        Acknowledgment(
-            id="AwsSolutions-L1",
-            reason=f"Pinned to python{LAMBDA_PYTHON_VERSION} in infra/constants.py, the interpreter the project is "
-            "built and tested with: `make layer` ships binary wheels and precompiled bytecode for exactly that "
-            "version. Upgrade it together with the build interpreter.",
-        )
-    )
-    # Lambda active tracing adds xray:PutTraceSegments/PutTelemetryRecords, which have no resource-level scope.
-    Validations.of(role).acknowledge(
-        Acknowledgment(
-            id="AwsSolutions-IAM5[Resource::*]",
-            reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
-            "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
-        )
-    )
-
-
-@dataclass(frozen=True)
-class EventQueue:
-    queue: sqs.Queue
-    dead_letter_queue: sqs.Queue
-    rule: events_.Rule
-    alarm: cloudwatch.Alarm
-
-
-def event_queue(
-    scope: Construct,
-    *,
-    bus: events_.IEventBus,
-    pattern: dict[str, list[str]],
-    rule_id: str,
-    rule_description: str,
-    visibility_timeout_seconds: int,
-    max_receive_count: int,
-    alarm_description: str,
-) -> EventQueue:
-    """How a domain consumes the bus (DESIGN.md section 2): a rule delivers the events matching `pattern` to
-    an SQS queue; what the consumer fails `max_receive_count` times, and what EventBridge cannot deliver,
-    lands in a dead-letter queue whose alarm calls a human. Created directly in `scope`."""
-    if set(pattern) != {"source", "detail-type"}:
-        raise ValueError(f"pattern keys {sorted(pattern)}: only source and detail-type are mapped")
-    dead_letter_queue = sqs.Queue(
-        scope,
-        "DeadLetterQueue",
-        encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
-        enforce_ssl=True,
-        retention_period=DEAD_LETTER_RETENTION,
-    )
-    queue = sqs.Queue(
-        scope,
-        "Queue",
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
-        enforce_ssl=True,
-        visibility_timeout=Duration.seconds(visibility_timeout_seconds),
-        dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letter_queue, max_receive_count=max_receive_count),
-    )
-    rule = events_.Rule(
-        scope,
-        rule_id,
-        event_bus=bus,
-        description=rule_description,
-        event_pattern=events_.EventPattern(source=pattern["source"], detail_type=pattern["detail-type"]),
-        targets=[targets.SqsQueue(queue, dead_letter_queue=dead_letter_queue)],
-    )
-    alarm = cloudwatch.Alarm(
-        scope,
-        "DeadLetterAlarm",
-        alarm_description=alarm_description,
-        metric=dead_letter_queue.metric_approximate_number_of_messages_visible(
-            period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
-        ),
-        threshold=1,
-        evaluation_periods=1,
-        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-    )
-    return EventQueue(queue, dead_letter_queue, rule, alarm)
-
-
-def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
-    if not (LAYER_DIR / "python").is_dir():
-        raise FileNotFoundError(f"{LAYER_DIR}/python is missing: run `make layer` first (it builds the arm64 dependency layer)")
-    return lambda_.LayerVersion(
-        scope,
-        "Dependencies",
-        code=lambda_.Code.from_asset(str(LAYER_DIR), exclude=[".built"]),
-        compatible_runtimes=[LAMBDA_RUNTIME],
-        compatible_architectures=[LAMBDA_ARCHITECTURE],
-        description="requirements/runtime.txt for the Lambda runtime (make layer)",
-    )
 
 
 class CasesApiFunction(Construct):

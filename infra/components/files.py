@@ -16,10 +16,9 @@ from constructs import Construct
 from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.retention import UPLOAD_LIFETIME
-from infra.components.cases import on_keys
 from infra.components.data import Data
 from infra.components.events import Events
-from infra.components.function import DomainFunction
+from infra.components.function import DomainFunction, on_keys
 from infra.config import StageConfig
 
 HANDLER = "functions.files.handlers.api.lambda_handler"

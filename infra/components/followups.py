@@ -24,10 +24,10 @@ from functions.followups.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
-from infra.components.cases import event_queue, on_keys
 from infra.components.data import Data
+from infra.components.event_queue import event_queue
 from infra.components.events import Events
-from infra.components.function import DomainFunction
+from infra.components.function import DomainFunction, on_keys
 from infra.config import StageConfig
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
 

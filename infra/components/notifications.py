@@ -22,16 +22,11 @@ from functions.notifications.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
-from infra.components.cases import (
-    acknowledge_runtime_findings,
-    event_queue,
-    function_code,
-    hmac_key_secret,
-    on_keys,
-    runtime_environment,
-)
+from infra.components.cases import hmac_key_secret
 from infra.components.data import Data
+from infra.components.event_queue import event_queue
 from infra.components.events import Events
+from infra.components.function import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
 from infra.config import StageConfig
 from infra.constants import (
     LAMBDA_ARCHITECTURE,

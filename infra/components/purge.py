@@ -25,11 +25,11 @@ from functions.cases.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
-from infra.components.cases import DEAD_LETTER_RETENTION, event_queue, on_keys
 from infra.components.data import Data
+from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
 from infra.components.events import Events
 from infra.components.files import OBJECT_PREFIX, Files, acknowledge_object_wildcard, object_arns
-from infra.components.function import DomainFunction
+from infra.components.function import DomainFunction, on_keys
 from infra.config import StageConfig
 
 HANDLER = "functions.purge.handlers.handle_daily_purge.lambda_handler"
