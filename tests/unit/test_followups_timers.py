@@ -7,7 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from functions.followups.logic.run_timers import Outcome, execution_name, run_timer_event, start_timer, stop_timer, wake_at
-from functions.followups.models.timer_events import CaseTimerStarted, CaseTimerStopped, InvalidTimer, TimerEvent
+from functions.followups.models.timer_events import CaseTimerStarted, CaseTimerStopped, InvalidTimer
+from functions.shared.bus_event import BusEvent
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 FOLLOW_UP_STEPS = [
@@ -56,8 +57,8 @@ def stopped(timer="follow-up", **overrides) -> dict:
     return detail | overrides
 
 
-def event(detail_type: str, detail: dict, source: str = "dss.cases") -> TimerEvent:
-    return TimerEvent.model_validate({"id": "evt-1", "source": source, "detail-type": detail_type, "detail": detail, "time": "x"})
+def event(detail_type: str, detail: dict, source: str = "dss.cases") -> BusEvent:
+    return BusEvent.model_validate({"id": "evt-1", "source": source, "detail-type": detail_type, "detail": detail, "time": "x"})
 
 
 def test_a_started_timer_runs_its_kinds_state_machine_with_the_deadlines_as_wake_times():

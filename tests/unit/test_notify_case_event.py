@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from functions.notifications.logic.notify_case_event import notify_case_event
-from functions.notifications.models.events import CaseEvent
 from functions.notifications.models.notifications import Account, Contact, NotificationDelayed, StaffMember
+from functions.shared.bus_event import BusEvent
 from functions.shared.reference_id import ReferenceIds
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -47,7 +47,7 @@ class Mailer:
         return "message-id"
 
 
-EVENT = CaseEvent.model_validate(
+EVENT = BusEvent.model_validate(
     {
         "id": "evt-1",
         "source": "dss.cases",
@@ -85,14 +85,14 @@ class ContactDirectory(Directory):
         return Account(account_id, "Acme", "emea", {"c-alice": Contact("c-alice", "Alice", "alice@acme.example")})
 
 
-def reminder(number: int, **fields) -> CaseEvent:
+def reminder(number: int, **fields) -> BusEvent:
     detail = {
         **EVENT.detail, "eventKey": "0000000001#7#CaseFollowUpReminder", "byCustomer": False, "status": "Awaiting Info",
         "actor": {"userId": "automation", "role": "automation", "contactId": None},
         "reminder": number, "asked": "information",
         "askedAt": "2026-11-24T15:00:00.000Z", "autoCloseAt": "2026-12-08T15:00:00.000Z",
     }  # fmt: skip
-    return CaseEvent.model_validate({"id": f"evt-r{number}", "source": "dss.cases", "detail-type": "CaseFollowUpReminder",
+    return BusEvent.model_validate({"id": f"evt-r{number}", "source": "dss.cases", "detail-type": "CaseFollowUpReminder",
                                      "detail": detail | fields})  # fmt: skip
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from functions.cases.logic.mark_files_purged import handle_purge_event, mark_files_purged
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
-from functions.cases.models.purge_events import CaseFilesPurged, Outcome, PurgeEvent
+from functions.cases.models.purge_events import CaseFilesPurged, Outcome
 from functions.cases.models.records import StaleCase
+from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso
 
 NOW = datetime(2026, 11, 27, 3, 0, 5, tzinfo=UTC)
@@ -85,7 +86,7 @@ def test_anything_but_that_closure_is_left_alone(case):
 
 
 def test_other_events_on_the_queue_are_ignored():
-    event = PurgeEvent.model_validate({"id": "e-1", "source": "dss.files", "detail-type": "CaseFileAdded", "detail": {}})
+    event = BusEvent.model_validate({"id": "e-1", "source": "dss.files", "detail-type": "CaseFileAdded", "detail": {}})
     store = FakeStore(a_case())
     assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.IGNORED
     assert store.history == []
@@ -93,7 +94,7 @@ def test_other_events_on_the_queue_are_ignored():
 
 def test_a_purge_event_marks_through_the_handler_entry_point():
     detail = purged().model_dump(by_alias=True, mode="json")
-    event = PurgeEvent.model_validate({"id": "e-2", "source": "dss.purge", "detail-type": "CaseFilesPurged", "detail": detail})
+    event = BusEvent.model_validate({"id": "e-2", "source": "dss.purge", "detail-type": "CaseFilesPurged", "detail": detail})
     store = FakeStore(a_case())
     assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.MARKED
     assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.UNCHANGED

@@ -15,16 +15,7 @@ import pytest
 
 from functions.shared.business_time import BusinessCalendar, business_calendar
 from functions.shared.clock import utc_now
-from tests.support.stack import API_CLOCKS, start_local_aws
-
-
-@pytest.fixture
-def local_aws():
-    mock, stack = start_local_aws()
-    try:
-        yield stack
-    finally:
-        mock.stop()
+from tests.support.stack import API_CLOCKS
 
 
 class ApiClock:

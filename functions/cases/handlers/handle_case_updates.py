@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import Router
 
@@ -8,7 +8,7 @@ from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change
 from functions.cases.logic import dependencies, lifecycle
 from functions.cases.logic.case_records import list_updates
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import current_caller, error_responses, model_response, ok_response
 
 router = Router()
 
@@ -25,12 +25,7 @@ NextToken = Annotated[str | None, Query(alias="nextToken", max_length=4096, desc
 )
 def post_update(case_number: CaseNumber, request: Annotated[NewUpdate, Body()], if_match: IfMatch = None) -> Response[CaseUpdate]:
     changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.post_update(request, caller, case))
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=changed.update.model_dump(mode="json", by_alias=True),
-        headers={"ETag": f'"{changed.case.version}"'},
-    )
+    return model_response(changed.update, 201, {"ETag": f'"{changed.case.version}"'})
 
 
 @router.get(

@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.cases.logic import dependencies
 from functions.cases.logic.mark_files_purged import handle_purge_event
-from functions.cases.models.purge_events import Outcome, PurgeEvent
+from functions.cases.models.purge_events import Outcome
+from functions.shared.bus_event import BusEvent
 from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 
@@ -21,7 +22,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def handle_record(record: SQSRecord) -> None:
     try:
-        event = PurgeEvent.model_validate_json(record.body)
+        event = BusEvent.model_validate_json(record.body)
         outcome = handle_purge_event(event, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
     except Exception:
         logger.exception("event not handled; the queue will deliver it again", extra={"message_id": record.message_id})

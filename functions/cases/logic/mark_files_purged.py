@@ -14,8 +14,9 @@ from functions.cases.logic.change_case import Decision, change_case
 from functions.cases.logic.events import EventPublisher
 from functions.cases.models.case import Case, Status
 from functions.cases.models.delivery import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
-from functions.cases.models.purge_events import CaseFilesPurged, Outcome, PurgeEvent
+from functions.cases.models.purge_events import CaseFilesPurged, Outcome
 from functions.shared.auth import AUTOMATION
+from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso
 from functions.shared.errors import NotFound
 from functions.shared.observability import logger
@@ -40,7 +41,7 @@ def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, events: Even
     return True
 
 
-def handle_purge_event(event: PurgeEvent, *, store: CaseStore, events: EventPublisher, now: datetime) -> Outcome:
+def handle_purge_event(event: BusEvent, *, store: CaseStore, events: EventPublisher, now: datetime) -> Outcome:
     if event.source != PURGE_EVENT_SOURCE or event.detail_type != CASE_FILES_PURGED:
         logger.info("event ignored: not one this handler is for", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome.IGNORED

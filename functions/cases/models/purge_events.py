@@ -21,16 +21,6 @@ class CaseFilesPurged(BaseModel):
     objects_deleted: int = Field(ge=0)
 
 
-class PurgeEvent(BaseModel):
-    """An EventBridge event as its rule's queue delivers it; `detail` is validated only for CaseFilesPurged."""
-
-    model_config = ConfigDict(populate_by_name=True, frozen=True, extra="ignore")
-
-    id: str = Field(min_length=1)
-    source: str
-    detail_type: str = Field(alias="detail-type")
-    detail: dict
-
 
 class Outcome(Enum):
     """What handling one event did."""

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.followups.logic import dependencies
 from functions.followups.logic.run_timers import Outcome, run_timer_event
-from functions.followups.models.timer_events import TimerEvent
+from functions.shared.bus_event import BusEvent
 from functions.shared.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -22,7 +22,7 @@ _METRICS = {Outcome.STARTED: "TimersStarted", Outcome.STOPPED: "TimersStopped"}
 
 def handle_record(record: SQSRecord) -> None:
     try:
-        event = TimerEvent.model_validate_json(record.body)
+        event = BusEvent.model_validate_json(record.body)
         outcome = run_timer_event(event, dependencies.state_machines(), dependencies.time_scale())
     except Exception:
         logger.exception("timer event not handled; the queue will deliver it again", extra={"message_id": record.message_id})

@@ -12,7 +12,8 @@ from enum import Enum
 from typing import Protocol
 
 from functions.followups.models.delivery import CASE_TIMER_STARTED, CASE_TIMER_STOPPED, CASES_EVENT_SOURCE
-from functions.followups.models.timer_events import TIMER_STEPS, CaseTimerStarted, CaseTimerStopped, InvalidTimer, TimerEvent
+from functions.followups.models.timer_events import TIMER_STEPS, CaseTimerStarted, CaseTimerStopped, InvalidTimer
+from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso
 from functions.shared.observability import logger
 
@@ -72,7 +73,7 @@ def stop_timer(detail: CaseTimerStopped, machines: StateMachineRunner) -> Outcom
     return Outcome.STOPPED if stopped else Outcome.NOTHING_TO_STOP
 
 
-def run_timer_event(event: TimerEvent, machines: StateMachineRunner, time_scale: float) -> Outcome:
+def run_timer_event(event: BusEvent, machines: StateMachineRunner, time_scale: float) -> Outcome:
     if event.source != CASES_EVENT_SOURCE or event.detail_type not in (CASE_TIMER_STARTED, CASE_TIMER_STOPPED):
         extra = {"source": event.source, "detail_type": event.detail_type}
         logger.info("event ignored: not one this domain handles", extra=extra)

@@ -43,16 +43,6 @@ class CaseTimerStopped(_Detail):
     reason: str | None = None
 
 
-class TimerEvent(BaseModel):
-    """An EventBridge event; `detail` is validated only for the detail types this domain handles."""
-
-    model_config = ConfigDict(populate_by_name=True, frozen=True, extra="ignore")
-
-    id: str = Field(min_length=1)
-    source: str
-    detail_type: str = Field(alias="detail-type")
-    detail: dict
-
 
 class InvalidTimer(ValueError):
     """A timer event this domain cannot act on as sent (a step its state machine waits for is missing)."""

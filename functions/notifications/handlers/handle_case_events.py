@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.notifications.logic import dependencies
 from functions.notifications.logic.notify_case_event import notify_case_event
-from functions.notifications.models.events import CaseEvent
+from functions.shared.bus_event import BusEvent
 from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 
@@ -22,7 +22,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def handle_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
     try:
-        event = CaseEvent.model_validate_json(record.body)
+        event = BusEvent.model_validate_json(record.body)
         now = utc_now()
         outcome = notify_case_event(
             event,

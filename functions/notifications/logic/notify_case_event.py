@@ -10,8 +10,9 @@ from typing import Protocol
 from functions.notifications.logic.recipients import Directory, plan
 from functions.notifications.logic.templates import render
 from functions.notifications.models.delivery import CASES_EVENT_SOURCE, SUBSCRIBED_DETAIL_TYPES
-from functions.notifications.models.events import CaseEvent, CaseEventDetail
+from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Email, NotificationDelayed
+from functions.shared.bus_event import BusEvent
 from functions.shared.observability import logger
 from functions.shared.reference_id import ReferenceIds
 
@@ -33,7 +34,7 @@ class Outcome:
 
 
 def notify_case_event(
-    event: CaseEvent,
+    event: BusEvent,
     *,
     directory: Directory,
     ledger: Ledger,

@@ -98,13 +98,3 @@ class CaseEventDetail(_Detail):
             return f"{self.case_number}#{detail_type}#{self.response_due_at.isoformat()}#{self.level}"
         return self.event_key or event_id
 
-
-class CaseEvent(BaseModel):
-    """An EventBridge event; `detail` is validated only for the detail types this domain handles."""
-
-    model_config = ConfigDict(populate_by_name=True, frozen=True, extra="ignore")
-
-    id: str = Field(min_length=1)
-    source: str
-    detail_type: str = Field(alias="detail-type")
-    detail: dict
