@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
 import uuid
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -51,6 +52,32 @@ class NetworkError(CliError):
     pass
 
 
+class InsecureApiUrl(CliError):
+    pass
+
+
+def is_loopback(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or bool(getattr(address, "ipv4_mapped", None) and address.ipv4_mapped.is_loopback)
+
+
+def refuse_token_over_plain_http(api: str) -> None:
+    """A token sent over http:// can be read and replayed by anyone on the way: plain http is for the local
+    stack on this machine only."""
+    parts = urlsplit(api)
+    if parts.scheme.lower() == "http" and not is_loopback(parts.hostname or ""):
+        raise InsecureApiUrl(
+            f"refusing to send your token over plain http:// to {parts.hostname or api}: use an https:// API URL "
+            "(http:// is only for 127.0.0.1, ::1 or localhost)"
+        )
+
+
 def describe_network_error(error: requests.RequestException, url: str) -> str:
     where = url.split("?", 1)[0]
     if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.Timeout):
@@ -79,6 +106,7 @@ def new_session(pool_size: int = 10) -> requests.Session:
 
 class ApiClient:
     def __init__(self, api: str, token: str, *, retries: int = 2, session: requests.Session | None = None):
+        refuse_token_over_plain_http(api)
         self.api, self.token, self.retries = api.rstrip("/"), token, retries
         self.session = session or new_session()
 

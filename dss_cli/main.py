@@ -15,7 +15,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from dss_cli import DEFAULT_PARALLEL, __version__
-from dss_cli.api import ApiClient, ApiError, CliError, case_path
+from dss_cli.api import ApiClient, ApiError, CliError, case_path, refuse_token_over_plain_http
 from dss_cli.checksums import from_b64
 from dss_cli.config import ConfigError, Credentials, config_file, forget_login, resolve, save_login, uploads_dir
 from dss_cli.transfer import NoProgress, parse_size
@@ -132,6 +132,7 @@ def login(
     verify: Annotated[bool, typer.Option(help="Check the token with one request before saving it.")] = True,
 ) -> None:
     """Save an API URL and token in your config directory (used when no other credentials are given)."""
+    refuse_token_over_plain_http(api.strip())
     if verify:
         with ApiClient(api.rstrip("/"), token.strip()) as client:
             try:

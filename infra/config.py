@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 DEFAULT_STAGE = "dev"
 PRODUCTION_STAGE = "prod"
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class StageConfig:
     # Business-time configuration for the functions (DSS_HOLIDAYS, DSS_RESPONSE_TARGETS), from
     # `-c holidays=2026-12-24,2026-12-31 -c responseTargets="2-High=60"`; empty: the documented defaults.
     business_time: dict[str, str] = field(default_factory=dict)
+    # Who hears the alarms: an email subscription to the stage's operations topic, from
+    # `-c alarmEmail=ops@example.com` (AWS emails a confirmation link first). None: the topic has no
+    # subscriber (subscribe a pager or chat integration by hand).
+    alarm_email: str | None = None
 
     @property
     def is_production(self) -> bool:
@@ -57,6 +62,15 @@ def with_business_time(config: StageConfig, holidays: str | None, response_targe
         targets_from(response_targets)
         settings[TARGETS_VARIABLE] = response_targets
     return replace(config, business_time=settings)
+
+
+def with_alarm_email(config: StageConfig, alarm_email: str | None) -> StageConfig:
+    """Adds the alarm recipient, checked now so that a typo fails the synth, not the first alarm."""
+    if not alarm_email:
+        return config
+    if not _EMAIL.match(alarm_email):
+        raise ValueError(f"alarmEmail {alarm_email!r}: give one email address, e.g. -c alarmEmail=ops@example.com")
+    return replace(config, alarm_email=alarm_email)
 
 
 def stage_config(name: str | None) -> StageConfig:

@@ -13,6 +13,8 @@ from infra.components.files import Files
 from infra.components.followups import Followups
 from infra.components.identity import Identity
 from infra.components.notifications import Notifications
+from infra.components.operations import Operations
+from infra.components.outbox import Outbox
 from infra.components.purge import Purge
 from infra.config import StageConfig
 
@@ -32,8 +34,8 @@ class SupportDeskStack(Stack):
         self.data = Data(self, "Data", config=config)
         self.events = Events(self, "Events", config=config)
         self.identity = Identity(self, "Identity", config=config)
-        self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data, events=self.events)
-        self.files = Files(self, "Files", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data)
+        self.files = Files(self, "Files", config=config, data=self.data, layer=self.cases.layer)
         self.api = Api(
             self,
             "Api",
@@ -48,6 +50,31 @@ class SupportDeskStack(Stack):
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)
         self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, layer=self.cases.layer)
         self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, layer=self.cases.layer)
+        self.outbox = Outbox(self, "Outbox", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        # Last: the dashboard shows every function and alarm above (the topic reaches every alarm, wherever built).
+        self.operations = Operations(
+            self,
+            "Operations",
+            config=config,
+            api=self.api,
+            outbox=self.outbox,
+            queues={
+                "notifications": self.notifications.queue,
+                "followups": self.followups.queue,
+                "files purged": self.purge.marking_delivery.queue,
+            },
+            dead_letter_queues={
+                "notifications DLQ": self.notifications.dead_letter_queue,
+                "followups DLQ": self.followups.dead_letter_queue,
+                "files purged DLQ": self.purge.marking_delivery.dead_letter_queue,
+                "purge runs DLQ": self.purge.dead_letter_queue,
+                "outbox on-failure": self.outbox.failure_queue,
+            },
+            state_machines={
+                "follow-up ladder": self.followups.follow_up_ladder,
+                "response escalation": self.followups.response_escalation,
+            },
+        )
 
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
@@ -59,3 +86,8 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "FilesBucketName", value=self.files.bucket.bucket_name, description="The case files bucket (SSE-KMS)")
         CfnOutput(self, "PurgeDeadLetterQueueUrl", value=self.purge.dead_letter_queue.queue_url)
         CfnOutput(self, "FilesPurgedDeadLetterQueueUrl", value=self.purge.marking_delivery.dead_letter_queue.queue_url)
+        CfnOutput(self, "OutboxFailureQueueUrl", value=self.outbox.failure_queue.queue_url)
+        CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
+        CfnOutput(self, "TableStreamArn", value=self.data.table.table_stream_arn)
+        CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")
+        CfnOutput(self, "DashboardName", value=self.operations.dashboard.dashboard_name)

@@ -5,6 +5,8 @@ runs no event source mapping and no schedule):
   SQS event Lambda would build, and deletes the messages the handler did not report as failed
   (ReportBatchItemFailures); those reappear after the queue's visibility timeout, and after its
   maxReceiveCount go to its dead-letter queue, as in AWS.
+- TableStreamSource: a thread reads the table's stream and hands new outbox items to the REAL publisher,
+  as the stack's filtered event source mapping does.
 - DailySchedule: a thread invokes a handler with an EventBridge scheduled event at start and then
   every 24 hours, as the stack's daily rule does."""
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable
@@ -19,10 +22,12 @@ from datetime import UTC, datetime
 
 import boto3
 
+from functions.shared.dal.outbox import OUTBOX_SORT_PREFIX
 from local.http_adapter import LambdaContext
 
 REGION = "us-east-1"
 LONG_POLL_SECONDS = 1  # short, so stopping (Ctrl-C) waits at most this long
+STREAM_POLL_SECONDS = 0.05  # Lambda polls a stream's shard about four times a second; locally a little faster
 
 log = logging.getLogger("local.events")
 
@@ -140,3 +145,77 @@ def scheduled_event() -> dict:
         "resources": [],
         "detail": {},
     }
+
+
+class TableStreamSource:
+    """The table stream's event source mapping, as the stack defines it for the outbox publisher: records
+    in stream order, only new outbox items (the mapping's filter), up to `batch_size` per invocation; on a
+    partial batch response, reading goes on from the first failed record, so nothing is skipped."""
+
+    def __init__(self, stream_arn: str, handler: Callable[[dict, object], dict | None], *, batch_size: int = 100):
+        self.stream_arn, self.handler, self.batch_size = stream_arn, handler, batch_size
+        # botocore 1.44 resolves DynamoDB Streams to an account-based endpoint that moto does not route
+        # in-process: name the endpoint (the local server's when there is one).
+        endpoint = os.environ.get("AWS_ENDPOINT_URL") or f"https://streams.dynamodb.{REGION}.amazonaws.com"
+        self._streams = boto3.client("dynamodbstreams", endpoint_url=endpoint)
+        self._positions: dict[str, dict] = {}  # shard id -> where reading goes on (GetShardIterator's arguments)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="event-source:outbox", daemon=True)
+
+    def start(self) -> TableStreamSource:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if not self.poll_once():
+                    self._stop.wait(STREAM_POLL_SECONDS)
+            except Exception:
+                if self._stop.is_set():
+                    return
+                log.exception("local table stream: polling failed")
+                self._stop.wait(1)
+
+    def poll_once(self) -> int:
+        """Hands every new outbox record to the handler, in batches; the number handed over and taken."""
+        taken = 0
+        for shard in self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]:
+            shard_id = shard["ShardId"]
+            where = self._positions.get(shard_id, {"ShardIteratorType": "TRIM_HORIZON"})
+            iterator = self._streams.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id, **where)["ShardIterator"]
+            records = self._streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+            for start in range(0, len(records), self.batch_size):
+                batch = records[start : start + self.batch_size]
+                wanted = [self._as_lambda_record(record) for record in batch if is_outbox_insert(record)]
+                failed = self._invoke(wanted) if wanted else None
+                if failed is not None:
+                    self._positions[shard_id] = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": failed}
+                    return taken
+                taken += len(wanted)
+                last = batch[-1]["dynamodb"]["SequenceNumber"]
+                self._positions[shard_id] = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+        return taken
+
+    def _invoke(self, records: list[dict]) -> str | None:
+        """The first sequence number to hand over again, or None."""
+        try:
+            result = self.handler({"Records": records}, LambdaContext("outbox-publisher", timeout_seconds=60)) or {}
+        except Exception:  # as in AWS, a failed invocation is retried from the batch's first record
+            log.exception("local table stream: the publisher failed")
+            return records[0]["dynamodb"]["SequenceNumber"]
+        failures = result.get("batchItemFailures") or []
+        return failures[0]["itemIdentifier"] if failures else None
+
+    def _as_lambda_record(self, record: dict) -> dict:
+        return {**record, "eventSource": "aws:dynamodb", "eventSourceARN": self.stream_arn, "awsRegion": REGION}
+
+
+def is_outbox_insert(record: dict) -> bool:
+    """The publisher's filter criteria (infra/components/outbox.py): inserts of `EVENT#` items."""
+    sort_key = record["dynamodb"].get("NewImage", {}).get("sk", {}).get("S", "")
+    return record["eventName"] == "INSERT" and sort_key.startswith(OUTBOX_SORT_PREFIX)

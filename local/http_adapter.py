@@ -72,6 +72,9 @@ class LocalFunction:
     def serves(self, method: str, path: str) -> bool:
         return any(method == declared and pattern.match(path) for pattern, declared in self._patterns)
 
+    def serves_path(self, path: str) -> bool:
+        return any(pattern.match(path) for pattern, _ in self._patterns)
+
 
 class LocalApi:
     def __init__(
@@ -107,7 +110,9 @@ class LocalApi:
             return json_response(413, TOO_LARGE)
         public = (request.method, request.path) in PUBLIC_ROUTES
         serving = self.functions[0] if public else self._function_for(request.method, request.path)
-        # API Gateway answers a request for a route it does not declare before any authorizer: 404.
+        # API Gateway answers a request for a path it does not declare before any authorizer: 404. Another method
+        # on a declared path reaches the path's Lambda through the resource's ANY method (behind the same
+        # authorizer), which answers 405 with the methods it serves.
         if serving is None:
             return json_response(404, NO_SUCH_ROUTE)
         claims = None
@@ -128,7 +133,9 @@ class LocalApi:
         return proxy_response(result)
 
     def _function_for(self, method: str, path: str) -> LocalFunction | None:
-        return next((function for function in self.functions if function.serves(method, path)), None)
+        return next((function for function in self.functions if function.serves(method, path)), None) or next(
+            (function for function in self.functions if function.serves_path(path)), None
+        )
 
 
 def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> LocalApi:

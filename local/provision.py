@@ -1,5 +1,5 @@
 """Creates the AWS resources the product needs in an emulator (moto), from the same definitions the
-stack uses: the table from the pynamodb models (the infra tests hold the CDK table to them), the bus by
+stack uses: the table (with its stream, for the outbox publisher) from the pynamodb models (the infra tests hold the CDK table to them), the bus by
 name, the secrets, the notifications and followups delivery paths (rule pattern, queue and dead-letter
 queue from each domain's models/delivery.py) with a verified SES sender, and the two state machines from
 the very ASL files the stack deploys (infra/workflows), whose tasks invoke the timer step Lambda, run
@@ -31,6 +31,7 @@ TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 @dataclass(frozen=True)
 class LocalResources:
     table_name: str
+    table_stream_arn: str  # what the outbox publisher reads (local/event_sources.py TableStreamSource)
     event_bus_name: str
     page_token_secret_arn: str
     events_queue_url: str  # every event on the bus lands here, so it can be inspected
@@ -67,7 +68,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
     bind_tables(table_name)  # CaseItem declares the whole key schema and every index
     bind_models(table_name, DIRECTORY_MODELS)
     if not CaseItem.exists():
-        CaseItem.create_table(wait=True, billing_mode="PAY_PER_REQUEST")
+        CaseItem.create_table(wait=True, billing_mode="PAY_PER_REQUEST")  # with the stream its Meta declares
         boto3.client("dynamodb").update_time_to_live(
             TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": IdempotencyItem.expires_at.attr_name}
         )
@@ -90,6 +91,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
     boto3.client("ses").verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)  # moto sends only from verified identities
     return LocalResources(
         table_name=table_name,
+        table_stream_arn=boto3.client("dynamodb").describe_table(TableName=table_name)["Table"]["LatestStreamArn"],
         event_bus_name=bus_name,
         page_token_secret_arn=_secret(f"{prefix}/page-token-key"),
         events_queue_url=events_queue_url,

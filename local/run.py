@@ -3,8 +3,9 @@
 moto in server mode (in this process, on loopback) is the AWS; the product's resources are provisioned
 into it and the demo directory seeded; a local API Gateway on http://127.0.0.1:3000 runs the real
 Lambda handler for each request, authenticating with dev tokens printed at start and written to
-`.local/session.json`. Events on the bus reach the notifications and followups handlers through their
-SQS queues, read by in-process pollers (local/event_sources.py); the emails sent through moto's SES are
+`.local/session.json`. Every change's events go from the table's stream to the bus through the real
+outbox publisher, and from the bus to the notifications and followups handlers through their SQS
+queues, each read by an in-process poller (local/event_sources.py); the emails sent through moto's SES are
 listed at GET /_local/outbox. The follow-up ladder and the response escalation run as Step Functions
 executions in moto, their tasks running the real step handler in-process (local/lambda_runtime.py);
 `--time-scale N` makes their waits N times shorter, so days of business time pass in seconds. Data lives
@@ -207,9 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         from functions.followups.models import delivery as followups_delivery
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
         from functions.notifications.models import delivery as notifications_delivery
+        from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
         from local.demo_directory import seed_demo_directory
-        from local.event_sources import DailySchedule, SqsEventSource
+        from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
         from local.http_adapter import product_api
         from local.outbox import sent_mail
         from local.provision import provision
@@ -219,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         resources = provision()
         seed_demo_directory()
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
+        # The outbox publisher on the table's stream: every change's events reach the bus through it.
+        event_sources.append(TableStreamSource(resources.table_stream_arn, publisher_handler).start())
         # The SQS event source mappings of the Lambdas that react to events, run in-process on the real handlers.
         for name, handler, delivery in (
             ("notifications", notifications_handler, notifications_delivery),

@@ -66,11 +66,12 @@ def model_response(model: BaseModel, status: int = 200, headers: dict[str, str] 
     )
 
 
-def error_json(status: HTTPStatus | int, error: ErrorResponse) -> Response:
+def error_json(status: HTTPStatus | int, error: ErrorResponse, headers: dict[str, str] | None = None) -> Response:
     return Response(
         status_code=int(status),
         content_type=content_types.APPLICATION_JSON,
         body=error.model_dump_json(exclude_none=True),
+        headers=headers,
     )
 
 
@@ -112,6 +113,8 @@ def _describe_validation_errors(errors: list[dict], body: object) -> tuple[str, 
         detail = "unknown field; remove it"
     elif kind == "missing":
         detail = "required"
+    elif kind == "value_error":  # our validators' ValueError: its message without pydantic's "Value error, "
+        detail = str(first.get("ctx", {}).get("error") or first.get("msg") or "invalid")
     else:
         detail = first.get("msg") or kind.replace("_", " ")
     more = f" ({len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
@@ -122,7 +125,7 @@ def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware
     """A misspelt parameter (`?veiw=my-open`) must not silently fall back to a default. Documented
     routes only: the documentation routes take Swagger UI's own parameters (`?format=json`)."""
     route = app.context["_route"]
-    if not route.include_in_schema:
+    if not route.include_in_schema or route not in _routes(app):  # documentation, or no route: 404 or 405 first
         return next_middleware(app)
     declared = {param.alias for param in route.dependant.query_params}
     unknown = sorted(set(app.current_event.query_string_parameters or {}) - declared)
@@ -135,6 +138,16 @@ def refuse_unknown_query_parameters(app: APIGatewayRestResolver, next_middleware
             ),
         )
     return next_middleware(app)
+
+
+def _routes(app: APIGatewayRestResolver) -> list:
+    """The resolver's route table (Powertools keeps it in these two lists; not found means neither holds one)."""
+    return app._static_routes + app._dynamic_routes
+
+
+def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
+    """The methods the app serves on `path` (empty when it serves none there)."""
+    return sorted({route.method for route in _routes(app) if route.rule.match(path)})
 
 
 def _base_path(app: APIGatewayRestResolver) -> str:
@@ -194,7 +207,7 @@ def create_api(*routers: Router, documents_also: tuple[str, ...] = ()) -> ApiRes
     def handle_domain_error(error: DomainError) -> Response:
         if isinstance(error, ServiceUnavailable):
             logger.warning("dependency unavailable", extra={"reason": error.message})
-        return error_json(error.status, error.to_response())
+        return error_json(error.status, error.to_response(), error.headers())
 
     @app.exception_handler(RequestValidationError)
     def handle_validation_error(error: RequestValidationError) -> Response:
@@ -225,6 +238,16 @@ def create_api(*routers: Router, documents_also: tuple[str, ...] = ()) -> ApiRes
 
     @app.not_found
     def handle_not_found(_: Exception) -> Response:
+        method, allowed = app.current_event.http_method.upper(), allowed_methods(app, app.context.get("_path", app.current_event.path))
+        if allowed:  # a path we serve, another method (API Gateway's ANY method on the resource brings it here)
+            return error_json(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                ErrorResponse(
+                    error="method_not_allowed",
+                    message=f"{method} is not served here; this resource serves {', '.join(allowed)} (see /openapi.json).",
+                ),
+                {"Allow": ", ".join(allowed)},
+            )
         return error_json(HTTPStatus.NOT_FOUND, ErrorResponse(error="not_found", message="No such route; see /openapi.json."))
 
     @app.exception_handler(Exception)

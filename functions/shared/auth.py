@@ -22,6 +22,8 @@ ACCOUNT_CLAIM = "custom:account_id"
 CONTACT_CLAIM = "custom:contact_id"
 GROUPS_CLAIM = "cognito:groups"
 AUTOMATION_ROLE = "automation"
+# The identities that go into keys (`CASE#…`, `acme#c-alice`, `<sub>#create-case#…`): no separator, bounded.
+CLAIM_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,26 @@ def _parse_groups(raw: object) -> frozenset[Group]:
     return frozenset(known[name] for name in names if name in known)
 
 
+def _identifier(claims: dict, name: str) -> str | None:
+    """A claim that names someone, or None when absent; one that is not an identifier is refused before any
+    key is made of it."""
+    value = claims.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not CLAIM_VALUE.fullmatch(value):
+        raise Unauthorized(f"Your token's {name} is not a valid identifier; ask your Technical Account Manager to correct your user.")
+    return value
+
+
 def caller_from_claims(claims: dict | None) -> Caller:
     if not claims or not claims.get("sub"):
         raise Unauthorized("Sign in and send your token in the Authorization header.")
     groups = _parse_groups(claims.get(GROUPS_CLAIM))
     caller = Caller(
-        user_id=claims["sub"],
+        user_id=_identifier(claims, "sub"),
         groups=groups,
-        account_id=claims.get(ACCOUNT_CLAIM) or None,
-        contact_id=claims.get(CONTACT_CLAIM) or None,
+        account_id=_identifier(claims, ACCOUNT_CLAIM),
+        contact_id=_identifier(claims, CONTACT_CLAIM),
     )
     if not groups:
         raise Unauthorized("Your user is in no support group; ask your Technical Account Manager for access.")

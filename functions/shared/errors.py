@@ -29,6 +29,10 @@ class DomainError(Exception):
     def to_response(self) -> ErrorResponse:
         return ErrorResponse(error=self.code, message=self.message, field=self.field)
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the refusal comes with (Retry-After for a 429)."""
+        return {}
+
 
 class BadRequest(DomainError):
     status, code = HTTPStatus.BAD_REQUEST, "bad_request"

@@ -14,7 +14,6 @@ class CasesSettings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     table_name: str
-    event_bus_name: str
 
 
 class ApiSettings(CasesSettings):
@@ -32,6 +31,9 @@ class NotificationSettings(BaseModel):
     reference_secret_arn: str  # the HMAC key of Reference IDs (functions/shared/reference_id.py)
     sender_email: str  # a verified SES identity (the address or its domain)
     portal_url: str  # emails link to <portal_url>/cases/<case number>
+    # A case's regional managers are emailed about its management escalations at most once per this many
+    # hours; later ones within it are recorded, not emailed (functions/notifications/dal/ledger.py).
+    dss_management_email_interval_hours: float = Field(default=24.0, ge=0)
 
 
 class FollowupSettings(BaseModel):
@@ -44,6 +46,14 @@ class FollowupSettings(BaseModel):
     # Local stack only (`make run --time-scale`): timers wake this many times sooner than their business
     # deadlines, so a ladder of days can be watched in minutes. The stack never sets it.
     dss_timer_time_scale: float = Field(default=1.0, ge=1.0)
+
+
+class PublisherSettings(BaseModel):
+    """What the outbox publisher needs: the bus (the only function that puts events on it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_bus_name: str
 
 
 class FilesSettings(CasesSettings):
@@ -79,3 +89,8 @@ def followup_settings() -> FollowupSettings:
 @lru_cache(maxsize=1)
 def files_settings() -> FilesSettings:
     return FilesSettings.model_validate(_environment(), strict=False)
+
+
+@lru_cache(maxsize=1)
+def publisher_settings() -> PublisherSettings:
+    return PublisherSettings.model_validate(_environment(), strict=False)

@@ -1,7 +1,9 @@
 """The public REST API: one RestApi in front of several domain Lambdas (DESIGN.md section 2), each serving
-the Cognito-authorized routes its own OpenAPI documents; the public docs (served by the cases Lambda, whose
-document merges the others'), stage throttling and logging, and JSON bodies for API Gateway's own refusals
-(the same `{"error", "message"}` shape the handlers use)."""
+the Cognito-authorized routes its own OpenAPI documents, plus an ANY method on each of those paths so that a
+method the path does not serve reaches its Lambda (which answers 405 with `Allow`); the public docs (served by
+the cases Lambda, whose document merges the others'), stage throttling and logging, JSON bodies for API
+Gateway's own refusals (the same `{"error", "message"}` shape the handlers use), and alarms on the stage's
+5xx rate and p99 latency."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import json
 import re
 from collections.abc import Sequence
 
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
@@ -63,6 +66,18 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 
 
 Route = tuple[str, str]  # (path template, method)
+# Any other method of a served path goes to the path's Lambda, which answers 405 with `Allow`; API Gateway
+# matches a path's own methods before ANY.
+OTHER_METHODS = "ANY"
+
+# The stage's alarms: sustained, not one slow or failed request (each period is 5 minutes, and 2 of the last
+# 3 must breach). 5xx are our failures (a handler's 500/503, an integration error or timeout); 5 % of requests
+# is far above the odd 503 a retry resolves. Latency: p99 over 5 s means callers wait (the functions answer
+# in well under a second; only completing a very large upload takes longer).
+ALARM_PERIOD = Duration.minutes(5)
+ALARM_EVALUATION_PERIODS, ALARM_DATAPOINTS = 3, 2
+SERVER_ERROR_RATE_THRESHOLD = 0.05
+LATENCY_P99_THRESHOLD = Duration.seconds(5)
 
 
 def api_routes(module: str) -> list[Route]:
@@ -125,6 +140,7 @@ class Api(Construct):
         )
         self._add_routes(identity, backends, documentation)
         self._add_gateway_responses()
+        self._add_alarms()
         if config.waf:
             self._add_web_acl(config)
         else:
@@ -146,16 +162,21 @@ class Api(Construct):
         signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
 
         served: set[Route] = set()
+        path_owners: dict[str, lambda_.IFunction] = {}
         for function, routes in backends:
             integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
             for path, method in routes:
                 if (path, method) in served or path.lstrip("/") in PUBLIC_DOCS_PATHS:
                     raise ValueError(f"{method} {path} is served by two Lambdas; each route belongs to one domain's app")
+                # The Lambda answering a path's other methods must know all of its methods (its `Allow`).
+                if path_owners.setdefault(path, function) is not function:
+                    raise ValueError(f"{path} has methods in two Lambdas; each path belongs to one domain's app")
                 served.add((path, method))
                 parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
-                self.rest_api.root.resource_for_path(path).add_method(
-                    method, integration, request_parameters=parameters or None, **signed_in
-                )
+                resource = self.rest_api.root.resource_for_path(path)
+                resource.add_method(method, integration, request_parameters=parameters or None, **signed_in)
+                if resource.node.try_find_child(OTHER_METHODS) is None:
+                    resource.add_method(OTHER_METHODS, integration, request_parameters=parameters or None, **signed_in)
         docs_integration = apigw.LambdaIntegration(documentation, allow_test_invoke=False)
         for path in PUBLIC_DOCS_PATHS:
             method = self.rest_api.root.add_resource(path).add_method(
@@ -174,6 +195,39 @@ class Api(Construct):
                 status_code=status,
                 templates={"application/json": json.dumps({"error": code, "message": message})},
             )
+
+    def _add_alarms(self) -> None:
+        stage = self.rest_api.deployment_stage
+
+        def alarm(construct_id: str, description: str, metric: cloudwatch.Metric, threshold: float) -> cloudwatch.Alarm:
+            return cloudwatch.Alarm(
+                self,
+                construct_id,
+                alarm_description=description,
+                metric=metric,
+                threshold=threshold,
+                evaluation_periods=ALARM_EVALUATION_PERIODS,
+                datapoints_to_alarm=ALARM_DATAPOINTS,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+
+        self.server_error_alarm = alarm(
+            "ServerErrorRateAlarm",
+            "Over 5 % of API requests answered 5xx, in 2 of the last three 5-minute periods. Find them in the access "
+            "log (status 5xx: errorType says whether API Gateway or the integration failed) and the domain Lambda's "
+            "log (its request id), fix the cause; callers retry with their Idempotency-Key.",
+            stage.metric_server_error(period=ALARM_PERIOD, statistic=cloudwatch.Stats.AVERAGE),
+            SERVER_ERROR_RATE_THRESHOLD,
+        )
+        self.latency_alarm = alarm(
+            "LatencyAlarm",
+            "The API's p99 latency was over 5 s in 2 of the last three 5-minute periods. Compare Latency with "
+            "IntegrationLatency on the dashboard (the Lambdas or API Gateway), then the Lambda's duration, cold starts "
+            "and throttles, and DynamoDB's throttled requests.",
+            stage.metric_latency(period=ALARM_PERIOD, statistic=cloudwatch.Stats.percentile(99)),
+            LATENCY_P99_THRESHOLD.to_milliseconds(),
+        )
 
     def _add_web_acl(self, config: StageConfig) -> None:
         # Reputation and rate rules only: content rule sets (e.g. the common rule set's XSS and body-size

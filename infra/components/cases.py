@@ -1,5 +1,7 @@
-"""The cases API Lambda: its log group, page-token secret and a role that can do exactly what
-functions/cases does, nothing more."""
+"""The cases API Lambda: its log group, page-token secret, alarms on its errors and throttles, and a role that
+can do exactly what functions/cases does, nothing more. A change writes its events as outbox items in its own
+transaction (PutItem on CASE#); the outbox publisher (components/outbox.py), not this function, puts them on
+the bus."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from constructs import Construct
 
 from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
 from infra.components.data import Data
-from infra.components.events import Events
-from infra.components.function import acknowledge_runtime_findings, dependencies_layer, function_code, on_keys, runtime_environment
+from infra.components.function import (
+    acknowledge_runtime_findings,
+    dependencies_layer,
+    function_alarms,
+    function_code,
+    on_keys,
+    runtime_environment,
+)
 from infra.config import StageConfig
 from infra.constants import (
     LAMBDA_ARCHITECTURE,
@@ -39,7 +47,7 @@ def hmac_key_secret(
 
 
 class CasesApiFunction(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data) -> None:
         super().__init__(scope, construct_id)
         self.page_token_secret = hmac_key_secret(
             self,
@@ -56,7 +64,7 @@ class CasesApiFunction(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"dss-{config.name} cases API Lambda",
         )
-        self._grant_least_privilege(data, events)
+        self._grant_least_privilege(data)
         self.layer = dependencies_layer(self)  # shared with the other functions of the stack
         self.function = lambda_.Function(
             self,
@@ -74,20 +82,21 @@ class CasesApiFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,  # traced by the runtime; no X-Ray SDK on the request path
             environment={
                 "TABLE_NAME": data.table.table_name,
-                "EVENT_BUS_NAME": events.bus.event_bus_name,
                 "PAGE_TOKEN_SECRET_ARN": self.page_token_secret.secret_arn,
                 **runtime_environment(config),
                 **config.business_time,
             },
         )
         acknowledge_runtime_findings(self.function, self.role)
+        self.errors_alarm, self.throttles_alarm = function_alarms(self, self.function, "cases API")
 
-    def _grant_least_privilege(self, data: Data, events: Events) -> None:
+    def _grant_least_privilege(self, data: Data) -> None:
         table_arn = data.table.table_arn
         statements = [
             # Each item action only on the partition keys functions/cases uses it for: GetItem for cases,
             # accounts and idempotency records, PutItem for cases (and their updates and history) and
-            # idempotency records, UpdateItem for the case-number counter. TransactGet/WriteItems are
+            # idempotency records (and the outbox items of a change's events, under the case's CASE# key),
+            # UpdateItem for the case-number counter. TransactGet/WriteItems are
             # authorized per contained item as GetItem/PutItem.
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
@@ -95,7 +104,6 @@ class CasesApiFunction(Construct):
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
             on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.page_token_secret.secret_arn]),
             iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]),
         ]

@@ -1,5 +1,6 @@
 """The single support table, declared from the pynamodb models in functions/cases/dal/tables.py: the case
-views' indexes, which the cases API queries, and the purge index, which only the purge job queries."""
+views' indexes, which the cases API queries, the purge index, which only the purge job queries, and its
+stream, which only the outbox publisher reads."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ class Data(Construct):
             encryption_key=self.key,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
             time_to_live_attribute=IdempotencyItem.expires_at.attr_name,
+            # The transactional outbox: every committed write, with the new item, to the outbox publisher
+            # (components/outbox.py), whose mapping lets only new EVENT# items through.
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
             deletion_protection=config.retain_data,
             removal_policy=config.removal_policy,
         )

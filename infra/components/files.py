@@ -17,7 +17,6 @@ from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.retention import UPLOAD_LIFETIME
 from infra.components.data import Data
-from infra.components.events import Events
 from infra.components.function import DomainFunction, on_keys
 from infra.config import StageConfig
 
@@ -36,9 +35,7 @@ def object_arns(bucket: s3.IBucket) -> str:
 
 
 class Files(Construct):
-    def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, layer: lambda_.ILayerVersion) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
             self,
@@ -103,20 +100,20 @@ class Files(Construct):
             memory_size=512,
             environment={
                 "TABLE_NAME": data.table.table_name,
-                "EVENT_BUS_NAME": events.bus.event_bus_name,
                 "FILES_BUCKET": self.bucket.bucket_name,
             },
         )
         self.function = self.api.function
-        self._grant_api(data, events)
+        self._grant_api(data)
 
-    def _grant_api(self, data: Data, events: Events) -> None:
+    def _grant_api(self, data: Data) -> None:
         table_arn = data.table.table_arn
         self.api.grant(
             # functions/files/dal/file_repository.py: the case it acts on, read-only (GetItem,
             # functions/shared/dal/case_view.py), and the files domain's own partitions FILES#<caseNumber>:
             # uploads are put, read, listed and deleted; completing one writes the file (PutItem) and marks the
-            # upload (UpdateItem) in one transaction, which is authorized per contained item.
+            # upload (UpdateItem) in one transaction, which is authorized per contained item; its events go in
+            # the same transaction as outbox items under FILES# (published by components/outbox.py).
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{FILES_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [f"{FILES_PREFIX}*"]),
@@ -138,7 +135,6 @@ class Files(Construct):
             # The table's key (its items), and the bucket's: SSE-KMS multipart uploads need GenerateDataKey and
             # Decrypt on the bucket key from whoever uploads (the presigned URLs' signer), downloads need Decrypt.
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn, self.key.key_arn]),
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
         )
         acknowledge_object_wildcard(self.api.role, self.bucket, "the files API creates, reads and deletes")
 

@@ -52,9 +52,9 @@ class Followups(Construct):
             handler=TIMER_STEP_HANDLER,
             timeout=TIMER_STEP_TIMEOUT,
             layer=layer,
-            environment={"TABLE_NAME": data.table.table_name, "EVENT_BUS_NAME": events.bus.event_bus_name, **config.business_time},
+            environment={"TABLE_NAME": data.table.table_name, **config.business_time},
         )
-        self._grant_timer_step(data, events)
+        self._grant_timer_step(data)
 
         self.follow_up_ladder = self._state_machine("FollowUpLadder", config, "follow-up-ladder", FOLLOW_UP_LADDER)
         self.response_escalation = self._state_machine("ResponseEscalation", config, "response-escalation", RESPONSE_ESCALATION)
@@ -92,15 +92,14 @@ class Followups(Construct):
         )
         self._grant_timer_events()
 
-    def _grant_timer_step(self, data: Data, events: Events) -> None:
+    def _grant_timer_step(self, data: Data) -> None:
         table_arn = data.table.table_arn
         self.timer_step.grant(
-            # Reads the case (nothing else); writes it with its history row and update in one transaction,
-            # which is authorized per contained item as PutItem.
+            # Reads the case (nothing else); writes it with its history row, update and outbox items (the
+            # events, published by components/outbox.py) in one transaction, authorized per contained item as PutItem.
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
         )
 
     def _state_machine(self, construct_id: str, config: StageConfig, purpose: str, workflow: str) -> sfn.StateMachine:

@@ -1,7 +1,7 @@
 """A Lambda function of the project: its code (functions/, with its bytecode) and the dependency layer,
-the environment and findings every function shares, its own log group, and a role that starts with
-nothing but that log group and X-Ray; each component grants its function the rest (`on_keys` for the
-table)."""
+the environment and findings every function shares, its own log group, alarms on its errors and
+throttles, and a role that starts with nothing but that log group and X-Ray; each component grants its
+function the rest (`on_keys` for the table)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsii
 from aws_cdk import Acknowledgment, AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, Validations
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -30,6 +31,10 @@ from infra.constants import (
 
 FUNCTIONS_DIR = REPO_ROOT / "functions"
 BYTECODE = ["__pycache__", "*.pyc"]
+# One failed or throttled invocation in five minutes is worth a person's look: the handlers answer every
+# error they expect (an API's 4xx/5xx, a batch's partial failures), so a Lambda error is a crash or a
+# timeout, and a throttle means the account's concurrency ran out.
+FUNCTION_ALARM_PERIOD = Duration.minutes(5)
 
 
 @jsii.implements(ILocalBundling)
@@ -69,8 +74,41 @@ def runtime_environment(config: StageConfig) -> dict[str, str]:
     }
 
 
-def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role) -> None:
-    """The findings every function of the project shares, with their reasons."""
+def function_alarms(scope: Construct, function: lambda_.Function, name: str) -> tuple[cloudwatch.Alarm, cloudwatch.Alarm]:
+    """Alarms on the function's errors (unhandled exceptions, timeouts) and throttles, created in `scope`."""
+
+    def alarm(construct_id: str, metric: cloudwatch.Metric, description: str) -> cloudwatch.Alarm:
+        return cloudwatch.Alarm(
+            scope,
+            construct_id,
+            alarm_description=description,
+            metric=metric,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+
+    errors = alarm(
+        "ErrorsAlarm",
+        function.metric_errors(period=FUNCTION_ALARM_PERIOD, statistic=cloudwatch.Stats.SUM),
+        f"The {name} Lambda failed: an unhandled exception or a timeout (its handlers answer the errors they expect). "
+        "Find the stack trace or 'Task timed out' in its log group, fix the cause; what it was doing is retried or "
+        "dead-lettered as docs/operations.md describes for this function.",
+    )
+    throttles = alarm(
+        "ThrottlesAlarm",
+        function.metric_throttles(period=FUNCTION_ALARM_PERIOD, statistic=cloudwatch.Stats.SUM),
+        f"The {name} Lambda was throttled: the account's (or its reserved) concurrency ran out. API callers got an "
+        "error answer; queues and the table stream wait and retry. Check ConcurrentExecutions in the account and "
+        "which function uses it; ask AWS for a higher limit if the load is real.",
+    )
+    return errors, throttles
+
+
+def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role, *, also_unscoped: str = "") -> None:
+    """The findings every function of the project shares, with their reasons; `also_unscoped` names the
+    function's own actions that support no resource-level permission, with why."""
     Validations.of(function).acknowledge(
         Acknowledgment(
             id="AwsSolutions-L1",
@@ -84,7 +122,8 @@ def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role) -> 
         Acknowledgment(
             id="AwsSolutions-IAM5[Resource::*]",
             reason="Only the X-Ray actions Lambda active tracing adds (xray:PutTraceSegments, "
-            "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them.",
+            "xray:PutTelemetryRecords): X-Ray supports no resource-level permissions for them."
+            + (f" Also {also_unscoped}" if also_unscoped else ""),
         )
     )
 
@@ -103,8 +142,9 @@ def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
 
 
 class DomainFunction(Construct):
-    """A function of the project with its own log group, and a role that may write to that log group and
-    (through active tracing) to X-Ray; the caller grants the rest."""
+    """A function of the project with its own log group, alarms on its errors and throttles, and a role that
+    may write to that log group and (through active tracing) to X-Ray; the caller grants the rest.
+    `also_unscoped`: the caller's grants that support no resource-level permission, and why (cdk-nag IAM5)."""
 
     def __init__(
         self,
@@ -119,6 +159,7 @@ class DomainFunction(Construct):
         layer: lambda_.ILayerVersion,
         environment: dict[str, str],
         memory_size: int = 256,
+        also_unscoped: str = "",
         **function_options,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -146,7 +187,8 @@ class DomainFunction(Construct):
             environment={**environment, **runtime_environment(config)},
             **function_options,
         )
-        acknowledge_runtime_findings(self.function, self.role)
+        acknowledge_runtime_findings(self.function, self.role, also_unscoped=also_unscoped)
+        self.errors_alarm, self.throttles_alarm = function_alarms(self, self.function, name)
 
     def grant(self, *statements: iam.PolicyStatement) -> None:
         for statement in statements:

@@ -1,6 +1,6 @@
 """Notifications: a rule on the bus sends the cases domain's events to an SQS queue (dead-letter queue,
 alarm on it); a Lambda reads the queue in batches and emails the people concerned through SES, with a
-role that can do exactly that. The pattern and the delivery settings come from
+role that can do exactly that and alarms on its errors and throttles. The pattern and the delivery settings come from
 functions/notifications/models/delivery.py, which the local stack builds from too."""
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ from functions.notifications.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
+from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
 from infra.components.cases import hmac_key_secret
 from infra.components.data import Data
 from infra.components.event_queue import event_queue
 from infra.components.events import Events
-from infra.components.function import acknowledge_runtime_findings, function_code, on_keys, runtime_environment
+from infra.components.function import acknowledge_runtime_findings, function_alarms, function_code, on_keys, runtime_environment
 from infra.config import StageConfig
 from infra.constants import (
     LAMBDA_ARCHITECTURE,
@@ -100,13 +101,14 @@ class Notifications(Construct):
             )
         )
         acknowledge_runtime_findings(self.function, self.role)
+        self.errors_alarm, self.throttles_alarm = function_alarms(self, self.function, "notifications")
 
     def _grant_least_privilege(self, data: Data) -> None:
         table_arn = data.table.table_arn
         statements = [
-            # Reads the directory (accounts' contacts, staff, regional managers); writes only its record of
-            # each email sent (the guard against duplicate deliveries).
-            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{STAFF_PREFIX}*", f"{REGION_PREFIX}*"]),
+            # Reads the directory (accounts' contacts, staff, regional managers) and a case's items (the update
+            # an email quotes); writes only its record of each email sent (the guard against duplicate deliveries).
+            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{STAFF_PREFIX}*", f"{REGION_PREFIX}*", f"{CASE_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{NOTIFIED_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["ses:SendRawEmail"], resources=[self.sender.email_identity_arn]),

@@ -1,5 +1,6 @@
 """The 30-day purge (issue 5): a daily schedule invokes the purge Lambda (functions/purge), which reads the
-due cases from the table's purge index, deletes their files and publishes CaseFilesPurged; and the cases
+due cases from the table's purge index, deletes their files and writes CaseFilesPurged as an outbox item
+(published to the bus by components/outbox.py); and the cases
 domain's consumer of that event (rule → queue + DLQ → Lambda, functions/cases/handlers/handle_purge_events.py),
 which marks the case `filesPurgedAt` and so takes it out of the index. Every async path ends in a
 dead-letter queue with an alarm (DESIGN.md section 2). Each role can do exactly what its code does."""
@@ -25,6 +26,7 @@ from functions.cases.models.delivery import (
     MAX_RECEIVE_COUNT,
     VISIBILITY_TIMEOUT_SECONDS,
 )
+from functions.purge.dal.outbox import PURGE_PREFIX
 from infra.components.data import Data
 from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
 from infra.components.events import Events
@@ -60,10 +62,10 @@ class Purge(Construct):
         layer: lambda_.ILayerVersion,
     ) -> None:
         super().__init__(scope, construct_id)
-        self._daily_run(config, data, events, files, layer)
+        self._daily_run(config, data, files, layer)
         self._case_marks(config, data, events, layer)
 
-    def _daily_run(self, config: StageConfig, data: Data, events: Events, files: Files, layer: lambda_.ILayerVersion) -> None:
+    def _daily_run(self, config: StageConfig, data: Data, files: Files, layer: lambda_.ILayerVersion) -> None:
         self.dead_letter_queue = sqs.Queue(
             self,
             "DeadLetterQueue",
@@ -90,7 +92,6 @@ class Purge(Construct):
             layer=layer,
             environment={
                 "TABLE_NAME": data.table.table_name,
-                "EVENT_BUS_NAME": events.bus.event_bus_name,
                 "FILES_BUCKET": files.bucket.bucket_name,
             },
             retry_attempts=RUN_RETRY_ATTEMPTS,
@@ -126,14 +127,19 @@ class Purge(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
-        self._grant_daily_run(data, events, files)
+        self._grant_daily_run(data, files)
 
-    def _grant_daily_run(self, data: Data, events: Events, files: Files) -> None:
+    def _grant_daily_run(self, data: Data, files: Files) -> None:
         bucket = files.bucket
         self.daily.grant(
             # functions/purge/dal/purge_index.py: one Query per page of the purge index, nothing else of the table.
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{data.table.table_arn}/index/{data.purge_index_name}"]),
-            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[data.key.key_arn]),  # reads only
+            # functions/purge/dal/outbox.py: CaseFilesPurged as outbox items in the purge's own partitions
+            # (PURGE#<caseNumber>, sk EVENT#…), written by BatchWriteItem; PutItem covers the same items written
+            # one at a time or in a transaction. Never a case item: the cases domain marks the case from the event.
+            on_keys("dynamodb:BatchWriteItem", data.table.table_arn, [f"{PURGE_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", data.table.table_arn, [f"{PURGE_PREFIX}*"]),
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             # functions/purge/dal/case_files.py: ListObjectsV2 of a case's prefix, DeleteObjects (authorized per
             # key as DeleteObject), ListMultipartUploads and AbortMultipartUpload of stale uploads. Deleting and
             # aborting need no KMS permission.
@@ -145,7 +151,6 @@ class Purge(Construct):
             # ListMultipartUploads supports no s3:prefix condition; it lists keys, upload ids and dates only.
             iam.PolicyStatement(actions=["s3:ListBucketMultipartUploads"], resources=[bucket.bucket_arn]),
             iam.PolicyStatement(actions=["s3:DeleteObject", "s3:AbortMultipartUpload"], resources=[object_arns(bucket)]),
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
         )
         acknowledge_object_wildcard(self.daily.role, bucket, "the purge deletes (a closed case's files) and aborts (stale uploads)")
 
@@ -172,17 +177,17 @@ class Purge(Construct):
             handler=MARK_HANDLER,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
             layer=layer,
-            environment={"TABLE_NAME": data.table.table_name, "EVENT_BUS_NAME": events.bus.event_bus_name, **config.business_time},
+            environment={"TABLE_NAME": data.table.table_name, **config.business_time},
         )
         # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
         self.marking.function.add_event_source(
             event_sources.SqsEventSource(self.marking_delivery.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True)
         )
         self.marking.grant(
-            # Reads the case, writes it with its history row in one transaction (authorized per item as PutItem),
-            # through functions/cases/logic/change_case.py as every change of a case does.
+            # Reads the case, writes it with its history row (and outbox items, if the change has events) in one
+            # transaction (authorized per item as PutItem), through functions/cases/logic/change_case.py as every
+            # change of a case does.
             on_keys("dynamodb:GetItem", data.table.table_arn, [f"{CASE_PREFIX}*"]),
             on_keys("dynamodb:PutItem", data.table.table_arn, [f"{CASE_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[events.bus.event_bus_arn]),
         )

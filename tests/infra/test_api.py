@@ -23,6 +23,9 @@ FILE_ROUTES = {
     ("/cases/{caseNumber}/files", "GET"), ("/cases/{caseNumber}/files/{fileId}/download", "GET"),
 }  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
+CASE_PATHS, FILE_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES))
+# Every served path also takes ANY: its other methods reach its Lambda, which answers 405 with Allow.
+OTHER_METHOD_ROUTES = {(path, "ANY") for path in CASE_PATHS | FILE_PATHS}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
 
 
@@ -44,13 +47,13 @@ def _routes(synth) -> dict[tuple[str, str], dict]:
 
 def test_case_and_file_routes_need_a_cognito_token_and_docs_are_public(dev):
     routes = _routes(dev)
-    assert set(routes) == CASE_ROUTES | FILE_ROUTES | DOCS_ROUTES
+    assert set(routes) == CASE_ROUTES | FILE_ROUTES | OTHER_METHOD_ROUTES | DOCS_ROUTES
     authorizer_id, authorizer = dev.only("AWS::ApiGateway::Authorizer")
     pool_id = dev.only("AWS::Cognito::UserPool")[0]
     assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
     assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
-    for route in CASE_ROUTES | FILE_ROUTES:
+    for route in CASE_ROUTES | FILE_ROUTES | OTHER_METHOD_ROUTES:
         assert routes[route]["AuthorizationType"] == "COGNITO_USER_POOLS", route
         assert routes[route]["AuthorizerId"] == {"Ref": authorizer_id}, route
     for route in DOCS_ROUTES:
@@ -73,13 +76,30 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
     assert set(api_routes("functions.files.handlers.api")) == FILE_ROUTES
     cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     files_id = dev.one("AWS::Lambda::Function", "Files")[0]
-    for route, method in _routes(dev).items():
-        assert _integrated_function(method) == (files_id if route in FILE_ROUTES else cases_id), route
+    for (path, verb), method in _routes(dev).items():
+        assert _integrated_function(method) == (files_id if path in FILE_PATHS else cases_id), (path, verb)
     # API Gateway may invoke each function (per method), and nothing else may.
     permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
     for function_id in (cases_id, files_id):
         invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
         assert invokers == {"apigateway.amazonaws.com"}
+
+
+def test_a_method_a_served_path_does_not_serve_reaches_the_paths_lambda(dev):
+    """API Gateway matches a path's own methods first and sends any other to ANY: the domain Lambda answers
+    405 with Allow instead of API Gateway's 404 (MISSING_AUTHENTICATION_TOKEN) or 403."""
+    routes = _routes(dev)
+    authorizer = {"Ref": dev.only("AWS::ApiGateway::Authorizer")[0]}
+    for path in CASE_PATHS | FILE_PATHS:
+        other = routes[(path, "ANY")]
+        (served,) = {_integrated_function(routes[route]) for route in CASE_ROUTES | FILE_ROUTES if route[0] == path}
+        assert _integrated_function(other) == served, path
+        assert other["Integration"]["IntegrationHttpMethod"] == "POST", path  # Lambda proxy: always POST
+        assert (other["AuthorizationType"], other["AuthorizerId"]) == ("COGNITO_USER_POOLS", authorizer), path
+        parameters = {name.strip("{}") for name in path.split("/") if name.startswith("{")}
+        assert other.get("RequestParameters", {}) == {f"method.request.path.{name}": True for name in parameters}, path
+    # The public docs and the paths in between (e.g. /cases/{caseNumber}/solution) get no ANY.
+    assert {path for path, verb in routes if verb == "ANY"} == CASE_PATHS | FILE_PATHS
 
 
 def test_a_route_served_by_two_lambdas_fails_the_synth():
@@ -103,13 +123,24 @@ def test_a_route_served_by_two_lambdas_fails_the_synth():
         )
 
     one, other = function("One"), function("Other")
+    identity = Identity(stack, "Identity", config=config)
     with pytest.raises(ValueError, match="served by two Lambdas"):
         Api(
             stack,
             "Api",
             config=config,
-            identity=Identity(stack, "Identity", config=config),
+            identity=identity,
             backends=[(one, [("/cases", "GET")]), (other, [("/cases", "GET")])],
+            documentation=one,
+        )
+    # A path's other methods go to one Lambda, which must know all of the path's methods for its Allow header.
+    with pytest.raises(ValueError, match="methods in two Lambdas"):
+        Api(
+            stack,
+            "Api2",
+            config=config,
+            identity=identity,
+            backends=[(one, [("/cases", "GET")]), (other, [("/cases", "POST")])],
             documentation=one,
         )
 
@@ -175,3 +206,26 @@ def test_waf_guards_prod_only(dev, prod):
 def test_outputs_for_clients(dev):
     outputs = dev.template.to_json()["Outputs"]
     assert {"ApiUrl", "UserPoolId", "UserPoolClientId"} <= set(outputs)
+
+
+def _api_alarm(synth, metric_name: str) -> dict:
+    (alarm,) = [
+        value["Properties"]
+        for value in synth.resources("AWS::CloudWatch::Alarm").values()
+        if (value["Properties"].get("Namespace"), value["Properties"].get("MetricName")) == ("AWS/ApiGateway", metric_name)
+    ]
+    return alarm
+
+
+def test_alarms_on_the_stages_5xx_rate_and_p99_latency(dev):
+    stage_id = dev.only("AWS::ApiGateway::Stage")[0]
+    dimensions = [{"Name": "ApiName", "Value": "dss-dev-api"}, {"Name": "Stage", "Value": {"Ref": stage_id}}]
+    errors, latency = _api_alarm(dev, "5XXError"), _api_alarm(dev, "Latency")
+    # The average of 5XXError is the share of requests that answered 5xx.
+    assert (errors["Statistic"], errors["Threshold"]) == ("Average", 0.05)
+    assert (latency["ExtendedStatistic"], latency["Threshold"]) == ("p99", 5000)
+    for alarm in (errors, latency):
+        assert alarm["Dimensions"] == dimensions
+        assert (alarm["Period"], alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (300, 3, 2)
+        assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        assert alarm["TreatMissingData"] == "notBreaching"

@@ -47,11 +47,10 @@ def test_function_settings(dev):
 
 def test_environment_points_at_the_stack_resources(dev):
     _, function = _function(dev)
-    table, bus = (dev.only(kind)[0] for kind in ("AWS::DynamoDB::Table", "AWS::Events::EventBus"))
+    table = dev.only("AWS::DynamoDB::Table")[0]
     secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
     assert function["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": table},
-        "EVENT_BUS_NAME": {"Ref": bus},
         "PAGE_TOKEN_SECRET_ARN": {"Ref": secret},
         "POWERTOOLS_SERVICE_NAME": "dss",
         "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",
@@ -99,7 +98,7 @@ def test_role_is_exactly_least_privilege(dev):
     _, function = _function(dev)
     role_id = function["Role"]["Fn::GetAtt"][0]
     table = dev.only("AWS::DynamoDB::Table")
-    key, bus = dev.one("AWS::KMS::Key", "Data")[0], dev.only("AWS::Events::EventBus")[0]
+    key = dev.one("AWS::KMS::Key", "Data")[0]
     secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
     table_arn = {"Fn::GetAtt": [table[0], "Arn"]}
     # The case views' indexes; the purge index is the purge job's alone.
@@ -118,7 +117,6 @@ def test_role_is_exactly_least_privilege(dev):
         ),
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": {"Fn::GetAtt": [key, "Arn"]}},
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": {"Fn::GetAtt": [bus, "Arn"]}},
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": secret}},
         {
             "Effect": "Allow",

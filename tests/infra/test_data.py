@@ -71,3 +71,8 @@ def test_event_bus_is_named_per_stage_and_archived(dev):
     archive = dev.only("AWS::Events::Archive")[1]["Properties"]
     assert archive["SourceArn"] == {"Fn::GetAtt": [bus_id, "Arn"]}
     assert archive["RetentionDays"] == 30
+
+
+def test_the_stream_carries_new_images_for_the_outbox_publisher(dev):
+    # NEW_IMAGE: the publisher reads the event from the new outbox item; the old image is never needed.
+    assert _table(dev)["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}

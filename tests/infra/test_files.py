@@ -180,7 +180,6 @@ def test_function_settings_and_environment(dev, prod):
         variables = function["Environment"]["Variables"]
         assert variables == {
             "TABLE_NAME": {"Ref": synth.only("AWS::DynamoDB::Table")[0]},
-            "EVENT_BUS_NAME": {"Ref": synth.only("AWS::Events::EventBus")[0]},
             "FILES_BUCKET": {"Ref": files_id},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
@@ -226,7 +225,6 @@ def test_role_is_exactly_least_privilege(dev):
             "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
             "Resource": [_arn(dev.one("AWS::KMS::Key", "Data")[0]), _arn(dev.one("AWS::KMS::Key", COMPONENT)[0])],
         },
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
         {
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -212,7 +212,6 @@ def test_timer_step_function_settings_and_environment(dev):
     assert function["Code"] == cases_function["Properties"]["Code"]  # the same functions/ asset
     assert function["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": dev.only("AWS::DynamoDB::Table")[0]},
-        "EVENT_BUS_NAME": {"Ref": dev.only("AWS::Events::EventBus")[0]},
         "POWERTOOLS_LOG_LEVEL": dev.config.log_level,
         **RUNTIME_ENVIRONMENT,
         **dev.config.business_time,
@@ -237,7 +236,6 @@ def test_timer_step_role_is_exactly_least_privilege(dev):
             "Condition": {leading: {"dynamodb:LeadingKeys": ["CASE#*"]}},
         },
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
         {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": _log_group_arn(function)},
         {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},
     ]

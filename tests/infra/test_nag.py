@@ -47,6 +47,10 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Purge/Daily/Role", "AwsSolutions-IAM5[Resource::<FilesBucket7C17EE2E.Arn>/cases/*]"),
     # The purge's dead-letter queue (schedule target and on-failure destination) is itself a DLQ.
     ("Purge/DeadLetterQueue", "AwsSolutions-SQS3"),
+    # The outbox publisher: its on-failure queue is itself the dead end; ListStreams has no resource scope.
+    ("Outbox/FailureQueue", "AwsSolutions-SQS3"),
+    ("Outbox/Publisher/Function", "AwsSolutions-L1"),
+    ("Outbox/Publisher/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Followups/ResponseEscalation/Role", "AwsSolutions-IAM5[Resource::*]"),
     (
         "Api/RestApi/CloudWatchRole",

@@ -76,7 +76,11 @@ def test_queue_has_a_dead_letter_queue_and_both_are_encrypted_and_tls_only(dev):
 
 def test_an_alarm_watches_the_dead_letter_queue(dev):
     _, _, dead_letter_id, _ = _queues(dev)
-    alarm = dev.one("AWS::CloudWatch::Alarm", COMPONENT)[1]["Properties"]
+    (alarm,) = [
+        value["Properties"]
+        for key, value in dev.resources("AWS::CloudWatch::Alarm").items()
+        if key.startswith(COMPONENT) and value["Properties"]["Namespace"] == "AWS/SQS"
+    ]
     assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum")
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead_letter_id, "QueueName"]}}]
     assert (alarm["ComparisonOperator"], alarm["Threshold"], alarm["EvaluationPeriods"]) == ("GreaterThanOrEqualToThreshold", 1, 1)
@@ -160,7 +164,8 @@ def test_role_is_exactly_least_privilege(dev):
             "Effect": "Allow",
             "Action": "dynamodb:GetItem",
             "Resource": _arn(table_id),
-            "Condition": {leading: {"dynamodb:LeadingKeys": ["ACCOUNT#*", "STAFF#*", "REGION#*"]}},
+            # The directory, and a case's items (the update an email quotes).
+            "Condition": {leading: {"dynamodb:LeadingKeys": ["ACCOUNT#*", "STAFF#*", "REGION#*", "CASE#*"]}},
         },
         {
             "Effect": "Allow",

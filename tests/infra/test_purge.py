@@ -140,7 +140,6 @@ def test_purge_function_settings_and_environment(dev, prod):
         assert function["Code"] == cases_function["Properties"]["Code"]
         assert function["Environment"]["Variables"] == {
             "TABLE_NAME": {"Ref": synth.only("AWS::DynamoDB::Table")[0]},
-            "EVENT_BUS_NAME": {"Ref": synth.only("AWS::Events::EventBus")[0]},
             "FILES_BUCKET": {"Ref": synth.one("AWS::S3::Bucket", "FilesBucket")[0]},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
@@ -203,7 +202,12 @@ def test_purge_role_is_exactly_least_privilege(dev):
     table_id, bucket_id = dev.only("AWS::DynamoDB::Table")[0], dev.one("AWS::S3::Bucket", "FilesBucket")[0]
     expected = [
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": {"Fn::Join": ["", [_arn(table_id), "/index/purge-due"]]}},
-        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
+        # CaseFilesPurged as outbox items in the purge's own partitions, never a case's.
+        *(
+            {"Effect": "Allow", "Action": action, "Resource": _arn(table_id), "Condition": {LEADING: {"dynamodb:LeadingKeys": ["PURGE#*"]}}}
+            for action in ("dynamodb:BatchWriteItem", "dynamodb:PutItem")
+        ),
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
         {
             "Effect": "Allow",
             "Action": "s3:ListBucket",
@@ -216,7 +220,6 @@ def test_purge_role_is_exactly_least_privilege(dev):
             "Action": ["s3:DeleteObject", "s3:AbortMultipartUpload"],
             "Resource": {"Fn::Join": ["", [_arn(bucket_id), "/cases/*"]]},
         },
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
         # The on-failure destination: Lambda sends the failed invocation's record with the function's role.
         {
             "Effect": "Allow",
@@ -227,8 +230,12 @@ def test_purge_role_is_exactly_least_privilege(dev):
     ]
     granted = _granted(dev, function)
     assert granted == statement_triples(expected)
-    # Never the files' contents: no reads of objects, no KMS on the files key, no table items.
-    assert not [action for action, _, _ in granted if action in ("s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Scan")]
+    # Never the files' contents: no reads of objects, no KMS on the files key, no reads of table items, no bus.
+    assert not [
+        action
+        for action, _, _ in granted
+        if action in ("s3:GetObject", "s3:PutObject", "dynamodb:GetItem", "dynamodb:Scan", "events:PutEvents")
+    ]
 
 
 # The cases domain marks the case from CaseFilesPurged
@@ -282,7 +289,6 @@ def test_marking_function_reads_the_queue_in_batches_reporting_item_failures(dev
         assert function["TracingConfig"] == {"Mode": "Active"}
         assert function["Environment"]["Variables"] == {
             "TABLE_NAME": {"Ref": synth.only("AWS::DynamoDB::Table")[0]},
-            "EVENT_BUS_NAME": {"Ref": synth.only("AWS::Events::EventBus")[0]},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
             **synth.config.business_time,
@@ -299,7 +305,6 @@ def test_marking_role_is_exactly_least_privilege(dev):
             for action in ("dynamodb:GetItem", "dynamodb:PutItem")
         ),
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
         {
             "Effect": "Allow",
             "Action": [

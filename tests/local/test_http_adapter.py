@@ -8,7 +8,7 @@ import json
 import pytest
 from werkzeug.test import Client
 
-from local.http_adapter import LocalApi
+from local.http_adapter import LocalApi, LocalFunction
 from local.tokens import DevTokens
 
 # The routes the stand-in handler serves, as a domain's OpenAPI would declare them.
@@ -101,15 +101,45 @@ def test_local_routes_answer_without_a_token_and_never_reach_the_handler():
     assert Client(api).post("/_local/outbox").status_code == 401  # only GET; anything else is the product's API
 
 
-def test_an_undeclared_route_is_404_before_any_token_check_as_in_api_gateway():
+def test_an_undeclared_path_is_404_before_any_token_check_as_in_api_gateway():
     def handler(event, context):
         raise AssertionError("the handler must not run")
 
     tokens = DevTokens()
     client = Client(LocalApi(handler, tokens, [("/cases/{caseNumber}", "GET")]))
 
-    for method, path in [("GET", "/nothing"), ("DELETE", "/cases/0000000001"), ("GET", "/cases/0000000001/extra")]:
-        response = client.open(path, method=method)
+    for method, path in [("GET", "/nothing"), ("DELETE", "/nothing"), ("GET", "/cases/0000000001/extra"), ("GET", "/cases")]:
+        response = client.open(path, method=method, headers={"Authorization": tokens.by_role["customer"]})
         assert response.status_code == 404, (method, path)
         assert json.loads(response.data) == {"error": "not_found", "message": "No such route; see /openapi.json."}
     assert client.get("/cases/0000000001").status_code == 401  # declared: the authorizer answers
+
+
+def test_another_method_on_a_declared_path_reaches_that_paths_lambda_behind_the_authorizer():
+    """As the resource's ANY method does in API Gateway: the Lambda answers 405 with the methods it serves."""
+    seen = []
+
+    def cases(event, context):
+        seen.append(("cases", event["httpMethod"], event["requestContext"]["authorizer"]["claims"]["sub"]))
+        return {
+            "statusCode": 405,
+            "headers": {"Allow": "GET", "Content-Type": "application/json"},
+            "body": '{"error": "method_not_allowed"}',
+        }
+
+    def files(event, context):
+        seen.append(("files", event["httpMethod"], event["requestContext"]["authorizer"]["claims"]["sub"]))
+        return {"statusCode": 405, "headers": {"Allow": "GET, POST"}, "body": '{"error": "method_not_allowed"}'}
+
+    tokens = DevTokens()
+    files_function = LocalFunction("files-api", files, [("/cases/{caseNumber}/uploads", "GET"), ("/cases/{caseNumber}/uploads", "POST")])
+    client = Client(LocalApi(cases, tokens, [("/cases/{caseNumber}", "GET")], other_functions=(files_function,)))
+
+    assert client.delete("/cases/0000000001").status_code == 401  # the authorizer first, as for any declared resource
+    assert seen == []
+    signed_in = {"Authorization": tokens.by_role["customer"]}
+    deleted = client.delete("/cases/0000000001", headers=signed_in)
+    put = client.put("/cases/0000000001/uploads", headers=signed_in)
+
+    assert (deleted.status_code, deleted.headers["Allow"], put.status_code, put.headers["Allow"]) == (405, "GET", 405, "GET, POST")
+    assert seen == [("cases", "DELETE", "u-alice"), ("files", "PUT", "u-alice")]

@@ -16,10 +16,10 @@ from moto.server import ThreadedMotoServer
 
 from functions.files.dal import file_repository as file_repository_module
 from functions.files.dal import object_storage as object_storage_module
-from functions.files.logic import dependencies as files_dependencies
 from functions.shared.settings import files_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
+from local.event_sources import TableStreamSource
 from local.http_adapter import LambdaContext
 from local.provision import LocalResources, provision
 from local.run import MOTO_CONFIG
@@ -34,7 +34,6 @@ def reset_all_cached_clients() -> None:
         file_repository_module.file_repository,
         object_storage_module.object_storage,
         object_storage_module.s3_client,
-        files_dependencies.event_bus,
     ):
         cached.cache_clear()
 
@@ -72,7 +71,12 @@ class ServerAws:
         return ApiResult(response["statusCode"], payload, response_headers)
 
     def published_events(self) -> list[dict]:
-        """Takes every event off the queue that receives all of the bus's events."""
+        """Publishes what the outbox holds (the real publisher on the table's stream), then takes every
+        event off the queue that receives all of the bus's events."""
+        from functions.outbox.handlers.handle_table_stream import lambda_handler
+
+        self._outbox = getattr(self, "_outbox", None) or TableStreamSource(self.resources.table_stream_arn, lambda_handler)
+        self._outbox.poll_once()
         sqs, events = boto3.client("sqs"), []
         while messages := sqs.receive_message(QueueUrl=self.resources.events_queue_url, MaxNumberOfMessages=10).get("Messages"):
             for message in messages:

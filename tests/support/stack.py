@@ -18,12 +18,13 @@ from functions.followups.logic import dependencies as followups_dependencies
 from functions.notifications.dal import tables as notification_tables_module
 from functions.notifications.logic import dependencies as notification_dependencies
 from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
+from functions.outbox.logic import dependencies as outbox_dependencies
 from functions.shared.dal import aws as aws_module
 from functions.shared.dal import secrets as secrets_module
-from functions.shared.settings import api_settings, cases_settings, followup_settings, notification_settings
+from functions.shared.settings import api_settings, cases_settings, followup_settings, notification_settings, publisher_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
-from local.event_sources import sqs_record
+from local.event_sources import TableStreamSource, sqs_record
 from local.http_adapter import LambdaContext
 from local.outbox import sent_mail
 from local.provision import LocalResources, provision
@@ -45,7 +46,8 @@ def reset_cached_clients() -> None:
         followup_settings,
         notification_settings,
         case_repository_module.case_repository,
-        dependencies.event_bus,
+        publisher_settings,
+        outbox_dependencies.event_bus,
         dependencies.page_tokens,
         followups_dependencies.state_machines,
         notification_tables_module.bind_notification_tables,
@@ -75,6 +77,15 @@ class LocalAws:
 
     def __init__(self, resources: LocalResources):
         self.resources = resources
+        self._outbox = None
+
+    def publish_outbox(self) -> int:
+        """Runs the real outbox publisher on what the table's stream holds since the last call, as its
+        event source mapping would (AWS runs it within a second of each commit); the events it took."""
+        from functions.outbox.handlers.handle_table_stream import lambda_handler
+
+        self._outbox = self._outbox or TableStreamSource(self.resources.table_stream_arn, lambda_handler)
+        return self._outbox.poll_once()
 
     def call(self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None) -> ApiResult:
         from functions.cases.handlers.api import lambda_handler
@@ -92,6 +103,7 @@ class LocalAws:
         return ApiResult(response["statusCode"], payload, headers)
 
     def published_events(self) -> list[dict]:
+        self.publish_outbox()
         sqs = boto3.client("sqs")
         events = []
         while True:
@@ -112,6 +124,7 @@ class LocalAws:
 
     def timer_events(self) -> list[str]:
         """Takes every message off the followups queue (the followups rule's target): the bodies."""
+        self.publish_outbox()
         sqs, bodies = boto3.client("sqs"), []
         while messages := sqs.receive_message(QueueUrl=self.resources.followups_queue_url, MaxNumberOfMessages=10).get("Messages"):
             for message in messages:
@@ -132,6 +145,7 @@ class LocalAws:
         CaseFilesPurged), as its event source mapping would. Returns its batch response."""
         from functions.cases.handlers.handle_purge_events import lambda_handler
 
+        self.publish_outbox()
         sqs, records = boto3.client("sqs"), []
         while messages := sqs.receive_message(QueueUrl=self.resources.cases_queue_url, MaxNumberOfMessages=10).get("Messages"):
             for message in messages:

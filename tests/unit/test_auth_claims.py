@@ -46,3 +46,32 @@ def test_mac_authorization_comes_from_the_group():
 def test_incomplete_identities_are_refused(claims):
     with pytest.raises(Unauthorized):
         caller_from_claims(claims)
+
+
+@pytest.mark.parametrize(
+    "claim, value",
+    [
+        ("custom:account_id", "acme#c-alice"),  # a key separator: would read another tenant's items
+        ("custom:account_id", "a" * 65),
+        ("custom:account_id", "-acme"),
+        ("custom:account_id", "acme corp"),
+        ("custom:account_id", "acme\n"),
+        ("custom:account_id", ["acme"]),
+        ("custom:contact_id", "c-1#x"),
+        ("custom:contact_id", "c/1"),
+        ("custom:contact_id", "\u0430cme"),  # Cyrillic a
+        ("sub", "u-1#create-case"),
+    ],
+)
+def test_claims_that_are_not_identifiers_are_refused_before_any_key_is_made(claim, value):
+    with pytest.raises(Unauthorized, match="not a valid identifier"):
+        caller_from_claims({**BASE, "cognito:groups": "customer-contacts", claim: value})
+
+
+def test_identifiers_up_to_64_characters_are_accepted():
+    caller = caller_from_claims(
+        {**BASE, "cognito:groups": "customer-contacts", "custom:account_id": "a" * 64, "custom:contact_id": "c_1.x:y-z"}
+    )
+    assert (caller.account_id, caller.contact_id) == ("a" * 64, "c_1.x:y-z")
+    uuid = "8f14e45f-ceea-467f-a0e6-2f6e5c1b2a3d"  # a Cognito sub
+    assert caller_from_claims({"sub": uuid, "cognito:groups": "engineers"}).user_id == uuid

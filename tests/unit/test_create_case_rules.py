@@ -10,6 +10,7 @@ from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewCaseRequest
 from functions.shared.auth import caller_from_claims
 from functions.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from functions.shared.idempotency import IdempotencyRecord
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 CUSTOMER = caller_from_claims(
@@ -22,7 +23,7 @@ class InMemoryCases:
     """A CaseStore in a few dicts, counting its writes."""
 
     def __init__(self):
-        self.counter, self.cases, self.keys = 0, {}, {}
+        self.counter, self.cases, self.keys, self.events = 0, {}, {}, []
         self.accounts = {"acme": Account("acme", "Acme", "north-america", {"c-1": {}})}
 
     def next_case_number(self):
@@ -32,23 +33,17 @@ class InMemoryCases:
     def read_before_create(self, idempotency_scope, account_id):
         return self.keys.get(idempotency_scope), self.accounts.get(account_id)
 
-    def create_case(self, case, history, record, *, now):
-        if record and record.scope_key in self.keys and self.keys[record.scope_key].expires_at > now:
+    def create_case(self, case, history, events, *, idempotency, rate_limited, now):
+        if idempotency and idempotency.scope_key in self.keys and self.keys[idempotency.scope_key].expires_at > now:
             raise IdempotencyKeyTaken()
         self.cases[case.case_number] = case
-        if record:
-            self.keys[record.scope_key] = record
+        self.events += events  # written with the case (the outbox)
+        if idempotency:
+            record = IdempotencyRecord(idempotency.scope_key, idempotency.request_hash, case.case_number, idempotency.expires_at)
+            self.keys[idempotency.scope_key] = record
 
     def get_case(self, number):
         return self.cases.get(number)
-
-
-class Events(list):
-    def publish(self, detail_type, detail):
-        self.append((detail_type, detail))
-
-    def publish_all(self, events):
-        self.extend(events)
 
 
 def request(**fields):
@@ -56,10 +51,9 @@ def request(**fields):
     return TypeAdapter(NewCaseRequest).validate_python(body)
 
 
-def open_case(body, caller=CUSTOMER, key=None, repository=None, events=None, now=NOW):
+def open_case(body, caller=CUSTOMER, key=None, repository=None, now=NOW):
     repository = InMemoryCases() if repository is None else repository
-    events = Events() if events is None else events
-    return create_case(body, caller, idempotency_key=key, store=repository, events=events, now=now)
+    return create_case(body, caller, idempotency_key=key, store=repository, now=now)
 
 
 def test_format_case_number():
@@ -95,23 +89,22 @@ def test_customer_cannot_open_for_someone_else():
     ],
 )
 def test_refusals_touch_nothing_not_even_the_counter(body, caller):
-    repository, events = InMemoryCases(), Events()
+    repository = InMemoryCases()
     with pytest.raises((ValidationFailed, NotFound)):
-        open_case(body, caller=caller, repository=repository, events=events)
-    assert (repository.counter, repository.cases, events) == (0, {}, [])
+        open_case(body, caller=caller, repository=repository)
+    assert (repository.counter, repository.cases, repository.events) == (0, {}, [])
 
 
 def test_replay_within_the_window_and_a_fresh_case_after_it():
-    repository, events = InMemoryCases(), Events()
-    first = open_case(request(), key="k", repository=repository, events=events)
-    replay = open_case(request(), key="k", repository=repository, events=events)
-    later = open_case(request(), key="k", repository=repository, events=events, now=NOW + timedelta(hours=25))
+    repository = InMemoryCases()
+    first = open_case(request(), key="k", repository=repository)
+    replay = open_case(request(), key="k", repository=repository)
+    later = open_case(request(), key="k", repository=repository, now=NOW + timedelta(hours=25))
 
     assert replay.replayed and replay.case == first.case
     assert not later.replayed and later.case.case_number != first.case.case_number
-    # Each create (and the replay) announces the case and its response-escalation timer, with the same token.
-    assert [kind for kind, _ in events] == ["CaseCreated", "CaseTimerStarted"] * 3
-    assert events[1][1]["token"] == events[3][1]["token"] != events[5][1]["token"]
+    # Each create records the case and its response-escalation timer with it; the replay records nothing.
+    assert [event.detail_type for event in repository.events] == ["CaseCreated", "CaseTimerStarted"] * 2
 
 
 def test_same_key_other_body_conflicts():

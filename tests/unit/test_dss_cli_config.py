@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from dss_cli.api import ApiClient, CliError
 from dss_cli.config import ConfigError, config_file, resolve, save_login, write_private_json
 from dss_cli.uploads import STATE_VERSION, load_state, state_key
 
@@ -121,3 +122,49 @@ def test_a_torn_or_foreign_state_file_is_dropped(tmp_path):
     assert load_state(path) is None and not path.exists()
     write_private_json(path, {"version": STATE_VERSION, "uploadId": "u-1"})
     assert load_state(path)["uploadId"] == "u-1"
+
+
+# --- no token over plain http to another machine ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "api",
+    [
+        "http://127.0.0.1:3000",
+        "http://127.8.9.10:3000/",
+        "http://localhost:3000",
+        "http://LOCALHOST",
+        "http://[::1]:3000",
+        "https://api.example.com/v1",
+    ],
+)
+def test_the_loopback_or_https_may_carry_the_token(api):
+    ApiClient(api, "tok").close()
+
+
+@pytest.mark.parametrize(
+    "api",
+    ["http://api.example.com/v1", "http://10.0.0.5:3000", "http://[::2]:3000", "http://localhost.example.com", "HTTP://api.example.com"],
+)
+def test_a_token_is_never_sent_over_plain_http_to_another_host(api, monkeypatch):
+    sent = []
+    monkeypatch.setattr("requests.Session.request", lambda *args, **kwargs: sent.append(args))
+    with pytest.raises(CliError, match="^refusing to send your token over plain http:// .*use an https:// API URL"):
+        ApiClient(api, "tok").list_cases()
+    assert sent == []
+
+
+def test_the_cli_says_so_in_one_line_and_saves_nothing(monkeypatch):
+    from typer.testing import CliRunner
+
+    from dss_cli.main import app
+
+    monkeypatch.setattr("requests.Session.request", lambda *args, **kwargs: pytest.fail("a request was sent"))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["--api", "http://api.example.com/v1", "--token", "tok", "cases", "list"])
+    login = runner.invoke(app, ["login", "--api", "http://api.example.com/v1", "--token", "tok", "--no-verify"])
+    for result in (listed, login):
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: refusing to send your token over plain http:// to api.example.com")
+        assert result.stderr.count("\n") == 1 and "https://" in result.stderr
+    assert not config_file().exists()

@@ -6,15 +6,20 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from functions.cases.dal import case_repository
+from functions.cases.dal import tables as case_tables
 from functions.cases.logic import events as case_events
+from functions.cases.logic import timers
 from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
-from functions.cases.models.case import ClosedSubStatus
+from functions.cases.models.case import REOPEN_WINDOW, ClosedSubStatus, Priority
 from functions.cases.models.lifecycle import UpdateKind
-from functions.notifications.logic import templates
+from functions.notifications.logic import email_facts, recipients, templates
 from functions.notifications.models import events as notification_events
 from functions.notifications.models.delivery import CASES_EVENT_SOURCE, EVENT_PATTERN, SUBSCRIBED_DETAIL_TYPES
 from functions.shared import auth
 from functions.shared.auth import Group
+from functions.shared.dal import case_view
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 from local.demo_directory import DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_STAFF, DEMO_USERS
 
 NOTIFICATIONS = Path(__file__).resolve().parents[2] / "functions" / "notifications"
@@ -77,3 +82,25 @@ def test_the_demo_directory_knows_every_demo_staff_user_and_a_manager_and_a_queu
         managers = region["manager_user_ids"]
         assert managers and all(DEMO_STAFF[user_id]["role"] == Group.MANAGER.value for user_id in managers)
         assert region["queue_email"].endswith("@support.example")
+
+
+def test_the_follow_up_ladder_and_the_reopening_window_in_the_emails_are_the_cases_domains():
+    assert email_facts.FOLLOW_UP_BUSINESS_DAYS == timers.FOLLOW_UP_BUSINESS_DAYS
+    assert Priority.PROD_DOWN.value == email_facts.PROD_DOWN
+    assert FILES_KEPT_AFTER_CLOSURE == REOPEN_WINDOW  # the emails say a closed case can be reopened until then
+
+
+def test_the_update_kinds_the_emails_quote_are_the_cases_domains():
+    kinds = {member.value for member in UpdateKind}
+    assert set(templates.WORDS_LABELS) == kinds
+    assert kinds >= recipients.UPDATED_KINDS
+    assert UpdateKind.ESCALATION_REQUEST.value == email_facts.ESCALATION_REQUEST
+
+
+def test_the_update_read_is_keyed_as_the_cases_domain_writes_updates():
+    assert case_view.UPDATE_PREFIX == case_tables.UPDATE_PREFIX
+    for update_id in ("1", "7", "1234567890"):
+        assert case_view.case_update_key("0000000042", update_id) == case_repository._record_key(
+            "0000000042", case_tables.UPDATE_PREFIX, update_id
+        )
+    assert set(case_view.CaseUpdateViewItem.get_attributes()) <= set(case_tables.UpdateItem.get_attributes())

@@ -90,6 +90,8 @@ OWNER_LEVEL = {
     "level": "owner", "responseDueAt": "2026-01-05T19:00:00.000Z", "responseRule": "4-Low: 14 business hours",
     "region": None, "byCustomer": False,
 }  # fmt: skip
+# Every event of a change that posted an update names it (the escalation's reason is one).
+ASKED = {"updateId": "7", "updateKind": "escalation-request", "excerpt": "x"}
 CASES = [
     # (id, detail type, actor, fields, kind, recipients)
     ("opened by its contact", "CaseCreated", "alice", {}, None, []),
@@ -117,6 +119,12 @@ CASES = [
         [],
     ),
     ("solution rejection", UPDATE, "alice", {"updateKind": "solution-rejection", "byCustomer": True}, Kind.SOLUTION_REJECTED, [ERIN]),
+    # The updates whose change has an event of its own (CaseClosed, CaseReopened, CaseEscalated) that carries the news.
+    ("closure comment", UPDATE, "alice", {"updateKind": "closure-comment", "byCustomer": True}, None, []),
+    ("solution acceptance", UPDATE, "alice", {"updateKind": "solution-acceptance", "byCustomer": True}, None, []),
+    ("reopen information", UPDATE, "erin", {"updateKind": "reopen-information", "byCustomer": False}, None, []),
+    ("escalation request", UPDATE, "alice", {"updateKind": "escalation-request", "byCustomer": True}, None, []),
+    ("support's closure comment", UPDATE, "erin", {"updateKind": "closure-comment", "byCustomer": False}, None, []),
     (
         "solution acceptance (a close)",
         "CaseClosed",
@@ -149,7 +157,7 @@ CASES = [
         "management escalation",
         "CaseEscalated",
         "alice",
-        {"escalation": "management", "region": "north-america", "reason": "No answer"},
+        {"escalation": "management", "region": "north-america", **ASKED},
         Kind.MANAGEMENT_ESCALATION,
         [MIKE],
     ),
@@ -157,7 +165,7 @@ CASES = [
         "management escalation in emea",
         "CaseEscalated",
         "gina",
-        {"escalation": "management", "region": "emea", "reason": "No answer"},
+        {"escalation": "management", "region": "emea", **ASKED},
         Kind.MANAGEMENT_ESCALATION,
         [EMIL],
     ),
@@ -165,7 +173,7 @@ CASES = [
         "management escalation, region from the account",
         "CaseEscalated",
         "alice",
-        {"escalation": "management", "region": None, "reason": "No answer"},
+        {"escalation": "management", "region": None, **ASKED},
         Kind.MANAGEMENT_ESCALATION,
         [MIKE],
     ),
@@ -173,7 +181,7 @@ CASES = [
         "High requested (needs a call)",
         "CaseEscalated",
         "alice",
-        {"escalation": "priority", "requestedPriority": "2-High", "reason": "Down"},
+        {"escalation": "priority", "requestedPriority": "2-High", **ASKED},
         Kind.URGENT_PRIORITY_REQUESTED,
         [MIKE, ERIN],
     ),
@@ -181,7 +189,7 @@ CASES = [
         "Prod Down requested, no owner",
         "CaseEscalated",
         "alice",
-        {"escalation": "priority", "requestedPriority": "1-Prod Down", "reason": "Down", "ownerId": None},
+        {"escalation": "priority", "requestedPriority": "1-Prod Down", **ASKED, "ownerId": None},
         Kind.URGENT_PRIORITY_REQUESTED,
         [MIKE],
     ),
@@ -189,7 +197,7 @@ CASES = [
         "Medium raised by the customer",
         "CaseEscalated",
         "alice",
-        {"escalation": "priority", "priority": "3-Medium", "requestedPriority": "3-Medium", "reason": "Slow"},
+        {"escalation": "priority", "priority": "3-Medium", "requestedPriority": "3-Medium", **ASKED},
         Kind.PRIORITY_RAISED,
         [ERIN],
     ),
@@ -197,7 +205,7 @@ CASES = [
         "High raised by support",
         "CaseEscalated",
         "erin",
-        {"escalation": "priority", "priority": "2-High", "requestedPriority": "2-High", "reason": "Call"},
+        {"escalation": "priority", "priority": "2-High", "requestedPriority": "2-High", **ASKED},
         Kind.PRIORITY_RAISED,
         [ALICE],
     ),
@@ -292,20 +300,20 @@ def test_events_that_email_nobody_read_nothing(detail_type):
 
 
 def test_the_owner_is_not_told_about_their_own_escalation_and_a_manager_owner_gets_one_email():
-    assert notified("CaseEscalated", detail("mike", escalation="management", region="north-america", reason="x")) == (
+    assert notified("CaseEscalated", detail("mike", escalation="management", region="north-america", **ASKED)) == (
         Kind.MANAGEMENT_ESCALATION,
         [],
     )
-    requested = detail("alice", escalation="priority", requestedPriority="2-High", reason="x", ownerId="u-mike")
+    requested = detail("alice", escalation="priority", requestedPriority="2-High", **ASKED, ownerId="u-mike")
     assert notified("CaseEscalated", requested) == (Kind.URGENT_PRIORITY_REQUESTED, [MIKE])
 
 
 def test_a_region_without_managers_or_an_unknown_owner_notifies_nobody():
-    escalation = detail("alice", escalation="management", region="apac", reason="x")
+    escalation = detail("alice", escalation="management", region="apac", **ASKED)
     assert notified("CaseEscalated", escalation) == (Kind.MANAGEMENT_ESCALATION, [])
     assert notified(UPDATE, detail("alice", updateKind="comment", byCustomer=True, ownerId="u-gone")) == (Kind.CUSTOMER_UPDATE, [])
     with_a_departed_manager = DemoDirectory({"north-america": {"manager_user_ids": ["u-gone", "u-mike"]}})
-    assert notified("CaseEscalated", detail("alice", escalation="management", region="north-america", reason="x"), with_a_departed_manager)[
+    assert notified("CaseEscalated", detail("alice", escalation="management", region="north-america", **ASKED), with_a_departed_manager)[
         1
     ] == [MIKE]
 
@@ -364,7 +372,8 @@ def test_nobody_is_emailed_about_their_own_action_and_nobody_twice(detail_type, 
         priority=priority,
         requestedPriority=requested,
         region=None,
-        reason="x",
+        updateId="7",
+        excerpt="x",
     )
     _, recipients = notified(detail_type, event)
     assert ACTOR_EMAILS[actor] not in recipients

@@ -1,10 +1,10 @@
-"""The purge run on its own (functions/purge/logic/purge_files.py), with in-memory index, bucket and bus."""
+"""The purge run on its own (functions/purge/logic/purge_files.py), with in-memory index, bucket and outbox."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from functions.purge.logic.purge_files import files_purged_detail, is_stale, purge_files
+from functions.purge.logic.purge_files import files_purged, is_stale, purge_files
 from functions.purge.models.purge import DueCase, StorageUnavailable, Upload, case_files_prefix
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -44,12 +44,14 @@ class FakeFiles:
 
 
 class FakeBus:
+    """The outbox: each call's events, as (detail type, detail)."""
+
     def __init__(self):
         self.calls: list[list[tuple[str, dict]]] = []
 
-    def publish_all(self, events):
-        if events:
-            self.calls.append(list(events))
+    def record(self, events, now):
+        assert events, "an empty write"
+        self.calls.append([(event.detail_type, event.detail) for event in events])
 
 
 def always():
@@ -58,7 +60,7 @@ def always():
 
 def test_the_event_names_the_closure_and_is_the_same_for_every_run():
     case = DueCase("0000000042", "acme", "2026-10-20T09:30:00.000Z")
-    first, again = files_purged_detail(case, 3, NOW), files_purged_detail(case, 0, NOW + timedelta(days=1))
+    first, again = files_purged(case, 3, NOW).detail, files_purged(case, 0, NOW + timedelta(days=1)).detail
     assert first == {
         "caseNumber": "0000000042",
         "accountId": "acme",
@@ -82,16 +84,16 @@ def test_an_upload_is_stale_after_seven_days():
     assert is_stale(started(timedelta(days=7, milliseconds=1)), NOW)
 
 
-def test_every_due_case_is_purged_and_announced_ten_per_call():
-    pages = [[due_case(index) for index in range(start, min(start + 10, 25))] for start in range(0, 25, 10)]
+def test_every_due_case_is_purged_and_announced_twenty_five_per_write():
+    pages = [[due_case(index) for index in range(start, min(start + 10, 30))] for start in range(0, 30, 10)]
     files, bus = FakeFiles({due_case(0).case_number: 4, due_case(24).case_number: 1}), FakeBus()
 
     summary = purge_files(index=FakeIndex(pages), files=files, events=bus, now=NOW, has_time=always)
 
-    assert (summary.cases_purged, summary.objects_deleted, summary.finished) == (25, 5, True)
-    assert [len(call) for call in bus.calls] == [10, 10, 5]
+    assert (summary.cases_purged, summary.objects_deleted, summary.finished) == (30, 5, True)
+    assert [len(call) for call in bus.calls] == [25, 5]
     announced = [detail["caseNumber"] for call in bus.calls for _, detail in call]
-    assert announced == [due_case(index).case_number for index in range(25)]
+    assert announced == [due_case(index).case_number for index in range(30)]
     assert {detail_type for call in bus.calls for detail_type, _ in call} == {"CaseFilesPurged"}
 
 

@@ -30,24 +30,17 @@ def a_case(status=Status.CLOSED, closed_at=CLOSED_AT, files_purged_at=None) -> C
 
 class FakeStore:
     def __init__(self, case: Case | None):
-        self.case, self.history = case, []
+        self.case, self.history, self.events = case, [], []
 
-    def get_case(self, case_number):
-        return self.case if self.case and self.case.case_number == case_number else None
+    def read_for_change(self, case_number, idempotency_scope):
+        return (self.case if self.case and self.case.case_number == case_number else None), None
 
-    def commit_change(self, before_version, case, history, update):
+    def commit_change(self, before_version, case, history, update, events, **_):
         if self.case.version != before_version:
             raise StaleCase()
         self.case = case
         self.history.append(history)
-
-
-class FakeBus:
-    def __init__(self):
-        self.published = []
-
-    def publish_all(self, events):
-        self.published += events
+        self.events += events
 
 
 def purged(**changes) -> CaseFilesPurged:
@@ -56,17 +49,17 @@ def purged(**changes) -> CaseFilesPurged:
 
 
 def test_the_closure_purged_is_marked_once_by_the_automation():
-    store, bus = FakeStore(a_case()), FakeBus()
+    store = FakeStore(a_case())
 
-    assert mark_files_purged(purged(), store=store, events=bus, now=NOW)
-    assert not mark_files_purged(purged(), store=store, events=bus, now=NOW)  # a duplicate delivery
+    assert mark_files_purged(purged(), store=store, now=NOW)
+    assert not mark_files_purged(purged(), store=store, now=NOW)  # a duplicate delivery
 
     assert (store.case.files_purged_at, store.case.version, store.case.status) == (PURGED_AT, 4, Status.CLOSED)
     (entry,) = store.history
     assert (entry.action, entry.actor.role, entry.at) == ("files-purged", "automation", to_iso(NOW))
     assert [(change.field, change.to_value) for change in entry.changes] == [("filesPurgedAt", PURGED_AT)]
-    (detail_type, detail), *others = bus.published
-    assert (detail_type, detail["changedFields"], others) == ("CaseUpdated", ["filesPurgedAt"], [])
+    (event, *others) = store.events  # written with the change (the outbox)
+    assert (event.detail_type, event.detail["changedFields"], others) == ("CaseUpdated", ["filesPurgedAt"], [])
 
 
 @pytest.mark.parametrize(
@@ -80,15 +73,15 @@ def test_the_closure_purged_is_marked_once_by_the_automation():
     ids=["reopened", "closed-again", "already-marked", "missing"],
 )
 def test_anything_but_that_closure_is_left_alone(case):
-    store, bus = FakeStore(case), FakeBus()
-    assert not mark_files_purged(purged(), store=store, events=bus, now=NOW)
-    assert (store.case, store.history, bus.published) == (case, [], [])
+    store = FakeStore(case)
+    assert not mark_files_purged(purged(), store=store, now=NOW)
+    assert (store.case, store.history, store.events) == (case, [], [])
 
 
 def test_other_events_on_the_queue_are_ignored():
     event = BusEvent.model_validate({"id": "e-1", "source": "dss.files", "detail-type": "CaseFileAdded", "detail": {}})
     store = FakeStore(a_case())
-    assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.IGNORED
+    assert handle_purge_event(event, store=store, now=NOW) is Outcome.IGNORED
     assert store.history == []
 
 
@@ -96,5 +89,5 @@ def test_a_purge_event_marks_through_the_handler_entry_point():
     detail = purged().model_dump(by_alias=True, mode="json")
     event = BusEvent.model_validate({"id": "e-2", "source": "dss.purge", "detail-type": "CaseFilesPurged", "detail": detail})
     store = FakeStore(a_case())
-    assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.MARKED
-    assert handle_purge_event(event, store=store, events=FakeBus(), now=NOW) is Outcome.UNCHANGED
+    assert handle_purge_event(event, store=store, now=NOW) is Outcome.MARKED
+    assert handle_purge_event(event, store=store, now=NOW) is Outcome.UNCHANGED

@@ -11,18 +11,23 @@ from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
-from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord, StaleCase
+from functions.cases.models.records import Account, IdempotencyKeyTaken, StaleCase
 from functions.shared.clock import from_iso, to_iso
 from functions.shared.dal.case_view import PURGE_QUEUE, case_key
+from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
+from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.rate_limit import count_change
+from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest, ServiceUnavailable
+from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 from functions.shared.observability import logger
+from functions.shared.rate_limit import TooManyChanges
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 from .tables import (
     ACCOUNT_PREFIX,
     CASE_NUMBER_COUNTER,
     HISTORY_PREFIX,
-    IDEMPOTENCY_PREFIX,
     UPDATE_PREFIX,
     AccountItem,
     CaseItem,
@@ -34,6 +39,8 @@ from .tables import (
 )
 
 NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
+# A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
+PAGE_BYTES = 1024 * 1024
 FORM_FIELDS = (
     "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
     "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
@@ -151,16 +158,21 @@ class CaseRepository:
         in one round trip."""
         keys = []
         if idempotency_scope:
-            keys.append((IdempotencyItem, f"{IDEMPOTENCY_PREFIX}{idempotency_scope}", "IDEMPOTENCY"))
+            keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
         if account_id:
             keys.append((AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT"))
         items = iter(self._read(keys))
         record = next(items) if idempotency_scope else None
         account = next(items) if account_id else None
-        return (
-            IdempotencyRecord(idempotency_scope, record.request_hash, record.result_id, record.expires_at) if record else None,
-            _to_account(account) if account else None,
-        )
+        return (to_record(record) if record else None, _to_account(account) if account else None)
+
+    def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[Case | None, IdempotencyRecord | None]:
+        """The case and, when the change has an Idempotency-Key, its record: one round trip either way."""
+        keys = [(CaseItem, *case_key(case_number))]
+        if idempotency_scope:
+            keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
+        case, *record = self._read(keys)
+        return (_to_case(case) if case else None, to_record(record[0]) if record and record[0] else None)
 
     def get_account(self, account_id: str) -> Account | None:
         (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
@@ -181,55 +193,87 @@ class CaseRepository:
         except (GetError, TransactGetError) as error:
             raise _unavailable(error) from error
 
-    def create_case(self, case: Case, history: HistoryEntry, idempotency: IdempotencyRecord | None, *, now: datetime) -> None:
-        """Writes the case, its first history entry and, when given, its Idempotency-Key in one transaction."""
-        try:
-            with TransactWrite(connection=self._connection) as transaction:
-                transaction.save(_to_item(case), condition=CaseItem.pk.does_not_exist())
-                transaction.save(_history_item(case.case_number, history))
-                if idempotency:
-                    record = IdempotencyItem(
-                        f"{IDEMPOTENCY_PREFIX}{idempotency.scope_key}",
-                        "IDEMPOTENCY",
-                        request_hash=idempotency.request_hash,
-                        result_id=idempotency.result_id,
-                        expires_at=idempotency.expires_at,
-                    )
-                    # A record past its window may linger until DynamoDB's TTL sweep: it no longer counts.
-                    unused = IdempotencyItem.pk.does_not_exist() | (IdempotencyItem.expires_at <= now)
-                    transaction.save(record, condition=unused)
-        except TransactWriteError as error:
-            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if idempotency and reasons[2:] == ["ConditionalCheckFailed"]:
-                raise IdempotencyKeyTaken() from error
-            raise _unavailable(error) from error
+    def create_case(
+        self,
+        case: Case,
+        history: HistoryEntry,
+        events: list[DomainEvent],
+        *,
+        idempotency: IdempotentRequest | None,
+        rate_limited: str | None,
+        now: datetime,
+    ) -> None:
+        """Writes the case, its first history entry, its events and, when given, its Idempotency-Key in one
+        transaction (counting the change against `rate_limited`, the caller's user id)."""
+        keys = [(idempotency_item(idempotency, case.case_number), unused(now), IdempotencyKeyTaken)] if idempotency else []
+        self._transact(
+            now,
+            rate_limited,
+            (_to_item(case), CaseItem.pk.does_not_exist(), None),
+            (_history_item(case.case_number, history), None, None),
+            *_outbox(case, events, now),
+            *keys,
+        )
 
-    def commit_change(self, before_version: int, case: Case, history: HistoryEntry, update: CaseUpdate | None) -> None:
-        """The changed case, its history entry and its update (if any) in one transaction, only if
-        nobody changed the case since `before_version` was read."""
+    def commit_change(
+        self,
+        before_version: int,
+        case: Case,
+        history: HistoryEntry,
+        update: CaseUpdate | None,
+        events: list[DomainEvent],
+        *,
+        idempotency: tuple[IdempotentRequest, dict] | None = None,
+        rate_limited: str | None = None,
+        now: datetime,
+    ) -> None:
+        """The changed case, its history entry, its update (if any), its events and the Idempotency-Key's
+        answer (if any) in one transaction, only if nobody changed the case since `before_version` was read."""
+        updates = [(_update_item(case.case_number, update), None, None)] if update else []
+        keys = []
+        if idempotency:
+            request, answer = idempotency
+            keys.append((idempotency_item(request, case.case_number, answer), unused(now), IdempotencyKeyTaken))
+        self._transact(
+            now,
+            rate_limited,
+            (_to_item(case), CaseItem.version == before_version, StaleCase),
+            (_history_item(case.case_number, history), None, None),
+            *updates,
+            *_outbox(case, events, now),
+            *keys,
+        )
+
+    def _transact(self, now: datetime, rate_limited: str | None, *writes: tuple) -> None:
+        """One TransactWriteItems of (item, condition, the error its failed condition means), then the
+        caller's change counted. A conflicting concurrent transaction on the case is a StaleCase."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
-                transaction.save(_to_item(case), condition=CaseItem.version == before_version)
-                transaction.save(_history_item(case.case_number, history))
-                if update:
-                    transaction.save(_update_item(case.case_number, update))
+                for item, condition, _ in writes:
+                    transaction.save(item, condition=condition)
+                if rate_limited:
+                    count_change(transaction, rate_limited, now)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            # Our condition failed, or DynamoDB cancelled us for a concurrent transaction on the case.
-            if reasons[:1] == ["ConditionalCheckFailed"] or "TransactionConflict" in reasons:
+            refusals = [refusal for _, _, refusal in writes] + ([TooManyChanges] if rate_limited else [])
+            failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
+            if failed and failed[0] is TooManyChanges:
+                raise TooManyChanges(now) from error
+            if failed and failed[0] is not None:
+                raise failed[0]() from error
+            if "TransactionConflict" in reasons:
                 raise StaleCase() from error
             raise _unavailable(error) from error
 
     def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
-        items, next_key = self._page(UpdateItem, case_number, UPDATE_PREFIX, limit, start_key)
-        return [_to_update(item) for item in items], next_key
+        return self._page(UpdateItem, _to_update, case_number, UPDATE_PREFIX, limit, start_key)
 
     def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]:
-        items, next_key = self._page(HistoryItem, case_number, HISTORY_PREFIX, limit, start_key)
-        return [_to_history(item) for item in items], next_key
+        return self._page(HistoryItem, _to_history, case_number, HISTORY_PREFIX, limit, start_key)
 
-    def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
-        """One Query, oldest first; one item more than `limit` tells whether a next page exists."""
+    def _page(self, model, convert, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
+        """One Query, oldest first; one item more than `limit` tells whether a next page exists. The page
+        also ends before its answer would pass PAGE_BYTES (updates may hold 64 KiB of text each)."""
         pk, _ = case_key(case_number)
         try:
             items = list(
@@ -239,9 +283,16 @@ class CaseRepository:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
             raise _unavailable(error) from error
-        page = items[:limit]
-        next_key = {"pk": {"S": page[-1].pk}, "sk": {"S": page[-1].sk}} if len(items) > limit else None
-        return page, next_key
+        page, size = [], 0
+        for item in items[:limit]:
+            record = convert(item)
+            size += len(record.model_dump_json(by_alias=True))
+            if page and size > PAGE_BYTES:
+                break
+            page.append((item, record))
+        more = len(page) < len(items)
+        next_key = {"pk": {"S": page[-1][0].pk}, "sk": {"S": page[-1][0].sk}} if more else None
+        return [record for _, record in page], next_key
 
     def get_case(self, case_number: str) -> Case | None:
         try:
@@ -324,6 +375,11 @@ def _to_update(item: UpdateItem) -> CaseUpdate:
         text=item.text,
         created_at=item.created_at,
     )
+
+
+def _outbox(case: Case, events: list[DomainEvent], now: datetime) -> list[tuple]:
+    """The change's events as outbox items in the case's partition, named by the version the change made."""
+    return [(item, None, None) for item in outbox_items(case_key(case.case_number)[0], f"{case.version:010d}", events, now)]
 
 
 def _to_account(item: AccountItem) -> Account:

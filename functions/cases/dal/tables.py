@@ -12,7 +12,7 @@ nothing else.
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -21,11 +21,15 @@ from functions.shared.dal.case_view import CASE_PREFIX as CASE_PREFIX  # the cas
 from functions.shared.dal.case_view import PURGE_INDEX_NAME, PURGE_PROJECTED_ATTRIBUTES
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
 from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
+from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
+from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX as IDEMPOTENCY_PREFIX
+from functions.shared.dal.idempotency import IdempotencyItem as IdempotencyItem
+from functions.shared.dal.outbox import OUTBOX_MODELS
+from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
 # The partition keys of every item (with CASE_PREFIX and ACCOUNT_PREFIX, above); the Lambda's IAM policy
 # allows each action on these alone (dynamodb:LeadingKeys), so a bug cannot write, say, the account directory.
-IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 CASE_NUMBER_COUNTER = "COUNTER#case-number"
 UPDATE_PREFIX, HISTORY_PREFIX = "UPDATE#", "HISTORY#"  # sort keys of a case's updates and history
 
@@ -168,18 +172,9 @@ class CounterItem(TableItem):
     value = NumberAttribute(default=0)
 
 
-class IdempotencyItem(TableItem):
-    """A POST's Idempotency-Key, written in the same transaction as what the POST created."""
-
-    class Meta(TableMeta):
-        pass
-
-    request_hash = UnicodeAttribute()
-    result_id = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
-ALL_ITEM_MODELS: tuple[type[Model], ...] = (CaseItem, UpdateItem, HistoryItem, CounterItem, IdempotencyItem, AccountItem)
+ALL_ITEM_MODELS: tuple[type[Model], ...] = (
+    CaseItem, UpdateItem, HistoryItem, CounterItem, AccountItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+)  # fmt: skip
 
 
 def bind_tables(table_name: str) -> Connection:

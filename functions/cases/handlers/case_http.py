@@ -14,24 +14,38 @@ from functions.cases.logic.change_case import Changed, change_case
 from functions.cases.models.case import Case
 from functions.shared.api import current_caller, model_response
 from functions.shared.clock import utc_now
+from functions.shared.entity_tags import AnyOf, MalformedIfMatch, strong_if_match_tags
 from functions.shared.errors import BadRequest
+from functions.shared.idempotency import REPLAYED_HEADER, IdempotentRequest, idempotent_request
 
 CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
 IfMatch = Annotated[
     str | None,
     Header(
         alias="If-Match",
-        max_length=40,
+        max_length=1024,
         description=(
-            "The ETag you read; the change is refused with 412 if the case changed since. "
+            'The ETag you read (e.g. `"3"`); the change is refused with 412 if the case changed since. As RFC 9110 '
+            'defines it: `*` matches the case as it is (a missing case is still 404), a list (`"3", "4"`) matches if '
+            "any of its tags does, tags are compared strongly (a weak `W/\"3\"` or any other tag never matches: 412), "
+            "and only a value that is neither `*` nor a list of quoted entity tags is refused with 400. "
             "Leave it out to apply your change to the latest version."
         ),
     ),
 ]
-_ETAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+_VERSION_TAG = re.compile(r"0|[1-9][0-9]{0,17}")  # an ETag of ours, without its quotes: the version as written
 
 
-def apply_change(router: Router, case_number: str, if_match: str | None, decide: Callable) -> Changed:
+def idempotency_of(router: Router, key: str | None, request: BaseModel) -> IdempotentRequest | None:
+    """The request's Idempotency-Key, bound to its method, path (the case) and body."""
+    event = router.current_event
+    operation = f"{event.http_method} {event.path}"
+    return idempotent_request(current_caller(router), key, operation, request.model_dump(mode="json"), utc_now())
+
+
+def apply_change(
+    router: Router, case_number: str, if_match: str | None, idempotency_key: str | None, request: BaseModel, decide: Callable
+) -> Changed:
     """Runs one lifecycle action, `decide(caller, case, now)`, through the change engine."""
     caller, now = current_caller(router), utc_now()
     return change_case(
@@ -40,20 +54,41 @@ def apply_change(router: Router, case_number: str, if_match: str | None, decide:
         lambda case: decide(caller, case, now),
         if_match=expected_version(if_match),
         store=dependencies.store(),
-        events=dependencies.event_bus(),
         now=now,
+        idempotency=idempotency_of(router, idempotency_key, request),
     )
 
 
-def expected_version(if_match: str | None) -> int | None:
-    if if_match is None or if_match.strip() == "*":
+def expected_version(if_match: str | None) -> int | AnyOf | None:
+    """The version(s) If-Match accepts, for the change engine's `if_match != version`: None for none given or
+    `*`, -1 (no version) when no tag listed can match one of our ETags, AnyOf for several versions."""
+    if if_match is None:
         return None
-    match = _ETAG.match(if_match.strip())
-    if not match:
-        raise BadRequest('If-Match must be an ETag from this API, e.g. "3".', field="If-Match")
-    return int(match.group(1))
+    try:
+        tags = strong_if_match_tags(if_match)
+    except MalformedIfMatch:
+        raise BadRequest(
+            'If-Match must be "*" or entity tags as RFC 9110 writes them, e.g. "3" (the ETag you read), quotes included.',
+            field="If-Match",
+        ) from None
+    if tags is None:
+        return None
+    versions = {int(tag) for tag in tags if _VERSION_TAG.fullmatch(tag)}
+    if len(versions) > 1:
+        return AnyOf(versions)
+    return versions.pop() if versions else -1
 
 
-def case_response(case: Case, status: int = 200, answer: BaseModel | None = None) -> Response:
-    """The case with its version as ETag; `answer` replaces the body with an action's outcome about the case."""
-    return model_response(answer or case, status, {"ETag": f'"{case.version}"'})
+def change_headers(changed: Changed) -> dict[str, str]:
+    """The case's new version as ETag, and whether this answer is a replay of an Idempotency-Key's first one."""
+    return {"ETag": f'"{changed.case.version}"', **({REPLAYED_HEADER: "true"} if changed.replayed else {})}
+
+
+def case_response(case: Case) -> Response:
+    """The case with its version as ETag."""
+    return model_response(case, 200, {"ETag": f'"{case.version}"'})
+
+
+def changed_response(changed: Changed, answer: BaseModel | None = None) -> Response:
+    """The changed case; `answer` replaces the body with an action's outcome about the case."""
+    return model_response(answer or changed.case, 200, change_headers(changed))

@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, case_response, expected_version
+from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, changed_response, expected_version, idempotency_of
 from functions.cases.logic import dependencies, lifecycle
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import (
@@ -20,6 +20,7 @@ from functions.cases.models.lifecycle import (
 )
 from functions.shared.api import current_caller, error_responses, ok_response
 from functions.shared.clock import utc_now
+from functions.shared.idempotency import IdempotencyKey
 
 router = Router()
 
@@ -27,15 +28,31 @@ CHANGED = {**ok_response(Case, "The changed case; ETag is its new version."), **
 
 
 @router.post("/cases/<caseNumber>/request-info", summary="Request information (support)", responses=CHANGED, tags=["Support actions"])
-def request_info(case_number: CaseNumber, request: Annotated[InformationRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.request_information(request, caller, case))
-    return case_response(changed.case)
+def request_info(
+    case_number: CaseNumber,
+    request: Annotated[InformationRequest, Body()],
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response[Case]:
+    changed = apply_change(
+        router,
+        case_number,
+        if_match,
+        idempotency_key,
+        request,
+        lambda caller, case, now: lifecycle.request_information(request, caller, case),
+    )
+    return changed_response(changed)
 
 
 @router.post("/cases/<caseNumber>/propose-solution", summary="Propose a solution (support)", responses=CHANGED, tags=["Support actions"])
-def propose_solution(case_number: CaseNumber, request: Annotated[SolutionProposal, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.propose_solution(request, caller, case))
-    return case_response(changed.case)
+def propose_solution(
+    case_number: CaseNumber, request: Annotated[SolutionProposal, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[Case]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.propose_solution(request, caller, case)
+    )
+    return changed_response(changed)
 
 
 @router.patch(
@@ -45,21 +62,41 @@ def propose_solution(case_number: CaseNumber, request: Annotated[SolutionProposa
     responses=CHANGED,
     tags=["Support actions"],
 )
-def change_fields(case_number: CaseNumber, request: Annotated[CaseChanges, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.change_fields(request, caller, case))
-    return case_response(changed.case)
+def change_fields(
+    case_number: CaseNumber, request: Annotated[CaseChanges, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[Case]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.change_fields(request, caller, case)
+    )
+    return changed_response(changed)
 
 
 @router.post("/cases/<caseNumber>/solution/accept", summary="Accept the proposed solution", responses=CHANGED, tags=["Customer answers"])
-def accept_solution(case_number: CaseNumber, request: Annotated[SolutionAcceptance, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.accept_solution(request, caller, case, now))
-    return case_response(changed.case)
+def accept_solution(
+    case_number: CaseNumber,
+    request: Annotated[SolutionAcceptance, Body()],
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> Response[Case]:
+    changed = apply_change(
+        router,
+        case_number,
+        if_match,
+        idempotency_key,
+        request,
+        lambda caller, case, now: lifecycle.accept_solution(request, caller, case, now),
+    )
+    return changed_response(changed)
 
 
 @router.post("/cases/<caseNumber>/solution/reject", summary="Reject the proposed solution", responses=CHANGED, tags=["Customer answers"])
-def reject_solution(case_number: CaseNumber, request: Annotated[SolutionRejection, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.reject_solution(request, caller, case))
-    return case_response(changed.case)
+def reject_solution(
+    case_number: CaseNumber, request: Annotated[SolutionRejection, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[Case]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.reject_solution(request, caller, case)
+    )
+    return changed_response(changed)
 
 
 @router.post(
@@ -69,24 +106,31 @@ def reject_solution(case_number: CaseNumber, request: Annotated[SolutionRejectio
     responses=CHANGED,
     tags=["Closing"],
 )
-def close_case(case_number: CaseNumber, request: Annotated[CloseRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.close(request, caller, case, now))
-    return case_response(changed.case)
+def close_case(
+    case_number: CaseNumber, request: Annotated[CloseRequest, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[Case]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.close(request, caller, case, now)
+    )
+    return changed_response(changed)
 
 
 @router.post(
     "/cases/<caseNumber>/reopen",
     summary="Reopen a closed case",
     description=(
-        "Within 30 days of closure and with new supporting information; "
-        "a case auto-closed by the follow-up process is reopened by phone."
+        "Within 30 days of closure and with new supporting information; a case auto-closed by the follow-up process is reopened by phone."
     ),
     responses=CHANGED,
     tags=["Closing"],
 )
-def reopen_case(case_number: CaseNumber, request: Annotated[ReopenRequest, Body()], if_match: IfMatch = None) -> Response[Case]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.reopen(request, caller, case, now))
-    return case_response(changed.case)
+def reopen_case(
+    case_number: CaseNumber, request: Annotated[ReopenRequest, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[Case]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.reopen(request, caller, case, now)
+    )
+    return changed_response(changed)
 
 
 @router.post(
@@ -100,15 +144,18 @@ def reopen_case(case_number: CaseNumber, request: Annotated[ReopenRequest, Body(
     tags=["Escalation"],
 )
 def escalate(
-    case_number: CaseNumber, request: Annotated[EscalationRequest, Body()], if_match: IfMatch = None
+    case_number: CaseNumber,
+    request: Annotated[EscalationRequest, Body()],
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response[EscalationOutcome]:
-    outcome = lifecycle.escalate_case(
+    changed = lifecycle.escalate_case(
         case_number,
         request,
         current_caller(router),
         if_match=expected_version(if_match),
         store=dependencies.store(),
-        events=dependencies.event_bus(),
         now=utc_now(),
+        idempotency=idempotency_of(router, idempotency_key, request),
     )
-    return case_response(outcome.case, answer=outcome)
+    return changed_response(changed, answer=EscalationOutcome(**changed.answer, case=changed.case))

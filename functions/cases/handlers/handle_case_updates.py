@@ -4,11 +4,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change
+from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, change_headers
 from functions.cases.logic import dependencies, lifecycle
 from functions.cases.logic.case_records import list_updates
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
 from functions.shared.api import current_caller, error_responses, model_response, ok_response
+from functions.shared.idempotency import IdempotencyKey
 
 router = Router()
 
@@ -23,9 +24,13 @@ NextToken = Annotated[str | None, Query(alias="nextToken", max_length=4096, desc
     responses={**ok_response(CaseUpdate, "The update; ETag is the case's new version.", 201), **error_responses(404, 409, 412, 415)},
     tags=["Updates"],
 )
-def post_update(case_number: CaseNumber, request: Annotated[NewUpdate, Body()], if_match: IfMatch = None) -> Response[CaseUpdate]:
-    changed = apply_change(router, case_number, if_match, lambda caller, case, now: lifecycle.post_update(request, caller, case))
-    return model_response(changed.update, 201, {"ETag": f'"{changed.case.version}"'})
+def post_update(
+    case_number: CaseNumber, request: Annotated[NewUpdate, Body()], if_match: IfMatch = None, idempotency_key: IdempotencyKey = None
+) -> Response[CaseUpdate]:
+    changed = apply_change(
+        router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.post_update(request, caller, case)
+    )
+    return model_response(changed.update, 201, change_headers(changed))
 
 
 @router.get(

@@ -2,7 +2,7 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.logic import dependencies
@@ -11,19 +11,10 @@ from functions.cases.models.case import Case
 from functions.cases.models.requests import NewCaseRequest
 from functions.shared.api import current_caller, error_responses, ok_response
 from functions.shared.clock import utc_now
+from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
 router = Router()
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
-        description="Any unique string (a UUID); a retry with the same key and body returns the same case.",
-    ),
-]
-
 
 @router.post(
     "/cases",
@@ -41,14 +32,13 @@ def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: Idemp
         current_caller(router),
         idempotency_key=idempotency_key,
         store=dependencies.store(),
-        events=dependencies.event_bus(),
         now=utc_now(),
     )
     if not created.replayed:
         metrics.add_metric(name="CasesCreated", unit="Count", value=1)
     headers = {"Location": f"/cases/{created.case.case_number}", "ETag": f'"{created.case.version}"'}
     if created.replayed:
-        headers["Idempotent-Replayed"] = "true"
+        headers[REPLAYED_HEADER] = "true"
     return Response(
         status_code=201,
         content_type=content_types.APPLICATION_JSON,

@@ -23,7 +23,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 def handle_record(record: SQSRecord) -> None:
     try:
         event = BusEvent.model_validate_json(record.body)
-        outcome = handle_purge_event(event, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
+        outcome = handle_purge_event(event, store=dependencies.store(), now=utc_now())
     except Exception:
         logger.exception("event not handled; the queue will deliver it again", extra={"message_id": record.message_id})
         raise

@@ -21,6 +21,6 @@ _METRICS = {StepOutcome.ACTED: "TimerStepsActed", StepOutcome.REPEATED: "TimerSt
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = TimerStepRequest.model_validate(event)
     logger.append_keys(case_number=request.case_number, step=request.step)
-    outcome = run_timer_step(request, store=dependencies.store(), events=dependencies.event_bus(), now=utc_now())
+    outcome = run_timer_step(request, store=dependencies.store(), now=utc_now())
     metrics.add_metric(name=_METRICS[outcome], unit=MetricUnit.Count, value=1)
     return TimerStepResult(timer_current=outcome is not StepOutcome.TIMER_GONE).model_dump(by_alias=True)

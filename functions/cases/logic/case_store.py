@@ -7,7 +7,9 @@ from typing import Protocol
 
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
-from functions.cases.models.records import Account, IdempotencyRecord
+from functions.cases.models.records import Account
+from functions.shared.domain_event import DomainEvent
+from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 
 
 class CaseStore(Protocol):
@@ -17,10 +19,34 @@ class CaseStore(Protocol):
         self, idempotency_scope: str | None, account_id: str | None
     ) -> tuple[IdempotencyRecord | None, Account | None]: ...
 
-    def create_case(self, case: Case, history: HistoryEntry, idempotency: IdempotencyRecord | None, *, now: datetime) -> None: ...
+    def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[Case | None, IdempotencyRecord | None]: ...
 
-    def commit_change(self, before_version: int, case: Case, history: HistoryEntry, update: CaseUpdate | None) -> None:
-        """Raises StaleCase when the case is no longer at `before_version`."""
+    def create_case(
+        self,
+        case: Case,
+        history: HistoryEntry,
+        events: list[DomainEvent],
+        *,
+        idempotency: IdempotentRequest | None,
+        rate_limited: str | None,
+        now: datetime,
+    ) -> None:
+        """Raises IdempotencyKeyTaken, TooManyChanges."""
+
+    def commit_change(
+        self,
+        before_version: int,
+        case: Case,
+        history: HistoryEntry,
+        update: CaseUpdate | None,
+        events: list[DomainEvent],
+        *,
+        idempotency: tuple[IdempotentRequest, dict] | None = None,
+        rate_limited: str | None = None,
+        now: datetime,
+    ) -> None:
+        """One transaction; raises StaleCase when the case is no longer at `before_version`, and
+        IdempotencyKeyTaken, TooManyChanges."""
 
     def get_account(self, account_id: str) -> Account | None: ...
 

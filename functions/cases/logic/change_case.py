@@ -1,6 +1,7 @@
-"""Every change to an existing case goes through here: read it (404 across tenants), honour If-Match,
-let a decision compute the new state, then write the case, its history entry and its update in one
-conditional transaction and publish the change's events in one call.
+"""Every change to an existing case goes through here: read it (404 across tenants) with its
+Idempotency-Key's record, honour If-Match, let a decision compute the new state, then write the case, its
+history entry, its update, its events (the outbox) and the key's answer in one conditional transaction.
+The request path never calls the bus: the table's stream publishes what the transaction recorded.
 
 Without If-Match a concurrent writer never loses an update: on a version conflict the decision is made
 again on the fresh case (its rules may now refuse, which is then the answer)."""
@@ -14,16 +15,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.events import CASE_UPDATED, EventPublisher, case_events
-from functions.cases.logic.get_case import visible_case
+from functions.cases.logic.events import CASE_UPDATED, case_events, update_detail
+from functions.cases.logic.get_case import visible
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import TimerEvent, reconcile_timers
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
-from functions.cases.models.records import StaleCase
+from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
+from functions.shared.idempotency import IdempotentRequest, replayable
 
 MAX_ATTEMPTS = 20
 BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
@@ -35,18 +37,35 @@ UPDATES_FIELD = "updates"  # the history's name for an update posted with the ch
 
 @dataclass
 class Decision:
-    """What an action does to a case: its new fields, the update it posts, the events it announces."""
+    """What an action does to a case: its new fields, the update it posts, the events it announces, and
+    what the answer says besides the case (an escalation's outcome)."""
 
     action: str
     fields: dict = field(default_factory=dict)
     update: tuple[UpdateKind, str] | None = None
     events: list[tuple[str, dict]] = field(default_factory=list)  # (detail type, extra detail)
+    answer: dict | None = None
 
 
 @dataclass(frozen=True)
 class Changed:
     case: Case
     update: CaseUpdate | None
+    answer: dict | None = None
+    replayed: bool = False  # the answer of an earlier request with the same Idempotency-Key
+
+    def stored(self) -> dict:
+        """The answer as its Idempotency-Key's record keeps it."""
+        return {
+            "case": self.case.model_dump(mode="json"),
+            "update": self.update.model_dump(mode="json") if self.update else None,
+            "answer": self.answer,
+        }
+
+    @classmethod
+    def replay(cls, stored: dict) -> Changed:
+        update = CaseUpdate.model_validate(stored["update"]) if stored.get("update") else None
+        return cls(Case.model_validate(stored["case"]), update, stored.get("answer"), replayed=True)
 
 
 def actor_of(caller: Caller) -> Actor:
@@ -60,32 +79,48 @@ def change_case(
     *,
     if_match: int | None,
     store: CaseStore,
-    events: EventPublisher,
     now: datetime,
+    idempotency: IdempotentRequest | None = None,
 ) -> Changed:
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not crypto)
-        before = visible_case(case_number, caller, store=store)
+        before, record = store.read_for_change(case_number, idempotency.scope_key if idempotency else None)
+        before = visible(case_number, before, caller)
+        if replay := replayable(record, idempotency, now):
+            return Changed.replay(replay.answer)
         if if_match is not None and if_match != before.version:
             raise _stale(before.version)
         decision = decide(before)
         after, history, update, timer_events = _apply(before, decision, caller, now)
+        changed = Changed(after, update, decision.answer)
         try:
-            store.commit_change(before.version, after, history, update)
+            store.commit_change(
+                before.version,
+                after,
+                history,
+                update,
+                _events(after, caller, now, decision, history, update, timer_events),
+                idempotency=(idempotency, changed.stored()) if idempotency else None,
+                rate_limited=None if caller.is_automation else caller.user_id,
+                now=now,
+            )
         except StaleCase:
             if if_match is not None:
                 raise _stale(before.version + 1) from None
             continue
-        break
-    else:
-        raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment.")
-    # Every change is on the bus (a change with no event of its own as CaseUpdated), each event naming
-    # the fields that changed.
+        except IdempotencyKeyTaken:
+            continue  # a concurrent request with the same key committed first: answer with its answer
+        return changed
+    raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment with the same Idempotency-Key.")
+
+
+def _events(after: Case, caller: Caller, now: datetime, decision: Decision, history: HistoryEntry, update, timer_events):
+    """Every change is on the bus (a change with no event of its own as CaseUpdated), each event naming
+    the fields that changed and the update it posted."""
     changed_fields = [change.field for change in history.changes]
     announced = (decision.events or [(CASE_UPDATED, {})]) + timer_events
-    events.publish_all(case_events(after, caller, to_iso(now), announced, changedFields=changed_fields))
-    return Changed(after, update)
+    return case_events(after, caller, to_iso(now), announced, changedFields=changed_fields, **update_detail(update))
 
 
 def _apply(

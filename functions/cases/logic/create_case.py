@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import actor_of, as_text, field_name
-from functions.cases.logic.events import CASE_CREATED, EventPublisher, case_events
+from functions.cases.logic.events import CASE_CREATED, case_events
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
-from functions.cases.logic.timers import reconcile_timers, timer_started
+from functions.cases.logic.timers import reconcile_timers
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
-from functions.cases.models.records import Account, IdempotencyKeyTaken, IdempotencyRecord
+from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
-from functions.shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from functions.shared.errors import Forbidden, NotFound, ValidationFailed
+from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
 
 SUPPORT_PHONE_NUMBERS = "1-866-794-3423 or 1-317-715-8686"
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
 CASE_NUMBER_DIGITS = 10
 
 
@@ -42,7 +40,6 @@ def create_case(
     *,
     idempotency_key: str | None,
     store: CaseStore,
-    events: EventPublisher,
     now: datetime,
 ) -> CreatedCase:
     """Every refusal happens before the first write, so a refused request leaves no trace."""
@@ -51,13 +48,10 @@ def create_case(
     if channel is Channel.WEB and request.priority not in WEB_PRIORITIES:
         raise _phone_required(request.priority)
 
-    scope_key = request_hash = None
-    if idempotency_key:
-        scope_key = f"{caller.user_id}#create-case#{idempotency_key}"
-        request_hash = hashlib.sha256(json.dumps(request.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-    record, account = store.read_before_create(scope_key, account_id if caller.is_staff else None)
-    if record and record.expires_at > now:
-        return _replay(record, request_hash, store, events, caller)
+    idempotency = idempotent_request(caller, idempotency_key, "POST /cases", request.model_dump(mode="json"), now)
+    record, account = store.read_before_create(idempotency.scope_key if idempotency else None, account_id if caller.is_staff else None)
+    if replay := replayable(record, idempotency, now):
+        return _replay(replay, store)
     if caller.is_staff:
         _check_contact(account, account_id, contact_id)
         if service_request:
@@ -88,7 +82,6 @@ def create_case(
     )
     timers, timer_events = reconcile_timers(None, case, "opened", now)
     case = case.with_timers(timers)
-    new_record = IdempotencyRecord(scope_key, request_hash, case.case_number, now + IDEMPOTENCY_WINDOW) if scope_key else None
     opened = HistoryEntry(
         entry_id="1",
         action="opened",
@@ -98,13 +91,13 @@ def create_case(
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
         ],
     )
+    events = case_events(case, caller, stamp, [(CASE_CREATED, {}), *timer_events])
     try:
-        store.create_case(case, opened, new_record, now=now)
+        store.create_case(case, opened, events, idempotency=idempotency, rate_limited=caller.user_id, now=now)
     except IdempotencyKeyTaken:
         # A concurrent retry committed first: answer with its case (this number stays unused).
-        record, _ = store.read_before_create(scope_key, None)
-        return _replay(record, request_hash, store, events, caller)
-    events.publish_all(case_events(case, caller, stamp, [(CASE_CREATED, {}), *timer_events]))
+        record, _ = store.read_before_create(idempotency.scope_key, None)
+        return _replay(replayable(record, idempotency, now), store)
     return CreatedCase(case, replayed=False)
 
 
@@ -141,16 +134,6 @@ def _check_contact(account: Account | None, account_id: str, contact_id: str) ->
         raise ValidationFailed(f"Contact {contact_id} is not a contact of account {account_id}.", field="onBehalfOf.contactId")
 
 
-def _replay(record: IdempotencyRecord, request_hash: str, store: CaseStore, events: EventPublisher, caller: Caller) -> CreatedCase:
-    if record.request_hash != request_hash:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request; use a new key for a new case.",
-            field="Idempotency-Key",
-            code="idempotency_key_reused",
-        )
-    case = store.get_case(record.result_id)
-    # Publish again: the first attempt may have failed after its commit, and consumers tolerate duplicates.
-    # Its timers are announced again too: starting one twice is harmless (the execution name is its token).
-    announced = [(CASE_CREATED, {}), *(timer_started(timer) for timer in case.timers)]
-    events.publish_all(case_events(case, caller, case.created_at, announced))
-    return CreatedCase(case, replayed=True)
+def _replay(record: IdempotencyRecord, store: CaseStore) -> CreatedCase:
+    """The case the key's first request created, as it is now (its events went out with its creation)."""
+    return CreatedCase(store.get_case(record.result_id), replayed=True)

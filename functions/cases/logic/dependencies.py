@@ -5,19 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from functions.cases.dal.case_repository import CaseRepository, case_repository
-from functions.cases.logic.events import EVENT_SOURCE
-from functions.shared.dal.event_bus import EventBus
 from functions.shared.page_token import PageTokenCodec
 from functions.shared.settings import api_settings, cases_settings
 
 
 def store() -> CaseRepository:
     return case_repository(cases_settings().table_name)
-
-
-@lru_cache(maxsize=1)
-def event_bus() -> EventBus:
-    return EventBus(cases_settings().event_bus_name, EVENT_SOURCE)
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import Decision, change_case
+from functions.cases.logic.change_case import Changed, Decision, change_case
 from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
 from functions.cases.logic.events import (
     CASE_CLOSED,
@@ -15,7 +15,6 @@ from functions.cases.logic.events import (
     CASE_REOPENED,
     CASE_STATUS_CHANGED,
     CASE_UPDATED,
-    EventPublisher,
 )
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import WAITING_ON_CUSTOMER
@@ -25,7 +24,6 @@ from functions.cases.models.lifecycle import (
     CloseReason,
     CloseRequest,
     EscalationKind,
-    EscalationOutcome,
     EscalationRequest,
     InformationRequest,
     NewUpdate,
@@ -38,6 +36,7 @@ from functions.cases.models.lifecycle import (
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
+from functions.shared.idempotency import IdempotentRequest
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 PRIORITY_ORDER = [Priority.LOW, Priority.MEDIUM, Priority.HIGH, Priority.PROD_DOWN]
@@ -185,9 +184,9 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
     return Decision("reopened", fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
 
 
-def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str | None) -> tuple[Decision, str]:
-    """A customer's request to raise the priority or to involve management; returns the decision and
-    the answer to give."""
+def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str | None) -> Decision:
+    """A customer's request to raise the priority or to involve management; the decision's answer says
+    what was done."""
     _not_closed(case, "escalate it")
     update = (UpdateKind.ESCALATION_REQUEST, request.reason)
     # The guide's escalation is an update on the case: from a customer it hands a waiting case back to support.
@@ -195,14 +194,14 @@ def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str
     if not caller.is_staff and case.status in WAITING_ON_CUSTOMER:
         fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
     if request.kind is EscalationKind.MANAGEMENT:
-        events.append((CASE_ESCALATED, {"escalation": "management", "region": region, "reason": request.reason}))
+        events.append((CASE_ESCALATED, {"escalation": "management", "region": region}))
         answer = (
             f"The regional support management for your region ({region}) has been notified."
             if region
             else "Your request is recorded on the case; your account has no support region yet, so your Technical "
             "Account Manager will route it."
         )
-        return Decision("escalated-to-management", fields, update, events), answer
+        return Decision("escalated-to-management", fields, update, events, _outcome("recorded", answer))
     current = PRIORITY_ORDER.index(case.priority)
     if current == len(PRIORITY_ORDER) - 1:
         raise ValidationFailed(
@@ -215,16 +214,20 @@ def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str
         raise ValidationFailed(
             f"Case {case.case_number} is already {case.priority.value}; ask for a higher priority.", field="requestedPriority"
         )
-    escalation = {"escalation": "priority", "requestedPriority": requested.value, "reason": request.reason}
+    escalation = {"escalation": "priority", "requestedPriority": requested.value}  # the reason is the change's update
     if requested in WEB_PRIORITIES or caller.is_staff:
         fields["priority"] = requested
         events += [(CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}), (CASE_ESCALATED, escalation)]
-        return Decision("priority-raised", fields, update, events), f"Priority raised to {requested.value}."
+        return Decision("priority-raised", fields, update, events, _outcome("applied", f"Priority raised to {requested.value}."))
     answer = (
         f"Your request for {requested.value} is recorded on the case; raising a case to {requested.value} needs a phone "
         f"call to Dedicated Support Services: {SUPPORT_PHONE_NUMBERS}."
     )
-    return Decision("escalation-requested", fields, update, [*events, (CASE_ESCALATED, escalation)]), answer
+    return Decision("escalation-requested", fields, update, [*events, (CASE_ESCALATED, escalation)], _outcome("recorded", answer))
+
+
+def _outcome(outcome: str, message: str) -> dict:
+    return {"outcome": outcome, "message": message}
 
 
 def escalate_case(
@@ -234,17 +237,14 @@ def escalate_case(
     *,
     if_match: int | None,
     store: CaseStore,
-    events: EventPublisher,
     now: datetime,
-) -> EscalationOutcome:
-    """Applies an escalation and says what was done. A management escalation needs the account's region."""
-    decided: list[tuple[Decision, str]] = []  # one per attempt; the last is what was committed
+    idempotency: IdempotentRequest | None = None,
+) -> Changed:
+    """Applies an escalation; the change's answer says what was done. A management escalation needs the
+    account's region."""
 
     def decide(case: Case) -> Decision:
         account = store.get_account(case.account_id) if request.kind is EscalationKind.MANAGEMENT else None
-        decided.append(escalate(request, caller, case, account.region if account else None))
-        return decided[-1][0]
+        return escalate(request, caller, case, account.region if account else None)
 
-    changed = change_case(case_number, caller, decide, if_match=if_match, store=store, events=events, now=now)
-    decision, answer = decided[-1]
-    return EscalationOutcome(outcome="applied" if "priority" in decision.fields else "recorded", message=answer, case=changed.case)
+    return change_case(case_number, caller, decide, if_match=if_match, store=store, now=now, idempotency=idempotency)

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
-from functions.cases.logic.events import EventPublisher
 from functions.cases.models.case import Case, Status
 from functions.cases.models.delivery import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
 from functions.cases.models.purge_events import CaseFilesPurged, Outcome
@@ -26,7 +25,7 @@ class _NothingToDo(Exception):
     pass
 
 
-def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, events: EventPublisher, now: datetime) -> bool:
+def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, now: datetime) -> bool:
     """Marks the case; whether this call did (False when there was nothing to mark)."""
 
     def decide(case: Case) -> Decision:
@@ -35,18 +34,18 @@ def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, events: Even
         return Decision("files-purged", {"files_purged_at": to_iso(purged.purged_at)})
 
     try:
-        change_case(purged.case_number, AUTOMATION, decide, if_match=None, store=store, events=events, now=now)
+        change_case(purged.case_number, AUTOMATION, decide, if_match=None, store=store, now=now)
     except (_NothingToDo, NotFound):
         return False
     return True
 
 
-def handle_purge_event(event: BusEvent, *, store: CaseStore, events: EventPublisher, now: datetime) -> Outcome:
+def handle_purge_event(event: BusEvent, *, store: CaseStore, now: datetime) -> Outcome:
     if event.source != PURGE_EVENT_SOURCE or event.detail_type != CASE_FILES_PURGED:
         logger.info("event ignored: not one this handler is for", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome.IGNORED
     purged = CaseFilesPurged.model_validate(event.detail)
-    marked = mark_files_purged(purged, store=store, events=events, now=now)
+    marked = mark_files_purged(purged, store=store, now=now)
     logger.info(
         "case marked: files purged" if marked else "case left unchanged: nothing to mark",
         extra={"case_number": purged.case_number, "closed_at": purged.closed_at, "objects_deleted": purged.objects_deleted},

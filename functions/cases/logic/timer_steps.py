@@ -6,10 +6,8 @@ goes through change_case like any other change: a customer's update committed wh
 the step's conditional write fail, and the step, decided again on the fresh case, then finds its token
 gone and does nothing. So a late, stopped or duplicated execution never closes a case by mistake.
 
-The step's change and its events are two calls: if publishing fails after the write, Step Functions
-retries the step, which finds itself done. It then publishes the events its change recorded on the step
-again, under the same eventKey, so the reminder, final email or escalation is never lost and consumers
-act on it once.
+The step's change and its events are one transaction (the outbox): a step retried after its change
+committed (its answer lost) finds itself done and does nothing more; its events are on their way.
 """
 
 from __future__ import annotations
@@ -17,10 +15,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import UPDATES_FIELD, Decision, change_case, field_changes
-from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE, EventPublisher, case_events
+from functions.cases.logic.change_case import Decision, change_case
+from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE
 from functions.cases.logic.lifecycle import close_automatically
-from functions.cases.models.case import AnnouncedEvent, Case, CaseTimer, Status, TimerStep
+from functions.cases.models.case import Case, CaseTimer, Status, TimerStep
 from functions.cases.models.timer_steps import StepOutcome, TimerStepRequest
 from functions.shared.auth import AUTOMATION
 from functions.shared.clock import to_iso
@@ -32,13 +30,11 @@ class _TimerGone(Exception):
 
 
 class _AlreadyDone(Exception):
-    def __init__(self, case: Case, step: TimerStep):
-        self.case, self.step = case, step
+    pass
 
 
-def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: EventPublisher, now: datetime) -> StepOutcome:
-    """Performs the step if it is still due, or announces again what it did if it is done already; the
-    execution goes on unless the outcome is TIMER_GONE."""
+def run_timer_step(request: TimerStepRequest, *, store: CaseStore, now: datetime) -> StepOutcome:
+    """Performs the step if it is still due; the execution goes on unless the outcome is TIMER_GONE."""
 
     def decide(case: Case) -> Decision:
         timer = next((timer for timer in case.timers if timer.token == request.token), None)
@@ -46,37 +42,24 @@ def run_timer_step(request: TimerStepRequest, *, store: CaseStore, events: Event
         if step is None:
             raise _TimerGone
         if step.done_at is not None:  # a retried invocation of a step that already acted
-            raise _AlreadyDone(case, step)
+            raise _AlreadyDone
         decision = _decide_step(case, request.step, timer, now)
-        decision.fields["timers"] = _mark_done(case, timer, step, decision, now)
+        decision.fields["timers"] = _mark_done(case, timer, step, now)
         return decision
 
     try:
-        change_case(request.case_number, AUTOMATION, decide, if_match=None, store=store, events=events, now=now)
+        change_case(request.case_number, AUTOMATION, decide, if_match=None, store=store, now=now)
     except (_TimerGone, NotFound):
         return StepOutcome.TIMER_GONE
-    except _AlreadyDone as done:
-        _announce_again(done.case, done.step, events)
+    except _AlreadyDone:
         return StepOutcome.REPEATED
     return StepOutcome.ACTED
 
 
-def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, decision: Decision, now: datetime) -> list[CaseTimer]:
-    """The case's timers with `step` done by this change, recording the events change_case publishes for it."""
-    changed = [change.field for change in field_changes(case, case.model_copy(update=decision.fields))]
-    changed += [UPDATES_FIELD] if decision.update else []
-    announced = [AnnouncedEvent(detail_type=kind, detail={"changedFields": changed, **extra}) for kind, extra in decision.events]
-    done = step.model_copy(update={"done_at": to_iso(now), "done_version": case.version + 1, "announced": announced})
-    steps = [done if other is step else other for other in timer.steps]
+def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, now: datetime) -> list[CaseTimer]:
+    """The case's timers with `step` done by this change."""
+    steps = [step.model_copy(update={"done_at": to_iso(now)}) if other is step else other for other in timer.steps]
     return [other if other is not timer else timer.model_copy(update={"steps": steps}) for other in case.timers]
-
-
-def _announce_again(case: Case, step: TimerStep, events: EventPublisher) -> None:
-    # The case as it is now (it still holds the timer, so what the step announced still holds), under the
-    # version the step's change made: the events keep their eventKey.
-    at_step = case.model_copy(update={"version": step.done_version})
-    announced = [(event.detail_type, event.detail) for event in step.announced]
-    events.publish_all(case_events(at_step, AUTOMATION, step.done_at, announced))
 
 
 def _decide_step(case: Case, step_name: str, timer: CaseTimer, now: datetime) -> Decision:

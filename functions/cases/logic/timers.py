@@ -41,7 +41,7 @@ def reconcile_timers(before: Case | None, after: Case, action: str, now: datetim
             events.append((CASE_TIMER_STOPPED, {"timer": kind, "token": timer.token, "reason": reason}))
         elif _last_step_is_this_change(before, timer):
             # A timer that ran its last step has ended (no stop), but stays until the next change: a retry of
-            # that step (its events not published) must find itself done, not its timer gone.
+            # that step (its answer lost) must find itself done, not its timer gone.
             timers[kind] = timer
 
     def start(timer: CaseTimer) -> None:

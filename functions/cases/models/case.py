@@ -79,13 +79,6 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
-class AnnouncedEvent(ApiModel):
-    """An event a timer step's change published: its detail type and what its detail adds to the case's."""
-
-    detail_type: str
-    detail: dict = Field(default_factory=dict)
-
-
 class TimerStep(ApiModel):
     """One automated action of a timer; its id names the step in the state machine (infra/workflows)."""
 
@@ -93,10 +86,6 @@ class TimerStep(ApiModel):
     due_at: str
     rule: str
     done_at: str | None = None
-    # The case version the step's change made and the events it published: a step retried because its
-    # publication failed announces that change again (the same eventKey, so consumers act on it once).
-    done_version: int | None = None
-    announced: list[AnnouncedEvent] = Field(default_factory=list)
 
 
 class CaseTimer(ApiModel):

@@ -4,12 +4,12 @@ reopening, escalation, and the history of every change."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from functions.cases.models.case import ApiModel, Case, ClosedSubStatus, OpenSubStatus, Priority
-from functions.cases.models.requests import Identifier, LongText, RequestModel
+from functions.cases.models.requests import Choice, Identifier, LongText, RequestModel
 
 
 class UpdateKind(StrEnum):
@@ -49,9 +49,11 @@ class SolutionRejection(RequestModel):
 class CaseChanges(RequestModel):
     """Support's fields: any of them, at least one."""
 
-    sub_status: OpenSubStatus | None = None
+    sub_status: Annotated[OpenSubStatus, Choice] | None = None
     owner_id: Identifier | None = Field(default=None, description="The engineer's user id.")
-    priority: Priority | None = Field(default=None, description="Any level: this is the phone path for 2-High and 1-Prod Down.")
+    priority: Annotated[Priority, Choice] | None = Field(
+        default=None, description="Any level: this is the phone path for 2-High and 1-Prod Down."
+    )
 
     @model_validator(mode="after")
     def _something(self) -> CaseChanges:
@@ -68,7 +70,9 @@ class CloseReason(StrEnum):
 class CloseRequest(RequestModel):
     sub_status: Literal[ClosedSubStatus.RESOLVED, ClosedSubStatus.CANCELLED]
     comment: LongText = Field(description="The closure comment.")
-    reason: CloseReason | None = Field(default=None, description="Support staff only, and required for them: why support closes it.")
+    reason: Annotated[CloseReason, Choice] | None = Field(
+        default=None, description="Support staff only, and required for them: why support closes it."
+    )
 
 
 class ReopenRequest(RequestModel):
@@ -81,8 +85,10 @@ class EscalationKind(StrEnum):
 
 
 class EscalationRequest(RequestModel):
-    kind: EscalationKind
-    requested_priority: Priority | None = Field(default=None, description="For kind `priority`; defaults to one level up.")
+    kind: Annotated[EscalationKind, Choice]
+    requested_priority: Annotated[Priority, Choice] | None = Field(
+        default=None, description="For kind `priority`; defaults to one level up."
+    )
     reason: LongText
 
 

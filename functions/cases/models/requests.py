@@ -1,23 +1,39 @@
-"""What a caller may send. Unknown fields are refused so a typo never silently drops data."""
+"""What a caller may send. Unknown fields are refused so a typo never silently drops data, and values are
+taken as sent (strict): `0` is not `false`, `"1"` is not `1`."""
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
 from functions.cases.models.service_requests import MAC_TYPES
+from functions.shared.text_limits import utf8_bytes_at_most, utf8_size
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000)]
+SHORT_TEXT_MAX_BYTES = 1024
+LONG_TEXT_MAX_BYTES = 64 * 1024
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), utf8_bytes_at_most(SHORT_TEXT_MAX_BYTES)]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000), utf8_bytes_at_most(LONG_TEXT_MAX_BYTES)
+]
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+# Strict validation of a parsed JSON body refuses a string for an Enum (it wants the member): enum fields take
+# their values as sent, and only their values.
+Choice = Strict(False)
+
+# A service request's form (`fields`): the catalog's longest text field is 8,000 characters, so 32 KiB holds
+# any valid value of 4-byte characters, and 64 KiB any valid form.
+MAX_FORM_VALUE_BYTES = 32 * 1024
+MAX_FORM_BYTES = 64 * 1024
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", defer_build=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", strict=True, defer_build=True)
 
 
 class OnBehalfOf(RequestModel):
@@ -30,7 +46,7 @@ class OnBehalfOf(RequestModel):
 class _NewCaseBase(RequestModel):
     subject: ShortText
     description: LongText = Field(description="Be as descriptive as possible, including any recent changes.")
-    priority: Priority = Field(
+    priority: Annotated[Priority, Choice] = Field(
         default=Priority.LOW, description="The web allows 4-Low (default) or 3-Medium; High and Prod Down are opened by phone."
     )
     on_behalf_of: OnBehalfOf | None = Field(
@@ -40,8 +56,8 @@ class _NewCaseBase(RequestModel):
 
 class NewSupportCase(_NewCaseBase):
     case_type: Literal[CaseType.SUPPORT]
-    case_sub_type: CaseSubType
-    environment_type: EnvironmentType
+    case_sub_type: Annotated[CaseSubType, Choice]
+    environment_type: Annotated[EnvironmentType, Choice]
     product_group: ShortText
     product: ShortText
     major_version: ShortText
@@ -61,6 +77,34 @@ class NewAdminCase(_NewCaseBase):
     case_type: Literal[CaseType.ADMIN]
 
 
+def _form_value_fits(value: Any) -> Any:
+    """One value of a form is a single value; the catalog then checks its type against the field's."""
+    if isinstance(value, (dict, list)):
+        raise PydanticCustomError("form_value_type", "a form value is text, a number, true, false or null, not a list or an object")
+    if isinstance(value, str) and (size := utf8_size(value)) > MAX_FORM_VALUE_BYTES:
+        raise PydanticCustomError(
+            "string_too_many_bytes",
+            "String should have at most {limit} bytes in UTF-8 ({size} given)",
+            {"limit": f"{MAX_FORM_VALUE_BYTES:,}", "size": f"{size:,}"},
+        )
+    return value
+
+
+def _form_fits(form: dict[str, Any]) -> dict[str, Any]:
+    """What the form stores (its names and values in UTF-8; JSON's escapes are not stored) within the cap."""
+    size = sum(utf8_size(name) + (utf8_size(value) if isinstance(value, str) else len(json.dumps(value))) for name, value in form.items())
+    if size > MAX_FORM_BYTES:
+        raise PydanticCustomError(
+            "form_too_large",
+            "the form should hold at most {limit} bytes in UTF-8, names and values ({size} given)",
+            {"limit": f"{MAX_FORM_BYTES:,}", "size": f"{size:,}"},
+        )
+    return form
+
+
+FormValue = Annotated[Any, AfterValidator(_form_value_fits)]
+
+
 class NewServiceRequest(_NewCaseBase):
     """A Move, Add or Change (MAC); only MAC-authorized contacts may request one."""
 
@@ -70,8 +114,12 @@ class NewServiceRequest(_NewCaseBase):
         description="The MAC type's id; GET /catalog/service-requests lists them with their fields.",
         json_schema_extra={"enum": list(MAC_TYPES)},
     )
-    fields: dict[str, Any] = Field(
-        max_length=64, description="The MAC type's form: field name to value, as the catalog defines them."
+    fields: Annotated[dict[Annotated[str, StringConstraints(max_length=64)], FormValue], AfterValidator(_form_fits)] = Field(
+        max_length=64,
+        description=(
+            "The MAC type's form: field name to value (text, a whole number, true or false), as the catalog defines them; "
+            f"a text value is at most {MAX_FORM_VALUE_BYTES:,} bytes in UTF-8, the whole form (names and values) {MAX_FORM_BYTES:,}."
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
@@ -12,6 +13,8 @@ from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
 from functions.shared.dal.case_view import read_case_state
+from functions.shared.dal.outbox import outbox_items
+from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -116,9 +119,9 @@ class FileRepository:
         except DeleteError as error:
             raise _unavailable(error) from error
 
-    def record_file(self, upload: UploadRecord, file: CaseFile) -> bool:
-        """The file item and the upload marked completed, in one transaction, only if the upload is
-        still there and not completed yet."""
+    def record_file(self, upload: UploadRecord, file: CaseFile, event: DomainEvent, *, now: datetime) -> bool:
+        """The file item, the upload marked completed and the file's event (the outbox), in one
+        transaction, only if the upload is still there and not completed yet."""
         item = FileItem(
             *_file_key(file.case_number, file.file_id),
             file_id=file.file_id,
@@ -141,6 +144,8 @@ class FileRepository:
                     condition=pending,
                 )
                 transaction.save(item, condition=FileItem.pk.does_not_exist())
+                for outbox_item in outbox_items(files_key(file.case_number), file.file_id, [event], now):
+                    transaction.save(outbox_item)
         except TransactWriteError as error:
             reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
             if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons:

@@ -9,6 +9,7 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.shared.dal.case_view import CASE_VIEW_MODELS
+from functions.shared.dal.outbox import OUTBOX_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
 FILES_PREFIX, UPLOAD_PREFIX, FILE_PREFIX = "FILES#", "UPLOAD#", "FILE#"
@@ -66,7 +67,7 @@ FILES_MODELS: tuple[type[Model], ...] = (UploadItem, FileItem)
 
 
 def bind_files_tables(table_name: str) -> Connection:
-    return bind_models(table_name, (*FILES_MODELS, *CASE_VIEW_MODELS))
+    return bind_models(table_name, (*FILES_MODELS, *CASE_VIEW_MODELS, *OUTBOX_MODELS))
 
 
 def files_key(case_number: str) -> str:

@@ -30,7 +30,6 @@ def post_complete(case_number: CaseNumber, upload_id: UploadId) -> Response[Case
         current_caller(router),
         store=dependencies.store(),
         storage=dependencies.storage(),
-        events=dependencies.event_bus(),
         now=utc_now(),
     )
     metrics.add_metric(name="FilesAdded", unit="Count", value=1)

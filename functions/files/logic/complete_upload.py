@@ -9,9 +9,9 @@ from datetime import datetime
 
 from functions.files.logic.access import case_open_for_uploads
 from functions.files.logic.checksums import combined_crc32, from_base64, to_base64
-from functions.files.logic.events import CASE_FILE_ADDED, file_added_detail
+from functions.files.logic.events import file_added
 from functions.files.logic.parts import part_length
-from functions.files.logic.ports import EventPublisher, FileStorage, FileStore
+from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import (
     ChecksumMismatch,
     ChecksumRejected,
@@ -81,13 +81,12 @@ def complete_upload(
     *,
     store: FileStore,
     storage: FileStorage,
-    events: EventPublisher,
     now: datetime,
 ) -> CaseFile:
     case = case_open_for_uploads(case_number, caller, store)
     upload = store.get_upload(case_number, upload_id)
     if upload is not None and upload.completed_at:
-        return _replayed(upload, case.account_id, caller, store, events)
+        return _replayed(upload, store)
     if upload is None or upload.is_expired(now):
         raise UploadNotFound(f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired.", field="uploadId")
     declared_by_parts = None
@@ -116,7 +115,7 @@ def complete_upload(
     try:
         stored = storage.stored_checksum(upload.object_key)
     except ObjectMissing:  # no object either: aborted meanwhile, or S3 is still assembling it for another request
-        return _completed_meanwhile(upload, case.account_id, caller, store, events)
+        return _completed_meanwhile(upload, store)
     if stored != upload.checksum and not (stored is None and declared_by_parts == upload.checksum):
         if stored is None:
             logger.error("no full-object checksum on a completed upload", extra={"object_key": upload.object_key})
@@ -134,9 +133,9 @@ def complete_upload(
         uploaded_by=upload.creator,
         uploaded_at=to_iso(now),
     )
-    if not store.record_file(upload, file):  # a concurrent completion of the same upload recorded it first
-        return _completed_meanwhile(upload, case.account_id, caller, store, events)
-    events.publish(CASE_FILE_ADDED, file_added_detail(file, case.account_id, caller, file.uploaded_at))
+    # The file, its upload marked completed and its event, at once (a concurrent completion may have recorded it first).
+    if not store.record_file(upload, file, file_added(file, case.account_id, caller, file.uploaded_at), now=now):
+        return _completed_meanwhile(upload, store)
     return file
 
 
@@ -145,20 +144,18 @@ def _discard(upload: UploadRecord, store: FileStore, storage: FileStorage) -> No
     store.delete_upload(upload.case_number, upload.upload_id)
 
 
-def _completed_meanwhile(upload: UploadRecord, account_id: str, caller: Caller, store: FileStore, events: EventPublisher) -> CaseFile:
+def _completed_meanwhile(upload: UploadRecord, store: FileStore) -> CaseFile:
     again = store.get_upload(upload.case_number, upload.upload_id)
     if again is None:
         raise UploadNotFound(f"Upload {upload.upload_id} was aborted meanwhile; start a new upload.", field="uploadId")
     if not again.completed_at:
         raise ServiceUnavailable("Another request is completing this upload; retry in a few seconds.")
-    return _replayed(again, account_id, caller, store, events)
+    return _replayed(again, store)
 
 
-def _replayed(upload: UploadRecord, account_id: str, caller: Caller, store: FileStore, events: EventPublisher) -> CaseFile:
-    """A completion retried (its answer was lost): the same file, announced again with the same event key
-    in case the first announcement failed."""
+def _replayed(upload: UploadRecord, store: FileStore) -> CaseFile:
+    """A completion retried (its answer was lost): the same file (its event went out with its record)."""
     stored = store.get_file(upload.case_number, upload.file_id)
     if stored is None:
         raise UploadNotFound(f"Upload {upload.upload_id} is complete but its file is gone (purged).", field="uploadId")
-    events.publish(CASE_FILE_ADDED, file_added_detail(stored.file, account_id, caller, stored.file.uploaded_at))
     return stored.file

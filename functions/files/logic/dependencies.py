@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from functions.files.dal.file_repository import FileRepository, file_repository
 from functions.files.dal.object_storage import ObjectStorage, object_storage
-from functions.files.logic.events import EVENT_SOURCE
-from functions.shared.dal.event_bus import EventBus
 from functions.shared.settings import files_settings
 
 
@@ -17,8 +13,3 @@ def store() -> FileRepository:
 
 def storage() -> ObjectStorage:
     return object_storage(files_settings().files_bucket)
-
-
-@lru_cache(maxsize=1)
-def event_bus() -> EventBus:
-    return EventBus(files_settings().event_bus_name, EVENT_SOURCE)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functions.files.models.files import CaseFile
 from functions.shared.auth import Caller
+from functions.shared.domain_event import DomainEvent
 
 EVENT_SOURCE = "dss.files"
 CASE_FILE_ADDED = "CaseFileAdded"
 
 
-def file_added_detail(file: CaseFile, account_id: str, actor: Caller, occurred_at: str) -> dict:
-    return {
-        # A retried completion announces the file again with the same key, so consumers act on it once.
+def file_added(file: CaseFile, account_id: str, actor: Caller, occurred_at: str) -> DomainEvent:
+    return DomainEvent(EVENT_SOURCE, CASE_FILE_ADDED, {
         "eventKey": f"{file.case_number}#{file.file_id}#{CASE_FILE_ADDED}",
         "caseNumber": file.case_number,
         "accountId": account_id,
@@ -21,4 +21,4 @@ def file_added_detail(file: CaseFile, account_id: str, actor: Caller, occurred_a
         "checksum": file.checksum.model_dump(),
         "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
         "occurredAt": occurred_at,
-    }
+    })  # fmt: skip

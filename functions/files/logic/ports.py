@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from functions.files.models.files import CaseFile
 from functions.files.models.records import S3Part, StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
+from functions.shared.domain_event import DomainEvent
 
 
 class FileStore(Protocol):
@@ -21,8 +23,9 @@ class FileStore(Protocol):
 
     def delete_upload(self, case_number: str, upload_id: str) -> None: ...
 
-    def record_file(self, upload: UploadRecord, file: CaseFile) -> bool:
-        """Writes the file and marks its upload completed, at once; False if the upload was completed already."""
+    def record_file(self, upload: UploadRecord, file: CaseFile, event: DomainEvent, *, now: datetime) -> bool:
+        """Writes the file, marks its upload completed and records its event, at once; False if the upload
+        was completed already."""
 
     def get_file(self, case_number: str, file_id: str) -> StoredFile | None: ...
 
@@ -51,6 +54,3 @@ class FileStorage(Protocol):
 
     def download_url(self, object_key: str, file_name: str, expires_in: int) -> str: ...
 
-
-class EventPublisher(Protocol):
-    def publish(self, detail_type: str, detail: dict) -> None: ...

@@ -8,12 +8,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.alias_generators import to_camel
 
 from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PARTS
+from functions.shared.text_limits import utf8_size
 
 CRC32_PATTERN = r"^[A-Za-z0-9+/]{6}==$"  # base64 of the 4 big-endian bytes, as S3's x-amz-checksum-crc32
 Crc32 = Annotated[str, StringConstraints(pattern=CRC32_PATTERN)]
 # S3 keys are at most 1,024 bytes; `cases/<caseNumber>/<fileId>/` takes 50 of them.
 MAX_FILE_NAME_BYTES = 960
 MAX_PARTS_PER_CALL = 100
+# Bidirectional controls (Unicode's Bidi_Control) reorder what a name shows: `invoice\u202egpj.exe` reads as
+# invoiceexe.jpg but is an .exe.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# type/subtype, then parameters in printable ASCII: no CR, LF, tab or other control or non-ASCII character,
+# which S3 would refuse as a Content-Type.
+MEDIA_TYPE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*( *;[ -~]*)?$"
 
 
 class ApiModel(BaseModel):
@@ -23,7 +30,9 @@ class ApiModel(BaseModel):
 
 
 class RequestModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", defer_build=True)
+    """Unknown fields are refused, and values are taken as sent (strict): `"12"` is not a size."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", strict=True, defer_build=True)
 
 
 class Checksum(ApiModel):
@@ -45,16 +54,19 @@ class NewUploadRequest(RequestModel):
     file_name: str = Field(
         min_length=1,
         max_length=255,
-        pattern=r"^[^/\\\x00-\x1f\x7f]+$",
-        description="The file's name, without any folder: no `/`, `\\` or control characters.",
+        pattern=r"^[^/\\\x00-\x1f\x7f-\x9f]+$",
+        description=(
+            "The file's name, without any folder: no `/`, `\\`, control or bidirectional control characters; "
+            f"at most {MAX_FILE_NAME_BYTES} bytes in UTF-8."
+        ),
         examples=["ININ_trace_2024-05-01.zip"],
     )
     size: int = Field(ge=0, le=MAX_OBJECT_SIZE, strict=True, description="Bytes; up to 5 TiB (S3's maximum object size).")
     content_type: str = Field(
         default="application/octet-stream",
         max_length=255,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*(\s*;[ -~]*)?$",
-        description="The media type stored with the file and given back on download.",
+        pattern=MEDIA_TYPE_PATTERN,
+        description="The media type stored with the file and given back on download; parameters in printable ASCII.",
     )
     checksum: ChecksumInput
 
@@ -63,7 +75,10 @@ class NewUploadRequest(RequestModel):
     def _storable_name(cls, name: str) -> str:
         if name in (".", ".."):
             raise ValueError("not a file name")
-        if len(name.encode()) > MAX_FILE_NAME_BYTES:
+        if BIDI_CONTROLS.intersection(name):
+            found = ", ".join(f"U+{ord(character):04X}" for character in sorted(BIDI_CONTROLS.intersection(name)))
+            raise ValueError(f"bidirectional control characters ({found}) are not allowed in a file name: they disguise its extension")
+        if utf8_size(name) > MAX_FILE_NAME_BYTES:
             raise ValueError(f"at most {MAX_FILE_NAME_BYTES} bytes in UTF-8")
         return name
 

@@ -1,5 +1,6 @@
-"""The items this domain reads and writes in the support table: the shared directory, and a record
-of each email sent for an event (the guard against duplicate deliveries)."""
+"""The items this domain reads and writes in the support table: the shared directory, a case's updates
+(read-only), a record of each email sent for an event (the guard against duplicate deliveries), and per
+case the last management escalation emailed to the managers (the interval between those emails)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from functions.shared.dal.case_view import CASE_UPDATE_VIEW_MODELS
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
@@ -26,9 +28,27 @@ class NotifiedItem(Model):
     sk = UnicodeAttribute(range_key=True)
     claimed_until = NumberAttribute(null=True)  # epoch seconds
     sent_at = UnicodeAttribute(null=True)
+    # A management escalation not emailed: the managers were emailed about the case within the interval.
+    withheld_at = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()  # the table's TTL attribute
+
+
+class ManagementEmailItem(Model):
+    """Per case, the management escalation whose email to the managers opened the current interval: pk
+    `NOTIFIED#<case number>#management`, sk `managers` (no event key has that shape: theirs are
+    `<case number>#<version>#...` or `<case number>#<detail type>#...`)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    event_key = UnicodeAttribute()  # the escalation emailed (its redeliveries may still send)
+    occurred_at = UnicodeAttribute()
+    quiet_until = NumberAttribute()  # epoch milliseconds: escalations that occur before this are not emailed
+    expires_at = TTLAttribute()
 
 
 @lru_cache(maxsize=1)
 def bind_notification_tables(table_name: str) -> Connection:
-    return bind_models(table_name, (*DIRECTORY_MODELS, NotifiedItem))
+    return bind_models(table_name, (*DIRECTORY_MODELS, NotifiedItem, ManagementEmailItem, *CASE_UPDATE_VIEW_MODELS))

@@ -27,10 +27,12 @@ def handle_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
         outcome = notify_case_event(
             event,
             directory=dependencies.directory(),
+            updates=dependencies.case_updates(),
             ledger=dependencies.ledger(),
             mailer=dependencies.mailer(),
             references=dependencies.references(),
             portal_url=dependencies.portal_url(),
+            management_email_interval=dependencies.management_email_interval(),
             now=now,
             # A claim on a recipient lasts as long as this invocation can (see dal/ledger.py).
             claim_until=now + timedelta(milliseconds=lambda_context.get_remaining_time_in_millis()),
@@ -42,6 +44,8 @@ def handle_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
         metrics.add_metric(name="NotificationEmailsSent", unit=MetricUnit.Count, value=outcome.sent)
     if outcome.duplicates:
         metrics.add_metric(name="NotificationDuplicatesSkipped", unit=MetricUnit.Count, value=outcome.duplicates)
+    if outcome.withheld:
+        metrics.add_metric(name="ManagementEscalationEmailsWithheld", unit=MetricUnit.Count, value=outcome.withheld)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
+from functions.notifications.dal.case_updates import TableCaseUpdates
 from functions.notifications.dal.directory import TableDirectory
 from functions.notifications.dal.ledger import TableLedger
 from functions.notifications.dal.mailer import SesMailer
@@ -16,6 +18,11 @@ from functions.shared.settings import notification_settings
 @lru_cache(maxsize=1)
 def directory() -> TableDirectory:
     return TableDirectory(notification_settings().table_name)
+
+
+def case_updates() -> TableCaseUpdates:
+    # Not cached: it holds no client of its own, and the table binding it makes is (bind_notification_tables).
+    return TableCaseUpdates(notification_settings().table_name)
 
 
 @lru_cache(maxsize=1)
@@ -35,3 +42,7 @@ def references() -> ReferenceIds:
 
 def portal_url() -> str:
     return notification_settings().portal_url
+
+
+def management_email_interval() -> timedelta:
+    return timedelta(hours=notification_settings().dss_management_email_interval_hours)

@@ -31,10 +31,20 @@ from functions.notifications.models.delivery import (
     CASE_UPDATED,
 )
 from functions.notifications.models.events import AUTO_CLOSED, CaseEventDetail
-from functions.notifications.models.notifications import Account, Audience, NotificationKind, Recipient, StaffMember, SupportQueue
+from functions.notifications.models.notifications import (
+    CONTACT_KEY_PREFIX,
+    Account,
+    Audience,
+    NotificationKind,
+    Recipient,
+    StaffMember,
+    SupportQueue,
+)
 from functions.shared.observability import logger
 
 MANAGEMENT_ESCALATION = "management"
+# The updates a CaseUpdated is the news of.
+UPDATED_KINDS = frozenset({"comment", "information-request", "solution-proposal", "solution-rejection"})
 
 Kind = NotificationKind
 
@@ -63,7 +73,10 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
         # A case support opened for the contact (on the phone, proactive); one they opened is their own action.
         return None if by_customer else (Kind.CASE_OPENED, (Audience.CONTACT,))
     if detail_type == CASE_UPDATED:
-        if detail.update_kind is None:  # fields changed (owner, sub status), nothing posted to read
+        # Fields changed (owner, sub status) with nothing posted to read; or an update whose change has an
+        # event of its own that carries the news (a closure comment with CaseClosed, an escalation's reason
+        # with CaseEscalated...), since every event of a change names its update.
+        if detail.update_kind not in UPDATED_KINDS:
             return None
         if by_customer:
             kind = Kind.SOLUTION_REJECTED if detail.update_kind == "solution-rejection" else Kind.CUSTOMER_UPDATE
@@ -131,7 +144,7 @@ def _contact(detail: CaseEventDetail, account: Account | None) -> list[Recipient
     if contact is None:
         logger.warning("case contact not in the directory", extra={"case_number": detail.case_number, "contact_id": detail.contact_id})
         return []
-    return [Recipient(f"contact#{detail.account_id}#{contact.contact_id}", contact.name, contact.email)]
+    return [Recipient(f"{CONTACT_KEY_PREFIX}{detail.account_id}#{contact.contact_id}", contact.name, contact.email)]
 
 
 def _owner(detail: CaseEventDetail, directory: Directory) -> list[StaffMember]:

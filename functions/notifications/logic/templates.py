@@ -1,7 +1,12 @@
-"""Every email this domain sends, in one place: a subject, what happened and what is asked of the
-reader, in plain text and HTML. Each carries the case number and its Reference ID in the subject and
-the body, and links the case. Every value from outside this file (names, reasons, anything from the
-event or the directory) is HTML-escaped in the HTML part."""
+"""Every email this domain sends, in one place: what happened and who did it, the words that matter (the
+update's text), what is asked of the reader, what happens next and when, and the case (its subject
+among its facts), in plain text and in HTML that carry the same information. Each carries the case
+number and its Reference ID in the subject and the body, and links the case.
+
+The HTML is built for mail clients: tables and inline styles only (no <style>, no external CSS, no
+images, so it reads the same with images off), a `lang`, a hidden preheader, dark text on light
+backgrounds, and the link as a button-like cell plus the address in text. Every value from outside this
+file (names, the update's text, anything from the event or the directory) is HTML-escaped there."""
 
 from __future__ import annotations
 
@@ -10,54 +15,56 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from functions.notifications.logic.email_facts import DESK
 from functions.notifications.models.events import CaseEventDetail
-from functions.notifications.models.notifications import Account, Email, NotificationKind, Recipient
+from functions.notifications.models.notifications import Account, Email, EmailFacts, NotificationKind, Recipient
 from functions.shared.business_time import SUPPORT_TIMEZONE
 
 Kind = NotificationKind
-SIGNATURE = "Dedicated Support Services"
+SIGNATURE = DESK
 # The desk's phone lines: a copy of functions/cases/logic/create_case.py SUPPORT_PHONE_NUMBERS (this
 # domain never imports the cases domain; tests/unit/test_notification_contract.py keeps them equal).
 SUPPORT_PHONE_NUMBERS = "1-866-794-3423 or 1-317-715-8686"
 EASTERN = ZoneInfo(SUPPORT_TIMEZONE)
+SUBJECT_IN_HEADER = 80  # characters of the case's subject in the email's Subject (the body has it whole)
 
 
 @dataclass(frozen=True)
 class Template:
     subject: str  # after "Case <number>: "
-    summary: str  # what happened
+    summary: str  # what happened; "{actor}" is who did it (a sentence starts with it, capitalised)
     ask: str  # what the reader is asked to do
 
 
 TEMPLATES: dict[NotificationKind, Template] = {
     Kind.CASE_OPENED: Template(
         "opened for you",
-        "Dedicated Support Services opened case {case_number} for you: {case_type}, priority {priority}.",
+        "{actor} opened case {case_number} for you: {case_type}, priority {priority}.",
         "Nothing for now: we work on the case and write to you when we need you. You can add information to it at any time.",
     ),
     Kind.SUPPORT_UPDATE: Template(
         "new update from support",
-        "Support posted an update on case {case_number}.",
-        "Read the update on the case and answer there if it asks you anything.",
+        "{actor} posted an update on case {case_number}.",
+        "Read the update and answer on the case if it asks you anything.",
     ),
     Kind.INFORMATION_REQUESTED: Template(
         "information requested",
-        "Support needs information from you to continue working on case {case_number}; the case is Awaiting Info until you answer.",
+        "{actor} needs information from you to continue working on case {case_number}; the case is Awaiting Info until you answer.",
         "Open the case, read what is asked and post the information as an update.",
     ),
     Kind.SOLUTION_PROPOSED: Template(
         "solution proposed",
-        "Support proposed a solution for case {case_number}.",
+        "{actor} proposed a solution for case {case_number}.",
         "Try the solution, then accept it on the case (it closes as Resolved) or reject it with your reason (support continues).",
     ),
     Kind.CLOSED_BY_SUPPORT: Template(
         "closed",
-        "Support closed case {case_number} ({sub_status}).",
+        "{actor} closed case {case_number} ({sub_status}).",
         "Nothing if your issue is solved. If it is not, reopen the case within 30 days with new information.",
     ),
     Kind.REOPENED_BY_SUPPORT: Template(
         "reopened",
-        "Support reopened case {case_number}; it is Open again.",
+        "{actor} reopened case {case_number}; it is Open again.",
         "Nothing for now: support is working on the case again.",
     ),
     Kind.FOLLOW_UP_INFORMATION_REMINDER: Template(
@@ -79,44 +86,42 @@ TEMPLATES: dict[NotificationKind, Template] = {
         "closed automatically (no answer)",
         "Case {case_number} was closed automatically (Auto-closed): support was waiting for your answer and there was none "
         "after the automated follow-up (two reminders, then closure after 10 business days).",
-        f"If you still need help with this issue, call Dedicated Support Services at {SUPPORT_PHONE_NUMBERS}: a case closed "
+        f"If you still need help with this issue, call {DESK} at {SUPPORT_PHONE_NUMBERS}: a case closed "
         "this way can be reopened only by phone. Otherwise, open a new case.",
     ),
     Kind.CUSTOMER_UPDATE: Template(
-        "update from {customer_name}",
-        "{customer_name} ({account_name}) posted an update on case {case_number}.",
+        "update from {actor_name}",
+        "{actor} posted an update on case {case_number}.",
         "Read the update and answer the customer on the case.",
     ),
     Kind.SOLUTION_REJECTED: Template(
         "solution rejected",
-        "{customer_name} ({account_name}) rejected the solution proposed for case {case_number}; the case is Open again.",
-        "Read the customer's reason on the case and continue the investigation.",
+        "{actor} rejected the solution proposed for case {case_number}; the case is Open again.",
+        "Read the customer's reason and continue the investigation.",
     ),
     Kind.CLOSED_BY_CUSTOMER: Template(
         "closed by the customer",
-        "{customer_name} ({account_name}) closed case {case_number} as {sub_status}.",
-        "Nothing: the closure comment is on the case.",
+        "{actor} closed case {case_number} as {sub_status}.",
+        "Nothing: the case is closed. The customer may reopen it within 30 days with new information.",
     ),
     Kind.REOPENED_BY_CUSTOMER: Template(
         "reopened by the customer",
-        "{customer_name} ({account_name}) reopened case {case_number} with new information.",
-        "Review the new information on the case and resume the work.",
+        "{actor} reopened case {case_number} with new information.",
+        "Review the new information and resume the work on the case.",
     ),
     Kind.PRIORITY_RAISED: Template(
         "priority raised to {priority}",
-        "{actor_name} raised case {case_number} to {priority}.\nReason given: {reason}",
+        "{actor} raised case {case_number} to {priority}.",
         "Work the case to the response target of its new priority.",
     ),
     Kind.URGENT_PRIORITY_REQUESTED: Template(
         "{requested_priority} requested",
-        "{customer_name} ({account_name}) asks for case {case_number} to be raised from {priority} to {requested_priority}.\n"
-        "Reason given: {reason}",
+        "{actor} asks for case {case_number} to be raised from {priority} to {requested_priority}.",
         "Call the customer back: High and Prod Down are set by support during a phone call.",
     ),
     Kind.MANAGEMENT_ESCALATION: Template(
         "escalated to regional support management ({region})",
-        "{customer_name} ({account_name}) escalated case {case_number} ({priority}, {status}) to the support management "
-        "of region {region}.\nReason given: {reason}",
+        "{actor} escalated case {case_number} ({priority}, {status}) to the support management of region {region}.",
         "Review the case and contact the customer.",
     ),
     Kind.RESPONSE_OVERDUE: Template(
@@ -139,30 +144,40 @@ TEMPLATES: dict[NotificationKind, Template] = {
     ),
 }
 
-TEXT_LAYOUT = """Hello {recipient_name},
+# How an email introduces the words a change posted, by the update's kind.
+WORDS_LABELS = {
+    "comment": "The update",
+    "information-request": "What support asks",
+    "solution-proposal": "The proposed solution",
+    "solution-acceptance": "Comment on accepting the solution",
+    "solution-rejection": "Why the solution was rejected",
+    "closure-comment": "Closure comment",
+    "reopen-information": "The new information",
+    "escalation-request": "Reason given",
+}
+PARTIAL_WORDS = "This is the beginning of the text; read it in full on the case."
+REFERENCE_NOTE = "keep it in the subject when you email us about this case"
 
-{summary}
 
-What we ask of you: {ask}
+@dataclass(frozen=True)
+class Content:
+    """One email's information, laid out twice (plain text and HTML) so both carry the same facts."""
 
-Case {case_number}: {case_type}, {priority}, {status_line}
-Open the case: {link}
-Reference ID: {reference_id} (keep it in the subject when you email us about this case)
-
-{signature}
-"""
-
-HTML_LAYOUT = """<!DOCTYPE html>
-<html><body style="font-family: Arial, Helvetica, sans-serif; font-size: 14px;">
-<p>Hello {recipient_name},</p>
-<p style="white-space: pre-line;">{summary}</p>
-<p><strong>What we ask of you:</strong> {ask}</p>
-<p>Case {case_number}: {case_type}, {priority}, {status_line}<br>
-<a href="{link}">Open case {case_number}</a></p>
-<p>Reference ID: <strong>{reference_id}</strong> (keep it in the subject when you email us about this case)</p>
-<p>{signature}</p>
-</body></html>
-"""
+    subject: str
+    title: str  # what happened, in a few words
+    case_number: str
+    case_line: str  # "Case <number>: <its subject>"
+    preheader: str  # the line inboxes show after the subject
+    greeting: str
+    summary: str  # one paragraph per line
+    words_label: str | None
+    words: str | None
+    words_partial: bool
+    ask: str
+    next_steps: list[tuple[str, str]]  # (what, when in US Eastern)
+    facts: list[tuple[str, str]]  # the case: (label, value)
+    link: str
+    reference_id: str
 
 
 def case_link(portal_url: str, case_number: str) -> str:
@@ -174,44 +189,71 @@ def render(
     detail: CaseEventDetail,
     account: Account | None,
     recipient: Recipient,
+    facts: EmailFacts,
     *,
     reference_id: str,
     portal_url: str,
 ) -> Email:
-    template, values = TEMPLATES[kind], _values(detail, account, recipient)
-    values |= {"link": case_link(portal_url, detail.case_number), "reference_id": reference_id, "signature": SIGNATURE}
-    escaped = {name: html.escape(value) for name, value in values.items()}
-    subject = f"Case {detail.case_number}: {template.subject.format_map(values)} [{reference_id}]"
+    content = compose(kind, detail, account, recipient, facts, reference_id=reference_id, portal_url=portal_url)
     return Email(
         to_name=_one_line(recipient.name),
         to_address=recipient.email,
-        subject=_one_line(subject),
-        text=TEXT_LAYOUT.format_map(values | {"summary": template.summary.format_map(values), "ask": template.ask.format_map(values)}),
-        html=HTML_LAYOUT.format_map(escaped | {"summary": template.summary.format_map(escaped), "ask": template.ask.format_map(escaped)}),
+        subject=content.subject,
+        text=plain_text(content),
+        html=html_document(content),
     )
 
 
-def _values(detail: CaseEventDetail, account: Account | None, recipient: Recipient) -> dict[str, str]:
-    contacts = account.contacts if account else {}
-    acting_contact = contacts.get(detail.actor.contact_id or "") if detail.actor.is_customer else None
-    case_contact = contacts.get(detail.contact_id)
-    person = acting_contact or case_contact
-    customer_name = person.name if person else "The customer"
+def compose(
+    kind: NotificationKind,
+    detail: CaseEventDetail,
+    account: Account | None,
+    recipient: Recipient,
+    facts: EmailFacts,
+    *,
+    reference_id: str,
+    portal_url: str,
+) -> Content:
+    template, values = TEMPLATES[kind], _values(detail, account, facts)
+    what = template.subject.format_map(values)
+    summary = _sentence(template.summary.format_map(values))
+    subject = f"Case {detail.case_number}: {what}"
+    if detail.subject:
+        subject += f" – {_shortened(detail.subject, SUBJECT_IN_HEADER)}"
+    update = facts.update
+    return Content(
+        subject=_one_line(f"{subject} [{reference_id}]"),
+        title=_sentence(what),
+        case_number=detail.case_number,
+        case_line=f"Case {detail.case_number}: {_one_line(detail.subject)}" if detail.subject else f"Case {detail.case_number}",
+        preheader=_one_line(summary.split("\n", 1)[0]),
+        greeting=f"Hello {recipient.name},",
+        summary=summary,
+        words_label=WORDS_LABELS.get(update.kind, "The update") if update else None,
+        words=update.text if update else None,
+        words_partial=bool(update and not update.whole),
+        ask=template.ask,
+        next_steps=[(step.what, eastern(step.when)) for step in facts.next_steps],
+        facts=_case_facts(detail, account, recipient, facts),
+        link=case_link(portal_url, detail.case_number),
+        reference_id=reference_id,
+    )
+
+
+def _values(detail: CaseEventDetail, account: Account | None, facts: EmailFacts) -> dict[str, str]:
+    actor = f"{facts.actor_name} ({facts.actor_affiliation})" if facts.actor_affiliation else facts.actor_name
     return {
-        "recipient_name": recipient.name,
+        "actor": actor,
+        "actor_name": facts.actor_name,
         "case_number": detail.case_number,
         "case_type": detail.case_type,
         "priority": detail.priority,
         "status": detail.status,
         "sub_status": detail.sub_status or "",
-        "status_line": f"{detail.status} ({detail.sub_status})" if detail.sub_status else detail.status,
         "account_name": account.name if account else detail.account_id,
-        "customer_name": customer_name,
-        "actor_name": customer_name if detail.actor.is_customer else "Support",
-        "reason": detail.reason or "(none given)",
         "requested_priority": detail.requested_priority or "",
         "region": detail.region or (account.region if account else "unassigned"),
-        "owner": detail.owner_id or "none (unassigned)",
+        "owner": facts.owner or "",
         "reminder": str(detail.reminder or ""),
         "asked_at": eastern(detail.asked_at),
         "auto_close_at": eastern(detail.auto_close_at),
@@ -220,15 +262,170 @@ def _values(detail: CaseEventDetail, account: Account | None, recipient: Recipie
     }
 
 
+def _case_facts(detail: CaseEventDetail, account: Account | None, recipient: Recipient, facts: EmailFacts) -> list[tuple[str, str]]:
+    rows = [("Case", detail.case_number)]
+    if detail.subject:
+        rows.append(("Subject", _one_line(detail.subject)))
+    if not recipient.is_contact:  # support staff: whose case it is, and who owns it
+        contact = account.contacts.get(detail.contact_id) if account else None
+        rows.append(("Account", account.name if account else detail.account_id))
+        rows.append(("Contact", contact.name if contact else "not in the directory"))
+    rows += [
+        ("Type", detail.case_type),
+        ("Priority", detail.priority),
+        ("Status", f"{detail.status} ({detail.sub_status})" if detail.sub_status else detail.status),
+    ]
+    if facts.owner is not None and not recipient.is_contact:
+        rows.append(("Owner", facts.owner))
+    return rows
+
+
+def plain_text(content: Content) -> str:
+    lines = [content.title, content.case_line, "", content.greeting, "", content.summary, ""]
+    if content.words is not None:
+        lines += [f"{content.words_label}:", "", content.words.strip("\n"), ""]
+        if content.words_partial:
+            lines += [f"({PARTIAL_WORDS})", ""]
+    lines += [f"What we ask of you: {content.ask}", ""]
+    if content.next_steps:
+        lines += ["What happens next:"] + [f"- {what}: {when}" for what, when in content.next_steps] + [""]
+    lines += [f"{label}: {value}" for label, value in content.facts] + [""]
+    lines += [
+        f"Open the case: {content.link}",
+        f"Reference ID: {content.reference_id} ({REFERENCE_NOTE})",
+        "",
+        SIGNATURE,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# Colours (WCAG AA and better against their backgrounds): body text #1f2937 and muted #4b5563 on white,
+# white on the header's #0b3d6e and the button's #0b5cad.
+FONT = "font-family:Arial,Helvetica,sans-serif;"
+TEXT = f"{FONT}font-size:15px;line-height:22px;color:#1f2937;"
+MUTED = f"{FONT}font-size:13px;line-height:19px;color:#4b5563;"
+HEADING = f"{FONT}font-size:15px;line-height:22px;font-weight:bold;color:#111827;margin:20px 0 8px 0;"
+BUTTON = "#0b5cad"
+PAGE, BANNER = "#eef1f5", "#0b3d6e"
+CARD = "width:100%;max-width:600px;background-color:#ffffff;border:1px solid #d1d5db;"
+BANNER_TEXT = f"background-color:{BANNER};padding:16px 24px;{FONT}font-size:17px;line-height:22px;font-weight:bold;color:#ffffff;"
+# The preheader: shown by inboxes after the subject, hidden in the message; the filler keeps the body's
+# first words from following it in the preview.
+HIDDEN = "display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;"
+PREHEADER_FILL = "&#847;&zwnj;&nbsp;" * 40
+
+
+def html_document(content: Content) -> str:
+    e = _escape
+    parts = [
+        f'<h1 style="{FONT}font-size:21px;line-height:28px;font-weight:bold;color:#111827;margin:0 0 4px 0;">{e(content.title)}</h1>',
+        f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.case_line)}</p>',
+        f'<p style="{TEXT}margin:0 0 12px 0;">{e(content.greeting)}</p>',
+        *(f'<p style="{TEXT}margin:0 0 12px 0;">{e(line)}</p>' for line in content.summary.split("\n")),
+    ]
+    if content.words is not None:
+        parts += [
+            f'<p style="{HEADING}">{e(content.words_label)}</p>',
+            _table(
+                f'<tr><td style="{TEXT}background-color:#f3f6fa;border-left:4px solid {BUTTON};padding:12px 16px;'
+                f'word-break:break-word;">{_lines(content.words.strip(chr(10)))}</td></tr>'
+            ),
+        ]
+        if content.words_partial:
+            parts.append(f'<p style="{MUTED}margin:8px 0 0 0;">{e(PARTIAL_WORDS)}</p>')
+    parts.append(f'<p style="{TEXT}margin:20px 0 12px 0;"><strong>What we ask of you:</strong> {e(content.ask)}</p>')
+    if content.next_steps:
+        rows = "".join(
+            f'<tr><td style="{TEXT}padding:4px 12px 4px 0;vertical-align:top;">{e(what)}</td>'
+            f'<td style="{TEXT}padding:4px 0;vertical-align:top;font-weight:bold;">{e(when)}</td></tr>'
+            for what, when in content.next_steps
+        )
+        parts += [f'<p style="{HEADING}">What happens next</p>', _table(rows)]
+    link = e(content.link)
+    parts += [
+        _table(
+            f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
+            f'<a href="{link}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
+            f'text-decoration:none;display:inline-block;">Open case {e(content.case_number)}</a></td></tr>',
+            width="",
+            margin="24px 0 8px 0",
+        ),
+        f'<p style="{MUTED}margin:0 0 20px 0;">Or copy this address into your browser: '
+        f'<a href="{link}" style="color:{BUTTON};text-decoration:underline;">{link}</a></p>',
+    ]
+    rows = "".join(
+        f'<tr><td style="{MUTED}padding:3px 12px 3px 0;vertical-align:top;white-space:nowrap;">{e(label)}</td>'
+        f'<td style="{TEXT}padding:3px 0;vertical-align:top;">{e(value)}</td></tr>'
+        for label, value in content.facts
+    )
+    parts += [
+        _table(rows, margin="0 0 20px 0"),
+        f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>',
+        f'<p style="{TEXT}margin:0;">{e(SIGNATURE)}</p>',
+    ]
+    body = "\n".join(parts)
+    return f"""<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<meta name="supported-color-schemes" content="light">
+<title>{e(content.subject)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:{PAGE};">
+<div style="{HIDDEN}">{e(content.preheader)}{PREHEADER_FILL}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="{PAGE}" style="background-color:{PAGE};">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="{CARD}">
+<tr><td bgcolor="{BANNER}" style="{BANNER_TEXT}">{e(SIGNATURE)}</td></tr>
+<tr><td style="padding:24px;{TEXT}">
+{body}
+</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+"""
+
+
+def _table(rows: str, *, width: str = "100%", margin: str = "0") -> str:
+    width_attribute = f' width="{width}"' if width else ""
+    return (
+        f'<table role="presentation"{width_attribute} cellpadding="0" cellspacing="0" border="0" '
+        f'style="border-collapse:collapse;margin:{margin};">{rows}</table>'
+    )
+
+
+def _escape(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _lines(text: str) -> str:
+    """Text with its line breaks kept (Outlook ignores white-space: pre-line)."""
+    return "<br>\n".join(_escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
 def eastern(moment: datetime | None) -> str:
-    """A moment as the desk states times to everyone: its business hours' zone, e.g.
-    "Tuesday 8 December 2026, 10:00 US Eastern"."""
+    """A moment as the desk states times to everyone: its business hours' zone, named, e.g.
+    "Tuesday 8 December 2026, 10:00 US Eastern (EST)"."""
     if moment is None:
         return "(unknown)"
     local = moment.astimezone(EASTERN)
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} US Eastern"
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} US Eastern ({local:%Z})"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _shortened(text: str, limit: int) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _one_line(text: str) -> str:
-    """Header values: a line break from a name or a reason must not start a new header."""
+    """Header values: a line break from a name or a subject must not start a new header."""
     return " ".join(text.split())

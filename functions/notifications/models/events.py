@@ -47,6 +47,9 @@ class CaseEventDetail(_Detail):
     account_id: str
     contact_id: str
     case_type: str
+    # Every event has it since events carry no free text whole; one published before has none (still in a
+    # queue or dead-letter queue during the deploy), and its emails go without.
+    subject: str | None = None
     priority: str
     status: str
     sub_status: str | None = None
@@ -54,12 +57,16 @@ class CaseEventDetail(_Detail):
     actor: Actor
     occurred_at: str
     by_customer: bool | None = None  # set by the cases domain on every event
-    # CaseUpdated
+    # Every event of a change that posted an update (a comment, an information request, a closure comment,
+    # an escalation's reason...): which update, its kind and the beginning of its text. The whole text is
+    # the update item's (read by functions/notifications/dal/case_updates.py).
+    update_id: str | None = Field(default=None, pattern=r"^\d{1,10}$")
     update_kind: str | None = None
+    excerpt: str | None = None
     # CaseEscalated
     escalation: str | None = None  # priority | management
     region: str | None = None  # also CaseResponseOverdue (null: the account's region)
-    reason: str | None = None
+    reason: str | None = None  # only in events published before updateId/excerpt: the escalation's reason
     requested_priority: str | None = None
     # CaseFollowUpReminder
     reminder: Literal[1, 2] | None = None
@@ -97,4 +104,3 @@ class CaseEventDetail(_Detail):
         if detail_type == CASE_RESPONSE_OVERDUE and self.response_due_at and self.level:
             return f"{self.case_number}#{detail_type}#{self.response_due_at.isoformat()}#{self.level}"
         return self.event_key or event_id
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -73,11 +74,47 @@ class SupportQueue:
     email: str
 
 
+CONTACT_KEY_PREFIX = "contact#"
+
+
 @dataclass(frozen=True)
 class Recipient:
     key: str  # who, stably: the duplicate-delivery guard records each recipient of an event by it
     name: str
     email: str
+
+    @property
+    def is_contact(self) -> bool:
+        """A customer contact (not support staff or a support queue)."""
+        return self.key.startswith(CONTACT_KEY_PREFIX)
+
+
+@dataclass(frozen=True)
+class PostedUpdate:
+    """The words a change posted: an update's text (a comment, an information request, a closure
+    comment, an escalation's reason...) as an email quotes it."""
+
+    kind: str  # the update's kind: comment | information-request | solution-proposal | ...
+    text: str
+    whole: bool  # False: the event's excerpt only (the update could not be read), possibly cut short
+
+
+@dataclass(frozen=True)
+class NextStep:
+    what: str
+    when: datetime
+
+
+@dataclass(frozen=True)
+class EmailFacts:
+    """What an event's emails say beyond the event itself, gathered once per event: who acted (a name),
+    the case's owner (a name, for staff), the words posted and what happens next, and when."""
+
+    actor_name: str  # "Erin Engineer", "Alice Admin", "a support engineer", "the Dedicated Support Services desk"
+    actor_affiliation: str | None = None  # for whom they act: "Dedicated Support Services", "Acme Contact Centers"
+    owner: str | None = None  # the owner's name; None when no staff member reads the email
+    update: PostedUpdate | None = None
+    next_steps: tuple[NextStep, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     summary = purge_files(
         index=dependencies.purge_index(),
         files=dependencies.case_files(),
-        events=dependencies.event_bus(),
+        events=dependencies.outbox(),
         now=utc_now(),
         has_time=lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MILLIS,
     )

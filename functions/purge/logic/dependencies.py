@@ -4,9 +4,8 @@ clients are cached in functions/shared/dal/aws.py), and the job runs once a day.
 from __future__ import annotations
 
 from functions.purge.dal.case_files import CaseFiles
+from functions.purge.dal.outbox import PurgeOutbox
 from functions.purge.dal.purge_index import PurgeIndex
-from functions.purge.models.purge import PURGE_EVENT_SOURCE
-from functions.shared.dal.event_bus import EventBus
 from functions.shared.settings import files_settings
 
 
@@ -18,5 +17,5 @@ def case_files() -> CaseFiles:
     return CaseFiles(files_settings().files_bucket)
 
 
-def event_bus() -> EventBus:
-    return EventBus(files_settings().event_bus_name, PURGE_EVENT_SOURCE)
+def outbox() -> PurgeOutbox:
+    return PurgeOutbox(files_settings().table_name)

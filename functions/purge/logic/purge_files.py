@@ -2,9 +2,10 @@
 
 Work is found through the purge index the cases domain keeps (only closed, not yet purged cases, by due
 date), so a run reads the cases that are due and nothing else. For each: every object under its prefix is
-deleted, then CaseFilesPurged is published, also when there was nothing left to delete, because the cases
-domain's mark (filesPurgedAt) is what takes the case out of the index. A rerun, or a run before the mark
-arrived, deletes nothing and publishes the same event again (same eventKey); the mark is idempotent.
+deleted, then CaseFilesPurged is announced (written to the outbox), also when there was nothing left to
+delete, because the cases domain's mark (filesPurgedAt) is what takes the case out of the index. A rerun,
+or a run before the mark arrived, deletes nothing and announces the same event again (same eventKey);
+the mark is idempotent.
 
 Reopening is allowed up to 30 days after closure, and the index lists a case only after that, so a case
 being purged can no longer be reopened.
@@ -20,12 +21,13 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
-from functions.purge.models.purge import CASE_FILES_PURGED, DueCase, PurgeSummary, StorageUnavailable, Upload
+from functions.purge.models.purge import CASE_FILES_PURGED, PURGE_EVENT_SOURCE, DueCase, PurgeSummary, StorageUnavailable, Upload
 from functions.shared.clock import to_iso
+from functions.shared.domain_event import DomainEvent
 from functions.shared.observability import logger
 from functions.shared.retention import UPLOAD_LIFETIME
 
-EVENTS_PER_CALL = 10  # PutEvents' batch limit
+EVENTS_PER_CALL = 25  # BatchWriteItem's limit
 
 
 class DueCases(Protocol):
@@ -40,12 +42,12 @@ class CaseFileStore(Protocol):
     def abort_upload(self, upload: Upload) -> bool: ...
 
 
-class EventPublisher(Protocol):
-    def publish_all(self, events: list[tuple[str, dict]]) -> None: ...
+class Outbox(Protocol):
+    def record(self, events: list[DomainEvent], now: datetime) -> None: ...
 
 
-def files_purged_detail(case: DueCase, objects_deleted: int, purged_at: datetime) -> dict:
-    return {
+def files_purged(case: DueCase, objects_deleted: int, purged_at: datetime) -> DomainEvent:
+    return DomainEvent(PURGE_EVENT_SOURCE, CASE_FILES_PURGED, {
         "caseNumber": case.case_number,
         "accountId": case.account_id,
         "closedAt": case.closed_at,
@@ -53,7 +55,7 @@ def files_purged_detail(case: DueCase, objects_deleted: int, purged_at: datetime
         "objectsDeleted": objects_deleted,
         # One key per closure: every run that purges it announces the same thing.
         "eventKey": f"{case.case_number}#{case.closed_at}#{CASE_FILES_PURGED}",
-    }
+    })
 
 
 def is_stale(upload: Upload, now: datetime) -> bool:
@@ -61,12 +63,12 @@ def is_stale(upload: Upload, now: datetime) -> bool:
 
 
 def purge_files(
-    *, index: DueCases, files: CaseFileStore, events: EventPublisher, now: datetime, has_time: Callable[[], bool]
+    *, index: DueCases, files: CaseFileStore, events: Outbox, now: datetime, has_time: Callable[[], bool]
 ) -> PurgeSummary:
     """One run. `has_time` says whether the invocation may start on one more case or upload; what is left
     when it says no stays due, and the next run goes on with it."""
     summary = PurgeSummary()
-    announced: list[tuple[str, dict]] = []
+    announced: list[DomainEvent] = []
     for case in (case for page in index.due_pages(now) for case in page):
         if not has_time():
             summary.finished = False
@@ -80,11 +82,12 @@ def purge_files(
         logger.info("case files purged", extra={"case_number": case.case_number, "closed_at": case.closed_at, "objects": deleted})
         summary.cases_purged += 1
         summary.objects_deleted += deleted
-        announced.append((CASE_FILES_PURGED, files_purged_detail(case, deleted, now)))
+        announced.append(files_purged(case, deleted, now))
         if len(announced) == EVENTS_PER_CALL:
-            events.publish_all(announced)
+            events.record(announced, now)
             announced = []
-    events.publish_all(announced)
+    if announced:
+        events.record(announced, now)
     if summary.finished:
         summary.uploads_aborted, summary.finished = abort_stale_uploads(files, now, has_time)
     return summary

@@ -52,4 +52,4 @@ class PurgeSummary(BaseModel):
 
 
 class StorageUnavailable(Exception):
-    """DynamoDB or S3 failed or refused a call (the bus raises functions.shared.errors.ServiceUnavailable)."""
+    """DynamoDB or S3 failed or refused a call."""

@@ -5,6 +5,8 @@ functions.shared.dal.table.bind_models, together with the domain's own models.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError
 from pynamodb.models import Model
@@ -66,4 +68,66 @@ def read_case_state(case_number: str) -> CaseState | None:
         status=item.status,
         closed_at=form.get("closed_at"),
         files_purged_at=form.get("files_purged_at"),
+    )
+
+
+# A case's updates (functions/cases/dal/tables.py UpdateItem, keyed as functions/cases/dal/case_repository.py
+# _record_key does): pk the case's, sk `UPDATE#<update id, zero-padded to 10 digits>`. Events carry only an
+# excerpt of an update's text and its id; the domains that show the whole text (notifications) read it here.
+UPDATE_PREFIX = "UPDATE#"
+
+
+class CaseUpdateViewItem(Model):
+    """Never written, like CaseViewItem."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    update_kind = UnicodeAttribute()
+    author = MapAttribute(default=dict)  # user_id, role, contact_id (absent for staff)
+    text = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+CASE_UPDATE_VIEW_MODELS: tuple[type[Model], ...] = (CaseUpdateViewItem,)
+
+
+@dataclass(frozen=True)
+class CaseUpdateView:
+    case_number: str
+    update_id: str
+    kind: str  # comment | information-request | solution-proposal | ... (functions/cases/models/lifecycle.py UpdateKind)
+    text: str
+    author_user_id: str | None
+    author_role: str | None
+    author_contact_id: str | None
+    created_at: str
+
+
+def case_update_key(case_number: str, update_id: str) -> tuple[str, str]:
+    return case_key(case_number)[0], f"{UPDATE_PREFIX}{int(update_id):010d}"
+
+
+def read_case_update(case_number: str, update_id: str) -> CaseUpdateView | None:
+    """One strongly consistent GetItem (the update is committed before its events leave); None when the
+    case has no such update."""
+    try:
+        item = CaseUpdateViewItem.get(*case_update_key(case_number, update_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    except GetError as error:
+        logger.exception("DynamoDB call failed")
+        raise ServiceUnavailable("The case store is busy; retry in a few seconds.") from error
+    author = item.author.as_dict() if item.author else {}
+    return CaseUpdateView(
+        case_number=case_number,
+        update_id=str(int(update_id)),
+        kind=item.update_kind,
+        text=item.text,
+        author_user_id=author.get("user_id"),
+        author_role=author.get("role"),
+        author_contact_id=author.get("contact_id"),
+        created_at=item.created_at,
     )

@@ -17,6 +17,8 @@ class TableMeta:
 
     table_name = UNBOUND_TABLE
     billing_mode = "PAY_PER_REQUEST"
+    # The outbox publisher reads new items from the table's stream (functions/shared/dal/outbox.py).
+    stream_view_type = "NEW_IMAGE"
 
 
 class SharedSessionConnection(Connection):

@@ -1,0 +1,50 @@
+"""Each function's environment against the settings model its code reads (functions/shared/settings.py):
+a required setting the stack does not set fails here, not at the function's first request."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from functions.shared.settings import (
+    ApiSettings,
+    CasesSettings,
+    FilesSettings,
+    FollowupSettings,
+    NotificationSettings,
+    PublisherSettings,
+)
+
+pytestmark = pytest.mark.slow
+
+SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
+    "functions.cases.handlers.api.lambda_handler": ApiSettings,
+    "functions.cases.handlers.handle_timer_step.lambda_handler": CasesSettings,
+    "functions.cases.handlers.handle_purge_events.lambda_handler": CasesSettings,
+    "functions.files.handlers.api.lambda_handler": FilesSettings,
+    "functions.purge.handlers.handle_daily_purge.lambda_handler": FilesSettings,
+    "functions.notifications.handlers.handle_case_events.lambda_handler": NotificationSettings,
+    "functions.followups.handlers.handle_timer_events.lambda_handler": FollowupSettings,
+    "functions.outbox.handlers.handle_table_stream.lambda_handler": PublisherSettings,
+}
+
+
+def _environments(synth) -> dict[str, dict]:
+    return {
+        function["Properties"]["Handler"]: function["Properties"]["Environment"]["Variables"]
+        for function in synth.resources("AWS::Lambda::Function").values()
+    }
+
+
+def test_every_function_gets_the_settings_its_code_requires(dev, prod):
+    for synth in (dev, prod):
+        environments = _environments(synth)
+        assert set(environments) == set(SETTINGS_BY_HANDLER)
+        for handler, model in SETTINGS_BY_HANDLER.items():
+            required = {name.upper() for name, field in model.model_fields.items() if field.is_required()}
+            assert required <= set(environments[handler]), handler
+
+
+def test_only_the_outbox_publisher_is_told_the_bus(dev):
+    told = {handler for handler, variables in _environments(dev).items() if "EVENT_BUS_NAME" in variables}
+    assert told == {"functions.outbox.handlers.handle_table_stream.lambda_handler"}
