@@ -60,6 +60,11 @@ class FilesSettings(CasesSettings):
     """What the files API and the purge job need: the table, the bus, and the case files bucket."""
 
     files_bucket: str
+    # Unfinished uploads at once (functions/files/logic/uploads.py): per case, and per account across its cases.
+    # The account's open uploads are kept in one item (functions/files/dal/tables.py OpenUploadsItem), ~60
+    # bytes each: the cap keeps it far below DynamoDB's 400 KB item limit.
+    dss_max_open_uploads_per_case: int = Field(default=20, ge=1, le=1000)
+    dss_max_open_uploads_per_account: int = Field(default=100, ge=1, le=2000)
 
 
 def _environment() -> dict[str, str]:

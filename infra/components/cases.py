@@ -13,6 +13,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
+from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
 from infra.components.function import (
     acknowledge_runtime_findings,
@@ -96,11 +97,12 @@ class CasesApiFunction(Construct):
             # Each item action only on the partition keys functions/cases uses it for: GetItem for cases,
             # accounts and idempotency records, PutItem for cases (and their updates and history) and
             # idempotency records (and the outbox items of a change's events, under the case's CASE# key),
-            # UpdateItem for the case-number counter. TransactGet/WriteItems are
+            # UpdateItem for the case-number counter and the callers' change counters (the rate limit,
+            # functions/shared/dal/rate_limit.py). TransactGet/WriteItems are
             # authorized per contained item as GetItem/PutItem.
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
+            on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER, f"{RATE_PREFIX}*"]),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
             on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),

@@ -92,6 +92,7 @@ class Notifications(Construct):
                 "SENDER_EMAIL": config.sender_email,
                 "PORTAL_URL": config.portal_url,
                 **runtime_environment(config),
+                **config.business_time,  # the follow-up dates its emails announce use the desk's holidays
             },
         )
         # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).

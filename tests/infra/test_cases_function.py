@@ -111,7 +111,7 @@ def test_role_is_exactly_least_privilege(dev):
             for action, keys in [
                 ("dynamodb:GetItem", ["CASE#*", "ACCOUNT#*", "IDEMPOTENCY#*"]),
                 ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*"]),
-                ("dynamodb:UpdateItem", ["COUNTER#case-number"]),
+                ("dynamodb:UpdateItem", ["COUNTER#case-number", "RATE#*"]),
                 ("dynamodb:Query", ["CASE#*"]),
             ]
         ),

@@ -131,7 +131,7 @@ def test_api_errors_are_printed_as_one_line(nowhere, monkeypatch):
         return response(404, b'{"error": "not_found", "message": "Case 0000000001 was not found.", "field": "caseNumber"}')
 
     monkeypatch.setattr(requests.Session, "request", answer)
-    result = runner.invoke(app, ["cases", "show", "1"], env={"DSS_API": "http://api", "DSS_TOKEN": "t"})
+    result = runner.invoke(app, ["cases", "show", "1"], env={"DSS_API": "https://api", "DSS_TOKEN": "t"})
     assert result.exit_code == 1
     assert result.stderr == "Error: Case 0000000001 was not found. (not_found, field caseNumber; HTTP 404)\n"
     assert result.stdout == ""
@@ -160,7 +160,7 @@ def test_argument_errors_exit_2_before_any_request(nowhere, monkeypatch, args, c
         raise AssertionError("no request may be sent")
 
     monkeypatch.setattr(requests.Session, "request", no_request)
-    result = runner.invoke(app, args, env={"DSS_API": "http://api", "DSS_TOKEN": "t"})
+    result = runner.invoke(app, args, env={"DSS_API": "https://api", "DSS_TOKEN": "t"})
     assert result.exit_code == 2, result.output
     assert complaint in result.stderr
 

@@ -10,10 +10,8 @@ from datetime import timedelta
 import pytest
 
 from functions.cases.logic import dependencies
-from functions.cases.logic.timer_steps import run_timer_step
-from functions.cases.models.timer_steps import TimerStepRequest
 from functions.shared.clock import utc_now
-from functions.shared.errors import ServiceUnavailable
+from tests.support.faults import BusOutage
 from tests.support.payloads import support_case
 from tests.workflow.conftest import detail_types, history_actions, moment_between, wait_for
 
@@ -140,29 +138,16 @@ def test_a_repeated_step_acts_once(local_aws, case):
     assert history_actions(local_aws, case).count("follow-up-reminder-1") == 1
 
 
-class EventBridgeDownOnce:
-    """The bus refuses the first PutEvents (as EventBus does on an outage), then works again."""
-
-    def __init__(self, bus):
-        self.bus, self.refused = bus, False
-
-    def publish(self, detail_type: str, detail: dict) -> None:
-        self.publish_all([(detail_type, detail)])
-
-    def publish_all(self, events: list[tuple[str, dict]]) -> None:
-        if not self.refused:
-            self.refused = True
-            raise ServiceUnavailable("EventBridge is unavailable")
-        self.bus.publish_all(events)
-
-
 @pytest.mark.parametrize(
     ("done_before", "step", "published"),
     [((), "reminder1", ["CaseFollowUpReminder"]), (("reminder1", "reminder2"), "autoClose", ["CaseStatusChanged", "CaseClosed"])],
 )
-def test_a_step_whose_events_were_lost_publishes_them_when_retried(local_aws, case, done_before, step, published):
-    """The step's write commits, then PutEvents fails: Step Functions retries the task, which finds the
-    step done and publishes its change's events, with their eventKey, instead of nothing."""
+def test_a_step_retried_while_the_bus_is_down_acts_once_and_its_events_go_out_when_it_is_back(
+    local_aws, case, monkeypatch, done_before, step, published
+):
+    """The step commits its change with its events (the outbox) while PutEvents fails; Step Functions
+    retries the task (its answer lost), which finds the step done and changes nothing; once the bus is back
+    the events go out, once each, with their eventKey."""
     from functions.cases.handlers.handle_timer_step import lambda_handler
     from local.http_adapter import LambdaContext
 
@@ -174,12 +159,11 @@ def test_a_step_whose_events_were_lost_publishes_them_when_retried(local_aws, ca
     version = local_aws.call("GET", f"/cases/{case}").body["version"]
     local_aws.published_events()
 
-    request = TimerStepRequest.model_validate(invocation)
-    with pytest.raises(ServiceUnavailable):
-        run_timer_step(request, store=dependencies.store(), events=EventBridgeDownOnce(dependencies.event_bus()), now=utc_now())
-    assert local_aws.published_events() == []
-
+    outage = BusOutage(monkeypatch)
+    assert lambda_handler(invocation, LambdaContext("timer-step")) == {"timerCurrent": True}
+    assert local_aws.published_events() == [] and outage.calls >= 1
     assert lambda_handler(invocation, LambdaContext("timer-step")) == {"timerCurrent": True}  # the task's retry
+    outage.clear()
 
     events = local_aws.published_events()
     assert [event["detail-type"] for event in events] == published
@@ -229,10 +213,10 @@ def test_a_customer_update_committed_while_auto_close_runs_leaves_the_case_open(
     commit = store.commit_change
     raced = []
 
-    def commit_after_the_customer(before_version, changed, history, update):
+    def commit_after_the_customer(before_version, changed, history, update, events, **options):
         if history.action == "auto-closed" and not raced:
             raced.append(local_aws.call("POST", f"/cases/{case}/updates", body={"text": "Here are the logs, sorry for the delay."}))
-        return commit(before_version, changed, history, update)
+        return commit(before_version, changed, history, update, events, **options)
 
     monkeypatch.setattr(store, "commit_change", commit_after_the_customer)
     ask_for_information(local_aws, case)

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import datetime
 from functools import lru_cache
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
+from pynamodb.transactions import TransactGet, TransactWrite
 
+from functions.files.models.errors import IdempotencyKeyTaken, OpenUploadsFull
 from functions.files.models.files import CaseFile
 from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
-from functions.shared.dal.case_view import read_case_state
+from functions.shared.dal.case_view import CaseViewItem, case_key, read_case_state
+from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.rate_limit import count_change
 from functions.shared.domain_event import DomainEvent
-from functions.shared.errors import ServiceUnavailable
+from functions.shared.errors import BadRequest, ServiceUnavailable
+from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 from functions.shared.observability import logger
+from functions.shared.rate_limit import TooManyChanges
 
-from .tables import FILE_PREFIX, UPLOAD_PREFIX, FileItem, UploadItem, bind_files_tables, files_key
+from .tables import (
+    FILE_PREFIX,
+    UPLOAD_PREFIX,
+    FileItem,
+    OpenUploadsItem,
+    UploadItem,
+    account_open_uploads_key,
+    bind_files_tables,
+    case_open_uploads_key,
+    files_key,
+)
 
 BUSY = "The file records are busy; retry in a few seconds."
+# A transaction that lost to a concurrent one on the same items (two starts on one account) is tried again:
+# its conditions are evaluated afresh, so a retry never exceeds a cap or writes twice.
+TRANSACTION_ATTEMPTS = 5
+BACKOFF_CAP_SECONDS = 0.1
 
 
 def _upload_key(case_number: str, upload_id: str) -> tuple[str, str]:
@@ -71,6 +93,19 @@ def _upload_item(upload: UploadRecord) -> UploadItem:
     )
 
 
+def open_upload_entry(upload: UploadRecord) -> str:
+    """An upload as its OPEN_UPLOADS items hold it: its id and when it expires (tables.py OpenUploadsItem)."""
+    return f"{upload.upload_id}@{int(upload.expires_at.timestamp())}"
+
+
+def _expired(entry: str, now: datetime) -> bool:
+    return int(entry.rsplit("@", 1)[1]) <= now.timestamp()
+
+
+def _open_uploads_keys(upload: UploadRecord, account_id: str) -> list[tuple[str, str]]:
+    return [case_open_uploads_key(upload.case_number), account_open_uploads_key(account_id)]
+
+
 def _to_file(item: FileItem) -> CaseFile:
     return CaseFile(
         file_id=item.file_id,
@@ -96,11 +131,82 @@ class FileRepository:
     def get_case_state(self, case_number: str) -> CaseState | None:
         return read_case_state(case_number)
 
-    def save_upload(self, upload: UploadRecord) -> None:
+    def read_for_start(self, case_number: str, idempotency_scope: str | None) -> tuple[CaseState | None, IdempotencyRecord | None]:
+        """The case and, when the start has an Idempotency-Key, its record: one round trip either way."""
+        if not idempotency_scope:
+            return read_case_state(case_number), None
         try:
-            _upload_item(upload).save(condition=UploadItem.pk.does_not_exist())
-        except PutError as error:
+            with TransactGet(connection=self._connection) as transaction:
+                case = transaction.get(CaseViewItem, *case_key(case_number))
+                record = transaction.get(IdempotencyItem, *idempotency_key(idempotency_scope))
+            found = [_found(future.get) for future in (case, record)]
+        except TransactGetError as error:
             raise _unavailable(error) from error
+        return (_to_case_state(case_number, found[0]) if found[0] else None, to_record(found[1]) if found[1] else None)
+
+    def save_upload(
+        self,
+        upload: UploadRecord,
+        *,
+        account_id: str,
+        case_limit: int,
+        account_limit: int,
+        idempotency: tuple[IdempotentRequest, dict] | None,
+        rate_limited: str | None,
+        now: datetime,
+    ) -> None:
+        """The upload, its place among the case's and the account's open uploads (each under its cap), the
+        Idempotency-Key's answer and the caller's change count: one transaction. Raises OpenUploadsFull,
+        IdempotencyKeyTaken or TooManyChanges when its condition refuses it."""
+        entry = open_upload_entry(upload)
+        case_key_, account_key = _open_uploads_keys(upload, account_id)
+
+        def writes(transaction: TransactWrite) -> None:
+            transaction.save(_upload_item(upload), condition=UploadItem.pk.does_not_exist())
+            for key, limit in ((case_key_, case_limit), (account_key, account_limit)):
+                transaction.update(
+                    OpenUploadsItem(*key),
+                    actions=[OpenUploadsItem.uploads.add({entry})],
+                    condition=OpenUploadsItem.uploads.does_not_exist() | (size(OpenUploadsItem.uploads) < limit),
+                )
+            if idempotency:
+                request, answer = idempotency
+                transaction.save(idempotency_item(request, upload.upload_id, answer), condition=unused(now))
+            if rate_limited:
+                count_change(transaction, rate_limited, now)
+
+        refusals = [None, OpenUploadsFull("case"), OpenUploadsFull("account")]
+        refusals += [IdempotencyKeyTaken()] if idempotency else []
+        refusals += [TooManyChanges(now)] if rate_limited else []
+        failed = self._transact(writes)
+        refused: dict[type, Exception] = {}
+        for refusal, reason in zip(refusals, failed, strict=False):
+            if refusal and reason == "ConditionalCheckFailed":
+                refused.setdefault(type(refusal), refusal)
+        # A concurrent request with the same key wins over any other refusal: this request gets its answer.
+        for kind in (IdempotencyKeyTaken, TooManyChanges, OpenUploadsFull):
+            if kind in refused:
+                raise refused[kind]
+        if failed:
+            raise _cancelled("start", failed)
+
+    def forget_expired_uploads(self, scope: str, case_number: str, account_id: str, now: datetime) -> int:
+        """Takes the entries past their expiry out of the case's (scope "case") or the account's open uploads;
+        how many there were."""
+        key = case_open_uploads_key(case_number) if scope == "case" else account_open_uploads_key(account_id)
+        try:
+            item = OpenUploadsItem.get(*key, consistent_read=True)
+        except DoesNotExist:
+            return 0
+        except GetError as error:
+            raise _unavailable(error) from error
+        expired = {entry for entry in item.uploads or set() if _expired(entry, now)}
+        if expired:
+            try:
+                OpenUploadsItem(*key).update(actions=[OpenUploadsItem.uploads.delete(expired)])
+            except UpdateError as error:
+                raise _unavailable(error) from error
+        return len(expired)
 
     def get_upload(self, case_number: str, upload_id: str) -> UploadRecord | None:
         try:
@@ -110,18 +216,29 @@ class FileRepository:
         except GetError as error:
             raise _unavailable(error) from error
 
-    def list_uploads(self, case_number: str) -> list[UploadRecord]:
-        return [_to_upload(item) for item in self._query(UploadItem, case_number, UPLOAD_PREFIX)]
+    def list_uploads(self, case_number: str, *, limit: int, start_key: dict | None, now: datetime) -> tuple[list[UploadRecord], dict | None]:
+        """One Query: a page of the case's unfinished, unexpired uploads, oldest first (upload ids sort by
+        their start). Completed and expired uploads stay until their TTL and are filtered out, so a page
+        may hold fewer than `limit` even when more follow."""
+        unfinished = UploadItem.completed_at.does_not_exist() & (UploadItem.expires_at > now)
+        items, next_key = self._page(UploadItem, case_number, UPLOAD_PREFIX, limit, start_key, unfinished)
+        return [_to_upload(item) for item in items], next_key
 
-    def delete_upload(self, case_number: str, upload_id: str) -> None:
-        try:
-            UploadItem(*_upload_key(case_number, upload_id)).delete()
-        except DeleteError as error:
-            raise _unavailable(error) from error
+    def delete_upload(self, upload: UploadRecord, account_id: str) -> None:
+        """The upload forgotten and out of the open uploads, at once."""
+        entry = open_upload_entry(upload)
 
-    def record_file(self, upload: UploadRecord, file: CaseFile, event: DomainEvent, *, now: datetime) -> bool:
-        """The file item, the upload marked completed and the file's event (the outbox), in one
-        transaction, only if the upload is still there and not completed yet."""
+        def writes(transaction: TransactWrite) -> None:
+            transaction.delete(UploadItem(*_upload_key(upload.case_number, upload.upload_id)))
+            for key in _open_uploads_keys(upload, account_id):
+                transaction.update(OpenUploadsItem(*key), actions=[OpenUploadsItem.uploads.delete({entry})])
+
+        if failed := self._transact(writes):
+            raise _cancelled("abort", failed)
+
+    def record_file(self, upload: UploadRecord, file: CaseFile, event: DomainEvent, *, account_id: str, now: datetime) -> bool:
+        """The file item, the upload marked completed and out of the open uploads, and the file's event (the
+        outbox), in one transaction, only if the upload is still there and not completed yet."""
         item = FileItem(
             *_file_key(file.case_number, file.file_id),
             file_id=file.file_id,
@@ -136,21 +253,25 @@ class FileRepository:
             uploaded_at=file.uploaded_at,
         )
         pending = UploadItem.pk.exists() & UploadItem.completed_at.does_not_exist()
-        try:
-            with TransactWrite(connection=self._connection) as transaction:
-                transaction.update(
-                    UploadItem(*_upload_key(upload.case_number, upload.upload_id)),
-                    actions=[UploadItem.completed_at.set(file.uploaded_at)],
-                    condition=pending,
-                )
-                transaction.save(item, condition=FileItem.pk.does_not_exist())
-                for outbox_item in outbox_items(files_key(file.case_number), file.file_id, [event], now):
-                    transaction.save(outbox_item)
-        except TransactWriteError as error:
-            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            if "ConditionalCheckFailed" in reasons or "TransactionConflict" in reasons:
-                return False
-            raise _unavailable(error) from error
+        entry = open_upload_entry(upload)
+
+        def writes(transaction: TransactWrite) -> None:
+            transaction.update(
+                UploadItem(*_upload_key(upload.case_number, upload.upload_id)),
+                actions=[UploadItem.completed_at.set(file.uploaded_at)],
+                condition=pending,
+            )
+            transaction.save(item, condition=FileItem.pk.does_not_exist())
+            for outbox_item in outbox_items(files_key(file.case_number), file.file_id, [event], now):
+                transaction.save(outbox_item)
+            for key in _open_uploads_keys(upload, account_id):
+                transaction.update(OpenUploadsItem(*key), actions=[OpenUploadsItem.uploads.delete({entry})])
+
+        failed = self._transact(writes)
+        if "ConditionalCheckFailed" in failed:  # completed (or aborted) by another request meanwhile
+            return False
+        if failed:
+            raise _cancelled("completion", failed)
         return True
 
     def get_file(self, case_number: str, file_id: str) -> StoredFile | None:
@@ -162,15 +283,77 @@ class FileRepository:
             raise _unavailable(error) from error
         return StoredFile(_to_file(item), item.object_key)
 
-    def list_files(self, case_number: str) -> list[CaseFile]:
-        return [_to_file(item) for item in self._query(FileItem, case_number, FILE_PREFIX)]
+    def list_files(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseFile], dict | None]:
+        """One Query: a page of the case's files, oldest upload first (file ids sort by their upload's start)."""
+        items, next_key = self._page(FileItem, case_number, FILE_PREFIX, limit, start_key)
+        return [_to_file(item) for item in items], next_key
 
-    def _query(self, model, case_number: str, prefix: str) -> list:
-        """Every page of one prefix of the case's partition (strongly consistent)."""
+    def _transact(self, writes) -> list[str | None]:
+        """One TransactWriteItems of `writes(transaction)`; tried again when it lost to a concurrent
+        transaction on the same items. The cancellation reasons of a refused one, item by item ([] when it
+        committed)."""
+        for attempt in range(TRANSACTION_ATTEMPTS):
+            if attempt:
+                time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not crypto)
+            try:
+                with TransactWrite(connection=self._connection) as transaction:
+                    writes(transaction)
+                return []
+            except TransactWriteError as error:
+                reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+                if "ConditionalCheckFailed" in reasons:
+                    return reasons
+                if "TransactionConflict" not in reasons:
+                    raise _unavailable(error) from error
+        raise ServiceUnavailable(BUSY)
+
+    def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None, condition=None) -> tuple[list, dict | None]:
+        """Exactly one strongly consistent Query of one prefix of the case's partition, for one item more
+        than `limit`: the extra item (or DynamoDB's own LastEvaluatedKey when a filter or its 1 MB page cut
+        the page short) tells whether a next page exists."""
         try:
-            return list(model.query(files_key(case_number), model.sk.startswith(prefix), consistent_read=True))
+            results = model.query(
+                files_key(case_number),
+                model.sk.startswith(prefix),
+                filter_condition=condition,
+                consistent_read=True,
+                page_size=limit + 1,
+                last_evaluated_key=start_key,
+            )
+            raw = next(results.page_iter).get("Items", [])
         except QueryError as error:
+            if start_key and error.cause_response_code == "ValidationException":
+                raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
             raise _unavailable(error) from error
+        items = [model.from_raw_data(item) for item in raw[:limit]]
+        if len(raw) > limit:
+            return items, {"pk": raw[limit - 1]["pk"], "sk": raw[limit - 1]["sk"]}
+        return items, results.page_iter.last_evaluated_key
+
+
+def _cancelled(what: str, reasons: list[str | None]) -> ServiceUnavailable:
+    logger.error("transaction cancelled", extra={"operation": what, "reasons": reasons})
+    return ServiceUnavailable(BUSY)
+
+
+def _found(read):
+    try:
+        return read()
+    except DoesNotExist:
+        return None
+
+
+def _to_case_state(case_number: str, item: CaseViewItem) -> CaseState:
+    """As functions/shared/dal/case_view.py read_case_state gives it."""
+    form = item.form.as_dict() if item.form else {}
+    return CaseState(
+        case_number=case_number,
+        account_id=item.account_id,
+        contact_id=item.contact_id,
+        status=item.status,
+        closed_at=form.get("closed_at"),
+        files_purged_at=form.get("files_purged_at"),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -66,15 +66,17 @@ class ObjectStorage:
         )
         return started["UploadId"]
 
-    def part_url(self, upload: UploadRecord, part_number: int, checksum: str, expires_in: int) -> str:
-        """A SigV4 UploadPart URL with the part's CRC32 in its signed headers: S3 refuses a body that does
-        not match it (BadDigest), and a PUT without the header does not match the signature."""
+    def part_url(self, upload: UploadRecord, part_number: int, checksum: str, length: int, expires_in: int) -> str:
+        """A SigV4 UploadPart URL with the part's CRC32 and exact length in its signed headers: S3 refuses a
+        body that does not match the checksum (BadDigest), and a PUT without the checksum header or with
+        another Content-Length does not match the signature (403 SignatureDoesNotMatch)."""
         params = {
             "Bucket": self.bucket,
             "Key": upload.object_key,
             "UploadId": upload.s3_upload_id,
             "PartNumber": part_number,
             "ChecksumCRC32": checksum,
+            "ContentLength": length,
         }
         return s3_client().generate_presigned_url("upload_part", Params=params, ExpiresIn=expires_in)
 

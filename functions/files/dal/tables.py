@@ -1,18 +1,25 @@
 """The files domain's items in the single support table: one partition per case, `FILES#<caseNumber>`,
-holding its uploads in progress (`UPLOAD#<uploadId>`, gone by TTL 7 days after the start) and its files
-(`FILE#<fileId>`). The Lambda's IAM policy allows writes on FILES# keys only (dynamodb:LeadingKeys)."""
+holding its uploads in progress (`UPLOAD#<uploadId>`, gone by TTL 7 days after the start), its files
+(`FILE#<fileId>`) and its open uploads (`OPEN_UPLOADS`), and one item per account,
+`FILES#ACCOUNT#<accountId>` / `OPEN_UPLOADS`. Besides these the Lambda writes the shared Idempotency-Key
+records (`IDEMPOTENCY#`) and rate counters (`RATE#`), and its events as outbox items under FILES#; its IAM
+policy allows writes on those keys only (dynamodb:LeadingKeys)."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.shared.dal.case_view import CASE_VIEW_MODELS
+from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
 from functions.shared.dal.outbox import OUTBOX_MODELS
+from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
 FILES_PREFIX, UPLOAD_PREFIX, FILE_PREFIX = "FILES#", "UPLOAD#", "FILE#"
+ACCOUNT_PARTITION = f"{FILES_PREFIX}ACCOUNT#"  # never a case's partition: case numbers are digits
+OPEN_UPLOADS = "OPEN_UPLOADS"
 
 
 class FilesTableItem(Model):
@@ -63,12 +70,36 @@ class FileItem(FilesTableItem):
     uploaded_at = UnicodeAttribute()
 
 
-FILES_MODELS: tuple[type[Model], ...] = (UploadItem, FileItem)
+class OpenUploadsItem(FilesTableItem):
+    """The unfinished uploads of a case (in its partition) or of an account, as `<uploadId>@<expiry, epoch
+    seconds>`: a start adds its upload under a size() condition, in the upload's own transaction, so a cap
+    holds exactly under concurrency; completing or aborting takes it out in that change's transaction.
+
+    An upload that is neither (its client gave up) must not count forever, and nothing reliably tells us when
+    it expires (DynamoDB's TTL deletes its item days late, and only the daily purge sees S3 abort it): so each
+    entry carries its expiry, and when a cap refuses a start, the entries past their expiry are taken out and
+    the start is tried again. A full item is the only time this costs a read."""
+
+    class Meta(TableMeta):
+        pass
+
+    uploads = UnicodeSetAttribute(null=True)  # DynamoDB holds no empty set: absent when there are none
+
+
+FILES_MODELS: tuple[type[Model], ...] = (UploadItem, FileItem, OpenUploadsItem)
 
 
 def bind_files_tables(table_name: str) -> Connection:
-    return bind_models(table_name, (*FILES_MODELS, *CASE_VIEW_MODELS, *OUTBOX_MODELS))
+    return bind_models(table_name, (*FILES_MODELS, *CASE_VIEW_MODELS, *OUTBOX_MODELS, *IDEMPOTENCY_MODELS, *RATE_MODELS))
 
 
 def files_key(case_number: str) -> str:
     return f"{FILES_PREFIX}{case_number}"
+
+
+def case_open_uploads_key(case_number: str) -> tuple[str, str]:
+    return files_key(case_number), OPEN_UPLOADS
+
+
+def account_open_uploads_key(account_id: str) -> tuple[str, str]:
+    return f"{ACCOUNT_PARTITION}{account_id}", OPEN_UPLOADS

@@ -1,6 +1,6 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber
+from functions.files.handlers.files_http import CaseNumber, Limit, NextToken
 from functions.files.logic import dependencies
 from functions.files.logic.case_files import list_files
 from functions.files.models.files import CaseFileList
@@ -12,9 +12,19 @@ router = Router()
 @router.get(
     "/cases/<caseNumber>/files",
     summary="List a case's files",
-    description="Name, size, checksum, who and when; while the case is closed, when its files will be purged.",
-    responses={**ok_response(CaseFileList, "The case's files, oldest first."), **error_responses(404)},
+    description=(
+        "Name, size, checksum, who and when, oldest upload first, a page at a time (follow `nextToken` until it is absent); "
+        "while the case is closed, when its files will be purged."
+    ),
+    responses={**ok_response(CaseFileList, "One page of the case's files."), **error_responses(404)},
     tags=["Files"],
 )
-def get_files(case_number: CaseNumber) -> CaseFileList:
-    return list_files(case_number, current_caller(router), store=dependencies.store())
+def get_files(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> CaseFileList:
+    return list_files(
+        case_number,
+        current_caller(router),
+        limit=limit,
+        next_token=next_token,
+        store=dependencies.store(),
+        page_tokens=dependencies.page_tokens,
+    )

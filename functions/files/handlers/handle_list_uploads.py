@@ -1,6 +1,6 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber
+from functions.files.handlers.files_http import CaseNumber, Limit, NextToken
 from functions.files.logic import dependencies
 from functions.files.logic.uploads import list_uploads
 from functions.files.models.files import UploadList
@@ -13,8 +13,20 @@ router = Router()
 @router.get(
     "/cases/<caseNumber>/uploads",
     summary="List a case's unfinished uploads",
-    responses={**ok_response(UploadList, "Uploads started and neither completed, aborted nor expired."), **error_responses(404)},
+    description="Oldest first, a page at a time: follow `nextToken` until it is absent (a page may hold fewer than `limit`).",
+    responses={
+        **ok_response(UploadList, "One page of the uploads started and neither completed, aborted nor expired."),
+        **error_responses(404),
+    },
     tags=["Files"],
 )
-def get_uploads(case_number: CaseNumber) -> UploadList:
-    return UploadList(items=list_uploads(case_number, current_caller(router), store=dependencies.store(), now=utc_now()))
+def get_uploads(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> UploadList:
+    return list_uploads(
+        case_number,
+        current_caller(router),
+        limit=limit,
+        next_token=next_token,
+        store=dependencies.store(),
+        page_tokens=dependencies.page_tokens,
+        now=utc_now(),
+    )

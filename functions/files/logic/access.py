@@ -10,20 +10,26 @@ from functions.shared.case_state import CaseState
 from functions.shared.errors import NotFound
 
 
-def visible_case(case_number: str, caller: Caller, store: FileStore) -> CaseState:
-    case = store.get_case_state(case_number)
+def visible(case_number: str, case: CaseState | None, caller: Caller) -> CaseState:
     # Another account's case answers exactly like a missing one: its existence is not disclosed.
     if case is None or (not caller.is_staff and case.account_id != caller.account_id):
         raise NotFound(f"Case {case_number} was not found among your account's cases; check the number.", field="caseNumber")
     return case
 
 
-def case_open_for_uploads(case_number: str, caller: Caller, store: FileStore) -> CaseState:
-    case = visible_case(case_number, caller, store)
+def visible_case(case_number: str, caller: Caller, store: FileStore) -> CaseState:
+    return visible(case_number, store.get_case_state(case_number), caller)
+
+
+def open_for_uploads(case: CaseState) -> CaseState:
     if case.is_closed:
         raise CaseClosed(
-            f"Case {case_number} is closed: files can be added to non-closed cases only. Reopen it with new information "
+            f"Case {case.case_number} is closed: files can be added to non-closed cases only. Reopen it with new information "
             "(within 30 days of closure) or open a new case.",
             field="caseNumber",
         )
     return case
+
+
+def case_open_for_uploads(case_number: str, caller: Caller, store: FileStore) -> CaseState:
+    return open_for_uploads(visible_case(case_number, caller, store))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from functions.files.logic.access import visible_case
@@ -10,6 +11,7 @@ from functions.files.models.errors import FileNotFound, FilesPurged
 from functions.files.models.files import CaseFileList, Download
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
+from functions.shared.page_token import PageTokenCodec
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 DOWNLOAD_URL_SECONDS = 5 * 60
@@ -21,13 +23,20 @@ def purge_at(closed_at: str | None) -> str | None:
     return to_iso(from_iso(closed_at) + FILES_KEPT_AFTER_CLOSURE)
 
 
-def list_files(case_number: str, caller: Caller, *, store: FileStore) -> CaseFileList:
+def list_files(
+    case_number: str, caller: Caller, *, limit: int, next_token: str | None, store: FileStore, page_tokens: Callable[[], PageTokenCodec]
+) -> CaseFileList:
+    """One page (one Query) of the case's files, oldest upload first; the token works only for this caller
+    and this case's files."""
     case = visible_case(case_number, caller, store)
-    files = sorted(store.list_files(case_number), key=lambda file: (file.uploaded_at, file.file_id))
+    scope = f"{caller.user_id}|files|{case_number}"
+    start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
+    files, next_key = store.list_files(case_number, limit=limit, start_key=start_key)
     return CaseFileList(
         items=files,
         purge_at=purge_at(case.closed_at) if case.is_closed else None,
         files_purged_at=case.files_purged_at,
+        next_token=page_tokens().encode(next_key, scope=scope) if next_key else None,
     )
 
 

@@ -5,6 +5,7 @@ A completion retried after S3 assembled the object but before the file was recor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from functions.files.logic.access import case_open_for_uploads
@@ -31,6 +32,12 @@ from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
 _LISTED_NUMBERS = 20
+
+
+@dataclass(frozen=True)
+class CompletedUpload:
+    file: CaseFile
+    replayed: bool = False  # recorded by an earlier (or a concurrent) completion of the same upload
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -82,7 +89,7 @@ def complete_upload(
     store: FileStore,
     storage: FileStorage,
     now: datetime,
-) -> CaseFile:
+) -> CompletedUpload:
     case = case_open_for_uploads(case_number, caller, store)
     upload = store.get_upload(case_number, upload_id)
     if upload is not None and upload.completed_at:
@@ -94,7 +101,7 @@ def complete_upload(
         parts = checked_parts(upload, storage.list_parts(upload))
         declared_by_parts = parts_checksum(parts)
         if declared_by_parts is not None and declared_by_parts != upload.checksum:
-            _discard(upload, store, storage)
+            _discard(upload, case.account_id, store, storage)
             raise _mismatch(upload, declared_by_parts)
         storage.complete_multipart(upload, parts)
     except UploadGone:
@@ -103,7 +110,7 @@ def complete_upload(
         # if this request had assembled it; otherwise every retry would wait for the upload to expire.
         logger.info("S3 completed this upload already", extra={"object_key": upload.object_key})
     except ChecksumRejected:
-        _discard(upload, store, storage)
+        _discard(upload, case.account_id, store, storage)
         raise _mismatch(upload, None) from None
     except PartsRejected:
         raise PartsMissing(
@@ -120,7 +127,7 @@ def complete_upload(
         if stored is None:
             logger.error("no full-object checksum on a completed upload", extra={"object_key": upload.object_key})
         storage.delete_object(upload.object_key)
-        store.delete_upload(case_number, upload_id)
+        store.delete_upload(upload, case.account_id)
         raise _mismatch(upload, stored)
 
     file = CaseFile(
@@ -133,18 +140,20 @@ def complete_upload(
         uploaded_by=upload.creator,
         uploaded_at=to_iso(now),
     )
-    # The file, its upload marked completed and its event, at once (a concurrent completion may have recorded it first).
-    if not store.record_file(upload, file, file_added(file, case.account_id, caller, file.uploaded_at), now=now):
+    # The file, its upload marked completed (no longer open) and its event, at once (a concurrent completion may
+    # have recorded it first).
+    event = file_added(file, case.account_id, caller, file.uploaded_at)
+    if not store.record_file(upload, file, event, account_id=case.account_id, now=now):
         return _completed_meanwhile(upload, store)
-    return file
+    return CompletedUpload(file)
 
 
-def _discard(upload: UploadRecord, store: FileStore, storage: FileStorage) -> None:
+def _discard(upload: UploadRecord, account_id: str, store: FileStore, storage: FileStorage) -> None:
     storage.abort_multipart(upload)
-    store.delete_upload(upload.case_number, upload.upload_id)
+    store.delete_upload(upload, account_id)
 
 
-def _completed_meanwhile(upload: UploadRecord, store: FileStore) -> CaseFile:
+def _completed_meanwhile(upload: UploadRecord, store: FileStore) -> CompletedUpload:
     again = store.get_upload(upload.case_number, upload.upload_id)
     if again is None:
         raise UploadNotFound(f"Upload {upload.upload_id} was aborted meanwhile; start a new upload.", field="uploadId")
@@ -153,9 +162,9 @@ def _completed_meanwhile(upload: UploadRecord, store: FileStore) -> CaseFile:
     return _replayed(again, store)
 
 
-def _replayed(upload: UploadRecord, store: FileStore) -> CaseFile:
+def _replayed(upload: UploadRecord, store: FileStore) -> CompletedUpload:
     """A completion retried (its answer was lost): the same file (its event went out with its record)."""
     stored = store.get_file(upload.case_number, upload.file_id)
     if stored is None:
         raise UploadNotFound(f"Upload {upload.upload_id} is complete but its file is gone (purged).", field="uploadId")
-    return stored.file
+    return CompletedUpload(stored.file, replayed=True)

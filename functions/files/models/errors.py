@@ -35,6 +35,10 @@ class FilesPurged(DomainError):
     status, code = HTTPStatus.GONE, "files_purged"
 
 
+class TooManyOpenUploads(Conflict):
+    code = "too_many_open_uploads"
+
+
 class UploadGone(Exception):
     """S3 no longer knows the multipart upload (completed, aborted, or expired by the bucket's lifecycle)."""
 
@@ -49,3 +53,19 @@ class ChecksumRejected(Exception):
 
 class PartsRejected(Exception):
     """S3 refused to complete: a part is missing, changed, or too small."""
+
+
+class OpenUploadsFull(Exception):
+    """A cap on unfinished uploads refused a new one, counting uploads that may have expired since."""
+
+    def __init__(self, scope: str):
+        super().__init__(scope)
+        self.scope = scope  # "case" or "account"
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first."""
+
+
+class UploadsContended(Exception):
+    """A concurrent transaction on the same items won: read again and retry."""

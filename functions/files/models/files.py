@@ -108,7 +108,10 @@ class UploadDetail(Upload):
 
 
 class UploadList(ApiModel):
-    items: list[Upload] = Field(description="The case's unfinished uploads, oldest first.")
+    items: list[Upload] = Field(
+        description="One page of the case's unfinished uploads, oldest first; a page may hold fewer than `limit` even when more follow."
+    )
+    next_token: str | None = Field(default=None, description="Pass back as `nextToken` for the next page; absent on the last page.")
 
 
 class PartChecksum(RequestModel):
@@ -125,6 +128,9 @@ class PartUrl(ApiModel):
     url: str = Field(description="A presigned SigV4 S3 UploadPart URL.")
     method: Literal["PUT"] = "PUT"
     headers: dict[str, str] = Field(description="Send these headers with the PUT: the checksum is signed into the URL.")
+    content_length: int = Field(
+        description="The part's exact size in bytes, signed into the URL: S3 refuses a PUT whose Content-Length differs (403)."
+    )
     expires_at: str
 
 
@@ -144,9 +150,10 @@ class CaseFile(ApiModel):
 
 
 class CaseFileList(ApiModel):
-    items: list[CaseFile] = Field(description="Oldest first.")
+    items: list[CaseFile] = Field(description="One page of the case's files, oldest upload first.")
     purge_at: str | None = Field(description="While the case is closed: when its files are deleted (closure + 30 days).")
     files_purged_at: str | None = Field(description="When the files were deleted, once they were.")
+    next_token: str | None = Field(default=None, description="Pass back as `nextToken` for the next page; absent on the last page.")
 
 
 class Download(ApiModel):
