@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections import Counter
 
-from bench import call_budgets, cold_start, timers, uploads
+from bench import call_budgets, cold_start, publish_lag, timers, uploads
 
 
 def verdict(met: bool) -> str:
@@ -66,6 +66,17 @@ def report_uploads() -> bool:
     return fast and lean
 
 
+def report_publish_lag() -> bool:
+    measured = publish_lag.measure()
+    print(f"\nPublish lag on the local stack: commit (the HTTP answer) -> the event on the bus, {len(measured.lag_ms)} changes")
+    print(f"  median {measured.median_ms:.0f} ms, p95 {measured.p95_ms:.0f} ms, max {max(measured.lag_ms):.0f} ms; "
+          f"the change's own request: median {measured.request_median_ms:.0f} ms "
+          f"(lag / request {measured.median_ms / measured.request_median_ms:.1f})")  # fmt: skip
+    met = measured.p95_ms <= publish_lag.BUDGET_MS
+    print(f"  {verdict(met)}  p95 {measured.p95_ms:.0f} ms, budget <= {publish_lag.BUDGET_MS} ms")
+    return met
+
+
 def _call_table(title: str, rows: list) -> bool:
     print(f"\n{title}")
     width = max(len(row.operation) for row in rows) + 2
@@ -80,7 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=cold_start.RUNS, help="fresh interpreters per subject (default %(default)s)")
     runs = parser.parse_args().runs
-    all_met = report_cold_start(runs) & report_aws_calls() & report_transitions() & report_uploads()
+    all_met = report_cold_start(runs) & report_aws_calls() & report_transitions() & report_publish_lag() & report_uploads()
     print("\nAll budgets met." if all_met else "\nFAIL: some budgets are missed (see above).")
     return 0 if all_met else 1
 

@@ -20,14 +20,11 @@ BUDGET_MS = 300
 BUDGET_X_BASELINE = 2.5
 
 # handler module -> what its first invocation creates before any AWS call. For the cases API that is
-# POST /cases, its widest request: the table binding with its one shared DynamoDB client, and the
-# EventBridge client.
+# POST /cases, its widest request: the table binding with its one shared DynamoDB client (its events go
+# in the same transaction: no EventBridge client).
 CASES_API_INIT = """
 from functions.cases.logic import dependencies
-from functions.shared.dal.aws import client
 dependencies.store()._connection.client
-dependencies.event_bus()
-client("events")
 """
 # The notifications function: the table binding (directory reads, duplicate guard) and the SES client;
 # the Reference ID key is a Secrets Manager read, an AWS call, so it is not part of init.
@@ -40,7 +37,7 @@ dependencies.mailer()
 client("dynamodb")
 client("ses")
 """
-# The timer step: the table binding and the EventBridge client, as the cases API.
+# The timer step: the table binding, as the cases API.
 TIMER_STEP_INIT = CASES_API_INIT
 # The followups function: the Step Functions client.
 FOLLOWUPS_INIT = """
@@ -49,13 +46,17 @@ from functions.shared.dal.aws import client
 dependencies.state_machines()
 client("stepfunctions")
 """
-# The files API: the table binding, the S3 client (SigV4) and the EventBridge client.
+# The files API: the table binding and the S3 client (SigV4).
 FILES_API_INIT = """
 from functions.files.logic import dependencies
 from functions.files.dal.object_storage import s3_client
-from functions.shared.dal.aws import client
 dependencies.store()
 s3_client()
+"""
+# The outbox publisher: the EventBridge client, the only one in the project.
+PUBLISHER_INIT = """
+from functions.outbox.logic import dependencies
+from functions.shared.dal.aws import client
 dependencies.event_bus()
 client("events")
 """
@@ -65,6 +66,7 @@ HANDLERS = {
     "functions.cases.handlers.handle_timer_step": TIMER_STEP_INIT,
     "functions.followups.handlers.handle_timer_events": FOLLOWUPS_INIT,
     "functions.files.handlers.api": FILES_API_INIT,
+    "functions.outbox.handlers.handle_table_stream": PUBLISHER_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
