@@ -184,7 +184,8 @@ def test_function_settings_and_environment(dev, prod):
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
         }
-        assert {name.upper() for name in FilesSettings.model_fields} <= set(variables)  # what files_settings() reads
+        required = {name.upper() for name, field in FilesSettings.model_fields.items() if field.is_required()}
+        assert required <= set(variables)  # what files_settings() needs (the others have defaults)
         log_group = synth.resources("AWS::Logs::LogGroup")[function["LoggingConfig"]["LogGroup"]["Ref"]]
         assert log_group["Properties"]["RetentionInDays"] == {"dev": 7, "prod": 90}[synth.config.name]
 

@@ -23,7 +23,7 @@ def store_case(number: int, *, status: Status, contact: str = "c-alice", account
         priority=Priority.LOW, subject=f"case {number}", description="seeded", created_at=stamp, modified_at=stamp, version=1,
     )  # fmt: skip
     opened = HistoryEntry(entry_id="1", action="opened", actor=Actor(user_id="seed", role="engineers"), at=stamp, changes=[])
-    dependencies.store().create_case(case, opened, None, now=T0)
+    dependencies.store().create_case(case, opened, [], idempotency=None, rate_limited=None, now=T0)
     return case.case_number
 
 

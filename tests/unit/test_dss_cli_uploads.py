@@ -1,5 +1,6 @@
 """dss CLI: the uploader and the downloader against an in-memory files API and S3 (the contract of
-/work/notes issue 5: part sizes, part URLs in batches, checksummed PUTs, resume, completion)."""
+/work/notes issue 5: part sizes, part URLs in batches, checksummed PUTs of the signed length, resume,
+completion, an Idempotency-Key saved before the start), and the client's listings followed page by page."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import requests
 
 from dss_cli import uploads
-from dss_cli.api import ApiError, CliError, NetworkError
+from dss_cli.api import ApiClient, ApiError, CliError, NetworkError
 from dss_cli.checksums import from_b64, to_b64
 from dss_cli.downloads import download_file
 from dss_cli.uploads import FileChanged, Interrupted, PartUrls, Uploader, state_file, state_key
@@ -43,14 +44,26 @@ class FakeFilesApi:
         self.url_batches: list[list[int]] = []
         self.lock = threading.Lock()
         self.counter = 0
+        self.keys: dict[str, tuple[dict, str]] = {}  # Idempotency-Key -> (body, upload id)
+        self.lose_start_answers = 0  # starts whose answer is lost on the way back
 
-    def start_upload(self, case_number, body):
+    def start_upload(self, case_number, body, idempotency_key=None):
+        if idempotency_key in self.keys:
+            first_body, upload_id = self.keys[idempotency_key]
+            if first_body != body:
+                raise ApiError(409, "idempotency_key_reused", "This Idempotency-Key was already used for a different request")
+            return dict(self.uploads[upload_id])
         self.counter += 1
         size = body["size"]
         upload = {"uploadId": f"up-{self.counter}", "caseNumber": case_number, "fileName": body["fileName"], "size": size,
                   "checksum": body["checksum"], "partSize": self.part_size, "partCount": max(1, -(-size // self.part_size))}  # fmt: skip
         self.uploads[upload["uploadId"]] = upload
         self.held[upload["uploadId"]] = {}
+        if idempotency_key:
+            self.keys[idempotency_key] = (body, upload["uploadId"])
+        if self.lose_start_answers:
+            self.lose_start_answers -= 1
+            raise NetworkError("no answer from http://api.test/cases/0000000001/uploads in time (ReadTimeout)")
         return dict(upload)
 
     def part_urls(self, case_number, upload_id, parts):
@@ -58,8 +71,15 @@ class FakeFilesApi:
         with self.lock:
             self.url_batches.append([p["partNumber"] for p in parts])
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + self.url_lifetime))
+        upload = self.uploads.get(upload_id)
         return [{"partNumber": p["partNumber"], "url": f"s3://{upload_id}/{p['partNumber']}?expires={time.time() + self.url_lifetime}",
-                 "method": "PUT", "headers": {"x-amz-checksum-crc32": p["checksum"]}, "expiresAt": expires} for p in parts]  # fmt: skip
+                 "method": "PUT", "headers": {"x-amz-checksum-crc32": p["checksum"]}, "expiresAt": expires,
+                 **({"contentLength": self.part_length(upload, p["partNumber"])} if upload else {})} for p in parts]  # fmt: skip
+
+    @staticmethod
+    def part_length(upload, number):
+        size, part_size = upload["size"], upload["partSize"]
+        return part_size if number < upload["partCount"] else size - (upload["partCount"] - 1) * part_size
 
     def get_upload(self, case_number, upload_id):
         if upload_id not in self.uploads:
@@ -501,3 +521,106 @@ def test_parts_listed_without_a_checksum_are_kept_by_their_size(tmp_path):
     result = uploader(api, s3, tmp_path, log=logged.append).upload("1", path)
     assert sorted(s3.puts) == [2, 3] and stored(api, result) == data
     assert "1 of 3 parts already stored (1 by size: S3 listed no part checksums), sending 2" in logged[0]
+
+
+# --- the Idempotency-Key of a start, and the signed part length --------------------------------------
+
+
+def test_a_start_whose_answer_was_lost_gets_the_same_upload_on_the_next_run(tmp_path):
+    api = FakeFilesApi()
+    api.lose_start_answers = 1
+    path, data = make_file(tmp_path, 3 * MiB)
+    with pytest.raises(NetworkError):
+        uploader(api, FakeS3(api), tmp_path).upload("1", path)
+    (saved,) = (tmp_path / "state").iterdir()
+    key = json.loads(saved.read_text())["idempotencyKey"]
+
+    result = uploader(api, FakeS3(api), tmp_path).upload("1", path)
+
+    assert stored(api, result) == data
+    assert list(api.uploads) == [] and api.counter == 1  # one upload, started once, completed
+    assert api.keys[key][1] == result.upload_id
+    assert not saved.exists()
+
+
+def test_a_saved_key_the_api_refuses_for_this_file_is_replaced(tmp_path):
+    api = FakeFilesApi()
+    path, data = make_file(tmp_path, MiB)
+    key = state_key(API, "1", path, len(data), path.stat().st_mtime_ns)
+    (tmp_path / "state").mkdir()
+    checksum = to_b64(zlib.crc32(data))
+    state_file(tmp_path / "state", key).write_text(json.dumps({"version": 1, "idempotencyKey": "k-used", "checksum": checksum}))
+    api.keys["k-used"] = ({"fileName": "another file"}, "up-0")
+
+    result = uploader(api, FakeS3(api), tmp_path).upload("1", path)
+
+    (new_key,) = [key for key, (_, upload_id) in api.keys.items() if upload_id == result.upload_id]
+    assert stored(api, result) == data and new_key != "k-used"
+
+
+def test_a_part_url_signed_for_another_length_is_not_used(tmp_path):
+    api = FakeFilesApi()
+    api.part_length = lambda upload, number: 7
+    path, _ = make_file(tmp_path, MiB)
+    s3 = FakeS3(api)
+    with pytest.raises(CliError, match="signed part 1 for 7 bytes, but it holds 1048576"):
+        uploader(api, s3, tmp_path, parallel=1).upload("1", path)
+    assert s3.puts == []
+
+
+# --- the client: listings page by page, a start retried with its key ---------------------------------
+
+
+def api_answer(status: int, body) -> requests.Response:
+    made = requests.Response()
+    made.status_code, made._content, made.encoding = status, json.dumps(body).encode(), "utf-8"
+    made.headers["Content-Type"] = "application/json"
+    return made
+
+
+@pytest.mark.parametrize("listing", ["files", "uploads"])
+def test_the_client_follows_next_token_to_the_last_page(monkeypatch, listing):
+    client = ApiClient("http://127.0.0.1:9", "t")
+    pages = [
+        {"items": [{"id": 1}, {"id": 2}], "nextToken": "t1", "purgeAt": None},
+        {"items": [{"id": 3}], "nextToken": None, "purgeAt": "2026-04-01T00:00:00.000Z"},
+    ]
+    asked = []
+
+    def respond(method, url, **kwargs):
+        asked.append((method, url, kwargs["params"]))
+        return api_answer(200, pages[len(asked) - 1])
+
+    monkeypatch.setattr(client.session, "request", respond)
+    if listing == "files":
+        answer = client.list_files("1")
+        assert answer["items"] == [{"id": 1}, {"id": 2}, {"id": 3}] and answer["purgeAt"] == "2026-04-01T00:00:00.000Z"
+    else:
+        assert client.list_uploads("1") == [{"id": 1}, {"id": 2}, {"id": 3}]
+    url = f"http://127.0.0.1:9/cases/0000000001/{listing}"
+    assert asked == [("GET", url, {"limit": 100}), ("GET", url, {"limit": 100, "nextToken": "t1"})]
+
+
+def test_a_start_is_retried_with_the_same_idempotency_key(monkeypatch):
+    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
+    client = ApiClient("http://127.0.0.1:9", "t")
+    answers = [
+        requests.ReadTimeout("slow"),
+        api_answer(503, {"error": "service_unavailable", "message": "busy"}),
+        api_answer(201, {"uploadId": "u"}),
+    ]
+    keys = []
+
+    def respond(method, url, **kwargs):
+        keys.append(kwargs["headers"]["Idempotency-Key"])
+        reply = answers.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    monkeypatch.setattr(client.session, "request", respond)
+    assert client.start_upload("1", {"fileName": "x"}) == {"uploadId": "u"}
+    assert len(keys) == 3 and len(set(keys)) == 1 and keys[0].startswith("dss-cli-")
+    answers.append(api_answer(201, {"uploadId": "v"}))
+    assert client.start_upload("1", {"fileName": "x"}, idempotency_key="mine") == {"uploadId": "v"}
+    assert keys[-1] == "mine"

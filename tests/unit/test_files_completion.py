@@ -1,6 +1,7 @@
 """Completion rules with fakes: the parts' CRC32 values combined and checked before S3 assembles
-anything, the stored object's CRC32 checked after, retries answered with the same file, and a retry
-after a failure between S3's assembly and the file record finishing the job."""
+anything, the stored object's CRC32 checked after, retries answered with the same file (its event recorded
+once, with the file), a retry after a failure between S3's assembly and the file record finishing the job,
+and the upload no longer counted as open once it is completed or discarded."""
 
 import zlib
 from dataclasses import replace
@@ -36,7 +37,7 @@ def crc(data: bytes) -> str:
 
 def upload(checksum: str | None = None) -> UploadRecord:
     return UploadRecord(
-        upload_id="u" * 32,
+        upload_id="f" * 32,  # the file gets the upload's id
         case_number="0000000001",
         file_id="f" * 32,
         object_key=f"cases/0000000001/{'f' * 32}/trace.log",
@@ -58,6 +59,8 @@ class FakeStore:
         self.uploads = {record.upload_id: record}
         self.files: dict[str, StoredFile] = {}
         self.record_error: Exception | None = None  # raised once, as a busy table does
+        self.events: list = []  # recorded with the file, in its transaction (the outbox)
+        self.uncounted: list[tuple[str, str]] = []  # (upload id, account) no longer counted as open
 
     def get_case_state(self, case_number):
         return CaseState(case_number, "acme", "c-alice", "Open", None, None)
@@ -65,17 +68,20 @@ class FakeStore:
     def get_upload(self, case_number, upload_id):
         return self.uploads.get(upload_id)
 
-    def delete_upload(self, case_number, upload_id):
-        self.uploads.pop(upload_id, None)
+    def delete_upload(self, record, account_id):
+        self.uploads.pop(record.upload_id, None)
+        self.uncounted.append((record.upload_id, account_id))
 
-    def record_file(self, record, file):
+    def record_file(self, record, file, event, *, account_id, now):
         if self.record_error:
             error, self.record_error = self.record_error, None
             raise error
-        if self.uploads[record.upload_id].completed_at:
+        if record.upload_id not in self.uploads:  # completed (deleted) by another request meanwhile
             return False
-        self.uploads[record.upload_id] = replace(record, completed_at=file.uploaded_at)
+        del self.uploads[record.upload_id]
         self.files[file.file_id] = StoredFile(file, record.object_key)
+        self.events.append(event)
+        self.uncounted.append((record.upload_id, account_id))
         return True
 
     def get_file(self, case_number, file_id):
@@ -121,14 +127,6 @@ class FakeStorage:
         self.calls.append("delete")
 
 
-class FakeEvents:
-    def __init__(self):
-        self.published: list[tuple[str, dict]] = []
-
-    def publish(self, detail_type, detail):
-        self.published.append((detail_type, detail))
-
-
 def parts(with_checksums: bool, second: bytes = PART_TWO) -> list[S3Part]:
     return [
         S3Part(1, len(PART_ONE), '"e1"', crc(PART_ONE) if with_checksums else None),
@@ -136,16 +134,8 @@ def parts(with_checksums: bool, second: bytes = PART_TWO) -> list[S3Part]:
     ]
 
 
-def run(record: UploadRecord, storage: FakeStorage, store: FakeStore | None = None, events: FakeEvents | None = None):
-    return complete_upload(
-        record.case_number,
-        record.upload_id,
-        ALICE,
-        store=store or FakeStore(record),
-        storage=storage,
-        events=events or FakeEvents(),
-        now=NOW,
-    )
+def run(record: UploadRecord, storage: FakeStorage, store: FakeStore | None = None):
+    return complete_upload(record.case_number, record.upload_id, ALICE, store=store or FakeStore(record), storage=storage, now=NOW).file
 
 
 def test_part_checksums_that_do_not_combine_to_the_declared_one_are_refused_before_completing():
@@ -158,6 +148,7 @@ def test_part_checksums_that_do_not_combine_to_the_declared_one_are_refused_befo
     assert storage.calls == ["list_parts", "abort"]
     assert crc(PART_ONE + PART_TWO) in refused.value.message
     assert store.uploads == {}
+    assert store.uncounted == [(record.upload_id, "acme")]
 
 
 def test_matching_part_checksums_go_along_to_s3():
@@ -185,14 +176,14 @@ def test_without_any_checksum_from_s3_the_file_is_refused():
 
 
 def test_a_stored_checksum_that_differs_deletes_the_object():
-    store, storage, events = FakeStore(upload()), FakeStorage(parts(with_checksums=False), stored=crc(b"bytes S3 got")), FakeEvents()
+    store, storage = FakeStore(upload()), FakeStorage(parts(with_checksums=False), stored=crc(b"bytes S3 got"))
 
     with pytest.raises(ChecksumMismatch) as refused:
-        run(upload(), storage, store, events)
+        run(upload(), storage, store)
 
     assert storage.calls[-1] == "delete"
     assert crc(b"bytes S3 got") in refused.value.message
-    assert events.published == []
+    assert store.events == [] and store.uncounted == [(upload().upload_id, "acme")]
 
 
 def test_s3_refusing_the_declared_checksum_discards_the_upload():
@@ -220,16 +211,21 @@ def test_many_missing_parts_are_summarised():
         run(record, FakeStorage([], stored=None))
 
 
-def test_a_completion_retried_answers_with_the_same_file_and_announces_it_again():
-    store, events = FakeStore(upload()), FakeEvents()
-    first = run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)), store, events)
+def test_a_completion_retried_answers_with_the_same_file_and_its_event_was_recorded_once():
+    store = FakeStore(upload())
+    first = complete_upload(
+        "0000000001", upload().upload_id, ALICE, store=store, storage=FakeStorage(parts(False), crc(PART_ONE + PART_TWO)), now=NOW
+    )
     storage = FakeStorage([], stored=None)
 
-    again = run(upload(), storage, store, events)
+    again = complete_upload("0000000001", upload().upload_id, ALICE, store=store, storage=storage, now=NOW)
 
-    assert again == first
+    assert (first.replayed, again.replayed) == (False, True)
+    assert again.file == first.file
     assert storage.calls == []
-    assert [detail["eventKey"] for _, detail in events.published] == [f"0000000001#{'f' * 32}#CaseFileAdded"] * 2
+    assert [event.event_key for event in store.events] == [f"0000000001#{'f' * 32}#CaseFileAdded"]
+    assert [event.detail["accountId"] for event in store.events] == ["acme"]
+    assert store.uncounted == [(upload().upload_id, "acme")]
 
 
 @pytest.mark.parametrize("assembled", [False, True], ids=["before S3 shows the object", "after"])
@@ -237,13 +233,11 @@ def test_an_upload_completed_by_a_concurrent_request_answers_with_its_file(assem
     store = FakeStore(upload())
     run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)), store)
     racing = FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO), complete_error=UploadGone(), assembled=assembled)
-    pending = replace(store.uploads[upload().upload_id], completed_at=None)
+    pending = upload()
 
-    file = complete_upload(
-        "0000000001", pending.upload_id, ALICE, store=_ReadsPendingFirst(store, pending), storage=racing, events=FakeEvents(), now=NOW
-    )
+    completed = complete_upload("0000000001", pending.upload_id, ALICE, store=_ReadsPendingFirst(store, pending), storage=racing, now=NOW)
 
-    assert file.file_id == "f" * 32
+    assert completed.file.file_id == "f" * 32 and completed.replayed
 
 
 class _ReadsPendingFirst(FakeStore):
@@ -251,6 +245,7 @@ class _ReadsPendingFirst(FakeStore):
 
     def __init__(self, inner: FakeStore, pending: UploadRecord):
         self.uploads, self.files, self.record_error, self._pending = inner.uploads, inner.files, None, pending
+        self.events, self.uncounted = inner.events, inner.uncounted
 
     def get_upload(self, case_number, upload_id):
         pending, self._pending = self._pending, None
@@ -261,7 +256,7 @@ class _ReadsPendingFirst(FakeStore):
 def test_a_completion_retried_after_s3_assembled_the_object_records_the_file(busy):
     """S3 assembles the object, then HeadObject or the file record fails: S3 no longer knows the
     multipart upload, but the retry finds the object, checks it and records the file."""
-    store, events = FakeStore(upload()), FakeEvents()
+    store = FakeStore(upload())
     storage = FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO))
     if busy == "head":
         storage.head_error = ServiceUnavailable("File storage is busy; retry in a few seconds.")
@@ -269,16 +264,16 @@ def test_a_completion_retried_after_s3_assembled_the_object_records_the_file(bus
         store.record_error = ServiceUnavailable("The file records are busy; retry in a few seconds.")
 
     with pytest.raises(ServiceUnavailable):
-        run(upload(), storage, store, events)
-    assert storage.assembled and store.files == {} and not store.uploads[upload().upload_id].completed_at
+        run(upload(), storage, store)
+    assert storage.assembled and store.files == {} and upload().upload_id in store.uploads
 
-    file = run(upload(), storage, store, events)
+    file = run(upload(), storage, store)
 
     assert storage.calls[-2:] == ["list_parts", "head"]
     assert store.files[file.file_id] == StoredFile(file, upload().object_key)
-    assert store.uploads[upload().upload_id].completed_at == file.uploaded_at
-    assert [detail["fileId"] for _, detail in events.published] == [file.file_id]
-    assert run(upload(), storage, store, events) == file  # and from then on the same file
+    assert upload().upload_id not in store.uploads
+    assert [event.detail["fileId"] for event in store.events] == [file.file_id]
+    assert run(upload(), storage, store) == file  # and from then on the same file
 
 
 def test_a_retry_that_finds_the_object_with_another_checksum_discards_it():
@@ -300,10 +295,31 @@ def test_an_upload_s3_forgot_without_an_object_is_left_to_the_request_completing
         run(upload(), storage, store)
 
     assert storage.calls == ["list_parts", "complete", "head"]
-    assert store.uploads[upload().upload_id].completed_at is None
+    assert upload().upload_id in store.uploads
 
 
 def test_expired_uploads_are_gone():
     record = replace(upload(), expires_at=NOW)
     with pytest.raises(UploadNotFound):
         run(record, FakeStorage(parts(with_checksums=False), stored=None))
+
+
+def test_an_upload_completed_before_completing_deleted_uploads_answers_with_its_file():
+    """Upload items completed by earlier code keep `completed_at` (and their file may have another id)."""
+    record = replace(upload(), upload_id="u" * 32, completed_at="2026-03-02T14:30:00.000Z")
+    store = FakeStore(record)
+    file = run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)))
+    store.files[file.file_id] = StoredFile(file, record.object_key)
+    storage = FakeStorage([], stored=None)
+
+    completed = complete_upload("0000000001", record.upload_id, ALICE, store=store, storage=storage, now=NOW)
+
+    assert completed.replayed and completed.file == file and storage.calls == []
+
+
+def test_an_aborted_upload_is_not_found():
+    store = FakeStore(upload())
+    del store.uploads[upload().upload_id]
+
+    with pytest.raises(UploadNotFound, match="aborted or expired"):
+        run(upload(), FakeStorage([], stored=None), store)

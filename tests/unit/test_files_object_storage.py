@@ -127,14 +127,15 @@ def test_uploads_start_with_full_object_crc32(s3):
     assert ObjectStorage(BUCKET).start_multipart(KEY, "text/plain") == "s3-upload"
 
 
-def test_part_urls_are_sigv4_with_the_checksum_signed(s3):
-    url = ObjectStorage(BUCKET).part_url(RECORD, 3, "AAAAAA==", 900)
+def test_part_urls_are_sigv4_with_the_checksum_and_the_exact_length_signed(s3):
+    url = ObjectStorage(BUCKET).part_url(RECORD, 3, "AAAAAA==", 8 * 2**20, 900)
 
     query = parse_qs(urlsplit(url).query)
     assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
-    assert query["X-Amz-SignedHeaders"] == ["host;x-amz-checksum-crc32"]
+    assert query["X-Amz-SignedHeaders"] == ["content-length;host;x-amz-checksum-crc32"]
     assert (query["partNumber"], query["uploadId"], query["X-Amz-Expires"]) == (["3"], ["s3-upload"], ["900"])
-    assert "x-amz-checksum-crc32" not in query  # a header the client sends, not a query parameter
+    # Headers the client sends (requests sets Content-Length from the body), not query parameters.
+    assert "x-amz-checksum-crc32" not in query and "content-length" not in query
 
 
 def test_download_urls_name_the_file_as_an_attachment(s3):

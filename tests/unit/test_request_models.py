@@ -1,10 +1,13 @@
 """The request models: values taken as sent (strict), every text capped in UTF-8 bytes as well as characters,
 media types and file names that storage and people can trust."""
 
+from enum import Enum
+from typing import Annotated, get_args
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from functions.cases.models.lifecycle import CaseChanges, CloseRequest, EscalationRequest, NewUpdate
 from functions.cases.models.requests import (
@@ -14,8 +17,10 @@ from functions.cases.models.requests import (
     SHORT_TEXT_MAX_BYTES,
     NewCaseRequest,
 )
+from functions.cases.models.requests import RequestModel as CasesRequestModel
 from functions.cases.models.service_requests import MAC_TYPES, MacFieldType
 from functions.files.models.files import MAX_FILE_NAME_BYTES, NewUploadRequest, PartUrlsRequest
+from functions.files.models.files import RequestModel as FilesRequestModel
 from tests.support.payloads import admin_case, service_request, support_case
 
 NEW_CASE = TypeAdapter(NewCaseRequest)
@@ -204,3 +209,27 @@ def test_file_names_keep_other_scripts_and_are_capped_in_bytes():
     over = refusal(NewUploadRequest.model_validate, {**UPLOAD, "fileName": at_cap + "a"})
     assert over["loc"] == ("fileName",) and f"at most {MAX_FILE_NAME_BYTES} bytes" in over["msg"]
     assert refusal(NewUploadRequest.model_validate, {**UPLOAD, "fileName": "a\x85b"})["loc"] == ("fileName",)  # a C1 control
+
+
+def _enums_in(annotation) -> list[type[Enum]]:
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [annotation]
+    return [enum for argument in get_args(annotation) for enum in _enums_in(argument)]
+
+
+def _request_models(base: type) -> list[type]:
+    return [model for child in base.__subclasses__() for model in (child, *_request_models(child))]
+
+
+REQUEST_MODELS = [*_request_models(CasesRequestModel), *_request_models(FilesRequestModel)]
+
+
+@pytest.mark.parametrize("model", REQUEST_MODELS, ids=lambda model: model.__name__)
+def test_every_enum_field_of_a_request_model_takes_its_values_as_json_sends_them(model):
+    """Strict validation wants an Enum member where JSON sends its value: each enum field must be a `Choice`."""
+    model.model_rebuild()
+    for name, field in model.model_fields.items():
+        for enum in _enums_in(field.annotation):
+            value = next(iter(enum)).value
+            annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            assert TypeAdapter(annotation, config=ConfigDict(strict=True)).validate_python(value) == value, f"{model.__name__}.{name}"
