@@ -192,8 +192,12 @@ class ApiClient:
 
     # --- files ---------------------------------------------------------------------------------
 
-    def start_upload(self, case_number: str, body: dict) -> dict:
-        return self.request("POST", f"/cases/{case_path(case_number)}/uploads", json=body, expect=(200, 201))
+    def start_upload(self, case_number: str, body: dict, idempotency_key: str | None = None) -> dict:
+        # The same key on every retry: a retried start returns the same upload, never a second one.
+        key = idempotency_key or f"dss-cli-{uuid.uuid4()}"
+        return self.request(
+            "POST", f"/cases/{case_path(case_number)}/uploads", json=body, headers={"Idempotency-Key": key}, retry=True, expect=(200, 201)
+        )
 
     def part_urls(self, case_number: str, upload_id: str, parts: list[dict]) -> list[dict]:
         answer = self.request(
@@ -209,7 +213,8 @@ class ApiClient:
         return self.request("GET", f"/cases/{case_path(case_number)}/uploads/{quote(upload_id, safe='')}")
 
     def list_uploads(self, case_number: str) -> list[dict]:
-        return self.request("GET", f"/cases/{case_path(case_number)}/uploads").get("items", [])
+        """Every unfinished upload: each page of the listing, following nextToken."""
+        return self._every_page(f"/cases/{case_path(case_number)}/uploads")["items"]
 
     def complete_upload(self, case_number: str, upload_id: str) -> dict:
         # Safe to repeat: a retried completion answers with the same file, never a second one.
@@ -221,7 +226,17 @@ class ApiClient:
         self.request("DELETE", f"/cases/{case_path(case_number)}/uploads/{quote(upload_id, safe='')}", retry=True, expect=(200, 204))
 
     def list_files(self, case_number: str) -> dict:
-        return self.request("GET", f"/cases/{case_path(case_number)}/files")
+        """The listing with every file: each page, following nextToken (purgeAt and filesPurgedAt from the last)."""
+        return self._every_page(f"/cases/{case_path(case_number)}/files")
+
+    def _every_page(self, path: str) -> dict:
+        items, token = [], None
+        while True:
+            page = self.request("GET", path, params={"limit": 100, "nextToken": token})
+            items.extend(page.get("items", []))
+            token = page.get("nextToken")
+            if not token:
+                return {**page, "items": items}
 
     def download_url(self, case_number: str, file_id: str) -> dict:
         return self.request("GET", f"/cases/{case_path(case_number)}/files/{quote(file_id, safe='')}/download")

@@ -7,10 +7,13 @@ One file, step by step:
    parts S3 already holds are compared with the local checksums, the rest is sent; an upload the API no
    longer knows (404) is completed once more in case it was completed already (a completion whose answer
    was lost: the API answers with the same file), else it starts over, as does one whose file changed;
-3. otherwise the upload is started and its id saved under the config dir before any part is sent;
+3. otherwise the upload is started with an Idempotency-Key saved under the config dir first (a run that
+   stops before the answer is saved starts again with the same key and gets the same upload, within the
+   API's 24 hours), and its id saved before any part is sent;
 4. `parallel` worker threads each take a part, read it with os.pread (memory: one part per worker),
    check it against its CRC (the file must not change under us), and PUT it to its presigned URL with
-   the signed `x-amz-checksum-crc32` header; URLs are fetched in batches of up to 100, and again when
+   the signed `x-amz-checksum-crc32` header and exactly the part's length (signed into the URL too: S3
+   refuses any other Content-Length); URLs are fetched in batches of up to 100, and again when
    they are about to expire or S3 says they did; failures are retried, a part S3 refuses as corrupt
    (BadDigest) is read again and re-sent;
 5. complete; the API checks every part and the whole-file CRC; the saved state is removed.
@@ -27,6 +30,7 @@ import os
 import queue
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,6 +71,7 @@ class _Saved:
 
     upload: dict | None = None
     held: dict[int, dict] = field(default_factory=dict)  # part number -> the part S3 holds
+    start_key: str | None = None  # the Idempotency-Key of a start whose answer was not saved
     case_file: dict | None = None  # completed already: the recorded file
     upload_id: str = ""
     part_count: int = 0
@@ -104,7 +109,11 @@ def load_state(path: Path) -> dict | None:
     except (OSError, ValueError):
         path.unlink(missing_ok=True)  # a torn or foreign file: start over rather than fail forever
         return None
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION or not isinstance(state.get("uploadId"), str):
+    if (
+        not isinstance(state, dict)
+        or state.get("version") != STATE_VERSION
+        or not isinstance(state.get("uploadId") or state.get("idempotencyKey"), str)
+    ):
         path.unlink(missing_ok=True)
         return None
     return state
@@ -118,6 +127,7 @@ class PartUrl:
     url: str
     headers: dict
     valid_until: float  # time.monotonic()
+    length: int | None = None  # the Content-Length signed into the URL, when the API says it
 
 
 def parse_expiry(expires_at: str | None, now: datetime) -> float:
@@ -169,7 +179,10 @@ class PartUrls:
             for item in answer:
                 lifetime = max(parse_expiry(item.get("expiresAt"), wall) - URL_MARGIN_SECONDS, 30)
                 headers = {str(k).lower(): str(v) for k, v in (item.get("headers") or {}).items()}
-                self.cache[int(item["partNumber"])] = PartUrl(item["url"], headers, fetched + lifetime)
+                length = item.get("contentLength")
+                self.cache[int(item["partNumber"])] = PartUrl(
+                    item["url"], headers, fetched + lifetime, int(length) if length is not None else None
+                )
             if number not in self.cache:
                 raise CliError(f"the API sent no URL for part {number}")
             return self.cache[number]
@@ -264,15 +277,18 @@ class Uploader:
             return UploadResult(saved.case_file, saved.upload_id, True, saved.part_count, 0, 0, time.monotonic() - began)
         upload, held, resumed = saved.upload, saved.held, saved.upload is not None
         if upload is None:
-            upload = self.client.start_upload(case_number, {
+            state = {"version": STATE_VERSION, "api": self.client.api, "path": str(path), "size": size, "mtimeNs": stat.st_mtime_ns,
+                     "checksum": checksum, "idempotencyKey": saved.start_key or f"dss-cli-{uuid.uuid4()}"}  # fmt: skip
+            write_private_json(saved_at, state)  # before the start: a run that stops before its answer is saved gets it again
+            body = {
                 "fileName": path.name, "size": size,
                 "contentType": content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream",
                 "checksum": {"algorithm": "CRC32", "value": checksum},
-            })  # fmt: skip
+            }  # fmt: skip
+            upload = self._start(case_number, body, state, saved_at)
             write_private_json(saved_at, {
-                "version": STATE_VERSION, "api": self.client.api, "caseNumber": upload.get("caseNumber", case_number),
-                "path": str(path), "size": size, "mtimeNs": stat.st_mtime_ns, "uploadId": upload["uploadId"],
-                "partSize": upload["partSize"], "partCount": upload["partCount"], "checksum": checksum,
+                **state, "caseNumber": upload.get("caseNumber", case_number), "uploadId": upload["uploadId"],
+                "partSize": upload["partSize"], "partCount": upload["partCount"],
                 "startedAt": datetime.now(UTC).isoformat(timespec="seconds"),
             })  # fmt: skip
         upload_id = upload["uploadId"]
@@ -301,11 +317,24 @@ class Uploader:
         saved_at.unlink(missing_ok=True)
         return UploadResult(case_file, upload_id, resumed, len(parts), run.sent_parts, run.sent_bytes, time.monotonic() - began)
 
+    def _start(self, case_number: str, body: dict, state: dict, saved_at: Path) -> dict:
+        try:
+            return self.client.start_upload(case_number, body, idempotency_key=state["idempotencyKey"])
+        except ApiError as error:
+            if error.code != "idempotency_key_reused":
+                raise
+        # The saved key went with another start of this path (the file changed without its size or mtime): a new one.
+        state["idempotencyKey"] = f"dss-cli-{uuid.uuid4()}"
+        write_private_json(saved_at, state)
+        return self.client.start_upload(case_number, body, idempotency_key=state["idempotencyKey"])
+
     def _resume(self, case_number: str, saved_at: Path, checksum: str) -> _Saved:
         state = load_state(saved_at)
         if state is None:
             return _Saved()
-        upload_id = state["uploadId"]
+        upload_id = state.get("uploadId")
+        if not upload_id:  # started (or about to) when the last run stopped: start again with the same key
+            return _Saved(start_key=state["idempotencyKey"] if state.get("checksum") == checksum else None)
         try:
             upload = self.client.get_upload(case_number, upload_id)
         except ApiError as error:
@@ -447,6 +476,10 @@ class Uploader:
                     "run the command again once the file is stable"
                 )
             target = run.urls.get(part.number)
+            if target.length is not None and target.length != part.length:
+                raise CliError(
+                    f"the API signed part {part.number} for {target.length} bytes, but it holds {part.length} (a bug of the API)"
+                )
             headers = dict(target.headers)
             if headers.get("x-amz-checksum-crc32", expected) != expected:
                 raise CliError(f"the API signed part {part.number} with another checksum than the one sent")

@@ -35,7 +35,9 @@ class SupportDeskStack(Stack):
         self.events = Events(self, "Events", config=config)
         self.identity = Identity(self, "Identity", config=config)
         self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data)
-        self.files = Files(self, "Files", config=config, data=self.data, layer=self.cases.layer)
+        self.files = Files(
+            self, "Files", config=config, data=self.data, layer=self.cases.layer, page_token_secret=self.cases.page_token_secret
+        )
         self.api = Api(
             self,
             "Api",

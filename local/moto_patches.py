@@ -6,6 +6,11 @@
 - UploadPart with an `x-amz-checksum-crc32` header: S3 computes the body's CRC32 and refuses a mismatch
   with 400 BadDigest; moto 5.2.5 stores the part unchecked. This checks it as S3 does (the files API signs
   each part's checksum into its presigned URL so that a corrupted part never lands); nothing else changes.
+- UploadPart through a presigned URL that signs `content-length`: S3 checks the SigV4 signature, so a body
+  longer or shorter than the length signed in (the files API signs each part's exact size) is refused with
+  403 SignatureDoesNotMatch; moto 5.2.5 checks no signature and stores any body. This verifies the signature
+  of such a request as S3 does, with the secret of this process's credentials (the emulator's, in the same
+  process: the local stack and the tests); other requests, and URLs signed by other keys, are left as they are.
 - ListMultipartUploads: moto 5.2.5 reports every upload as initiated on 2010-11-10, so the daily purge
   would take every upload in progress for a stale one. Uploads keep their creation time, as in S3.
 - Completing a multipart upload with a FULL_OBJECT CRC32: moto copies the whole object twice more to
@@ -17,10 +22,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
+import os
 import time
 import zlib
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl, quote, urlsplit
 
+from moto.core.exceptions import SignatureDoesNotMatchError
 from moto.s3.exceptions import S3ClientError
 from moto.s3.models import FakeMultipart, MultipartChecksumBuilder
 from moto.s3.responses import S3Response
@@ -42,7 +52,44 @@ def _stop_once_set_up(self, stop_date, error, cause):
     return _original_stop(self, stop_date, error, cause)
 
 
+def _rfc3986(text: str) -> str:
+    return quote(text, safe="-_.~")
+
+
+def _presigned_signature(method: str, raw_path: str, query: list[tuple[str, str]], headers, secret: str) -> str:
+    """SigV4 query authentication as S3 computes it (AWS General Reference, "Signature Version 4 signing
+    process"; botocore's S3SigV4QueryAuth signs the same way): S3 takes the path as sent, unnormalised."""
+    params = dict(query)
+    signed = params["X-Amz-SignedHeaders"].split(";")
+    encoded = sorted((_rfc3986(key), _rfc3986(value)) for key, value in query if key != "X-Amz-Signature")
+    canonical_query = "&".join(f"{key}={value}" for key, value in encoded)
+    canonical_headers = "".join(f"{name}:{' '.join(str(headers.get(name, '')).split())}\n" for name in signed)
+    canonical = "\n".join([method, raw_path, canonical_query, canonical_headers, ";".join(signed), "UNSIGNED-PAYLOAD"])
+    _, date, region, service, terminator = params["X-Amz-Credential"].split("/")
+    scope = f"{date}/{region}/{service}/{terminator}"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", params["X-Amz-Date"], scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = f"AWS4{secret}".encode()
+    for part in (date, region, service, terminator):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_signed_length(response) -> None:
+    query = parse_qsl(urlsplit(response.uri).query, keep_blank_values=True)
+    params = dict(query)
+    if "content-length" not in params.get("X-Amz-SignedHeaders", "").split(";") or "X-Amz-Signature" not in params:
+        return
+    access_key = params.get("X-Amz-Credential", "").split("/", 1)[0]
+    secret = os.environ.get("AWS_SECRET_ACCESS_KEY")
+    if not secret or access_key != os.environ.get("AWS_ACCESS_KEY_ID"):
+        return  # signed by a key this process does not hold: nothing to check it with
+    expected = _presigned_signature(response.method, response.raw_path, query, response.headers, secret)
+    if not hmac.compare_digest(expected, params["X-Amz-Signature"]):
+        raise SignatureDoesNotMatchError()
+
+
 def _upload_part_checked(self):
+    _check_signed_length(self)
     declared = self.headers.get("x-amz-checksum-crc32")
     if declared is not None:
         body = self.body or b""

@@ -1,9 +1,10 @@
 """Creates the AWS resources the product needs in an emulator (moto), from the same definitions the
 stack uses: the table (with its stream, for the outbox publisher) from the pynamodb models (the infra
-tests hold the CDK table to them), the bus by name, the secrets, the notifications and followups delivery paths (rule pattern, queue and dead-letter
-queue from each domain's models/delivery.py) with a verified SES sender, and the two state machines from
-the very ASL files the stack deploys (infra/workflows), whose tasks invoke the timer step Lambda, run
-in-process by local/lambda_runtime.py. Used by the local stack and by the tests."""
+tests hold the CDK table to them), the bus by name, the secrets, the notifications and followups
+delivery paths (rule pattern, queue and dead-letter queue from each domain's models/delivery.py) with a
+verified SES sender, and the two state machines from the very ASL files the stack deploys
+(infra/workflows), whose tasks invoke the timer step Lambda, run in-process by local/lambda_runtime.py.
+Used by the local stack and by the tests."""
 
 from __future__ import annotations
 

@@ -11,10 +11,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
+from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
+from functions.shared.dal.rate_limit import RATE_PREFIX
 from functions.shared.retention import UPLOAD_LIFETIME
 from infra.components.data import Data
 from infra.components.function import DomainFunction, on_keys
@@ -35,7 +38,16 @@ def object_arns(bucket: s3.IBucket) -> str:
 
 
 class Files(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, layer: lambda_.ILayerVersion) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        data: Data,
+        layer: lambda_.ILayerVersion,
+        page_token_secret: secretsmanager.ISecret,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
             self,
@@ -101,12 +113,13 @@ class Files(Construct):
             environment={
                 "TABLE_NAME": data.table.table_name,
                 "FILES_BUCKET": self.bucket.bucket_name,
+                "PAGE_TOKEN_SECRET_ARN": page_token_secret.secret_arn,
             },
         )
         self.function = self.api.function
-        self._grant_api(data)
+        self._grant_api(data, page_token_secret)
 
-    def _grant_api(self, data: Data) -> None:
+    def _grant_api(self, data: Data, page_token_secret: secretsmanager.ISecret) -> None:
         table_arn = data.table.table_arn
         self.api.grant(
             # functions/files/dal/file_repository.py: the case it acts on, read-only (GetItem,
@@ -114,9 +127,11 @@ class Files(Construct):
             # uploads are put, read, listed and deleted; completing one writes the file (PutItem) and marks the
             # upload (UpdateItem) in one transaction, which is authorized per contained item; its events go in
             # the same transaction as outbox items under FILES# (published by components/outbox.py).
-            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*"]),
-            on_keys("dynamodb:PutItem", table_arn, [f"{FILES_PREFIX}*"]),
-            on_keys("dynamodb:UpdateItem", table_arn, [f"{FILES_PREFIX}*"]),
+            # Starting an upload also writes its Idempotency-Key's record (IDEMPOTENCY#, read back on a retry)
+            # and counts the caller's change (RATE#, functions/shared/dal/rate_limit.py) in its transaction.
+            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{FILES_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:UpdateItem", table_arn, [f"{FILES_PREFIX}*", f"{RATE_PREFIX}*"]),
             on_keys("dynamodb:DeleteItem", table_arn, [f"{FILES_PREFIX}*"]),
             on_keys("dynamodb:Query", table_arn, [f"{FILES_PREFIX}*"]),
             # functions/files/dal/object_storage.py. Presigned URLs act with this role's permissions, so these
@@ -135,6 +150,8 @@ class Files(Construct):
             # The table's key (its items), and the bucket's: SSE-KMS multipart uploads need GenerateDataKey and
             # Decrypt on the bucket key from whoever uploads (the presigned URLs' signer), downloads need Decrypt.
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn, self.key.key_arn]),
+            # The HMAC key of the listings' page tokens (the one the cases API uses).
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[page_token_secret.secret_arn]),
         )
         acknowledge_object_wildcard(self.api.role, self.bucket, "the files API creates, reads and deletes")
 

@@ -181,6 +181,7 @@ def test_function_settings_and_environment(dev, prod):
         assert variables == {
             "TABLE_NAME": {"Ref": synth.only("AWS::DynamoDB::Table")[0]},
             "FILES_BUCKET": {"Ref": files_id},
+            "PAGE_TOKEN_SECRET_ARN": {"Ref": _page_token_secret(synth)},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
         }
@@ -214,8 +215,10 @@ def test_role_is_exactly_least_privilege(dev):
         return {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {LEADING: {"dynamodb:LeadingKeys": keys}}}
 
     expected = [
-        on_keys("dynamodb:GetItem", ["CASE#*", "FILES#*"]),  # the case (read-only), uploads and files
-        *(on_keys(action, ["FILES#*"]) for action in ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query")),
+        on_keys("dynamodb:GetItem", ["CASE#*", "FILES#*", "IDEMPOTENCY#*"]),  # the case (read-only), uploads and files, keys
+        on_keys("dynamodb:PutItem", ["FILES#*", "IDEMPOTENCY#*"]),
+        on_keys("dynamodb:UpdateItem", ["FILES#*", "RATE#*"]),  # the rate limit's counter
+        *(on_keys(action, ["FILES#*"]) for action in ("dynamodb:DeleteItem", "dynamodb:Query")),
         {
             "Effect": "Allow",
             "Action": ["s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload", "s3:GetObject", "s3:DeleteObject"],
@@ -231,6 +234,7 @@ def test_role_is_exactly_least_privilege(dev):
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": _arn(function["LoggingConfig"]["LogGroup"]["Ref"]),
         },
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": _page_token_secret(dev)}},
         {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Resource": "*"},
     ]
     granted = statement_triples(role_statements(dev, function["Role"]["Fn::GetAtt"][0]))
@@ -259,3 +263,8 @@ def _resources(synth, role_id: str) -> list:
         if {"Ref": role_id} in policy["Properties"]["Roles"]
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
     ]
+
+
+def _page_token_secret(synth) -> str:
+    """The page tokens' HMAC key, the cases API's, which the files listings share."""
+    return next(key for key in synth.resources("AWS::SecretsManager::Secret") if key.startswith("CasesPageToken"))

@@ -117,8 +117,8 @@ def test_an_upload_interrupted_by_ctrl_c_resumes_with_the_missing_parts(dss, loc
         upload_id, held, deadline = None, [], time.monotonic() + 60
         while not held and time.monotonic() < deadline and running.poll() is None:
             states = list((dss.config_dir / "uploads").glob("*.json")) if (dss.config_dir / "uploads").exists() else []
-            if states:
-                upload_id = json.loads(states[0].read_text())["uploadId"]
+            # The state holds the start's Idempotency-Key first, then the upload's id.
+            if states and (upload_id := json.loads(states[0].read_text()).get("uploadId")):
                 answer = local_stack.request("GET", f"/cases/{number}/uploads/{upload_id}", role="customer")
                 assert answer.status_code == 200, answer.text
                 held = answer.json()["parts"]

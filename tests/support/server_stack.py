@@ -16,6 +16,7 @@ from moto.server import ThreadedMotoServer
 
 from functions.files.dal import file_repository as file_repository_module
 from functions.files.dal import object_storage as object_storage_module
+from functions.files.logic import dependencies as files_dependencies
 from functions.shared.settings import files_settings
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
@@ -34,6 +35,7 @@ def reset_all_cached_clients() -> None:
         file_repository_module.file_repository,
         object_storage_module.object_storage,
         object_storage_module.s3_client,
+        files_dependencies.page_tokens,
     ):
         cached.cache_clear()
 

@@ -163,21 +163,21 @@ class FileRepository:
 
         def writes(transaction: TransactWrite) -> None:
             transaction.save(_upload_item(upload), condition=UploadItem.pk.does_not_exist())
+            if idempotency:
+                request, answer = idempotency
+                transaction.save(idempotency_item(request, upload.upload_id, answer), condition=unused(now))
             for key, limit in ((case_key_, case_limit), (account_key, account_limit)):
                 transaction.update(
                     OpenUploadsItem(*key),
                     actions=[OpenUploadsItem.uploads.add({entry})],
                     condition=OpenUploadsItem.uploads.does_not_exist() | (size(OpenUploadsItem.uploads) < limit),
                 )
-            if idempotency:
-                request, answer = idempotency
-                transaction.save(idempotency_item(request, upload.upload_id, answer), condition=unused(now))
             if rate_limited:
                 count_change(transaction, rate_limited, now)
 
-        refusals = [None, OpenUploadsFull("case"), OpenUploadsFull("account")]
-        refusals += [IdempotencyKeyTaken()] if idempotency else []
-        refusals += [TooManyChanges(now)] if rate_limited else []
+        # The cancellation reasons come in the order pynamodb sends the operations: its puts, then its updates.
+        refusals = [None, *([IdempotencyKeyTaken()] if idempotency else [])]
+        refusals += [OpenUploadsFull("case"), OpenUploadsFull("account"), *([TooManyChanges(now)] if rate_limited else [])]
         failed = self._transact(writes)
         refused: dict[type, Exception] = {}
         for refusal, reason in zip(refusals, failed, strict=False):
@@ -216,10 +216,12 @@ class FileRepository:
         except GetError as error:
             raise _unavailable(error) from error
 
-    def list_uploads(self, case_number: str, *, limit: int, start_key: dict | None, now: datetime) -> tuple[list[UploadRecord], dict | None]:
+    def list_uploads(
+        self, case_number: str, *, limit: int, start_key: dict | None, now: datetime
+    ) -> tuple[list[UploadRecord], dict | None]:
         """One Query: a page of the case's unfinished, unexpired uploads, oldest first (upload ids sort by
-        their start). Completed and expired uploads stay until their TTL and are filtered out, so a page
-        may hold fewer than `limit` even when more follow."""
+        their start). Completing deletes an upload, but an expired one stays until DynamoDB's TTL deletes it
+        (within days) and is filtered out, so a page may hold fewer than `limit` even when more follow."""
         unfinished = UploadItem.completed_at.does_not_exist() & (UploadItem.expires_at > now)
         items, next_key = self._page(UploadItem, case_number, UPLOAD_PREFIX, limit, start_key, unfinished)
         return [_to_upload(item) for item in items], next_key
@@ -237,8 +239,9 @@ class FileRepository:
             raise _cancelled("abort", failed)
 
     def record_file(self, upload: UploadRecord, file: CaseFile, event: DomainEvent, *, account_id: str, now: datetime) -> bool:
-        """The file item, the upload marked completed and out of the open uploads, and the file's event (the
-        outbox), in one transaction, only if the upload is still there and not completed yet."""
+        """The file item, the upload gone (from the listing and the open uploads) and the file's event (the
+        outbox), in one transaction, only if the upload is still there and not completed yet. The file has
+        the upload's id (uploads.py start_upload), so a retried completion finds it."""
         item = FileItem(
             *_file_key(file.case_number, file.file_id),
             file_id=file.file_id,
@@ -256,11 +259,7 @@ class FileRepository:
         entry = open_upload_entry(upload)
 
         def writes(transaction: TransactWrite) -> None:
-            transaction.update(
-                UploadItem(*_upload_key(upload.case_number, upload.upload_id)),
-                actions=[UploadItem.completed_at.set(file.uploaded_at)],
-                condition=pending,
-            )
+            transaction.delete(UploadItem(*_upload_key(upload.case_number, upload.upload_id)), condition=pending)
             transaction.save(item, condition=FileItem.pk.does_not_exist())
             for outbox_item in outbox_items(files_key(file.case_number), file.file_id, [event], now):
                 transaction.save(outbox_item)

@@ -49,7 +49,7 @@ class UploadItem(FilesTableItem):
     part_count = NumberAttribute()
     created_at = UnicodeAttribute()
     created_by = MapAttribute()
-    completed_at = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)  # uploads completed before completing deleted them kept it
     # The table's one TTL attribute (functions/cases/dal/tables.py IdempotencyItem.expires_at has the same name).
     expires_at = TTLAttribute()
 

@@ -10,6 +10,7 @@ from functions.files.logic.uploads import start_upload
 from functions.files.models.files import NewUploadRequest, Upload
 from functions.shared.api import current_caller, error_responses, model_response, ok_response
 from functions.shared.clock import utc_now
+from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
 router = Router()
@@ -21,14 +22,32 @@ router = Router()
     description=(
         "Non-closed cases only. Declare the whole file's CRC32; the answer gives the part size and count: cut the file into "
         "`partCount` parts of `partSize` bytes (the last holds the rest), get their URLs from `part-urls`, PUT them (several "
-        "at once if you like), then `complete`. Several uploads may run at once on one case."
+        "at once if you like), then `complete`. Several uploads may run at once, up to a limit per case and per account "
+        "(20 and 100 unless configured otherwise): beyond it 409 `too_many_open_uploads` until unfinished uploads are "
+        "completed or aborted. Send an `Idempotency-Key` so that a retried start returns the same upload."
     ),
-    responses={**ok_response(Upload, "The upload, ready for parts.", 201), **error_responses(404, 409, 415)},
+    responses={
+        **ok_response(Upload, "The upload, ready for parts (also for a replayed Idempotency-Key).", 201),
+        **error_responses(404, 409, 415),
+    },
     tags=["Files"],
 )
-def post_upload(case_number: CaseNumber, request: Annotated[NewUploadRequest, Body()]) -> Response[Upload]:
-    upload = start_upload(
-        case_number, request, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now()
+def post_upload(
+    case_number: CaseNumber, request: Annotated[NewUploadRequest, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[Upload]:
+    started = start_upload(
+        case_number,
+        request,
+        current_caller(router),
+        store=dependencies.store(),
+        storage=dependencies.storage(),
+        now=utc_now(),
+        limits=dependencies.open_upload_limits(),
+        idempotency_key=idempotency_key,
     )
-    metrics.add_metric(name="UploadsStarted", unit="Count", value=1)
-    return model_response(upload, 201, {"Location": f"/cases/{case_number}/uploads/{upload.upload_id}"})
+    headers = {"Location": f"/cases/{case_number}/uploads/{started.upload.upload_id}"}
+    if started.replayed:
+        headers[REPLAYED_HEADER] = "true"
+    else:
+        metrics.add_metric(name="UploadsStarted", unit="Count", value=1)
+    return model_response(started.upload, 201, headers)

@@ -92,9 +92,13 @@ def complete_upload(
 ) -> CompletedUpload:
     case = case_open_for_uploads(case_number, caller, store)
     upload = store.get_upload(case_number, upload_id)
-    if upload is not None and upload.completed_at:
-        return _replayed(upload, store)
-    if upload is None or upload.is_expired(now):
+    if upload is None:  # completed already (completing deletes the upload), or aborted or expired
+        return _replayed(
+            case_number, upload_id, store, f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired."
+        )
+    if upload.completed_at:  # completed while completing kept the upload
+        return _replayed(case_number, upload.file_id, store, f"Upload {upload_id} is complete but its file is gone.")
+    if upload.is_expired(now):
         raise UploadNotFound(f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired.", field="uploadId")
     declared_by_parts = None
     try:
@@ -140,8 +144,8 @@ def complete_upload(
         uploaded_by=upload.creator,
         uploaded_at=to_iso(now),
     )
-    # The file, its upload marked completed (no longer open) and its event, at once (a concurrent completion may
-    # have recorded it first).
+    # The file, its upload gone (no longer open) and its event, at once (a concurrent completion may have
+    # recorded it first).
     event = file_added(file, case.account_id, caller, file.uploaded_at)
     if not store.record_file(upload, file, event, account_id=case.account_id, now=now):
         return _completed_meanwhile(upload, store)
@@ -156,15 +160,16 @@ def _discard(upload: UploadRecord, account_id: str, store: FileStore, storage: F
 def _completed_meanwhile(upload: UploadRecord, store: FileStore) -> CompletedUpload:
     again = store.get_upload(upload.case_number, upload.upload_id)
     if again is None:
-        raise UploadNotFound(f"Upload {upload.upload_id} was aborted meanwhile; start a new upload.", field="uploadId")
+        return _replayed(upload.case_number, upload.file_id, store, f"Upload {upload.upload_id} was aborted meanwhile; start a new upload.")
     if not again.completed_at:
         raise ServiceUnavailable("Another request is completing this upload; retry in a few seconds.")
-    return _replayed(again, store)
+    return _replayed(again.case_number, again.file_id, store, f"Upload {upload.upload_id} is complete but its file is gone.")
 
 
-def _replayed(upload: UploadRecord, store: FileStore) -> CompletedUpload:
-    """A completion retried (its answer was lost): the same file (its event went out with its record)."""
-    stored = store.get_file(upload.case_number, upload.file_id)
+def _replayed(case_number: str, file_id: str, store: FileStore, otherwise: str) -> CompletedUpload:
+    """A completion retried (its answer was lost), or made by a concurrent request: the same file (its event
+    went out with its record); `otherwise` says why there is none."""
+    stored = store.get_file(case_number, file_id)
     if stored is None:
-        raise UploadNotFound(f"Upload {upload.upload_id} is complete but its file is gone (purged).", field="uploadId")
+        raise UploadNotFound(otherwise, field="uploadId")
     return CompletedUpload(stored.file, replayed=True)

@@ -38,7 +38,9 @@ class FileStore(Protocol):
 
     def get_upload(self, case_number: str, upload_id: str) -> UploadRecord | None: ...
 
-    def list_uploads(self, case_number: str, *, limit: int, start_key: dict | None, now: datetime) -> tuple[list[UploadRecord], dict | None]:
+    def list_uploads(
+        self, case_number: str, *, limit: int, start_key: dict | None, now: datetime
+    ) -> tuple[list[UploadRecord], dict | None]:
         """One page of the unfinished, unexpired uploads and the key of the next one."""
 
     def delete_upload(self, upload: UploadRecord, account_id: str) -> None:
@@ -76,4 +78,3 @@ class FileStorage(Protocol):
     def delete_object(self, object_key: str) -> None: ...
 
     def download_url(self, object_key: str, file_name: str, expires_in: int) -> str: ...
-

@@ -84,11 +84,11 @@ def to_upload(record: UploadRecord) -> Upload:
 def live_upload(store: FileStore, case_number: str, upload_id: str, now: datetime) -> UploadRecord:
     """The upload while it can still take parts: not completed, aborted or expired."""
     upload = store.get_upload(case_number, upload_id)
-    if upload is not None and upload.completed_at:
-        raise UploadNotFound(f"Upload {upload_id} is complete: it is file {upload.file_id} of the case.", field="uploadId")
-    if upload is None or upload.is_expired(now):
+    if upload is None or upload.completed_at or upload.is_expired(now):
         raise UploadNotFound(
-            f"Upload {upload_id} was not found on case {case_number}: it was aborted or expired; start a new upload.", field="uploadId"
+            f"Upload {upload_id} is not in progress on case {case_number}: it was completed (GET /cases/{case_number}/files "
+            "lists the case's files), aborted or expired; start a new upload.",
+            field="uploadId",
         )
     return upload
 
@@ -115,12 +115,12 @@ def start_upload(
     open_for_uploads(case)
 
     chosen_part_size = part_size(request.size)
-    file_id = new_id(now)
-    key = object_key(case_number, file_id, request.file_name)
+    upload_id = new_id(now)  # also the file's id: completing deletes the upload, and a retry finds the file by it
+    key = object_key(case_number, upload_id, request.file_name)
     upload = UploadRecord(
-        upload_id=new_id(now),
+        upload_id=upload_id,
         case_number=case_number,
-        file_id=file_id,
+        file_id=upload_id,
         object_key=key,
         s3_upload_id=storage.start_multipart(key, request.content_type),
         file_name=request.file_name,
@@ -190,7 +190,9 @@ def _too_many(scope: str, case_number: str, limits: OpenUploadLimits) -> TooMany
         "GET /cases/<caseNumber>/uploads lists a case's (`dss files uploads CASE`, `dss files abort CASE UPLOAD_ID`)."
     )
     if scope == "case":
-        return TooManyOpenUploads(f"Case {case_number} already has {limits.per_case} unfinished uploads, the most it may have at once. {how}")
+        return TooManyOpenUploads(
+            f"Case {case_number} already has {limits.per_case} unfinished uploads, the most it may have at once. {how}"
+        )
     return TooManyOpenUploads(
         f"The account of case {case_number} already has {limits.per_account} unfinished uploads across its cases, the most it "
         f"may have at once. {how}"
