@@ -26,7 +26,7 @@ DSS, BOTO3 = "dss files upload (presigned parts, CRC32, verified)", "boto3 uploa
 LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local", "region_name": "us-east-1"}
 MIB = 1024**2
 FILES_BUCKET = "dss-local-case-files"  # local/provision.py
-# Goals (issue 5): at least s3transfer's throughput, and memory bounded by the parts in flight (dss_cli.DEFAULT_PARALLEL:
+# Goals: at least s3transfer's throughput, and memory bounded by the parts in flight (dss_cli.DEFAULT_PARALLEL:
 # 16 parts of 8 MiB for this size, with the interpreter and libraries around them), not by the file's size.
 MIN_RATIO = 1.0
 MAX_CLIENT_RSS_MIB = 256

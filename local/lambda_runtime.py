@@ -1,5 +1,5 @@
 """Runs the project's Lambda handlers in-process when moto's Lambda is invoked, which is how Step
-Functions `lambda:invoke` tasks reach them in the local stack and the tests (DESIGN.md section 6).
+Functions `lambda:invoke` tasks reach them in the local stack and the tests (docs/architecture.md, The local stack).
 
 moto's no-Docker Lambda backend (moto.awslambda_simple) answers every invocation with a canned body;
 its `invoke` is the one hook moto offers, so this replaces it with a dispatch to the real handler of the

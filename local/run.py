@@ -34,7 +34,7 @@ REGION = "us-east-1"
 # Not 5000 (moto's default): macOS's AirPlay Receiver holds that port.
 DEFAULT_AWS_PORT = "5050"
 DEFAULT_API_PORT = "3000"
-# What moto server mode must run with (DESIGN.md section 7): Step Functions really executes state
+# What moto server mode must run with (docs/architecture.md, Tests and checks): Step Functions really executes state
 # machines, and Lambda uses moto's awslambda_simple backend, whose `invoke` is the hook for running
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}

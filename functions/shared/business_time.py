@@ -1,4 +1,4 @@
-"""Business time, the one module every clock of the desk uses (DESIGN.md section 4).
+"""Business time, the one module every clock of the desk uses (docs/architecture.md, Time).
 
 Dedicated Support Services is staffed Monday to Friday, 07:00-21:00 US Eastern (America/New_York),
 holidays excluded. All arithmetic happens on local wall-clock time and converts back to UTC, so the

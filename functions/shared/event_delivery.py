@@ -1,4 +1,4 @@
-"""How every domain's rule delivers events to its Lambda (DESIGN.md section 2): rule → SQS queue (+ DLQ)
+"""How every domain's rule delivers events to its Lambda (docs/architecture.md, Architecture): rule → SQS queue (+ DLQ)
 → event source mapping. A domain's models/delivery.py re-exports these with its own event pattern."""
 
 BATCH_SIZE = 10

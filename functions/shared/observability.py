@@ -1,5 +1,5 @@
 """Logger and Metrics singletons. No Tracer here: the X-Ray SDK costs ~250 ms of cold start and
-Lambda active tracing needs no SDK (DESIGN.md section 7)."""
+Lambda active tracing needs no SDK (docs/architecture.md, Tests and checks)."""
 
 import warnings
 

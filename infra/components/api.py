@@ -1,4 +1,4 @@
-"""The public REST API: one RestApi in front of several domain Lambdas (DESIGN.md section 2), each serving
+"""The public REST API: one RestApi in front of several domain Lambdas (docs/architecture.md, Architecture), each serving
 the Cognito-authorized routes its own OpenAPI documents, plus an ANY method on each of those paths so that a
 method the path does not serve reaches its Lambda (which answers 405 with `Allow`); the public docs (served by
 the cases Lambda, whose document merges the others'), stage throttling and logging, JSON bodies for API
@@ -147,7 +147,7 @@ class Api(Construct):
             Validations.of(self.rest_api.deployment_stage).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions-APIG3",
-                    reason="WAF is production-only by design (DESIGN.md section 2); other stages rely on the "
+                    reason="WAF is production-only by design (docs/architecture.md, Architecture); other stages rely on the "
                     "Cognito authorizer and stage throttling.",
                 )
             )

@@ -1,4 +1,4 @@
-"""How a domain consumes the bus (DESIGN.md section 2): rule → SQS queue (+ dead-letter queue and its
+"""How a domain consumes the bus (docs/architecture.md, Architecture): rule → SQS queue (+ dead-letter queue and its
 alarm) → the domain's Lambda event source."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def event_queue(
     max_receive_count: int,
     alarm_description: str,
 ) -> EventQueue:
-    """How a domain consumes the bus (DESIGN.md section 2): a rule delivers the events matching `pattern` to
+    """How a domain consumes the bus (docs/architecture.md, Architecture): a rule delivers the events matching `pattern` to
     an SQS queue; what the consumer fails `max_receive_count` times, and what EventBridge cannot deliver,
     lands in a dead-letter queue whose alarm calls a human. Created directly in `scope`."""
     if set(pattern) != {"source", "detail-type"}:

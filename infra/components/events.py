@@ -1,4 +1,4 @@
-"""The event bus every state change is published to (DESIGN.md section 2), with an archive for replay."""
+"""The event bus every state change is published to (docs/architecture.md, Architecture), with an archive for replay."""
 
 from __future__ import annotations
 

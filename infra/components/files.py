@@ -1,4 +1,4 @@
-"""Case files (issue 5): the bucket that holds them, its access-log bucket, and the files API Lambda, whose
+"""Case files: the bucket that holds them, its access-log bucket, and the files API Lambda, whose
 role can do exactly what functions/files does. Clients upload and download with presigned URLs the Lambda
 signs, so the object permissions below are also what those URLs can do.
 

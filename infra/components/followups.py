@@ -1,4 +1,4 @@
-"""Timers (DESIGN.md section 2, issue 4): the follow-up ladder and the response escalation as Standard
+"""Timers (docs/architecture.md, Architecture): the follow-up ladder and the response escalation as Standard
 state machines, built from the same ASL files the tests and the local stack run (infra/workflows); the
 timer step Lambda their tasks invoke (functions/cases, which owns the case it acts on); and the followups
 Lambda, which reads the cases domain's CaseTimerStarted/CaseTimerStopped events from a queue and starts or

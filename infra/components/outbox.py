@@ -1,4 +1,4 @@
-"""The transactional outbox's publisher (DESIGN.md section 2): every change writes its events as items of the
+"""The transactional outbox's publisher (docs/architecture.md, Architecture): every change writes its events as items of the
 support table (sort key `EVENT#…`) in its own transaction; the table's stream hands the new ones to this
 Lambda (functions/outbox), the only function allowed to put events on the bus. An event source mapping
 filtered to outbox inserts, in stream order per case, with partial batch responses, bisection, bounded

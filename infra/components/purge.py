@@ -1,9 +1,9 @@
-"""The 30-day purge (issue 5): a daily schedule invokes the purge Lambda (functions/purge), which reads the
+"""The 30-day purge: a daily schedule invokes the purge Lambda (functions/purge), which reads the
 due cases from the table's purge index, deletes their files and writes CaseFilesPurged as an outbox item
 (published to the bus by components/outbox.py); and the cases
 domain's consumer of that event (rule → queue + DLQ → Lambda, functions/cases/handlers/handle_purge_events.py),
 which marks the case `filesPurgedAt` and so takes it out of the index. Every async path ends in a
-dead-letter queue with an alarm (DESIGN.md section 2). Each role can do exactly what its code does."""
+dead-letter queue with an alarm (docs/architecture.md, Architecture). Each role can do exactly what its code does."""
 
 from __future__ import annotations
 

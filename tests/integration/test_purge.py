@@ -1,4 +1,4 @@
-"""The daily purge (issue 5, item 4) against moto: the real purge handler on the index the real cases API
+"""The daily purge against moto: the real purge handler on the index the real cases API
 maintains, the real cases queue consumer marking the case, and the calls a run makes counted."""
 
 from __future__ import annotations

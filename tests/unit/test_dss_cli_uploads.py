@@ -1,6 +1,7 @@
 """dss CLI: the uploader and the downloader against an in-memory files API and S3 (the contract of
-/work/notes issue 5: part sizes, part URLs in batches, checksummed PUTs of the signed length, resume,
-completion, an Idempotency-Key saved before the start), and the client's listings followed page by page."""
+functions/files/README.md: part sizes, part URLs in batches, checksummed PUTs of the signed length,
+resume, completion, an Idempotency-Key saved before the start), and the client's listings followed page
+by page."""
 
 from __future__ import annotations
 

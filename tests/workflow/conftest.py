@@ -1,4 +1,4 @@
-"""The workflow tier (DESIGN.md section 7): the real ASL of infra/workflows executed by moto, started and
+"""The workflow tier (docs/architecture.md, Tests and checks): the real ASL of infra/workflows executed by moto, started and
 stopped by the real followups handler, its tasks running the real timer step handler.
 
 moto's Wait states sleep in real time, so tests move the case's clock back instead: a request for

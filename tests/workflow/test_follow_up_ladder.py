@@ -1,4 +1,4 @@
-"""The automated follow-up ladder (DESIGN.md section 3) executed for real: infra/workflows/
+"""The automated follow-up ladder (docs/architecture.md, Domain rules) executed for real: infra/workflows/
 follow_up_ladder.asl.json in moto, started and stopped by the followups handler from the cases domain's
 timer events, each step running functions/cases/handlers/handle_timer_step.py."""
 

@@ -1,7 +1,7 @@
 """pynamodb models of the single support table. The infra test asserts the CDK table declares exactly
 these keys and indexes, so this file is the schema's one source of truth.
 
-Case views (DESIGN.md section 3) are served by four GSIs so that every page is one Query:
+Case views (docs/architecture.md, Domain rules) are served by four GSIs so that every page is one Query:
 the partition is (account | account+contact) x (one status | a phase: NON_CLOSED/CLOSED), the sort key
 is the modification time, newest first.
 

@@ -1,4 +1,4 @@
-"""The guide's rules for a case's life after it is opened (DESIGN.md section 3). Each function decides
+"""The guide's rules for a case's life after it is opened (docs/architecture.md, Domain rules). Each function decides
 what one action does to a case, or refuses it with what to do instead; change_case applies it."""
 
 from __future__ import annotations

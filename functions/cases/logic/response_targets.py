@@ -1,4 +1,4 @@
-"""First-response targets per priority (DESIGN.md section 3: configuration, with documented defaults).
+"""First-response targets per priority (docs/architecture.md, Domain rules: configuration, with documented defaults).
 
 Defaults: 1-Prod Down 30 minutes around the clock; 2-High 2 business hours; 3-Medium 4 business hours;
 4-Low 14 business hours (one business day: a case opened outside business hours is answered the next

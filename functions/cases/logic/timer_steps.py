@@ -1,4 +1,4 @@
-"""What each step of the case timers does when its time comes (DESIGN.md section 3), run by the state
+"""What each step of the case timers does when its time comes (docs/architecture.md, Domain rules), run by the state
 machines of infra/workflows through functions/cases/handlers/handle_timer_step.py.
 
 A step acts only if the case still holds the execution's token and the step is not done yet, and it

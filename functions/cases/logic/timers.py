@@ -1,4 +1,4 @@
-"""The case's timers (DESIGN.md sections 2-3): which Step Functions timers a case must have after a
+"""The case's timers (docs/architecture.md, Architecture and Domain rules): which Step Functions timers a case must have after a
 change, and the events that start and stop them (the followups domain runs the executions).
 
 - follow-up: while the case waits on the customer (Awaiting Info, Solution Proposed) and is not

@@ -1,4 +1,4 @@
-"""The case as the API shows it, and the vocabularies the guide defines (DESIGN.md section 3)."""
+"""The case as the API shows it, and the vocabularies the guide defines (docs/architecture.md, Domain rules)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class TimerStep(ApiModel):
 
 class CaseTimer(ApiModel):
     """A running Step Functions timer of the case. Only the execution holding `token` may act on the
-    case (DESIGN.md section 2): a new token stops every older execution from doing anything."""
+    case (docs/architecture.md, Architecture): a new token stops every older execution from doing anything."""
 
     kind: str  # follow-up | response-escalation
     token: str

@@ -1,5 +1,5 @@
 """The guide's 20 Move, Add and Change (MAC) types and the form fields each needs: the one catalog the
-service-request form is built from and its `fields` are checked against (DESIGN.md section 3).
+service-request form is built from and its `fields` are checked against (docs/architecture.md, Domain rules).
 
 Plain data, validated into the models below at import, so a malformed entry fails the first test run."""
 

@@ -1,4 +1,4 @@
-"""The files API's requests and answers (issue 5 contract), camelCase on the wire."""
+"""The files API's requests and answers, camelCase on the wire."""
 
 from __future__ import annotations
 

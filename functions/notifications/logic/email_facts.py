@@ -22,7 +22,7 @@ DESK = "Dedicated Support Services"
 AUTOMATION_NAME = f"the {DESK} desk"
 STAFF_BY_ROLE = {"engineers": "a support engineer", "support-managers": "a support manager"}
 ESCALATION_REQUEST = "escalation-request"  # the update kind of an escalation's reason
-PROD_DOWN = "1-Prod Down"  # no automated follow-up (DESIGN.md section 3)
+PROD_DOWN = "1-Prod Down"  # no automated follow-up (docs/architecture.md, Domain rules)
 # The follow-up ladder an information request or a solution proposal starts: a copy of
 # functions/cases/logic/timers.py FOLLOW_UP_BUSINESS_DAYS (this domain never imports the cases domain;
 # tests/unit/test_notification_contract.py keeps them equal). The ladder starts in the same change, at its

@@ -1,4 +1,4 @@
-"""Who is told what when a case changes (DESIGN.md section 3; README table):
+"""Who is told what when a case changes (docs/architecture.md, Domain rules; README table):
 
 - the case contact hears what support did: a case opened for them, support's updates, information
   requests, proposed solutions, closure and reopening by support;

@@ -15,7 +15,7 @@ class NotificationKind(StrEnum):
     SOLUTION_PROPOSED = "solution-proposed"
     CLOSED_BY_SUPPORT = "closed-by-support"
     REOPENED_BY_SUPPORT = "reopened-by-support"
-    # to the case contact, from the automated follow-up (DESIGN.md section 3)
+    # to the case contact, from the automated follow-up (docs/architecture.md, Domain rules)
     FOLLOW_UP_INFORMATION_REMINDER = "follow-up-information-reminder"
     FOLLOW_UP_SOLUTION_REMINDER = "follow-up-solution-reminder"
     AUTO_CLOSED = "auto-closed"  # the follow-up's final email

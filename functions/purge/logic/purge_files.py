@@ -1,4 +1,4 @@
-"""The daily purge (DESIGN.md section 3: a closed case's files are purged 30 days after closure).
+"""The daily purge (docs/architecture.md, Domain rules: a closed case's files are purged 30 days after closure).
 
 Work is found through the purge index the cases domain keeps (only closed, not yet purged cases, by due
 date), so a run reads the cases that are due and nothing else. For each: every object under its prefix is

@@ -1,4 +1,4 @@
-"""What the purge job works on and announces (DESIGN.md section 3: a closed case's files are purged 30
+"""What the purge job works on and announces (docs/architecture.md, Domain rules: a closed case's files are purged 30
 days after its closure), and its summary."""
 
 from __future__ import annotations
