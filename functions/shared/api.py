@@ -4,10 +4,12 @@
 import importlib
 import json
 from http import HTTPStatus
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestUnsupportedContentType, RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -42,6 +44,14 @@ _ERROR_DESCRIPTIONS = {
     500: "Something failed on our side; retry, quoting the request id.",
     503: "A dependency is busy; retry.",
 }
+
+
+# Every listing's paging parameters. Pages stay far below Lambda's 6 MB answer: every text is capped, and
+# the listings of long texts (updates) also end a page at about 1 MiB of JSON.
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
+NextToken = Annotated[
+    str | None, Query(alias="nextToken", max_length=4096, description="From the previous page; it works only for you and this listing.")
+]
 
 
 def error_responses(*codes: int) -> dict[int, dict]:

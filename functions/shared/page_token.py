@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 
 from functions.shared.errors import BadRequest
 
@@ -42,6 +43,16 @@ class PageTokenCodec:
         if body.get("s") != scope or not isinstance(body.get("k"), dict):
             raise refused
         return body["k"]
+
+
+@lru_cache(maxsize=1)
+def page_tokens() -> PageTokenCodec:
+    """The API's one codec. Its key is fetched when a listing first has a next page (or is given a token),
+    so a cold start does not pay for it."""
+    from functions.shared.dal.secrets import secret_bytes
+    from functions.shared.settings import api_settings
+
+    return PageTokenCodec(secret_bytes(api_settings().page_token_secret_arn))
 
 
 def _b64(raw: bytes) -> str:

@@ -1,11 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber
-from functions.cases.handlers.handle_case_updates import Limit, NextToken
 from functions.cases.logic import dependencies
 from functions.cases.logic.case_records import list_history
 from functions.cases.models.lifecycle import HistoryList
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
 
 router = Router()
 
@@ -17,7 +16,7 @@ router = Router()
     responses={**ok_response(HistoryList, "One page of history."), **error_responses(404)},
     tags=["History"],
 )
-def get_history(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> HistoryList:
+def get_history(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> HistoryList:
     return list_history(
         case_number,
         current_caller(router),

@@ -1,20 +1,18 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, change_headers
 from functions.cases.logic import dependencies, lifecycle
 from functions.cases.logic.case_records import list_updates
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
-from functions.shared.api import current_caller, error_responses, model_response, ok_response
+from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, model_response, ok_response
 from functions.shared.idempotency import IdempotencyKey
 
 router = Router()
 
-Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
-NextToken = Annotated[str | None, Query(alias="nextToken", max_length=4096, description="From the previous page.")]
 
 
 @router.post(
@@ -40,7 +38,7 @@ def post_update(
     responses={**ok_response(UpdateList, "One page of updates."), **error_responses(404)},
     tags=["Updates"],
 )
-def get_updates(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> UpdateList:
+def get_updates(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> UpdateList:
     return list_updates(
         case_number,
         current_caller(router),

@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
-
-@dataclass(frozen=True)
-class IdempotencyRecord:
-    scope_key: str
-    request_hash: str
-    result_id: str
-    expires_at: datetime
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from functions.files.models.files import CaseFile
 from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
-from functions.shared.dal.case_view import CaseViewItem, case_key, read_case_state
+from functions.shared.dal.case_view import CaseViewItem, case_key, read_case_state, to_case_state
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
 from functions.shared.dal.rate_limit import count_change
@@ -142,7 +142,7 @@ class FileRepository:
             found = [_found(future.get) for future in (case, record)]
         except TransactGetError as error:
             raise _unavailable(error) from error
-        return (_to_case_state(case_number, found[0]) if found[0] else None, to_record(found[1]) if found[1] else None)
+        return (to_case_state(case_number, found[0]) if found[0] else None, to_record(found[1]) if found[1] else None)
 
     def save_upload(
         self,
@@ -340,19 +340,6 @@ def _found(read):
         return read()
     except DoesNotExist:
         return None
-
-
-def _to_case_state(case_number: str, item: CaseViewItem) -> CaseState:
-    """As functions/shared/dal/case_view.py read_case_state gives it."""
-    form = item.form.as_dict() if item.form else {}
-    return CaseState(
-        case_number=case_number,
-        account_id=item.account_id,
-        contact_id=item.contact_id,
-        status=item.status,
-        closed_at=form.get("closed_at"),
-        files_purged_at=form.get("files_purged_at"),
-    )
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, Limit, NextToken
+from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic import dependencies
 from functions.files.logic.case_files import list_files
 from functions.files.models.files import CaseFileList
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
 
 router = Router()
 
@@ -19,7 +19,7 @@ router = Router()
     responses={**ok_response(CaseFileList, "One page of the case's files."), **error_responses(404)},
     tags=["Files"],
 )
-def get_files(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> CaseFileList:
+def get_files(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> CaseFileList:
     return list_files(
         case_number,
         current_caller(router),

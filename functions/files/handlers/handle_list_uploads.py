@@ -1,10 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, Limit, NextToken
+from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic import dependencies
 from functions.files.logic.uploads import list_uploads
 from functions.files.models.files import UploadList
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
 from functions.shared.clock import utc_now
 
 router = Router()
@@ -20,7 +20,7 @@ router = Router()
     },
     tags=["Files"],
 )
-def get_uploads(case_number: CaseNumber, limit: Limit = 50, next_token: NextToken = None) -> UploadList:
+def get_uploads(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> UploadList:
     return list_uploads(
         case_number,
         current_caller(router),

@@ -60,6 +60,10 @@ def read_case_state(case_number: str) -> CaseState | None:
     except GetError as error:
         logger.exception("DynamoDB call failed")
         raise ServiceUnavailable("The case store is busy; retry in a few seconds.") from error
+    return to_case_state(case_number, item)
+
+
+def to_case_state(case_number: str, item: CaseViewItem) -> CaseState:
     form = item.form.as_dict() if item.form else {}
     return CaseState(
         case_number=case_number,
