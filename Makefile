@@ -17,7 +17,7 @@ CDK_ARGS ?=
 # Options of the local stack, e.g. RUN_ARGS="--time-scale 100000 --port 3001" (python -m local.run --help)
 RUN_ARGS ?=
 
-.PHONY: help run test lint unit integration infra fuzz bench synth deploy diff layer clean
+.PHONY: help run test lint typecheck unit integration infra fuzz bench synth deploy diff layer clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,11 +34,14 @@ venv: $(STAMP)
 run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000); RUN_ARGS='--time-scale 100000' speeds up timers
 	$(PY) -m local.run $(RUN_ARGS)
 
-test: $(STAMP) lint  ## run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
+test: $(STAMP) lint  ## lint, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
 	$(PYTEST) -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
+
+typecheck: $(STAMP)  ## mypy over functions/, infra/, local/, dss_cli/ (strictness in pyproject.toml)
+	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PYTEST) -q tests/unit
