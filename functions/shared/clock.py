@@ -1,6 +1,24 @@
-"""UTC timestamps as stored everywhere: ISO-8601 with `Z`, millisecond precision."""
+"""Time inside the code is an aware datetime; at the edges (API JSON, table attributes, event details) it is
+ISO-8601 UTC with `Z` and millisecond precision (docs/architecture.md, Time).
+
+Handlers take "now" from their domain's `Clock` (functions/<domain>/logic/dependencies.py), never from the
+system directly, so tests and the local stack move time by replacing one object."""
+
+from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated, Protocol
+
+from pydantic import AwareDatetime, PlainSerializer
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
 
 
 def utc_now() -> datetime:
@@ -14,3 +32,7 @@ def from_iso(stamp: str) -> datetime:
 
 def to_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# A timestamp field of a model: an aware datetime in the code, the stored ISO form in JSON.
+UtcTimestamp = Annotated[AwareDatetime, PlainSerializer(to_iso, return_type=str, when_used="json")]
