@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
 from infra.components.api import Api, api_routes
-from infra.components.cases import CasesApiFunction
+from infra.components.cases import CasesApi
 from infra.components.data import Data
 from infra.components.events import Events
 from infra.components.files import Files
@@ -16,11 +18,12 @@ from infra.components.notifications import Notifications
 from infra.components.operations import Operations
 from infra.components.outbox import Outbox
 from infra.components.purge import Purge
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 
 class SupportDeskStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, **kwargs: Any) -> None:
         super().__init__(
             scope,
             construct_id,
@@ -34,10 +37,9 @@ class SupportDeskStack(Stack):
         self.data = Data(self, "Data", config=config)
         self.events = Events(self, "Events", config=config)
         self.identity = Identity(self, "Identity", config=config)
-        self.cases = CasesApiFunction(self, "Cases", config=config, data=self.data)
-        self.files = Files(
-            self, "Files", config=config, data=self.data, layer=self.cases.layer, page_token_secret=self.cases.page_token_secret
-        )
+        self.shared = SharedRuntime(self, "Shared", config=config)
+        self.cases = CasesApi(self, "Cases", config=config, data=self.data, shared=self.shared)
+        self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
         self.api = Api(
             self,
             "Api",
@@ -49,10 +51,10 @@ class SupportDeskStack(Stack):
             ],
             documentation=self.cases.function,  # its OpenAPI document merges the files API's
         )
-        self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, layer=self.cases.layer)
-        self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, layer=self.cases.layer)
-        self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, layer=self.cases.layer)
-        self.outbox = Outbox(self, "Outbox", config=config, data=self.data, events=self.events, layer=self.cases.layer)
+        self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared)
+        self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, shared=self.shared)
+        self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, shared=self.shared)
+        self.outbox = Outbox(self, "Outbox", config=config, data=self.data, events=self.events, shared=self.shared)
         # Last: the dashboard shows every function and alarm above (the topic reaches every alarm, wherever built).
         self.operations = Operations(
             self,
@@ -90,6 +92,6 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "FilesPurgedDeadLetterQueueUrl", value=self.purge.marking_delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxFailureQueueUrl", value=self.outbox.failure_queue.queue_url)
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
-        CfnOutput(self, "TableStreamArn", value=self.data.table.table_stream_arn)
+        CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")
         CfnOutput(self, "DashboardName", value=self.operations.dashboard.dashboard_name)

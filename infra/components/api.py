@@ -11,6 +11,7 @@ import importlib
 import json
 import re
 from collections.abc import Sequence
+from typing import TypedDict
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_apigateway as apigw
@@ -66,6 +67,16 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 
 
 Route = tuple[str, str]  # (path template, method)
+
+
+class _SignedIn(TypedDict):
+    """What every Cognito-authorized method gets (add_method's keyword arguments, typed for mypy)."""
+
+    authorizer: apigw.IAuthorizer
+    authorization_type: apigw.AuthorizationType
+    request_validator: apigw.IRequestValidator
+
+
 # Any other method of a served path goes to the path's Lambda, which answers 405 with `Allow`; API Gateway
 # matches a path's own methods before ANY.
 OTHER_METHODS = "ANY"
@@ -159,7 +170,11 @@ class Api(Construct):
             self, "Authorizer", cognito_user_pools=[identity.user_pool], identity_source=apigw.IdentitySource.header("Authorization")
         )
         validator = self.rest_api.add_request_validator("Validator", validate_request_body=True, validate_request_parameters=True)
-        signed_in = {"authorizer": authorizer, "authorization_type": apigw.AuthorizationType.COGNITO, "request_validator": validator}
+        signed_in: _SignedIn = {
+            "authorizer": authorizer,
+            "authorization_type": apigw.AuthorizationType.COGNITO,
+            "request_validator": validator,
+        }
 
         served: set[Route] = set()
         path_owners: dict[str, lambda_.IFunction] = {}
@@ -179,11 +194,11 @@ class Api(Construct):
                     resource.add_method(OTHER_METHODS, integration, request_parameters=parameters or None, **signed_in)
         docs_integration = apigw.LambdaIntegration(documentation, allow_test_invoke=False)
         for path in PUBLIC_DOCS_PATHS:
-            method = self.rest_api.root.add_resource(path).add_method(
+            docs_method = self.rest_api.root.add_resource(path).add_method(
                 "GET", docs_integration, authorization_type=apigw.AuthorizationType.NONE
             )
             reason = "Public API documentation (OpenAPI document and Swagger UI): serves no customer data."
-            Validations.of(method).acknowledge(
+            Validations.of(docs_method).acknowledge(
                 Acknowledgment(id="AwsSolutions-APIG4", reason=reason), Acknowledgment(id="AwsSolutions-COG4", reason=reason)
             )
 

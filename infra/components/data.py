@@ -4,9 +4,12 @@ stream, which only the outbox publisher reads."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
+from pynamodb.attributes import Attribute
 
 from functions.cases.dal.tables import CaseItem, IdempotencyItem, PurgeDueIndex, TableItem
 from infra.config import StageConfig
@@ -19,7 +22,7 @@ _PROJECTION_TYPES = {
 }
 
 
-def _key(attribute) -> dynamodb.Attribute:
+def _key(attribute: Attribute[Any]) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=attribute.attr_name, type=_ATTRIBUTE_TYPES[attribute.attr_type])
 
 
@@ -49,6 +52,8 @@ class Data(Construct):
             deletion_protection=config.retain_data,
             removal_policy=config.removal_policy,
         )
+        assert self.table.table_stream_arn is not None  # the table has a stream (above), so its ARN is set
+        self.stream_arn: str = self.table.table_stream_arn
         # Every index of the model is declared; the roles are granted Query per index: the cases API on the
         # views' indexes (index_names), the purge job on the purge index alone (purge_index_name).
         self.index_names: list[str] = []

@@ -6,12 +6,12 @@ Object keys are `cases/<caseNumber>/<fileId>/<fileName>` (the purge deletes `cas
 
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
@@ -21,6 +21,7 @@ from functions.shared.dal.rate_limit import RATE_PREFIX
 from functions.shared.retention import UPLOAD_LIFETIME
 from infra.components.data import Data
 from infra.components.function import DomainFunction, on_keys
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 HANDLER = "functions.files.handlers.api.lambda_handler"
@@ -45,8 +46,7 @@ class Files(Construct):
         *,
         config: StageConfig,
         data: Data,
-        layer: lambda_.ILayerVersion,
-        page_token_secret: secretsmanager.ISecret,
+        shared: SharedRuntime,
     ) -> None:
         super().__init__(scope, construct_id)
         self.key = kms.Key(
@@ -108,18 +108,18 @@ class Files(Construct):
             description="Files API: presigned multipart uploads, the case's files and their downloads",
             handler=HANDLER,
             timeout=API_TIMEOUT,
-            layer=layer,
+            layer=shared.layer,
             memory_size=512,
             environment={
                 "TABLE_NAME": data.table.table_name,
                 "FILES_BUCKET": self.bucket.bucket_name,
-                "PAGE_TOKEN_SECRET_ARN": page_token_secret.secret_arn,
+                "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn,
             },
         )
         self.function = self.api.function
-        self._grant_api(data, page_token_secret)
+        self._grant_api(data, shared)
 
-    def _grant_api(self, data: Data, page_token_secret: secretsmanager.ISecret) -> None:
+    def _grant_api(self, data: Data, shared: SharedRuntime) -> None:
         table_arn = data.table.table_arn
         self.api.grant(
             # functions/files/dal/file_repository.py: the case it acts on, read-only (GetItem,
@@ -151,7 +151,7 @@ class Files(Construct):
             # Decrypt on the bucket key from whoever uploads (the presigned URLs' signer), downloads need Decrypt.
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn, self.key.key_arn]),
             # The HMAC key of the listings' page tokens (the one the cases API uses).
-            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[page_token_secret.secret_arn]),
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
         )
         acknowledge_object_wildcard(self.api.role, self.bucket, "the files API creates, reads and deletes")
 
@@ -168,4 +168,5 @@ def acknowledge_object_wildcard(role: iam.IRole, bucket: s3.Bucket, what: str) -
 
 
 def _logical_id(bucket: s3.Bucket) -> str:
-    return Stack.of(bucket).get_logical_id(bucket.node.default_child)
+    # An L2 bucket's default child is its CfnBucket; jsii types it only as IConstruct | None.
+    return Stack.of(bucket).get_logical_id(cast(s3.CfnBucket, bucket.node.default_child))

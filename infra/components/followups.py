@@ -7,10 +7,11 @@ which the local stack builds from too."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import Acknowledgment, ArnFormat, Duration, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -28,6 +29,7 @@ from infra.components.data import Data
 from infra.components.event_queue import event_queue
 from infra.components.events import Events
 from infra.components.function import DomainFunction, on_keys
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
 
@@ -40,7 +42,7 @@ ALARM_PERIOD = Duration.minutes(5)
 
 class Followups(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
     ) -> None:
         super().__init__(scope, construct_id)
         self.timer_step = DomainFunction(
@@ -51,7 +53,7 @@ class Followups(Construct):
             description="Timer steps: reminders, auto-close and escalations of a case, if it still holds the timer",
             handler=TIMER_STEP_HANDLER,
             timeout=TIMER_STEP_TIMEOUT,
-            layer=layer,
+            layer=shared.layer,
             environment={"TABLE_NAME": data.table.table_name, **config.business_time},
         )
         self._grant_timer_step(data)
@@ -80,7 +82,7 @@ class Followups(Construct):
             description="Followups: starts and stops the case timers' state machine executions",
             handler=HANDLER,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
-            layer=layer,
+            layer=shared.layer,
             environment={
                 "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_ladder.state_machine_arn,
                 "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation.state_machine_arn,
@@ -173,7 +175,9 @@ class Followups(Construct):
                 arn_format=ArnFormat.COLON_RESOURCE_NAME,
             )
             role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
-            name = f"<{stack.get_logical_id(machine.node.default_child)}.Name>"  # how cdk-nag renders the name
+            # An L2 state machine's default child is its CfnStateMachine; jsii types it only as IConstruct | None.
+            cfn_machine = cast(sfn.CfnStateMachine, machine.node.default_child)
+            name = f"<{stack.get_logical_id(cfn_machine)}.Name>"  # how cdk-nag renders the name
             Validations.of(role).acknowledge(
                 Acknowledgment(
                     id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}:*]",

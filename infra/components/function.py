@@ -1,7 +1,9 @@
-"""A Lambda function of the project: its code (functions/, with its bytecode) and the dependency layer,
-the environment and findings every function shares, its own log group, alarms on its errors and
-throttles, and a role that starts with nothing but that log group and X-Ray; each component grants its
-function the rest (`on_keys` for the table)."""
+"""The one way to build a Lambda function of the project, `DomainFunction`: its code (functions/, with its
+bytecode) and the dependency layer (components/shared.py), the runtime, architecture, active tracing,
+environment and findings every function shares, its own log group with the stage's retention, alarms on
+its errors and throttles, and a role that starts with nothing but that log group and X-Ray; each
+component grants its function the rest (`on_keys` for the table). tests/infra/test_functions.py fails
+if a function of the stack is built any other way."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import compileall
 import py_compile
 import shutil
 from pathlib import Path
+from typing import Any
 
 import jsii
 from aws_cdk import Acknowledgment, AssetHashType, BundlingOptions, DockerImage, Duration, ILocalBundling, Validations
@@ -23,7 +26,6 @@ from infra.constants import (
     LAMBDA_ARCHITECTURE,
     LAMBDA_PYTHON_VERSION,
     LAMBDA_RUNTIME,
-    LAYER_DIR,
     POWERTOOLS_METRICS_NAMESPACE,
     POWERTOOLS_SERVICE_NAME,
     REPO_ROOT,
@@ -41,15 +43,17 @@ FUNCTION_ALARM_PERIOD = Duration.minutes(5)
 class _CompiledFunctions:
     """functions/ as the package `functions`, with its bytecode: Lambda's /var/task is read-only, so
     without it every cold start recompiles our modules (~15 ms). Hash-based and unchecked, because
-    the CDK zips assets with fixed timestamps. Runs on the build machine; no Docker."""
+    the CDK zips assets with fixed timestamps. Runs on the build machine; no Docker. Non-Python files
+    (e.g. a JSON document a handler serves) are copied as they are."""
 
-    def try_bundle(self, output_dir: str, _options) -> bool:
+    # Keyword-only, as ILocalBundling declares it: jsii then passes the bundling options' fields as keywords.
+    def try_bundle(self, output_dir: str, *, image: DockerImage, **_options: Any) -> bool:
         target = Path(output_dir) / "functions"
         shutil.copytree(FUNCTIONS_DIR, target, ignore=shutil.ignore_patterns(*BYTECODE))
         return compileall.compile_dir(target, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
 
 
-def function_code() -> lambda_.Code:
+def _function_code() -> lambda_.Code:
     bundling = BundlingOptions(image=DockerImage.from_registry("unused-local-bundling-only"), local=_CompiledFunctions())
     return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=BYTECODE, asset_hash_type=AssetHashType.SOURCE, bundling=bundling)
 
@@ -74,7 +78,7 @@ def runtime_environment(config: StageConfig) -> dict[str, str]:
     }
 
 
-def function_alarms(scope: Construct, function: lambda_.Function, name: str) -> tuple[cloudwatch.Alarm, cloudwatch.Alarm]:
+def _function_alarms(scope: Construct, function: lambda_.Function, name: str) -> tuple[cloudwatch.Alarm, cloudwatch.Alarm]:
     """Alarms on the function's errors (unhandled exceptions, timeouts) and throttles, created in `scope`."""
 
     def alarm(construct_id: str, metric: cloudwatch.Metric, description: str) -> cloudwatch.Alarm:
@@ -106,7 +110,7 @@ def function_alarms(scope: Construct, function: lambda_.Function, name: str) -> 
     return errors, throttles
 
 
-def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role, *, also_unscoped: str = "") -> None:
+def _acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role, *, also_unscoped: str = "") -> None:
     """The findings every function of the project shares, with their reasons; `also_unscoped` names the
     function's own actions that support no resource-level permission, with why."""
     Validations.of(function).acknowledge(
@@ -128,23 +132,12 @@ def acknowledge_runtime_findings(function: lambda_.Function, role: iam.Role, *, 
     )
 
 
-def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
-    if not (LAYER_DIR / "python").is_dir():
-        raise FileNotFoundError(f"{LAYER_DIR}/python is missing: run `make layer` first (it builds the arm64 dependency layer)")
-    return lambda_.LayerVersion(
-        scope,
-        "Dependencies",
-        code=lambda_.Code.from_asset(str(LAYER_DIR), exclude=[".built"]),
-        compatible_runtimes=[LAMBDA_RUNTIME],
-        compatible_architectures=[LAMBDA_ARCHITECTURE],
-        description="requirements/runtime.txt for the Lambda runtime (make layer)",
-    )
-
-
 class DomainFunction(Construct):
     """A function of the project with its own log group, alarms on its errors and throttles, and a role that
     may write to that log group and (through active tracing) to X-Ray; the caller grants the rest.
-    `also_unscoped`: the caller's grants that support no resource-level permission, and why (cdk-nag IAM5)."""
+    `environment`: the function's own settings (the runtime's are added); `also_unscoped`: the caller's grants
+    that support no resource-level permission, and why (cdk-nag IAM5); `retry_attempts` and `on_failure`: for
+    a function invoked asynchronously, how often Lambda retries a failed invocation and where it then goes."""
 
     def __init__(
         self,
@@ -160,7 +153,8 @@ class DomainFunction(Construct):
         environment: dict[str, str],
         memory_size: int = 256,
         also_unscoped: str = "",
-        **function_options,
+        retry_attempts: int | None = None,
+        on_failure: lambda_.IDestination | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
@@ -177,18 +171,19 @@ class DomainFunction(Construct):
             runtime=LAMBDA_RUNTIME,
             architecture=LAMBDA_ARCHITECTURE,
             handler=handler,
-            code=function_code(),
+            code=_function_code(),
             layers=[layer],
             memory_size=memory_size,
             timeout=timeout,
             role=self.role,
             log_group=self.log_group,
-            tracing=lambda_.Tracing.ACTIVE,
+            tracing=lambda_.Tracing.ACTIVE,  # traced by the runtime; no X-Ray SDK on the request path
             environment={**environment, **runtime_environment(config)},
-            **function_options,
+            retry_attempts=retry_attempts,
+            on_failure=on_failure,
         )
-        acknowledge_runtime_findings(self.function, self.role, also_unscoped=also_unscoped)
-        self.errors_alarm, self.throttles_alarm = function_alarms(self, self.function, name)
+        _acknowledge_runtime_findings(self.function, self.role, also_unscoped=also_unscoped)
+        self.errors_alarm, self.throttles_alarm = _function_alarms(self, self.function, name)
 
     def grant(self, *statements: iam.PolicyStatement) -> None:
         for statement in statements:

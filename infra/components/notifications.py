@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_ses as ses
 from constructs import Construct
 
@@ -23,16 +21,12 @@ from functions.notifications.models.delivery import (
 )
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX, STAFF_PREFIX
-from infra.components.cases import hmac_key_secret
 from infra.components.data import Data
 from infra.components.event_queue import event_queue
 from infra.components.events import Events
-from infra.components.function import acknowledge_runtime_findings, function_alarms, function_code, on_keys, runtime_environment
+from infra.components.function import DomainFunction, on_keys
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
-from infra.constants import (
-    LAMBDA_ARCHITECTURE,
-    LAMBDA_RUNTIME,
-)
 
 HANDLER = "functions.notifications.handlers.handle_case_events.lambda_handler"
 # Two concurrent batches at most: well within SES's sending rate, so a burst of case changes is
@@ -42,18 +36,9 @@ MAX_CONCURRENCY = 2
 
 class Notifications(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
     ) -> None:
         super().__init__(scope, construct_id)
-        self.reference_secret = hmac_key_secret(
-            self,
-            "ReferenceIdKey",
-            config,
-            purpose="of the Reference IDs that tie emails to their case (functions/shared/reference_id.py)",
-            why_not_rotated="it derives the Reference ID of every email already sent, so rotating it would stop "
-            "replies to those emails from being tied to their case; if it is ever exposed, put a new random value "
-            "by hand and accept that.",
-        )
         self.sender = ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(config.sender_email))
         self.delivery = event_queue(
             self,
@@ -67,54 +52,42 @@ class Notifications(Construct):
             "log for the failure, fix it, then redrive the dead-letter queue to the notifications queue.",
         )
         self.queue, self.dead_letter_queue = self.delivery.queue, self.delivery.dead_letter_queue
-        self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
-        self.role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} notifications Lambda"
-        )
-        self._grant_least_privilege(data)
-        self.function = lambda_.Function(
+        # "Default" leaves no trace in logical ids: the function, its role and its log group keep the ids they
+        # had when they were built directly in this component, so a deploy updates them instead of replacing them.
+        self.mailer = DomainFunction(
             self,
-            "Function",
+            "Default",
+            config=config,
+            name="notifications",
             description="Notifications: emails the people concerned by a case change",
-            runtime=LAMBDA_RUNTIME,
-            architecture=LAMBDA_ARCHITECTURE,
             handler=HANDLER,
-            code=function_code(),
-            layers=[layer],
-            memory_size=256,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
-            role=self.role,
-            log_group=self.log_group,
-            tracing=lambda_.Tracing.ACTIVE,
+            layer=shared.layer,
             environment={
                 "TABLE_NAME": data.table.table_name,
-                "REFERENCE_SECRET_ARN": self.reference_secret.secret_arn,
+                "REFERENCE_SECRET_ARN": shared.reference_secret.secret_arn,
                 "SENDER_EMAIL": config.sender_email,
                 "PORTAL_URL": config.portal_url,
-                **runtime_environment(config),
                 **config.business_time,  # the follow-up dates its emails announce use the desk's holidays
             },
         )
+        self.function = self.mailer.function
         # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
         self.function.add_event_source(
             event_sources.SqsEventSource(
                 self.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True, max_concurrency=MAX_CONCURRENCY
             )
         )
-        acknowledge_runtime_findings(self.function, self.role)
-        self.errors_alarm, self.throttles_alarm = function_alarms(self, self.function, "notifications")
+        self._grant_least_privilege(data, shared)
 
-    def _grant_least_privilege(self, data: Data) -> None:
+    def _grant_least_privilege(self, data: Data, shared: SharedRuntime) -> None:
         table_arn = data.table.table_arn
-        statements = [
+        self.mailer.grant(
             # Reads the directory (accounts' contacts, staff, regional managers) and a case's items (the update
             # an email quotes); writes only its record of each email sent (the guard against duplicate deliveries).
             on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{STAFF_PREFIX}*", f"{REGION_PREFIX}*", f"{CASE_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{NOTIFIED_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["ses:SendRawEmail"], resources=[self.sender.email_identity_arn]),
-            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.reference_secret.secret_arn]),
-            iam.PolicyStatement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[self.log_group.log_group_arn]),
-        ]
-        for statement in statements:
-            self.role.add_to_policy(statement)
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.reference_secret.secret_arn]),
+        )

@@ -6,6 +6,7 @@ the same people. The runbook for each alarm is docs/operations.md."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypedDict
 
 import jsii
 from aws_cdk import Aspects, Duration, IAspect, Stack
@@ -31,6 +32,13 @@ PUBLISHED_METRIC = "EventsPublished"
 PUBLISH_FAILED_METRIC = "EventsPublishFailed"
 DASHBOARD_PERIOD = Duration.minutes(5)
 WIDE, THIRD, HALF = 24, 8, 12
+
+
+class _Statistic(TypedDict):
+    """A dashboard metric's period and statistic (the metric methods' keyword arguments, typed for mypy)."""
+
+    period: Duration
+    statistic: str
 
 
 @jsii.implements(IAspect)
@@ -125,7 +133,7 @@ class Operations(Construct):
     @staticmethod
     def _api_widgets(api: Api) -> list[cloudwatch.IWidget]:
         stage = api.rest_api.deployment_stage
-        sum_ = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
+        sum_: _Statistic = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
         return [
             cloudwatch.GraphWidget(title="API requests", left=[stage.metric_count(label="Requests", **sum_)], width=THIRD),
             cloudwatch.GraphWidget(
@@ -148,7 +156,7 @@ class Operations(Construct):
 
     @staticmethod
     def _queue_widgets(queues: Mapping[str, sqs.IQueue], dead_letter_queues: Mapping[str, sqs.IQueue]) -> list[cloudwatch.IWidget]:
-        maximum = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.MAXIMUM}
+        maximum: _Statistic = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.MAXIMUM}
         return [
             cloudwatch.GraphWidget(
                 title="Queue depth (messages waiting)",
@@ -171,7 +179,7 @@ class Operations(Construct):
 
     @staticmethod
     def _timer_widgets(state_machines: Mapping[str, sfn.IStateMachine]) -> list[cloudwatch.IWidget]:
-        sum_ = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
+        sum_: _Statistic = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
         return [
             cloudwatch.GraphWidget(
                 title="Timer executions started",
@@ -194,10 +202,11 @@ class Operations(Construct):
 
     @staticmethod
     def _function_widgets(functions: list[lambda_.Function]) -> list[cloudwatch.IWidget]:
-        sum_ = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
+        sum_: _Statistic = {"period": DASHBOARD_PERIOD, "statistic": cloudwatch.Stats.SUM}
 
         def label(function: lambda_.Function) -> str:
-            return _stack_path(function).removesuffix("/Function")
+            # Its DomainFunction's path ("Files/Api"); a component's "Default" one is named by the component alone.
+            return "/".join(part for part in _stack_path(function).removesuffix("/Function").split("/") if part != "Default")
 
         return [
             cloudwatch.GraphWidget(

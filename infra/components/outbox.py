@@ -7,6 +7,9 @@ and not EventBridge Pipes: docs/operations.md."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
@@ -20,6 +23,7 @@ from infra.components.data import Data
 from infra.components.event_queue import DEAD_LETTER_RETENTION
 from infra.components.events import Events
 from infra.components.function import DomainFunction
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 HANDLER = "functions.outbox.handlers.handle_table_stream.lambda_handler"
@@ -46,7 +50,7 @@ PUBLISH_LAG_THRESHOLD = Duration.minutes(2)
 PUBLISH_LAG_PERIODS = 3
 
 
-def outbox_inserts() -> dict:
+def outbox_inserts() -> Mapping[str, Any]:
     """The mapping's filter: only new items whose sort key starts `EVENT#` invoke the publisher; every other
     write of the table (cases, history, TTL deletions of expired outbox items) never does."""
     return lambda_.FilterCriteria.filter(
@@ -59,7 +63,7 @@ def outbox_inserts() -> dict:
 
 class Outbox(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
     ) -> None:
         super().__init__(scope, construct_id)
         self.failure_queue = sqs.Queue(
@@ -85,7 +89,7 @@ class Outbox(Construct):
             description="Outbox publisher: puts the events committed to the table (its stream) on the bus, in order",
             handler=HANDLER,
             timeout=TIMEOUT,
-            layer=layer,
+            layer=shared.layer,
             environment={"EVENT_BUS_NAME": events.bus.event_bus_name},
             also_unscoped="dynamodb:ListStreams, which Lambda's stream polling requires and which DynamoDB supports "
             "only on resource *; it lists stream ARNs, never data (the records are read on this table's stream alone).",

@@ -32,6 +32,7 @@ from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
 from infra.components.events import Events
 from infra.components.files import OBJECT_PREFIX, Files, acknowledge_object_wildcard, object_arns
 from infra.components.function import DomainFunction, on_keys
+from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 HANDLER = "functions.purge.handlers.handle_daily_purge.lambda_handler"
@@ -59,11 +60,11 @@ class Purge(Construct):
         data: Data,
         events: Events,
         files: Files,
-        layer: lambda_.ILayerVersion,
+        shared: SharedRuntime,
     ) -> None:
         super().__init__(scope, construct_id)
-        self._daily_run(config, data, files, layer)
-        self._case_marks(config, data, events, layer)
+        self._daily_run(config, data, files, shared.layer)
+        self._case_marks(config, data, events, shared.layer)
 
     def _daily_run(self, config: StageConfig, data: Data, files: Files, layer: lambda_.ILayerVersion) -> None:
         self.dead_letter_queue = sqs.Queue(
