@@ -1,0 +1,330 @@
+"""The events on the bus (docs/architecture.md, "The bus and the outbox"): who sends them, their detail
+types, and each detail's fields, camelCase as on the bus. Producers build their details through these
+models and consumers read them through these models (or the parts of one they need), so a name or a shape
+is defined once; tests/unit/test_event_contracts.py proves every rule's pattern matches events the
+producers really emit, and that each of those validates against its model here.
+
+A case event's detail is the case after the change (`CaseEvent`) plus the fields of its type (a part:
+`StatusChange`, `TimerStart`, ...), which is what a change announces. A part's field is optional where a
+reader takes several types through one model (the notifications read every case event so); the type's
+model then requires it (`required`). Fields some events published before lack (subject, eventKey,
+byCustomer) are optional to readers and required of producers (`CASE_EVENT_REQUIRED`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from functions.shared.clock import UtcTimestamp
+from functions.shared.domain_event import DomainEvent
+
+
+class EventSource(StrEnum):
+    CASES = "dss.cases"
+    FILES = "dss.files"
+    PURGE = "dss.purge"
+
+
+class DetailType(StrEnum):
+    CASE_CREATED = "CaseCreated"
+    CASE_UPDATED = "CaseUpdated"
+    CASE_STATUS_CHANGED = "CaseStatusChanged"
+    CASE_PRIORITY_CHANGED = "CasePriorityChanged"
+    CASE_CLOSED = "CaseClosed"
+    CASE_REOPENED = "CaseReopened"
+    CASE_ESCALATED = "CaseEscalated"
+    # The followups domain starts and stops the timers' executions on these.
+    CASE_TIMER_STARTED = "CaseTimerStarted"
+    CASE_TIMER_STOPPED = "CaseTimerStopped"
+    # Timer steps acting on a case; the ladder's last step, the auto-close, is a CaseClosed.
+    CASE_FOLLOW_UP_REMINDER = "CaseFollowUpReminder"
+    CASE_RESPONSE_OVERDUE = "CaseResponseOverdue"
+    CASE_FILE_ADDED = "CaseFileAdded"
+    CASE_FILES_PURGED = "CaseFilesPurged"
+
+
+class TimerKind(StrEnum):
+    """A case's Step Functions timers (functions/cases/logic/timers.py), one state machine each."""
+
+    FOLLOW_UP = "follow-up"
+    RESPONSE_ESCALATION = "response-escalation"
+
+
+class TimerStepName(StrEnum):
+    """The steps the state machines wait for (`$.wakeAt.<step>`) and send to the step Lambda
+    (infra/workflows/*.asl.json)."""
+
+    REMINDER_1 = "reminder1"
+    REMINDER_2 = "reminder2"
+    AUTO_CLOSE = "autoClose"
+    ESCALATE_TO_OWNER = "escalateToOwner"
+    ESCALATE_TO_MANAGER = "escalateToManager"
+
+
+CaseNumber = Annotated[str, Field(pattern=r"^\d{10}$")]
+# With the case number it names the timer's execution (letters, digits, '-'; at most 80).
+TimerToken = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{32}$")]
+EscalationKind = Literal["priority", "management"]
+ReminderNumber = Literal[1, 2]
+AskedFor = Literal["information", "solution"]
+EscalationLevel = Literal["owner", "manager"]
+
+
+class EventDetail(BaseModel):
+    """Readers ignore fields they do not know, so a producer may add one before its consumers read it."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+
+    source: ClassVar[EventSource]
+    detail_type: ClassVar[DetailType]
+    required: ClassVar[tuple[str, ...]] = ()  # optional fields the type's events always carry
+
+    def to_bus(self) -> dict[str, Any]:
+        """The detail as it goes on the bus: the fields the producer set (null ones too), timestamps ISO `Z`."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+    def domain_event(self) -> DomainEvent:
+        return DomainEvent(self.source.value, self.detail_type.value, self.to_bus())
+
+    def missing(self, names: tuple[str, ...]) -> list[str]:
+        """Which of these fields (Python names) are null, by their names on the bus."""
+        return [to_camel(name) for name in names if getattr(self, name) is None]
+
+
+class Actor(EventDetail):
+    user_id: str
+    role: str  # a Cognito group, or "automation": the desk itself (a timer step), no person and no contact
+    contact_id: str | None = None
+
+
+class CaseRef(EventDetail):
+    case_number: CaseNumber
+
+
+class CaseFacts(CaseRef):
+    """What every case event says of the case after its change, and of the change, as readers rely on it."""
+
+    event_key: str | None = None  # the change's identity: the same on every delivery of the event
+    account_id: str
+    contact_id: str
+    case_type: str
+    subject: str | None = None
+    priority: str
+    status: str
+    sub_status: str | None = None
+    owner_id: str | None = None
+    actor: Actor
+    occurred_at: UtcTimestamp
+    by_customer: bool | None = None
+    # An event of a change that posted an update names it and carries an excerpt (docs/architecture.md,
+    # "Small events"); the whole text is the update item's.
+    update_id: str | None = Field(default=None, pattern=r"^\d{1,10}$")
+    update_kind: str | None = None
+    excerpt: str | None = None
+
+
+CASE_EVENT_REQUIRED = ("event_key", "subject", "by_customer")
+
+
+class CaseEvent(CaseFacts):
+    """A case event as the cases domain sends it; each detail type's model adds its part."""
+
+    source = EventSource.CASES
+
+    version: int
+    channel: str
+    changed_fields: list[str] | None = None  # every change's events; the opening's have none
+
+    @model_validator(mode="after")
+    def _has_what_its_type_carries(self) -> CaseEvent:
+        if missing := self.missing((*CASE_EVENT_REQUIRED, *self.required)):
+            raise ValueError(f"{type(self).__name__} without {', '.join(missing)}")
+        return self
+
+
+# --- what a change announces: each case event type's own fields -----------------------------------
+
+
+class Announcement(EventDetail):
+    """An event a case change announces: its type and its own fields; the case's are added on commit."""
+
+
+class Opened(Announcement):
+    detail_type = DetailType.CASE_CREATED
+
+
+class Updated(Announcement):
+    """A change with no event of its own is announced as this, so every change is on the bus."""
+
+    detail_type = DetailType.CASE_UPDATED
+
+
+class StatusChange(Announcement):
+    detail_type = DetailType.CASE_STATUS_CHANGED
+    previous_status: str
+
+
+class PriorityChange(Announcement):
+    detail_type = DetailType.CASE_PRIORITY_CHANGED
+    previous_priority: str
+
+
+class Closure(Announcement):
+    detail_type = DetailType.CASE_CLOSED
+    purge_files_after: UtcTimestamp  # when the purge deletes the case's files (the closure is the sub status)
+
+
+class Reopening(Announcement):
+    detail_type = DetailType.CASE_REOPENED
+    closed_at: UtcTimestamp | None  # the closure undone
+
+
+class Escalation(Announcement):
+    detail_type = DetailType.CASE_ESCALATED
+    required = ("escalation",)
+    escalation: EscalationKind | None = None
+    region: str | None = None  # a management escalation's: the account's region (null: none yet)
+    requested_priority: str | None = None  # a priority escalation's (the reason is the change's update)
+
+
+class TimerStepDue(EventDetail):
+    step: TimerStepName
+    due_at: UtcTimestamp
+
+
+class TimerStart(Announcement):
+    # Every step, done or not: the state machine waits for each (a done step does nothing again).
+    detail_type = DetailType.CASE_TIMER_STARTED
+    timer: TimerKind
+    token: TimerToken
+    started_at: UtcTimestamp
+    steps: list[TimerStepDue] = Field(min_length=1)
+
+
+class TimerStop(Announcement):
+    detail_type = DetailType.CASE_TIMER_STOPPED
+    timer: TimerKind
+    token: TimerToken
+    reason: str | None = None  # why it stopped, the stopped execution's cause
+
+
+class FollowUpReminder(Announcement):
+    detail_type = DetailType.CASE_FOLLOW_UP_REMINDER
+    required = ("reminder", "asked", "asked_at", "auto_close_at")
+    reminder: ReminderNumber | None = None
+    asked: AskedFor | None = None
+    asked_at: UtcTimestamp | None = None
+    auto_close_at: UtcTimestamp | None = None
+
+
+class ResponseOverdue(Announcement):
+    detail_type = DetailType.CASE_RESPONSE_OVERDUE
+    required = ("level", "response_due_at")
+    level: EscalationLevel | None = None
+    response_due_at: UtcTimestamp | None = None
+    response_rule: str | None = None
+
+
+# --- the case events as sent --------------------------------------------------------------------
+
+
+class CaseCreated(CaseEvent, Opened):
+    pass
+
+
+class CaseUpdated(CaseEvent, Updated):
+    pass
+
+
+class CaseStatusChanged(CaseEvent, StatusChange):
+    pass
+
+
+class CasePriorityChanged(CaseEvent, PriorityChange):
+    pass
+
+
+class CaseClosed(CaseEvent, Closure):
+    pass
+
+
+class CaseReopened(CaseEvent, Reopening):
+    pass
+
+
+class CaseEscalated(CaseEvent, Escalation):
+    pass
+
+
+class CaseTimerStarted(CaseEvent, TimerStart):
+    pass
+
+
+class CaseTimerStopped(CaseEvent, TimerStop):
+    pass
+
+
+class CaseFollowUpReminder(CaseEvent, FollowUpReminder):
+    pass
+
+
+class CaseResponseOverdue(CaseEvent, ResponseOverdue):
+    pass
+
+
+# --- the other domains' events --------------------------------------------------------------------
+
+
+class FileChecksum(EventDetail):
+    algorithm: str
+    value: str
+
+
+class CaseFileAdded(CaseRef):
+    source = EventSource.FILES
+    detail_type = DetailType.CASE_FILE_ADDED
+
+    event_key: str
+    account_id: str
+    file_id: str
+    file_name: str
+    size: int = Field(ge=0)
+    checksum: FileChecksum
+    actor: Actor
+    occurred_at: UtcTimestamp
+
+
+class CaseFilesPurged(CaseRef):
+    """A closed case's files deleted by the daily purge (functions/purge); the cases domain marks the case."""
+
+    source = EventSource.PURGE
+    detail_type = DetailType.CASE_FILES_PURGED
+
+    event_key: str  # one per closure: every run that purges it announces the same
+    account_id: str
+    closed_at: UtcTimestamp  # the closure whose files were deleted
+    purged_at: UtcTimestamp
+    objects_deleted: int = Field(ge=0)
+
+
+CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
+    model.detail_type: model
+    for model in (
+        CaseCreated, CaseUpdated, CaseStatusChanged, CasePriorityChanged, CaseClosed, CaseReopened, CaseEscalated,
+        CaseTimerStarted, CaseTimerStopped, CaseFollowUpReminder, CaseResponseOverdue,
+    )
+}  # fmt: skip
+# Every event on the bus, by (source, detail type): a detail type missing here is one no contract describes.
+CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
+    **{(EventSource.CASES, detail_type): model for detail_type, model in CASE_EVENTS.items()},
+    (EventSource.FILES, DetailType.CASE_FILE_ADDED): CaseFileAdded,
+    (EventSource.PURGE, DetailType.CASE_FILES_PURGED): CaseFilesPurged,
+}
+
+
+def event_pattern(source: EventSource, detail_types: tuple[DetailType, ...]) -> dict[str, list[str]]:
+    """An EventBridge rule's pattern for these events, in plain strings (the stack's JSON and boto3 take it)."""
+    return {"source": [source.value], "detail-type": [detail_type.value for detail_type in detail_types]}
