@@ -4,6 +4,7 @@ case item by functions/shared/dal/case_view.py, used by their logic without touc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 CLOSED = "Closed"
 
@@ -14,8 +15,8 @@ class CaseState:
     account_id: str
     contact_id: str
     status: str
-    closed_at: str | None
-    files_purged_at: str | None
+    closed_at: datetime | None
+    files_purged_at: datetime | None
 
     @property
     def is_closed(self) -> bool:

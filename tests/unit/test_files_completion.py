@@ -48,7 +48,7 @@ def upload(checksum: str | None = None) -> UploadRecord:
         checksum=checksum or crc(PART_ONE + PART_TWO),
         part_size=8 * MIB,
         part_count=2,
-        created_at="2026-03-02T14:00:00.000Z",
+        created_at=datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
         expires_at=NOW + timedelta(days=6),
         created_by={"user_id": "u-alice", "role": "customer-contacts", "contact_id": "c-alice"},
     )
@@ -306,7 +306,7 @@ def test_expired_uploads_are_gone():
 
 def test_an_upload_completed_before_completing_deleted_uploads_answers_with_its_file():
     """Upload items completed by earlier code keep `completed_at` (and their file may have another id)."""
-    record = replace(upload(), upload_id="u" * 32, completed_at="2026-03-02T14:30:00.000Z")
+    record = replace(upload(), upload_id="u" * 32, completed_at=datetime(2026, 3, 2, 14, 30, tzinfo=UTC))
     store = FakeStore(record)
     file = run(upload(), FakeStorage(parts(with_checksums=False), stored=crc(PART_ONE + PART_TWO)))
     store.files[file.file_id] = StoredFile(file, record.object_key)

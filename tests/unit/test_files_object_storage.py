@@ -27,7 +27,7 @@ RECORD = UploadRecord(
     checksum="AAAAAA==",
     part_size=8 * 2**20,
     part_count=1,
-    created_at="2026-03-02T14:00:00.000Z",
+    created_at=datetime(2026, 3, 2, 14, 0, tzinfo=UTC),
     expires_at=datetime(2026, 3, 9, tzinfo=UTC),
     created_by={"user_id": "u-alice", "role": "customer-contacts"},
 )

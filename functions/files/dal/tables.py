@@ -7,10 +7,13 @@ policy allows writes on those keys only (dynamodb:LeadingKeys)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.case_view import CASE_VIEW_MODELS
 from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
 from functions.shared.dal.outbox import OUTBOX_MODELS
@@ -47,9 +50,9 @@ class UploadItem(FilesTableItem):
     checksum = UnicodeAttribute()  # base64 CRC32 of the whole file, as the client declared it
     part_size = NumberAttribute()
     part_count = NumberAttribute()
-    created_at = UnicodeAttribute()
-    created_by = MapAttribute()
-    completed_at = UnicodeAttribute(null=True)  # uploads completed before completing deleted them kept it
+    created_at = TimestampAttribute()
+    created_by: MapAttribute[str, Any] = MapAttribute()
+    completed_at = TimestampAttribute(null=True)  # uploads completed before completing deleted them kept it
     # The table's one TTL attribute (functions/cases/dal/tables.py IdempotencyItem.expires_at has the same name).
     expires_at = TTLAttribute()
 
@@ -66,8 +69,8 @@ class FileItem(FilesTableItem):
     size = NumberAttribute()
     content_type = UnicodeAttribute()
     checksum = UnicodeAttribute()  # base64 CRC32, verified against the stored object
-    uploaded_by = MapAttribute()
-    uploaded_at = UnicodeAttribute()
+    uploaded_by: MapAttribute[str, Any] = MapAttribute()
+    uploaded_at = TimestampAttribute()
 
 
 class OpenUploadsItem(FilesTableItem):

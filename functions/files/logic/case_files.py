@@ -10,17 +10,17 @@ from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import FileNotFound, FilesPurged
 from functions.files.models.files import CaseFileList, Download
 from functions.shared.auth import Caller
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
 from functions.shared.page_token import PageTokenCodec
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 DOWNLOAD_URL_SECONDS = 5 * 60
 
 
-def purge_at(closed_at: str | None) -> str | None:
+def purge_at(closed_at: datetime | None) -> datetime | None:
     if closed_at is None:
         return None
-    return to_iso(from_iso(closed_at) + FILES_KEPT_AFTER_CLOSURE)
+    return closed_at + FILES_KEPT_AFTER_CLOSURE
 
 
 def list_files(
@@ -46,7 +46,7 @@ def download(case_number: str, file_id: str, caller: Caller, *, store: FileStore
     # Files stored before the purge are gone from S3, whether or not the purge kept their records.
     if case.files_purged_at and (stored is None or stored.file.uploaded_at <= case.files_purged_at):
         raise FilesPurged(
-            f"The files of case {case_number} were deleted on {case.files_purged_at}, 30 days after it closed.", field="fileId"
+            f"The files of case {case_number} were deleted on {to_iso(case.files_purged_at)}, 30 days after it closed.", field="fileId"
         )
     if stored is None:
         raise FileNotFound(
@@ -55,7 +55,7 @@ def download(case_number: str, file_id: str, caller: Caller, *, store: FileStore
     file = stored.file
     return Download(
         url=storage.download_url(stored.object_key, file.file_name, DOWNLOAD_URL_SECONDS),
-        expires_at=to_iso(now + timedelta(seconds=DOWNLOAD_URL_SECONDS)),
+        expires_at=now + timedelta(seconds=DOWNLOAD_URL_SECONDS),
         file_name=file.file_name,
         size=file.size,
         checksum=file.checksum,

@@ -27,7 +27,6 @@ from functions.files.models.files import CaseFile
 from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -67,9 +66,10 @@ def checked_parts(upload: UploadRecord, parts: list[S3Part]) -> list[S3Part]:
 
 def parts_checksum(parts: list[S3Part]) -> str | None:
     """The whole file's CRC32 from the parts' CRC32 values, when S3 reported every one of them."""
-    if not parts or any(part.checksum is None for part in parts):
+    reported = [(part.checksum, part.size) for part in parts if part.checksum is not None]
+    if not parts or len(reported) < len(parts):
         return None
-    return to_base64(combined_crc32([(from_base64(part.checksum), part.size) for part in parts]))
+    return to_base64(combined_crc32([(from_base64(checksum), size) for checksum, size in reported]))
 
 
 def _mismatch(upload: UploadRecord, actual: str | None) -> ChecksumMismatch:
@@ -142,7 +142,7 @@ def complete_upload(
         content_type=upload.content_type,
         checksum={"algorithm": ALGORITHM, "value": upload.checksum},
         uploaded_by=upload.creator,
-        uploaded_at=to_iso(now),
+        uploaded_at=now,
     )
     # The file, its upload gone (no longer open) and its event, at once (a concurrent completion may have
     # recorded it first).

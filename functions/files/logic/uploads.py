@@ -26,7 +26,6 @@ from functions.files.models.files import (
 from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import UploadRecord
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
 from functions.shared.errors import DomainError, ServiceUnavailable, ValidationFailed
 from functions.shared.idempotency import IdempotentRequest, idempotent_request, replayable
 from functions.shared.page_token import PageTokenCodec
@@ -76,7 +75,7 @@ def to_upload(record: UploadRecord) -> Upload:
         part_size=record.part_size,
         part_count=record.part_count,
         created_at=record.created_at,
-        expires_at=to_iso(record.expires_at),
+        expires_at=record.expires_at,
         created_by=record.creator,
     )
 
@@ -129,7 +128,7 @@ def start_upload(
         checksum=request.checksum.value,
         part_size=chosen_part_size,
         part_count=part_count(request.size, chosen_part_size),
-        created_at=to_iso(now),
+        created_at=now,
         expires_at=(now + UPLOAD_LIFETIME).replace(microsecond=0),  # the TTL attribute keeps whole seconds
         created_by=actor_of(caller),
     )
@@ -138,6 +137,8 @@ def start_upload(
         _save(upload, answer, case.account_id, caller, store=store, now=now, limits=limits, idempotency=idempotency)
     except IdempotencyKeyTaken:
         storage.abort_multipart(upload)
+        if idempotency is None:  # never: only a start with a key can find its key taken
+            raise
         return _started_meanwhile(case_number, idempotency, store, now)
     except DomainError:
         storage.abort_multipart(upload)
@@ -219,7 +220,7 @@ def part_urls(
             raise ValidationFailed(f"Part {number} is asked for twice.", field=f"parts.{index}.partNumber")
     # Never valid beyond the upload itself.
     expires_in = min(PART_URL_SECONDS, int((upload.expires_at - now).total_seconds()))
-    expires_at = to_iso(now + timedelta(seconds=expires_in))
+    expires_at = now + timedelta(seconds=expires_in)
     urls = []
     for part in request.parts:
         length = part_length(upload.size, upload.part_size, part.part_number)

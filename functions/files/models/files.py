@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.alias_generators import to_camel
 
 from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PARTS
+from functions.shared.clock import UtcTimestamp
 from functions.shared.text_limits import utf8_size
 
 CRC32_PATTERN = r"^[A-Za-z0-9+/]{6}==$"  # base64 of the 4 big-endian bytes, as S3's x-amz-checksum-crc32
@@ -92,8 +93,8 @@ class Upload(ApiModel):
     checksum: Checksum
     part_size: int = Field(description="Every part is exactly this many bytes except the last.")
     part_count: int = Field(description="Parts 1..partCount; a 0-byte file has one 0-byte part.")
-    created_at: str = Field(description="UTC, ISO-8601 with Z.")
-    expires_at: str = Field(description="After this the upload is gone; start again.")
+    created_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
+    expires_at: UtcTimestamp = Field(description="After this the upload is gone; start again.")
     created_by: Person
 
 
@@ -131,7 +132,7 @@ class PartUrl(ApiModel):
     content_length: int = Field(
         description="The part's exact size in bytes, signed into the URL: S3 refuses a PUT whose Content-Length differs (403)."
     )
-    expires_at: str
+    expires_at: UtcTimestamp
 
 
 class PartUrls(ApiModel):
@@ -146,19 +147,19 @@ class CaseFile(ApiModel):
     content_type: str
     checksum: Checksum = Field(description="Verified against the stored object when the upload completed.")
     uploaded_by: Person
-    uploaded_at: str
+    uploaded_at: UtcTimestamp
 
 
 class CaseFileList(ApiModel):
     items: list[CaseFile] = Field(description="One page of the case's files, oldest upload first.")
-    purge_at: str | None = Field(description="While the case is closed: when its files are deleted (closure + 30 days).")
-    files_purged_at: str | None = Field(description="When the files were deleted, once they were.")
+    purge_at: UtcTimestamp | None = Field(description="While the case is closed: when its files are deleted (closure + 30 days).")
+    files_purged_at: UtcTimestamp | None = Field(description="When the files were deleted, once they were.")
     next_token: str | None = Field(default=None, description="Pass back as `nextToken` for the next page; absent on the last page.")
 
 
 class Download(ApiModel):
     url: str = Field(description="A presigned S3 GET URL; the file arrives as an attachment.")
-    expires_at: str
+    expires_at: UtcTimestamp
     file_name: str
     size: int
     checksum: Checksum

@@ -21,10 +21,10 @@ class UploadRecord:
     checksum: str  # base64 CRC32 of the whole file, as declared
     part_size: int
     part_count: int
-    created_at: str
+    created_at: datetime
     expires_at: datetime
     created_by: dict  # {"user_id", "role", "contact_id"}
-    completed_at: str | None = None  # set with the file record: a retried completion answers with that file
+    completed_at: datetime | None = None  # set with the file record: a retried completion answers with that file
 
     def is_expired(self, now: datetime) -> bool:
         """DynamoDB's TTL sweep may lag by days: an upload past its expiry counts as gone."""

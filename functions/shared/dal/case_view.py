@@ -6,12 +6,16 @@ functions.shared.dal.table.bind_models, together with the domain's own models.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from pynamodb.attributes import MapAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, GetError
 from pynamodb.models import Model
 
 from functions.shared.case_state import CaseState
+from functions.shared.clock import from_iso
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.table import TableMeta
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
@@ -39,7 +43,7 @@ class CaseViewItem(Model):
     account_id = UnicodeAttribute()
     contact_id = UnicodeAttribute()
     status = UnicodeAttribute()
-    form = MapAttribute(default=dict)  # closed_at, files_purged_at (ISO UTC) among the web-form fields
+    form: MapAttribute[str, Any] = MapAttribute(default=dict)  # closed_at, files_purged_at (ISO UTC) among the web-form fields
 
 
 CASE_VIEW_MODELS: tuple[type[Model], ...] = (CaseViewItem,)
@@ -70,9 +74,14 @@ def to_case_state(case_number: str, item: CaseViewItem) -> CaseState:
         account_id=item.account_id,
         contact_id=item.contact_id,
         status=item.status,
-        closed_at=form.get("closed_at"),
-        files_purged_at=form.get("files_purged_at"),
+        closed_at=_timestamp(form.get("closed_at")),
+        files_purged_at=_timestamp(form.get("files_purged_at")),
     )
+
+
+def _timestamp(stored: str | None) -> datetime | None:
+    """A timestamp of the case's form map: a plain map holds it as its stored string."""
+    return from_iso(stored) if stored is not None else None
 
 
 # A case's updates (functions/cases/dal/tables.py UpdateItem, keyed as functions/cases/dal/case_repository.py
@@ -90,9 +99,9 @@ class CaseUpdateViewItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     update_kind = UnicodeAttribute()
-    author = MapAttribute(default=dict)  # user_id, role, contact_id (absent for staff)
+    author: MapAttribute[str, Any] = MapAttribute(default=dict)  # user_id, role, contact_id (absent for staff)
     text = UnicodeAttribute()
-    created_at = UnicodeAttribute()
+    created_at = TimestampAttribute()
 
 
 CASE_UPDATE_VIEW_MODELS: tuple[type[Model], ...] = (CaseUpdateViewItem,)
@@ -107,7 +116,7 @@ class CaseUpdateView:
     author_user_id: str | None
     author_role: str | None
     author_contact_id: str | None
-    created_at: str
+    created_at: datetime
 
 
 def case_update_key(case_number: str, update_id: str) -> tuple[str, str]:
