@@ -23,17 +23,17 @@ BUDGET_X_BASELINE = 2.5
 # POST /cases, its widest request: the table binding with its one shared DynamoDB client (its events go
 # in the same transaction: no EventBridge client).
 CASES_API_INIT = """
-from functions.cases.logic import dependencies
-dependencies.store()._connection.client
+from functions.cases.logic.dependencies import dependencies
+dependencies().store._connection.client
 """
 # The notifications function: the table binding (directory reads, duplicate guard) and the SES client;
 # the Reference ID key is a Secrets Manager read, an AWS call, so it is not part of init.
 NOTIFICATIONS_INIT = """
-from functions.notifications.logic import dependencies
+from functions.notifications.logic.dependencies import dependencies
 from functions.shared.dal.aws import client
-dependencies.directory()
-dependencies.ledger()
-dependencies.mailer()
+dependencies().directory
+dependencies().ledger
+dependencies().mailer
 client("dynamodb")
 client("ses")
 """
@@ -41,23 +41,23 @@ client("ses")
 TIMER_STEP_INIT = CASES_API_INIT
 # The followups function: the Step Functions client.
 FOLLOWUPS_INIT = """
-from functions.followups.logic import dependencies
+from functions.followups.logic.dependencies import dependencies
 from functions.shared.dal.aws import client
-dependencies.state_machines()
+dependencies().state_machines
 client("stepfunctions")
 """
 # The files API: the table binding and the S3 client (SigV4).
 FILES_API_INIT = """
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.dal.object_storage import s3_client
-dependencies.store()
+dependencies().store
 s3_client()
 """
 # The outbox publisher: the EventBridge client, the only one in the project.
 PUBLISHER_INIT = """
-from functions.outbox.logic import dependencies
+from functions.outbox.logic.dependencies import dependencies
 from functions.shared.dal.aws import client
-dependencies.event_bus()
+dependencies().event_bus
 client("events")
 """
 HANDLERS = {

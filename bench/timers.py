@@ -13,14 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from unittest import mock
 
 from bench.aws_calls import count_aws_calls
 from bench.call_budgets import GET_ITEM, TRANSACTION, Row
 from functions.shared.clock import utc_now
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from local.http_adapter import LambdaContext
-from tests.support.stack import API_CLOCKS, LocalAws, start_local_aws
+from tests.support.stack import LocalAws, start_local_aws
 
 FOLLOW_UP_BUDGET, ESCALATION_BUDGET = 12, 6
 START, STOP = ("SFN", "StartExecution"), ("SFN", "StopExecution")
@@ -48,12 +47,12 @@ def quiet() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def api_clock_back(days: int) -> Iterator[None]:
-    moment = utc_now() - timedelta(days=days)
-    with contextlib.ExitStack() as stack:
-        for module in API_CLOCKS:
-            stack.enter_context(mock.patch(f"{module}.utc_now", lambda: moment))
+def api_clock_back(stack: LocalAws, days: int) -> Iterator[None]:
+    stack.set_api_time(utc_now() - timedelta(days=days))
+    try:
         yield
+    finally:
+        stack.set_api_time(None)
 
 
 def _timer_bodies(stack: LocalAws, timer: str) -> list[str]:
@@ -98,14 +97,14 @@ def measure_transitions() -> list[Transitions]:
     mock_aws, stack = start_local_aws()
     try:
         with quiet():
-            with api_clock_back(days=30):
+            with api_clock_back(stack, days=30):
                 number = stack.call("POST", "/cases", body=EXAMPLE_SUPPORT_CASE).body["caseNumber"]
             escalation = _timer_bodies(stack, "response-escalation")
             stack.run_timer_events(escalation)
             (execution,) = stack.executions(number)
             escalated = stack.finished_execution(execution["executionArn"])
 
-            with api_clock_back(days=30):
+            with api_clock_back(stack, days=30):
                 stack.call("POST", f"/cases/{number}/request-info", user="engineer", body=ASK)
                 first = _timer_bodies(stack, "follow-up")
                 stack.call("POST", f"/cases/{number}/propose-solution", user="engineer", body={"solution": "Patch 14."})

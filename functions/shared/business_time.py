@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+from functions.shared.environment import per_environment
 
 SUPPORT_TIMEZONE = "America/New_York"
 OPENS, CLOSES = time(7, 0), time(21, 0)
@@ -106,7 +107,7 @@ def holidays_from(value: str | None) -> frozenset[date]:
         raise ValueError(f"{HOLIDAYS_VARIABLE} must be comma-separated ISO dates (YYYY-MM-DD): {error}") from None
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def business_calendar() -> BusinessCalendar:
     """The desk's calendar, holidays from the environment when configured (read on first use)."""
     return BusinessCalendar(holidays=holidays_from(os.environ.get(HOLIDAYS_VARIABLE)))

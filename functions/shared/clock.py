@@ -36,3 +36,13 @@ def to_iso(moment: datetime) -> str:
 
 # A timestamp field of a model: an aware datetime in the code, the stored ISO form in JSON.
 UtcTimestamp = Annotated[AwareDatetime, PlainSerializer(to_iso, return_type=str, when_used="json")]
+
+
+class FixedClock:
+    """A clock that says the moment it is set to: tests, and the local stack moving time forward."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment

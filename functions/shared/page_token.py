@@ -12,8 +12,8 @@ import binascii
 import hashlib
 import hmac
 import json
-from functools import lru_cache
 
+from functions.shared.environment import per_environment
 from functions.shared.errors import BadRequest
 
 
@@ -45,7 +45,7 @@ class PageTokenCodec:
         return body["k"]
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def page_tokens() -> PageTokenCodec:
     """The API's one codec. Its key is fetched when a listing first has a next page (or is given a token),
     so a cold start does not pay for it."""

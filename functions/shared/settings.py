@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from functions.shared.environment import per_environment
 
 
 class CasesSettings(BaseModel):
@@ -71,31 +72,31 @@ def _environment() -> dict[str, str]:
     return {name.lower(): value for name, value in os.environ.items()}
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def api_settings() -> ApiSettings:
     return ApiSettings.model_validate(_environment(), strict=False)
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def notification_settings() -> NotificationSettings:
     return NotificationSettings.model_validate(_environment(), strict=False)
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def cases_settings() -> CasesSettings:
     return CasesSettings.model_validate(_environment(), strict=False)
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def followup_settings() -> FollowupSettings:
     return FollowupSettings.model_validate(_environment(), strict=False)
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def files_settings() -> FilesSettings:
     return FilesSettings.model_validate(_environment(), strict=False)
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def publisher_settings() -> PublisherSettings:
     return PublisherSettings.model_validate(_environment(), strict=False)

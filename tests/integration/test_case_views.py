@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.cases.logic import dependencies
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
 from functions.cases.models.lifecycle import Actor, HistoryEntry
 from functions.shared.clock import to_iso
@@ -23,7 +23,7 @@ def store_case(number: int, *, status: Status, contact: str = "c-alice", account
         priority=Priority.LOW, subject=f"case {number}", description="seeded", created_at=stamp, modified_at=stamp, version=1,
     )  # fmt: skip
     opened = HistoryEntry(entry_id="1", action="opened", actor=Actor(user_id="seed", role="engineers"), at=stamp, changes=[])
-    dependencies.store().create_case(case, opened, [], idempotency=None, rate_limited=None, now=T0)
+    dependencies().store.create_case(case, opened, [], idempotency=None, rate_limited=None, now=T0)
     return case.case_number
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from functions.shared.environment import reset_environment
 from local.demo_directory import DEMO_USERS
 from tests.support.moto_server import moto_server
 from tests.support.payloads import support_case
-from tests.support.stack import reset_cached_clients
 
 ROOT = Path(__file__).resolve().parents[2]
 USERS = ["customer", "customer_mac", "colleague", "other_customer"]
@@ -25,7 +25,7 @@ USERS = ["customer", "customer_mac", "colleague", "other_customer"]
 def shared_aws(monkeypatch):
     with moto_server() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-        reset_cached_clients()
+        reset_environment()
         from local.demo_directory import seed_demo_directory
         from local.provision import provision
 
@@ -33,7 +33,7 @@ def shared_aws(monkeypatch):
         seed_demo_directory()
         environment = {**os.environ, **resources.environment(), "PYTHONPATH": str(ROOT), "POWERTOOLS_METRICS_DISABLED": "true"}
         yield environment
-        reset_cached_clients()
+        reset_environment()
 
 
 def run_at_once(environment: dict, tmp_path: Path, calls: list[tuple]) -> list[dict]:

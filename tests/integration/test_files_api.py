@@ -17,8 +17,9 @@ import pytest
 import requests
 
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
-from functions.shared.clock import to_iso
-from functions.shared.settings import files_settings
+from functions.files.logic.dependencies import dependencies as files_dependencies
+from functions.shared.clock import FixedClock, to_iso
+from functions.shared.environment import reset_environment
 from tests.support.payloads import support_case
 from tests.support.server_stack import server_aws
 
@@ -48,11 +49,11 @@ def caps(monkeypatch):
     def set_caps(per_case: int = 20, per_account: int = 100) -> None:
         monkeypatch.setenv("DSS_MAX_OPEN_UPLOADS_PER_CASE", str(per_case))
         monkeypatch.setenv("DSS_MAX_OPEN_UPLOADS_PER_ACCOUNT", str(per_account))
-        files_settings.cache_clear()
+        reset_environment()
 
     yield set_caps
     monkeypatch.undo()
-    files_settings.cache_clear()
+    reset_environment()
 
 
 @pytest.fixture
@@ -647,13 +648,10 @@ def test_an_account_takes_a_limited_number_of_unfinished_uploads_across_its_case
 
 def test_expired_uploads_stop_counting_and_listing(aws, case, caps, monkeypatch):
     """DynamoDB's TTL deletes an expired upload days late: until then it neither counts nor shows."""
-    from functions.files.handlers import handle_list_uploads, handle_start_upload
-
     caps(per_case=1)
     forgotten = start(aws, case, b"the client gave up on this one").body
     week_later = datetime.now(UTC) + timedelta(days=7, minutes=1)
-    for handler in (handle_start_upload, handle_list_uploads):
-        monkeypatch.setattr(handler, "utc_now", lambda: week_later)
+    monkeypatch.setattr(files_dependencies(), "clock", FixedClock(week_later))
 
     later = start(aws, case, b"a week later")
 

@@ -13,11 +13,11 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from functions.followups.handlers.handle_timer_events import lambda_handler
-from functions.followups.logic import dependencies
+from functions.followups.logic.dependencies import dependencies
 from functions.followups.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.followups.models.timer_events import TimerActionFailed
 from functions.shared.dal import aws as aws_module
-from functions.shared.settings import followup_settings
+from functions.shared.environment import reset_environment
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
 from local.event_sources import sqs_record
 from local.http_adapter import LambdaContext
@@ -30,8 +30,7 @@ ENVIRONMENT = ("FOLLOW_UP_STATE_MACHINE_ARN", "RESPONSE_ESCALATION_STATE_MACHINE
 
 
 def reset_caches() -> None:
-    for cached in (followup_settings, dependencies.state_machines, aws_module.client, aws_module.session):
-        cached.cache_clear()
+    reset_environment()
 
 
 @pytest.fixture
@@ -218,7 +217,7 @@ def test_an_unknown_timer_kind_is_skipped_without_failing_the_record(sfn):
 
 @pytest.mark.parametrize(("code", "status"), [("ThrottlingException", 400), ("ServiceUnavailable", 503), ("AccessDeniedException", 400)])
 def test_step_functions_errors_fail_the_record_for_the_queue_to_retry(sfn, code, status):
-    machines = dependencies.state_machines()
+    machines = dependencies().state_machines
     with Stubber(aws_module.client("stepfunctions")) as stub:
         stub.add_client_error("start_execution", service_error_code=code, http_status_code=status)
         stub.add_client_error("stop_execution", service_error_code=code, http_status_code=status)

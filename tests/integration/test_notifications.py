@@ -16,16 +16,16 @@ import pytest
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.notifications.dal.tables import ManagementEmailItem, NotifiedItem
 from functions.notifications.handlers.handle_case_events import lambda_handler
-from functions.notifications.logic import dependencies as notification_dependencies
+from functions.notifications.logic.dependencies import dependencies as notification_dependencies
 from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
 from functions.shared.dal.case_view import CaseUpdateViewItem, case_update_key
 from functions.shared.dal.directory import RegionItem, region_key
 from functions.shared.dal.secrets import secret_bytes
+from functions.shared.environment import reset_environment
 from functions.shared.reference_id import ReferenceIds
 from local.event_sources import SqsEventSource
 from local.provision import LOCAL_SENDER_EMAIL
 from tests.support.payloads import support_case
-from tests.support.stack import API_CLOCKS
 
 ALICE, CAROL, ERIN, MIKE = "alice@acme.example", "carol@acme.example", "erin@support.example", "mike@support.example"
 SUBJECT = "Agents cannot log in"  # tests/support/payloads.py support_case
@@ -74,14 +74,9 @@ def what(mail: dict) -> str:
 
 
 @pytest.fixture
-def api_at(monkeypatch):
+def api_at(local_aws):
     """Sets the time the cases API sees."""
-
-    def set_time(moment: datetime) -> None:
-        for module in API_CLOCKS:
-            monkeypatch.setattr(f"{module}.utc_now", lambda: moment)
-
-    return set_time
+    return local_aws.set_api_time
 
 
 def test_an_information_request_emails_the_contact_what_is_asked_by_whom_and_until_when(local_aws, case, api_at):
@@ -452,18 +447,15 @@ def test_management_escalations_email_the_managers_at_most_once_per_interval(loc
 
 def test_the_management_email_interval_is_configuration(local_aws, case, monkeypatch):
     monkeypatch.setenv("DSS_MANAGEMENT_EMAIL_INTERVAL_HOURS", "0")
-    notification_dependencies.notification_settings.cache_clear()
-    try:
-        for reason in ("No progress.", "Still nothing."):
-            act(local_aws, case, "/escalations", {"kind": "management", "reason": reason})
-            notify(local_aws)
-    finally:
-        notification_dependencies.notification_settings.cache_clear()
+    reset_environment()
+    for reason in ("No progress.", "Still nothing."):
+        act(local_aws, case, "/escalations", {"kind": "management", "reason": reason})
+        notify(local_aws)
     assert len(mails(local_aws, MIKE)) == 2
 
 
 def test_of_escalations_delivered_at_once_only_one_emails_the_managers(local_aws, case):
-    ledger, occurred = notification_dependencies.ledger(), datetime.now(UTC)
+    ledger, occurred = notification_dependencies().ledger, datetime.now(UTC)
     barrier, results = threading.Barrier(8), []
 
     def claim(version: int) -> None:

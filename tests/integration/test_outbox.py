@@ -16,7 +16,6 @@ from functions.cases.models.requests import LONG_TEXT_MAX_BYTES, SHORT_TEXT_MAX_
 from functions.shared.domain_event import EXCERPT_CHARACTERS, MAX_ENTRY_BYTES
 from tests.support.faults import BusOutage
 from tests.support.payloads import support_case
-from tests.support.stack import API_CLOCKS
 
 ASK = {"message": "Please send the IC server logs of this morning."}
 
@@ -126,8 +125,7 @@ def test_an_escalation_replayed_answers_its_first_outcome(local_aws, case):
 def test_changes_over_the_callers_limit_answer_429_with_retry_after_and_write_nothing(local_aws, case, monkeypatch):
     monkeypatch.setenv("DSS_CHANGES_PER_MINUTE", "3")
     moment = datetime(2027, 1, 5, 15, 0, 30, tzinfo=UTC)  # the API's clock: all in one minute, 30 s before its end
-    for module in API_CLOCKS:
-        monkeypatch.setattr(f"{module}.utc_now", lambda: moment)
+    local_aws.set_api_time(moment)
     answers = [local_aws.call("POST", f"/cases/{case}/updates", body={"text": f"Update {n}."}) for n in range(4)]
 
     assert [answer.status for answer in answers] == [201, 201, 201, 429]

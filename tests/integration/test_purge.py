@@ -14,10 +14,9 @@ from moto.s3.models import s3_backends
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.shared.clock import to_iso, utc_now
 from functions.shared.dal import aws as aws_module
-from functions.shared.settings import files_settings
+from functions.shared.environment import reset_environment
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from local.http_adapter import LambdaContext
-from tests.support.stack import API_CLOCKS
 
 SCHEDULED_EVENT = {
     "version": "0", "id": "7bf73129-1428-4cd3-a780-95db273d1602", "detail-type": "Scheduled Event",
@@ -28,20 +27,15 @@ SCHEDULED_EVENT = {
 
 @pytest.fixture(autouse=True)
 def _fresh_settings():
-    files_settings.cache_clear()  # FILES_BUCKET comes with each test's provisioned stack
+    reset_environment()  # FILES_BUCKET comes with each test's provisioned stack
     yield
-    files_settings.cache_clear()
+    reset_environment()
 
 
 @pytest.fixture
-def api_at(monkeypatch):
+def api_at(local_aws):
     """Sets the time the cases API sees (the purge keeps the real time)."""
-
-    def set_time(moment: datetime) -> None:
-        for module in API_CLOCKS:
-            monkeypatch.setattr(f"{module}.utc_now", lambda: moment)
-
-    return set_time
+    return local_aws.set_api_time
 
 
 @pytest.fixture

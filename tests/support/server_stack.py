@@ -14,10 +14,7 @@ import boto3
 import requests
 from moto.server import ThreadedMotoServer
 
-from functions.files.dal import file_repository as file_repository_module
-from functions.files.dal import object_storage as object_storage_module
-from functions.files.logic import dependencies as files_dependencies
-from functions.shared.settings import files_settings
+from functions.shared.environment import reset_environment
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
 from local.event_sources import TableStreamSource
@@ -25,19 +22,7 @@ from local.http_adapter import LambdaContext
 from local.provision import LocalResources, provision
 from local.run import MOTO_CONFIG
 from tests.support.moto_server import free_port
-from tests.support.stack import ApiResult, reset_cached_clients
-
-
-def reset_all_cached_clients() -> None:
-    reset_cached_clients()
-    for cached in (
-        files_settings,
-        file_repository_module.file_repository,
-        object_storage_module.object_storage,
-        object_storage_module.s3_client,
-        files_dependencies.page_tokens,
-    ):
-        cached.cache_clear()
+from tests.support.stack import ApiResult
 
 
 class ServerAws:
@@ -112,7 +97,7 @@ def server_aws():
         requests.post(f"{url}/moto-api/reset", timeout=10).raise_for_status()
         requests.post(f"{url}/moto-api/config", json=MOTO_CONFIG, timeout=10).raise_for_status()
         os.environ.update({"AWS_ENDPOINT_URL": url, "MOTO_PORT": str(port)})
-        reset_all_cached_clients()
+        reset_environment()
         resources = provision()
         seed_demo_directory()
         os.environ.update(resources.environment())
@@ -120,6 +105,6 @@ def server_aws():
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        reset_all_cached_clients()
+        reset_environment()
         server.stop()
         werkzeug_log.setLevel(log_level)

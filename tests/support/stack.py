@@ -8,20 +8,15 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import boto3
 from moto import mock_aws
 
-from functions.cases.dal import case_repository as case_repository_module
-from functions.cases.logic import dependencies
-from functions.followups.logic import dependencies as followups_dependencies
-from functions.notifications.dal import tables as notification_tables_module
-from functions.notifications.logic import dependencies as notification_dependencies
+from functions.cases.logic.dependencies import dependencies as cases_dependencies
 from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
-from functions.outbox.logic import dependencies as outbox_dependencies
-from functions.shared.dal import aws as aws_module
-from functions.shared.dal import secrets as secrets_module
-from functions.shared.settings import api_settings, cases_settings, followup_settings, notification_settings, publisher_settings
+from functions.shared.clock import FixedClock, SystemClock
+from functions.shared.environment import reset_environment
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
 from local.event_sources import TableStreamSource, sqs_record
@@ -29,37 +24,6 @@ from local.http_adapter import LambdaContext
 from local.outbox import sent_mail
 from local.provision import LocalResources, provision
 from local.run import MOTO_CONFIG
-
-# The modules whose `utc_now` stamps what the cases API does (creates and changes): tests that need the API
-# to act at another time (a case closed 31 days ago, a request for information made 30 days ago) set these.
-API_CLOCKS = (
-    "functions.cases.handlers.case_http",
-    "functions.cases.handlers.handle_create_case",
-    "functions.cases.handlers.handle_case_actions",
-)
-
-
-def reset_cached_clients() -> None:
-    for cached in (
-        api_settings,
-        cases_settings,
-        followup_settings,
-        notification_settings,
-        case_repository_module.case_repository,
-        publisher_settings,
-        outbox_dependencies.event_bus,
-        dependencies.page_tokens,
-        followups_dependencies.state_machines,
-        notification_tables_module.bind_notification_tables,
-        notification_dependencies.directory,
-        notification_dependencies.ledger,
-        notification_dependencies.mailer,
-        notification_dependencies.references,
-        aws_module.client,
-        aws_module.session,
-        secrets_module.secret_bytes,
-    ):
-        cached.cache_clear()
 
 
 @dataclass
@@ -78,6 +42,10 @@ class LocalAws:
     def __init__(self, resources: LocalResources):
         self.resources = resources
         self._outbox = None
+
+    def set_api_time(self, moment: datetime | None) -> None:
+        """Makes the cases API act at `moment` (None: the real time again); the other functions keep theirs."""
+        cases_dependencies().clock = SystemClock() if moment is None else FixedClock(moment)
 
     def publish_outbox(self) -> int:
         """Runs the real outbox publisher on what the table's stream holds since the last call, as its
@@ -185,7 +153,7 @@ class LocalAws:
 def start_local_aws():
     mock = mock_aws(config=MOTO_CONFIG)
     mock.start()
-    reset_cached_clients()
+    reset_environment()
     resources = provision()
     seed_demo_directory()
     os.environ.update(resources.environment())

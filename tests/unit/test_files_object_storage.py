@@ -11,6 +11,7 @@ from functions.files.dal import object_storage as object_storage_module
 from functions.files.dal.object_storage import ObjectStorage, attachment
 from functions.files.models.errors import ChecksumRejected, ObjectMissing, PartsRejected, UploadGone
 from functions.files.models.records import S3Part, UploadRecord
+from functions.shared.environment import reset_environment
 from functions.shared.errors import ServiceUnavailable
 
 BUCKET = "case-files"
@@ -35,12 +36,12 @@ RECORD = UploadRecord(
 
 @pytest.fixture
 def s3():
-    object_storage_module.s3_client.cache_clear()
+    reset_environment()
     client = object_storage_module.s3_client()
     with Stubber(client) as stubber:
         yield stubber
         stubber.assert_no_pending_responses()
-    object_storage_module.s3_client.cache_clear()
+    reset_environment()
 
 
 def listed(numbers, *, truncated: bool, checksums: bool = False) -> dict:

@@ -15,25 +15,23 @@ import pytest
 
 from functions.shared.business_time import BusinessCalendar, business_calendar
 from functions.shared.clock import utc_now
-from tests.support.stack import API_CLOCKS
+from tests.support.stack import LocalAws
 
 
 class ApiClock:
     """Sets the time the cases API sees; the timer steps keep the real time."""
 
-    def __init__(self, monkeypatch):
-        self._monkeypatch = monkeypatch
+    def __init__(self, stack: LocalAws):
+        self._stack = stack
 
     def set(self, moment: datetime | None) -> None:
         """None gives the API the real time back."""
-        clock = utc_now if moment is None else (lambda: moment)
-        for module in API_CLOCKS:
-            self._monkeypatch.setattr(f"{module}.utc_now", clock)
+        self._stack.set_api_time(moment)
 
 
 @pytest.fixture
-def api_clock(monkeypatch) -> ApiClock:
-    return ApiClock(monkeypatch)
+def api_clock(local_aws) -> ApiClock:
+    return ApiClock(local_aws)
 
 
 def moment_between(

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from functions.cases.logic import dependencies
+from functions.cases.logic.dependencies import dependencies
 from functions.shared.clock import utc_now
 from tests.support.faults import BusOutage
 from tests.support.payloads import support_case
@@ -209,7 +209,7 @@ def test_a_customer_update_committed_while_auto_close_runs_leaves_the_case_open(
     """The race of the last step: the customer's update commits between the step's read and its write.
     The step's conditional write then fails, it decides again on the fresh case, finds its token gone
     and does nothing: the case stays Open, never closed."""
-    store = dependencies.store()
+    store = dependencies().store
     commit = store.commit_change
     raced = []
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
@@ -397,7 +396,3 @@ def _unavailable(error: Exception) -> ServiceUnavailable:
     logger.exception("DynamoDB call failed")
     return ServiceUnavailable("The case store is busy; retry in a few seconds.")
 
-
-@lru_cache(maxsize=1)
-def case_repository(table_name: str) -> CaseRepository:
-    return CaseRepository(table_name)

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -9,11 +10,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Header, Path
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
 
-from functions.cases.logic import dependencies
 from functions.cases.logic.change_case import Changed, change_case
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.shared.api import current_caller, model_response
-from functions.shared.clock import utc_now
 from functions.shared.entity_tags import AnyOf, MalformedIfMatch, strong_if_match_tags
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotentRequest, idempotent_request
@@ -27,7 +27,7 @@ IfMatch = Annotated[
         description=(
             'The ETag you read (e.g. `"3"`); the change is refused with 412 if the case changed since. As RFC 9110 '
             'defines it: `*` matches the case as it is (a missing case is still 404), a list (`"3", "4"`) matches if '
-            "any of its tags does, tags are compared strongly (a weak `W/\"3\"` or any other tag never matches: 412), "
+            'any of its tags does, tags are compared strongly (a weak `W/"3"` or any other tag never matches: 412), '
             "and only a value that is neither `*` nor a list of quoted entity tags is refused with 400. "
             "Leave it out to apply your change to the latest version."
         ),
@@ -36,26 +36,27 @@ IfMatch = Annotated[
 _VERSION_TAG = re.compile(r"0|[1-9][0-9]{0,17}")  # an ETag of ours, without its quotes: the version as written
 
 
-def idempotency_of(router: Router, key: str | None, request: BaseModel) -> IdempotentRequest | None:
+def idempotency_of(router: Router, key: str | None, request: BaseModel, now: datetime) -> IdempotentRequest | None:
     """The request's Idempotency-Key, bound to its method, path (the case) and body."""
     event = router.current_event
     operation = f"{event.http_method} {event.path}"
-    return idempotent_request(current_caller(router), key, operation, request.model_dump(mode="json"), utc_now())
+    return idempotent_request(current_caller(router), key, operation, request.model_dump(mode="json"), now)
 
 
 def apply_change(
     router: Router, case_number: str, if_match: str | None, idempotency_key: str | None, request: BaseModel, decide: Callable
 ) -> Changed:
     """Runs one lifecycle action, `decide(caller, case, now)`, through the change engine."""
-    caller, now = current_caller(router), utc_now()
+    deps = dependencies()
+    caller, now = current_caller(router), deps.clock.now()
     return change_case(
         case_number,
         caller,
         lambda case: decide(caller, case, now),
         if_match=expected_version(if_match),
-        store=dependencies.store(),
+        store=deps.store,
         now=now,
-        idempotency=idempotency_of(router, idempotency_key, request),
+        idempotency=idempotency_of(router, idempotency_key, request, now),
     )
 
 

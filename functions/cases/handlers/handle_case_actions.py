@@ -5,7 +5,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, changed_response, expected_version, idempotency_of
-from functions.cases.logic import dependencies, lifecycle
+from functions.cases.logic import lifecycle
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import (
     CaseChanges,
@@ -19,7 +20,6 @@ from functions.cases.models.lifecycle import (
     SolutionRejection,
 )
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 from functions.shared.idempotency import IdempotencyKey
 
 router = Router()
@@ -149,13 +149,15 @@ def escalate(
     if_match: IfMatch = None,
     idempotency_key: IdempotencyKey = None,
 ) -> Response[EscalationOutcome]:
+    deps = dependencies()
+    now = deps.clock.now()
     changed = lifecycle.escalate_case(
         case_number,
         request,
         current_caller(router),
         if_match=expected_version(if_match),
-        store=dependencies.store(),
-        now=utc_now(),
-        idempotency=idempotency_of(router, idempotency_key, request),
+        store=deps.store,
+        now=now,
+        idempotency=idempotency_of(router, idempotency_key, request, now),
     )
     return changed_response(changed, answer=EscalationOutcome(**changed.answer, case=changed.case))

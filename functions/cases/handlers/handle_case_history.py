@@ -1,8 +1,8 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber
-from functions.cases.logic import dependencies
 from functions.cases.logic.case_records import list_history
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.lifecycle import HistoryList
 from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
 
@@ -17,11 +17,12 @@ router = Router()
     tags=["History"],
 )
 def get_history(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> HistoryList:
+    deps = dependencies()
     return list_history(
         case_number,
         current_caller(router),
         limit=limit,
         next_token=next_token,
-        store=dependencies.store(),
-        page_tokens=dependencies.page_tokens,
+        store=deps.store,
+        page_tokens=deps.page_tokens,
     )

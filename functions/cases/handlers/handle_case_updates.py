@@ -5,14 +5,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, change_headers
-from functions.cases.logic import dependencies, lifecycle
+from functions.cases.logic import lifecycle
 from functions.cases.logic.case_records import list_updates
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
 from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, model_response, ok_response
 from functions.shared.idempotency import IdempotencyKey
 
 router = Router()
-
 
 
 @router.post(
@@ -39,11 +39,12 @@ def post_update(
     tags=["Updates"],
 )
 def get_updates(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> UpdateList:
+    deps = dependencies()
     return list_updates(
         case_number,
         current_caller(router),
         limit=limit,
         next_token=next_token,
-        store=dependencies.store(),
-        page_tokens=dependencies.page_tokens,
+        store=deps.store,
+        page_tokens=deps.page_tokens,
     )

@@ -1,20 +1,19 @@
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.logic import dependencies
 from functions.cases.logic.create_case import create_case
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.cases.models.requests import NewCaseRequest
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
 router = Router()
+
 
 @router.post(
     "/cases",
@@ -27,12 +26,13 @@ router = Router()
     tags=["Cases"],
 )
 def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: IdempotencyKey = None) -> Response[Case]:
+    deps = dependencies()
     created = create_case(
         request,
         current_caller(router),
         idempotency_key=idempotency_key,
-        store=dependencies.store(),
-        now=utc_now(),
+        store=deps.store,
+        now=deps.clock.now(),
     )
     if not created.replayed:
         metrics.add_metric(name="CasesCreated", unit="Count", value=1)

@@ -2,7 +2,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.handlers.case_http import CaseNumber, case_response
-from functions.cases.logic import dependencies
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.get_case import visible_case
 from functions.cases.models.case import Case
 from functions.shared.api import current_caller, error_responses, ok_response
@@ -17,4 +17,4 @@ router = Router()
     tags=["Cases"],
 )
 def get_one_case(case_number: CaseNumber) -> Response[Case]:
-    return case_response(visible_case(case_number, current_caller(router), store=dependencies.store()))
+    return case_response(visible_case(case_number, current_caller(router), store=dependencies().store))

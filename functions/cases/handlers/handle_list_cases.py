@@ -1,10 +1,9 @@
-
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.logic import dependencies
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.list_cases import list_cases
 from functions.cases.models.case import CaseList
 from functions.cases.models.requests import CaseView
@@ -31,12 +30,13 @@ def get_cases(
         str | None, Query(alias="accountId", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="Staff: the account to list.")
     ] = None,
 ) -> CaseList:
+    deps = dependencies()
     return list_cases(
         view,
         current_caller(router),
         limit=limit,
         next_token=next_token,
         account_id=account_id,
-        store=dependencies.store(),
-        page_tokens=dependencies.page_tokens,
+        store=deps.store,
+        page_tokens=deps.page_tokens,
     )

@@ -10,20 +10,20 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.cases.logic import dependencies
+from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.mark_files_purged import handle_purge_event
 from functions.cases.models.purge_events import Outcome
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def handle_record(record: SQSRecord) -> None:
+    deps = dependencies()
     try:
         event = BusEvent.model_validate_json(record.body)
-        outcome = handle_purge_event(event, store=dependencies.store(), now=utc_now())
+        outcome = handle_purge_event(event, store=deps.store, now=deps.clock.now())
     except Exception:
         logger.exception("event not handled; the queue will deliver it again", extra={"message_id": record.message_id})
         raise

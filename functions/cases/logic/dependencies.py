@@ -1,12 +1,31 @@
-"""Builds the cases domain's collaborators from the environment, once per container."""
+"""The cases domain's container: its collaborators, built from the environment on first use and kept for
+the execution environment's life (docs/architecture.md, "How to add a domain"). The timer step and the
+purge-event Lambdas use only the store and the clock; the API also the page tokens."""
 
 from __future__ import annotations
 
-from functions.cases.dal.case_repository import CaseRepository, case_repository
-from functions.shared.page_token import page_tokens as page_tokens  # the API's one codec
+from functools import cached_property
+
+from functions.cases.dal.case_repository import CaseRepository
+from functions.shared.clock import Clock, SystemClock
+from functions.shared.environment import per_environment
+from functions.shared.page_token import PageTokenCodec, page_tokens
 from functions.shared.settings import cases_settings
 
 
-def store() -> CaseRepository:
-    return case_repository(cases_settings().table_name)
+class CasesDependencies:
+    def __init__(self) -> None:
+        self.clock: Clock = SystemClock()
 
+    @cached_property
+    def store(self) -> CaseRepository:
+        return CaseRepository(cases_settings().table_name)
+
+    def page_tokens(self) -> PageTokenCodec:
+        """Called only when a listing has a next page or is given a token: its key is a secret read."""
+        return page_tokens()
+
+
+@per_environment
+def dependencies() -> CasesDependencies:
+    return CasesDependencies()

@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from functions.cases.models.case import Priority
 from functions.shared.business_time import BusinessCalendar, business_calendar
+from functions.shared.environment import per_environment
 
 TARGETS_VARIABLE = "DSS_RESPONSE_TARGETS"
 DEFAULT_TARGET_MINUTES = {Priority.PROD_DOWN: 30, Priority.HIGH: 120, Priority.MEDIUM: 240, Priority.LOW: 840}
@@ -43,7 +43,7 @@ def targets_from(value: str | None) -> dict[Priority, int]:
     return targets
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def response_targets() -> dict[Priority, int]:
     return targets_from(os.environ.get(TARGETS_VARIABLE))
 

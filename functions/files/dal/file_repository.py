@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import time
 from datetime import datetime
-from functools import lru_cache
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
@@ -341,7 +340,3 @@ def _found(read):
     except DoesNotExist:
         return None
 
-
-@lru_cache(maxsize=1)
-def file_repository(table_name: str) -> FileRepository:
-    return FileRepository(table_name)

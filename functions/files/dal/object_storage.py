@@ -3,7 +3,6 @@ presigned URLs, and the mapping of S3's errors to the domain's."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import quote
 
 from botocore.config import Config
@@ -12,6 +11,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from functions.files.models.errors import ChecksumRejected, ObjectMissing, PartsRejected, UploadGone
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.dal import aws
+from functions.shared.environment import per_environment
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -26,7 +26,7 @@ _NO_OBJECT = {"404", "NoSuchKey", "NotFound"}  # HeadObject answers a bare 404: 
 _MAX_PARTS_PER_PAGE = 1000  # ListParts' own maximum
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def s3_client():
     """An S3 client on the container's one botocore session, signing with SigV4: without the explicit
     signature version botocore presigns S3 URLs with SigV2, which signs no checksum header."""
@@ -146,7 +146,3 @@ def attachment(file_name: str) -> str:
     fallback = "".join(char if 32 <= ord(char) < 127 and char not in '"\\%' else "_" for char in file_name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
-
-@lru_cache(maxsize=1)
-def object_storage(bucket: str) -> ObjectStorage:
-    return ObjectStorage(bucket)

@@ -2,10 +2,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber, UploadId
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import abort_upload
 from functions.shared.api import current_caller, error_responses
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -18,5 +17,6 @@ router = Router()
     tags=["Files"],
 )
 def delete_upload(case_number: CaseNumber, upload_id: UploadId) -> Response[None]:
-    abort_upload(case_number, upload_id, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now())
+    deps = dependencies()
+    abort_upload(case_number, upload_id, current_caller(router), store=deps.store, storage=deps.storage, now=deps.clock.now())
     return Response(status_code=204)

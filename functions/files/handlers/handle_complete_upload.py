@@ -2,11 +2,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber, UploadId
-from functions.files.logic import dependencies
 from functions.files.logic.complete_upload import complete_upload
+from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import CaseFile
 from functions.shared.api import current_caller, error_responses, model_response, ok_response
-from functions.shared.clock import utc_now
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
@@ -27,13 +26,14 @@ router = Router()
     tags=["Files"],
 )
 def post_complete(case_number: CaseNumber, upload_id: UploadId, idempotency_key: IdempotencyKey = None) -> Response[CaseFile]:
+    deps = dependencies()
     completed = complete_upload(
         case_number,
         upload_id,
         current_caller(router),
-        store=dependencies.store(),
-        storage=dependencies.storage(),
-        now=utc_now(),
+        store=deps.store,
+        storage=deps.storage,
+        now=deps.clock.now(),
     )
     headers = {"Location": f"/cases/{case_number}/files/{completed.file.file_id}/download"}
     if completed.replayed and idempotency_key:

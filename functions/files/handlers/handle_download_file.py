@@ -1,11 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import GONE, CaseNumber, FileId
-from functions.files.logic import dependencies
 from functions.files.logic.case_files import download
+from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import Download
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -18,4 +17,5 @@ router = Router()
     tags=["Files"],
 )
 def get_download(case_number: CaseNumber, file_id: FileId) -> Download:
-    return download(case_number, file_id, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now())
+    deps = dependencies()
+    return download(case_number, file_id, current_caller(router), store=deps.store, storage=deps.storage, now=deps.clock.now())

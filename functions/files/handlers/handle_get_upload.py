@@ -1,11 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber, UploadId
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import get_upload
 from functions.files.models.files import UploadDetail
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -18,6 +17,5 @@ router = Router()
     tags=["Files"],
 )
 def get_one_upload(case_number: CaseNumber, upload_id: UploadId) -> UploadDetail:
-    return get_upload(
-        case_number, upload_id, current_caller(router), store=dependencies.store(), storage=dependencies.storage(), now=utc_now()
-    )
+    deps = dependencies()
+    return get_upload(case_number, upload_id, current_caller(router), store=deps.store, storage=deps.storage, now=deps.clock.now())

@@ -1,8 +1,8 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber
-from functions.files.logic import dependencies
 from functions.files.logic.case_files import list_files
+from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import CaseFileList
 from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
 
@@ -20,11 +20,12 @@ router = Router()
     tags=["Files"],
 )
 def get_files(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> CaseFileList:
+    deps = dependencies()
     return list_files(
         case_number,
         current_caller(router),
         limit=limit,
         next_token=next_token,
-        store=dependencies.store(),
-        page_tokens=dependencies.page_tokens,
+        store=deps.store,
+        page_tokens=deps.page_tokens,
     )

@@ -1,11 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import list_uploads
 from functions.files.models.files import UploadList
 from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -21,12 +20,13 @@ router = Router()
     tags=["Files"],
 )
 def get_uploads(case_number: CaseNumber, limit: PageLimit = 50, next_token: NextToken = None) -> UploadList:
+    deps = dependencies()
     return list_uploads(
         case_number,
         current_caller(router),
         limit=limit,
         next_token=next_token,
-        store=dependencies.store(),
-        page_tokens=dependencies.page_tokens,
-        now=utc_now(),
+        store=deps.store,
+        page_tokens=deps.page_tokens,
+        now=deps.clock.now(),
     )

@@ -4,11 +4,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber, UploadId
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import part_urls
 from functions.files.models.files import PartUrls, PartUrlsRequest
 from functions.shared.api import current_caller, error_responses, ok_response
-from functions.shared.clock import utc_now
 
 router = Router()
 
@@ -24,12 +23,13 @@ router = Router()
     tags=["Files"],
 )
 def post_part_urls(case_number: CaseNumber, upload_id: UploadId, request: Annotated[PartUrlsRequest, Body()]) -> PartUrls:
+    deps = dependencies()
     return part_urls(
         case_number,
         upload_id,
         request,
         current_caller(router),
-        store=dependencies.store(),
-        storage=dependencies.storage(),
-        now=utc_now(),
+        store=deps.store,
+        storage=deps.storage,
+        now=deps.clock.now(),
     )

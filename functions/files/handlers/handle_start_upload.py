@@ -5,11 +5,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.files.handlers.files_http import CaseNumber
-from functions.files.logic import dependencies
+from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import start_upload
 from functions.files.models.files import NewUploadRequest, Upload
 from functions.shared.api import current_caller, error_responses, model_response, ok_response
-from functions.shared.clock import utc_now
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
@@ -35,14 +34,15 @@ router = Router()
 def post_upload(
     case_number: CaseNumber, request: Annotated[NewUploadRequest, Body()], idempotency_key: IdempotencyKey = None
 ) -> Response[Upload]:
+    deps = dependencies()
     started = start_upload(
         case_number,
         request,
         current_caller(router),
-        store=dependencies.store(),
-        storage=dependencies.storage(),
-        now=utc_now(),
-        limits=dependencies.open_upload_limits(),
+        store=deps.store,
+        storage=deps.storage,
+        now=deps.clock.now(),
+        limits=deps.open_upload_limits,
         idempotency_key=idempotency_key,
     )
     headers = {"Location": f"/cases/{case_number}/uploads/{started.upload.upload_id}"}

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.followups.logic import dependencies
+from functions.followups.logic.dependencies import dependencies
 from functions.followups.logic.run_timers import Outcome, run_timer_event
 from functions.shared.bus_event import BusEvent
 from functions.shared.observability import logger, metrics
@@ -21,9 +21,10 @@ _METRICS = {Outcome.STARTED: "TimersStarted", Outcome.STOPPED: "TimersStopped"}
 
 
 def handle_record(record: SQSRecord) -> None:
+    deps = dependencies()
     try:
         event = BusEvent.model_validate_json(record.body)
-        outcome = run_timer_event(event, dependencies.state_machines(), dependencies.time_scale())
+        outcome = run_timer_event(event, deps.state_machines, deps.time_scale)
     except Exception:
         logger.exception("timer event not handled; the queue will deliver it again", extra={"message_id": record.message_id})
         raise

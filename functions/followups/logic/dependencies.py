@@ -1,24 +1,32 @@
-"""Builds the followups domain's collaborators from the environment, once per container."""
+"""The followups domain's container: its collaborators, built from the environment on first use and kept
+for the execution environment's life (docs/architecture.md, "How to add a domain")."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property
 
 from functions.followups.dal.state_machines import StateMachines
 from functions.followups.models.delivery import FOLLOW_UP_TIMER, RESPONSE_ESCALATION_TIMER
+from functions.shared.environment import per_environment
 from functions.shared.settings import followup_settings
 
 
-@lru_cache(maxsize=1)
-def state_machines() -> StateMachines:
-    settings = followup_settings()
-    return StateMachines(
-        {
-            FOLLOW_UP_TIMER: settings.follow_up_state_machine_arn,
-            RESPONSE_ESCALATION_TIMER: settings.response_escalation_state_machine_arn,
-        }
-    )
+class FollowupsDependencies:
+    @cached_property
+    def state_machines(self) -> StateMachines:
+        settings = followup_settings()
+        return StateMachines(
+            {
+                FOLLOW_UP_TIMER: settings.follow_up_state_machine_arn,
+                RESPONSE_ESCALATION_TIMER: settings.response_escalation_state_machine_arn,
+            }
+        )
+
+    @property
+    def time_scale(self) -> float:
+        return followup_settings().dss_timer_time_scale
 
 
-def time_scale() -> float:
-    return followup_settings().dss_timer_time_scale
+@per_environment
+def dependencies() -> FollowupsDependencies:
+    return FollowupsDependencies()

@@ -4,8 +4,6 @@ case the last management escalation emailed to the managers (the interval betwee
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
@@ -13,6 +11,7 @@ from pynamodb.models import Model
 from functions.shared.dal.case_view import CASE_UPDATE_VIEW_MODELS
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
+from functions.shared.environment import per_environment
 
 NOTIFIED_PREFIX = "NOTIFIED#"
 
@@ -49,6 +48,6 @@ class ManagementEmailItem(Model):
     expires_at = TTLAttribute()
 
 
-@lru_cache(maxsize=1)
+@per_environment
 def bind_notification_tables(table_name: str) -> Connection:
     return bind_models(table_name, (*DIRECTORY_MODELS, NotifiedItem, ManagementEmailItem, *CASE_UPDATE_VIEW_MODELS))

@@ -11,28 +11,28 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.notifications.logic import dependencies
+from functions.notifications.logic.dependencies import dependencies
 from functions.notifications.logic.notify_case_event import notify_case_event
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def handle_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    deps = dependencies()
     try:
         event = BusEvent.model_validate_json(record.body)
-        now = utc_now()
+        now = deps.clock.now()
         outcome = notify_case_event(
             event,
-            directory=dependencies.directory(),
-            updates=dependencies.case_updates(),
-            ledger=dependencies.ledger(),
-            mailer=dependencies.mailer(),
-            references=dependencies.references(),
-            portal_url=dependencies.portal_url(),
-            management_email_interval=dependencies.management_email_interval(),
+            directory=deps.directory,
+            updates=deps.case_updates,
+            ledger=deps.ledger,
+            mailer=deps.mailer,
+            references=deps.references,
+            portal_url=deps.portal_url,
+            management_email_interval=deps.management_email_interval,
             now=now,
             # A claim on a recipient lasts as long as this invocation can (see dal/ledger.py).
             claim_until=now + timedelta(milliseconds=lambda_context.get_remaining_time_in_millis()),

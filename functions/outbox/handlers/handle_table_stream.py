@@ -7,7 +7,7 @@ from __future__ import annotations
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.outbox.logic import dependencies
+from functions.outbox.logic.dependencies import dependencies
 from functions.outbox.logic.publish_events import publish_events
 from functions.outbox.models.outbox_records import OutboxRecord
 from functions.shared.observability import logger, metrics
@@ -17,7 +17,7 @@ from functions.shared.observability import logger, metrics
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     records = [record for raw in event.get("Records", []) if (record := OutboxRecord.from_stream(raw))]
-    published, first_failed = publish_events(records, dependencies.event_bus())
+    published, first_failed = publish_events(records, dependencies().event_bus)
     metrics.add_metric(name="EventsPublished", unit=MetricUnit.Count, value=published)
     if first_failed is None:
         return {"batchItemFailures": []}

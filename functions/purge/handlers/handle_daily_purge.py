@@ -8,9 +8,8 @@ from __future__ import annotations
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.purge.logic import dependencies
+from functions.purge.logic.dependencies import dependencies
 from functions.purge.logic.purge_files import purge_files
-from functions.shared.clock import utc_now
 from functions.shared.observability import logger, metrics
 
 # Left for the case or upload in hand when the run stops starting new ones.
@@ -24,11 +23,12 @@ class PurgeIncomplete(Exception):
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
+    deps = dependencies()
     summary = purge_files(
-        index=dependencies.purge_index(),
-        files=dependencies.case_files(),
-        events=dependencies.outbox(),
-        now=utc_now(),
+        index=deps.purge_index,
+        files=deps.case_files,
+        events=deps.outbox,
+        now=deps.clock.now(),
         has_time=lambda: context.get_remaining_time_in_millis() > SAFETY_MARGIN_MILLIS,
     )
     result = summary.model_dump(by_alias=True)

@@ -5,16 +5,16 @@ function here needs, and a shared session loads each service model once."""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
-
 import botocore.session
 
+from functions.shared.environment import per_environment
 
-@lru_cache(maxsize=1)
+
+@per_environment
 def session() -> botocore.session.Session:
     return botocore.session.get_session()
 
 
-@cache
+@per_environment
 def client(service: str):
     return session().create_client(service)

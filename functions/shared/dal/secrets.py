@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from functions.shared.dal.aws import client
+from functions.shared.environment import per_environment
 
 
-@lru_cache(maxsize=8)
+@per_environment
 def secret_bytes(secret_id: str) -> bytes:
     return client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"].encode()
