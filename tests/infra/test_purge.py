@@ -16,7 +16,6 @@ from functions.cases.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.purge.handlers.handle_daily_purge import SAFETY_MARGIN_MILLIS
-from functions.purge.models.purge import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
 from functions.shared.dal import case_view
 from infra.constants import LAMBDA_PYTHON_VERSION
 
@@ -239,10 +238,6 @@ def test_purge_role_is_exactly_least_privilege(dev):
 
 
 # The cases domain marks the case from CaseFilesPurged
-
-
-def test_the_purge_publishes_what_the_marking_rule_matches():
-    assert EVENT_PATTERN == {"source": [PURGE_EVENT_SOURCE], "detail-type": [CASE_FILES_PURGED]}
 
 
 def test_the_rule_sends_case_files_purged_to_the_cases_queue(dev):

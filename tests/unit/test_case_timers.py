@@ -25,7 +25,7 @@ def case(**fields) -> Case:
 
 def reconcile(before: Case | None, after: Case, action: str):
     timers, events = reconcile_timers(before, after, action, ASKED)
-    return {timer.kind: timer for timer in timers}, [(kind, detail.get("timer")) for kind, detail in events]
+    return {timer.kind: timer for timer in timers}, [(event.detail_type, event.timer) for event in events]
 
 
 def test_a_new_web_case_gets_a_response_escalation_with_two_thresholds():

@@ -1,5 +1,6 @@
 """The purge index on case items (functions/cases/dal): which cases are in it, the cases domain's index
-held to the names both domains take from functions/shared/dal/case_view.py, and the event names."""
+held to the names both domains take from functions/shared/dal/case_view.py. (That the purge emits what the
+cases domain subscribes to: tests/unit/test_event_contracts.py.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ import pytest
 
 from functions.cases.dal.case_repository import _to_item
 from functions.cases.dal.tables import CaseItem
-from functions.cases.models import delivery as cases_delivery
 from functions.cases.models.case import REOPEN_WINDOW, Case, CaseType, Channel, Priority, Status
-from functions.purge.models import purge
 from functions.shared.clock import to_iso
 from functions.shared.dal import case_view
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -64,7 +63,3 @@ def test_the_cases_domain_declares_the_index_by_the_shared_names():
     item = _to_item(a_case(Status.CLOSED, CLOSED_AT)).serialize()
     assert item[case_view.PURGE_QUEUE_ATTRIBUTE] == {"S": case_view.PURGE_QUEUE}
     assert {case_view.PURGE_DUE_ATTRIBUTE, case_view.PURGE_CLOSED_AT_ATTRIBUTE} <= set(item)
-
-
-def test_the_purge_event_is_the_one_the_cases_domain_subscribes_to():
-    assert cases_delivery.EVENT_PATTERN == {"source": [purge.PURGE_EVENT_SOURCE], "detail-type": [purge.CASE_FILES_PURGED]}

@@ -9,10 +9,11 @@ import pytest
 
 from functions.cases.logic.mark_files_purged import handle_purge_event, mark_files_purged
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
-from functions.cases.models.purge_events import CaseFilesPurged, Outcome
+from functions.cases.models.purge_events import Outcome
 from functions.cases.models.records import StaleCase
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso
+from functions.shared.contracts import CaseFilesPurged
 
 NOW = datetime(2026, 11, 27, 3, 0, 5, tzinfo=UTC)
 CLOSED_AT = "2026-10-27T14:05:06.789Z"

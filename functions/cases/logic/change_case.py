@@ -13,17 +13,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Literal, TypedDict
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.events import CASE_UPDATED, case_events, update_detail
+from functions.cases.logic.events import case_events
 from functions.cases.logic.get_case import visible
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import TimerEvent, reconcile_timers
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
 from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
+from functions.shared.contracts import Announcement, Updated
+from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 from functions.shared.idempotency import IdempotentRequest, replayable
 
@@ -35,26 +39,37 @@ BOOKKEEPING = {"modified_at", "version", "timers", "next_automated_action"}
 UPDATES_FIELD = "updates"  # the history's name for an update posted with the change
 
 
+PostedUpdate = tuple[UpdateKind, str]  # the kind and the text of the update a change posts
+
+
+class EscalationAnswer(TypedDict):
+    """What an escalation's answer says besides the case (EscalationOutcome)."""
+
+    outcome: Literal["applied", "recorded"]
+    message: str
+
+
 @dataclass
 class Decision:
-    """What an action does to a case: its new fields, the update it posts, the events it announces, and
-    what the answer says besides the case (an escalation's outcome)."""
+    """What an action does to a case: its new fields (Case field names), the update it posts, the events it
+    announces (the case's fields are added when the change commits), and what the answer says besides the
+    case (an escalation's outcome)."""
 
-    action: str
-    fields: dict = field(default_factory=dict)
-    update: tuple[UpdateKind, str] | None = None
-    events: list[tuple[str, dict]] = field(default_factory=list)  # (detail type, extra detail)
-    answer: dict | None = None
+    action: CaseAction
+    fields: dict[str, Any] = field(default_factory=dict)
+    update: PostedUpdate | None = None
+    events: list[Announcement] = field(default_factory=list)
+    answer: EscalationAnswer | None = None
 
 
 @dataclass(frozen=True)
 class Changed:
     case: Case
     update: CaseUpdate | None
-    answer: dict | None = None
+    answer: EscalationAnswer | None = None
     replayed: bool = False  # the answer of an earlier request with the same Idempotency-Key
 
-    def stored(self) -> dict:
+    def stored(self) -> dict[str, Any]:
         """The answer as its Idempotency-Key's record keeps it."""
         return {
             "case": self.case.model_dump(mode="json"),
@@ -63,7 +78,9 @@ class Changed:
         }
 
     @classmethod
-    def replay(cls, stored: dict) -> Changed:
+    def replay(cls, stored: dict[str, Any] | None) -> Changed:
+        if stored is None:
+            raise ValueError("an Idempotency-Key's record of a change has its answer")
         update = CaseUpdate.model_validate(stored["update"]) if stored.get("update") else None
         return cls(Case.model_validate(stored["case"]), update, stored.get("answer"), replayed=True)
 
@@ -115,12 +132,20 @@ def change_case(
     raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment with the same Idempotency-Key.")
 
 
-def _events(after: Case, caller: Caller, now: datetime, decision: Decision, history: HistoryEntry, update, timer_events):
+def _events(
+    after: Case,
+    caller: Caller,
+    now: datetime,
+    decision: Decision,
+    history: HistoryEntry,
+    update: CaseUpdate | None,
+    timer_events: list[TimerEvent],
+) -> list[DomainEvent]:
     """Every change is on the bus (a change with no event of its own as CaseUpdated), each event naming
     the fields that changed and the update it posted."""
     changed_fields = [change.field for change in history.changes]
-    announced = (decision.events or [(CASE_UPDATED, {})]) + timer_events
-    return case_events(after, caller, to_iso(now), announced, changedFields=changed_fields, **update_detail(update))
+    announced = [*(decision.events or [Updated()]), *timer_events]
+    return case_events(after, caller, now, announced, changed_fields=changed_fields, update=update)
 
 
 def _apply(
@@ -162,7 +187,7 @@ def field_name(name: str) -> str:
     return Case.model_fields[name].alias or name
 
 
-def as_text(value) -> str | None:
+def as_text(value: object) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
 
 

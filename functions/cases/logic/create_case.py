@@ -7,16 +7,18 @@ from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import actor_of, as_text, field_name
-from functions.cases.logic.events import CASE_CREATED, case_events
+from functions.cases.logic.events import case_events
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
 from functions.cases.logic.timers import reconcile_timers
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
+from functions.shared.contracts import Opened
 from functions.shared.errors import Forbidden, NotFound, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
 
@@ -80,18 +82,18 @@ def create_case(
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )
-    timers, timer_events = reconcile_timers(None, case, "opened", now)
+    timers, timer_events = reconcile_timers(None, case, CaseAction.OPENED, now)
     case = case.with_timers(timers)
     opened = HistoryEntry(
         entry_id="1",
-        action="opened",
+        action=CaseAction.OPENED,
         actor=actor_of(caller),
         at=stamp,
         changes=[
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
         ],
     )
-    events = case_events(case, caller, stamp, [(CASE_CREATED, {}), *timer_events])
+    events = case_events(case, caller, now, [Opened(), *timer_events])
     try:
         store.create_case(case, opened, events, idempotency=idempotency, rate_limited=caller.user_id, now=now)
     except IdempotencyKeyTaken:

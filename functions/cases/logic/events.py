@@ -1,69 +1,69 @@
-"""The cases domain's events on the bus: names and detail shapes in one place."""
+"""The cases domain's events on the bus: what a change announces (functions/shared/contracts.py), with the
+case after it, as the events its transaction records."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from functions.cases.models.case import Case
 from functions.cases.models.lifecycle import CaseUpdate
 from functions.shared.auth import Caller
+from functions.shared.contracts import CASE_EVENTS, Actor, Announcement, CaseEvent, TimerStart, TimerStop
 from functions.shared.domain_event import DomainEvent, excerpt
 
-EVENT_SOURCE = "dss.cases"
-CASE_CREATED = "CaseCreated"
-CASE_UPDATED = "CaseUpdated"
-CASE_STATUS_CHANGED = "CaseStatusChanged"
-CASE_PRIORITY_CHANGED = "CasePriorityChanged"
-CASE_CLOSED = "CaseClosed"
-CASE_REOPENED = "CaseReopened"
-CASE_ESCALATED = "CaseEscalated"
-# Timers (functions/cases/logic/timers.py): the followups domain starts and stops their executions.
-CASE_TIMER_STARTED = "CaseTimerStarted"
-CASE_TIMER_STOPPED = "CaseTimerStopped"
-# Timer steps acting (functions/cases/logic/timer_steps.py): the notifications domain emails them.
-CASE_FOLLOW_UP_REMINDER = "CaseFollowUpReminder"
-CASE_RESPONSE_OVERDUE = "CaseResponseOverdue"
 
-
-def event_key(case: Case, detail_type: str, extra: dict) -> str:
+def event_key(case: Case, announced: Announcement) -> str:
     """The change's identity: every delivery of the event carries it, so consumers act on it once. A
     change may start or stop both timers, hence the timer's kind in theirs."""
-    timer = f"#{extra['timer']}" if "timer" in extra else ""
-    return f"{case.case_number}#{case.version}#{detail_type}{timer}"
+    timer = f"#{announced.timer}" if isinstance(announced, TimerStart | TimerStop) else ""
+    return f"{case.case_number}#{case.version}#{announced.detail_type}{timer}"
 
 
-def case_event_detail(case: Case, actor: Caller, occurred_at: str) -> dict:
-    return {
+def case_event(
+    case: Case,
+    actor: Caller,
+    occurred_at: datetime,
+    announced: Announcement,
+    *,
+    changed_fields: list[str] | None = None,
+    update: CaseUpdate | None = None,
+) -> CaseEvent:
+    """The announced event's detail. `changed_fields` and `update` are the change's (an opening has none):
+    free text never travels whole, an update is named with an excerpt (docs/architecture.md, "Small events")."""
+    fields: dict[str, Any] = {
+        "event_key": event_key(case, announced),
         "version": case.version,
-        "byCustomer": not actor.is_staff,
-        "caseNumber": case.case_number,
-        "accountId": case.account_id,
-        "contactId": case.contact_id,
-        "caseType": case.case_type.value,
+        "by_customer": not actor.is_staff,
+        "case_number": case.case_number,
+        "account_id": case.account_id,
+        "contact_id": case.contact_id,
+        "case_type": case.case_type.value,
         "subject": case.subject,
         "priority": case.priority.value,
         "status": case.status.value,
         "channel": case.channel.value,
-        "subStatus": case.sub_status,
-        "ownerId": case.owner_id,
-        "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
-        "occurredAt": occurred_at,
+        "sub_status": case.sub_status,
+        "owner_id": case.owner_id,
+        "actor": Actor(user_id=actor.user_id, role=actor.role, contact_id=actor.contact_id),
+        "occurred_at": occurred_at,
     }
+    if changed_fields is not None:
+        fields["changed_fields"] = changed_fields
+    if update is not None:
+        fields.update(update_id=update.update_id, update_kind=update.kind.value, excerpt=excerpt(update.text))
+    return CASE_EVENTS[announced.detail_type].model_validate(fields | announced.model_dump(exclude_unset=True))
 
 
-def update_detail(update: CaseUpdate | None) -> dict:
-    """What every event of a change that posted an update says of it: its id and an excerpt; a consumer
-    that needs the whole text reads the update (the text may be 64 KiB, the event stays small)."""
-    if update is None:
-        return {}
-    return {"updateId": update.update_id, "updateKind": update.kind.value, "excerpt": excerpt(update.text)}
-
-
-def case_events(case: Case, actor: Caller, occurred_at: str, announced: list[tuple[str, dict]], **common) -> list[DomainEvent]:
-    """Each announced (detail type, extra detail) on the case, as the events its change records."""
-    return [
-        DomainEvent(
-            EVENT_SOURCE,
-            detail_type,
-            {**case_event_detail(case, actor, occurred_at), **common, **extra, "eventKey": event_key(case, detail_type, extra)},
-        )
-        for detail_type, extra in announced
-    ]
+def case_events(
+    case: Case,
+    actor: Caller,
+    occurred_at: datetime,
+    announced: Sequence[Announcement],
+    *,
+    changed_fields: list[str] | None = None,
+    update: CaseUpdate | None = None,
+) -> list[DomainEvent]:
+    """Each announced event on the case, as the events its change records."""
+    return [case_event(case, actor, occurred_at, each, changed_fields=changed_fields, update=update).domain_event() for each in announced]

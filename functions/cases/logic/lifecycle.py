@@ -4,20 +4,14 @@ what one action does to a case, or refuses it with what to do instead; change_ca
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import Changed, Decision, change_case
+from functions.cases.logic.change_case import Changed, Decision, EscalationAnswer, PostedUpdate, change_case
 from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
-from functions.cases.logic.events import (
-    CASE_CLOSED,
-    CASE_ESCALATED,
-    CASE_PRIORITY_CHANGED,
-    CASE_REOPENED,
-    CASE_STATUS_CHANGED,
-    CASE_UPDATED,
-)
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import WAITING_ON_CUSTOMER
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import REOPEN_WINDOW, WEB_PRIORITIES, Case, ClosedSubStatus, OpenSubStatus, Priority, Status
 from functions.cases.models.lifecycle import (
     CaseChanges,
@@ -35,6 +29,7 @@ from functions.cases.models.lifecycle import (
 )
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
+from functions.shared.contracts import Announcement, Closure, Escalation, PriorityChange, Reopening, StatusChange, Updated
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
 from functions.shared.idempotency import IdempotentRequest
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -56,39 +51,40 @@ def _not_closed(case: Case, what: str) -> None:
         )
 
 
-def _status_change(case: Case, status: Status, sub_status: str) -> tuple[dict, list[tuple[str, dict]]]:
-    fields = {"status": status, "sub_status": sub_status}
+def _status_change(case: Case, status: Status, sub_status: str) -> tuple[dict[str, Any], list[Announcement]]:
+    fields: dict[str, Any] = {"status": status, "sub_status": sub_status}
     if status is case.status:
         return fields, []
-    return fields, [(CASE_STATUS_CHANGED, {"previousStatus": case.status.value})]
+    return fields, [StatusChange(previous_status=case.status.value)]
 
 
 def post_update(request: NewUpdate, caller: Caller, case: Case) -> Decision:
     _not_closed(case, "post an update")
-    fields, events = {}, [(CASE_UPDATED, {"updateKind": UpdateKind.COMMENT.value, "byCustomer": not caller.is_staff})]
+    fields: dict[str, Any] = {}
+    events: list[Announcement] = [Updated()]  # the event names the update posted and who posted it
     if not caller.is_staff and case.status in WAITING_ON_CUSTOMER:
         # The customer answered: the case is back with support (and the follow-up timer stops).
         fields, status_events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
         events += status_events
-    return Decision("updated", fields, (UpdateKind.COMMENT, request.text), events)
+    return Decision(CaseAction.UPDATED, fields, (UpdateKind.COMMENT, request.text), events)
 
 
 def request_information(request: InformationRequest, caller: Caller, case: Case) -> Decision:
     update = (UpdateKind.INFORMATION_REQUEST, request.message)
-    return _ask_customer(caller, case, Status.AWAITING_INFO, "information-requested", "request information", update)
+    return _ask_customer(caller, case, Status.AWAITING_INFO, CaseAction.INFORMATION_REQUESTED, "request information", update)
 
 
 def propose_solution(request: SolutionProposal, caller: Caller, case: Case) -> Decision:
     update = (UpdateKind.SOLUTION_PROPOSAL, request.solution)
-    return _ask_customer(caller, case, Status.SOLUTION_PROPOSED, "solution-proposed", "propose a solution", update)
+    return _ask_customer(caller, case, Status.SOLUTION_PROPOSED, CaseAction.SOLUTION_PROPOSED, "propose a solution", update)
 
 
-def _ask_customer(caller: Caller, case: Case, status: Status, action: str, what: str, update: tuple[UpdateKind, str]) -> Decision:
+def _ask_customer(caller: Caller, case: Case, status: Status, action: CaseAction, what: str, update: PostedUpdate) -> Decision:
     """Support hands the case to the customer (this is what starts the follow-up timer)."""
     _staff_only(caller, what, "post an update instead.")
     _not_closed(case, what)
     fields, events = _status_change(case, status, case.sub_status)
-    events.append((CASE_UPDATED, {"updateKind": update[0].value, "byCustomer": False}))
+    events.append(Updated())
     return Decision(action, fields, update, events)
 
 
@@ -100,10 +96,10 @@ def change_fields(request: CaseChanges, caller: Caller, case: Case) -> Decision:
     )
     _not_closed(case, "change it")
     fields = request.model_dump(exclude_none=True)
-    events = []
+    events: list[Announcement] = []
     if request.priority and request.priority is not case.priority:
-        events.append((CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}))
-    return Decision("fields-changed", fields, None, events)
+        events.append(PriorityChange(previous_priority=case.priority.value))
+    return Decision(CaseAction.FIELDS_CHANGED, fields, None, events)
 
 
 def accept_solution(request: SolutionAcceptance, caller: Caller, case: Case, now: datetime) -> Decision:
@@ -114,7 +110,7 @@ def accept_solution(request: SolutionAcceptance, caller: Caller, case: Case, now
     if case.status is not Status.SOLUTION_PROPOSED:
         raise Conflict(f"Case {case.case_number} has no proposed solution to accept (it is {case.status.value}).", code="no_solution")
     update = (UpdateKind.SOLUTION_ACCEPTANCE, request.comment or "Solution accepted.")
-    return _close(case, ClosedSubStatus.RESOLVED, now, "solution-accepted", update)
+    return _close(case, ClosedSubStatus.RESOLVED, now, CaseAction.SOLUTION_ACCEPTED, update)
 
 
 def reject_solution(request: SolutionRejection, caller: Caller, case: Case) -> Decision:
@@ -123,8 +119,8 @@ def reject_solution(request: SolutionRejection, caller: Caller, case: Case) -> D
     if case.status is not Status.SOLUTION_PROPOSED:
         raise Conflict(f"Case {case.case_number} has no proposed solution to reject (it is {case.status.value}).", code="no_solution")
     fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
-    events.append((CASE_UPDATED, {"updateKind": UpdateKind.SOLUTION_REJECTION.value, "byCustomer": True}))
-    return Decision("solution-rejected", fields, (UpdateKind.SOLUTION_REJECTION, request.reason), events)
+    events.append(Updated())
+    return Decision(CaseAction.SOLUTION_REJECTED, fields, (UpdateKind.SOLUTION_REJECTION, request.reason), events)
 
 
 def close(request: CloseRequest, caller: Caller, case: Case, now: datetime) -> Decision:
@@ -138,7 +134,7 @@ def close(request: CloseRequest, caller: Caller, case: Case, now: datetime) -> D
         raise Forbidden("reason is for support staff; to close your case, send subStatus and comment only.", field="reason")
     if request.reason is CloseReason.SOLUTION_ACCEPTED and request.sub_status is not ClosedSubStatus.RESOLVED:
         raise ValidationFailed("A case closed because its solution was accepted is Resolved.", field="subStatus")
-    return _close(case, request.sub_status, now, "closed", (UpdateKind.CLOSURE_COMMENT, request.comment))
+    return _close(case, request.sub_status, now, CaseAction.CLOSED, (UpdateKind.CLOSURE_COMMENT, request.comment))
 
 
 def close_automatically(case: Case, now: datetime) -> Decision:
@@ -147,13 +143,13 @@ def close_automatically(case: Case, now: datetime) -> Decision:
         "Closed automatically: no answer from you 10 business days after support's request, despite two reminders. "
         f"To reopen this case, call {SUPPORT_PHONE_NUMBERS}; for a new issue, open a new case."
     )
-    return _close(case, ClosedSubStatus.AUTO_CLOSED, now, "auto-closed", (UpdateKind.CLOSURE_COMMENT, comment))
+    return _close(case, ClosedSubStatus.AUTO_CLOSED, now, CaseAction.AUTO_CLOSED, (UpdateKind.CLOSURE_COMMENT, comment))
 
 
-def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: str, update: tuple[UpdateKind, str]) -> Decision:
+def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: CaseAction, update: PostedUpdate) -> Decision:
     fields, events = _status_change(case, Status.CLOSED, sub_status.value)
     fields["closed_at"] = to_iso(now)
-    events.append((CASE_CLOSED, {"subStatus": sub_status.value, "purgeFilesAfter": to_iso(now + FILES_KEPT_AFTER_CLOSURE)}))
+    events.append(Closure(purge_files_after=now + FILES_KEPT_AFTER_CLOSURE))  # the sub status is the case's
     return Decision(action, fields, update, events)
 
 
@@ -180,8 +176,8 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
         # opening (long past), so the response escalation restarts on it instead of firing at once.
         due = response_due(now, case.priority)
         fields.update(response_due_at=to_iso(due.due_at), response_rule=f"{due.rule}, counted from the reopening")
-    events.append((CASE_REOPENED, {"closedAt": case.closed_at}))
-    return Decision("reopened", fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
+    events.append(Reopening(closed_at=case.closed_at))
+    return Decision(CaseAction.REOPENED, fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
 
 
 def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str | None) -> Decision:
@@ -190,18 +186,19 @@ def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str
     _not_closed(case, "escalate it")
     update = (UpdateKind.ESCALATION_REQUEST, request.reason)
     # The guide's escalation is an update on the case: from a customer it hands a waiting case back to support.
-    fields, events = {}, []
+    fields: dict[str, Any] = {}
+    events: list[Announcement] = []
     if not caller.is_staff and case.status in WAITING_ON_CUSTOMER:
         fields, events = _status_change(case, Status.OPEN, OpenSubStatus.INVESTIGATION.value)
     if request.kind is EscalationKind.MANAGEMENT:
-        events.append((CASE_ESCALATED, {"escalation": "management", "region": region}))
+        events.append(Escalation(escalation="management", region=region))
         answer = (
             f"The regional support management for your region ({region}) has been notified."
             if region
             else "Your request is recorded on the case; your account has no support region yet, so your Technical "
             "Account Manager will route it."
         )
-        return Decision("escalated-to-management", fields, update, events, _outcome("recorded", answer))
+        return Decision(CaseAction.ESCALATED_TO_MANAGEMENT, fields, update, events, _outcome("recorded", answer))
     current = PRIORITY_ORDER.index(case.priority)
     if current == len(PRIORITY_ORDER) - 1:
         raise ValidationFailed(
@@ -214,19 +211,19 @@ def escalate(request: EscalationRequest, caller: Caller, case: Case, region: str
         raise ValidationFailed(
             f"Case {case.case_number} is already {case.priority.value}; ask for a higher priority.", field="requestedPriority"
         )
-    escalation = {"escalation": "priority", "requestedPriority": requested.value}  # the reason is the change's update
+    escalation = Escalation(escalation="priority", requested_priority=requested.value)  # the reason is the change's update
     if requested in WEB_PRIORITIES or caller.is_staff:
         fields["priority"] = requested
-        events += [(CASE_PRIORITY_CHANGED, {"previousPriority": case.priority.value}), (CASE_ESCALATED, escalation)]
-        return Decision("priority-raised", fields, update, events, _outcome("applied", f"Priority raised to {requested.value}."))
+        events += [PriorityChange(previous_priority=case.priority.value), escalation]
+        return Decision(CaseAction.PRIORITY_RAISED, fields, update, events, _outcome("applied", f"Priority raised to {requested.value}."))
     answer = (
         f"Your request for {requested.value} is recorded on the case; raising a case to {requested.value} needs a phone "
         f"call to Dedicated Support Services: {SUPPORT_PHONE_NUMBERS}."
     )
-    return Decision("escalation-requested", fields, update, [*events, (CASE_ESCALATED, escalation)], _outcome("recorded", answer))
+    return Decision(CaseAction.ESCALATION_REQUESTED, fields, update, [*events, escalation], _outcome("recorded", answer))
 
 
-def _outcome(outcome: str, message: str) -> dict:
+def _outcome(outcome: Literal["applied", "recorded"], message: str) -> EscalationAnswer:
     return {"outcome": outcome, "message": message}
 
 

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case, Status
-from functions.cases.models.delivery import CASE_FILES_PURGED, PURGE_EVENT_SOURCE
-from functions.cases.models.purge_events import CaseFilesPurged, Outcome
+from functions.cases.models.purge_events import Outcome
 from functions.shared.auth import AUTOMATION
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
+from functions.shared.contracts import CaseFilesPurged
 from functions.shared.errors import NotFound
 from functions.shared.observability import logger
 
@@ -29,9 +30,10 @@ def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, now: datetim
     """Marks the case; whether this call did (False when there was nothing to mark)."""
 
     def decide(case: Case) -> Decision:
-        if case.status is not Status.CLOSED or case.closed_at != purged.closed_at or case.files_purged_at is not None:
+        closed_at = from_iso(case.closed_at) if case.closed_at else None
+        if case.status is not Status.CLOSED or closed_at != purged.closed_at or case.files_purged_at is not None:
             raise _NothingToDo()
-        return Decision("files-purged", {"files_purged_at": to_iso(purged.purged_at)})
+        return Decision(CaseAction.FILES_PURGED, {"files_purged_at": to_iso(purged.purged_at)})
 
     try:
         change_case(purged.case_number, AUTOMATION, decide, if_match=None, store=store, now=now)
@@ -41,13 +43,13 @@ def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, now: datetim
 
 
 def handle_purge_event(event: BusEvent, *, store: CaseStore, now: datetime) -> Outcome:
-    if event.source != PURGE_EVENT_SOURCE or event.detail_type != CASE_FILES_PURGED:
+    if event.source != CaseFilesPurged.source or event.detail_type != CaseFilesPurged.detail_type:
         logger.info("event ignored: not one this handler is for", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome.IGNORED
     purged = CaseFilesPurged.model_validate(event.detail)
     marked = mark_files_purged(purged, store=store, now=now)
     logger.info(
         "case marked: files purged" if marked else "case left unchanged: nothing to mark",
-        extra={"case_number": purged.case_number, "closed_at": purged.closed_at, "objects_deleted": purged.objects_deleted},
+        extra={"case_number": purged.case_number, "closed_at": to_iso(purged.closed_at), "objects_deleted": purged.objects_deleted},
     )
     return Outcome.MARKED if marked else Outcome.UNCHANGED

@@ -16,13 +16,23 @@ from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
-from functions.cases.logic.events import CASE_FOLLOW_UP_REMINDER, CASE_RESPONSE_OVERDUE
 from functions.cases.logic.lifecycle import close_automatically
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case, CaseTimer, Status, TimerStep
 from functions.cases.models.timer_steps import StepOutcome, TimerStepRequest
 from functions.shared.auth import AUTOMATION
 from functions.shared.clock import to_iso
+from functions.shared.contracts import EscalationLevel, FollowUpReminder, ReminderNumber, ResponseOverdue, TimerStepName
 from functions.shared.errors import NotFound
+
+REMINDERS: dict[TimerStepName, tuple[ReminderNumber, CaseAction]] = {
+    TimerStepName.REMINDER_1: (1, CaseAction.FOLLOW_UP_REMINDER_1),
+    TimerStepName.REMINDER_2: (2, CaseAction.FOLLOW_UP_REMINDER_2),
+}
+ESCALATIONS: dict[TimerStepName, tuple[EscalationLevel, CaseAction]] = {
+    TimerStepName.ESCALATE_TO_OWNER: ("owner", CaseAction.RESPONSE_ESCALATED_TO_OWNER),
+    TimerStepName.ESCALATE_TO_MANAGER: ("manager", CaseAction.RESPONSE_ESCALATED_TO_MANAGER),
+}
 
 
 class _TimerGone(Exception):
@@ -39,7 +49,7 @@ def run_timer_step(request: TimerStepRequest, *, store: CaseStore, now: datetime
     def decide(case: Case) -> Decision:
         timer = next((timer for timer in case.timers if timer.token == request.token), None)
         step = next((step for step in timer.steps if step.step == request.step), None) if timer else None
-        if step is None:
+        if timer is None or step is None:
             raise _TimerGone
         if step.done_at is not None:  # a retried invocation of a step that already acted
             raise _AlreadyDone
@@ -62,19 +72,15 @@ def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, now: datetime) -> 
     return [other if other is not timer else timer.model_copy(update={"steps": steps}) for other in case.timers]
 
 
-def _decide_step(case: Case, step_name: str, timer: CaseTimer, now: datetime) -> Decision:
+def _decide_step(case: Case, step_name: TimerStepName, timer: CaseTimer, now: datetime) -> Decision:
     due = {step.step: step.due_at for step in timer.steps}
-    if step_name in ("reminder1", "reminder2"):
-        reminder = 1 if step_name == "reminder1" else 2
-        detail = {
-            "reminder": reminder,
-            "asked": "information" if case.status is Status.AWAITING_INFO else "solution",
-            "askedAt": timer.started_at,
-            "autoCloseAt": due["autoClose"],
-        }
-        return Decision(f"follow-up-reminder-{reminder}", {}, None, [(CASE_FOLLOW_UP_REMINDER, detail)])
-    if step_name == "autoClose":
+    if step_name in REMINDERS:
+        reminder, action = REMINDERS[step_name]
+        asked = "information" if case.status is Status.AWAITING_INFO else "solution"
+        reminded = FollowUpReminder(reminder=reminder, asked=asked, asked_at=timer.started_at, auto_close_at=due[TimerStepName.AUTO_CLOSE])
+        return Decision(action, {}, None, [reminded])
+    if step_name is TimerStepName.AUTO_CLOSE:
         return close_automatically(case, now)
-    level = "owner" if step_name == "escalateToOwner" else "manager"
-    detail = {"level": level, "responseDueAt": case.response_due_at, "responseRule": case.response_rule}
-    return Decision(f"response-escalated-to-{level}", {}, None, [(CASE_RESPONSE_OVERDUE, detail)])
+    level, action = ESCALATIONS[step_name]
+    overdue = ResponseOverdue(level=level, response_due_at=case.response_due_at, response_rule=case.response_rule)
+    return Decision(action, {}, None, [overdue])

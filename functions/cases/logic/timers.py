@@ -15,30 +15,31 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from functions.cases.logic.events import CASE_TIMER_STARTED, CASE_TIMER_STOPPED
 from functions.cases.logic.response_targets import ResponseDue, manager_escalation_due
+from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case, CaseTimer, Priority, Status, TimerStep
 from functions.shared.business_time import business_calendar
 from functions.shared.clock import from_iso, to_iso
+from functions.shared.contracts import TimerKind, TimerStart, TimerStepDue, TimerStepName, TimerStop
 
-FOLLOW_UP, RESPONSE_ESCALATION = "follow-up", "response-escalation"
-FOLLOW_UP_BUSINESS_DAYS = {"reminder1": 2, "reminder2": 5, "autoClose": 10}
+FOLLOW_UP, RESPONSE_ESCALATION = TimerKind.FOLLOW_UP, TimerKind.RESPONSE_ESCALATION
+FOLLOW_UP_BUSINESS_DAYS = {TimerStepName.REMINDER_1: 2, TimerStepName.REMINDER_2: 5, TimerStepName.AUTO_CLOSE: 10}
 # The actions by which support hands the case to the customer: each starts the ladder afresh.
-ASKED_BY_ACTION = {"information-requested": "requested information", "solution-proposed": "proposed a solution"}
+ASKED_BY_ACTION = {CaseAction.INFORMATION_REQUESTED: "requested information", CaseAction.SOLUTION_PROPOSED: "proposed a solution"}
 WAITING_ON_CUSTOMER = frozenset({Status.AWAITING_INFO, Status.SOLUTION_PROPOSED})
 
-TimerEvent = tuple[str, dict]
+TimerEvent = TimerStart | TimerStop
 
 
-def reconcile_timers(before: Case | None, after: Case, action: str, now: datetime) -> tuple[list[CaseTimer], list[TimerEvent]]:
+def reconcile_timers(before: Case | None, after: Case, action: CaseAction, now: datetime) -> tuple[list[CaseTimer], list[TimerEvent]]:
     """The timers `after` must have, and the events announcing what started and stopped."""
     timers = {timer.kind: timer for timer in after.timers}
     events: list[TimerEvent] = []
 
-    def stop(kind: str, reason: str) -> None:
+    def stop(kind: TimerKind, reason: str) -> None:
         timer = timers.pop(kind)
         if timer.pending_steps():
-            events.append((CASE_TIMER_STOPPED, {"timer": kind, "token": timer.token, "reason": reason}))
+            events.append(TimerStop(timer=kind, token=timer.token, reason=reason))
         elif _last_step_is_this_change(before, timer):
             # A timer that ran its last step has ended (no stop), but stays until the next change: a retry of
             # that step (its answer lost) must find itself done, not its timer gone.
@@ -79,20 +80,22 @@ def follow_up_timer(asked_at: datetime, what_support_did: str) -> CaseTimer:
 
 
 def escalation_timer(case: Case, now: datetime) -> CaseTimer:
+    if case.response_due_at is None:
+        raise ValueError(f"case {case.case_number} has no response target to escalate on")
     owner_due = ResponseDue(from_iso(case.response_due_at), case.response_rule or "")
     manager_due = manager_escalation_due(owner_due, case.priority)
     steps = [
-        TimerStep(step="escalateToOwner", due_at=case.response_due_at, rule=owner_due.rule),
-        TimerStep(step="escalateToManager", due_at=to_iso(manager_due.due_at), rule=manager_due.rule),
+        TimerStep(step=TimerStepName.ESCALATE_TO_OWNER, due_at=case.response_due_at, rule=owner_due.rule),
+        TimerStep(step=TimerStepName.ESCALATE_TO_MANAGER, due_at=to_iso(manager_due.due_at), rule=manager_due.rule),
     ]
     return CaseTimer(kind=RESPONSE_ESCALATION, token=secrets.token_hex(16), started_at=to_iso(now), steps=steps)
 
 
-def timer_started(timer: CaseTimer) -> TimerEvent:
+def timer_started(timer: CaseTimer) -> TimerStart:
     # Every step, done or not: the state machine waits for each (a done step's wait is over and its step
     # does nothing again), so a timer announced again, as by a replayed create, runs the same way.
-    steps = [{"step": step.step, "dueAt": step.due_at} for step in timer.steps]
-    return CASE_TIMER_STARTED, {"timer": timer.kind, "token": timer.token, "startedAt": timer.started_at, "steps": steps}
+    steps = [TimerStepDue(step=step.step, due_at=step.due_at) for step in timer.steps]
+    return TimerStart(timer=timer.kind, token=timer.token, started_at=timer.started_at, steps=steps)
 
 
 def _last_step_is_this_change(before: Case | None, timer: CaseTimer) -> bool:

@@ -3,12 +3,12 @@ case. The stack (infra) and the local stack (local/provision.py) are both built 
 
 from __future__ import annotations
 
+from functions.shared.contracts import CaseFilesPurged, event_pattern
+
 # The delivery settings every domain shares (re-exported for the stack and the local stack).
 from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
 from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION_TIMEOUT_SECONDS
 from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
 from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
 
-PURGE_EVENT_SOURCE = "dss.purge"
-CASE_FILES_PURGED = "CaseFilesPurged"
-EVENT_PATTERN = {"source": [PURGE_EVENT_SOURCE], "detail-type": [CASE_FILES_PURGED]}
+EVENT_PATTERN = event_pattern(CaseFilesPurged.source, (CaseFilesPurged.detail_type,))

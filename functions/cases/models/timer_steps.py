@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
 
 from pydantic import Field
 
 from functions.cases.models.case import ApiModel
-
-TimerStepName = Literal["reminder1", "reminder2", "autoClose", "escalateToOwner", "escalateToManager"]
+from functions.shared.contracts import TimerStepName
 
 
 class TimerStepRequest(ApiModel):

@@ -1,0 +1,26 @@
+"""What a change did to a case, as its history entry names it (`action`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseAction(StrEnum):
+    OPENED = "opened"
+    UPDATED = "updated"
+    INFORMATION_REQUESTED = "information-requested"
+    SOLUTION_PROPOSED = "solution-proposed"
+    FIELDS_CHANGED = "fields-changed"
+    SOLUTION_ACCEPTED = "solution-accepted"
+    SOLUTION_REJECTED = "solution-rejected"
+    CLOSED = "closed"
+    AUTO_CLOSED = "auto-closed"  # the follow-up ladder's last step
+    REOPENED = "reopened"
+    ESCALATED_TO_MANAGEMENT = "escalated-to-management"
+    PRIORITY_RAISED = "priority-raised"
+    ESCALATION_REQUESTED = "escalation-requested"  # a priority only a phone call can set: recorded, not applied
+    FOLLOW_UP_REMINDER_1 = "follow-up-reminder-1"
+    FOLLOW_UP_REMINDER_2 = "follow-up-reminder-2"
+    RESPONSE_ESCALATED_TO_OWNER = "response-escalated-to-owner"
+    RESPONSE_ESCALATED_TO_MANAGER = "response-escalated-to-manager"
+    FILES_PURGED = "files-purged"  # the purge deleted the closed case's files
