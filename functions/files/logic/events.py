@@ -1,4 +1,4 @@
-"""The files domain's events on the bus."""
+"""The files domain's events on the bus (functions/shared/contracts.py)."""
 
 from __future__ import annotations
 
@@ -6,22 +6,20 @@ from datetime import datetime
 
 from functions.files.models.files import CaseFile
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
+from functions.shared.contracts import Actor, CaseFileAdded, FileChecksum
 from functions.shared.domain_event import DomainEvent
-
-EVENT_SOURCE = "dss.files"
-CASE_FILE_ADDED = "CaseFileAdded"
 
 
 def file_added(file: CaseFile, account_id: str, actor: Caller, occurred_at: datetime) -> DomainEvent:
-    return DomainEvent(EVENT_SOURCE, CASE_FILE_ADDED, {
-        "eventKey": f"{file.case_number}#{file.file_id}#{CASE_FILE_ADDED}",
-        "caseNumber": file.case_number,
-        "accountId": account_id,
-        "fileId": file.file_id,
-        "fileName": file.file_name,
-        "size": file.size,
-        "checksum": file.checksum.model_dump(),
-        "actor": {"userId": actor.user_id, "role": actor.role, "contactId": actor.contact_id},
-        "occurredAt": to_iso(occurred_at),
-    })  # fmt: skip
+    added = CaseFileAdded(
+        event_key=f"{file.case_number}#{file.file_id}#{CaseFileAdded.detail_type}",
+        case_number=file.case_number,
+        account_id=account_id,
+        file_id=file.file_id,
+        file_name=file.file_name,
+        size=file.size,
+        checksum=FileChecksum(algorithm=file.checksum.algorithm, value=file.checksum.value),
+        actor=Actor(user_id=actor.user_id, role=actor.role, contact_id=actor.contact_id),
+        occurred_at=occurred_at,
+    )
+    return added.domain_event()
