@@ -11,7 +11,7 @@ NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 def due_case(index: int) -> DueCase:
-    return DueCase(f"{index:010d}", "acme", f"2026-10-{1 + index % 20:02d}T10:00:00.000Z")
+    return DueCase(f"{index:010d}", "acme", datetime(2026, 10, 1 + index % 20, 10, 0, tzinfo=UTC))
 
 
 class FakeIndex:
@@ -59,7 +59,7 @@ def always():
 
 
 def test_the_event_names_the_closure_and_is_the_same_for_every_run():
-    case = DueCase("0000000042", "acme", "2026-10-20T09:30:00.000Z")
+    case = DueCase("0000000042", "acme", datetime(2026, 10, 20, 9, 30, tzinfo=UTC))
     first, again = files_purged(case, 3, NOW).detail, files_purged(case, 0, NOW + timedelta(days=1)).detail
     assert first == {
         "caseNumber": "0000000042",

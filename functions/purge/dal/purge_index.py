@@ -10,7 +10,7 @@ from datetime import datetime
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.purge.models.purge import DueCase, StorageUnavailable
-from functions.shared.clock import to_iso
+from functions.shared.clock import from_iso, to_iso
 from functions.shared.dal.aws import client
 from functions.shared.dal.case_view import (
     PURGE_CLOSED_AT_ATTRIBUTE,
@@ -52,5 +52,5 @@ def _due_case(item: dict) -> DueCase:
     return DueCase(
         case_number=item["case_number"]["S"],
         account_id=item["account_id"]["S"],
-        closed_at=item[PURGE_CLOSED_AT_ATTRIBUTE]["S"],
+        closed_at=from_iso(item[PURGE_CLOSED_AT_ATTRIBUTE]["S"]),
     )

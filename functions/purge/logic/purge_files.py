@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Protocol
 
-from functions.purge.models.purge import CASE_FILES_PURGED, PURGE_EVENT_SOURCE, DueCase, PurgeSummary, StorageUnavailable, Upload
+from functions.purge.models.purge import DueCase, PurgeSummary, StorageUnavailable, Upload
 from functions.shared.clock import to_iso
+from functions.shared.contracts import CaseFilesPurged
 from functions.shared.domain_event import DomainEvent
 from functions.shared.observability import logger
 from functions.shared.retention import UPLOAD_LIFETIME
@@ -47,15 +48,18 @@ class Outbox(Protocol):
 
 
 def files_purged(case: DueCase, objects_deleted: int, purged_at: datetime) -> DomainEvent:
-    return DomainEvent(PURGE_EVENT_SOURCE, CASE_FILES_PURGED, {
-        "caseNumber": case.case_number,
-        "accountId": case.account_id,
-        "closedAt": case.closed_at,
-        "purgedAt": to_iso(purged_at),
-        "objectsDeleted": objects_deleted,
-        # One key per closure: every run that purges it announces the same thing.
-        "eventKey": f"{case.case_number}#{case.closed_at}#{CASE_FILES_PURGED}",
-    })
+    # One key per closure, every run that purges it announcing the same thing; the closure's stored form
+    # (to_iso of it) keeps the key the same bytes.
+    event_key = f"{case.case_number}#{to_iso(case.closed_at)}#{CaseFilesPurged.detail_type}"
+    purged = CaseFilesPurged(
+        event_key=event_key,
+        case_number=case.case_number,
+        account_id=case.account_id,
+        closed_at=case.closed_at,
+        purged_at=purged_at,
+        objects_deleted=objects_deleted,
+    )
+    return purged.domain_event()
 
 
 def is_stale(upload: Upload, now: datetime) -> bool:
@@ -79,7 +83,7 @@ def purge_files(
             # Not announced, so it stays due; the others go on (one case must not hold up every purge).
             summary.cases_failed.append(case.case_number)
             continue
-        logger.info("case files purged", extra={"case_number": case.case_number, "closed_at": case.closed_at, "objects": deleted})
+        logger.info("case files purged", extra={"case_number": case.case_number, "closed_at": to_iso(case.closed_at), "objects": deleted})
         summary.cases_purged += 1
         summary.objects_deleted += deleted
         announced.append(files_purged(case, deleted, now))

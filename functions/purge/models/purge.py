@@ -9,10 +9,6 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-# The event this job publishes; the cases domain marks the case from it (its rule: functions/cases/models/delivery.py).
-PURGE_EVENT_SOURCE = "dss.purge"
-CASE_FILES_PURGED = "CaseFilesPurged"
-
 CASE_FILES_ROOT = "cases/"
 
 
@@ -27,7 +23,8 @@ class DueCase:
 
     case_number: str
     account_id: str
-    closed_at: str  # the closure the purge is for, exactly as the case stores it
+    # The closure the purge is for; the case stores it as to_iso gives it, so to_iso(closed_at) is its stored form.
+    closed_at: datetime
 
 
 @dataclass(frozen=True)
