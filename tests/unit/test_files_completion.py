@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.files.logic.checksums import to_base64
+from functions.files.logic.checksums import combined_crc32, crc32_combine, to_base64
 from functions.files.logic.complete_upload import complete_upload
 from functions.files.models.errors import (
     ChecksumMismatch,
@@ -323,3 +323,24 @@ def test_an_aborted_upload_is_not_found():
 
     with pytest.raises(UploadNotFound, match="aborted or expired"):
         run(upload(), FakeStorage([], stored=None), store)
+
+
+# --- the CRC32 combination (zlib-ng's crc32_combine behind functions/files/logic/checksums.py) ---------
+
+
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [(2**31, 0x85275216), (2**32 + 5, 0x8C856A68), (5 * 2**40, 0x5D7B8FD2)],  # zlib's crc32_combine64 gives the same
+)
+def test_parts_past_4_gib_combine_with_their_whole_length(length, expected):
+    assert crc32_combine(0x3610A686, 0xCBF43926, length) == expected
+
+
+def test_a_negative_length_is_refused_rather_than_combined():
+    with pytest.raises(ValueError, match="len2"):
+        crc32_combine(1, 2, -1)
+
+
+def test_the_parts_of_an_upload_combine_into_the_file_s_crc():
+    assert combined_crc32([(zlib.crc32(PART_ONE), len(PART_ONE)), (zlib.crc32(PART_TWO), len(PART_TWO))]) == zlib.crc32(PART_ONE + PART_TWO)
+    assert combined_crc32([]) == 0 == zlib.crc32(b"")

@@ -1,12 +1,21 @@
 """CRC32 checksums as S3 writes them (x-amz-checksum-crc32: base64 of the 4 big-endian bytes), and the
-combination of the parts' CRC32 values into the whole file's."""
+combination of the parts' CRC32 values into the whole file's.
+
+crc32_combine comes from zlib-ng (Python's zlib does not expose it), which fits the layer. Measured
+(cp311 wheels; import = import plus a first combine; 10,000 parts of 8 MiB combined, x86_64):
+  zlib-ng 1.1.0: wheel 121 KB arm64, 0.4 MB installed, import 1.6 ms, 3 ms
+  the hand-written zlib algorithm it replaced: import 0.9 ms, 131 ms
+  awscrt 0.38.0 (combine_crc32): wheel 4.1 MB arm64, 11 MB installed, import 52 ms: too big for the layer
+  isal 1.9.1: 1.2 MB installed; anycrc 2.1.0: 1.9 MB installed (both combine too)
+The layer holds 22 MB; zlib-ng adds 2%.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 
-_POLY = 0xEDB88320  # zlib's CRC-32 polynomial, reflected
+from zlib_ng import zlib_ng
 
 
 def to_base64(crc: int) -> str:
@@ -20,47 +29,11 @@ def from_base64(value: str) -> int:
     return int.from_bytes(raw, "big")
 
 
-def _multmodp(a: int, b: int) -> int:
-    """a(x) * b(x) modulo the CRC polynomial (bit-reflected, as zlib's crc32.c does it); `a` is never 0."""
-    m, product = 1 << 31, 0
-    while True:
-        if a & m:
-            product ^= b
-            if not a & (m - 1):
-                return product
-        m >>= 1
-        b = (b >> 1) ^ _POLY if b & 1 else b >> 1
-
-
-def _powers_of_x() -> list[int]:
-    """x^(2^k) modulo the polynomial for k = 0..31."""
-    powers, power = [], 1 << 30  # x^1
-    for _ in range(32):
-        powers.append(power)
-        power = _multmodp(power, power)
-    return powers
-
-
-_X2N = _powers_of_x()
-
-
-def _x8nmodp(length: int) -> int:
-    """x^(8 * length) modulo the polynomial: appending `length` zero bytes."""
-    power, k = 1 << 31, 3  # x^0; 8 * length = 2^3 * length
-    while length:
-        if length & 1:
-            power = _multmodp(_X2N[k & 31], power)
-        length >>= 1
-        k += 1
-    return power
-
-
 def crc32_combine(crc1: int, crc2: int, len2: int) -> int:
-    """The CRC32 of A + B from crc1 = crc32(A), crc2 = crc32(B) and len2 = len(B): zlib's crc32_combine
-    (zlib 1.2.12's x2nmodp form), which Python's zlib module does not expose."""
+    """The CRC32 of A + B from crc1 = crc32(A), crc2 = crc32(B) and len2 = len(B)."""
     if len2 < 0:
-        raise ValueError("len2 must be >= 0")
-    return _multmodp(_x8nmodp(len2), crc1 & 0xFFFFFFFF) ^ (crc2 & 0xFFFFFFFF)
+        raise ValueError("len2 must be >= 0")  # zlib-ng loops forever on a negative length
+    return zlib_ng.crc32_combine(crc1 & 0xFFFFFFFF, crc2 & 0xFFFFFFFF, len2)
 
 
 def combined_crc32(parts: list[tuple[int, int]]) -> int:
