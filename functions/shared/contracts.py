@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.clock import UtcTimestamp
 from functions.shared.domain_event import DomainEvent
 
@@ -99,6 +100,15 @@ class Actor(EventDetail):
     role: str  # a Cognito group, or "automation": the desk itself (a timer step), no person and no contact
     contact_id: str | None = None
 
+    @property
+    def is_customer(self) -> bool:
+        """Customer contacts act on their own account's cases; staff and machines have no contact id."""
+        return self.contact_id is not None
+
+    @property
+    def is_automation(self) -> bool:
+        return self.role == AUTOMATION_ROLE
+
 
 class CaseRef(EventDetail):
     case_number: CaseNumber
@@ -111,6 +121,8 @@ class CaseFacts(CaseRef):
     account_id: str
     contact_id: str
     case_type: str
+    # Since events carry no free text whole; one published before has none (in a queue or dead-letter
+    # queue during the deploy), and its emails go without.
     subject: str | None = None
     priority: str
     status: str
@@ -118,7 +130,7 @@ class CaseFacts(CaseRef):
     owner_id: str | None = None
     actor: Actor
     occurred_at: UtcTimestamp
-    by_customer: bool | None = None
+    by_customer: bool | None = None  # the change's author is the customer (not support, not the automation)
     # An event of a change that posted an update names it and carries an excerpt (docs/architecture.md,
     # "Small events"); the whole text is the update item's.
     update_id: str | None = Field(default=None, pattern=r"^\d{1,10}$")
@@ -184,7 +196,7 @@ class Reopening(Announcement):
 
 class Escalation(Announcement):
     detail_type = DetailType.CASE_ESCALATED
-    required = ("escalation",)
+    required: ClassVar[tuple[str, ...]] = ("escalation",)
     escalation: EscalationKind | None = None
     region: str | None = None  # a management escalation's: the account's region (null: none yet)
     requested_priority: str | None = None  # a priority escalation's (the reason is the change's update)
@@ -213,7 +225,7 @@ class TimerStop(Announcement):
 
 class FollowUpReminder(Announcement):
     detail_type = DetailType.CASE_FOLLOW_UP_REMINDER
-    required = ("reminder", "asked", "asked_at", "auto_close_at")
+    required: ClassVar[tuple[str, ...]] = ("reminder", "asked", "asked_at", "auto_close_at")
     reminder: ReminderNumber | None = None
     asked: AskedFor | None = None
     asked_at: UtcTimestamp | None = None
@@ -222,7 +234,7 @@ class FollowUpReminder(Announcement):
 
 class ResponseOverdue(Announcement):
     detail_type = DetailType.CASE_RESPONSE_OVERDUE
-    required = ("level", "response_due_at")
+    required: ClassVar[tuple[str, ...]] = ("level", "response_due_at")
     level: EscalationLevel | None = None
     response_due_at: UtcTimestamp | None = None
     response_rule: str | None = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from functions.followups.dal.state_machines import StateMachines
-from functions.followups.models.delivery import FOLLOW_UP_TIMER, RESPONSE_ESCALATION_TIMER
+from functions.shared.contracts import TimerKind
 from functions.shared.environment import per_environment
 from functions.shared.settings import followup_settings
 
@@ -17,8 +17,8 @@ class FollowupsDependencies:
         settings = followup_settings()
         return StateMachines(
             {
-                FOLLOW_UP_TIMER: settings.follow_up_state_machine_arn,
-                RESPONSE_ESCALATION_TIMER: settings.response_escalation_state_machine_arn,
+                TimerKind.FOLLOW_UP: settings.follow_up_state_machine_arn,
+                TimerKind.RESPONSE_ESCALATION: settings.response_escalation_state_machine_arn,
             }
         )
 

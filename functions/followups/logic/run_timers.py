@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
-from functions.followups.models.delivery import CASE_TIMER_STARTED, CASE_TIMER_STOPPED, CASES_EVENT_SOURCE
+from functions.followups.models.delivery import SUBSCRIBED_DETAIL_TYPES
 from functions.followups.models.timer_events import TIMER_STEPS, CaseTimerStarted, CaseTimerStopped, InvalidTimer
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso
+from functions.shared.contracts import DetailType, EventSource, TimerKind
 from functions.shared.observability import logger
 
 
 class StateMachineRunner(Protocol):
-    def start(self, timer_kind: str, name: str, execution_input: dict) -> bool: ...
+    def start(self, timer_kind: TimerKind, name: str, execution_input: dict[str, Any]) -> bool: ...
 
-    def stop(self, timer_kind: str, name: str, cause: str) -> bool: ...
+    def stop(self, timer_kind: TimerKind, name: str, cause: str) -> bool: ...
 
 
 class Outcome(Enum):
@@ -44,14 +45,12 @@ def wake_at(started_at: datetime, due_at: datetime, time_scale: float) -> str:
 
 
 def start_timer(detail: CaseTimerStarted, machines: StateMachineRunner, time_scale: float) -> Outcome:
-    if detail.timer not in TIMER_STEPS:
-        return _unknown_kind(detail.timer, detail.case_number)
-    wake = {step.step: wake_at(detail.started_at, step.due_at, time_scale) for step in detail.steps}
-    missing = [step for step in TIMER_STEPS[detail.timer] if step not in wake]
+    wake = {step.step.value: wake_at(detail.started_at, step.due_at, time_scale) for step in detail.steps}
+    missing = [step.value for step in TIMER_STEPS[detail.timer] if step not in wake]
     if missing:
         raise InvalidTimer(f"the {detail.timer} timer of case {detail.case_number} has no due time for {', '.join(missing)}")
     name = execution_name(detail.case_number, detail.token)
-    execution_input = {"caseNumber": detail.case_number, "timer": detail.timer, "token": detail.token, "wakeAt": wake}
+    execution_input = {"caseNumber": detail.case_number, "timer": detail.timer.value, "token": detail.token, "wakeAt": wake}
     started = machines.start(detail.timer, name, execution_input)
     logger.info(
         "timer started" if started else "timer already started",
@@ -61,8 +60,6 @@ def start_timer(detail: CaseTimerStarted, machines: StateMachineRunner, time_sca
 
 
 def stop_timer(detail: CaseTimerStopped, machines: StateMachineRunner) -> Outcome:
-    if detail.timer not in TIMER_STEPS:
-        return _unknown_kind(detail.timer, detail.case_number)
     name = execution_name(detail.case_number, detail.token)
     cause = f"The case's {detail.timer} timer was stopped: {detail.reason or 'no reason given'}"
     stopped = machines.stop(detail.timer, name, cause)
@@ -74,16 +71,15 @@ def stop_timer(detail: CaseTimerStopped, machines: StateMachineRunner) -> Outcom
 
 
 def run_timer_event(event: BusEvent, machines: StateMachineRunner, time_scale: float) -> Outcome:
-    if event.source != CASES_EVENT_SOURCE or event.detail_type not in (CASE_TIMER_STARTED, CASE_TIMER_STOPPED):
+    if event.source != EventSource.CASES or event.detail_type not in SUBSCRIBED_DETAIL_TYPES:
         extra = {"source": event.source, "detail_type": event.detail_type}
         logger.info("event ignored: not one this domain handles", extra=extra)
         return Outcome.IGNORED
-    if event.detail_type == CASE_TIMER_STARTED:
+    kind = event.detail.get("timer")
+    if isinstance(kind, str) and kind not in TIMER_STEPS:
+        # Retrying cannot help, and a kind added upstream before this domain learns it must not jam the queue.
+        logger.warning("timer ignored: unknown kind", extra={"case_number": event.detail.get("caseNumber"), "timer": kind})
+        return Outcome.IGNORED
+    if event.detail_type == DetailType.CASE_TIMER_STARTED:
         return start_timer(CaseTimerStarted.model_validate(event.detail), machines, time_scale)
     return stop_timer(CaseTimerStopped.model_validate(event.detail), machines)
-
-
-def _unknown_kind(timer: str, case_number: str) -> Outcome:
-    # Retrying cannot help, and a kind added upstream before this domain learns it must not jam the queue.
-    logger.warning("timer ignored: unknown kind", extra={"case_number": case_number, "timer": timer})
-    return Outcome.IGNORED

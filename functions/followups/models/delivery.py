@@ -4,16 +4,13 @@ the event source mapping. The stack (infra/components/followups.py) and the loca
 
 from __future__ import annotations
 
+from functions.shared.contracts import DetailType, EventSource, event_pattern
+
 # The delivery settings every domain shares (re-exported for the stack and the local stack).
 from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
 from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION_TIMEOUT_SECONDS
 from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
 from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
 
-CASES_EVENT_SOURCE = "dss.cases"
-CASE_TIMER_STARTED = "CaseTimerStarted"
-CASE_TIMER_STOPPED = "CaseTimerStopped"
-EVENT_PATTERN = {"source": [CASES_EVENT_SOURCE], "detail-type": [CASE_TIMER_STARTED, CASE_TIMER_STOPPED]}
-
-FOLLOW_UP_TIMER = "follow-up"
-RESPONSE_ESCALATION_TIMER = "response-escalation"
+SUBSCRIBED_DETAIL_TYPES = (DetailType.CASE_TIMER_STARTED, DetailType.CASE_TIMER_STOPPED)
+EVENT_PATTERN = event_pattern(EventSource.CASES, SUBSCRIBED_DETAIL_TYPES)

@@ -1,47 +1,24 @@
-"""The cases domain's timer events as this domain reads them: the EventBridge envelope (the SQS message
-body the rule delivers) and the details of CaseTimerStarted and CaseTimerStopped. The details carry many
-more case fields; only the timer's are read here."""
+"""The cases domain's timer events as this domain reads them (functions/shared/contracts.py). The details
+of CaseTimerStarted and CaseTimerStopped carry many more case fields; only the case number and the
+timer's own fields are read here, so the models are those parts of the contract."""
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
-
-from functions.followups.models.delivery import FOLLOW_UP_TIMER, RESPONSE_ESCALATION_TIMER
-
-CASE_NUMBER_PATTERN = r"^\d{10}$"
-TOKEN_PATTERN = r"^[0-9a-fA-F]{32}$"  # with the case number, it names the execution (letters, digits, '-'; at most 80)
+from functions.shared.contracts import CaseRef, TimerKind, TimerStart, TimerStepName, TimerStop
 
 # The steps each state machine waits for (infra/workflows/*.asl.json read them as $.wakeAt.<step>).
-TIMER_STEPS: dict[str, tuple[str, ...]] = {
-    FOLLOW_UP_TIMER: ("reminder1", "reminder2", "autoClose"),
-    RESPONSE_ESCALATION_TIMER: ("escalateToOwner", "escalateToManager"),
+TIMER_STEPS: dict[TimerKind, tuple[TimerStepName, ...]] = {
+    TimerKind.FOLLOW_UP: (TimerStepName.REMINDER_1, TimerStepName.REMINDER_2, TimerStepName.AUTO_CLOSE),
+    TimerKind.RESPONSE_ESCALATION: (TimerStepName.ESCALATE_TO_OWNER, TimerStepName.ESCALATE_TO_MANAGER),
 }
 
 
-class _Detail(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+class CaseTimerStarted(CaseRef, TimerStart):
+    pass
 
 
-class TimerStep(_Detail):
-    step: str = Field(min_length=1)
-    due_at: AwareDatetime
-
-
-class CaseTimerStarted(_Detail):
-    case_number: str = Field(pattern=CASE_NUMBER_PATTERN)
-    timer: str  # not a closed set here: a kind this domain does not know is skipped, not retried
-    token: str = Field(pattern=TOKEN_PATTERN)
-    started_at: AwareDatetime
-    steps: list[TimerStep] = Field(min_length=1)
-
-
-class CaseTimerStopped(_Detail):
-    case_number: str = Field(pattern=CASE_NUMBER_PATTERN)
-    timer: str
-    token: str = Field(pattern=TOKEN_PATTERN)
-    reason: str | None = None
-
+class CaseTimerStopped(CaseRef, TimerStop):
+    pass
 
 
 class InvalidTimer(ValueError):

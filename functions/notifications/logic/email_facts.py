@@ -11,7 +11,6 @@ from functions.notifications.logic.recipients import Directory
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, EmailFacts, NextStep, NotificationKind, PostedUpdate
 from functions.shared.business_time import business_calendar
-from functions.shared.clock import from_iso
 from functions.shared.domain_event import EXCERPT_CHARACTERS
 from functions.shared.observability import logger
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -100,7 +99,7 @@ def posted_update(detail: CaseEventDetail, updates: CaseUpdates) -> PostedUpdate
 
 def next_steps(kind: NotificationKind, detail: CaseEventDetail, management_email_interval: timedelta) -> tuple[NextStep, ...]:
     if kind in ASKING_KINDS and detail.priority != PROD_DOWN:
-        asked = from_iso(detail.occurred_at)
+        asked = detail.occurred_at
         due = {step: business_calendar().add_business_days(asked, days) for step, days in FOLLOW_UP_BUSINESS_DAYS.items()}
         return (
             NextStep("Reminder 1, if there is no answer by then", due["reminder1"]),
@@ -119,11 +118,11 @@ def next_steps(kind: NotificationKind, detail: CaseEventDetail, management_email
     if kind is Kind.AUTO_CLOSED:
         return (NextStep("It can be reopened, by phone only, until", _reopen_until(detail)),)
     if kind is Kind.MANAGEMENT_ESCALATION and management_email_interval:
-        until = from_iso(detail.occurred_at) + management_email_interval
+        until = detail.occurred_at + management_email_interval
         return (NextStep("Further management escalations of this case are recorded on it but not emailed until", until),)
     return ()
 
 
 def _reopen_until(closed: CaseEventDetail) -> datetime:
     # The reopening window is the files' retention after closure (functions/shared/retention.py).
-    return from_iso(closed.occurred_at) + FILES_KEPT_AFTER_CLOSURE
+    return closed.occurred_at + FILES_KEPT_AFTER_CLOSURE

@@ -11,7 +11,7 @@ from typing import Protocol
 from functions.notifications.logic.email_facts import CaseUpdates, gather_facts
 from functions.notifications.logic.recipients import Directory, Plan, plan
 from functions.notifications.logic.templates import render
-from functions.notifications.models.delivery import CASES_EVENT_SOURCE, SUBSCRIBED_DETAIL_TYPES
+from functions.notifications.models.delivery import SUBSCRIBED_DETAIL_TYPES
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import (
     Account,
@@ -23,7 +23,7 @@ from functions.notifications.models.notifications import (
     SupportQueue,
 )
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import from_iso
+from functions.shared.contracts import EventSource
 from functions.shared.observability import logger
 from functions.shared.reference_id import ReferenceIds
 
@@ -62,7 +62,7 @@ def notify_case_event(
     now: datetime,
     claim_until: datetime,
 ) -> Outcome:
-    if event.source != CASES_EVENT_SOURCE or event.detail_type not in SUBSCRIBED_DETAIL_TYPES:
+    if event.source != EventSource.CASES or event.detail_type not in SUBSCRIBED_DETAIL_TYPES:
         logger.info("event ignored: not one this domain handles", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome()
     detail = CaseEventDetail.for_event(event.detail_type, event.detail)
@@ -73,7 +73,7 @@ def notify_case_event(
     # Not the envelope's id: an announcement repeated is a new EventBridge event but the same news.
     change_key = detail.notification_key(event.detail_type, event.id)
     if decided.kind is NotificationKind.MANAGEMENT_ESCALATION and not ledger.claim_management_email(
-        detail.case_number, change_key, occurred_at=from_iso(detail.occurred_at), interval=management_email_interval
+        detail.case_number, change_key, occurred_at=detail.occurred_at, interval=management_email_interval
     ):
         recorded = ledger.record_withheld(change_key, now=now)
         logger.info(

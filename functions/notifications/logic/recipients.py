@@ -21,15 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from functions.notifications.models.delivery import (
-    CASE_CLOSED,
-    CASE_CREATED,
-    CASE_ESCALATED,
-    CASE_FOLLOW_UP_REMINDER,
-    CASE_REOPENED,
-    CASE_RESPONSE_OVERDUE,
-    CASE_UPDATED,
-)
 from functions.notifications.models.events import AUTO_CLOSED, CaseEventDetail
 from functions.notifications.models.notifications import (
     CONTACT_KEY_PREFIX,
@@ -40,6 +31,7 @@ from functions.notifications.models.notifications import (
     StaffMember,
     SupportQueue,
 )
+from functions.shared.contracts import DetailType
 from functions.shared.observability import logger
 
 MANAGEMENT_ESCALATION = "management"
@@ -69,10 +61,10 @@ class Plan:
 def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind, tuple[Audience, ...]] | None:
     """What an event tells whom; None for an event that emails nobody."""
     by_customer = detail.is_by_customer
-    if detail_type == CASE_CREATED:
+    if detail_type == DetailType.CASE_CREATED:
         # A case support opened for the contact (on the phone, proactive); one they opened is their own action.
         return None if by_customer else (Kind.CASE_OPENED, (Audience.CONTACT,))
-    if detail_type == CASE_UPDATED:
+    if detail_type == DetailType.CASE_UPDATED:
         # Fields changed (owner, sub status) with nothing posted to read; or an update whose change has an
         # event of its own that carries the news (a closure comment with CaseClosed, an escalation's reason
         # with CaseEscalated...), since every event of a change names its update.
@@ -83,22 +75,22 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
             return kind, (Audience.OWNER,)
         staff_kinds = {"information-request": Kind.INFORMATION_REQUESTED, "solution-proposal": Kind.SOLUTION_PROPOSED}
         return staff_kinds.get(detail.update_kind, Kind.SUPPORT_UPDATE), (Audience.CONTACT,)
-    if detail_type == CASE_CLOSED:
+    if detail_type == DetailType.CASE_CLOSED:
         if detail.sub_status == AUTO_CLOSED and not by_customer:  # the follow-up's last step
             return Kind.AUTO_CLOSED, (Audience.CONTACT,)
         return (Kind.CLOSED_BY_CUSTOMER, (Audience.OWNER,)) if by_customer else (Kind.CLOSED_BY_SUPPORT, (Audience.CONTACT,))
-    if detail_type == CASE_REOPENED:
+    if detail_type == DetailType.CASE_REOPENED:
         return (Kind.REOPENED_BY_CUSTOMER, (Audience.OWNER,)) if by_customer else (Kind.REOPENED_BY_SUPPORT, (Audience.CONTACT,))
-    if detail_type == CASE_ESCALATED:
+    if detail_type == DetailType.CASE_ESCALATED:
         if detail.escalation == MANAGEMENT_ESCALATION:
             return Kind.MANAGEMENT_ESCALATION, (Audience.MANAGERS,)
         if detail.requested_priority != detail.priority:  # recorded, not applied: High and Prod Down need a phone call
             return Kind.URGENT_PRIORITY_REQUESTED, (Audience.MANAGERS, Audience.OWNER)
         return Kind.PRIORITY_RAISED, ((Audience.OWNER,) if by_customer else (Audience.CONTACT,))
-    if detail_type == CASE_FOLLOW_UP_REMINDER:
+    if detail_type == DetailType.CASE_FOLLOW_UP_REMINDER:
         kind = Kind.FOLLOW_UP_SOLUTION_REMINDER if detail.asked == "solution" else Kind.FOLLOW_UP_INFORMATION_REMINDER
         return kind, (Audience.CONTACT,)
-    if detail_type == CASE_RESPONSE_OVERDUE:
+    if detail_type == DetailType.CASE_RESPONSE_OVERDUE:
         if detail.level == "manager":
             return Kind.RESPONSE_OVERDUE_TO_MANAGERS, (Audience.MANAGERS,)
         return (Kind.RESPONSE_OVERDUE if detail.owner_id else Kind.RESPONSE_OVERDUE_UNASSIGNED), (Audience.OWNER_OR_QUEUE,)
