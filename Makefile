@@ -17,7 +17,7 @@ CDK_ARGS ?=
 # Options of the local stack, e.g. RUN_ARGS="--time-scale 100000 --port 3001" (python -m local.run --help)
 RUN_ARGS ?=
 
-.PHONY: help run test lint typecheck unit integration infra fuzz bench synth deploy diff layer clean
+.PHONY: help run test lint typecheck openapi unit integration infra fuzz bench synth deploy diff layer clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ test: $(STAMP) lint  ## lint, then run every test tier (unit, integration, infra
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .
+
+openapi: $(STAMP)  ## rewrite the API's OpenAPI document (functions/shared/api/openapi.json) from the routes
+	$(PY) -m infra.openapi_document
 
 typecheck: $(STAMP)  ## mypy over functions/, infra/, local/, dss_cli/ (strictness in pyproject.toml)
 	$(VENV)/bin/mypy

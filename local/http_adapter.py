@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.wrappers import Request, Response
 
-from functions.shared.api import PUBLIC_PATHS
+from functions.shared.api.openapi import PUBLIC_PATHS
 from local.api_gateway import proxy_event
 from local.tokens import DevTokens
 
@@ -146,7 +146,7 @@ def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> L
     from functions.cases.handlers.api import lambda_handler as cases_handler
     from functions.files.handlers.api import app as files_app
     from functions.files.handlers.api import lambda_handler as files_handler
-    from functions.shared.api import documented_routes
+    from functions.shared.api.openapi import documented_routes
 
     files = LocalFunction("files-api", files_handler, documented_routes(files_app))
     return LocalApi(cases_handler, tokens, documented_routes(cases_app), local_routes=local_routes, other_functions=(files,))

@@ -21,7 +21,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-from functions.shared.api import PUBLIC_PATHS, documented_routes
+from functions.shared.api.openapi import PUBLIC_PATHS, documented_routes
 from infra.components.identity import Identity
 from infra.config import StageConfig
 

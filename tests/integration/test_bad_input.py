@@ -148,7 +148,7 @@ def test_a_method_the_path_does_not_serve_is_405_with_allow(stack, method, path,
 def test_every_route_is_served_with_its_declared_methods_only(stack):
     """Each documented route answers its own method (never 405), and each other method on its path with 405."""
     from functions.cases.handlers.api import app
-    from functions.shared.api import documented_routes
+    from functions.shared.api.openapi import documented_routes
 
     routes = documented_routes(app)
     paths = {path for path, _ in routes}

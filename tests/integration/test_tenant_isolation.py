@@ -85,7 +85,7 @@ FILE_WRITES = {
 def test_the_write_tables_cover_every_write_route_of_both_apis():
     from functions.cases.handlers.api import app as cases_app
     from functions.files.handlers.api import app as files_app
-    from functions.shared.api import documented_routes
+    from functions.shared.api.openapi import documented_routes
 
     def writes(app) -> set[tuple[str, str]]:
         return {(method, path) for path, method in documented_routes(app) if method != "GET" and "{caseNumber}" in path}

@@ -6,7 +6,8 @@ import json
 import pytest
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.shared.api import allowed_methods, create_api, resolve
+from functions.shared.api.middleware import allowed_methods
+from functions.shared.api.resolver import create_api, resolve
 from local.api_gateway import proxy_event
 from local.http_adapter import LambdaContext
 

@@ -13,7 +13,7 @@ from functions.cases.handlers import (
     handle_list_cases,
     handle_service_request_catalog,
 )
-from functions.shared.api import create_api, resolve
+from functions.shared.api.resolver import create_api, resolve
 from functions.shared.observability import logger, metrics
 
 app = create_api(
@@ -24,8 +24,6 @@ app = create_api(
     handle_case_actions.router,
     handle_case_history.router,
     handle_service_request_catalog.router,
-    # One document for the whole API: the files Lambda's routes too (imported only to write the document).
-    documents_also=("functions.files.handlers.api",),
 )
 
 

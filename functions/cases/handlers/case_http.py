@@ -13,7 +13,8 @@ from pydantic import BaseModel
 from functions.cases.logic.change_case import Changed, change_case
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
-from functions.shared.api import current_caller, model_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import model_response
 from functions.shared.entity_tags import AnyOf, MalformedIfMatch, strong_if_match_tags
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotentRequest, idempotent_request

@@ -19,7 +19,8 @@ from functions.cases.models.lifecycle import (
     SolutionProposal,
     SolutionRejection,
 )
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 from functions.shared.idempotency import IdempotencyKey
 
 router = Router()

@@ -9,7 +9,8 @@ from functions.cases.logic import lifecycle
 from functions.cases.logic.case_records import list_updates
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
-from functions.shared.api import NextToken, PageLimit, current_caller, error_responses, model_response, ok_response
+from functions.shared.api.requests import NextToken, PageLimit, current_caller
+from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import IdempotencyKey
 
 router = Router()

@@ -8,7 +8,8 @@ from functions.cases.logic.create_case import create_case
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.cases.models.requests import NewCaseRequest
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 

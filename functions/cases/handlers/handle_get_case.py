@@ -5,7 +5,8 @@ from functions.cases.handlers.case_http import CaseNumber, case_response
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.get_case import visible_case
 from functions.cases.models.case import Case
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()
 

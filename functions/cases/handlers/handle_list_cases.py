@@ -7,7 +7,8 @@ from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.list_cases import list_cases
 from functions.cases.models.case import CaseList
 from functions.cases.models.requests import CaseView
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()
 

@@ -1,7 +1,8 @@
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.cases.models.service_requests import SERVICE_REQUEST_CATALOG, ServiceRequestCatalog
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()
 

@@ -14,7 +14,7 @@ from functions.files.handlers import (
     handle_part_urls,
     handle_start_upload,
 )
-from functions.shared.api import create_api, resolve
+from functions.shared.api.resolver import create_api, resolve
 from functions.shared.observability import logger, metrics
 
 app = create_api(

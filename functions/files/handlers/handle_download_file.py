@@ -4,7 +4,8 @@ from functions.files.handlers.files_http import GONE, CaseNumber, FileId
 from functions.files.logic.case_files import download
 from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import Download
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()
 

@@ -7,7 +7,8 @@ from functions.files.handlers.files_http import CaseNumber, UploadId
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import part_urls
 from functions.files.models.files import PartUrls, PartUrlsRequest
-from functions.shared.api import current_caller, error_responses, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()
 

@@ -8,7 +8,8 @@ from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import start_upload
 from functions.files.models.files import NewUploadRequest, Upload
-from functions.shared.api import current_caller, error_responses, model_response, ok_response
+from functions.shared.api.requests import current_caller
+from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 

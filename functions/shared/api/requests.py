@@ -1,0 +1,41 @@
+"""What routes read from a request: the caller (from the authorizer's claims only), the paging parameters,
+and the body cap checked before anything parses the body."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import Router
+
+from functions.shared.auth import Caller, caller_from_claims
+from functions.shared.errors import PayloadTooLarge
+
+MAX_BODY_BYTES = 256 * 1024
+
+# Every listing's paging parameters. Pages stay far below Lambda's 6 MB answer: every text is capped, and
+# the listings of long texts (updates) also end a page at about 1 MiB of JSON.
+PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
+NextToken = Annotated[
+    str | None, Query(alias="nextToken", max_length=4096, description="From the previous page; it works only for you and this listing.")
+]
+
+
+def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
+    return caller_from_claims(router.current_event.request_context.authorizer.claims)
+
+
+def oversized_body(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The 256 KB cap, checked before anything parses the body; answers with a proxy response."""
+    body = event.get("body") or ""
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
+    if size <= MAX_BODY_BYTES:
+        return None
+    error = PayloadTooLarge(f"The body is {size} bytes; the limit is {MAX_BODY_BYTES} bytes. Attach large content as a file.")
+    return {
+        "statusCode": int(error.status),
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": error.to_response().model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }
