@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, StaleCase
-from functions.shared.clock import from_iso, to_iso
-from functions.shared.dal.case_view import PURGE_QUEUE, case_key
+from functions.shared.dal.case_view import case_key
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
 from functions.shared.dal.rate_limit import count_change
@@ -21,8 +19,8 @@ from functions.shared.errors import BadRequest, ServiceUnavailable
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 from functions.shared.observability import logger
 from functions.shared.rate_limit import TooManyChanges
-from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
+from .case_items import common_fields, history_item, page_key, phase, to_account, to_case, to_history, to_item, to_update, update_item
 from .tables import (
     ACCOUNT_PREFIX,
     CASE_NUMBER_COUNTER,
@@ -37,105 +35,8 @@ from .tables import (
     bind_tables,
 )
 
-NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
 # A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
 PAGE_BYTES = 1024 * 1024
-FORM_FIELDS = (
-    "case_sub_type", "environment_type", "business_impact", "end_user_account", "sold_to_account",
-    "product_group", "product", "major_version", "patch_release", "problem_category", "os", "database",
-    "owner_id", "closed_at", "response_due_at", "response_rule", "first_response_at",
-    "mac_type", "mac_fields", "time_and_material", "timers", "files_purged_at",
-)  # fmt: skip
-
-
-def _phase(status: str) -> str:
-    return CLOSED if status == Status.CLOSED.value else NON_CLOSED
-
-
-def _purge_keys(case: Case) -> dict:
-    """The purge index's attributes while the case's files await the purge; none otherwise, so reopening
-    the case or marking its files purged takes it out of the index."""
-    if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
-        return {}
-    closed_at = from_iso(case.closed_at)
-    due_at = closed_at + FILES_KEPT_AFTER_CLOSURE
-    return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": case.closed_at}
-
-
-def _to_item(case: Case) -> CaseItem:
-    pk, sk = case_key(case.case_number)
-    account, contact, status = case.account_id, f"{case.account_id}#{case.contact_id}", case.status.value
-    form = {name: _stored(value) for name in FORM_FIELDS if (value := getattr(case, name)) not in (None, [])}
-    return CaseItem(
-        pk,
-        sk,
-        account_status=f"{account}#{status}",
-        account_phase=f"{account}#{_phase(status)}",
-        contact_status=f"{contact}#{status}",
-        contact_phase=f"{contact}#{_phase(status)}",
-        modified_key=f"{case.modified_at}#{case.case_number}",
-        case_number=case.case_number,
-        case_type=case.case_type.value,
-        account_id=case.account_id,
-        contact_id=case.contact_id,
-        opened_by=case.opened_by,
-        channel=case.channel.value,
-        status=status,
-        sub_status=case.sub_status,
-        priority=case.priority.value,
-        subject=case.subject,
-        description=case.description,
-        security_threat=case.security_threat,
-        form=form,
-        created_at=case.created_at,
-        modified_at=case.modified_at,
-        version=case.version,
-        **_purge_keys(case),
-    )
-
-
-def _stored(value):
-    """A form value as DynamoDB stores it: enums by value, models (the timers) as maps."""
-    if isinstance(value, list):
-        return [_stored(element) for element in value]
-    return value.model_dump() if isinstance(value, BaseModel) else getattr(value, "value", value)
-
-
-def _common_fields(item: CaseItem) -> dict:
-    return {
-        "case_number": item.case_number,
-        "case_type": item.case_type,
-        "account_id": item.account_id,
-        "contact_id": item.contact_id,
-        "subject": item.subject,
-        "status": item.status,
-        "sub_status": item.sub_status,
-        "priority": item.priority,
-        "created_at": item.created_at,
-        "modified_at": item.modified_at,
-    }
-
-
-def _to_case(item: CaseItem) -> Case:
-    return Case(
-        **_common_fields(item),
-        opened_by=item.opened_by,
-        channel=item.channel,
-        description=item.description,
-        security_threat=item.security_threat,
-        version=item.version,
-        **item.form.as_dict(),
-    )
-
-
-def _page_key(item: CaseItem, index_hash_attribute: str) -> dict:
-    """The LastEvaluatedKey DynamoDB would return after `item` on that index."""
-    return {
-        "pk": {"S": item.pk},
-        "sk": {"S": item.sk},
-        "modified_key": {"S": item.modified_key},
-        index_hash_attribute: {"S": getattr(item, index_hash_attribute)},
-    }
 
 
 class CaseRepository:
@@ -163,7 +64,7 @@ class CaseRepository:
         items = iter(self._read(keys))
         record = next(items) if idempotency_scope else None
         account = next(items) if account_id else None
-        return (to_record(record) if record else None, _to_account(account) if account else None)
+        return (to_record(record) if record else None, to_account(account) if account else None)
 
     def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[Case | None, IdempotencyRecord | None]:
         """The case and, when the change has an Idempotency-Key, its record: one round trip either way."""
@@ -171,11 +72,11 @@ class CaseRepository:
         if idempotency_scope:
             keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
         case, *record = self._read(keys)
-        return (_to_case(case) if case else None, to_record(record[0]) if record and record[0] else None)
+        return (to_case(case) if case else None, to_record(record[0]) if record and record[0] else None)
 
     def get_account(self, account_id: str) -> Account | None:
         (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
-        return _to_account(account) if account else None
+        return to_account(account) if account else None
 
     def _read(self, keys: list[tuple]) -> list:
         """Strongly consistent reads, None where an item is missing: one GetItem for one key, one
@@ -208,8 +109,8 @@ class CaseRepository:
         self._transact(
             now,
             rate_limited,
-            (_to_item(case), CaseItem.pk.does_not_exist(), None),
-            (_history_item(case.case_number, history), None, None),
+            (to_item(case), CaseItem.pk.does_not_exist(), None),
+            (history_item(case.case_number, history), None, None),
             *_outbox(case, events, now),
             *keys,
         )
@@ -228,7 +129,7 @@ class CaseRepository:
     ) -> None:
         """The changed case, its history entry, its update (if any), its events and the Idempotency-Key's
         answer (if any) in one transaction, only if nobody changed the case since `before_version` was read."""
-        updates = [(_update_item(case.case_number, update), None, None)] if update else []
+        updates = [(update_item(case.case_number, update), None, None)] if update else []
         keys = []
         if idempotency:
             request, answer = idempotency
@@ -236,8 +137,8 @@ class CaseRepository:
         self._transact(
             now,
             rate_limited,
-            (_to_item(case), CaseItem.version == before_version, StaleCase),
-            (_history_item(case.case_number, history), None, None),
+            (to_item(case), CaseItem.version == before_version, StaleCase),
+            (history_item(case.case_number, history), None, None),
             *updates,
             *_outbox(case, events, now),
             *keys,
@@ -265,10 +166,10 @@ class CaseRepository:
             raise _unavailable(error) from error
 
     def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
-        return self._page(UpdateItem, _to_update, case_number, UPDATE_PREFIX, limit, start_key)
+        return self._page(UpdateItem, to_update, case_number, UPDATE_PREFIX, limit, start_key)
 
     def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]:
-        return self._page(HistoryItem, _to_history, case_number, HISTORY_PREFIX, limit, start_key)
+        return self._page(HistoryItem, to_history, case_number, HISTORY_PREFIX, limit, start_key)
 
     def _page(self, model, convert, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
         """One Query, oldest first; one item more than `limit` tells whether a next page exists. The page
@@ -296,7 +197,7 @@ class CaseRepository:
     def get_case(self, case_number: str) -> Case | None:
         try:
             # Strongly consistent: a change is decided on it, and an ETag just returned must still match.
-            return _to_case(CaseItem.get(*case_key(case_number), consistent_read=True))
+            return to_case(CaseItem.get(*case_key(case_number), consistent_read=True))
         except DoesNotExist:
             return None
         except GetError as error:
@@ -313,7 +214,7 @@ class CaseRepository:
         owner = f"{account_id}#{contact_id}" if contact_id else account_id
         scope = "contact" if contact_id else "account"
         if status is None or status is Status.CLOSED:
-            kind, partition = "phase", f"{owner}#{_phase(status.value if status else '')}"
+            kind, partition = "phase", f"{owner}#{phase(status.value if status else '')}"
         else:
             kind, partition = "status", f"{owner}#{status.value}"
         index = getattr(CaseItem, f"{scope}_{kind}_index")
@@ -328,61 +229,13 @@ class CaseRepository:
                 raise BadRequest("nextToken does not fit this view; start again without it.", field="nextToken") from error
             raise _unavailable(error) from error
         page = items[:limit]
-        next_key = _page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
-        return [CaseSummary(**_common_fields(item)) for item in page], next_key
-
-
-def _record_key(case_number: str, prefix: str, version: str) -> tuple[str, str]:
-    return case_key(case_number)[0], f"{prefix}{int(version):010d}"
-
-
-def _history_item(case_number: str, entry: HistoryEntry) -> HistoryItem:
-    return HistoryItem(
-        *_record_key(case_number, HISTORY_PREFIX, entry.entry_id),
-        action=entry.action,
-        actor=entry.actor.model_dump(exclude_none=True),
-        at=entry.at,
-        changes=[change.model_dump(by_alias=True) for change in entry.changes],
-    )
-
-
-def _update_item(case_number: str, update: CaseUpdate) -> UpdateItem:
-    return UpdateItem(
-        *_record_key(case_number, UPDATE_PREFIX, update.update_id),
-        update_kind=update.kind.value,
-        author=update.author.model_dump(exclude_none=True),
-        text=update.text,
-        created_at=update.created_at,
-    )
-
-
-def _to_history(item: HistoryItem) -> HistoryEntry:
-    return HistoryEntry(
-        entry_id=str(int(item.sk.removeprefix(HISTORY_PREFIX))),
-        action=item.action,
-        actor=item.actor.as_dict(),
-        at=item.at,
-        changes=[change.as_dict() if hasattr(change, "as_dict") else change for change in item.changes],
-    )
-
-
-def _to_update(item: UpdateItem) -> CaseUpdate:
-    return CaseUpdate(
-        update_id=str(int(item.sk.removeprefix(UPDATE_PREFIX))),
-        kind=item.update_kind,
-        author=item.author.as_dict(),
-        text=item.text,
-        created_at=item.created_at,
-    )
+        next_key = page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
+        return [CaseSummary(**common_fields(item)) for item in page], next_key
 
 
 def _outbox(case: Case, events: list[DomainEvent], now: datetime) -> list[tuple]:
     """The change's events as outbox items in the case's partition, named by the version the change made."""
     return [(item, None, None) for item in outbox_items(case_key(case.case_number)[0], f"{case.version:010d}", events, now)]
-
-
-def _to_account(item: AccountItem) -> Account:
-    return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
 
 
 def _found(read):

@@ -1,0 +1,139 @@
+"""How the cases domain's models are stored: a case, its updates and history as items of the support
+table, and back (docs/architecture.md, "The table and its indexes")."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from functions.cases.models.case import Case, Status
+from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
+from functions.cases.models.records import Account
+from functions.shared.clock import from_iso, to_iso
+from functions.shared.dal.case_view import PURGE_QUEUE, case_key
+from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
+
+from .tables import HISTORY_PREFIX, UPDATE_PREFIX, AccountItem, CaseItem, HistoryItem, UpdateItem
+
+NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
+# Derived on every read (from the timers), never stored.
+DERIVED_FIELDS = frozenset({"next_automated_action"})
+# The case's fields with an attribute of their own (the listings' indexes project them); every other field
+# of Case is kept in the item's `form` map, so a field added to the model is saved without a change here.
+OWN_ATTRIBUTE_FIELDS = tuple(name for name in Case.model_fields if name in CaseItem.get_attributes())
+FORM_FIELDS = tuple(name for name in Case.model_fields if name not in CaseItem.get_attributes() and name not in DERIVED_FIELDS)
+
+
+def phase(status: str) -> str:
+    return CLOSED if status == Status.CLOSED.value else NON_CLOSED
+
+
+def purge_keys(case: Case) -> dict:
+    """The purge index's attributes while the case's files await the purge; none otherwise, so reopening
+    the case or marking its files purged takes it out of the index."""
+    if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
+        return {}
+    closed_at = from_iso(case.closed_at)
+    due_at = closed_at + FILES_KEPT_AFTER_CLOSURE
+    return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": case.closed_at}
+
+
+def to_item(case: Case) -> CaseItem:
+    pk, sk = case_key(case.case_number)
+    account, contact, status = case.account_id, f"{case.account_id}#{case.contact_id}", case.status.value
+    form = {name: stored(value) for name in FORM_FIELDS if (value := getattr(case, name)) not in (None, [])}
+    return CaseItem(
+        pk,
+        sk,
+        account_status=f"{account}#{status}",
+        account_phase=f"{account}#{phase(status)}",
+        contact_status=f"{contact}#{status}",
+        contact_phase=f"{contact}#{phase(status)}",
+        modified_key=f"{case.modified_at}#{case.case_number}",
+        form=form,
+        **{name: stored(getattr(case, name)) for name in OWN_ATTRIBUTE_FIELDS},
+        **purge_keys(case),
+    )
+
+
+def stored(value):
+    """A form value as DynamoDB stores it: enums by value, models (the timers) as maps."""
+    if isinstance(value, list):
+        return [stored(element) for element in value]
+    return value.model_dump() if isinstance(value, BaseModel) else getattr(value, "value", value)
+
+
+def common_fields(item: CaseItem) -> dict:
+    return {
+        "case_number": item.case_number,
+        "case_type": item.case_type,
+        "account_id": item.account_id,
+        "contact_id": item.contact_id,
+        "subject": item.subject,
+        "status": item.status,
+        "sub_status": item.sub_status,
+        "priority": item.priority,
+        "created_at": item.created_at,
+        "modified_at": item.modified_at,
+    }
+
+
+def to_case(item: CaseItem) -> Case:
+    return Case(**{name: getattr(item, name) for name in OWN_ATTRIBUTE_FIELDS}, **item.form.as_dict())
+
+
+def page_key(item: CaseItem, index_hash_attribute: str) -> dict:
+    """The LastEvaluatedKey DynamoDB would return after `item` on that index."""
+    return {
+        "pk": {"S": item.pk},
+        "sk": {"S": item.sk},
+        "modified_key": {"S": item.modified_key},
+        index_hash_attribute: {"S": getattr(item, index_hash_attribute)},
+    }
+
+
+def record_key(case_number: str, prefix: str, version: str) -> tuple[str, str]:
+    return case_key(case_number)[0], f"{prefix}{int(version):010d}"
+
+
+def history_item(case_number: str, entry: HistoryEntry) -> HistoryItem:
+    return HistoryItem(
+        *record_key(case_number, HISTORY_PREFIX, entry.entry_id),
+        action=entry.action,
+        actor=entry.actor.model_dump(exclude_none=True),
+        at=entry.at,
+        changes=[change.model_dump(by_alias=True) for change in entry.changes],
+    )
+
+
+def update_item(case_number: str, update: CaseUpdate) -> UpdateItem:
+    return UpdateItem(
+        *record_key(case_number, UPDATE_PREFIX, update.update_id),
+        update_kind=update.kind.value,
+        author=update.author.model_dump(exclude_none=True),
+        text=update.text,
+        created_at=update.created_at,
+    )
+
+
+def to_history(item: HistoryItem) -> HistoryEntry:
+    return HistoryEntry(
+        entry_id=str(int(item.sk.removeprefix(HISTORY_PREFIX))),
+        action=item.action,
+        actor=item.actor.as_dict(),
+        at=item.at,
+        changes=[change.as_dict() if hasattr(change, "as_dict") else change for change in item.changes],
+    )
+
+
+def to_update(item: UpdateItem) -> CaseUpdate:
+    return CaseUpdate(
+        update_id=str(int(item.sk.removeprefix(UPDATE_PREFIX))),
+        kind=item.update_kind,
+        author=item.author.as_dict(),
+        text=item.text,
+        created_at=item.created_at,
+    )
+
+
+def to_account(item: AccountItem) -> Account:
+    return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
