@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.components.shared import PAGE_TOKEN_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION, LAMBDA_RUNTIME, REPO_ROOT
 
 from .synth import role_statements, statement_triples
@@ -48,7 +49,7 @@ def test_function_settings(dev):
 def test_environment_points_at_the_stack_resources(dev):
     _, function = _function(dev)
     table = dev.only("AWS::DynamoDB::Table")[0]
-    secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
+    secret = PAGE_TOKEN_KEY_LOGICAL_ID  # the shared page-token key (components/shared.py)
     assert function["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": table},
         "PAGE_TOKEN_SECRET_ARN": {"Ref": secret},
@@ -66,12 +67,21 @@ def test_log_group_has_retention(dev, prod):
         assert log_group["Properties"]["RetentionInDays"] == days
 
 
+def _shipped_files(root: Path) -> set[Path]:
+    """Every file below root but bytecode: the sources and their data, e.g. a JSON document a handler serves."""
+    return {
+        path.relative_to(root)
+        for path in (root / "functions").rglob("*")
+        if path.is_file() and path.suffix != ".pyc" and "__pycache__" not in path.parts
+    }
+
+
 def test_code_asset_ships_only_functions_with_its_bytecode(dev):
     _, function = _function(dev)
     asset = _asset_dir(dev, function["Code"])
     assert [entry.name for entry in asset.iterdir()] == ["functions"]
+    assert _shipped_files(asset) == _shipped_files(REPO_ROOT)  # nothing of functions/ is excluded but its bytecode
     sources = sorted(path.relative_to(asset) for path in asset.rglob("*.py"))
-    assert sources == sorted(path.relative_to(REPO_ROOT) for path in (REPO_ROOT / "functions").rglob("*.py"))
     tag = LAMBDA_PYTHON_VERSION.replace(".", "")
     for source in sources:  # compiled for the runtime, valid whatever timestamps the zip gives the sources
         compiled = asset / source.parent / "__pycache__" / f"{source.stem}.cpython-{tag}.pyc"
@@ -99,7 +109,7 @@ def test_role_is_exactly_least_privilege(dev):
     role_id = function["Role"]["Fn::GetAtt"][0]
     table = dev.only("AWS::DynamoDB::Table")
     key = dev.one("AWS::KMS::Key", "Data")[0]
-    secret = dev.one("AWS::SecretsManager::Secret", "Cases")[0]
+    secret = PAGE_TOKEN_KEY_LOGICAL_ID  # the shared page-token key (components/shared.py)
     table_arn = {"Fn::GetAtt": [table[0], "Arn"]}
     # The case views' indexes; the purge index is the purge job's alone.
     view_indexes = [index["IndexName"] for index in table[1]["Properties"]["GlobalSecondaryIndexes"] if index["IndexName"] != "purge-due"]

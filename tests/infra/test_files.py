@@ -10,6 +10,7 @@ import json
 import pytest
 
 from functions.shared.settings import FilesSettings
+from infra.components.shared import PAGE_TOKEN_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
 
 from .synth import role_statements, statement_triples
@@ -266,5 +267,6 @@ def _resources(synth, role_id: str) -> list:
 
 
 def _page_token_secret(synth) -> str:
-    """The page tokens' HMAC key, the cases API's, which the files listings share."""
-    return next(key for key in synth.resources("AWS::SecretsManager::Secret") if key.startswith("CasesPageToken"))
+    """The page tokens' HMAC key (components/shared.py), which the cases and files listings share."""
+    assert PAGE_TOKEN_KEY_LOGICAL_ID in synth.resources("AWS::SecretsManager::Secret")
+    return PAGE_TOKEN_KEY_LOGICAL_ID

@@ -15,6 +15,7 @@ from functions.notifications.models.delivery import (
     SUBSCRIBED_DETAIL_TYPES,
     VISIBILITY_TIMEOUT_SECONDS,
 )
+from infra.components.shared import REFERENCE_ID_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
 
 from .synth import role_statements, statement_triples
@@ -110,7 +111,7 @@ def test_function_settings_and_environment(dev):
     module, handler = function["Handler"].rsplit(".", 1)
     assert function["Handler"] == "functions.notifications.handlers.handle_case_events.lambda_handler"
     assert callable(getattr(importlib.import_module(module), handler))
-    secret_id = dev.one("AWS::SecretsManager::Secret", COMPONENT)[0]
+    secret_id = REFERENCE_ID_KEY_LOGICAL_ID  # the shared Reference ID key (components/shared.py)
     assert function["Environment"]["Variables"] == {
         "TABLE_NAME": {"Ref": dev.only("AWS::DynamoDB::Table")[0]},
         "REFERENCE_SECRET_ARN": {"Ref": secret_id},
@@ -141,7 +142,7 @@ def test_role_is_exactly_least_privilege(dev):
     queue_id, *_ = _queues(dev)
     table_id = dev.only("AWS::DynamoDB::Table")[0]
     key_id = dev.one("AWS::KMS::Key", "Data")[0]
-    secret_id = dev.one("AWS::SecretsManager::Secret", COMPONENT)[0]
+    secret_id = REFERENCE_ID_KEY_LOGICAL_ID  # the shared Reference ID key (components/shared.py)
     sender_id = dev.one("AWS::SES::EmailIdentity", COMPONENT)[0]
     sender_arn = {
         "Fn::Join": [
