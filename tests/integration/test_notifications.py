@@ -18,6 +18,7 @@ from functions.notifications.dal.tables import ManagementEmailItem, NotifiedItem
 from functions.notifications.handlers.handle_case_events import lambda_handler
 from functions.notifications.logic.dependencies import dependencies as notification_dependencies
 from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
+from functions.shared.clock import to_iso
 from functions.shared.dal.case_view import CaseUpdateViewItem, case_update_key
 from functions.shared.dal.directory import RegionItem, region_key
 from functions.shared.dal.secrets import secret_bytes
@@ -440,7 +441,7 @@ def test_management_escalations_email_the_managers_at_most_once_per_interval(loc
     (again,) = escalate(start + timedelta(hours=24), "A day later, still down.")
     assert "Reason given:\n\nA day later, still down.\n" in again["text"] and again["subject"].strip().endswith(f"[{ref}]")
     held = ManagementEmailItem.get(f"NOTIFIED#{case}#management", "managers")
-    assert held.event_key.endswith("#CaseEscalated") and held.occurred_at.startswith(
+    assert held.event_key.endswith("#CaseEscalated") and to_iso(held.occurred_at).startswith(
         (start + timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M")
     )
 

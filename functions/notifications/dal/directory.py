@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from pynamodb.exceptions import GetError
 from pynamodb.models import Model
 
 from functions.notifications.dal.tables import bind_notification_tables
 from functions.notifications.models.notifications import Account, Contact, NotificationDelayed, StaffMember, SupportQueue
 from functions.shared.dal.directory import AccountItem, RegionItem, StaffItem, account_key, region_key, staff_key
+
+Item = TypeVar("Item", bound=Model)
 
 
 class TableDirectory:
@@ -39,7 +43,7 @@ class TableDirectory:
         return SupportQueue(item.region, item.queue_email) if item and item.queue_email else None
 
 
-def _get(model: type[Model], key: tuple[str, str]):
+def _get(model: type[Item], key: tuple[str, str]) -> Item | None:
     try:
         return model.get(*key)
     except model.DoesNotExist:

@@ -17,10 +17,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import PutError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
 
 from functions.notifications.dal.tables import NOTIFIED_PREFIX, ManagementEmailItem, NotifiedItem, bind_notification_tables
 from functions.notifications.models.notifications import NotificationDelayed
-from functions.shared.clock import to_iso
 
 # Longer than any redelivery: SQS keeps a message 4 days, its dead-letter queue 14 (from where it can
 # be sent back after a fix).
@@ -45,7 +46,7 @@ class TableLedger:
         return True
 
     def mark_sent(self, event_id: str, recipient_key: str, *, now: datetime) -> None:
-        item = NotifiedItem(f"{NOTIFIED_PREFIX}{event_id}", recipient_key, sent_at=to_iso(now), expires_at=now + KEEP_FOR)
+        item = NotifiedItem(f"{NOTIFIED_PREFIX}{event_id}", recipient_key, sent_at=now, expires_at=now + KEEP_FOR)
         try:
             item.save()
         except PutError as error:
@@ -60,7 +61,7 @@ class TableLedger:
             f"{NOTIFIED_PREFIX}{case_number}#management",
             MANAGERS_KEY,
             event_key=event_key,
-            occurred_at=to_iso(occurred_at),
+            occurred_at=occurred_at,
             quiet_until=_epoch_ms(quiet_until),
             expires_at=quiet_until + KEEP_FOR,
         )
@@ -73,11 +74,11 @@ class TableLedger:
 
     def record_withheld(self, event_key: str, *, now: datetime) -> bool:
         """Records a management escalation not emailed; False if it was recorded already (a redelivery)."""
-        item = NotifiedItem(f"{NOTIFIED_PREFIX}{event_key}", MANAGERS_KEY, withheld_at=to_iso(now), expires_at=now + KEEP_FOR)
+        item = NotifiedItem(f"{NOTIFIED_PREFIX}{event_key}", MANAGERS_KEY, withheld_at=now, expires_at=now + KEEP_FOR)
         return self._put_if(item, NotifiedItem.pk.does_not_exist(), "recording a withheld escalation")
 
     @staticmethod
-    def _put_if(item, condition, what: str) -> bool:
+    def _put_if(item: Model, condition: Condition, what: str) -> bool:
         try:
             item.save(condition=condition)
         except PutError as error:

@@ -8,6 +8,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.case_view import CASE_UPDATE_VIEW_MODELS
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
@@ -26,9 +27,9 @@ class NotifiedItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     claimed_until = NumberAttribute(null=True)  # epoch seconds
-    sent_at = UnicodeAttribute(null=True)
+    sent_at = TimestampAttribute(null=True)
     # A management escalation not emailed: the managers were emailed about the case within the interval.
-    withheld_at = UnicodeAttribute(null=True)
+    withheld_at = TimestampAttribute(null=True)
     expires_at = TTLAttribute()  # the table's TTL attribute
 
 
@@ -43,7 +44,7 @@ class ManagementEmailItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     event_key = UnicodeAttribute()  # the escalation emailed (its redeliveries may still send)
-    occurred_at = UnicodeAttribute()
+    occurred_at = TimestampAttribute()
     quiet_until = NumberAttribute()  # epoch milliseconds: escalations that occur before this are not emailed
     expires_at = TTLAttribute()
 

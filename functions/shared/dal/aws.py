@@ -6,6 +6,7 @@ function here needs, and a shared session loads each service model once."""
 from __future__ import annotations
 
 import botocore.session
+from botocore.client import BaseClient
 
 from functions.shared.environment import per_environment
 
@@ -16,5 +17,5 @@ def session() -> botocore.session.Session:
 
 
 @per_environment
-def client(service: str):
+def client(service: str) -> BaseClient:
     return session().create_client(service)

@@ -7,6 +7,8 @@ the REGION# item of the region (README: adding a regional manager)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
@@ -36,7 +38,7 @@ class AccountItem(DirectoryItem):
     account_id = UnicodeAttribute()
     name = UnicodeAttribute()
     region = UnicodeAttribute()
-    contacts = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
+    contacts: MapAttribute[str, Any] = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
 
 
 class StaffItem(DirectoryItem):
@@ -61,7 +63,8 @@ class RegionItem(DirectoryItem):
         pass
 
     region = UnicodeAttribute()
-    manager_user_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    # pynamodb types `of` as the elements' value type; UnicodeAttribute elements read back as str.
+    manager_user_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     queue_email = UnicodeAttribute(null=True)
 
 

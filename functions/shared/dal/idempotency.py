@@ -4,8 +4,10 @@ the transaction of the change they answer for, gone by TTL after their window.""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from functions.shared.dal.table import TableMeta
@@ -43,7 +45,7 @@ def idempotency_item(request: IdempotentRequest, result_id: str, answer: dict | 
     )
 
 
-def unused(now):
+def unused(now: datetime) -> Condition:
     """The condition on writing a record: none yet, or one past its window (TTL deletes lazily)."""
     return IdempotencyItem.pk.does_not_exist() | (IdempotencyItem.expires_at <= now)
 

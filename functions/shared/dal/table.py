@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import botocore.session
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
@@ -26,7 +27,7 @@ class SharedSessionConnection(Connection):
     so the DynamoDB client and the other clients load botocore's data once."""
 
     @property
-    def session(self):
+    def session(self) -> botocore.session.Session:
         return aws.session()
 
 
