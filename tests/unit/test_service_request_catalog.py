@@ -3,13 +3,16 @@
 import pytest
 from pydantic import ValidationError
 
+from functions.cases.models.service_request_catalog import CATALOG_DATA
 from functions.cases.models.service_requests import (
-    CATALOG_DATA,
     MAC_TYPES,
     SERVICE_REQUEST_CATALOG,
     MacField,
     MacFieldType,
+    MacType,
     ServiceRequestCatalog,
+    form_model,
+    mac_form,
 )
 
 # Copied from the guide, in its order.
@@ -96,3 +99,28 @@ def test_a_type_without_required_fields_or_a_repeated_id_fails_at_import():
         ServiceRequestCatalog(mac_types=[optional_only])
     with pytest.raises(ValidationError, match="ids repeat"):
         ServiceRequestCatalog(mac_types=[CATALOG_DATA[0], CATALOG_DATA[0]])
+
+
+def test_every_type_has_a_form_model_named_by_its_fields():
+    for mac_type in MAC_TYPES.values():
+        model = mac_form(mac_type.id)
+        assert mac_form(mac_type.id) is model  # built once, on first use
+        schema = model.model_json_schema(by_alias=True)
+        assert list(schema["properties"]) == [field.name for field in mac_type.fields], mac_type.id
+        assert schema.get("required", []) == [field.name for field in mac_type.fields if field.required], mac_type.id
+
+
+def test_form_fields_may_bear_the_names_of_model_attributes():
+    """Form fields are aliases: a catalog field called `copy` or `json` cannot clash with BaseModel's own."""
+    mac_type = MacType.model_validate(
+        {"id": "x", "name": "X", "description": "x", "fields": [
+            {"name": "copy", "label": "Copy", "type": "string", "required": True},
+            {"name": "json", "label": "JSON", "type": "boolean"},
+            {"name": "modelConfig", "label": "Config", "type": "integer", "minimum": 0, "maximum": 9},
+        ]},
+    )  # fmt: skip
+    form = form_model(mac_type).model_validate({"copy": " a ", "json": False, "modelConfig": None})
+    assert form.given() == {"copy": "a", "json": False}
+    with pytest.raises(ValidationError) as refused:
+        form_model(mac_type).model_validate({"copy": "a", "field_0": "b"})
+    assert [(error["type"], error["loc"]) for error in refused.value.errors()] == [("extra_forbidden", ("field_0",))]
