@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from functions.shared.clock import to_iso
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.table import TableMeta
 from functions.shared.domain_event import DomainEvent
 
@@ -34,7 +34,7 @@ class OutboxItem(Model):
     detail_type = UnicodeAttribute()
     detail = UnicodeAttribute()  # the event's detail as JSON, exactly as it goes on the bus
     event_key = UnicodeAttribute()
-    recorded_at = UnicodeAttribute()
+    recorded_at = TimestampAttribute()
     expires_at = TTLAttribute()  # the table's one TTL attribute
 
 
@@ -52,7 +52,7 @@ def outbox_items(partition: str, sequence: str, events: list[DomainEvent], now: 
             detail_type=event.detail_type,
             detail=event.checked().detail_json(),
             event_key=event.event_key,
-            recorded_at=to_iso(now),
+            recorded_at=now,
             expires_at=now + OUTBOX_KEPT_FOR,
         )
         for index, event in enumerate(events)
