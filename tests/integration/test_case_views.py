@@ -6,8 +6,9 @@ import pytest
 
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
-from functions.cases.models.lifecycle import Actor, HistoryEntry
+from functions.cases.models.lifecycle import HistoryEntry
 from functions.shared.clock import to_iso
+from functions.shared.models import Actor
 from tests.support.payloads import admin_case
 
 T0 = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)

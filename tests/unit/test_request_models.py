@@ -17,10 +17,9 @@ from functions.cases.models.requests import (
     SHORT_TEXT_MAX_BYTES,
     NewCaseRequest,
 )
-from functions.cases.models.requests import RequestModel as CasesRequestModel
 from functions.cases.models.service_requests import MAC_TYPES, MacFieldType
 from functions.files.models.files import MAX_FILE_NAME_BYTES, NewUploadRequest, PartUrlsRequest
-from functions.files.models.files import RequestModel as FilesRequestModel
+from functions.shared.models import RequestModel
 from tests.support.payloads import admin_case, service_request, support_case
 
 NEW_CASE = TypeAdapter(NewCaseRequest)
@@ -221,7 +220,7 @@ def _request_models(base: type) -> list[type]:
     return [model for child in base.__subclasses__() for model in (child, *_request_models(child))]
 
 
-REQUEST_MODELS = [*_request_models(CasesRequestModel), *_request_models(FilesRequestModel)]
+REQUEST_MODELS = _request_models(RequestModel)  # the cases and files requests (both imported above)
 
 
 @pytest.mark.parametrize("model", REQUEST_MODELS, ids=lambda model: model.__name__)

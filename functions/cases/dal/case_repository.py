@@ -11,13 +11,13 @@ from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, StaleCase
 from functions.shared.dal.case_view import case_key
+from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
 from functions.shared.dal.rate_limit import count_change
 from functions.shared.domain_event import DomainEvent
-from functions.shared.errors import BadRequest, ServiceUnavailable
+from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
-from functions.shared.observability import logger
 from functions.shared.rate_limit import TooManyChanges
 
 from .case_items import common_fields, history_item, page_key, phase, to_account, to_case, to_history, to_item, to_update, update_item
@@ -35,6 +35,7 @@ from .tables import (
     bind_tables,
 )
 
+BUSY = "The case store is busy; retry in a few seconds."
 # A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
 PAGE_BYTES = 1024 * 1024
 
@@ -48,7 +49,7 @@ class CaseRepository:
         try:
             counter.update(actions=[CounterItem.value.add(1)])
         except UpdateError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         return int(counter.value)
 
     def read_before_create(
@@ -91,7 +92,7 @@ class CaseRepository:
                 futures = [transaction.get(model, pk, sk) for model, pk, sk in keys]
             return [_found(future.get) for future in futures]
         except (GetError, TransactGetError) as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
 
     def create_case(
         self,
@@ -163,7 +164,7 @@ class CaseRepository:
                 raise failed[0]() from error
             if "TransactionConflict" in reasons:
                 raise StaleCase() from error
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
 
     def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
         return self._page(UpdateItem, to_update, case_number, UPDATE_PREFIX, limit, start_key)
@@ -182,7 +183,7 @@ class CaseRepository:
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         page, size = [], 0
         for item in items[:limit]:
             record = convert(item)
@@ -201,7 +202,7 @@ class CaseRepository:
         except DoesNotExist:
             return None
         except GetError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
 
     def list_cases(
         self, *, account_id: str, contact_id: str | None, status: Status | None, limit: int, start_key: dict | None
@@ -227,7 +228,7 @@ class CaseRepository:
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this view; start again without it.", field="nextToken") from error
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         page = items[:limit]
         next_key = page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
         return [CaseSummary(**common_fields(item)) for item in page], next_key
@@ -244,8 +245,4 @@ def _found(read):
     except DoesNotExist:
         return None
 
-
-def _unavailable(error: Exception) -> ServiceUnavailable:
-    logger.exception("DynamoDB call failed")
-    return ServiceUnavailable("The case store is busy; retry in a few seconds.")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel
 
@@ -19,7 +19,6 @@ from functions.shared.entity_tags import AnyOf, MalformedIfMatch, strong_if_matc
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotentRequest, idempotent_request
 
-CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
 IfMatch = Annotated[
     str | None,
     Header(

@@ -4,7 +4,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, changed_response, expected_version, idempotency_of
+from functions.cases.handlers.case_http import IfMatch, apply_change, changed_response, expected_version, idempotency_of
 from functions.cases.logic import lifecycle
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
@@ -19,7 +19,7 @@ from functions.cases.models.lifecycle import (
     SolutionProposal,
     SolutionRejection,
 )
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 from functions.shared.idempotency import IdempotencyKey
 

@@ -1,10 +1,9 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber
 from functions.cases.logic.case_records import list_history
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.lifecycle import HistoryList
-from functions.shared.api.requests import NextToken, PageLimit, current_caller
+from functions.shared.api.requests import CaseNumber, NextToken, PageLimit, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()

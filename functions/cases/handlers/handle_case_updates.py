@@ -4,12 +4,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, IfMatch, apply_change, change_headers
+from functions.cases.handlers.case_http import IfMatch, apply_change, change_headers
 from functions.cases.logic import lifecycle
 from functions.cases.logic.case_records import list_updates
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.lifecycle import CaseUpdate, NewUpdate, UpdateList
-from functions.shared.api.requests import NextToken, PageLimit, current_caller
+from functions.shared.api.requests import CaseNumber, NextToken, PageLimit, current_caller
 from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import IdempotencyKey
 

@@ -1,11 +1,11 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.cases.handlers.case_http import CaseNumber, case_response
+from functions.cases.handlers.case_http import case_response
 from functions.cases.logic.dependencies import dependencies
 from functions.cases.logic.get_case import visible_case
 from functions.cases.models.case import Case
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()

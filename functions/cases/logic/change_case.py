@@ -17,19 +17,20 @@ from typing import Any, Literal, TypedDict
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.events import case_events
-from functions.cases.logic.get_case import visible
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import TimerEvent, reconcile_timers
 from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case
-from functions.cases.models.lifecycle import Actor, CaseUpdate, FieldChange, HistoryEntry, UpdateKind
+from functions.cases.models.lifecycle import CaseUpdate, FieldChange, HistoryEntry, UpdateKind
 from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
+from functions.shared.access import visible
 from functions.shared.auth import Caller
 from functions.shared.clock import from_iso, to_iso
 from functions.shared.contracts import Announcement, Updated
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
 from functions.shared.idempotency import IdempotentRequest, replayable
+from functions.shared.models import Actor
 
 MAX_ATTEMPTS = 20
 BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
@@ -83,10 +84,6 @@ class Changed:
             raise ValueError("an Idempotency-Key's record of a change has its answer")
         update = CaseUpdate.model_validate(stored["update"]) if stored.get("update") else None
         return cls(Case.model_validate(stored["case"]), update, stored.get("answer"), replayed=True)
-
-
-def actor_of(caller: Caller) -> Actor:
-    return Actor(user_id=caller.user_id, role=caller.role, contact_id=caller.contact_id)
 
 
 def change_case(
@@ -163,7 +160,7 @@ def _apply(
     timers, timer_events = reconcile_timers(before, after, decision.action, now)
     after = after.with_timers(timers)
     changes = field_changes(before, after)
-    actor = actor_of(caller)
+    actor = Actor.of(caller)
     history = HistoryEntry(entry_id=str(version), action=decision.action, actor=actor, at=stamp, changes=changes)
     update = None
     if decision.update:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
-from functions.cases.logic.change_case import actor_of, as_text, field_name
+from functions.cases.logic.change_case import as_text, field_name
 from functions.cases.logic.events import case_events
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.service_requests import check_mac_contact, service_request_details
@@ -21,6 +21,7 @@ from functions.shared.clock import to_iso
 from functions.shared.contracts import Opened
 from functions.shared.errors import Forbidden, NotFound, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
+from functions.shared.models import Actor
 
 SUPPORT_PHONE_NUMBERS = "1-866-794-3423 or 1-317-715-8686"
 CASE_NUMBER_DIGITS = 10
@@ -87,7 +88,7 @@ def create_case(
     opened = HistoryEntry(
         entry_id="1",
         action=CaseAction.OPENED,
-        actor=actor_of(caller),
+        actor=Actor.of(caller),
         at=stamp,
         changes=[
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")

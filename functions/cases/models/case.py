@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, computed_field, model_validator
 
+from functions.shared.models import ApiModel
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 
@@ -70,13 +70,6 @@ NEW_CASE_SUB_STATUS = OpenSubStatus.NEW.value
 # A closed case can be reopened for this long. The guide ties it to the files' retention (both 30 days):
 # once the files are purged there is nothing left to reopen with.
 REOPEN_WINDOW = FILES_KEPT_AFTER_CLOSURE
-
-
-class ApiModel(BaseModel):
-    """camelCase on the wire, snake_case in Python. Validators are built on first use, not at import:
-    a cold start then pays only for the models its route touches."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
 
 class TimerStep(ApiModel):

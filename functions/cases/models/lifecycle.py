@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from functions.cases.models.case import ApiModel, Case, ClosedSubStatus, OpenSubStatus, Priority
-from functions.cases.models.requests import Choice, Identifier, LongText, RequestModel
+from functions.cases.models.case import Case, ClosedSubStatus, OpenSubStatus, Priority
+from functions.cases.models.requests import Choice, Identifier, LongText
+from functions.shared.models import Actor, ApiModel, RequestModel
 
 
 class UpdateKind(StrEnum):
@@ -93,12 +94,6 @@ class EscalationRequest(RequestModel):
 
 
 # --- records ----------------------------------------------------------------------------------
-
-
-class Actor(ApiModel):
-    user_id: str
-    role: str
-    contact_id: str | None = None
 
 
 class CaseUpdate(ApiModel):

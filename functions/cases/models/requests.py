@@ -7,12 +7,12 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
 from functions.cases.models.service_requests import MAC_TYPES
+from functions.shared.models import RequestModel
 from functions.shared.text_limits import utf8_bytes_at_most, utf8_size
 
 SHORT_TEXT_MAX_BYTES = 1024
@@ -30,10 +30,6 @@ Choice = Strict(False)
 # any valid value of 4-byte characters, and 64 KiB any valid form.
 MAX_FORM_VALUE_BYTES = 32 * 1024
 MAX_FORM_BYTES = 64 * 1024
-
-
-class RequestModel(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", strict=True, defer_build=True)
 
 
 class OnBehalfOf(RequestModel):

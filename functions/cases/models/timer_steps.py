@@ -6,8 +6,8 @@ from enum import StrEnum
 
 from pydantic import Field
 
-from functions.cases.models.case import ApiModel
 from functions.shared.contracts import TimerStepName
+from functions.shared.models import ApiModel
 
 
 class TimerStepRequest(ApiModel):

@@ -16,6 +16,7 @@ from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import StoredFile, UploadRecord
 from functions.shared.case_state import CaseState
 from functions.shared.dal.case_view import CaseViewItem, case_key, read_case_state, to_case_state
+from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
 from functions.shared.dal.rate_limit import count_change
@@ -118,10 +119,6 @@ def _to_file(item: FileItem) -> CaseFile:
     )
 
 
-def _unavailable(error: Exception) -> ServiceUnavailable:
-    logger.exception("DynamoDB call failed")
-    return ServiceUnavailable(BUSY)
-
 
 class FileRepository:
     def __init__(self, table_name: str):
@@ -140,7 +137,7 @@ class FileRepository:
                 record = transaction.get(IdempotencyItem, *idempotency_key(idempotency_scope))
             found = [_found(future.get) for future in (case, record)]
         except TransactGetError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         return (to_case_state(case_number, found[0]) if found[0] else None, to_record(found[1]) if found[1] else None)
 
     def save_upload(
@@ -198,13 +195,13 @@ class FileRepository:
         except DoesNotExist:
             return 0
         except GetError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         expired = {entry for entry in item.uploads or set() if _expired(entry, now)}
         if expired:
             try:
                 OpenUploadsItem(*key).update(actions=[OpenUploadsItem.uploads.delete(expired)])
             except UpdateError as error:
-                raise _unavailable(error) from error
+                raise unavailable("DynamoDB", BUSY) from error
         return len(expired)
 
     def get_upload(self, case_number: str, upload_id: str) -> UploadRecord | None:
@@ -213,7 +210,7 @@ class FileRepository:
         except DoesNotExist:
             return None
         except GetError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
 
     def list_uploads(
         self, case_number: str, *, limit: int, start_key: dict | None, now: datetime
@@ -278,7 +275,7 @@ class FileRepository:
         except DoesNotExist:
             return None
         except GetError as error:
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         return StoredFile(_to_file(item), item.object_key)
 
     def list_files(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseFile], dict | None]:
@@ -302,7 +299,7 @@ class FileRepository:
                 if "ConditionalCheckFailed" in reasons:
                     return reasons
                 if "TransactionConflict" not in reasons:
-                    raise _unavailable(error) from error
+                    raise unavailable("DynamoDB", BUSY) from error
         raise ServiceUnavailable(BUSY)
 
     def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None, condition=None) -> tuple[list, dict | None]:
@@ -322,7 +319,7 @@ class FileRepository:
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
-            raise _unavailable(error) from error
+            raise unavailable("DynamoDB", BUSY) from error
         items = [model.from_raw_data(item) for item in raw[:limit]]
         if len(raw) > limit:
             return items, {"pk": raw[limit - 1]["pk"], "sk": raw[limit - 1]["sk"]}

@@ -11,8 +11,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from functions.files.models.errors import ChecksumRejected, ObjectMissing, PartsRejected, UploadGone
 from functions.files.models.records import S3Part, UploadRecord
 from functions.shared.dal import aws
+from functions.shared.dal.errors import unavailable
 from functions.shared.environment import per_environment
-from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
 BUSY = "File storage is busy; retry in a few seconds."
@@ -37,10 +37,6 @@ def _code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
-def _unavailable(error: Exception) -> ServiceUnavailable:
-    logger.exception("S3 call failed")
-    return ServiceUnavailable(BUSY)
-
 
 class ObjectStorage:
     def __init__(self, bucket: str):
@@ -55,10 +51,10 @@ class ObjectStorage:
             if code == "NoSuchUpload":
                 raise UploadGone() from error
             if code in _RETRYABLE or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
-                raise _unavailable(error) from error
+                raise unavailable("S3", BUSY) from error
             raise
         except BotoCoreError as error:
-            raise _unavailable(error) from error
+            raise unavailable("S3", BUSY) from error
 
     def start_multipart(self, object_key: str, content_type: str) -> str:
         started = self._call(

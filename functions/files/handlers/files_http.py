@@ -6,7 +6,6 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from functions.shared.errors import ErrorResponse
 
-CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
 UploadId = Annotated[str, Path(alias="uploadId", pattern=r"^[0-9a-f]{32}$", description="From POST /cases/{caseNumber}/uploads.")]
 FileId = Annotated[str, Path(alias="fileId", pattern=r"^[0-9a-f]{32}$", description="From GET /cases/{caseNumber}/files.")]
 

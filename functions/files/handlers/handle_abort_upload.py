@@ -1,10 +1,10 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.handlers.files_http import UploadId
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import abort_upload
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses
 
 router = Router()

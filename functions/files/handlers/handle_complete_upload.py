@@ -1,11 +1,11 @@
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.handlers.files_http import UploadId
 from functions.files.logic.complete_upload import complete_upload
 from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import CaseFile
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics

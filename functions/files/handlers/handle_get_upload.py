@@ -1,10 +1,10 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.handlers.files_http import UploadId
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import get_upload
 from functions.files.models.files import UploadDetail
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()

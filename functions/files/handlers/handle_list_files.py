@@ -1,10 +1,9 @@
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic.case_files import list_files
 from functions.files.logic.dependencies import dependencies
 from functions.files.models.files import CaseFileList
-from functions.shared.api.requests import NextToken, PageLimit, current_caller
+from functions.shared.api.requests import CaseNumber, NextToken, PageLimit, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()

@@ -3,11 +3,11 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber, UploadId
+from functions.files.handlers.files_http import UploadId
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import part_urls
 from functions.files.models.files import PartUrls, PartUrlsRequest
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, ok_response
 
 router = Router()

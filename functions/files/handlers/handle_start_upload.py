@@ -4,11 +4,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
-from functions.files.handlers.files_http import CaseNumber
 from functions.files.logic.dependencies import dependencies
 from functions.files.logic.uploads import start_upload
 from functions.files.models.files import NewUploadRequest, Upload
-from functions.shared.api.requests import current_caller
+from functions.shared.api.requests import CaseNumber, current_caller
 from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics

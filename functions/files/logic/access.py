@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from functions.files.logic.ports import FileStore
 from functions.files.models.errors import CaseClosed
+from functions.shared.access import visible
 from functions.shared.auth import Caller
 from functions.shared.case_state import CaseState
-from functions.shared.errors import NotFound
-
-
-def visible(case_number: str, case: CaseState | None, caller: Caller) -> CaseState:
-    # Another account's case answers exactly like a missing one: its existence is not disclosed.
-    if case is None or (not caller.is_staff and case.account_id != caller.account_id):
-        raise NotFound(f"Case {case_number} was not found among your account's cases; check the number.", field="caseNumber")
-    return case
 
 
 def visible_case(case_number: str, caller: Caller, store: FileStore) -> CaseState:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from functions.files.logic.access import case_open_for_uploads, open_for_uploads, visible, visible_case
+from functions.files.logic.access import case_open_for_uploads, open_for_uploads, visible_case
 from functions.files.logic.parts import part_count, part_length, part_size
 from functions.files.logic.ports import FileStorage, FileStore
 from functions.files.models.errors import IdempotencyKeyTaken, OpenUploadsFull, TooManyOpenUploads, UploadGone, UploadNotFound
@@ -25,9 +25,11 @@ from functions.files.models.files import (
 )
 from functions.files.models.limits import ALGORITHM
 from functions.files.models.records import UploadRecord
+from functions.shared.access import visible
 from functions.shared.auth import Caller
 from functions.shared.errors import DomainError, ServiceUnavailable, ValidationFailed
 from functions.shared.idempotency import IdempotentRequest, idempotent_request, replayable
+from functions.shared.models import Actor
 from functions.shared.page_token import PageTokenCodec
 from functions.shared.retention import UPLOAD_LIFETIME
 
@@ -58,10 +60,6 @@ def new_id(now: datetime) -> str:
 def object_key(case_number: str, file_id: str, file_name: str) -> str:
     """The contract's key: the purge deletes everything under `cases/<caseNumber>/`."""
     return f"cases/{case_number}/{file_id}/{file_name}"
-
-
-def actor_of(caller: Caller) -> dict:
-    return {"user_id": caller.user_id, "role": caller.role, "contact_id": caller.contact_id}
 
 
 def to_upload(record: UploadRecord) -> Upload:
@@ -130,7 +128,7 @@ def start_upload(
         part_count=part_count(request.size, chosen_part_size),
         created_at=now,
         expires_at=(now + UPLOAD_LIFETIME).replace(microsecond=0),  # the TTL attribute keeps whole seconds
-        created_by=actor_of(caller),
+        created_by=Actor.of(caller).model_dump(),
     )
     answer = to_upload(upload)
     try:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import Field, StringConstraints, field_validator
 
 from functions.files.models.limits import MAX_OBJECT_SIZE, MAX_PARTS
 from functions.shared.clock import UtcTimestamp
+from functions.shared.models import ApiModel, RequestModel
 from functions.shared.text_limits import utf8_size
 
 CRC32_PATTERN = r"^[A-Za-z0-9+/]{6}==$"  # base64 of the 4 big-endian bytes, as S3's x-amz-checksum-crc32
@@ -22,18 +22,6 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 # type/subtype, then parameters in printable ASCII: no CR, LF, tab or other control or non-ASCII character,
 # which S3 would refuse as a Content-Type.
 MEDIA_TYPE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*( *;[ -~]*)?$"
-
-
-class ApiModel(BaseModel):
-    """Validators are built on first use, not at import (see functions/cases/models/case.py)."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, defer_build=True)
-
-
-class RequestModel(BaseModel):
-    """Unknown fields are refused, and values are taken as sent (strict): `"12"` is not a size."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", strict=True, defer_build=True)
 
 
 class Checksum(ApiModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import Router
 
 from functions.shared.auth import Caller, caller_from_claims
@@ -16,6 +16,8 @@ MAX_BODY_BYTES = 256 * 1024
 
 # Every listing's paging parameters. Pages stay far below Lambda's 6 MB answer: every text is capped, and
 # the listings of long texts (updates) also end a page at about 1 MiB of JSON.
+# Every route on a case names it by its number.
+CaseNumber = Annotated[str, Path(alias="caseNumber", pattern=r"^\d{10}$", description="10 digits, e.g. 0002068177.")]
 PageLimit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100.")]
 NextToken = Annotated[
     str | None, Query(alias="nextToken", max_length=4096, description="From the previous page; it works only for you and this listing.")
