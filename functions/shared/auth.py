@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from functions.shared.errors import Unauthorized
 
@@ -62,7 +63,7 @@ def _parse_groups(raw: object) -> frozenset[Group]:
     return frozenset(known[name] for name in names if name in known)
 
 
-def _identifier(claims: dict, name: str) -> str | None:
+def _identifier(claims: dict[str, Any], name: str) -> str | None:
     """A claim that names someone, or None when absent; one that is not an identifier is refused before any
     key is made of it."""
     value = claims.get(name)
@@ -73,12 +74,13 @@ def _identifier(claims: dict, name: str) -> str | None:
     return value
 
 
-def caller_from_claims(claims: dict | None) -> Caller:
-    if not claims or not claims.get("sub"):
+def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
+    user_id = _identifier(claims, "sub") if claims else None
+    if not claims or not user_id:
         raise Unauthorized("Sign in and send your token in the Authorization header.")
     groups = _parse_groups(claims.get(GROUPS_CLAIM))
     caller = Caller(
-        user_id=_identifier(claims, "sub"),
+        user_id=user_id,
         groups=groups,
         account_id=_identifier(claims, ACCOUNT_CLAIM),
         contact_id=_identifier(claims, CONTACT_CLAIM),

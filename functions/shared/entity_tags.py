@@ -26,22 +26,3 @@ def strong_if_match_tags(header: str) -> frozenset[str] | None:
         raise MalformedIfMatch(header)
     return frozenset(opaque for weak, opaque in _STRONG_OR_WEAK.findall(value) if not weak)
 
-
-class AnyOf:
-    """Several acceptable values where a check compares one with `==` / `!=` (an If-Match list of versions,
-    for the change engine's `if_match != version`)."""
-
-    __slots__ = ("values",)
-    __hash__ = None  # type: ignore[assignment]
-
-    def __init__(self, values):
-        self.values = frozenset(values)
-
-    def __eq__(self, other) -> bool:
-        return other in self.values
-
-    def __ne__(self, other) -> bool:
-        return other not in self.values
-
-    def __repr__(self) -> str:
-        return f"AnyOf({sorted(self.values)!r})"

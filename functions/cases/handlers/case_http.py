@@ -15,7 +15,7 @@ from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.shared.api.requests import current_caller
 from functions.shared.api.responses import model_response
-from functions.shared.entity_tags import AnyOf, MalformedIfMatch, strong_if_match_tags
+from functions.shared.entity_tags import MalformedIfMatch, strong_if_match_tags
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotentRequest, idempotent_request
 
@@ -60,9 +60,9 @@ def apply_change(
     )
 
 
-def expected_version(if_match: str | None) -> int | AnyOf | None:
-    """The version(s) If-Match accepts, for the change engine's `if_match != version`: None for none given or
-    `*`, -1 (no version) when no tag listed can match one of our ETags, AnyOf for several versions."""
+def expected_version(if_match: str | None) -> frozenset[int] | None:
+    """The versions If-Match accepts: None for none given or `*` (any), none at all when no tag listed can
+    match one of our ETags."""
     if if_match is None:
         return None
     try:
@@ -74,10 +74,7 @@ def expected_version(if_match: str | None) -> int | AnyOf | None:
         ) from None
     if tags is None:
         return None
-    versions = {int(tag) for tag in tags if _VERSION_TAG.fullmatch(tag)}
-    if len(versions) > 1:
-        return AnyOf(versions)
-    return versions.pop() if versions else -1
+    return frozenset(int(tag) for tag in tags if _VERSION_TAG.fullmatch(tag))
 
 
 def change_headers(changed: Changed) -> dict[str, str]:

@@ -161,4 +161,6 @@ def escalate(
         now=now,
         idempotency=idempotency_of(router, idempotency_key, request, now),
     )
+    if changed.answer is None:  # an escalation always answers what it did
+        raise RuntimeError(f"the escalation of case {case_number} gave no answer")
     return changed_response(changed, answer=EscalationOutcome(**changed.answer, case=changed.case))

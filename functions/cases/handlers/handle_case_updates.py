@@ -29,6 +29,8 @@ def post_update(
     changed = apply_change(
         router, case_number, if_match, idempotency_key, request, lambda caller, case, now: lifecycle.post_update(request, caller, case)
     )
+    if changed.update is None:  # posting an update always records one
+        raise RuntimeError(f"the update on case {case_number} was not recorded")
     return model_response(changed.update, 201, change_headers(changed))
 
 

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import Router
 
@@ -9,7 +9,7 @@ from functions.cases.logic.dependencies import dependencies
 from functions.cases.models.case import Case
 from functions.cases.models.requests import NewCaseRequest
 from functions.shared.api.requests import current_caller
-from functions.shared.api.responses import error_responses, ok_response
+from functions.shared.api.responses import error_responses, model_response, ok_response
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey
 from functions.shared.observability import metrics
 
@@ -40,9 +40,4 @@ def post_case(request: Annotated[NewCaseRequest, Body()], idempotency_key: Idemp
     headers = {"Location": f"/cases/{created.case.case_number}", "ETag": f'"{created.case.version}"'}
     if created.replayed:
         headers[REPLAYED_HEADER] = "true"
-    return Response(
-        status_code=201,
-        content_type=content_types.APPLICATION_JSON,
-        body=created.case.model_dump(mode="json", by_alias=True),
-        headers=headers,
-    )
+    return model_response(created.case, 201, headers)

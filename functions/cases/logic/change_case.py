@@ -25,7 +25,7 @@ from functions.cases.models.lifecycle import CaseUpdate, FieldChange, HistoryEnt
 from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
 from functions.shared.access import visible
 from functions.shared.auth import Caller
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
 from functions.shared.contracts import Announcement, Updated
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import PreconditionFailed, ServiceUnavailable
@@ -91,7 +91,7 @@ def change_case(
     caller: Caller,
     decide: Callable[[Case], Decision],
     *,
-    if_match: int | None,
+    if_match: frozenset[int] | None,
     store: CaseStore,
     now: datetime,
     idempotency: IdempotentRequest | None = None,
@@ -103,7 +103,7 @@ def change_case(
         before = visible(case_number, before, caller)
         if replay := replayable(record, idempotency, now):
             return Changed.replay(replay.answer)
-        if if_match is not None and if_match != before.version:
+        if if_match is not None and before.version not in if_match:
             raise _stale(before.version)
         decision = decide(before)
         after, history, update, timer_events = _apply(before, decision, caller, now)
@@ -148,24 +148,24 @@ def _events(
 def _apply(
     before: Case, decision: Decision, caller: Caller, now: datetime
 ) -> tuple[Case, HistoryEntry, CaseUpdate | None, list[TimerEvent]]:
-    stamp, version = to_iso(now), before.version + 1
-    fields = {**decision.fields, "modified_at": stamp, "version": version}
+    version = before.version + 1
+    fields = {**decision.fields, "modified_at": now, "version": version}
     if before.first_response_at is None:
         if caller.is_staff and not caller.is_automation and decision.update is not None:  # support said something to the customer
-            fields["first_response_at"] = stamp
+            fields["first_response_at"] = now
         elif fields.get("priority", before.priority) != before.priority:  # still unanswered: the new target applies
-            due = response_due(from_iso(before.created_at), fields["priority"])
-            fields.update(response_due_at=to_iso(due.due_at), response_rule=due.rule)
+            due = response_due(before.created_at, fields["priority"])
+            fields.update(response_due_at=due.due_at, response_rule=due.rule)
     after = before.model_copy(update=fields)
     timers, timer_events = reconcile_timers(before, after, decision.action, now)
     after = after.with_timers(timers)
     changes = field_changes(before, after)
     actor = Actor.of(caller)
-    history = HistoryEntry(entry_id=str(version), action=decision.action, actor=actor, at=stamp, changes=changes)
+    history = HistoryEntry(entry_id=str(version), action=decision.action, actor=actor, at=now, changes=changes)
     update = None
     if decision.update:
         kind, text = decision.update
-        update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=stamp)
+        update = CaseUpdate(update_id=str(version), kind=kind, author=actor, text=text, created_at=now)
         history.changes.append(FieldChange(field=UPDATES_FIELD, from_value=None, to_value=f"{kind.value} #{version}"))
     return after, history, update, timer_events
 
@@ -185,6 +185,8 @@ def field_name(name: str) -> str:
 
 
 def as_text(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return to_iso(value)  # a time in the history reads as the API shows it
     return None if value is None else str(getattr(value, "value", value))
 
 

@@ -28,7 +28,6 @@ from functions.cases.models.lifecycle import (
     UpdateKind,
 )
 from functions.shared.auth import Caller
-from functions.shared.clock import from_iso, to_iso
 from functions.shared.contracts import Announcement, Closure, Escalation, PriorityChange, Reopening, StatusChange, Updated
 from functions.shared.errors import Conflict, Forbidden, ValidationFailed
 from functions.shared.idempotency import IdempotentRequest
@@ -148,7 +147,7 @@ def close_automatically(case: Case, now: datetime) -> Decision:
 
 def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: CaseAction, update: PostedUpdate) -> Decision:
     fields, events = _status_change(case, Status.CLOSED, sub_status.value)
-    fields["closed_at"] = to_iso(now)
+    fields["closed_at"] = now
     events.append(Closure(purge_files_after=now + FILES_KEPT_AFTER_CLOSURE))  # the sub status is the case's
     return Decision(action, fields, update, events)
 
@@ -157,7 +156,7 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
     if case.status is not Status.CLOSED:
         raise Conflict(f"Case {case.case_number} is not closed ({case.status.value}); post an update instead.", code="not_closed")
     # The window binds everyone: after 30 days the case's files are purged and a new case is needed.
-    closed_at = from_iso(case.closed_at or case.modified_at)
+    closed_at = case.closed_at or case.modified_at
     if now - closed_at > REOPEN_WINDOW:
         raise Conflict(
             f"Case {case.case_number} was closed more than 30 days ago and its files are purged: open a new case "
@@ -175,7 +174,7 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
         # Closed before support ever answered: the target counts from the reopening, not from the first
         # opening (long past), so the response escalation restarts on it instead of firing at once.
         due = response_due(now, case.priority)
-        fields.update(response_due_at=to_iso(due.due_at), response_rule=f"{due.rule}, counted from the reopening")
+        fields.update(response_due_at=due.due_at, response_rule=f"{due.rule}, counted from the reopening")
     events.append(Reopening(closed_at=case.closed_at))
     return Decision(CaseAction.REOPENED, fields, (UpdateKind.REOPEN_INFORMATION, request.information), events)
 
@@ -232,7 +231,7 @@ def escalate_case(
     request: EscalationRequest,
     caller: Caller,
     *,
-    if_match: int | None,
+    if_match: frozenset[int] | None,
     store: CaseStore,
     now: datetime,
     idempotency: IdempotentRequest | None = None,

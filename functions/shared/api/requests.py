@@ -3,11 +3,12 @@ and the body cap checked before anything parses the body."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import Router
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from functions.shared.auth import Caller, caller_from_claims
 from functions.shared.errors import PayloadTooLarge
@@ -25,7 +26,8 @@ NextToken = Annotated[
 
 
 def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
-    return caller_from_claims(router.current_event.request_context.authorizer.claims)
+    event = cast(APIGatewayProxyEvent, router.current_event)  # every API Lambda is a REST API resolver
+    return caller_from_claims(event.request_context.authorizer.claims)
 
 
 def oversized_body(event: dict[str, Any]) -> dict[str, Any] | None:

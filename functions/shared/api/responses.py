@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel
 
 from functions.shared.errors import ErrorResponse
+
+if TYPE_CHECKING:  # typing only: the module is not needed at run time
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 ERROR_DESCRIPTIONS = {
     400: "Bad request: malformed JSON or a parameter that does not fit.",
@@ -26,7 +29,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def error_responses(*codes: int) -> dict[int, dict[str, Any]]:
+def error_responses(*codes: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI entries for the listed error statuses, all with the one error model."""
     return {
         code: {"description": ERROR_DESCRIPTIONS[code], "content": {"application/json": {"model": ErrorResponse}}}
@@ -34,7 +37,7 @@ def error_responses(*codes: int) -> dict[int, dict[str, Any]]:
     }
 
 
-def ok_response(model: type, description: str, status: int = 200) -> dict[int, dict[str, Any]]:
+def ok_response(model: type, description: str, status: int = 200) -> dict[int, OpenAPIResponse]:
     return {status: {"description": description, "content": {"application/json": {"model": model}}}}
 
 
