@@ -5,37 +5,70 @@ holidays excluded. All arithmetic happens on local wall-clock time and converts 
 March and November clock changes never shift an opening or a deadline; inputs and outputs are
 timezone-aware datetimes (anything stored is UTC, see functions/shared/clock.py).
 
-Holidays are configuration: the default list below (US federal holidays on their observed dates,
-2026-2028) is
-replaced, without a code change, by the environment variable DSS_HOLIDAYS ("2026-12-24,2026-12-31").
+Holidays are configuration: by default the US federal holidays on the days they are observed, for any
+year, by the rules of the `holidays` package; the environment variable DSS_HOLIDAYS
+("2026-12-24,2026-12-31") replaces them, without a code change, by exactly the dates it lists.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from functions.shared.environment import per_environment
 
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
 SUPPORT_TIMEZONE = "America/New_York"
 OPENS, CLOSES = time(7, 0), time(21, 0)
 HOLIDAYS_VARIABLE = "DSS_HOLIDAYS"
-DEFAULT_HOLIDAYS = frozenset(
-    date.fromisoformat(day)
-    for day in (
-        # 2026
-        "2026-01-01", "2026-01-19", "2026-02-16", "2026-05-25", "2026-06-19", "2026-07-03",
-        "2026-09-07", "2026-10-12", "2026-11-11", "2026-11-26", "2026-12-25",
-        # 2027
-        "2027-01-01", "2027-01-18", "2027-02-15", "2027-05-31", "2027-06-18", "2027-07-05",
-        "2027-09-06", "2027-10-11", "2027-11-11", "2027-11-25", "2027-12-24",
-        # 2028 (New Year's Day 2028 is a Saturday: observed on Friday 2027-12-31)
-        "2027-12-31", "2028-01-17", "2028-02-21", "2028-05-29", "2028-06-19", "2028-07-04",
-        "2028-09-04", "2028-10-09", "2028-11-10", "2028-11-23", "2028-12-25",
-    )
-)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FederalHolidays:
+    """The US federal holidays on the weekdays they are observed, for any year: New Year's Day, Martin
+    Luther King Jr. Day, Washington's Birthday, Memorial Day, Juneteenth (federal since 2021),
+    Independence Day, Labor Day, Columbus Day, Veterans Day, Thanksgiving and Christmas; one that falls on
+    a Saturday is observed on the Friday before (31 December for New Year's Day), one on a Sunday on the
+    Monday after. The days themselves, when on a weekend, are not listed: weekends are closed anyway."""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and day in federal_holidays(day.year)
+
+
+@cache  # rules, not configuration: nothing for reset_environment to forget
+def federal_holidays(year: int) -> frozenset[date]:
+    """The observed federal holidays in `year`, by `holidays.US`'s rules (its default public category:
+    the government category would add one-off closings by executive order, which are not rules)."""
+    return frozenset(day for day in _united_states()(years=year) if day.year == year and day.weekday() < 5)
+
+
+@cache
+def _united_states() -> type[HolidayBase]:
+    """`holidays.US`, imported on the first holiday question and from its own module only: the package's
+    `holidays.countries` imports all of its ~250 countries (measured 110-190 ms, most of a cold start),
+    and the US module needs none of them (15-40 ms this way)."""
+    import holidays
+
+    path = Path(holidays.__file__).with_name("countries") / "united_states.py"
+    spec = importlib.util.spec_from_file_location("holidays.countries.united_states", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"holidays {holidays.__version__} has no {path.name}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    us: type[HolidayBase] = module.US
+    return us
+
+
+DEFAULT_HOLIDAYS = FederalHolidays()
 
 
 @dataclass(frozen=True)
@@ -43,7 +76,7 @@ class BusinessCalendar:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(SUPPORT_TIMEZONE))
     opens: time = OPENS
     closes: time = CLOSES
-    holidays: frozenset[date] = DEFAULT_HOLIDAYS
+    holidays: Container[date] = DEFAULT_HOLIDAYS  # a frozenset when configured
 
     def is_business_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holidays
@@ -98,7 +131,8 @@ class BusinessCalendar:
         return datetime.combine(day, wall_clock, tzinfo=self.timezone)
 
 
-def holidays_from(value: str | None) -> frozenset[date]:
+def holidays_from(value: str | None) -> Container[date]:
+    """The configured holidays (DSS_HOLIDAYS), exactly those dates; the federal holidays when unset."""
     if not value:
         return DEFAULT_HOLIDAYS
     try:
