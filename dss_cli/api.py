@@ -3,57 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
-import time
 import uuid
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 
-from dss_cli import __version__
+from dss_cli.errors import ApiError, InsecureApiUrl, NetworkError
+from dss_cli.transport import API_RETRY, describe_network_error, new_session
 
 TIMEOUT = (10, 60)  # connect, read (seconds)
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504})
-
-
-class CliError(Exception):
-    """Anything the user should read as one line; exit code 1."""
-
-    def one_line(self) -> str:
-        return str(self)
-
-
-class ApiError(CliError):
-    """The API answered {"error", "message", "field"} (or something else that is not a success)."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None, body: Any = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field, self.body = status, code, message, field, body
-
-    @classmethod
-    def from_response(cls, response: requests.Response) -> ApiError:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if isinstance(body, dict) and isinstance(body.get("error"), str):
-            return cls(response.status_code, body["error"], str(body.get("message") or body["error"]), body.get("field"), body)
-        text = " ".join(response.text.split())[:200] or response.reason or "no body"
-        return cls(response.status_code, f"http_{response.status_code}", text, None, body)
-
-    def one_line(self) -> str:
-        field = f", field {self.field}" if self.field else ""
-        message = self.message.rstrip()
-        return f"{message} ({self.code}{field}; HTTP {self.status})"
-
-
-class NetworkError(CliError):
-    pass
-
-
-class InsecureApiUrl(CliError):
-    pass
 
 
 def is_loopback(host: str) -> bool:
@@ -64,7 +23,8 @@ def is_loopback(host: str) -> bool:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return address.is_loopback or bool(getattr(address, "ipv4_mapped", None) and address.ipv4_mapped.is_loopback)
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def refuse_token_over_plain_http(api: str) -> None:
@@ -78,15 +38,6 @@ def refuse_token_over_plain_http(api: str) -> None:
         )
 
 
-def describe_network_error(error: requests.RequestException, url: str) -> str:
-    where = url.split("?", 1)[0]
-    if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.Timeout):
-        return f"cannot reach {where}: is the API running and the URL right? ({type(error).__name__})"
-    if isinstance(error, requests.Timeout):
-        return f"no answer from {where} in time ({type(error).__name__})"
-    return f"request to {where} failed: {error}"
-
-
 def case_path(case_number: str) -> str:
     """Accepts 42 or 0000000042."""
     number = str(case_number).strip()
@@ -95,29 +46,23 @@ def case_path(case_number: str) -> str:
     return quote(number, safe="")
 
 
-def new_session(pool_size: int = 10) -> requests.Session:
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=4, pool_maxsize=max(pool_size, 1))
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = f"dss-cli/{__version__}"
-    return session
-
-
 class ApiClient:
-    def __init__(self, api: str, token: str, *, retries: int = 2, session: requests.Session | None = None):
+    def __init__(self, api: str, token: str, *, retries: int = 2):
         refuse_token_over_plain_http(api)
         self.api, self.token, self.retries = api.rstrip("/"), token, retries
-        self.session = session or new_session()
+        # Two sessions, as urllib3's retries are per adapter: calls safe to repeat, and calls sent once.
+        self.session = new_session(retry=API_RETRY.new(total=retries))
+        self.session_once = new_session()
 
     def __enter__(self) -> ApiClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
         self.session.close()
+        self.session_once.close()
 
     def request(
         self,
@@ -130,35 +75,26 @@ class ApiClient:
         retry: bool | None = None,
         expect: tuple[int, ...] = (200, 201, 204),
     ) -> Any:
-        """One API call. GETs (and calls marked retry=True) are retried on 429/502/503/504 and
-        connection failures; anything else that is not `expect` raises ApiError."""
+        """One API call. GETs (and calls marked retry=True) are retried on 429/502/503/504 and connection
+        failures (transport.API_RETRY); anything else that is not `expect` raises ApiError."""
         url = f"{self.api}{path}"
         all_headers = {"Authorization": self.token, "Accept": "application/json", **(headers or {})}
-        retry = method == "GET" if retry is None else retry
+        session = self.session if (method == "GET" if retry is None else retry) else self.session_once
         params = {k: v for k, v in (params or {}).items() if v is not None}
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                response = self.session.request(method, url, json=json, params=params, headers=all_headers, timeout=TIMEOUT)
-            except requests.RequestException as error:
-                if retry and attempt <= self.retries:
-                    time.sleep(0.5 * 2 ** (attempt - 1))
-                    continue
-                raise NetworkError(describe_network_error(error, url)) from None
-            if response.status_code in RETRYABLE_STATUS and retry and attempt <= self.retries:
-                time.sleep(_retry_after(response, 0.5 * 2 ** (attempt - 1)))
-                continue
-            if response.status_code not in expect:
-                raise ApiError.from_response(response)
-            if response.status_code == 204 or not response.content:
-                return None
-            try:
-                return response.json()
-            except ValueError:
-                raise ApiError(
-                    response.status_code, "bad_response", f"the API answered {method} {path} with something that is not JSON"
-                ) from None
+        try:
+            response = session.request(method, url, json=json, params=params, headers=all_headers, timeout=TIMEOUT)
+        except requests.RequestException as error:
+            raise NetworkError(describe_network_error(error, url)) from None
+        if response.status_code not in expect:
+            raise ApiError.from_response(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                response.status_code, "bad_response", f"the API answered {method} {path} with something that is not JSON"
+            ) from None
 
     # --- cases ---------------------------------------------------------------------------------
 
@@ -240,10 +176,3 @@ class ApiClient:
 
     def download_url(self, case_number: str, file_id: str) -> dict:
         return self.request("GET", f"/cases/{case_path(case_number)}/files/{quote(file_id, safe='')}/download")
-
-
-def _retry_after(response: requests.Response, default: float) -> float:
-    try:
-        return min(float(response.headers.get("Retry-After", default)), 30.0)
-    except ValueError:
-        return default

@@ -15,13 +15,11 @@ from pathlib import Path
 
 import typer
 
+from dss_cli.errors import ConfigError
+
 APP_NAME = "dss"
 DEFAULT_SESSION_FILE = Path(".local/session.json")
 DEFAULT_ROLE = "customer"
-
-
-class ConfigError(Exception):
-    """A configuration problem, reported as one line."""
 
 
 def config_dir() -> Path:

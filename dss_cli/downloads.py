@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-from dss_cli.api import ApiClient, CliError, describe_network_error
-from dss_cli.checksums import to_b64
-from dss_cli.transfer import NoProgress, ProgressSink, s3_error, s3_session
+from dss_cli.api import ApiClient
+from dss_cli.checksums import crc32, to_b64
+from dss_cli.errors import CliError
+from dss_cli.progress import NoProgress, ProgressSink
+from dss_cli.transport import describe_network_error, s3_error, s3_session
 
 CHUNK = 1 << 20
 GET_TIMEOUT = (10, 120)
@@ -85,16 +86,14 @@ def download_file(
                     if response.status_code != 200:
                         code, message = s3_error(response)
                         raise CliError(f"the download was refused: HTTP {response.status_code} {code} {message}".rstrip())
-                    progress.begin(f"download {file_name}", size if size >= 0 else None)
-                    for chunk in response.iter_content(CHUNK):
-                        out.write(chunk)
-                        crc = zlib.crc32(chunk, crc)
-                        received += len(chunk)
-                        progress.advance(len(chunk))
+                    with progress.task(f"download {file_name}", size if size >= 0 else None) as advance:
+                        for chunk in response.iter_content(CHUNK):
+                            out.write(chunk)
+                            crc = crc32(chunk, crc)
+                            received += len(chunk)
+                            advance(len(chunk))
             except requests.RequestException as error:
                 raise CliError(describe_network_error(error, info["url"]) + "; nothing was written, try again") from None
-            finally:
-                progress.end()
             out.flush()
             os.fsync(out.fileno())
         if size >= 0 and received != size:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from dss_cli.api import ApiClient, CliError
-from dss_cli.config import ConfigError, config_file, resolve, save_login, write_private_json
-from dss_cli.uploads import STATE_VERSION, load_state, state_key
+from dss_cli.api import ApiClient
+from dss_cli.config import config_file, resolve, save_login, write_private_json
+from dss_cli.errors import CliError, ConfigError
+from dss_cli.uploads.state import STATE_VERSION, load_state, state_key
 
 
 @pytest.fixture(autouse=True)

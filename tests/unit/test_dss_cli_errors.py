@@ -8,9 +8,11 @@ import pytest
 import requests
 from typer.testing import CliRunner
 
-from dss_cli.api import ApiClient, ApiError, NetworkError, case_path, describe_network_error
+from dss_cli.api import case_path
+from dss_cli.errors import ApiError
 from dss_cli.main import app
-from dss_cli.transfer import parse_size
+from dss_cli.transport import describe_network_error
+from dss_cli.units import parse_size
 
 runner = CliRunner()
 
@@ -42,43 +44,6 @@ def test_network_errors_name_the_url_without_its_query():
     message = describe_network_error(requests.ConnectionError("refused"), "http://127.0.0.1:1/cases?X-Amz-Signature=secret")
     assert message.startswith("cannot reach http://127.0.0.1:1/cases:") and "secret" not in message
     assert "no answer" in describe_network_error(requests.ReadTimeout("slow"), "http://h/x")
-
-
-def test_the_client_retries_gets_then_reports_the_network(monkeypatch):
-    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
-    client = ApiClient("http://127.0.0.1:9", "t")
-    calls = []
-
-    def refuse(*args, **kwargs):
-        calls.append(args)
-        raise requests.ConnectionError("refused")
-
-    monkeypatch.setattr(client.session, "request", refuse)
-    with pytest.raises(NetworkError, match="cannot reach http://127.0.0.1:9/cases"):
-        client.list_cases()
-    assert len(calls) == 1 + client.retries
-    calls.clear()
-    with pytest.raises(NetworkError):
-        client.add_update("1", "x")  # a POST without an idempotency key is not repeated
-    assert len(calls) == 1
-
-
-def test_a_completion_is_retried_as_a_retry_answers_with_the_same_file(monkeypatch):
-    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
-    client = ApiClient("http://127.0.0.1:9", "t")
-    answers = [requests.ReadTimeout("slow"), response(503, b""), response(201, b'{"fileId": "f-1"}')]
-    calls = []
-
-    def respond(method, url, **kwargs):
-        calls.append((method, url))
-        reply = answers.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-    monkeypatch.setattr(client.session, "request", respond)
-    assert client.complete_upload("1", "up-1") == {"fileId": "f-1"}
-    assert calls == [("POST", "http://127.0.0.1:9/cases/0000000001/uploads/up-1/complete")] * 3
 
 
 def test_case_numbers_are_padded():
@@ -116,8 +81,7 @@ def test_without_credentials_every_api_command_says_how_to_get_them(nowhere):
     assert result.stderr.startswith("Error: no API URL: run `dss login --api URL --token TOKEN`") and result.stderr.count("\n") == 1
 
 
-def test_an_unreachable_api_is_one_line_and_exit_1(nowhere, monkeypatch):
-    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
+def test_an_unreachable_api_is_one_line_and_exit_1(nowhere):
     result = runner.invoke(app, ["--api", "http://127.0.0.1:9", "--token", "t", "cases", "show", "1"])
     assert result.exit_code == 1
     assert (

@@ -15,11 +15,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from dss_cli import uploads
-from dss_cli.api import ApiClient, ApiError, CliError, NetworkError
+from dss_cli.api import ApiClient
 from dss_cli.checksums import from_b64, to_b64
 from dss_cli.downloads import download_file
-from dss_cli.uploads import FileChanged, Interrupted, PartUrls, Uploader, state_file, state_key
+from dss_cli.errors import ApiError, CliError, FileChanged, Interrupted, NetworkError
+from dss_cli.uploads import Uploader, part_urls
+from dss_cli.uploads import uploader as uploader_module
+from dss_cli.uploads.part_urls import PartUrls
+from dss_cli.uploads.state import state_file, state_key
 
 MiB = 1 << 20
 API = "http://api.test"
@@ -36,8 +39,8 @@ def s3_answer(status: int, code: str = "", message: str = "") -> requests.Respon
 class FakeFilesApi:
     """The files API's contract, in memory; `held` is what S3 holds per upload: part number -> bytes."""
 
-    def __init__(self, part_size: int = MiB, url_lifetime: float = 900):
-        self.api, self.part_size, self.url_lifetime = API, part_size, url_lifetime
+    def __init__(self, part_size: int = MiB, url_lifetime: float = 900, url_base: str = "s3://"):
+        self.api, self.part_size, self.url_lifetime, self.url_base = API, part_size, url_lifetime, url_base
         self.uploads: dict[str, dict] = {}
         self.held: dict[str, dict[int, bytes]] = {}
         self.files: dict[str, dict] = {}
@@ -72,8 +75,8 @@ class FakeFilesApi:
         with self.lock:
             self.url_batches.append([p["partNumber"] for p in parts])
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + self.url_lifetime))
-        upload = self.uploads.get(upload_id)
-        return [{"partNumber": p["partNumber"], "url": f"s3://{upload_id}/{p['partNumber']}?expires={time.time() + self.url_lifetime}",
+        upload, until = self.uploads.get(upload_id), time.time() + self.url_lifetime
+        return [{"partNumber": p["partNumber"], "url": f"{self.url_base}{upload_id}/{p['partNumber']}?expires={until}",
                  "method": "PUT", "headers": {"x-amz-checksum-crc32": p["checksum"]}, "expiresAt": expires,
                  **({"contentLength": self.part_length(upload, p["partNumber"])} if upload else {})} for p in parts]  # fmt: skip
 
@@ -178,11 +181,6 @@ class FakeDownload:
             yield data[i : i + size]
 
 
-@pytest.fixture(autouse=True)
-def quick_backoff(monkeypatch):
-    monkeypatch.setattr(threading.Event, "wait", lambda self, timeout=None: self.is_set())
-
-
 def make_file(tmp_path: Path, size: int, name: str = "big.log") -> tuple[Path, bytes]:
     data = os.urandom(size)
     path = tmp_path / name
@@ -221,7 +219,7 @@ def test_parts_go_in_parallel_but_never_more_than_asked(tmp_path):
 
 
 def test_part_urls_come_in_batches_of_at_most_100(tmp_path, monkeypatch):
-    monkeypatch.setattr(uploads, "URL_BATCH", 4)
+    monkeypatch.setattr(part_urls, "URL_BATCH", 4)
     api = FakeFilesApi()
     path, data = make_file(tmp_path, 10 * MiB + 1)
     result = Uploader(api, parallel=1, state_dir=tmp_path / "s", session=FakeS3(api)).upload("1", path)
@@ -236,22 +234,6 @@ def test_a_part_corrupted_on_the_way_is_read_again_and_resent(tmp_path):
     result = uploader(api, s3, tmp_path).upload("1", path)
     assert stored(api, result) == data
     assert s3.puts.count(2) == 3
-
-
-def test_network_failures_and_server_errors_are_retried(tmp_path):
-    api = FakeFilesApi()
-    s3 = FakeS3(api, faults={1: [requests.ConnectionError("reset"), 503], 3: [500]})
-    path, data = make_file(tmp_path, 3 * MiB)
-    assert stored(api, uploader(api, s3, tmp_path).upload("1", path)) == data
-
-
-def test_a_part_that_keeps_failing_stops_the_upload_and_keeps_the_state(tmp_path):
-    api = FakeFilesApi()
-    s3 = FakeS3(api, faults={2: [500] * 10})
-    path, _ = make_file(tmp_path, 3 * MiB)
-    with pytest.raises(CliError, match="part 2 of big.log failed 5 times"):
-        uploader(api, s3, tmp_path).upload("1", path)
-    assert len(list((tmp_path / "state").iterdir())) == 1
 
 
 def test_a_refusal_that_is_not_transient_is_reported_at_once(tmp_path):
@@ -415,14 +397,14 @@ def test_a_file_changed_under_the_upload_is_refused(tmp_path, monkeypatch):
         chunk = real_pread(fd, length, offset)
         return bytes([chunk[0] ^ 1]) + chunk[1:] if offset == 2 * MiB and length == MiB else chunk
 
-    original = uploads.digest_file
+    original = uploader_module.digest_file
 
     def digest_then_change(*args, **kwargs):
         result = original(*args, **kwargs)
-        monkeypatch.setattr(uploads.os, "pread", changed)
+        monkeypatch.setattr(os, "pread", changed)
         return result
 
-    monkeypatch.setattr(uploads, "digest_file", digest_then_change)
+    monkeypatch.setattr(uploader_module, "digest_file", digest_then_change)
     with pytest.raises(FileChanged, match="changed during the upload"):
         uploader(api, FakeS3(api), tmp_path).upload("1", path)
 
@@ -461,10 +443,10 @@ def test_a_part_size_that_is_not_whole_mib_is_refused(tmp_path):
 
 
 def test_the_rate_limit_paces_the_parts(tmp_path, monkeypatch):
-    from dss_cli.transfer import Pacer
+    from dss_cli.uploads.parts import Pacer
 
     clock, slept = [0.0], []
-    monkeypatch.setattr("dss_cli.transfer.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("dss_cli.uploads.parts.time.monotonic", lambda: clock[0])
     pacer = Pacer(MiB)
     stop = threading.Event()
     monkeypatch.setattr(threading.Event, "wait", lambda self, timeout=None: slept.append(timeout))
@@ -600,28 +582,3 @@ def test_the_client_follows_next_token_to_the_last_page(monkeypatch, listing):
         assert client.list_uploads("1") == [{"id": 1}, {"id": 2}, {"id": 3}]
     url = f"http://127.0.0.1:9/cases/0000000001/{listing}"
     assert asked == [("GET", url, {"limit": 100}), ("GET", url, {"limit": 100, "nextToken": "t1"})]
-
-
-def test_a_start_is_retried_with_the_same_idempotency_key(monkeypatch):
-    monkeypatch.setattr("dss_cli.api.time.sleep", lambda _: None)
-    client = ApiClient("http://127.0.0.1:9", "t")
-    answers = [
-        requests.ReadTimeout("slow"),
-        api_answer(503, {"error": "service_unavailable", "message": "busy"}),
-        api_answer(201, {"uploadId": "u"}),
-    ]
-    keys = []
-
-    def respond(method, url, **kwargs):
-        keys.append(kwargs["headers"]["Idempotency-Key"])
-        reply = answers.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply
-
-    monkeypatch.setattr(client.session, "request", respond)
-    assert client.start_upload("1", {"fileName": "x"}) == {"uploadId": "u"}
-    assert len(keys) == 3 and len(set(keys)) == 1 and keys[0].startswith("dss-cli-")
-    answers.append(api_answer(201, {"uploadId": "v"}))
-    assert client.start_upload("1", {"fileName": "x"}, idempotency_key="mine") == {"uploadId": "v"}
-    assert keys[-1] == "mine"
