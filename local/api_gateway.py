@@ -24,10 +24,11 @@ def proxy_event(
         multi_query = {key: [value] for key, value in (query or {}).items()}
     is_base64 = False
     if isinstance(body, bytes):
+        raw = body
         try:
-            body = body.decode("utf-8")
+            body = raw.decode("utf-8")
         except UnicodeDecodeError:
-            body, is_base64 = base64.b64encode(body).decode(), True
+            body, is_base64 = base64.b64encode(raw).decode(), True
     return {
         "resource": "/{proxy+}",
         "path": path,

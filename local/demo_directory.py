@@ -5,9 +5,43 @@ support queue of each region."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, GROUPS_CLAIM, Group
 from functions.shared.dal.directory import AccountItem, RegionItem, StaffItem, account_key, region_key, staff_key
+
+
+class DemoContact(TypedDict):
+    """A contact in an account's contacts map, keyed as stored."""
+
+    name: str
+    email: str
+    macAuthorized: bool
+
+
+class DemoAccount(TypedDict):
+    """An ACCOUNT# item's attributes (AccountItem's, after its key and account id)."""
+
+    name: str
+    region: str
+    contacts: dict[str, DemoContact]  # contact id -> contact
+
+
+class DemoStaff(TypedDict):
+    """A STAFF# item's attributes (StaffItem's, after its key and user id)."""
+
+    name: str
+    email: str
+    role: str
+    region: str
+
+
+class DemoRegion(TypedDict):
+    """A REGION# item's attributes (RegionItem's, after its key and region)."""
+
+    manager_user_ids: list[str]
+    queue_email: str
+
 
 # The case the README's walk-through and the start-up banner open (a web-form Support case).
 EXAMPLE_SUPPORT_CASE = {
@@ -16,7 +50,7 @@ EXAMPLE_SUPPORT_CASE = {
     "subject": "Agents cannot log in", "description": "Since this morning's Windows update",
 }  # fmt: skip
 
-DEMO_ACCOUNTS = {
+DEMO_ACCOUNTS: dict[str, DemoAccount] = {
     "acme": {
         "name": "Acme Contact Centers",
         "region": "north-america",
@@ -36,12 +70,12 @@ DEMO_ACCOUNTS = {
 
 # Support staff by user id (the Cognito `sub`, a case's ownerId), and each region's support managers and
 # support queue (the REGION# item's attributes).
-DEMO_STAFF = {
+DEMO_STAFF: dict[str, DemoStaff] = {
     "u-erin": {"name": "Erin Engineer", "email": "erin@support.example", "role": Group.ENGINEER.value, "region": "north-america"},
     "u-mike": {"name": "Mike Manager", "email": "mike@support.example", "role": Group.MANAGER.value, "region": "north-america"},
     "u-emil": {"name": "Emil Manager", "email": "emil@support.example", "role": Group.MANAGER.value, "region": "emea"},
 }
-DEMO_REGIONS = {
+DEMO_REGIONS: dict[str, DemoRegion] = {
     "north-america": {"manager_user_ids": ["u-mike"], "queue_email": "na-queue@support.example"},
     "emea": {"manager_user_ids": ["u-emil"], "queue_email": "emea-queue@support.example"},
 }
@@ -55,8 +89,9 @@ class DemoUser:
     account_id: str | None = None
     contact_id: str | None = None
 
-    def claims(self) -> dict:
-        claims = {"sub": self.user_id, "email": self.email, GROUPS_CLAIM: ",".join(group.value for group in self.groups)}
+    def claims(self) -> dict[str, str | None]:
+        groups = ",".join(group.value for group in self.groups)
+        claims: dict[str, str | None] = {"sub": self.user_id, "email": self.email, GROUPS_CLAIM: groups}
         if self.account_id:
             claims[ACCOUNT_CLAIM] = self.account_id
             claims[CONTACT_CLAIM] = self.contact_id

@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol, Self
 
 import boto3
 
@@ -45,6 +46,15 @@ def sqs_record(body: str, queue_arn: str, *, message_id: str | None = None, rece
         "eventSourceARN": queue_arn,
         "awsRegion": REGION,
     }
+
+
+class EventSource(Protocol):
+    """What the sources here share: a thread that starts invoking its handler and, once told to stop, waits
+    (up to a timeout) for the invocation in flight; the local stack stops each before moto goes away."""
+
+    def start(self) -> Self: ...
+
+    def stop(self) -> None: ...
 
 
 class SqsEventSource:

@@ -12,8 +12,9 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.wrappers import Request, Response
 
@@ -35,9 +36,9 @@ _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection"}
 log = logging.getLogger("local.api")
 
 Handler = Callable[[dict, object], dict]
-# Routes of the local stack itself (not the product's API, not in its OpenAPI): path -> JSON for a
-# GET with the query's arguments, served without a token.
-LocalRoutes = dict[str, Callable[[dict[str, str]], object]]
+# Routes of the local stack itself (not the product's API, not in its OpenAPI): path -> the JSON object
+# answering a GET with the query's arguments, served without a token.
+LocalRoutes = Mapping[str, Callable[[dict[str, str]], Mapping[str, object]]]
 
 
 class LambdaContext:
@@ -63,7 +64,7 @@ class LocalFunction:
     handler: Handler
     routes: list[tuple[str, str]] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._patterns = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in self.routes]
         # One warm container: the resolver keeps the current event on a module-level app, so two
         # requests at once in one interpreter would read each other's claims.
@@ -93,7 +94,7 @@ class LocalApi:
         self.local_routes = local_routes or {}
         self.functions = [LocalFunction(function_name, handler, routes), *other_functions]
 
-    def __call__(self, environ: dict, start_response):
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         try:
             response = self._respond(request)
@@ -174,5 +175,5 @@ def proxy_response(result: dict) -> Response:
     return Response(payload, status=int(result["statusCode"]), headers=headers)
 
 
-def json_response(status: int, body: dict) -> Response:
+def json_response(status: int, body: Mapping[str, object]) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json")

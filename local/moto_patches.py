@@ -27,16 +27,23 @@ import hmac
 import os
 import time
 import zlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import SignatureDoesNotMatchError
+from moto.core.responses import ActionResult
 from moto.s3.exceptions import S3ClientError
 from moto.s3.models import FakeMultipart, MultipartChecksumBuilder
 from moto.s3.responses import S3Response
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 _SETUP_WAIT_SECONDS = 5
+# Attributes these patches add to moto's objects (moto declares neither): a FakeMultipart's creation time
+# (tests/integration/test_purge.py ages uploads through it) and a MultipartChecksumBuilder's running CRC32.
+_INITIATED, _RUNNING_CRC32 = "initiated", "running_crc32"
 
 _original_stop = ExecutionWorker.stop
 _original_upload_part = S3Response.upload_part
@@ -45,18 +52,18 @@ _original_list_multipart_uploads = S3Response.list_multipart_uploads
 _original_add_part, _original_build = MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build
 
 
-def _stop_once_set_up(self, stop_date, error, cause):
+def _stop_once_set_up(self: ExecutionWorker, stop_date: datetime, error: str | None, cause: str | None) -> None:
     deadline = time.monotonic() + _SETUP_WAIT_SECONDS
     while getattr(self, "env", None) is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    return _original_stop(self, stop_date, error, cause)
+    _original_stop(self, stop_date, error, cause)
 
 
 def _rfc3986(text: str) -> str:
     return quote(text, safe="-_.~")
 
 
-def _presigned_signature(method: str, raw_path: str, query: list[tuple[str, str]], headers, secret: str) -> str:
+def _presigned_signature(method: str, raw_path: str, query: list[tuple[str, str]], headers: Mapping[str, object], secret: str) -> str:
     """SigV4 query authentication as S3 computes it (AWS General Reference, "Signature Version 4 signing
     process"; botocore's S3SigV4QueryAuth signs the same way): S3 takes the path as sent, unnormalised."""
     params = dict(query)
@@ -74,7 +81,7 @@ def _presigned_signature(method: str, raw_path: str, query: list[tuple[str, str]
     return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def _check_signed_length(response) -> None:
+def _check_signed_length(response: S3Response) -> None:
     query = parse_qsl(urlsplit(response.uri).query, keep_blank_values=True)
     params = dict(query)
     if "content-length" not in params.get("X-Amz-SignedHeaders", "").split(";") or "X-Amz-Signature" not in params:
@@ -88,7 +95,7 @@ def _check_signed_length(response) -> None:
         raise SignatureDoesNotMatchError()
 
 
-def _upload_part_checked(self):
+def _upload_part_checked(self: S3Response) -> TYPE_RESPONSE:
     _check_signed_length(self)
     declared = self.headers.get("x-amz-checksum-crc32")
     if declared is not None:
@@ -103,20 +110,22 @@ def _upload_part_checked(self):
     return _original_upload_part(self)
 
 
-def _multipart_init_dated(self, *args, **kwargs):
+def _multipart_init_dated(self: FakeMultipart, *args: Any, **kwargs: Any) -> None:  # moto's arguments, passed on as they are
     _original_multipart_init(self, *args, **kwargs)
-    self.initiated = datetime.now(UTC)
+    setattr(self, _INITIATED, datetime.now(UTC))
 
 
-def _list_multipart_uploads_dated(self):
+def _list_multipart_uploads_dated(self: S3Response) -> TYPE_RESPONSE:
     serialize, stored = self.serialized, self.backend.list_multipart_uploads(self.bucket_name)
 
-    def serialized(action_result):
-        for upload in action_result.result["Uploads"]:
-            upload["Initiated"] = stored[upload["UploadId"]].initiated
+    def serialized(action_result: ActionResult) -> TYPE_RESPONSE:
+        result = cast("dict[str, list[dict[str, object]]]", action_result.result)  # as list_multipart_uploads builds it
+        for upload in result["Uploads"]:
+            upload["Initiated"] = getattr(stored[str(upload["UploadId"])], _INITIATED)
         return serialize(action_result)
 
-    self.serialized = serialized  # moto may reuse the response object: its own method comes back after
+    # On this response object only (moto may reuse it): its own method comes back after.
+    self.serialized = serialized  # type: ignore[method-assign]
     try:
         return _original_list_multipart_uploads(self)
     finally:
@@ -127,22 +136,30 @@ def _is_full_object_crc32(builder: MultipartChecksumBuilder) -> bool:
     return builder.checksum_type == "FULL_OBJECT" and builder.checksum_algorithm == "CRC32"
 
 
-def _add_part_streaming(self, part: bytes) -> None:
+def _running_crc32(builder: MultipartChecksumBuilder) -> int:
+    crc: int = getattr(builder, _RUNNING_CRC32, 0)
+    return crc
+
+
+def _add_part_streaming(self: MultipartChecksumBuilder, part: bytes) -> None:
     if not _is_full_object_crc32(self):
         return _original_add_part(self, part)
-    self.running_crc32 = zlib.crc32(part, getattr(self, "running_crc32", 0))
+    setattr(self, _RUNNING_CRC32, zlib.crc32(part, _running_crc32(self)))
     self.part_count += 1
 
 
-def _build_streaming(self):
+def _build_streaming(self: MultipartChecksumBuilder) -> tuple[str, str, int] | None:
     if not _is_full_object_crc32(self):
         return _original_build(self)
-    return self.checksum_type, base64.b64encode(getattr(self, "running_crc32", 0).to_bytes(4, "big")).decode(), 1
+    return self.checksum_type, base64.b64encode(_running_crc32(self).to_bytes(4, "big")).decode(), 1
 
 
 def apply() -> None:
-    ExecutionWorker.stop = _stop_once_set_up
-    S3Response.upload_part = _upload_part_checked
-    FakeMultipart.__init__ = _multipart_init_dated
-    S3Response.list_multipart_uploads = _list_multipart_uploads_dated
-    MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build = _add_part_streaming, _build_streaming
+    # Deliberate patches of moto's classes (the module docstring). mypy refuses assignments to methods; the
+    # ignores silence only that, and it still checks each replacement against the method it replaces.
+    ExecutionWorker.stop = _stop_once_set_up  # type: ignore[method-assign]
+    S3Response.upload_part = _upload_part_checked  # type: ignore[method-assign]
+    FakeMultipart.__init__ = _multipart_init_dated  # type: ignore[method-assign]
+    S3Response.list_multipart_uploads = _list_multipart_uploads_dated  # type: ignore[method-assign]
+    MultipartChecksumBuilder.addPart = _add_part_streaming  # type: ignore[method-assign]
+    MultipartChecksumBuilder.build = _build_streaming  # type: ignore[method-assign]

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import email
 from email.policy import default
+from typing import TYPE_CHECKING
 
 from moto.core import DEFAULT_ACCOUNT_ID
+
+if TYPE_CHECKING:
+    from moto.ses.models import RawMessage
 
 REGION = "us-east-1"
 
@@ -20,7 +24,7 @@ def sent_mail(to: str | None = None, *, account_id: str = DEFAULT_ACCOUNT_ID, re
     return [mail for mail in mails if to is None or to.lower() in (address.lower() for address in mail["to"])]
 
 
-def _as_dict(message) -> dict:
+def _as_dict(message: RawMessage) -> dict:
     parsed = email.message_from_string(message.raw_data, policy=default)
     text, html = parsed.get_body(("plain",)), parsed.get_body(("html",))
     return {

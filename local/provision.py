@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from typing import Protocol
 
 import boto3
 
@@ -27,6 +28,13 @@ LOCAL_SENDER_EMAIL = "notifications@support.example"
 # Where emails link cases to; `make run` points it at its local API (GET /cases/<n>) unless PORTAL_URL is set.
 LOCAL_PORTAL_URL = "http://127.0.0.1:3000"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
+
+
+class DeliverySettings(Protocol):
+    """What a domain's models/delivery.py module sets for its rule target queue."""
+
+    MAX_RECEIVE_COUNT: int
+    VISIBILITY_TIMEOUT_SECONDS: int
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,7 @@ def _queue(name: str, **attributes: str) -> tuple[str, str]:
     return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
-def _delivery_queue(name: str, delivery) -> tuple[str, str]:
+def _delivery_queue(name: str, delivery: DeliverySettings) -> tuple[str, str]:
     """A rule target queue with its dead-letter queue, as a domain's models/delivery.py defines them."""
     _, dead_letter_arn = _queue(f"{name}-dlq")
     redrive = json.dumps({"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": delivery.MAX_RECEIVE_COUNT})

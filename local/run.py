@@ -26,8 +26,14 @@ import threading
 import urllib.request
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+from wsgiref.types import WSGIApplication
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+if TYPE_CHECKING:
+    from local.event_sources import EventSource
+    from local.http_adapter import LocalRoutes
 
 LOOPBACK = "127.0.0.1"
 REGION = "us-east-1"
@@ -107,7 +113,9 @@ def listen(host: str, port: int, what: str, flag: str) -> socket.socket:
     return sock
 
 
-def serve(sock: socket.socket, app, request_handler=None) -> tuple[BaseWSGIServer, threading.Thread]:
+def serve(
+    sock: socket.socket, app: WSGIApplication, request_handler: type[WSGIRequestHandler] | None = None
+) -> tuple[BaseWSGIServer, threading.Thread]:
     host, port = sock.getsockname()[:2]
     server = make_server(host, port, app, threaded=True, request_handler=request_handler, fd=sock.fileno())
     sock.close()  # werkzeug serves a duplicate of the descriptor
@@ -121,7 +129,7 @@ def start_moto(sock: socket.socket, aws_url: str) -> tuple[BaseWSGIServer, threa
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 
     class QuietMotoRequestHandler(MotoRequestHandler):
-        def log_request(self, *args) -> None:  # every SDK call would print an access-log line
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:  # every SDK call would print an access-log line
             pass
 
     running = serve(sock, DomainDispatcherApplication(create_backend_app), QuietMotoRequestHandler)
@@ -199,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     api_url, aws_url = url(args.host, args.port), url(LOOPBACK, args.aws_port)
     use_local_aws(aws_url, args.aws_port)
 
-    servers, event_sources = [start_moto(aws_socket, aws_url)], []
+    servers = [start_moto(aws_socket, aws_url)]
+    event_sources: list[EventSource] = []
     try:
         # Imported only now: the handler's modules must see the environment above.
         from functions.cases.handlers.handle_purge_events import lambda_handler as cases_events_handler
@@ -239,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         event_sources.append(DailySchedule(purge_handler, function_name="purge").start())
         tokens = DevTokens()
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
-        outbox = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
+        outbox: LocalRoutes = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
         servers.append(serve(api_socket, product_api(tokens, local_routes=outbox)))
         write_session(args.session_file, api_url, aws_url, tokens.by_role)
         print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url, args.time_scale), flush=True)
@@ -247,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             pass
     finally:
         api_socket.close()
-        for source in event_sources:  # before moto goes away under their polls
-            source.stop()
+        for running in event_sources:  # before moto goes away under their polls
+            running.stop()
         for server, thread in reversed(servers):
             server.shutdown()
             server.server_close()
