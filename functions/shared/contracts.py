@@ -315,7 +315,8 @@ class CaseFilesPurged(CaseRef):
     source = EventSource.PURGE
     detail_type = DetailType.CASE_FILES_PURGED
 
-    event_key: str  # one per closure: every run that purges it announces the same
+    # One per closure: every run that purges it announces the same. Sent always; the mark does without.
+    event_key: str | None = None
     account_id: str
     closed_at: UtcTimestamp  # the closure whose files were deleted
     purged_at: UtcTimestamp

@@ -149,6 +149,7 @@ def test_every_emitted_event_is_one_the_contract_describes_and_matches_its_model
         detail = model.model_validate(event["detail"])
         # Every field the producer sent is in the model, with the value it sent.
         assert detail.to_bus() == event["detail"], event["detail-type"]
+        assert event["detail"]["eventKey"], event["detail-type"]  # what consumers deduplicate on
 
 
 def test_the_producers_emit_every_event_the_contract_describes(emitted):
