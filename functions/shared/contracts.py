@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
+from functions.shared import models
 from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.clock import UtcTimestamp
 from functions.shared.domain_event import DomainEvent
@@ -95,10 +96,11 @@ class EventDetail(BaseModel):
         return [to_camel(name) for name in names if getattr(self, name) is None]
 
 
-class Actor(EventDetail):
-    user_id: str
-    role: str  # a Cognito group, or "automation": the desk itself (a timer step), no person and no contact
-    contact_id: str | None = None
+class Actor(models.Actor):
+    """Who made the change: role is a Cognito group, or "automation" (the desk itself: a timer step), which
+    has no person and no contact."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     @property
     def is_customer(self) -> bool:

@@ -46,7 +46,7 @@ def case_event(
         "channel": case.channel.value,
         "sub_status": case.sub_status,
         "owner_id": case.owner_id,
-        "actor": Actor(user_id=actor.user_id, role=actor.role, contact_id=actor.contact_id),
+        "actor": Actor.of(actor),
         "occurred_at": occurred_at,
     }
     if changed_fields is not None:

@@ -19,7 +19,7 @@ def file_added(file: CaseFile, account_id: str, actor: Caller, occurred_at: date
         file_name=file.file_name,
         size=file.size,
         checksum=FileChecksum(algorithm=file.checksum.algorithm, value=file.checksum.value),
-        actor=Actor(user_id=actor.user_id, role=actor.role, contact_id=actor.contact_id),
+        actor=Actor.of(actor),
         occurred_at=occurred_at,
     )
     return added.domain_event()
