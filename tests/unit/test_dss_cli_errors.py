@@ -7,6 +7,7 @@ import json
 import pytest
 import requests
 from typer.testing import CliRunner
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
 
 from dss_cli.api import case_path
 from dss_cli.errors import ApiError
@@ -44,6 +45,14 @@ def test_network_errors_name_the_url_without_its_query():
     message = describe_network_error(requests.ConnectionError("refused"), "http://127.0.0.1:1/cases?X-Amz-Signature=secret")
     assert message.startswith("cannot reach http://127.0.0.1:1/cases:") and "secret" not in message
     assert "no answer" in describe_network_error(requests.ReadTimeout("slow"), "http://h/x")
+
+
+def test_a_read_timeout_is_named_so_once_the_retries_ran_out():
+    # requests reports urllib3's exhausted retries as a ConnectionError whatever their last failure was.
+    timed_out = requests.ConnectionError(MaxRetryError(None, "/x", ReadTimeoutError(None, "/x", "read timed out")))
+    assert describe_network_error(timed_out, "http://h/x?sig=1") == "no answer from http://h/x in time (ReadTimeout)"
+    refused = requests.ConnectionError(MaxRetryError(None, "/x", NewConnectionError(None, "refused")))
+    assert describe_network_error(refused, "http://h/x").startswith("cannot reach http://h/x: is the API running")
 
 
 def test_case_numbers_are_padded():
@@ -150,3 +159,25 @@ def test_the_client_is_plain_http_no_aws_sdk_and_nothing_of_the_service():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_ctrl_c_anywhere_in_a_command_is_one_line_and_exit_130(nowhere, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(requests.Session, "request", interrupted)
+    result = runner.invoke(app, ["cases", "list"], env={"DSS_API": "https://api", "DSS_TOKEN": "t"})
+    assert (result.exit_code, result.stderr) == (130, "Error: interrupted\n")
+
+
+def test_an_error_with_its_own_exit_code_keeps_it(nowhere, monkeypatch):
+    from dss_cli.errors import Interrupted
+
+    def stopped(*args, **kwargs):
+        raise Interrupted("interrupted: 2 of 7 parts of big.log are stored; run the same command again to resume")
+
+    monkeypatch.setattr("dss_cli.uploads.uploader.Uploader.upload", stopped)
+    (nowhere / "big.log").write_bytes(b"x")
+    result = runner.invoke(app, ["files", "upload", "1", "big.log", "--no-progress"], env={"DSS_API": "https://api", "DSS_TOKEN": "t"})
+    assert result.exit_code == 130
+    assert result.stderr == "Error: interrupted: 2 of 7 parts of big.log are stored; run the same command again to resume\n"
