@@ -1,7 +1,7 @@
 """The guide's 20 Move, Add and Change (MAC) types and the form fields each needs, as plain data
 (docs/architecture.md, Domain rules). `functions/cases/models/service_requests.py` validates it into the
 catalog's models at import, so a malformed entry fails the first test run, and builds each type's form
-model from it. Catalog data: kept whole here, aside from the 400-line rule for code."""
+model from it. Data apart from the code, so the catalog may grow past the 400-line rule for code."""
 
 from __future__ import annotations
 
