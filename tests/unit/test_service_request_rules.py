@@ -122,6 +122,20 @@ def test_a_wrong_value_is_named(case, data):
     assert refused.value.status == 422
 
 
+@given(complete_forms(), st.data())
+def test_of_several_problems_an_unknown_name_comes_first_then_the_forms_order(case, data):
+    mac_type, form = case
+    wrong = data.draw(st.lists(st.sampled_from(mac_type.fields), min_size=1, max_size=3, unique_by=lambda field: field.name))
+    broken = {**form, **{field.name: data.draw(wrong_value(field)) for field in wrong}}
+    order = [field.name for field in mac_type.fields]
+    with pytest.raises(ValidationFailed) as refused:
+        validate_mac_fields(mac_type.id, broken)
+    assert refused.value.field == f"fields.{min((field.name for field in wrong), key=order.index)}"
+    with pytest.raises(ValidationFailed, match="not a field") as refused:
+        validate_mac_fields(mac_type.id, {**broken, "zzUnknown": "x"})
+    assert refused.value.field == "fields.zzUnknown"
+
+
 def test_an_unknown_mac_type_lists_the_ids():
     with pytest.raises(ValidationFailed, match="add-user, delete-user") as refused:
         validate_mac_fields("rename-user", {})
