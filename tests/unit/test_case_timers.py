@@ -31,7 +31,7 @@ def reconcile(before: Case | None, after: Case, action: str):
 def test_a_new_web_case_gets_a_response_escalation_with_two_thresholds():
     timers, events = reconcile(None, case(), "opened")
     escalation = timers[RESPONSE_ESCALATION]
-    assert [(step.step, step.due_at) for step in escalation.steps] == [
+    assert [(step.step, to_iso(step.due_at)) for step in escalation.steps] == [
         ("escalateToOwner", "2026-12-02T15:00:00.000Z"),
         ("escalateToManager", "2026-12-03T15:00:00.000Z"),  # 14 more business hours: the next business day
     ]
@@ -41,11 +41,11 @@ def test_a_new_web_case_gets_a_response_escalation_with_two_thresholds():
 def test_asking_the_customer_starts_the_ladder_at_2_5_and_10_business_days_and_stops_the_escalation():
     opened, _ = reconcile(None, case(), "opened")
     before = case(timers=list(opened.values()))
-    after = before.model_copy(update={"status": Status.AWAITING_INFO, "first_response_at": to_iso(ASKED)})
+    after = before.model_copy(update={"status": Status.AWAITING_INFO, "first_response_at": ASKED})
 
     timers, events = reconcile(before, after, "information-requested")
 
-    assert [(step.step, step.due_at[:10]) for step in timers[FOLLOW_UP].steps] == [
+    assert [(step.step, to_iso(step.due_at)[:10]) for step in timers[FOLLOW_UP].steps] == [
         ("reminder1", "2026-12-03"), ("reminder2", "2026-12-08"), ("autoClose", "2026-12-15"),
     ]  # fmt: skip
     assert RESPONSE_ESCALATION not in timers
@@ -79,7 +79,7 @@ def test_a_prod_down_case_waiting_on_the_customer_gets_no_ladder():
 
 def test_a_ladder_that_ran_its_last_step_ends_without_a_stop():
     ladder = follow_up_timer(ASKED, "requested information")
-    done = ladder.model_copy(update={"steps": [step.model_copy(update={"done_at": to_iso(ASKED)}) for step in ladder.steps]})
+    done = ladder.model_copy(update={"steps": [step.model_copy(update={"done_at": ASKED}) for step in ladder.steps]})
     before = case(status="Awaiting Info", first_response_at=to_iso(ASKED), timers=[done])
     timers, events = reconcile(before, before.model_copy(update={"status": Status.CLOSED, "timers": [done]}), "auto-closed")
     assert (timers, events) == ({}, [])
@@ -88,7 +88,7 @@ def test_a_ladder_that_ran_its_last_step_ends_without_a_stop():
 def test_the_change_running_the_last_step_keeps_the_ended_ladder_until_the_next_change():
     """So a retry of the auto-close (its events not published) finds itself done rather than no timer."""
     ladder = follow_up_timer(ASKED, "requested information")
-    done = ladder.model_copy(update={"steps": [step.model_copy(update={"done_at": to_iso(ASKED)}) for step in ladder.steps]})
+    done = ladder.model_copy(update={"steps": [step.model_copy(update={"done_at": ASKED}) for step in ladder.steps]})
     before = case(status="Awaiting Info", first_response_at=to_iso(ASKED), timers=[ladder])
     closed = before.model_copy(update={"status": Status.CLOSED, "timers": [done]})
 
@@ -103,17 +103,17 @@ def test_the_change_running_the_last_step_keeps_the_ended_ladder_until_the_next_
 def test_a_moved_target_restarts_the_escalation():
     opened, _ = reconcile(None, case(), "opened")
     before = case(timers=list(opened.values()))
-    after = before.model_copy(update={"priority": Priority.MEDIUM, "response_due_at": "2026-12-01T19:00:00.000Z"})
+    after = before.model_copy(update={"priority": Priority.MEDIUM, "response_due_at": datetime(2026, 12, 1, 19, 0, tzinfo=UTC)})
 
     timers, events = reconcile(before, after, "priority-raised")
 
-    assert timers[RESPONSE_ESCALATION].steps[0].due_at == "2026-12-01T19:00:00.000Z"
+    assert to_iso(timers[RESPONSE_ESCALATION].steps[0].due_at) == "2026-12-01T19:00:00.000Z"
     assert events == [("CaseTimerStopped", RESPONSE_ESCALATION), ("CaseTimerStarted", RESPONSE_ESCALATION)]
 
 
 def test_the_next_automated_action_is_the_earliest_pending_step_with_its_rule():
     ladder = follow_up_timer(ASKED, "requested information")
-    first_done = ladder.model_copy(update={"steps": [ladder.steps[0].model_copy(update={"done_at": "x"}), *ladder.steps[1:]]})
+    first_done = ladder.model_copy(update={"steps": [ladder.steps[0].model_copy(update={"done_at": ASKED}), *ladder.steps[1:]]})
     shown = case(status="Awaiting Info", timers=[first_done]).next_automated_action
     assert (shown.action, shown.due_at) == ("reminder2", ladder.steps[1].due_at)
     assert "5 business days" in shown.rule and "requested information" in shown.rule

@@ -25,11 +25,11 @@ ENGINEER = caller_from_claims({"sub": "u-e", "cognito:groups": "engineers"})
 
 
 def a_case(status=Status.OPEN, sub_status="Investigation", priority=Priority.LOW, closed_days_ago=None) -> Case:
-    closed_at = to_iso(NOW - timedelta(days=closed_days_ago)) if closed_days_ago is not None else None
+    closed_at = NOW - timedelta(days=closed_days_ago) if closed_days_ago is not None else None
     return Case(
         case_number="0000000042", case_type=CaseType.ADMIN, account_id="a", contact_id="c", opened_by="u-1", channel=Channel.WEB,
         status=status, sub_status=sub_status, priority=priority, subject="s", description="d",
-        closed_at=closed_at, created_at=to_iso(NOW), modified_at=to_iso(NOW), version=3,
+        closed_at=closed_at, created_at=NOW, modified_at=NOW, version=3,
     )  # fmt: skip
 
 
@@ -75,7 +75,7 @@ def test_close_rules():
         lifecycle.close(close, ENGINEER, a_case(), NOW)
     decision = lifecycle.close(close, CUSTOMER, a_case(), NOW)
     fields = decision.fields
-    assert (fields["status"], fields["sub_status"], fields["closed_at"]) == (Status.CLOSED, "Resolved", to_iso(NOW))
+    assert (fields["status"], fields["sub_status"], fields["closed_at"]) == (Status.CLOSED, "Resolved", NOW)
     purge = {event.detail_type: event.to_bus() for event in decision.events}["CaseClosed"]["purgeFilesAfter"]
     assert purge == to_iso(NOW + timedelta(days=30))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from functions.cases.dal import case_repository
+from functions.cases.dal import case_items
 from functions.cases.dal import tables as case_tables
 from functions.cases.logic import timers
 from functions.cases.logic.create_case import SUPPORT_PHONE_NUMBERS
@@ -100,7 +100,7 @@ def test_the_update_kinds_the_emails_quote_are_the_cases_domains():
 def test_the_update_read_is_keyed_as_the_cases_domain_writes_updates():
     assert case_view.UPDATE_PREFIX == case_tables.UPDATE_PREFIX
     for update_id in ("1", "7", "1234567890"):
-        assert case_view.case_update_key("0000000042", update_id) == case_repository._record_key(
+        assert case_view.case_update_key("0000000042", update_id) == case_items.record_key(
             "0000000042", case_tables.UPDATE_PREFIX, update_id
         )
     assert set(case_view.CaseUpdateViewItem.get_attributes()) <= set(case_tables.UpdateItem.get_attributes())

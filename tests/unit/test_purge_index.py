@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from functions.cases.dal.case_repository import _to_item
+from functions.cases.dal.case_items import to_item
 from functions.cases.dal.tables import CaseItem
 from functions.cases.models.case import REOPEN_WINDOW, Case, CaseType, Channel, Priority, Status
 from functions.shared.clock import to_iso
@@ -33,7 +33,7 @@ def purge_attributes(item: CaseItem) -> tuple:
 
 
 def test_a_closed_case_is_due_30_days_after_its_closure():
-    item = _to_item(a_case(Status.CLOSED, CLOSED_AT))
+    item = to_item(a_case(Status.CLOSED, CLOSED_AT))
     assert purge_attributes(item) == ("FILES", "2026-11-26T14:05:06.789Z", CLOSED_AT)
     assert FILES_KEPT_AFTER_CLOSURE == REOPEN_WINDOW == timedelta(days=30)
 
@@ -48,7 +48,7 @@ def test_a_closed_case_is_due_30_days_after_its_closure():
     ids=["open", "purged", "undated"],
 )
 def test_other_cases_are_not_in_the_index(case):
-    item = _to_item(case)
+    item = to_item(case)
     assert purge_attributes(item) == (None, None, None)
     assert not {"purge_queue", "purge_due_at", "purge_closed_at"} & set(item.serialize())  # sparse: absent, not null
 
@@ -60,6 +60,6 @@ def test_the_cases_domain_declares_the_index_by_the_shared_names():
     assert keys[case_view.PURGE_QUEUE_ATTRIBUTE].is_hash_key and keys[case_view.PURGE_DUE_ATTRIBUTE].is_range_key
     assert index.Meta.projection.non_key_attributes == case_view.PURGE_PROJECTED_ATTRIBUTES
     # The items carry the index's attributes under the same names.
-    item = _to_item(a_case(Status.CLOSED, CLOSED_AT)).serialize()
+    item = to_item(a_case(Status.CLOSED, CLOSED_AT)).serialize()
     assert item[case_view.PURGE_QUEUE_ATTRIBUTE] == {"S": case_view.PURGE_QUEUE}
     assert {case_view.PURGE_DUE_ATTRIBUTE, case_view.PURGE_CLOSED_AT_ATTRIBUTE} <= set(item)

@@ -55,9 +55,9 @@ def test_the_closure_purged_is_marked_once_by_the_automation():
     assert mark_files_purged(purged(), store=store, now=NOW)
     assert not mark_files_purged(purged(), store=store, now=NOW)  # a duplicate delivery
 
-    assert (store.case.files_purged_at, store.case.version, store.case.status) == (PURGED_AT, 4, Status.CLOSED)
+    assert (to_iso(store.case.files_purged_at), store.case.version, store.case.status) == (PURGED_AT, 4, Status.CLOSED)
     (entry,) = store.history
-    assert (entry.action, entry.actor.role, entry.at) == ("files-purged", "automation", to_iso(NOW))
+    assert (entry.action, entry.actor.role, entry.at) == ("files-purged", "automation", NOW)
     assert [(change.field, change.to_value) for change in entry.changes] == [("filesPurgedAt", PURGED_AT)]
     (event, *others) = store.events  # written with the change (the outbox)
     assert (event.detail_type, event.detail["changedFields"], others) == ("CaseUpdated", ["filesPurgedAt"], [])

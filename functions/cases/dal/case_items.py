@@ -3,12 +3,15 @@ table, and back (docs/architecture.md, "The table and its indexes")."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from pydantic import BaseModel
 
 from functions.cases.models.case import Case, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
 from functions.shared.dal.case_view import PURGE_QUEUE, case_key
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
@@ -32,9 +35,8 @@ def purge_keys(case: Case) -> dict:
     the case or marking its files purged takes it out of the index."""
     if case.status != Status.CLOSED or case.closed_at is None or case.files_purged_at is not None:
         return {}
-    closed_at = from_iso(case.closed_at)
-    due_at = closed_at + FILES_KEPT_AFTER_CLOSURE
-    return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": case.closed_at}
+    due_at = case.closed_at + FILES_KEPT_AFTER_CLOSURE
+    return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": to_iso(case.closed_at)}
 
 
 def to_item(case: Case) -> CaseItem:
@@ -48,18 +50,21 @@ def to_item(case: Case) -> CaseItem:
         account_phase=f"{account}#{phase(status)}",
         contact_status=f"{contact}#{status}",
         contact_phase=f"{contact}#{phase(status)}",
-        modified_key=f"{case.modified_at}#{case.case_number}",
+        modified_key=f"{to_iso(case.modified_at)}#{case.case_number}",
         form=form,
         **{name: stored(getattr(case, name)) for name in OWN_ATTRIBUTE_FIELDS},
         **purge_keys(case),
     )
 
 
-def stored(value):
-    """A form value as DynamoDB stores it: enums by value, models (the timers) as maps."""
+def stored(value: Any) -> Any:
+    """A case's value as DynamoDB stores it: enums by value, timestamps in their ISO form (docs/architecture.md,
+    Time), models (the timers) as maps of those. Read back, Case parses them again."""
     if isinstance(value, list):
         return [stored(element) for element in value]
-    return value.model_dump() if isinstance(value, BaseModel) else getattr(value, "value", value)
+    if isinstance(value, datetime):
+        return to_iso(value)
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else getattr(value, "value", value)
 
 
 def common_fields(item: CaseItem) -> dict:

@@ -12,11 +12,14 @@ nothing else.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.case_view import CASE_PREFIX as CASE_PREFIX  # the case item's key, shared with the case view
 from functions.shared.dal.case_view import PURGE_INDEX_NAME, PURGE_PROJECTED_ATTRIBUTES
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
@@ -135,7 +138,8 @@ class CaseItem(TableItem):
     subject = UnicodeAttribute()
     description = UnicodeAttribute()
     security_threat = BooleanAttribute(default=False)
-    form = MapAttribute(default=dict)  # the optional web-form fields, by Case field name
+    form: MapAttribute[str, Any] = MapAttribute(default=dict)  # the optional web-form fields, by Case field name
+    # ISO-8601 UTC with Z, as case_items.stored writes every timestamp of a case (the form's too).
     created_at = UnicodeAttribute()
     modified_at = UnicodeAttribute()
     version = NumberAttribute()
@@ -148,9 +152,9 @@ class UpdateItem(TableItem):
         pass
 
     update_kind = UnicodeAttribute()
-    author = MapAttribute()
+    author: MapAttribute[str, Any] = MapAttribute()
     text = UnicodeAttribute()
-    created_at = UnicodeAttribute()
+    created_at = TimestampAttribute()
 
 
 class HistoryItem(TableItem):
@@ -160,9 +164,9 @@ class HistoryItem(TableItem):
         pass
 
     action = UnicodeAttribute()
-    actor = MapAttribute()
-    at = UnicodeAttribute()
-    changes = ListAttribute(default=list)
+    actor: MapAttribute[str, Any] = MapAttribute()
+    at = TimestampAttribute()
+    changes: ListAttribute[Any] = ListAttribute(default=list)
 
 
 class CounterItem(TableItem):

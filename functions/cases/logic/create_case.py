@@ -17,7 +17,6 @@ from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
-from functions.shared.clock import to_iso
 from functions.shared.contracts import Opened
 from functions.shared.errors import Forbidden, NotFound, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
@@ -60,7 +59,6 @@ def create_case(
         if service_request:
             check_mac_contact(account, contact_id)
 
-    stamp = to_iso(now)
     due = response_due(now, request.priority)
     case = Case(
         case_number=format_case_number(store.next_case_number()),
@@ -74,12 +72,12 @@ def create_case(
         priority=request.priority,
         subject=request.subject,
         description=request.description,
-        created_at=stamp,
-        modified_at=stamp,
+        created_at=now,
+        modified_at=now,
         version=1,
-        response_due_at=to_iso(due.due_at),
+        response_due_at=due.due_at,
         response_rule=due.rule,
-        first_response_at=stamp if channel is Channel.PHONE else None,  # the engineer is answering the call
+        first_response_at=now if channel is Channel.PHONE else None,  # the engineer is answering the call
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )
@@ -89,7 +87,7 @@ def create_case(
         entry_id="1",
         action=CaseAction.OPENED,
         actor=Actor.of(caller),
-        at=stamp,
+        at=now,
         changes=[
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
         ],

@@ -16,7 +16,7 @@ from functions.cases.models.case import Case, Status
 from functions.cases.models.purge_events import Outcome
 from functions.shared.auth import AUTOMATION
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
 from functions.shared.contracts import CaseFilesPurged
 from functions.shared.errors import NotFound
 from functions.shared.observability import logger
@@ -30,10 +30,10 @@ def mark_files_purged(purged: CaseFilesPurged, *, store: CaseStore, now: datetim
     """Marks the case; whether this call did (False when there was nothing to mark)."""
 
     def decide(case: Case) -> Decision:
-        closed_at = from_iso(case.closed_at) if case.closed_at else None
-        if case.status is not Status.CLOSED or closed_at != purged.closed_at or case.files_purged_at is not None:
+        # The same instant as the closure the purge read (both come from the case's stored string).
+        if case.status is not Status.CLOSED or case.closed_at != purged.closed_at or case.files_purged_at is not None:
             raise _NothingToDo()
-        return Decision(CaseAction.FILES_PURGED, {"files_purged_at": to_iso(purged.purged_at)})
+        return Decision(CaseAction.FILES_PURGED, {"files_purged_at": purged.purged_at})
 
     try:
         change_case(purged.case_number, AUTOMATION, decide, if_match=None, store=store, now=now)

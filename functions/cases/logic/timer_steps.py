@@ -21,7 +21,6 @@ from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case, CaseTimer, Status, TimerStep
 from functions.cases.models.timer_steps import StepOutcome, TimerStepRequest
 from functions.shared.auth import AUTOMATION
-from functions.shared.clock import to_iso
 from functions.shared.contracts import EscalationLevel, FollowUpReminder, ReminderNumber, ResponseOverdue, TimerStepName
 from functions.shared.errors import NotFound
 
@@ -68,7 +67,7 @@ def run_timer_step(request: TimerStepRequest, *, store: CaseStore, now: datetime
 
 def _mark_done(case: Case, timer: CaseTimer, step: TimerStep, now: datetime) -> list[CaseTimer]:
     """The case's timers with `step` done by this change."""
-    steps = [step.model_copy(update={"done_at": to_iso(now)}) if other is step else other for other in timer.steps]
+    steps = [step.model_copy(update={"done_at": now}) if other is step else other for other in timer.steps]
     return [other if other is not timer else timer.model_copy(update={"steps": steps}) for other in case.timers]
 
 

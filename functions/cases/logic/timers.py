@@ -19,7 +19,7 @@ from functions.cases.logic.response_targets import ResponseDue, manager_escalati
 from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case, CaseTimer, Priority, Status, TimerStep
 from functions.shared.business_time import business_calendar
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
 from functions.shared.contracts import TimerKind, TimerStart, TimerStepDue, TimerStepName, TimerStop
 
 FOLLOW_UP, RESPONSE_ESCALATION = TimerKind.FOLLOW_UP, TimerKind.RESPONSE_ESCALATION
@@ -70,25 +70,25 @@ def follow_up_timer(asked_at: datetime, what_support_did: str) -> CaseTimer:
     steps = [
         TimerStep(
             step=step,
-            due_at=to_iso(calendar.add_business_days(asked_at, days)),
+            due_at=calendar.add_business_days(asked_at, days),
             rule=f"{days} business days (Mon-Fri 07:00-21:00 US Eastern, holidays excluded) after support "
             f"{what_support_did} at {stamp} without an answer",
         )
         for step, days in FOLLOW_UP_BUSINESS_DAYS.items()
     ]
-    return CaseTimer(kind=FOLLOW_UP, token=secrets.token_hex(16), started_at=stamp, steps=steps)
+    return CaseTimer(kind=FOLLOW_UP, token=secrets.token_hex(16), started_at=asked_at, steps=steps)
 
 
 def escalation_timer(case: Case, now: datetime) -> CaseTimer:
     if case.response_due_at is None:
         raise ValueError(f"case {case.case_number} has no response target to escalate on")
-    owner_due = ResponseDue(from_iso(case.response_due_at), case.response_rule or "")
+    owner_due = ResponseDue(case.response_due_at, case.response_rule or "")
     manager_due = manager_escalation_due(owner_due, case.priority)
     steps = [
         TimerStep(step=TimerStepName.ESCALATE_TO_OWNER, due_at=case.response_due_at, rule=owner_due.rule),
-        TimerStep(step=TimerStepName.ESCALATE_TO_MANAGER, due_at=to_iso(manager_due.due_at), rule=manager_due.rule),
+        TimerStep(step=TimerStepName.ESCALATE_TO_MANAGER, due_at=manager_due.due_at, rule=manager_due.rule),
     ]
-    return CaseTimer(kind=RESPONSE_ESCALATION, token=secrets.token_hex(16), started_at=to_iso(now), steps=steps)
+    return CaseTimer(kind=RESPONSE_ESCALATION, token=secrets.token_hex(16), started_at=now, steps=steps)
 
 
 def timer_started(timer: CaseTimer) -> TimerStart:

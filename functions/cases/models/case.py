@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, computed_field, model_validator
 
+from functions.shared.clock import UtcTimestamp
 from functions.shared.models import ApiModel
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
@@ -76,9 +77,9 @@ class TimerStep(ApiModel):
     """One automated action of a timer; its id names the step in the state machine (infra/workflows)."""
 
     step: str
-    due_at: str
+    due_at: UtcTimestamp
     rule: str
-    done_at: str | None = None
+    done_at: UtcTimestamp | None = None
 
 
 class CaseTimer(ApiModel):
@@ -87,7 +88,7 @@ class CaseTimer(ApiModel):
 
     kind: str  # follow-up | response-escalation
     token: str
-    started_at: str
+    started_at: UtcTimestamp
     steps: list[TimerStep]
 
     def pending_steps(self) -> list[TimerStep]:
@@ -106,7 +107,7 @@ STEP_DESCRIPTIONS = {
 class AutomatedAction(ApiModel):
     action: str = Field(description="reminder1, reminder2, autoClose, escalateToOwner or escalateToManager.")
     description: str
-    due_at: str = Field(description="UTC, ISO-8601 with Z.")
+    due_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
     rule: str = Field(description="The rule that set dueAt.")
 
 
@@ -139,28 +140,28 @@ class Case(ApiModel):
     mac_fields: dict | None = Field(default=None, description="Service requests: the MAC type's form, as validated.")
     time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
-    closed_at: str | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
-    files_purged_at: str | None = Field(
+    closed_at: UtcTimestamp | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
+    files_purged_at: UtcTimestamp | None = Field(
         default=None, description="When the case's files were deleted, 30 days after its closure (UTC); null until then."
     )
-    response_due_at: str | None = Field(default=None, description="When support's first response is due (UTC).")
+    response_due_at: UtcTimestamp | None = Field(default=None, description="When support's first response is due (UTC).")
     response_rule: str | None = Field(default=None, description="The target that set responseDueAt.")
-    first_response_at: str | None = Field(default=None, description="When support first answered (UTC).")
-    created_at: str = Field(description="UTC, ISO-8601 with Z.")
-    modified_at: str = Field(description="UTC, ISO-8601 with Z.")
+    first_response_at: UtcTimestamp | None = Field(default=None, description="When support first answered (UTC).")
+    created_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
+    modified_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
     version: int = Field(ge=1, description="Increases with every change; the ETag.")
     timers: list[CaseTimer] = Field(default_factory=list, exclude=True)  # internal: tokens never leave the service
     next_automated_action: AutomatedAction | None = Field(
         default=None, description="What the desk will do by itself next on this case, and when; null when nothing is scheduled."
     )
 
-    @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")
+    # mypy does not follow a decorator over @property; pydantic's documented form of a computed field.
+    @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")  # type: ignore[prop-decorator]
     @property
     def response_breached(self) -> bool:
         if self.response_due_at is None:
             return False
-        # ISO-8601 UTC with Z at one precision compares in time order as text.
-        answered = self.first_response_at or datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        answered = self.first_response_at or datetime.now(UTC)
         return answered > self.response_due_at
 
     def with_timers(self, timers: list[CaseTimer]) -> Case:
@@ -194,8 +195,8 @@ class CaseSummary(ApiModel):
     status: Status
     sub_status: str
     priority: Priority
-    created_at: str
-    modified_at: str
+    created_at: UtcTimestamp
+    modified_at: UtcTimestamp
 
 
 class CaseList(ApiModel):

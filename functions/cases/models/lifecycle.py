@@ -10,6 +10,7 @@ from pydantic import Field, model_validator
 
 from functions.cases.models.case import Case, ClosedSubStatus, OpenSubStatus, Priority
 from functions.cases.models.requests import Choice, Identifier, LongText
+from functions.shared.clock import UtcTimestamp
 from functions.shared.models import Actor, ApiModel, RequestModel
 
 
@@ -101,7 +102,7 @@ class CaseUpdate(ApiModel):
     kind: UpdateKind
     author: Actor
     text: str
-    created_at: str
+    created_at: UtcTimestamp
 
 
 class UpdateList(ApiModel):
@@ -119,7 +120,7 @@ class HistoryEntry(ApiModel):
     entry_id: str
     action: str = Field(description="What happened, e.g. `opened`, `updated`, `information-requested`, `closed`.")
     actor: Actor
-    at: str
+    at: UtcTimestamp
     changes: list[FieldChange] = Field(description="Each field that changed, from -> to.")
 
 
