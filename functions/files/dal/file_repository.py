@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
-from pynamodb.expressions.condition import size
+from pynamodb.expressions.condition import Condition, size
 from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.files.models.errors import IdempotencyKeyTaken, OpenUploadsFull
@@ -30,6 +32,7 @@ from .tables import (
     FILE_PREFIX,
     UPLOAD_PREFIX,
     FileItem,
+    FilesTableItem,
     OpenUploadsItem,
     UploadItem,
     account_open_uploads_key,
@@ -39,6 +42,8 @@ from .tables import (
 )
 
 BUSY = "The file records are busy; retry in a few seconds."
+Item = TypeVar("Item", bound=FilesTableItem)
+Found = TypeVar("Found")
 # A transaction that lost to a concurrent one on the same items (two starts on one account) is tried again:
 # its conditions are evaluated afresh, so a retry never exceeds a cap or writes twice.
 TRANSACTION_ATTEMPTS = 5
@@ -119,7 +124,6 @@ def _to_file(item: FileItem) -> CaseFile:
     )
 
 
-
 class FileRepository:
     def __init__(self, table_name: str):
         self._connection = bind_files_tables(table_name)
@@ -135,10 +139,10 @@ class FileRepository:
             with TransactGet(connection=self._connection) as transaction:
                 case = transaction.get(CaseViewItem, *case_key(case_number))
                 record = transaction.get(IdempotencyItem, *idempotency_key(idempotency_scope))
-            found = [_found(future.get) for future in (case, record)]
+            found_case, found_record = _found(case.get), _found(record.get)
         except TransactGetError as error:
             raise unavailable("DynamoDB", BUSY) from error
-        return (to_case_state(case_number, found[0]) if found[0] else None, to_record(found[1]) if found[1] else None)
+        return (to_case_state(case_number, found_case) if found_case else None, to_record(found_record) if found_record else None)
 
     def save_upload(
         self,
@@ -172,7 +176,7 @@ class FileRepository:
                 count_change(transaction, rate_limited, now)
 
         # The cancellation reasons come in the order pynamodb sends the operations: its puts, then its updates.
-        refusals = [None, *([IdempotencyKeyTaken()] if idempotency else [])]
+        refusals: list[Exception | None] = [None, *([IdempotencyKeyTaken()] if idempotency else [])]
         refusals += [OpenUploadsFull("case"), OpenUploadsFull("account"), *([TooManyChanges(now)] if rate_limited else [])]
         failed = self._transact(writes)
         refused: dict[type, Exception] = {}
@@ -283,7 +287,7 @@ class FileRepository:
         items, next_key = self._page(FileItem, case_number, FILE_PREFIX, limit, start_key)
         return [_to_file(item) for item in items], next_key
 
-    def _transact(self, writes) -> list[str | None]:
+    def _transact(self, writes: Callable[[TransactWrite], None]) -> list[str | None]:
         """One TransactWriteItems of `writes(transaction)`; tried again when it lost to a concurrent
         transaction on the same items. The cancellation reasons of a refused one, item by item ([] when it
         committed)."""
@@ -302,7 +306,9 @@ class FileRepository:
                     raise unavailable("DynamoDB", BUSY) from error
         raise ServiceUnavailable(BUSY)
 
-    def _page(self, model, case_number: str, prefix: str, limit: int, start_key: dict | None, condition=None) -> tuple[list, dict | None]:
+    def _page(
+        self, model: type[Item], case_number: str, prefix: str, limit: int, start_key: dict | None, condition: Condition | None = None
+    ) -> tuple[list[Item], dict | None]:
         """Exactly one strongly consistent Query of one prefix of the case's partition, for one item more
         than `limit`: the extra item (or DynamoDB's own LastEvaluatedKey when a filter or its 1 MB page cut
         the page short) tells whether a next page exists."""
@@ -331,9 +337,8 @@ def _cancelled(what: str, reasons: list[str | None]) -> ServiceUnavailable:
     return ServiceUnavailable(BUSY)
 
 
-def _found(read):
+def _found(read: Callable[[], Found]) -> Found | None:
     try:
         return read()
     except DoesNotExist:
         return None
-

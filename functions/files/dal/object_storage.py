@@ -3,8 +3,10 @@ presigned URLs, and the mapping of S3's errors to the domain's."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
+from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -27,7 +29,7 @@ _MAX_PARTS_PER_PAGE = 1000  # ListParts' own maximum
 
 
 @per_environment
-def s3_client():
+def s3_client() -> BaseClient:
     """An S3 client on the container's one botocore session, signing with SigV4: without the explicit
     signature version botocore presigns S3 URLs with SigV2, which signs no checksum header."""
     return aws.session().create_client("s3", config=Config(signature_version="s3v4"))
@@ -37,12 +39,11 @@ def _code(error: ClientError) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
-
 class ObjectStorage:
     def __init__(self, bucket: str):
         self.bucket = bucket
 
-    def _call(self, operation: str, **params) -> dict:
+    def _call(self, operation: str, **params: Any) -> dict:
         """One S3 call; throttling, 5xx and connection trouble become 503, NoSuchUpload UploadGone."""
         try:
             return getattr(s3_client(), operation)(Bucket=self.bucket, **params)
@@ -141,4 +142,3 @@ def attachment(file_name: str) -> str:
     """Content-Disposition for a download: an ASCII fallback name and the exact name (RFC 6266 / 5987)."""
     fallback = "".join(char if 32 <= ord(char) < 127 and char not in '"\\%' else "_" for char in file_name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
-
