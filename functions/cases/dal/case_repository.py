@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactGet, TransactWrite
 
 from functions.cases.models.case import Case, CaseSummary, Status
@@ -31,6 +34,7 @@ from .tables import (
     CounterItem,
     HistoryItem,
     IdempotencyItem,
+    TableItem,
     UpdateItem,
     bind_tables,
 )
@@ -38,6 +42,7 @@ from .tables import (
 BUSY = "The case store is busy; retry in a few seconds."
 # A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
 PAGE_BYTES = 1024 * 1024
+Record = TypeVar("Record", CaseUpdate, HistoryEntry)
 
 
 class CaseRepository:
@@ -57,7 +62,7 @@ class CaseRepository:
     ) -> tuple[IdempotencyRecord | None, Account | None]:
         """The Idempotency-Key's record and the account a case is opened for, each only when asked for,
         in one round trip."""
-        keys = []
+        keys: list[tuple[type[Model], str, str]] = []
         if idempotency_scope:
             keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
         if account_id:
@@ -69,7 +74,7 @@ class CaseRepository:
 
     def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[Case | None, IdempotencyRecord | None]:
         """The case and, when the change has an Idempotency-Key, its record: one round trip either way."""
-        keys = [(CaseItem, *case_key(case_number))]
+        keys: list[tuple[type[Model], str, str]] = [(CaseItem, *case_key(case_number))]
         if idempotency_scope:
             keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
         case, *record = self._read(keys)
@@ -79,7 +84,7 @@ class CaseRepository:
         (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
         return to_account(account) if account else None
 
-    def _read(self, keys: list[tuple]) -> list:
+    def _read(self, keys: list[tuple[type[Model], str, str]]) -> list[Any]:
         """Strongly consistent reads, None where an item is missing: one GetItem for one key, one
         TransactGetItems for several."""
         try:
@@ -172,7 +177,9 @@ class CaseRepository:
     def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]:
         return self._page(HistoryItem, to_history, case_number, HISTORY_PREFIX, limit, start_key)
 
-    def _page(self, model, convert, case_number: str, prefix: str, limit: int, start_key: dict | None) -> tuple[list, dict | None]:
+    def _page(
+        self, model: type[TableItem], convert: Callable[[Any], Record], case_number: str, prefix: str, limit: int, start_key: dict | None
+    ) -> tuple[list[Record], dict | None]:
         """One Query, oldest first; one item more than `limit` tells whether a next page exists. The page
         also ends before its answer would pass PAGE_BYTES (updates may hold 64 KiB of text each)."""
         pk, _ = case_key(case_number)
@@ -184,7 +191,8 @@ class CaseRepository:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
             raise unavailable("DynamoDB", BUSY) from error
-        page, size = [], 0
+        page: list[tuple[TableItem, Record]] = []
+        size = 0
         for item in items[:limit]:
             record = convert(item)
             size += len(record.model_dump_json(by_alias=True))
@@ -239,7 +247,7 @@ def _outbox(case: Case, events: list[DomainEvent], now: datetime) -> list[tuple]
     return [(item, None, None) for item in outbox_items(case_key(case.case_number)[0], f"{case.version:010d}", events, now)]
 
 
-def _found(read):
+def _found(read: Callable[[], Any]) -> Any:
     try:
         return read()
     except DoesNotExist:

@@ -18,7 +18,7 @@ from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.contracts import Opened
-from functions.shared.errors import Forbidden, NotFound, ValidationFailed
+from functions.shared.errors import Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
 from functions.shared.models import Actor
 
@@ -55,9 +55,9 @@ def create_case(
     if replay := replayable(record, idempotency, now):
         return _replay(replay, store)
     if caller.is_staff:
-        _check_contact(account, account_id, contact_id)
+        known = _check_contact(account, account_id, contact_id)
         if service_request:
-            check_mac_contact(account, contact_id)
+            check_mac_contact(known, contact_id)
 
     due = response_due(now, request.priority)
     case = Case(
@@ -96,9 +96,13 @@ def create_case(
     try:
         store.create_case(case, opened, events, idempotency=idempotency, rate_limited=caller.user_id, now=now)
     except IdempotencyKeyTaken:
+        if idempotency is None:  # never: only a request with a key can find its key taken
+            raise
         # A concurrent retry committed first: answer with its case (this number stays unused).
         record, _ = store.read_before_create(idempotency.scope_key, None)
-        return _replay(replayable(record, idempotency, now), store)
+        if replay := replayable(record, idempotency, now):
+            return _replay(replay, store)
+        raise ServiceUnavailable("Another request with this Idempotency-Key is opening this case; retry in a few seconds.") from None
     return CreatedCase(case, replayed=False)
 
 
@@ -116,6 +120,8 @@ def _requester(request: NewSupportCase | NewAdminCase | NewServiceRequest, calle
         raise NotFound(f"Account {target.account_id} is not one of yours.", field="onBehalfOf.accountId")
     if target:
         raise Forbidden("onBehalfOf is for support engineers taking a call; leave it out to open a case for yourself.", field="onBehalfOf")
+    if not (caller.account_id and caller.contact_id):  # never: caller_from_claims refuses such a customer
+        raise Unauthorized("Your user is not linked to a customer account and contact; ask your Technical Account Manager.")
     return caller.account_id, caller.contact_id, Channel.WEB
 
 
@@ -128,13 +134,17 @@ def _phone_required(priority: Priority) -> ValidationFailed:
     )
 
 
-def _check_contact(account: Account | None, account_id: str, contact_id: str) -> None:
+def _check_contact(account: Account | None, account_id: str, contact_id: str) -> Account:
     if account is None:
         raise NotFound(f"Account {account_id} does not exist; check the account id.", field="onBehalfOf.accountId")
     if contact_id not in account.contacts:
         raise ValidationFailed(f"Contact {contact_id} is not a contact of account {account_id}.", field="onBehalfOf.contactId")
+    return account
 
 
 def _replay(record: IdempotencyRecord, store: CaseStore) -> CreatedCase:
     """The case the key's first request created, as it is now (its events went out with its creation)."""
-    return CreatedCase(store.get_case(record.result_id), replayed=True)
+    case = store.get_case(record.result_id)
+    if case is None:  # never: cases are not deleted
+        raise ServiceUnavailable(f"Case {record.result_id} of this Idempotency-Key could not be read; retry in a few seconds.")
+    return CreatedCase(case, replayed=True)
