@@ -34,7 +34,7 @@ venv: $(STAMP)
 run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000); RUN_ARGS='--time-scale 100000' speeds up timers
 	$(PY) -m local.run $(RUN_ARGS)
 
-test: $(STAMP) lint  ## lint, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
+test: $(STAMP) lint typecheck  ## lint, type-check, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
 	$(PYTEST) -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)  ## ruff

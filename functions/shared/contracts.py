@@ -78,7 +78,7 @@ EscalationLevel = Literal["owner", "manager"]
 class EventDetail(BaseModel):
     """Readers ignore fields they do not know, so a producer may add one before its consumers read it."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, extra="ignore", defer_build=True)
 
     source: ClassVar[EventSource]
     detail_type: ClassVar[DetailType]
@@ -100,7 +100,7 @@ class Actor(models.Actor):
     """Who made the change: role is a Cognito group, or "automation" (the desk itself: a timer step), which
     has no person and no contact."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     @property
     def is_customer(self) -> bool:

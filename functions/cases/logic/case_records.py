@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.get_case import visible_case
@@ -25,7 +26,23 @@ def list_history(
     return HistoryList(items=items, next_token=token)
 
 
-def _page(listing, read_page, case_number, caller, limit, next_token, store, page_tokens):
+Record = TypeVar("Record")
+
+
+class ReadPage(Protocol[Record]):
+    def __call__(self, case_number: str, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[Record], dict[str, Any] | None]: ...
+
+
+def _page(
+    listing: str,
+    read_page: ReadPage[Record],
+    case_number: str,
+    caller: Caller,
+    limit: int,
+    next_token: str | None,
+    store: CaseStore,
+    page_tokens: Callable[[], PageTokenCodec],
+) -> tuple[list[Record], str | None]:
     visible_case(case_number, caller, store=store)
     scope = f"{caller.user_id}|{listing}|{case_number}"
     start_key = page_tokens().decode(next_token, scope=scope) if next_token else None

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pydantic import Field, computed_field, model_validator
 
 from functions.shared.clock import UtcTimestamp
+from functions.shared.contracts import TimerKind, TimerStepName
 from functions.shared.models import ApiModel
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
@@ -76,7 +77,7 @@ REOPEN_WINDOW = FILES_KEPT_AFTER_CLOSURE
 class TimerStep(ApiModel):
     """One automated action of a timer; its id names the step in the state machine (infra/workflows)."""
 
-    step: str
+    step: TimerStepName
     due_at: UtcTimestamp
     rule: str
     done_at: UtcTimestamp | None = None
@@ -86,7 +87,7 @@ class CaseTimer(ApiModel):
     """A running Step Functions timer of the case. Only the execution holding `token` may act on the
     case (docs/architecture.md, Architecture): a new token stops every older execution from doing anything."""
 
-    kind: str  # follow-up | response-escalation
+    kind: TimerKind
     token: str
     started_at: UtcTimestamp
     steps: list[TimerStep]

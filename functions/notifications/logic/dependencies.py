@@ -10,7 +10,7 @@ from functions.notifications.dal.case_updates import TableCaseUpdates
 from functions.notifications.dal.directory import TableDirectory
 from functions.notifications.dal.ledger import TableLedger
 from functions.notifications.dal.mailer import SesMailer
-from functions.notifications.logic.templates import SIGNATURE
+from functions.notifications.logic.email_layout import SIGNATURE
 from functions.shared.clock import Clock, SystemClock
 from functions.shared.dal.secrets import secret_bytes
 from functions.shared.environment import per_environment

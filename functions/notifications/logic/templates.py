@@ -10,18 +10,17 @@ file (names, the update's text, anything from the event or the directory) is HTM
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from functions.notifications.logic.email_facts import DESK
+from functions.notifications.logic.email_layout import Content, html_document, plain_text
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, Email, EmailFacts, NotificationKind, Recipient
 from functions.shared.business_time import SUPPORT_TIMEZONE
 
 Kind = NotificationKind
-SIGNATURE = DESK
 # The desk's phone lines: a copy of functions/cases/logic/create_case.py SUPPORT_PHONE_NUMBERS (this
 # domain never imports the cases domain; tests/unit/test_notification_contract.py keeps them equal).
 SUPPORT_PHONE_NUMBERS = "1-866-794-3423 or 1-317-715-8686"
@@ -155,29 +154,6 @@ WORDS_LABELS = {
     "reopen-information": "The new information",
     "escalation-request": "Reason given",
 }
-PARTIAL_WORDS = "This is the beginning of the text; read it in full on the case."
-REFERENCE_NOTE = "keep it in the subject when you email us about this case"
-
-
-@dataclass(frozen=True)
-class Content:
-    """One email's information, laid out twice (plain text and HTML) so both carry the same facts."""
-
-    subject: str
-    title: str  # what happened, in a few words
-    case_number: str
-    case_line: str  # "Case <number>: <its subject>"
-    preheader: str  # the line inboxes show after the subject
-    greeting: str
-    summary: str  # one paragraph per line
-    words_label: str | None
-    words: str | None
-    words_partial: bool
-    ask: str
-    next_steps: list[tuple[str, str]]  # (what, when in US Eastern)
-    facts: list[tuple[str, str]]  # the case: (label, value)
-    link: str
-    reference_id: str
 
 
 def case_link(portal_url: str, case_number: str) -> str:
@@ -278,134 +254,6 @@ def _case_facts(detail: CaseEventDetail, account: Account | None, recipient: Rec
     if facts.owner is not None and not recipient.is_contact:
         rows.append(("Owner", facts.owner))
     return rows
-
-
-def plain_text(content: Content) -> str:
-    lines = [content.title, content.case_line, "", content.greeting, "", content.summary, ""]
-    if content.words is not None:
-        lines += [f"{content.words_label}:", "", content.words.strip("\n"), ""]
-        if content.words_partial:
-            lines += [f"({PARTIAL_WORDS})", ""]
-    lines += [f"What we ask of you: {content.ask}", ""]
-    if content.next_steps:
-        lines += ["What happens next:"] + [f"- {what}: {when}" for what, when in content.next_steps] + [""]
-    lines += [f"{label}: {value}" for label, value in content.facts] + [""]
-    lines += [
-        f"Open the case: {content.link}",
-        f"Reference ID: {content.reference_id} ({REFERENCE_NOTE})",
-        "",
-        SIGNATURE,
-        "",
-    ]
-    return "\n".join(lines)
-
-
-# Colours (WCAG AA and better against their backgrounds): body text #1f2937 and muted #4b5563 on white,
-# white on the header's #0b3d6e and the button's #0b5cad.
-FONT = "font-family:Arial,Helvetica,sans-serif;"
-TEXT = f"{FONT}font-size:15px;line-height:22px;color:#1f2937;"
-MUTED = f"{FONT}font-size:13px;line-height:19px;color:#4b5563;"
-HEADING = f"{FONT}font-size:15px;line-height:22px;font-weight:bold;color:#111827;margin:20px 0 8px 0;"
-BUTTON = "#0b5cad"
-PAGE, BANNER = "#eef1f5", "#0b3d6e"
-CARD = "width:100%;max-width:600px;background-color:#ffffff;border:1px solid #d1d5db;"
-BANNER_TEXT = f"background-color:{BANNER};padding:16px 24px;{FONT}font-size:17px;line-height:22px;font-weight:bold;color:#ffffff;"
-# The preheader: shown by inboxes after the subject, hidden in the message; the filler keeps the body's
-# first words from following it in the preview.
-HIDDEN = "display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;"
-PREHEADER_FILL = "&#847;&zwnj;&nbsp;" * 40
-
-
-def html_document(content: Content) -> str:
-    e = _escape
-    parts = [
-        f'<h1 style="{FONT}font-size:21px;line-height:28px;font-weight:bold;color:#111827;margin:0 0 4px 0;">{e(content.title)}</h1>',
-        f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.case_line)}</p>',
-        f'<p style="{TEXT}margin:0 0 12px 0;">{e(content.greeting)}</p>',
-        *(f'<p style="{TEXT}margin:0 0 12px 0;">{e(line)}</p>' for line in content.summary.split("\n")),
-    ]
-    if content.words is not None:
-        parts += [
-            f'<p style="{HEADING}">{e(content.words_label)}</p>',
-            _table(
-                f'<tr><td style="{TEXT}background-color:#f3f6fa;border-left:4px solid {BUTTON};padding:12px 16px;'
-                f'word-break:break-word;">{_lines(content.words.strip(chr(10)))}</td></tr>'
-            ),
-        ]
-        if content.words_partial:
-            parts.append(f'<p style="{MUTED}margin:8px 0 0 0;">{e(PARTIAL_WORDS)}</p>')
-    parts.append(f'<p style="{TEXT}margin:20px 0 12px 0;"><strong>What we ask of you:</strong> {e(content.ask)}</p>')
-    if content.next_steps:
-        rows = "".join(
-            f'<tr><td style="{TEXT}padding:4px 12px 4px 0;vertical-align:top;">{e(what)}</td>'
-            f'<td style="{TEXT}padding:4px 0;vertical-align:top;font-weight:bold;">{e(when)}</td></tr>'
-            for what, when in content.next_steps
-        )
-        parts += [f'<p style="{HEADING}">What happens next</p>', _table(rows)]
-    link = e(content.link)
-    parts += [
-        _table(
-            f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
-            f'<a href="{link}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
-            f'text-decoration:none;display:inline-block;">Open case {e(content.case_number)}</a></td></tr>',
-            width="",
-            margin="24px 0 8px 0",
-        ),
-        f'<p style="{MUTED}margin:0 0 20px 0;">Or copy this address into your browser: '
-        f'<a href="{link}" style="color:{BUTTON};text-decoration:underline;">{link}</a></p>',
-    ]
-    rows = "".join(
-        f'<tr><td style="{MUTED}padding:3px 12px 3px 0;vertical-align:top;white-space:nowrap;">{e(label)}</td>'
-        f'<td style="{TEXT}padding:3px 0;vertical-align:top;">{e(value)}</td></tr>'
-        for label, value in content.facts
-    )
-    parts += [
-        _table(rows, margin="0 0 20px 0"),
-        f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>',
-        f'<p style="{TEXT}margin:0;">{e(SIGNATURE)}</p>',
-    ]
-    body = "\n".join(parts)
-    return f"""<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<meta name="supported-color-schemes" content="light">
-<title>{e(content.subject)}</title>
-</head>
-<body style="margin:0;padding:0;background-color:{PAGE};">
-<div style="{HIDDEN}">{e(content.preheader)}{PREHEADER_FILL}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="{PAGE}" style="background-color:{PAGE};">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="{CARD}">
-<tr><td bgcolor="{BANNER}" style="{BANNER_TEXT}">{e(SIGNATURE)}</td></tr>
-<tr><td style="padding:24px;{TEXT}">
-{body}
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-"""
-
-
-def _table(rows: str, *, width: str = "100%", margin: str = "0") -> str:
-    width_attribute = f' width="{width}"' if width else ""
-    return (
-        f'<table role="presentation"{width_attribute} cellpadding="0" cellspacing="0" border="0" '
-        f'style="border-collapse:collapse;margin:{margin};">{rows}</table>'
-    )
-
-
-def _escape(value: str) -> str:
-    return html.escape(value, quote=True)
-
-
-def _lines(text: str) -> str:
-    """Text with its line breaks kept (Outlook ignores white-space: pre-line)."""
-    return "<br>\n".join(_escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def eastern(moment: datetime | None) -> str:
