@@ -26,6 +26,7 @@ from functions.shared.environment import reset_environment
 from functions.shared.reference_id import ReferenceIds
 from local.event_sources import SqsEventSource
 from local.provision import LOCAL_SENDER_EMAIL
+from tests.support.moto_server import serialise_in_process_moto
 from tests.support.payloads import support_case
 
 ALICE, CAROL, ERIN, MIKE = "alice@acme.example", "carol@acme.example", "erin@support.example", "mike@support.example"
@@ -455,7 +456,8 @@ def test_the_management_email_interval_is_configuration(local_aws, case, monkeyp
     assert len(mails(local_aws, MIKE)) == 2
 
 
-def test_of_escalations_delivered_at_once_only_one_emails_the_managers(local_aws, case):
+def test_of_escalations_delivered_at_once_only_one_emails_the_managers(local_aws, case, monkeypatch):
+    serialise_in_process_moto(monkeypatch)
     ledger, occurred = notification_dependencies().ledger, datetime.now(UTC)
     barrier, results = threading.Barrier(8), []
 

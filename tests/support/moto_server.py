@@ -27,6 +27,20 @@ class SerialisedApp:
             return list(self.app(environ, start_response))
 
 
+def serialise_in_process_moto(monkeypatch) -> None:
+    """The same for moto in this process (mock_aws), for tests whose threads call AWS at once: without it
+    two conditional writes can both pass their check, which DynamoDB never lets happen."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock, respond = threading.Lock(), BotocoreStubber.__call__
+
+    def serialised(self, event_name, request, **kwargs):
+        with lock:
+            return respond(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
+
+
 @contextmanager
 def moto_server():
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app

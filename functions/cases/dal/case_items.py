@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from functions.cases.models.case import Case, Status
+from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account
 from functions.shared.clock import to_iso
@@ -67,19 +67,9 @@ def stored(value: Any) -> Any:
     return value.model_dump(mode="json") if isinstance(value, BaseModel) else getattr(value, "value", value)
 
 
-def common_fields(item: CaseItem) -> dict:
-    return {
-        "case_number": item.case_number,
-        "case_type": item.case_type,
-        "account_id": item.account_id,
-        "contact_id": item.contact_id,
-        "subject": item.subject,
-        "status": item.status,
-        "sub_status": item.sub_status,
-        "priority": item.priority,
-        "created_at": item.created_at,
-        "modified_at": item.modified_at,
-    }
+def common_fields(item: CaseItem) -> dict[str, Any]:
+    """A listing's row: the summary's fields, each an attribute of the item (the indexes project them)."""
+    return {name: getattr(item, name) for name in CaseSummary.model_fields}
 
 
 def to_case(item: CaseItem) -> Case:
