@@ -16,13 +16,13 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return utc_now()
 
 
 def from_iso(stamp: str) -> datetime:
