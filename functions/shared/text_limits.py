@@ -3,7 +3,9 @@ emails, the 256 KB body) counts bytes, and a character takes up to 4 of them."""
 
 from __future__ import annotations
 
-from pydantic import AfterValidator
+from typing import Annotated
+
+from pydantic import AfterValidator, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -31,3 +33,17 @@ def utf8_bytes_at_most(limit: int) -> AfterValidator:
         return text
 
     return AfterValidator(check)
+
+
+SHORT_TEXT_MAX_BYTES = 1024
+LONG_TEXT_MAX_BYTES = 64 * 1024
+# A name, a subject: one line's worth. A description, an update: pages of it.
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), utf8_bytes_at_most(SHORT_TEXT_MAX_BYTES)]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000), utf8_bytes_at_most(LONG_TEXT_MAX_BYTES)
+]
+# An id a caller names (an account, a contact): safe in keys and paths.
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+# Strict validation of a parsed JSON body refuses a string for an Enum (it wants the member): enum fields take
+# their values as sent, and only their values.
+Choice = Strict(False)

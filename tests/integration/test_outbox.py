@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from functions.cases.models.requests import LONG_TEXT_MAX_BYTES, SHORT_TEXT_MAX_BYTES
 from functions.shared.domain_event import EXCERPT_CHARACTERS, MAX_ENTRY_BYTES
+from functions.shared.text_limits import LONG_TEXT_MAX_BYTES, SHORT_TEXT_MAX_BYTES
 from tests.support.faults import BusOutage
 from tests.support.payloads import support_case
 

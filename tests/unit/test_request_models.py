@@ -11,15 +11,14 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from functions.cases.models.lifecycle import CaseChanges, CloseRequest, EscalationRequest, NewUpdate
 from functions.cases.models.requests import (
-    LONG_TEXT_MAX_BYTES,
     MAX_FORM_BYTES,
     MAX_FORM_VALUE_BYTES,
-    SHORT_TEXT_MAX_BYTES,
     NewCaseRequest,
 )
 from functions.cases.models.service_requests import MAC_TYPES, MacFieldType
 from functions.files.models.files import MAX_FILE_NAME_BYTES, NewUploadRequest, PartUrlsRequest
 from functions.shared.models import RequestModel
+from functions.shared.text_limits import LONG_TEXT_MAX_BYTES, SHORT_TEXT_MAX_BYTES
 from tests.support.payloads import admin_case, service_request, support_case
 
 NEW_CASE = TypeAdapter(NewCaseRequest)

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from functions.cases.models.case import Case, ClosedSubStatus, OpenSubStatus, Priority
-from functions.cases.models.requests import Choice, Identifier, LongText
 from functions.shared.clock import UtcTimestamp
 from functions.shared.models import Actor, ApiModel, RequestModel
+from functions.shared.text_limits import Choice, Identifier, LongText
 
 
 class UpdateKind(StrEnum):

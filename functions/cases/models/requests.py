@@ -7,24 +7,19 @@ import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, Strict, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
 from functions.cases.models.service_requests import MAC_TYPES
 from functions.shared.models import RequestModel
-from functions.shared.text_limits import utf8_bytes_at_most, utf8_size
-
-SHORT_TEXT_MAX_BYTES = 1024
-LONG_TEXT_MAX_BYTES = 64 * 1024
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), utf8_bytes_at_most(SHORT_TEXT_MAX_BYTES)]
-LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000), utf8_bytes_at_most(LONG_TEXT_MAX_BYTES)
-]
-Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
-# Strict validation of a parsed JSON body refuses a string for an Enum (it wants the member): enum fields take
-# their values as sent, and only their values.
-Choice = Strict(False)
+from functions.shared.text_limits import (
+    Choice,
+    Identifier,
+    LongText,
+    ShortText,
+    utf8_size,
+)
 
 # A service request's form (`fields`): the catalog's longest text field is 8,000 characters, so 32 KiB holds
 # any valid value of 4-byte characters, and 64 KiB any valid form.
