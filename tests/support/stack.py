@@ -4,6 +4,7 @@ and the state machines those start, executed by moto with their tasks running th
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import time
@@ -55,8 +56,11 @@ class LocalAws:
         self._outbox = self._outbox or TableStreamSource(self.resources.table_stream_arn, lambda_handler)
         return self._outbox.poll_once()
 
-    def call(self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None) -> ApiResult:
-        from functions.cases.handlers.api import lambda_handler
+    def call(
+        self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None, api: str = "cases"
+    ) -> ApiResult:
+        """`api`: the API Lambda to invoke, by domain (cases, directory)."""
+        lambda_handler = importlib.import_module(f"functions.{api}.handlers.api").lambda_handler
 
         if body is not None and not isinstance(body, (str, bytes)):
             body = json.dumps(body)

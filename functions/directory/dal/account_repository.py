@@ -1,0 +1,231 @@
+"""The only code of the directory domain that talks to DynamoDB. A change is one transaction: the account
+(conditional on its version), its listing line, its history entry, its events (the outbox), the
+Idempotency-Key's answer and the caller's change count."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactGet, TransactWrite
+
+from functions.directory.dal.tables import (
+    ACCOUNTS_PARTITION,
+    HISTORY_PREFIX,
+    AccountHistoryItem,
+    AccountListingItem,
+    AccountRecordItem,
+    account_key,
+    bind_directory_tables,
+    history_key,
+    listing_key,
+)
+from functions.directory.models.accounts import Account, AccountHistoryEntry, AccountSummary, Entitlements
+from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
+from functions.shared.dal.errors import unavailable
+from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
+from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.rate_limit import count_change
+from functions.shared.domain_event import DomainEvent
+from functions.shared.errors import BadRequest
+from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
+from functions.shared.rate_limit import TooManyChanges
+
+BUSY = "The directory is busy; retry in a few seconds."
+Write = tuple[Model, Condition | None, type[Exception] | None]
+
+
+class AccountRepository:
+    def __init__(self, table_name: str) -> None:
+        self._connection = bind_directory_tables(table_name)
+
+    def get_account(self, account_id: str) -> Account | None:
+        try:
+            return to_account(AccountRecordItem.get(*account_key(account_id), consistent_read=True))
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+
+    def read_for_change(self, account_id: str, idempotency_scope: str | None) -> tuple[Account | None, IdempotencyRecord | None]:
+        """The account and the Idempotency-Key's record in one round trip."""
+        try:
+            with TransactGet(connection=self._connection) as transaction:
+                account = transaction.get(AccountRecordItem, *account_key(account_id))
+                record = transaction.get(IdempotencyItem, *idempotency_key(idempotency_scope)) if idempotency_scope else None
+        except TransactGetError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+        return (
+            _found(lambda: to_account(account.get())),
+            _found(lambda: to_record(record.get())) if record else None,
+        )
+
+    def create_account(
+        self,
+        account: Account,
+        history: AccountHistoryEntry,
+        events: list[DomainEvent],
+        *,
+        idempotency: tuple[IdempotentRequest, dict] | None,
+        rate_limited: str,
+        now: datetime,
+    ) -> None:
+        self._transact(
+            now,
+            rate_limited,
+            (to_item(account), AccountRecordItem.pk.does_not_exist(), AccountExists),
+            *self._change_writes(account, history, events, idempotency, now),
+        )
+
+    def commit_change(
+        self,
+        before_version: int,
+        account: Account,
+        history: AccountHistoryEntry,
+        events: list[DomainEvent],
+        *,
+        idempotency: tuple[IdempotentRequest, dict] | None,
+        rate_limited: str,
+        now: datetime,
+    ) -> None:
+        unchanged = AccountRecordItem.version == before_version if before_version else AccountRecordItem.version.does_not_exist()
+        self._transact(
+            now, rate_limited, (to_item(account), unchanged, StaleAccount), *self._change_writes(account, history, events, idempotency, now)
+        )
+
+    @staticmethod
+    def _change_writes(
+        account: Account,
+        history: AccountHistoryEntry,
+        events: list[DomainEvent],
+        idempotency: tuple[IdempotentRequest, dict] | None,
+        now: datetime,
+    ) -> list[Write]:
+        writes: list[Write] = [
+            (
+                AccountListingItem(
+                    *listing_key(account.account_id), account_id=account.account_id, name=account.name, region=account.region
+                ),
+                None,
+                None,
+            ),
+            (history_item(account.account_id, account.version, history), None, None),
+            *((item, None, None) for item in outbox_items(account_key(account.account_id)[0], f"{account.version:010d}", events, now)),
+        ]
+        if idempotency:
+            request, answer = idempotency
+            writes.append((idempotency_item(request, account.account_id, answer), unused(now), IdempotencyKeyTaken))
+        return writes
+
+    def _transact(self, now: datetime, rate_limited: str, *writes: Write) -> None:
+        try:
+            with TransactWrite(connection=self._connection) as transaction:
+                for item, condition, _ in writes:
+                    transaction.save(item, condition=condition)
+                count_change(transaction, rate_limited, now)
+        except TransactWriteError as error:
+            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+            refusals = [refusal for _, _, refusal in writes] + [TooManyChanges]
+            failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
+            if failed and failed[0] is TooManyChanges:
+                raise TooManyChanges(now) from error
+            if failed and failed[0] is not None:
+                raise failed[0]() from error
+            if "TransactionConflict" in reasons:
+                raise StaleAccount() from error
+            raise unavailable("DynamoDB", BUSY) from error
+
+    def list_accounts(self, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[AccountSummary], dict[str, Any] | None]:
+        items, next_key = _query(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key)
+        return [AccountSummary(account_id=item.account_id, name=item.name, region=item.region) for item in items], next_key
+
+    def list_history(
+        self, account_id: str, *, limit: int, start_key: dict[str, Any] | None
+    ) -> tuple[list[AccountHistoryEntry], dict[str, Any] | None]:
+        items, next_key = _query(AccountHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
+        return [to_history(item) for item in items], next_key
+
+
+def _query(
+    model: type[Any], partition: str, prefix: str, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[Any], dict[str, Any] | None]:
+    """One Query; one item more than `limit` tells whether a next page exists."""
+    try:
+        items = list(
+            model.query(partition, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key)
+        )
+    except QueryError as error:
+        if start_key and error.cause_response_code == "ValidationException":
+            raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
+        raise unavailable("DynamoDB", BUSY) from error
+    page = items[:limit]
+    next_key = {"pk": {"S": page[-1].pk}, "sk": {"S": page[-1].sk}} if len(items) > limit else None
+    return page, next_key
+
+
+def to_item(account: Account) -> AccountRecordItem:
+    item = AccountRecordItem(
+        *account_key(account.account_id),
+        account_id=account.account_id,
+        name=account.name,
+        region=account.region,
+        entitlements=account.entitlements.model_dump(),
+        recommended_max_contacts=account.recommended_max_contacts,
+        hard_max_contacts=account.hard_max_contacts,
+        emergency_contact_ids=account.emergency_contact_ids,
+        version=account.version,
+        created_at=account.created_at,
+        modified_at=account.modified_at,
+    )
+    item.contacts = account.contacts
+    return item
+
+
+def to_account(item: AccountRecordItem) -> Account:
+    return Account(
+        account_id=item.account_id,
+        name=item.name,
+        region=item.region,
+        entitlements=Entitlements.model_validate(_as_dict(item.entitlements)),
+        recommended_max_contacts=int(item.recommended_max_contacts or 5),
+        hard_max_contacts=int(item.hard_max_contacts) if item.hard_max_contacts is not None else None,
+        emergency_contact_ids=list(item.emergency_contact_ids or []),
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        modified_at=item.modified_at,
+        contacts=_as_dict(item.contacts),
+    )
+
+
+def history_item(account_id: str, version: int, entry: AccountHistoryEntry) -> AccountHistoryItem:
+    return AccountHistoryItem(
+        *history_key(account_id, version),
+        action=entry.action,
+        actor=entry.actor.model_dump(exclude_none=True),
+        at=entry.at,
+        changes=[change.model_dump(mode="json", by_alias=True) for change in entry.changes],
+    )
+
+
+def to_history(item: AccountHistoryItem) -> AccountHistoryEntry:
+    return AccountHistoryEntry(
+        action=item.action,
+        actor=item.actor.as_dict(),
+        at=item.at,
+        changes=[change.as_dict() if hasattr(change, "as_dict") else change for change in item.changes],
+    )
+
+
+def _found(read: Any) -> Any:
+    try:
+        return read()
+    except DoesNotExist:
+        return None
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """A raw MapAttribute reads back as a MapAttribute, or as a dict when the item was built here."""
+    return dict(value.as_dict() if hasattr(value, "as_dict") else value or {})

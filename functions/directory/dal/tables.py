@@ -1,0 +1,91 @@
+"""The directory's items in the support table (docs/architecture.md, "The table and its indexes"): an
+account (`ACCOUNT#<id>` / `ACCOUNT`, the item functions/shared/dal/directory.py lets other domains read),
+its history (`HISTORY#<version>`), and its line in the accounts listing (`ACCOUNTS` / `ACCOUNT#<id>`, so
+listing the accounts is one Query, never a Scan)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from functions.shared.dal.attributes import TimestampAttribute
+from functions.shared.dal.directory import ACCOUNT_PREFIX, ACCOUNT_SORT_KEY
+from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
+from functions.shared.dal.outbox import OUTBOX_MODELS
+from functions.shared.dal.rate_limit import RATE_MODELS
+from functions.shared.dal.table import TableMeta, bind_models
+
+ACCOUNTS_PARTITION = "ACCOUNTS"
+HISTORY_PREFIX = "HISTORY#"
+
+
+class DirectoryItem(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class AccountRecordItem(DirectoryItem):
+    """The account as the directory owns it. Accounts seeded before the directory API have no version or
+    times (read as version 0)."""
+
+    class Meta(TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    region = UnicodeAttribute()
+    contacts: MapAttribute[str, Any] = MapAttribute(default=dict)  # what other domains read of the contacts
+    entitlements: MapAttribute[str, Any] = MapAttribute(default=dict)
+    recommended_max_contacts = NumberAttribute(null=True)
+    hard_max_contacts = NumberAttribute(null=True)
+    # pynamodb types `of` as the elements' value type; UnicodeAttribute elements read back as str.
+    emergency_contact_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    version = NumberAttribute(null=True)
+    created_at = TimestampAttribute(null=True)
+    modified_at = TimestampAttribute(null=True)
+
+
+class AccountListingItem(DirectoryItem):
+    class Meta(TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    region = UnicodeAttribute()
+
+
+class AccountHistoryItem(DirectoryItem):
+    class Meta(TableMeta):
+        pass
+
+    action = UnicodeAttribute()
+    actor: MapAttribute[str, Any] = MapAttribute()
+    at = TimestampAttribute()
+    changes: ListAttribute[Any] = ListAttribute(default=list)
+
+
+DIRECTORY_MODELS: tuple[type[Model], ...] = (
+    AccountRecordItem, AccountListingItem, AccountHistoryItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+)  # fmt: skip
+
+
+def bind_directory_tables(table_name: str) -> Connection:
+    return bind_models(table_name, DIRECTORY_MODELS)
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    return f"{ACCOUNT_PREFIX}{account_id}", ACCOUNT_SORT_KEY
+
+
+def listing_key(account_id: str) -> tuple[str, str]:
+    return ACCOUNTS_PARTITION, f"{ACCOUNT_PREFIX}{account_id}"
+
+
+def history_key(account_id: str, version: int) -> tuple[str, str]:
+    return f"{ACCOUNT_PREFIX}{account_id}", f"{HISTORY_PREFIX}{version:010d}"

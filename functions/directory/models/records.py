@@ -1,0 +1,15 @@
+"""The directory store's domain-level refusals (raised by the dal, turned into answers by the logic)."""
+
+from __future__ import annotations
+
+
+class AccountExists(Exception):
+    """An account with this id is already in the directory."""
+
+
+class IdempotencyKeyTaken(Exception):
+    """Another request with the same Idempotency-Key committed first."""
+
+
+class StaleAccount(Exception):
+    """The account changed since it was read: someone else's change committed first."""
