@@ -3,7 +3,6 @@ customers read only their own; every change is idempotent and audited."""
 
 from __future__ import annotations
 
-
 NEW = {"accountId": "initech", "name": "Initech", "region": "americas"}
 
 
@@ -56,7 +55,9 @@ def test_a_customer_reads_their_own_account_and_another_is_404(local_aws):
 
 def test_a_change_is_audited_from_and_to_and_a_repeat_changes_nothing(local_aws):
     directory(local_aws, "POST", "/accounts", body=NEW)
-    changed = directory(local_aws, "PATCH", "/accounts/initech", body={"hardMaxContacts": 8, "entitlements": {"monitoringAroundTheClock": True}})
+    changed = directory(
+        local_aws, "PATCH", "/accounts/initech", body={"hardMaxContacts": 8, "entitlements": {"monitoringAroundTheClock": True}}
+    )
     same = directory(local_aws, "PATCH", "/accounts/initech", body={"hardMaxContacts": 8})
 
     assert changed.status == 200 and changed.body["version"] == 2 and changed.body["hardMaxContacts"] == 8

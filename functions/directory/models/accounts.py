@@ -22,7 +22,9 @@ class Entitlements(ApiModel):
     and one gateway Service Update or firmware update; monitoring alerts outside business hours are answered
     only with 24/7 monitoring response)."""
 
-    monitoring_around_the_clock: bool = Field(default=False, description="Monitoring alerts answered around the clock, not only in business hours.")
+    monitoring_around_the_clock: bool = Field(
+        default=False, description="Monitoring alerts answered around the clock, not only in business hours."
+    )
     release_upgrades_per_quarter: int = Field(default=1, ge=0, le=12)
     gateway_updates_per_year: int = Field(default=1, ge=0, le=52)
 
