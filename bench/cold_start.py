@@ -60,12 +60,18 @@ from functions.shared.dal.aws import client
 dependencies().event_bus
 client("events")
 """
+# The directory API: the table binding.
+DIRECTORY_API_INIT = """
+from functions.directory.logic.dependencies import dependencies
+dependencies().store._connection.client
+"""
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
     "functions.cases.handlers.handle_timer_step": TIMER_STEP_INIT,
     "functions.followups.handlers.handle_timer_events": FOLLOWUPS_INIT,
     "functions.files.handlers.api": FILES_API_INIT,
+    "functions.directory.handlers.api": DIRECTORY_API_INIT,
     "functions.outbox.handlers.handle_table_stream": PUBLISHER_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
