@@ -11,7 +11,7 @@ import sys
 from functions.shared.api.openapi import DOCUMENT_FILE, merged_document
 
 # Every Lambda behind the API Gateway (infra/stack.py routes each its documented routes).
-API_MODULES = ("functions.cases.handlers.api", "functions.files.handlers.api")
+API_MODULES = ("functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api")
 
 
 def document_text() -> str:

@@ -10,6 +10,7 @@ from constructs import Construct
 from infra.components.api import Api, api_routes
 from infra.components.cases import CasesApi
 from infra.components.data import Data
+from infra.components.directory import DirectoryApi
 from infra.components.events import Events
 from infra.components.files import Files
 from infra.components.followups import Followups
@@ -40,6 +41,7 @@ class SupportDeskStack(Stack):
         self.shared = SharedRuntime(self, "Shared", config=config)
         self.cases = CasesApi(self, "Cases", config=config, data=self.data, shared=self.shared)
         self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
+        self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared)
         self.api = Api(
             self,
             "Api",
@@ -48,8 +50,9 @@ class SupportDeskStack(Stack):
             backends=[
                 (self.cases.function, api_routes("functions.cases.handlers.api")),
                 (self.files.function, api_routes("functions.files.handlers.api")),
+                (self.directory.function, api_routes("functions.directory.handlers.api")),
             ],
-            documentation=self.cases.function,  # its OpenAPI document merges the files API's
+            documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
         )
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared)
         self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, shared=self.shared)

@@ -22,10 +22,16 @@ FILE_ROUTES = {
     ("/cases/{caseNumber}/uploads/{uploadId}/part-urls", "POST"), ("/cases/{caseNumber}/uploads/{uploadId}/complete", "POST"),
     ("/cases/{caseNumber}/files", "GET"), ("/cases/{caseNumber}/files/{fileId}/download", "GET"),
 }  # fmt: skip
+DIRECTORY_ROUTES = {
+    ("/accounts", "GET"), ("/accounts", "POST"), ("/accounts/{accountId}", "GET"), ("/accounts/{accountId}", "PATCH"),
+    ("/accounts/{accountId}/history", "GET"),
+}  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
-CASE_PATHS, FILE_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES))
+DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES
+CASE_PATHS, FILE_PATHS, DIRECTORY_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES, DIRECTORY_ROUTES))
+SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS
 # Every served path also takes ANY: its other methods reach its Lambda, which answers 405 with Allow.
-OTHER_METHOD_ROUTES = {(path, "ANY") for path in CASE_PATHS | FILE_PATHS}
+OTHER_METHOD_ROUTES = {(path, "ANY") for path in SERVED_PATHS}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
 
 
@@ -45,15 +51,15 @@ def _routes(synth) -> dict[tuple[str, str], dict]:
     }
 
 
-def test_case_and_file_routes_need_a_cognito_token_and_docs_are_public(dev):
+def test_domain_routes_need_a_cognito_token_and_docs_are_public(dev):
     routes = _routes(dev)
-    assert set(routes) == CASE_ROUTES | FILE_ROUTES | OTHER_METHOD_ROUTES | DOCS_ROUTES
+    assert set(routes) == DOMAIN_ROUTES | OTHER_METHOD_ROUTES | DOCS_ROUTES
     authorizer_id, authorizer = dev.only("AWS::ApiGateway::Authorizer")
     pool_id = dev.only("AWS::Cognito::UserPool")[0]
     assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
     assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
-    for route in CASE_ROUTES | FILE_ROUTES | OTHER_METHOD_ROUTES:
+    for route in DOMAIN_ROUTES | OTHER_METHOD_ROUTES:
         assert routes[route]["AuthorizationType"] == "COGNITO_USER_POOLS", route
         assert routes[route]["AuthorizerId"] == {"Ref": authorizer_id}, route
     for route in DOCS_ROUTES:
@@ -74,13 +80,16 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
     # The route tables are the apps' own OpenAPI documents.
     assert set(api_routes("functions.cases.handlers.api")) == CASE_ROUTES
     assert set(api_routes("functions.files.handlers.api")) == FILE_ROUTES
+    assert set(api_routes("functions.directory.handlers.api")) == DIRECTORY_ROUTES
     cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     files_id = dev.one("AWS::Lambda::Function", "Files")[0]
+    directory_id = dev.one("AWS::Lambda::Function", "Directory")[0]
     for (path, verb), method in _routes(dev).items():
-        assert _integrated_function(method) == (files_id if path in FILE_PATHS else cases_id), (path, verb)
+        expected = files_id if path in FILE_PATHS else directory_id if path in DIRECTORY_PATHS else cases_id
+        assert _integrated_function(method) == expected, (path, verb)
     # API Gateway may invoke each function (per method), and nothing else may.
     permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
-    for function_id in (cases_id, files_id):
+    for function_id in (cases_id, files_id, directory_id):
         invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
         assert invokers == {"apigateway.amazonaws.com"}
 
@@ -90,16 +99,16 @@ def test_a_method_a_served_path_does_not_serve_reaches_the_paths_lambda(dev):
     405 with Allow instead of API Gateway's 404 (MISSING_AUTHENTICATION_TOKEN) or 403."""
     routes = _routes(dev)
     authorizer = {"Ref": dev.only("AWS::ApiGateway::Authorizer")[0]}
-    for path in CASE_PATHS | FILE_PATHS:
+    for path in SERVED_PATHS:
         other = routes[(path, "ANY")]
-        (served,) = {_integrated_function(routes[route]) for route in CASE_ROUTES | FILE_ROUTES if route[0] == path}
+        (served,) = {_integrated_function(routes[route]) for route in DOMAIN_ROUTES if route[0] == path}
         assert _integrated_function(other) == served, path
         assert other["Integration"]["IntegrationHttpMethod"] == "POST", path  # Lambda proxy: always POST
         assert (other["AuthorizationType"], other["AuthorizerId"]) == ("COGNITO_USER_POOLS", authorizer), path
         parameters = {name.strip("{}") for name in path.split("/") if name.startswith("{")}
         assert other.get("RequestParameters", {}) == {f"method.request.path.{name}": True for name in parameters}, path
     # The public docs and the paths in between (e.g. /cases/{caseNumber}/solution) get no ANY.
-    assert {path for path, verb in routes if verb == "ANY"} == CASE_PATHS | FILE_PATHS
+    assert {path for path, verb in routes if verb == "ANY"} == SERVED_PATHS
 
 
 def test_a_route_served_by_two_lambdas_fails_the_synth():

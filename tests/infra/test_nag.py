@@ -39,6 +39,8 @@ ACKNOWLEDGED_EVERYWHERE = {
     ),
     ("Followups/FollowUpLadder/Role", "AwsSolutions-IAM5[Resource::*]"),  # log delivery and X-Ray
     ("Files/Api/Function", "AwsSolutions-L1"),
+    ("Directory/Function/Function", "AwsSolutions-L1"),
+    ("Directory/Function/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Files/Api/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Purge/Daily/Function", "AwsSolutions-L1"),
     ("Purge/Daily/Role", "AwsSolutions-IAM5[Resource::*]"),

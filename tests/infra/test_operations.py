@@ -138,7 +138,7 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    assert len(functions) == 8
+    assert len(functions) == 9
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]

@@ -22,6 +22,7 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.cases.handlers.handle_timer_step.lambda_handler": CasesSettings,
     "functions.cases.handlers.handle_purge_events.lambda_handler": CasesSettings,
     "functions.files.handlers.api.lambda_handler": FilesSettings,
+    "functions.directory.handlers.api.lambda_handler": ApiSettings,
     "functions.purge.handlers.handle_daily_purge.lambda_handler": FilesSettings,
     "functions.notifications.handlers.handle_case_events.lambda_handler": NotificationSettings,
     "functions.followups.handlers.handle_timer_events.lambda_handler": FollowupSettings,

@@ -7,7 +7,7 @@ from local.http_adapter import LambdaContext
 
 
 def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
-    """One document for the whole API: the cases Lambda's routes and the files Lambda's."""
+    """One document for the whole API: the cases, files and directory Lambdas' routes."""
     document = local_aws.call("GET", "/openapi.json", user=None)
 
     assert document.status == 200
@@ -16,7 +16,8 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
     uploads = "/cases/{caseNumber}/uploads"
     file_paths = {uploads, uploads + "/{uploadId}", uploads + "/{uploadId}/part-urls", uploads + "/{uploadId}/complete"}
     file_paths |= {"/cases/{caseNumber}/files", "/cases/{caseNumber}/files/{fileId}/download"}
-    assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests", *file_paths}
+    account_paths = {"/accounts", "/accounts/{accountId}", "/accounts/{accountId}/history"}
+    assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests", *file_paths, *account_paths}
     for path in document.body["paths"].values():
         for operation in path.values():
             for status, response in operation["responses"].items():

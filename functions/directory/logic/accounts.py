@@ -16,12 +16,12 @@ from functions.directory.models.accounts import (
     RECOMMENDED_MAX_CONTACTS,
     Account,
     AccountChanges,
+    AccountFieldChange,
     AccountHistory,
     AccountHistoryEntry,
     AccountList,
     AccountSummary,
     Entitlements,
-    FieldChange,
     NewAccount,
 )
 from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
@@ -164,18 +164,18 @@ NULLABLE = frozenset({"hard_max_contacts"})
 AUDITED = ("name", "region", "entitlements", "recommended_max_contacts", "hard_max_contacts", "emergency_contact_ids")
 
 
-def _differences(before: Account | None, after: Account) -> list[FieldChange]:
+def _differences(before: Account | None, after: Account) -> list[AccountFieldChange]:
     def shown(account: Account | None, name: str) -> Any:
         return account.model_dump(mode="json", by_alias=True, include={name}).get(to_camel(name)) if account else None
 
     return [
-        FieldChange(field=to_camel(name), from_value=shown(before, name), to_value=shown(after, name))
+        AccountFieldChange(field=to_camel(name), from_value=shown(before, name), to_value=shown(after, name))
         for name in AUDITED
         if shown(before, name) != shown(after, name)
     ]
 
 
-def _entry(action: str, caller: Caller, now: datetime, changes: list[FieldChange]) -> AccountHistoryEntry:
+def _entry(action: str, caller: Caller, now: datetime, changes: list[AccountFieldChange]) -> AccountHistoryEntry:
     return AccountHistoryEntry(action=action, actor=Actor.of(caller), at=now, changes=changes)
 
 

@@ -82,7 +82,7 @@ class AccountList(ApiModel):
     next_token: str | None = None
 
 
-class FieldChange(ApiModel):
+class AccountFieldChange(ApiModel):
     field: str
     from_value: object = Field(alias="from")
     to_value: object = Field(alias="to")
@@ -92,7 +92,7 @@ class AccountHistoryEntry(ApiModel):
     action: str  # created | changed
     actor: Actor
     at: UtcTimestamp
-    changes: list[FieldChange]
+    changes: list[AccountFieldChange]
 
 
 class AccountHistory(ApiModel):

@@ -1,0 +1,48 @@
+"""The directory API Lambda (a DomainFunction) with a role that can do exactly what functions/directory
+does: accounts (`ACCOUNT#`), their listing (`ACCOUNTS`), Idempotency-Key records and the callers' change
+counts. A change's events go to the outbox under the account's key, in its own transaction."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from functions.directory.dal.tables import ACCOUNTS_PARTITION
+from functions.shared.dal.directory import ACCOUNT_PREFIX
+from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
+from functions.shared.dal.rate_limit import RATE_PREFIX
+from infra.components.data import Data
+from infra.components.function import DomainFunction, on_keys
+from infra.components.shared import SharedRuntime
+from infra.config import StageConfig
+
+HANDLER = "functions.directory.handlers.api.lambda_handler"
+
+
+class DirectoryApi(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, shared: SharedRuntime) -> None:
+        super().__init__(scope, construct_id)
+        self.api = DomainFunction(
+            self,
+            "Function",
+            config=config,
+            name="directory API",
+            description="Directory API: accounts, contacts, regions",
+            handler=HANDLER,
+            timeout=Duration.seconds(10),
+            layer=shared.layer,
+            memory_size=512,
+            environment={"TABLE_NAME": data.table.table_name, "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn},
+        )
+        self.function = self.api.function
+        table_arn = data.table.table_arn
+        self.api.grant(
+            # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem.
+            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_PREFIX}*", ACCOUNTS_PARTITION, f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*"]),
+            on_keys("dynamodb:Query", table_arn, [ACCOUNTS_PARTITION, f"{ACCOUNT_PREFIX}*"]),
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
+        )
