@@ -28,6 +28,7 @@ class EventSource(StrEnum):
     CASES = "dss.cases"
     FILES = "dss.files"
     PURGE = "dss.purge"
+    DIRECTORY = "dss.directory"
 
 
 class DetailType(StrEnum):
@@ -46,6 +47,8 @@ class DetailType(StrEnum):
     CASE_RESPONSE_OVERDUE = "CaseResponseOverdue"
     CASE_FILE_ADDED = "CaseFileAdded"
     CASE_FILES_PURGED = "CaseFilesPurged"
+    ACCOUNT_CREATED = "AccountCreated"
+    ACCOUNT_CHANGED = "AccountChanged"
 
 
 class TimerKind(StrEnum):
@@ -325,6 +328,30 @@ class CaseFilesPurged(CaseRef):
     objects_deleted: int = Field(ge=0)
 
 
+class AccountEvent(EventDetail):
+    """An account of the directory created or changed (functions/directory): which fields changed, not
+    their values (the account's history has those; GET /accounts/{accountId}/history)."""
+
+    source = EventSource.DIRECTORY
+
+    event_key: str
+    account_id: str
+    name: str
+    region: str
+    version: int = Field(ge=1)
+    changed_fields: list[str]
+    actor: Actor
+    occurred_at: UtcTimestamp
+
+
+class AccountCreated(AccountEvent):
+    detail_type = DetailType.ACCOUNT_CREATED
+
+
+class AccountChanged(AccountEvent):
+    detail_type = DetailType.ACCOUNT_CHANGED
+
+
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
     model.detail_type: model
     for model in (
@@ -337,6 +364,8 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     **{(EventSource.CASES, detail_type): model for detail_type, model in CASE_EVENTS.items()},
     (EventSource.FILES, DetailType.CASE_FILE_ADDED): CaseFileAdded,
     (EventSource.PURGE, DetailType.CASE_FILES_PURGED): CaseFilesPurged,
+    (EventSource.DIRECTORY, DetailType.ACCOUNT_CREATED): AccountCreated,
+    (EventSource.DIRECTORY, DetailType.ACCOUNT_CHANGED): AccountChanged,
 }
 
 

@@ -38,6 +38,17 @@ def test_a_replayed_idempotency_key_answers_the_same_and_writes_nothing(local_aw
     assert local_aws.item_count() == items
 
 
+def test_each_change_is_announced_on_the_bus_with_the_fields_it_changed(local_aws):
+    directory(local_aws, "POST", "/accounts", body=NEW)
+    directory(local_aws, "PATCH", "/accounts/initech", body={"region": "emea"})
+
+    events = [event for event in local_aws.published_events() if event["source"] == "dss.directory"]
+
+    assert [(event["detail-type"], event["detail"]["version"]) for event in events] == [("AccountCreated", 1), ("AccountChanged", 2)]
+    assert events[1]["detail"]["changedFields"] == ["region"] and events[1]["detail"]["region"] == "emea"
+    assert events[1]["detail"]["actor"] == {"userId": "u-erin", "role": "engineers", "contactId": None}
+
+
 def test_customers_cannot_create_or_change_accounts(local_aws):
     assert directory(local_aws, "POST", "/accounts", user="customer", body=NEW).status == 403
     assert directory(local_aws, "PATCH", "/accounts/acme", user="customer", body={"name": "Acme Corp"}).status == 403

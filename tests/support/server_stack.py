@@ -43,6 +43,11 @@ class ServerAws:
 
         return self._invoke(lambda_handler, "cases-api", method, path, user, body, headers, query)
 
+    def directory(self, method: str, path: str, *, user: str | None = "engineer", body=None, headers=None, query=None) -> ApiResult:
+        from functions.directory.handlers.api import lambda_handler
+
+        return self._invoke(lambda_handler, "directory-api", method, path, user, body, headers, query)
+
     @staticmethod
     def _invoke(handler, function_name, method, path, user, body, headers, query) -> ApiResult:
         if body is not None and not isinstance(body, (str, bytes)):

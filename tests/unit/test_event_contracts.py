@@ -1,5 +1,5 @@
 """The bus's contract (functions/shared/contracts.py) against the code on both sides of it: the real
-producers are driven through a case's life, a file upload and a purge run (their real handlers, against a
+producers are driven through a case's life, a file upload, an account's creation and change and a purge run (their real handlers, against a
 moto server, the files API needing real HTTP for its presigned URLs), and the events they put on the bus
 are checked against the rule pattern of every consumer (each domain's models/delivery.py, which the stack
 and the local stack build their rules from), the contract's models and the consumers' own readings.
@@ -108,6 +108,10 @@ def _produce(aws: ServerAws) -> list[dict]:
     change(f"/cases/{case}/reopen", "customer", {"information": "It failed again this morning."})
     _upload(aws, case, b"2026-11-27 09:14:03 login refused\n")
     published()
+
+    account = {"accountId": "initech", "name": "Initech", "region": "americas"}
+    assert aws.directory("POST", "/accounts", body=account).status == 201
+    assert aws.directory("PATCH", "/accounts/initech", body={"hardMaxContacts": 8}).status == 200
 
     from functions.purge.handlers.handle_daily_purge import lambda_handler as purge
 

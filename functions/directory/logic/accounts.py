@@ -26,6 +26,9 @@ from functions.directory.models.accounts import (
 )
 from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
 from functions.shared.auth import Caller
+from functions.shared.contracts import AccountChanged, AccountCreated, AccountEvent
+from functions.shared.contracts import Actor as ContractActor
+from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
 from functions.shared.idempotency import IdempotentRequest, replayable
 from functions.shared.models import Actor
@@ -93,7 +96,14 @@ def create_account(
         _check(account)
         history = _entry("created", caller, now, _differences(None, account))
         try:
-            store.create_account(account, history, [], idempotency=_answer(idempotency, account), rate_limited=caller.user_id, now=now)
+            store.create_account(
+                account,
+                history,
+                _events(AccountCreated, account, history),
+                idempotency=_answer(idempotency, account),
+                rate_limited=caller.user_id,
+                now=now,
+            )
         except AccountExists:
             raise _exists(request.account_id) from None
         except IdempotencyKeyTaken:
@@ -123,7 +133,13 @@ def change_account(
         history = _entry("changed", caller, now, differences)
         try:
             store.commit_change(
-                before.version, after, history, [], idempotency=_answer(idempotency, after), rate_limited=caller.user_id, now=now
+                before.version,
+                after,
+                history,
+                _events(AccountChanged, after, history),
+                idempotency=_answer(idempotency, after),
+                rate_limited=caller.user_id,
+                now=now,
             )
         except (StaleAccount, IdempotencyKeyTaken):
             continue
@@ -177,6 +193,20 @@ def _differences(before: Account | None, after: Account) -> list[AccountFieldCha
 
 def _entry(action: str, caller: Caller, now: datetime, changes: list[AccountFieldChange]) -> AccountHistoryEntry:
     return AccountHistoryEntry(action=action, actor=Actor.of(caller), at=now, changes=changes)
+
+
+def _events(kind: type[AccountEvent], account: Account, history: AccountHistoryEntry) -> list[DomainEvent]:
+    detail = kind(
+        event_key=f"{account.account_id}#{account.version}#{kind.detail_type.value}",
+        account_id=account.account_id,
+        name=account.name,
+        region=account.region,
+        version=account.version,
+        changed_fields=[change.field for change in history.changes],
+        actor=ContractActor.model_validate(history.actor.model_dump()),
+        occurred_at=history.at,
+    )
+    return [detail.domain_event()]
 
 
 def _answer(idempotency: IdempotentRequest | None, account: Account) -> tuple[IdempotentRequest, dict[str, Any]] | None:
