@@ -7,35 +7,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError
-from pynamodb.expressions.condition import Condition
-from pynamodb.models import Model
-from pynamodb.transactions import TransactGet, TransactWrite
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError
+from pynamodb.transactions import TransactGet
 
 from functions.directory.dal.tables import (
     ACCOUNTS_PARTITION,
     HISTORY_PREFIX,
-    AccountHistoryItem,
     AccountListingItem,
     AccountRecordItem,
+    DirectoryHistoryItem,
     account_key,
     bind_directory_tables,
     history_key,
     listing_key,
 )
+from functions.directory.dal.transactions import BUSY, Write, write_change
 from functions.directory.models.accounts import Account, AccountHistoryEntry, AccountSummary, Entitlements
 from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
-from functions.shared.dal.rate_limit import count_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
-from functions.shared.rate_limit import TooManyChanges
-
-BUSY = "The directory is busy; retry in a few seconds."
-Write = tuple[Model, Condition | None, type[Exception] | None]
 
 
 class AccountRepository:
@@ -73,7 +67,9 @@ class AccountRepository:
         rate_limited: str,
         now: datetime,
     ) -> None:
-        self._transact(
+        write_change(
+            self._connection,
+            StaleAccount,
             now,
             rate_limited,
             (to_item(account), AccountRecordItem.pk.does_not_exist(), AccountExists),
@@ -92,9 +88,8 @@ class AccountRepository:
         now: datetime,
     ) -> None:
         unchanged = AccountRecordItem.version == before_version if before_version else AccountRecordItem.version.does_not_exist()
-        self._transact(
-            now, rate_limited, (to_item(account), unchanged, StaleAccount), *self._change_writes(account, history, events, idempotency, now)
-        )
+        writes = self._change_writes(account, history, events, idempotency, now)
+        write_change(self._connection, StaleAccount, now, rate_limited, (to_item(account), unchanged, StaleAccount), *writes)
 
     @staticmethod
     def _change_writes(
@@ -120,24 +115,6 @@ class AccountRepository:
             writes.append((idempotency_item(request, account.account_id, answer), unused(now), IdempotencyKeyTaken))
         return writes
 
-    def _transact(self, now: datetime, rate_limited: str, *writes: Write) -> None:
-        try:
-            with TransactWrite(connection=self._connection) as transaction:
-                for item, condition, _ in writes:
-                    transaction.save(item, condition=condition)
-                count_change(transaction, rate_limited, now)
-        except TransactWriteError as error:
-            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            refusals = [refusal for _, _, refusal in writes] + [TooManyChanges]
-            failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
-            if failed and failed[0] is TooManyChanges:
-                raise TooManyChanges(now) from error
-            if failed and failed[0] is not None:
-                raise failed[0]() from error
-            if "TransactionConflict" in reasons:
-                raise StaleAccount() from error
-            raise unavailable("DynamoDB", BUSY) from error
-
     def list_accounts(self, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[AccountSummary], dict[str, Any] | None]:
         items, next_key = _query(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key)
         return [AccountSummary(account_id=item.account_id, name=item.name, region=item.region) for item in items], next_key
@@ -145,7 +122,7 @@ class AccountRepository:
     def list_history(
         self, account_id: str, *, limit: int, start_key: dict[str, Any] | None
     ) -> tuple[list[AccountHistoryEntry], dict[str, Any] | None]:
-        items, next_key = _query(AccountHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
+        items, next_key = _query(DirectoryHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
         return [to_history(item) for item in items], next_key
 
 
@@ -200,9 +177,9 @@ def to_account(item: AccountRecordItem) -> Account:
     )
 
 
-def history_item(account_id: str, version: int, entry: AccountHistoryEntry) -> AccountHistoryItem:
-    return AccountHistoryItem(
-        *history_key(account_id, version),
+def history_item(account_id: str, version: int, entry: AccountHistoryEntry) -> DirectoryHistoryItem:
+    return DirectoryHistoryItem(
+        *history_key(account_key(account_id)[0], version),
         action=entry.action,
         actor=entry.actor.model_dump(exclude_none=True),
         at=entry.at,
@@ -210,7 +187,7 @@ def history_item(account_id: str, version: int, entry: AccountHistoryEntry) -> A
     )
 
 
-def to_history(item: AccountHistoryItem) -> AccountHistoryEntry:
+def to_history(item: DirectoryHistoryItem) -> AccountHistoryEntry:
     return AccountHistoryEntry(
         action=item.action,
         actor=item.actor.as_dict(),

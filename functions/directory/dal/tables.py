@@ -12,13 +12,13 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.shared.dal.attributes import TimestampAttribute
-from functions.shared.dal.directory import ACCOUNT_PREFIX, ACCOUNT_SORT_KEY
+from functions.shared.dal.directory import ACCOUNT_PREFIX, ACCOUNT_SORT_KEY, REGION_PREFIX, REGION_SORT_KEY
 from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
 from functions.shared.dal.outbox import OUTBOX_MODELS
 from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
-ACCOUNTS_PARTITION = "ACCOUNTS"
+ACCOUNTS_PARTITION, REGIONS_PARTITION = "ACCOUNTS", "REGIONS"
 HISTORY_PREFIX = "HISTORY#"
 
 
@@ -60,7 +60,26 @@ class AccountListingItem(DirectoryItem):
     region = UnicodeAttribute()
 
 
-class AccountHistoryItem(DirectoryItem):
+class RegionRecordItem(DirectoryItem):
+    """A region as the directory owns it (`REGION#<name>` / `REGION`, read by other domains through
+    functions/shared/dal/directory.py); its line in the regions listing (`REGIONS` / `REGION#<name>`) is a
+    copy written in the same transaction, so listing the regions is one Query."""
+
+    class Meta(TableMeta):
+        pass
+
+    region = UnicodeAttribute()
+    # pynamodb types `of` as the elements' value type; UnicodeAttribute elements read back as str.
+    manager_user_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    queue_email = UnicodeAttribute(null=True)
+    after_hours_email = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+    modified_at = TimestampAttribute(null=True)
+
+
+class DirectoryHistoryItem(DirectoryItem):
+    """One change of an account or a region: who, when, each field from and to."""
+
     class Meta(TableMeta):
         pass
 
@@ -71,7 +90,7 @@ class AccountHistoryItem(DirectoryItem):
 
 
 DIRECTORY_MODELS: tuple[type[Model], ...] = (
-    AccountRecordItem, AccountListingItem, AccountHistoryItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+    AccountRecordItem, AccountListingItem, RegionRecordItem, DirectoryHistoryItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
 )  # fmt: skip
 
 
@@ -87,5 +106,14 @@ def listing_key(account_id: str) -> tuple[str, str]:
     return ACCOUNTS_PARTITION, f"{ACCOUNT_PREFIX}{account_id}"
 
 
-def history_key(account_id: str, version: int) -> tuple[str, str]:
-    return f"{ACCOUNT_PREFIX}{account_id}", f"{HISTORY_PREFIX}{version:010d}"
+def history_key(partition: str, version: int) -> tuple[str, str]:
+    """A change's history entry in the partition of what changed (an account's or a region's)."""
+    return partition, f"{HISTORY_PREFIX}{version:010d}"
+
+
+def region_key(region: str) -> tuple[str, str]:
+    return f"{REGION_PREFIX}{region}", REGION_SORT_KEY
+
+
+def region_listing_key(region: str) -> tuple[str, str]:
+    return REGIONS_PARTITION, f"{REGION_PREFIX}{region}"
