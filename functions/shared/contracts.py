@@ -49,6 +49,7 @@ class DetailType(StrEnum):
     CASE_FILES_PURGED = "CaseFilesPurged"
     ACCOUNT_CREATED = "AccountCreated"
     ACCOUNT_CHANGED = "AccountChanged"
+    REGION_CHANGED = "RegionChanged"
 
 
 class TimerKind(StrEnum):
@@ -352,6 +353,20 @@ class AccountChanged(AccountEvent):
     detail_type = DetailType.ACCOUNT_CHANGED
 
 
+class RegionChanged(EventDetail):
+    """A support region's managers or addresses set (functions/directory)."""
+
+    source = EventSource.DIRECTORY
+    detail_type = DetailType.REGION_CHANGED
+
+    event_key: str
+    region: str
+    version: int = Field(ge=1)
+    changed_fields: list[str]
+    actor: Actor
+    occurred_at: UtcTimestamp
+
+
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
     model.detail_type: model
     for model in (
@@ -366,6 +381,7 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.PURGE, DetailType.CASE_FILES_PURGED): CaseFilesPurged,
     (EventSource.DIRECTORY, DetailType.ACCOUNT_CREATED): AccountCreated,
     (EventSource.DIRECTORY, DetailType.ACCOUNT_CHANGED): AccountChanged,
+    (EventSource.DIRECTORY, DetailType.REGION_CHANGED): RegionChanged,
 }
 
 

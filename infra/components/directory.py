@@ -1,6 +1,6 @@
 """The directory API Lambda (a DomainFunction) with a role that can do exactly what functions/directory
-does: accounts (`ACCOUNT#`), their listing (`ACCOUNTS`), Idempotency-Key records and the callers' change
-counts. A change's events go to the outbox under the account's key, in its own transaction."""
+does: accounts (`ACCOUNT#`) and regions (`REGION#`), their listings (`ACCOUNTS`, `REGIONS`), Idempotency-Key
+records and the callers' change counts. A change's events go to the outbox under the account's key, in its own transaction."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from functions.directory.dal.tables import ACCOUNTS_PARTITION
-from functions.shared.dal.directory import ACCOUNT_PREFIX
+from functions.directory.dal.tables import ACCOUNTS_PARTITION, REGIONS_PARTITION
+from functions.shared.dal.directory import ACCOUNT_PREFIX, REGION_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
@@ -39,10 +39,14 @@ class DirectoryApi(Construct):
         table_arn = data.table.table_arn
         self.api.grant(
             # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem.
-            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_PREFIX}*", ACCOUNTS_PARTITION, f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:GetItem", table_arn, [f"{ACCOUNT_PREFIX}*", f"{REGION_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys(
+                "dynamodb:PutItem",
+                table_arn,
+                [f"{ACCOUNT_PREFIX}*", ACCOUNTS_PARTITION, f"{REGION_PREFIX}*", REGIONS_PARTITION, f"{IDEMPOTENCY_PREFIX}*"],
+            ),
             on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*"]),
-            on_keys("dynamodb:Query", table_arn, [ACCOUNTS_PARTITION, f"{ACCOUNT_PREFIX}*"]),
+            on_keys("dynamodb:Query", table_arn, [ACCOUNTS_PARTITION, f"{ACCOUNT_PREFIX}*", REGIONS_PARTITION]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
         )

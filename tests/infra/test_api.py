@@ -24,7 +24,7 @@ FILE_ROUTES = {
 }  # fmt: skip
 DIRECTORY_ROUTES = {
     ("/accounts", "GET"), ("/accounts", "POST"), ("/accounts/{accountId}", "GET"), ("/accounts/{accountId}", "PATCH"),
-    ("/accounts/{accountId}/history", "GET"),
+    ("/accounts/{accountId}/history", "GET"), ("/regions", "GET"), ("/regions/{region}", "PUT"),
 }  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES

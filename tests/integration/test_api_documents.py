@@ -16,7 +16,7 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
     uploads = "/cases/{caseNumber}/uploads"
     file_paths = {uploads, uploads + "/{uploadId}", uploads + "/{uploadId}/part-urls", uploads + "/{uploadId}/complete"}
     file_paths |= {"/cases/{caseNumber}/files", "/cases/{caseNumber}/files/{fileId}/download"}
-    account_paths = {"/accounts", "/accounts/{accountId}", "/accounts/{accountId}/history"}
+    account_paths = {"/accounts", "/accounts/{accountId}", "/accounts/{accountId}/history", "/regions", "/regions/{region}"}
     assert set(document.body["paths"]) == {"/cases", *case_paths, "/catalog/service-requests", *file_paths, *account_paths}
     for path in document.body["paths"].values():
         for operation in path.values():

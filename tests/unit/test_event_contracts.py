@@ -112,6 +112,7 @@ def _produce(aws: ServerAws) -> list[dict]:
     account = {"accountId": "initech", "name": "Initech", "region": "americas"}
     assert aws.directory("POST", "/accounts", body=account).status == 201
     assert aws.directory("PATCH", "/accounts/initech", body={"hardMaxContacts": 8}).status == 200
+    assert aws.directory("PUT", "/regions/apac", body={"managerUserIds": ["u-mike"]}).status == 200
 
     from functions.purge.handlers.handle_daily_purge import lambda_handler as purge
 

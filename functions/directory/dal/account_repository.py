@@ -18,10 +18,9 @@ from functions.directory.dal.tables import (
     DirectoryHistoryItem,
     account_key,
     bind_directory_tables,
-    history_key,
     listing_key,
 )
-from functions.directory.dal.transactions import BUSY, Write, write_change
+from functions.directory.dal.transactions import BUSY, Write, history_item, write_change
 from functions.directory.models.accounts import Account, AccountHistoryEntry, AccountSummary, Entitlements
 from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
 from functions.shared.dal.errors import unavailable
@@ -107,7 +106,7 @@ class AccountRepository:
                 None,
                 None,
             ),
-            (history_item(account.account_id, account.version, history), None, None),
+            (history_item(account_key(account.account_id)[0], account.version, history), None, None),
             *((item, None, None) for item in outbox_items(account_key(account.account_id)[0], f"{account.version:010d}", events, now)),
         ]
         if idempotency:
@@ -174,16 +173,6 @@ def to_account(item: AccountRecordItem) -> Account:
         created_at=item.created_at,
         modified_at=item.modified_at,
         contacts=_as_dict(item.contacts),
-    )
-
-
-def history_item(account_id: str, version: int, entry: AccountHistoryEntry) -> DirectoryHistoryItem:
-    return DirectoryHistoryItem(
-        *history_key(account_key(account_id)[0], version),
-        action=entry.action,
-        actor=entry.actor.model_dump(exclude_none=True),
-        at=entry.at,
-        changes=[change.model_dump(mode="json", by_alias=True) for change in entry.changes],
     )
 
 

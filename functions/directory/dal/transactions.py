@@ -1,5 +1,5 @@
-"""A directory change as one TransactWriteItems: its items (each with its condition and the refusal its
-failed condition means), then the caller's change counted (the rate limit)."""
+"""What every directory change writes: one TransactWriteItems of its items (each with its condition and the
+refusal its failed condition means), among them its history entry, then the caller's change counted."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from functions.directory.dal.tables import DirectoryHistoryItem, history_key
+from functions.directory.models.accounts import AccountHistoryEntry
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.rate_limit import count_change
 from functions.shared.rate_limit import TooManyChanges
@@ -37,3 +39,14 @@ def write_change(connection: Connection, stale: type[Exception], now: datetime, 
         if "TransactionConflict" in reasons:
             raise stale() from error
         raise unavailable("DynamoDB", BUSY) from error
+
+
+def history_item(partition: str, version: int, entry: AccountHistoryEntry) -> DirectoryHistoryItem:
+    """The change's entry in the history of what changed (an account's or a region's partition)."""
+    return DirectoryHistoryItem(
+        *history_key(partition, version),
+        action=entry.action,
+        actor=entry.actor.model_dump(exclude_none=True),
+        at=entry.at,
+        changes=[change.model_dump(mode="json", by_alias=True) for change in entry.changes],
+    )

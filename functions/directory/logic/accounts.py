@@ -63,7 +63,7 @@ def list_accounts(
 def account_history(
     account_id: str, caller: Caller, *, limit: int, next_token: str | None, store: AccountStore, page_tokens: Callable[[], PageTokenCodec]
 ) -> AccountHistory:
-    _staff_only(caller, "read an account's history")
+    staff_only(caller, "read an account's history")
     _visible(account_id, store.get_account(account_id), caller)
     scope = f"{caller.user_id}|account-history|{account_id}"
     start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
@@ -74,7 +74,7 @@ def account_history(
 def create_account(
     request: NewAccount, caller: Caller, *, idempotency: IdempotentRequest | None, store: AccountStore, now: datetime
 ) -> Changed:
-    _staff_only(caller, "create an account")
+    staff_only(caller, "create an account")
     for _ in range(MAX_ATTEMPTS):
         existing, record = store.read_for_change(request.account_id, idempotency.scope_key if idempotency else None)
         if replay := replayable(record, idempotency, now):
@@ -94,7 +94,7 @@ def create_account(
             modified_at=now,
         )
         _check(account)
-        history = _entry("created", caller, now, _differences(None, account))
+        history = entry("created", caller, now, _differences(None, account))
         try:
             store.create_account(
                 account,
@@ -115,7 +115,7 @@ def create_account(
 def change_account(
     account_id: str, changes: AccountChanges, caller: Caller, *, idempotency: IdempotentRequest | None, store: AccountStore, now: datetime
 ) -> Changed:
-    _staff_only(caller, "change an account")
+    staff_only(caller, "change an account")
     for _ in range(MAX_ATTEMPTS):
         before, record = store.read_for_change(account_id, idempotency.scope_key if idempotency else None)
         before = _visible(account_id, before, caller)
@@ -130,7 +130,7 @@ def change_account(
         if not differences:
             return Changed(before)
         _check(after)
-        history = _entry("changed", caller, now, differences)
+        history = entry("changed", caller, now, differences)
         try:
             store.commit_change(
                 before.version,
@@ -154,7 +154,7 @@ def _visible(account_id: str, account: Account | None, caller: Caller) -> Accoun
     return account
 
 
-def _staff_only(caller: Caller, what: str) -> None:
+def staff_only(caller: Caller, what: str) -> None:
     if not caller.is_staff:
         raise Forbidden(f"Only support engineers and managers may {what}; ask your Technical Account Manager.")
 
@@ -191,7 +191,7 @@ def _differences(before: Account | None, after: Account) -> list[AccountFieldCha
     ]
 
 
-def _entry(action: str, caller: Caller, now: datetime, changes: list[AccountFieldChange]) -> AccountHistoryEntry:
+def entry(action: str, caller: Caller, now: datetime, changes: list[AccountFieldChange]) -> AccountHistoryEntry:
     return AccountHistoryEntry(action=action, actor=Actor.of(caller), at=now, changes=changes)
 
 

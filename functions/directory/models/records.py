@@ -13,3 +13,7 @@ class IdempotencyKeyTaken(Exception):
 
 class StaleAccount(Exception):
     """The account changed since it was read: someone else's change committed first."""
+
+
+class StaleRegion(Exception):
+    """The region changed since it was read: someone else's change committed first."""
