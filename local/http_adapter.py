@@ -140,17 +140,22 @@ class LocalApi:
 
 
 def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> LocalApi:
-    """The product's API as the stack deploys it: the cases Lambda (with the public documentation) and
-    the files Lambda, each serving the routes its own OpenAPI declares. Imports the handlers, so call it
-    once the environment points at the emulator."""
+    """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
+    files and the directory Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
+    so call it once the environment points at the emulator."""
     from functions.cases.handlers.api import app as cases_app
     from functions.cases.handlers.api import lambda_handler as cases_handler
+    from functions.directory.handlers.api import app as directory_app
+    from functions.directory.handlers.api import lambda_handler as directory_handler
     from functions.files.handlers.api import app as files_app
     from functions.files.handlers.api import lambda_handler as files_handler
     from functions.shared.api.openapi import documented_routes
 
-    files = LocalFunction("files-api", files_handler, documented_routes(files_app))
-    return LocalApi(cases_handler, tokens, documented_routes(cases_app), local_routes=local_routes, other_functions=(files,))
+    others = (
+        LocalFunction("files-api", files_handler, documented_routes(files_app)),
+        LocalFunction("directory-api", directory_handler, documented_routes(directory_app)),
+    )
+    return LocalApi(cases_handler, tokens, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
 
 
 def read_body(request: Request, limit: int) -> bytes | None:
