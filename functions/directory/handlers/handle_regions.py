@@ -35,7 +35,7 @@ def get_regions() -> RegionList:
         "Staff only. Sets the region's managers (their staff user ids), support queue and after-hours address, all of them "
         "(a field left out is cleared). The same PUT again changes nothing."
     ),
-    responses={**ok_response(Region, "The region as set."), **error_responses(403, 415)},
+    responses={**ok_response(Region, "The region as set."), **error_responses(403, 404, 415)},
     tags=["Regions"],
 )
 def put_region(region: RegionName, request: Annotated[RegionSettings, Body()]) -> Region:
