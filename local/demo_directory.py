@@ -4,6 +4,7 @@ support queue of each region."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -69,7 +70,8 @@ DEMO_ACCOUNTS: dict[str, DemoAccount] = {
 
 
 # Support staff by user id (the Cognito `sub`, a case's ownerId), and each region's support managers and
-# support queue (the REGION# item's attributes).
+# support queue (the REGION# item's attributes). The ids are fixed for the in-process tests; the local stack's
+# Cognito makes up each user's `sub`, and seed_demo_directory maps them.
 DEMO_STAFF: dict[str, DemoStaff] = {
     "u-erin": {"name": "Erin Engineer", "email": "erin@support.example", "role": Group.ENGINEER.value, "region": "north-america"},
     "u-mike": {"name": "Mike Manager", "email": "mike@support.example", "role": Group.MANAGER.value, "region": "north-america"},
@@ -108,10 +110,15 @@ DEMO_USERS = {
 }
 
 
-def seed_demo_directory() -> None:
+def seed_demo_directory(user_ids: Mapping[str, str] | None = None) -> None:
+    """The demo directory; `user_ids` maps the fixed ids above to the ones the API will see (the user pool's
+    subs). A staff member with no sign-in (Emil) keeps his fixed id."""
+    real = dict(user_ids or {})
     for account_id, account in DEMO_ACCOUNTS.items():
         AccountItem(*account_key(account_id), account_id=account_id, **account).save()
-    for user_id, staff in DEMO_STAFF.items():
+    for fixed_id, staff in DEMO_STAFF.items():
+        user_id = real.get(fixed_id, fixed_id)
         StaffItem(*staff_key(user_id), user_id=user_id, **staff).save()
     for region, entry in DEMO_REGIONS.items():
-        RegionItem(*region_key(region), region=region, **entry).save()
+        managers = [real.get(user_id, user_id) for user_id in entry["manager_user_ids"]]
+        RegionItem(*region_key(region), region=region, manager_user_ids=managers, queue_email=entry["queue_email"]).save()

@@ -1,7 +1,7 @@
 """The local API Gateway: a WSGI app that turns each HTTP request into a REST proxy event, runs the real
 handler of the Lambda that serves the route in-process and writes its proxy response back. It does what
 API Gateway does before the Lambda runs: the route table, the 10 MB body limit and the Cognito
-authorizer (with dev tokens instead of ID tokens)."""
+authorizer (local/tokens.py: the ID token checked against the local user pool's keys)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from functions.shared.api.openapi import PUBLIC_PATHS
 from local.api_gateway import proxy_event
-from local.tokens import DevTokens
+from local.tokens import Authorizer
 
 API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024
 API_GATEWAY_TIMEOUT_SECONDS = 29
@@ -81,7 +81,7 @@ class LocalApi:
     def __init__(
         self,
         handler: Handler,
-        tokens: DevTokens,
+        authorizer: Authorizer,
         routes: list[tuple[str, str]],
         *,
         function_name: str = "cases-api",
@@ -90,7 +90,7 @@ class LocalApi:
     ):
         """`handler` serves `routes` (path template, method) and the public documentation; `other_functions`
         their own routes."""
-        self.tokens = tokens
+        self.authorizer = authorizer
         self.local_routes = local_routes or {}
         self.functions = [LocalFunction(function_name, handler, routes), *other_functions]
 
@@ -118,7 +118,7 @@ class LocalApi:
             return json_response(404, NO_SUCH_ROUTE)
         claims = None
         if not public:
-            claims = self.tokens.claims_for(request.headers.get("Authorization"))
+            claims = self.authorizer.claims_for(request.headers.get("Authorization"))
             if claims is None:
                 return json_response(401, UNAUTHORIZED)
         event = proxy_event(
@@ -139,7 +139,7 @@ class LocalApi:
         )
 
 
-def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> LocalApi:
+def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None) -> LocalApi:
     """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
     files and the directory Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
     so call it once the environment points at the emulator."""
@@ -155,7 +155,7 @@ def product_api(tokens: DevTokens, local_routes: LocalRoutes | None = None) -> L
         LocalFunction("files-api", files_handler, documented_routes(files_app)),
         LocalFunction("directory-api", directory_handler, documented_routes(directory_app)),
     )
-    return LocalApi(cases_handler, tokens, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
+    return LocalApi(cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
 
 
 def read_body(request: Request, limit: int) -> bytes | None:

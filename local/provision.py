@@ -2,9 +2,9 @@
 stack uses: the table (with its stream, for the outbox publisher) from the pynamodb models (the infra
 tests hold the CDK table to them), the bus by name, the secrets, the notifications and followups
 delivery paths (rule pattern, queue and dead-letter queue from each domain's models/delivery.py) with a
-verified SES sender, and the two state machines from the very ASL files the stack deploys
-(infra/workflows), whose tasks invoke the timer step Lambda, run in-process by local/lambda_runtime.py.
-Used by the local stack and by the tests."""
+verified SES sender, the two state machines from the very ASL files the stack deploys (infra/workflows),
+whose tasks invoke the timer step Lambda, run in-process by local/lambda_runtime.py, and a Cognito user
+pool set up as infra/components/identity.py sets up the stack's. Used by the local stack and by the tests."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
 from functions.cases.models import delivery as cases_delivery
 from functions.followups.models import delivery as followups_delivery
 from functions.notifications.models import delivery as notifications_delivery
+from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, Group
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import bind_models
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
@@ -54,8 +55,16 @@ class LocalResources:
     cases_queue_url: str  # the rule for other domains' events the cases domain reacts to (CaseFilesPurged)
     cases_queue_arn: str
     files_bucket: str
+    user_pool_id: str  # what the local API Gateway's authorizer trusts (local/tokens.py CognitoAuthorizer)
+    user_pool_client_id: str  # the app client the ID tokens are issued to (their audience)
     sender_email: str = LOCAL_SENDER_EMAIL
     portal_url: str = LOCAL_PORTAL_URL
+
+    @property
+    def user_pool_issuer(self) -> str:
+        """The ID tokens' `iss`, as Cognito names it (a pool id starts with its region)."""
+        region = self.user_pool_id.split("_", 1)[0]
+        return f"https://cognito-idp.{region}.amazonaws.com/{self.user_pool_id}"
 
     def environment(self) -> dict[str, str]:
         return {
@@ -98,6 +107,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
     if files_bucket not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
         s3.create_bucket(Bucket=files_bucket)
     boto3.client("ses").verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)  # moto sends only from verified identities
+    user_pool_id, user_pool_client_id = _user_pool(prefix)
     return LocalResources(
         table_name=table_name,
         table_stream_arn=boto3.client("dynamodb").describe_table(TableName=table_name)["Table"]["LatestStreamArn"],
@@ -114,7 +124,54 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         cases_queue_url=cases_queue_url,
         cases_queue_arn=cases_queue_arn,
         files_bucket=files_bucket,
+        user_pool_id=user_pool_id,
+        user_pool_client_id=user_pool_client_id,
     )
+
+
+def _user_pool(prefix: str) -> tuple[str, str]:
+    """The user pool and its app client as infra/components/identity.py declares them outside production: email
+    sign-in, admin-created users only, the tenant attributes, optional TOTP MFA, a group per role, and a client
+    without a secret that signs in with a password (or SRP) and refreshes."""
+    cognito = boto3.client("cognito-idp")
+    name, client_name = f"{prefix}-users", f"{prefix}-api"
+    existing = [pool["Id"] for pool in cognito.list_user_pools(MaxResults=60)["UserPools"] if pool["Name"] == name]
+    if existing:
+        pool_id = existing[0]
+        clients = cognito.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
+        return pool_id, next(client["ClientId"] for client in clients if client["ClientName"] == client_name)
+    tenant_attribute = {"AttributeDataType": "String", "Mutable": True, "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"}}
+    pool_id = cognito.create_user_pool(
+        PoolName=name,
+        UsernameAttributes=["email"],
+        UsernameConfiguration={"CaseSensitive": False},
+        AdminCreateUserConfig={"AllowAdminCreateUserOnly": True},
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            {"Name": "name", "AttributeDataType": "String", "Required": False, "Mutable": True},
+            *({"Name": claim.removeprefix("custom:"), **tenant_attribute} for claim in (ACCOUNT_CLAIM, CONTACT_CLAIM)),
+        ],
+        Policies={"PasswordPolicy": {
+            "MinimumLength": 12, "RequireLowercase": True, "RequireUppercase": True, "RequireNumbers": True,
+            "RequireSymbols": True, "TemporaryPasswordValidityDays": 3,
+        }},
+        AccountRecoverySetting={"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
+    )["UserPool"]["Id"]  # fmt: skip
+    cognito.set_user_pool_mfa_config(UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="OPTIONAL")
+    for group in Group:
+        cognito.create_group(UserPoolId=pool_id, GroupName=group.value)
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=client_name,
+        GenerateSecret=False,
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+        EnableTokenRevocation=True,
+        IdTokenValidity=60, AccessTokenValidity=60, RefreshTokenValidity=30,
+        TokenValidityUnits={"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
+        WriteAttributes=["name"],  # the tenant attributes stay admin-only
+    )["UserPoolClient"]["ClientId"]  # fmt: skip
+    return pool_id, client_id
 
 
 def _queue(name: str, **attributes: str) -> tuple[str, str]:

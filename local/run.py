@@ -1,15 +1,16 @@
 """`make run`: the whole product on one machine, no AWS account, no Docker.
 
 moto in server mode (in this process, on loopback) is the AWS; the product's resources are provisioned
-into it and the demo directory seeded; a local API Gateway on http://127.0.0.1:3000 runs the real
-Lambda handler for each request, authenticating with dev tokens printed at start and written to
-`.local/session.json`. Every change's events go from the table's stream to the bus through the real
-outbox publisher, and from the bus to the notifications and followups handlers through their SQS
-queues, each read by an in-process poller (local/event_sources.py); the emails sent through moto's SES are
-listed at GET /_local/outbox. The follow-up ladder and the response escalation run as Step Functions
-executions in moto, their tasks running the real step handler in-process (local/lambda_runtime.py);
-`--time-scale N` makes their waits N times shorter, so days of business time pass in seconds. Data lives
-in memory until you stop (Ctrl-C).
+into it, the demo users created in its Cognito user pool and the demo directory seeded with their ids; a
+local API Gateway on http://127.0.0.1:3000 runs the real Lambda handler for each request, verifying ID
+tokens as the Cognito authorizer does. The demo users' passwords and ID tokens are printed at start and
+written to `.local/session.json`, whose tokens are renewed every 30 minutes (they last an hour). Every
+change's events go from the table's stream to the bus through the real outbox publisher, and from the bus
+to the notifications and followups handlers through their SQS queues, each read by an in-process poller
+(local/event_sources.py); the emails sent through moto's SES are listed at GET /_local/outbox. The
+follow-up ladder and the response escalation run as Step Functions executions in moto, their tasks running
+the real step handler in-process (local/lambda_runtime.py); `--time-scale N` makes their waits N times
+shorter, so days of business time pass in seconds. Data lives in memory until you stop (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ DEFAULT_API_PORT = "3000"
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 OUTBOX_PATH = "/_local/outbox"  # the local stack's own route, not part of the product's API
+# ID tokens last an hour (the app client's IdTokenValidity): the session file gets new ones well before that.
+DEFAULT_TOKEN_REFRESH_MINUTES = "30"
 
 
 class PortInUse(Exception):
@@ -64,7 +67,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="timers wake N times sooner than their business deadlines, e.g. 100000: 10 business days in about 15 s "
         "(DSS_TIMER_TIME_SCALE; default 1, real time). Cases still show the real deadlines.",
     )
+    parser.add_argument(
+        "--token-refresh-minutes",
+        type=_positive,
+        default=DEFAULT_TOKEN_REFRESH_MINUTES,
+        help="how often the session file gets fresh ID tokens (default %(default)s; they last 60)",
+    )
     return parser.parse_args(argv)
+
+
+def _positive(value: str) -> float:
+    number = float(value)
+    if not number > 0:
+        raise argparse.ArgumentTypeError("must be a number above 0")
+    return number
 
 
 def _time_scale(value: str) -> float:
@@ -147,34 +163,45 @@ def url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def banner(api_url: str, aws_url: str, tokens: dict[str, str], session_file: Path, portal_url: str, time_scale: float = 1) -> str:
+def banner(
+    api_url: str, aws_url: str, session: dict, session_file: Path, portal_url: str, time_scale: float = 1, refresh_minutes: float = 30
+) -> str:
     from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS, EXAMPLE_SUPPORT_CASE
 
-    width = max(map(len, tokens))
-    users = []
+    tokens, users = session["tokens"], session["users"]
+    width, email_width = max(map(len, tokens)), max(len(user["email"]) for user in users.values())
+    logins, id_tokens = [], []
     for role, token in tokens.items():
         user = DEMO_USERS[role]
-        who = f"{user.email} ({DEMO_ACCOUNTS[user.account_id]['name']})" if user.account_id else f"{user.email} (support staff)"
-        users.append(f"  {role:<{width}}  {token}  {who}")
-    auth, body = shlex.quote(f"Authorization: {tokens['customer']}"), shlex.quote(json.dumps(EXAMPLE_SUPPORT_CASE, separators=(",", ":")))
+        who = DEMO_ACCOUNTS[user.account_id]["name"] if user.account_id else "support staff"
+        logins.append(f"  {role:<{width}}  {users[role]['email']:<{email_width}}  {users[role]['password']}  ({who})")
+        id_tokens.append(f"  {role:<{width}}  {token}")
+    read_token = shlex.quote(f'import json; print(json.load(open("{session_file}"))["tokens"]["customer"])')
+    body = shlex.quote(json.dumps(EXAMPLE_SUPPORT_CASE, separators=(",", ":")))
     return "\n".join([
         "Dedicated Support Services, running locally (no AWS account; data in memory until you stop)",
         "",
         f"  API      {api_url}   (Swagger UI: {api_url}/swagger)",
         f"  AWS      {aws_url}   (moto; boto3 here uses it via AWS_ENDPOINT_URL)",
-        f"  Session  {session_file}   (the URLs and tokens below, as JSON)",
+        f"  Session  {session_file}   (the URLs, users and ID tokens below, as JSON)",
         f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
         f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
         f"  Timers   follow-ups and response escalations run on Step Functions in moto, {_pace(time_scale)}",
         f"  CLI      .venv/bin/dss reads {session_file}: dss cases list, dss files upload <case> <path>...",
         "",
-        "Demo tokens, new at every start; send one as 'Authorization: <token>':",
-        *users,
+        f"Demo users in the Cognito user pool {session['cognito']['userPoolId']} (app client {session['cognito']['userPoolClientId']}),",
+        "new passwords at every start; sign in with InitiateAuth (USER_PASSWORD_AUTH) against moto:",
+        *logins,
+        "",
+        f"Their ID tokens; send one as 'Authorization: <token>'. A token lasts an hour: {session_file} gets",
+        f"fresh ones every {refresh_minutes:g} minutes, so read it there rather than copying it from here.",
+        *id_tokens,
         "",
         "Try it (opens a case as customer, then lists your open cases):",
-        f"  curl -s -X POST {api_url}/cases -H {auth} -H 'Content-Type: application/json' \\",
+        f"  TOKEN=$(python3 -c {read_token})",
+        f"  curl -s -X POST {api_url}/cases -H \"Authorization: $TOKEN\" -H 'Content-Type: application/json' \\",
         f"       -d {body}",
-        f"  curl -s '{api_url}/cases?view=my-open' -H {auth}",
+        f"  curl -s '{api_url}/cases?view=my-open' -H \"Authorization: $TOKEN\"",
         "",
         "Ctrl-C stops.",
     ])  # fmt: skip
@@ -186,10 +213,11 @@ def _pace(time_scale: float) -> str:
     return f"{time_scale:g} times faster than business time (cases show the real deadlines)"
 
 
-def write_session(path: Path, api_url: str, aws_url: str, tokens: dict[str, str]) -> None:
+def write_session(path: Path, session: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps({"api": api_url, "aws": aws_url, "tokens": tokens}, indent=2) + "\n")
+    partial.write_text(json.dumps(session, indent=2) + "\n")
+    partial.chmod(0o600)  # the demo users' passwords and tokens: for this user only
     partial.replace(path)  # readers never see half a file
 
 
@@ -220,15 +248,17 @@ def main(argv: list[str] | None = None) -> int:
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
         from local.demo_directory import seed_demo_directory
+        from local.demo_sign_in import DemoSignIn, TokenRefresher
         from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
         from local.http_adapter import product_api
         from local.outbox import sent_mail
         from local.provision import provision
-        from local.tokens import DevTokens
+        from local.tokens import CognitoAuthorizer, jwks_url
 
         portal_url = os.environ.get("PORTAL_URL") or api_url
         resources = provision()
-        seed_demo_directory()
+        demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_users()
+        seed_demo_directory(demo_users.user_ids())  # staff are known by the subs the pool gave them
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
         # The outbox publisher on the table's stream: every change's events reach the bus through it.
         event_sources.append(TableStreamSource(resources.table_stream_arn, publisher_handler).start())
@@ -246,12 +276,25 @@ def main(argv: list[str] | None = None) -> int:
             event_sources.append(source.start())
         # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours.
         event_sources.append(DailySchedule(purge_handler, function_name="purge").start())
-        tokens = DevTokens()
+        authorizer = CognitoAuthorizer(
+            jwks_url(aws_url, resources.user_pool_id), resources.user_pool_issuer, audience=resources.user_pool_client_id
+        )
+        authorizer.keys()  # fetched now, so a problem shows at start
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox: LocalRoutes = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        servers.append(serve(api_socket, product_api(tokens, local_routes=outbox)))
-        write_session(args.session_file, api_url, aws_url, tokens.by_role)
-        print(banner(api_url, aws_url, tokens.by_role, args.session_file, portal_url, args.time_scale), flush=True)
+        servers.append(serve(api_socket, product_api(authorizer, local_routes=outbox)))
+        session = {
+            "api": api_url, "aws": aws_url, "tokens": demo_users.sign_in(), "users": demo_users.credentials(),
+            "cognito": {"region": REGION, "userPoolId": resources.user_pool_id, "userPoolClientId": resources.user_pool_client_id},
+        }  # fmt: skip
+        write_session(args.session_file, session)
+        refresh_seconds = args.token_refresh_minutes * 60
+
+        def publish(tokens: dict[str, str]) -> None:
+            write_session(args.session_file, session | {"tokens": tokens})
+
+        event_sources.append(TokenRefresher(demo_users, refresh_seconds, publish).start())
+        print(banner(api_url, aws_url, session, args.session_file, portal_url, args.time_scale, args.token_refresh_minutes), flush=True)
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform
             pass
     finally:

@@ -3,6 +3,7 @@ limits, and the lifecycle (busy ports, Ctrl-C, restart)."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import boto3
 import pytest
 
 from functions.shared.reference_id import ReferenceIds
-from local.demo_directory import EXAMPLE_SUPPORT_CASE
+from local.demo_directory import DEMO_USERS, EXAMPLE_SUPPORT_CASE
 from tests.local.stack_process import REPO_ROOT, run_command
 from tests.support.moto_server import free_port
 
@@ -133,17 +134,24 @@ def test_a_body_over_api_gateways_10_mb_is_413(local_stack):
     assert response.json()["error"] == "payload_too_large"
 
 
-def test_session_file_and_banner_name_the_urls_and_every_token(local_stack):
+def test_session_file_and_banner_name_the_urls_every_user_and_token(local_stack):
     session = local_stack.session
     assert session["api"] == local_stack.api
     assert session["aws"] == f"http://127.0.0.1:{local_stack.aws_port}"
-    assert set(session["tokens"]) == ROLES
+    assert set(session["tokens"]) == set(session["users"]) == ROLES
     assert len(set(session["tokens"].values())) == len(ROLES)
+    assert {role: user["email"] for role, user in session["users"].items()} == {role: user.email for role, user in DEMO_USERS.items()}
+    assert session["cognito"]["region"] == "us-east-1" and session["cognito"]["userPoolId"].startswith("us-east-1_")
+    if os.name != "nt":
+        assert local_stack.session_file.stat().st_mode & 0o077 == 0  # it holds passwords: readable by its owner only
     banner = local_stack.output()
     assert local_stack.api in banner
     assert session["aws"] in banner
     assert all(token in banner for token in session["tokens"].values())
+    assert all(user["email"] in banner and user["password"] in banner for user in session["users"].values())
+    assert session["cognito"]["userPoolClientId"] in banner
     assert f"curl -s -X POST {local_stack.api}/cases" in banner
+    assert "every 30 minutes" in banner  # how to get a fresh token once one has expired
 
 
 @pytest.mark.parametrize("busy", ["api", "aws"])
