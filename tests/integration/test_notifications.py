@@ -14,7 +14,7 @@ import boto3
 import pytest
 
 from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
-from functions.notifications.dal.tables import ManagementEmailItem, NotifiedItem
+from functions.notifications.dal.tables import ManagementEmailItem, NotifiedItem, bind_notification_tables
 from functions.notifications.handlers.handle_case_events import lambda_handler
 from functions.notifications.logic.dependencies import dependencies as notification_dependencies
 from functions.notifications.models.delivery import BATCH_SIZE, FUNCTION_TIMEOUT_SECONDS
@@ -113,6 +113,7 @@ def test_a_deleted_update_is_quoted_from_the_events_excerpt(local_aws, case):
     act(local_aws, case, "/updates", {"text": "Agents still cannot log in. " + "z" * 2000})
     events = local_aws.published_events()
     update_id = next(event["detail"]["updateId"] for event in events if event["detail-type"] == "CaseUpdated")
+    bind_notification_tables(local_aws.resources.table_name)  # the view model, read directly here
     CaseUpdateViewItem.get(*case_update_key(case, update_id)).delete()
     assert local_aws.deliver([json.dumps(event) for event in events]) == {"batchItemFailures": []}
 
