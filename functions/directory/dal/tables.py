@@ -12,7 +12,7 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.shared.dal.attributes import TimestampAttribute
-from functions.shared.dal.directory import ACCOUNT_PREFIX, ACCOUNT_SORT_KEY, REGION_PREFIX, REGION_SORT_KEY
+from functions.shared.dal.directory import ACCOUNT_PREFIX, ACCOUNT_SORT_KEY, REGION_PREFIX, REGION_SORT_KEY, DirectoryItem
 from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
 from functions.shared.dal.outbox import OUTBOX_MODELS
 from functions.shared.dal.rate_limit import RATE_MODELS
@@ -20,14 +20,6 @@ from functions.shared.dal.table import TableMeta, bind_models
 
 ACCOUNTS_PARTITION, REGIONS_PARTITION = "ACCOUNTS", "REGIONS"
 HISTORY_PREFIX = "HISTORY#"
-
-
-class DirectoryItem(Model):
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
 
 
 class AccountRecordItem(DirectoryItem):
