@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, UpdateError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactGet, TransactWrite
+from pynamodb.transactions import TransactGet
 
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
@@ -17,11 +17,10 @@ from functions.shared.dal.case_view import case_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
-from functions.shared.dal.rate_limit import count_change
+from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
-from functions.shared.rate_limit import TooManyChanges
 
 from .case_items import common_fields, history_item, page_key, phase, to_account, to_case, to_history, to_item, to_update, update_item
 from .tables import (
@@ -57,9 +56,7 @@ class CaseRepository:
             raise unavailable("DynamoDB", BUSY) from error
         return int(counter.value)
 
-    def read_before_create(
-        self, idempotency_scope: str | None, account_id: str | None
-    ) -> tuple[IdempotencyRecord | None, Account | None]:
+    def read_before_create(self, idempotency_scope: str | None, account_id: str | None) -> tuple[IdempotencyRecord | None, Account | None]:
         """The Idempotency-Key's record and the account a case is opened for, each only when asked for,
         in one round trip."""
         keys: list[tuple[type[Model], str, str]] = []
@@ -150,26 +147,8 @@ class CaseRepository:
             *keys,
         )
 
-    def _transact(self, now: datetime, rate_limited: str | None, *writes: tuple) -> None:
-        """One TransactWriteItems of (item, condition, the error its failed condition means), then the
-        caller's change counted. A conflicting concurrent transaction on the case is a StaleCase."""
-        try:
-            with TransactWrite(connection=self._connection) as transaction:
-                for item, condition, _ in writes:
-                    transaction.save(item, condition=condition)
-                if rate_limited:
-                    count_change(transaction, rate_limited, now)
-        except TransactWriteError as error:
-            reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-            refusals = [refusal for _, _, refusal in writes] + ([TooManyChanges] if rate_limited else [])
-            failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
-            if failed and failed[0] is TooManyChanges:
-                raise TooManyChanges(now) from error
-            if failed and failed[0] is not None:
-                raise failed[0]() from error
-            if "TransactionConflict" in reasons:
-                raise StaleCase() from error
-            raise unavailable("DynamoDB", BUSY) from error
+    def _transact(self, now: datetime, rate_limited: str | None, *writes: Write) -> None:
+        write_change(self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited)
 
     def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
         return self._page(UpdateItem, to_update, case_number, UPDATE_PREFIX, limit, start_key)
@@ -184,9 +163,7 @@ class CaseRepository:
         also ends before its answer would pass PAGE_BYTES (updates may hold 64 KiB of text each)."""
         pk, _ = case_key(case_number)
         try:
-            items = list(
-                model.query(pk, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key)
-            )
+            items = list(model.query(pk, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key))
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
@@ -229,9 +206,7 @@ class CaseRepository:
         index = getattr(CaseItem, f"{scope}_{kind}_index")
         try:
             items = list(
-                index.query(
-                    partition, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key, scan_index_forward=False
-                )
+                index.query(partition, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key, scan_index_forward=False)
             )
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
@@ -252,5 +227,3 @@ def _found(read: Callable[[], Any]) -> Any:
         return read()
     except DoesNotExist:
         return None
-
-

@@ -20,12 +20,13 @@ from functions.directory.dal.tables import (
     bind_directory_tables,
     listing_key,
 )
-from functions.directory.dal.transactions import BUSY, Write, history_item, write_change
+from functions.directory.dal.transactions import BUSY, history_item
 from functions.directory.models.accounts import Account, AccountHistoryEntry, AccountSummary, Entitlements
 from functions.directory.models.records import AccountExists, IdempotencyKeyTaken, StaleAccount
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
@@ -68,11 +69,12 @@ class AccountRepository:
     ) -> None:
         write_change(
             self._connection,
-            StaleAccount,
-            now,
-            rate_limited,
             (to_item(account), AccountRecordItem.pk.does_not_exist(), AccountExists),
             *self._change_writes(account, history, events, idempotency, now),
+            stale=StaleAccount,
+            busy=BUSY,
+            now=now,
+            rate_limited=rate_limited,
         )
 
     def commit_change(
@@ -88,7 +90,15 @@ class AccountRepository:
     ) -> None:
         unchanged = AccountRecordItem.version == before_version if before_version else AccountRecordItem.version.does_not_exist()
         writes = self._change_writes(account, history, events, idempotency, now)
-        write_change(self._connection, StaleAccount, now, rate_limited, (to_item(account), unchanged, StaleAccount), *writes)
+        write_change(
+            self._connection,
+            (to_item(account), unchanged, StaleAccount),
+            *writes,
+            stale=StaleAccount,
+            busy=BUSY,
+            now=now,
+            rate_limited=rate_limited,
+        )
 
     @staticmethod
     def _change_writes(

@@ -14,12 +14,13 @@ from functions.directory.dal.tables import (
     region_key,
     region_listing_key,
 )
-from functions.directory.dal.transactions import BUSY, history_item, write_change
+from functions.directory.dal.transactions import BUSY, history_item
 from functions.directory.models.accounts import AccountHistoryEntry
 from functions.directory.models.records import StaleRegion
 from functions.directory.models.regions import Region
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.transactions import write_change
 from functions.shared.domain_event import DomainEvent
 
 
@@ -56,13 +57,14 @@ class RegionRepository:
         unchanged = RegionRecordItem.version == before_version if before_version else RegionRecordItem.version.does_not_exist()
         write_change(
             self._connection,
-            StaleRegion,
-            now,
-            rate_limited,
             (to_item(region, region_key(region.region)), unchanged, StaleRegion),
             (to_item(region, region_listing_key(region.region)), None, None),
             (history_item(partition, region.version, history), None, None),
             *((item, None, None) for item in outbox_items(partition, f"{region.version:010d}", events, now)),
+            stale=StaleRegion,
+            busy=BUSY,
+            now=now,
+            rate_limited=rate_limited,
         )
 
 

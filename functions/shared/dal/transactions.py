@@ -1,0 +1,43 @@
+"""A change as one TransactWriteItems: its items, each with its condition and the refusal its failed
+condition means, then the caller's change counted (the rate limit). Every domain's dal writes its changes
+through this."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from functions.shared.dal.errors import unavailable
+from functions.shared.dal.rate_limit import count_change
+from functions.shared.rate_limit import TooManyChanges
+
+Write = tuple[Model, Condition | None, type[Exception] | None]
+
+
+def write_change(
+    connection: Connection, *writes: Write, stale: type[Exception], busy: str, now: datetime, rate_limited: str | None
+) -> None:
+    """A conflicting concurrent transaction on the same items is `stale` (the change is decided again);
+    `rate_limited` names the caller whose change counts (None: the automation, not limited)."""
+    try:
+        with TransactWrite(connection=connection) as transaction:
+            for item, condition, _ in writes:
+                transaction.save(item, condition=condition)
+            if rate_limited:
+                count_change(transaction, rate_limited, now)
+    except TransactWriteError as error:
+        reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
+        refusals = [refusal for _, _, refusal in writes] + ([TooManyChanges] if rate_limited else [])
+        failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
+        if failed and failed[0] is TooManyChanges:
+            raise TooManyChanges(now) from error
+        if failed and failed[0] is not None:
+            raise failed[0]() from error
+        if "TransactionConflict" in reasons:
+            raise stale() from error
+        raise unavailable("DynamoDB", busy) from error
