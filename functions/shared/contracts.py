@@ -50,6 +50,8 @@ class DetailType(StrEnum):
     ACCOUNT_CREATED = "AccountCreated"
     ACCOUNT_CHANGED = "AccountChanged"
     REGION_CHANGED = "RegionChanged"
+    CONTACT_ADDED = "ContactAdded"
+    CONTACT_CHANGED = "ContactChanged"
 
 
 class TimerKind(StrEnum):
@@ -367,6 +369,38 @@ class RegionChanged(EventDetail):
     occurred_at: UtcTimestamp
 
 
+class ContactEvent(EventDetail):
+    """An authorized contact added to an account or changed (functions/directory), disabling and enabling
+    included (`status` among the changed fields). Which fields changed, not their values: the account's
+    history has those. The counts tell consumers whether the account is over its recommended maximum of
+    active contacts (the guide: "ideally fewer than five"), which the region's managers hear of."""
+
+    source = EventSource.DIRECTORY
+
+    event_key: str
+    account_id: str
+    contact_id: str
+    status: str  # invited | active | disabled
+    version: int = Field(ge=1, description="The account's version after the change.")
+    changed_fields: list[str]
+    active_contacts: int = Field(ge=0, description="Contacts not disabled, after the change.")
+    recommended_max_contacts: int = Field(ge=1)
+    actor: Actor
+    occurred_at: UtcTimestamp
+
+    @property
+    def over_recommended_max(self) -> bool:
+        return self.active_contacts > self.recommended_max_contacts
+
+
+class ContactAdded(ContactEvent):
+    detail_type = DetailType.CONTACT_ADDED
+
+
+class ContactChanged(ContactEvent):
+    detail_type = DetailType.CONTACT_CHANGED
+
+
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
     model.detail_type: model
     for model in (
@@ -382,6 +416,8 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.DIRECTORY, DetailType.ACCOUNT_CREATED): AccountCreated,
     (EventSource.DIRECTORY, DetailType.ACCOUNT_CHANGED): AccountChanged,
     (EventSource.DIRECTORY, DetailType.REGION_CHANGED): RegionChanged,
+    (EventSource.DIRECTORY, DetailType.CONTACT_ADDED): ContactAdded,
+    (EventSource.DIRECTORY, DetailType.CONTACT_CHANGED): ContactChanged,
 }
 
 

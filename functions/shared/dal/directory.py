@@ -7,6 +7,8 @@ the REGION# item of the region (README: adding a regional manager)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, UnicodeAttribute
@@ -38,7 +40,7 @@ class AccountItem(DirectoryItem):
     account_id = UnicodeAttribute()
     name = UnicodeAttribute()
     region = UnicodeAttribute()
-    contacts: MapAttribute[str, Any] = MapAttribute(default=dict)  # contact id -> {"name", "email", "macAuthorized"}
+    contacts: MapAttribute[str, Any] = MapAttribute(default=dict)  # contact id -> ContactEntry.to_map()
 
 
 class StaffItem(DirectoryItem):
@@ -66,6 +68,56 @@ class RegionItem(DirectoryItem):
     # pynamodb types `of` as the elements' value type; UnicodeAttribute elements read back as str.
     manager_user_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     queue_email = UnicodeAttribute(null=True)
+
+
+class ContactStatus(StrEnum):
+    INVITED = "invited"  # the sign-in is provisioned (or being provisioned); not yet signed in
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """What the account item keeps of each contact (the directory writes it with the contact, in the same
+    transaction): what other domains need to know about a contact at request time. A contact seeded before
+    the directory API has no status and counts as active."""
+
+    name: str
+    email: str
+    status: ContactStatus = ContactStatus.ACTIVE
+    mac_authorized: bool = False
+    attendant_authorized: bool = False
+    account_administrator: bool = False
+    report_recipient: bool = False
+
+    @property
+    def may_sign_in(self) -> bool:
+        return self.status is not ContactStatus.DISABLED
+
+    def to_map(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "email": self.email, "status": self.status.value,
+            "macAuthorized": self.mac_authorized, "attendantAuthorized": self.attendant_authorized,
+            "accountAdministrator": self.account_administrator, "reportRecipient": self.report_recipient,
+        }  # fmt: skip
+
+    @classmethod
+    def from_map(cls, value: Any) -> ContactEntry:
+        raw = dict(value.as_dict() if hasattr(value, "as_dict") else value)
+        return cls(
+            name=raw.get("name", ""),
+            email=raw.get("email", ""),
+            status=ContactStatus(raw.get("status") or ContactStatus.ACTIVE),
+            mac_authorized=bool(raw.get("macAuthorized", False)),
+            attendant_authorized=bool(raw.get("attendantAuthorized", False)),
+            account_administrator=bool(raw.get("accountAdministrator", False)),
+            report_recipient=bool(raw.get("reportRecipient", False)),
+        )
+
+
+def contact_entries(item: AccountItem) -> dict[str, ContactEntry]:
+    raw = item.contacts.as_dict() if hasattr(item.contacts, "as_dict") else dict(item.contacts or {})
+    return {contact_id: ContactEntry.from_map(value) for contact_id, value in raw.items()}
 
 
 DIRECTORY_MODELS: tuple[type[DirectoryItem], ...] = (AccountItem, StaffItem, RegionItem)
