@@ -46,6 +46,7 @@ class LocalResources:
     page_token_secret_arn: str
     events_queue_url: str  # every event on the bus lands here, so it can be inspected
     reference_secret_arn: str
+    pin_secret_arn: str  # the IVR PINs' HMAC key (functions/directory/logic/pins.py)
     notifications_queue_url: str  # the notifications rule's target (what the Lambda's event source reads)
     notifications_queue_arn: str
     followups_queue_url: str  # the followups rule's target
@@ -72,6 +73,7 @@ class LocalResources:
             "EVENT_BUS_NAME": self.event_bus_name,
             "PAGE_TOKEN_SECRET_ARN": self.page_token_secret_arn,
             "REFERENCE_SECRET_ARN": self.reference_secret_arn,
+            "PIN_SECRET_ARN": self.pin_secret_arn,
             "SENDER_EMAIL": self.sender_email,
             "PORTAL_URL": self.portal_url,
             "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
@@ -115,6 +117,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         page_token_secret_arn=_secret(f"{prefix}/page-token-key"),
         events_queue_url=events_queue_url,
         reference_secret_arn=_secret(f"{prefix}/reference-id-key"),
+        pin_secret_arn=_secret(f"{prefix}/pin-key"),
         notifications_queue_url=notifications_queue_url,
         notifications_queue_arn=notifications_queue_arn,
         followups_queue_url=followups_queue_url,

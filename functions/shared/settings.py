@@ -100,3 +100,18 @@ def files_settings() -> FilesSettings:
 @per_environment
 def publisher_settings() -> PublisherSettings:
     return PublisherSettings.model_validate(_environment(), strict=False)
+
+
+class DirectorySettings(ApiSettings):
+    """What the directory API needs beyond every API's settings: the user pool its contacts sign in with, the
+    IVR PINs' HMAC key, and the invitations' sender and link."""
+
+    user_pool_id: str
+    pin_secret_arn: str
+    sender_email: str
+    portal_url: str
+
+
+@per_environment
+def directory_settings() -> DirectorySettings:
+    return DirectorySettings.model_validate(_environment(), strict=False)

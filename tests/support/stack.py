@@ -57,14 +57,23 @@ class LocalAws:
         return self._outbox.poll_once()
 
     def call(
-        self, method: str, path: str, *, user: str | None = "customer", body=None, headers=None, query=None, api: str = "cases"
+        self,
+        method: str,
+        path: str,
+        *,
+        user: str | None = "customer",
+        body=None,
+        headers=None,
+        query=None,
+        api: str = "cases",
+        claims: dict | None = None,
     ) -> ApiResult:
-        """`api`: the API Lambda to invoke, by domain (cases, directory)."""
+        """`api`: the API Lambda to invoke, by domain (cases, directory); `claims`: someone other than a demo user."""
         lambda_handler = importlib.import_module(f"functions.{api}.handlers.api").lambda_handler
 
         if body is not None and not isinstance(body, (str, bytes)):
             body = json.dumps(body)
-        claims = DEMO_USERS[user].claims() if user else None
+        claims = claims or (DEMO_USERS[user].claims() if user else None)
         event = proxy_event(method, path, claims=claims, headers=headers, query=query, body=body)
         response = lambda_handler(event, LambdaContext())
         headers = {key.lower(): value for key, value in (response.get("headers") or {}).items()}

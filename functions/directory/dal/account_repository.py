@@ -53,8 +53,8 @@ class AccountRepository:
         except TransactGetError as error:
             raise unavailable("DynamoDB", BUSY) from error
         return (
-            _found(lambda: to_account(account.get())),
-            _found(lambda: to_record(record.get())) if record else None,
+            found_or_none(lambda: to_account(account.get())),
+            found_or_none(lambda: to_record(record.get())) if record else None,
         )
 
     def create_account(
@@ -125,17 +125,17 @@ class AccountRepository:
         return writes
 
     def list_accounts(self, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[AccountSummary], dict[str, Any] | None]:
-        items, next_key = _query(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key)
+        items, next_key = query_page(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key)
         return [AccountSummary(account_id=item.account_id, name=item.name, region=item.region) for item in items], next_key
 
     def list_history(
         self, account_id: str, *, limit: int, start_key: dict[str, Any] | None
     ) -> tuple[list[AccountHistoryEntry], dict[str, Any] | None]:
-        items, next_key = _query(DirectoryHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
+        items, next_key = query_page(DirectoryHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
         return [to_history(item) for item in items], next_key
 
 
-def _query(
+def query_page(
     model: type[Any], partition: str, prefix: str, limit: int, start_key: dict[str, Any] | None
 ) -> tuple[list[Any], dict[str, Any] | None]:
     """One Query; one item more than `limit` tells whether a next page exists."""
@@ -175,33 +175,34 @@ def to_account(item: AccountRecordItem) -> Account:
         account_id=item.account_id,
         name=item.name,
         region=item.region,
-        entitlements=Entitlements.model_validate(_as_dict(item.entitlements)),
+        entitlements=Entitlements.model_validate(map_as_dict(item.entitlements)),
         recommended_max_contacts=int(item.recommended_max_contacts or 5),
         hard_max_contacts=int(item.hard_max_contacts) if item.hard_max_contacts is not None else None,
         emergency_contact_ids=list(item.emergency_contact_ids or []),
         version=int(item.version or 0),
         created_at=item.created_at,
         modified_at=item.modified_at,
-        contacts=_as_dict(item.contacts),
+        contacts=map_as_dict(item.contacts),
     )
 
 
 def to_history(item: DirectoryHistoryItem) -> AccountHistoryEntry:
     return AccountHistoryEntry(
         action=item.action,
+        contact_id=item.contact_id,
         actor=item.actor.as_dict(),
         at=item.at,
         changes=[change.as_dict() if hasattr(change, "as_dict") else change for change in item.changes],
     )
 
 
-def _found(read: Any) -> Any:
+def found_or_none(read: Any) -> Any:
     try:
         return read()
     except DoesNotExist:
         return None
 
 
-def _as_dict(value: Any) -> dict[str, Any]:
+def map_as_dict(value: Any) -> dict[str, Any]:
     """A raw MapAttribute reads back as a MapAttribute, or as a dict when the item was built here."""
     return dict(value.as_dict() if hasattr(value, "as_dict") else value or {})

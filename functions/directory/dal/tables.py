@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BinaryAttribute, BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
@@ -19,7 +19,8 @@ from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
 ACCOUNTS_PARTITION, REGIONS_PARTITION = "ACCOUNTS", "REGIONS"
-HISTORY_PREFIX = "HISTORY#"
+HISTORY_PREFIX, CONTACT_PREFIX = "HISTORY#", "CONTACT#"
+CONTACT_EMAIL_PREFIX, CONTACT_EMAIL_SORT_KEY = "CONTACT_EMAIL#", "CONTACT_EMAIL"
 
 
 class AccountRecordItem(DirectoryItem):
@@ -69,20 +70,62 @@ class RegionRecordItem(DirectoryItem):
     modified_at = TimestampAttribute(null=True)
 
 
+class ContactRecordItem(DirectoryItem):
+    """A contact in their account's partition (`ACCOUNT#<id>` / `CONTACT#<contact id>`, so an account's contacts
+    are one Query). What other domains read of them is copied into the account item's `contacts` map in the same
+    transaction (functions/shared/dal/directory.py ContactEntry). The PIN is kept only as its keyed hash."""
+
+    class Meta(TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    mac_authorized = BooleanAttribute(default=False)
+    attendant_authorized = BooleanAttribute(default=False)
+    account_administrator = BooleanAttribute(default=False)
+    report_recipient = BooleanAttribute(default=False)
+    cognito_sub = UnicodeAttribute(null=True)
+    sign_in_ready = BooleanAttribute(default=False)
+    pin_hash = BinaryAttribute(null=True, legacy_encoding=False)
+    pin_salt = BinaryAttribute(null=True, legacy_encoding=False)
+    pin_failures = NumberAttribute(default=0)
+    added_by: MapAttribute[str, Any] = MapAttribute()
+    added_at = TimestampAttribute()
+    disabled_at = TimestampAttribute(null=True)
+    version = NumberAttribute()
+
+
+class ContactEmailItem(DirectoryItem):
+    """Claims an email address for one contact (`CONTACT_EMAIL#<address>`): the pool signs in by email, so an
+    address belongs to one contact of one account."""
+
+    class Meta(TableMeta):
+        pass
+
+    account_id = UnicodeAttribute()
+    contact_id = UnicodeAttribute()
+
+
 class DirectoryHistoryItem(DirectoryItem):
-    """One change of an account or a region: who, when, each field from and to."""
+    """One change of an account (its contacts' included) or a region: who, when, each field from and to."""
 
     class Meta(TableMeta):
         pass
 
     action = UnicodeAttribute()
+    contact_id = UnicodeAttribute(null=True)
     actor: MapAttribute[str, Any] = MapAttribute()
     at = TimestampAttribute()
     changes: ListAttribute[Any] = ListAttribute(default=list)
 
 
 DIRECTORY_MODELS: tuple[type[Model], ...] = (
-    AccountRecordItem, AccountListingItem, RegionRecordItem, DirectoryHistoryItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+    AccountRecordItem, AccountListingItem, RegionRecordItem, ContactRecordItem, ContactEmailItem, DirectoryHistoryItem,
+    *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
 )  # fmt: skip
 
 
@@ -109,3 +152,11 @@ def region_key(region: str) -> tuple[str, str]:
 
 def region_listing_key(region: str) -> tuple[str, str]:
     return REGIONS_PARTITION, f"{REGION_PREFIX}{region}"
+
+
+def contact_key(account_id: str, contact_id: str) -> tuple[str, str]:
+    return f"{ACCOUNT_PREFIX}{account_id}", f"{CONTACT_PREFIX}{contact_id}"
+
+
+def contact_email_key(email: str) -> tuple[str, str]:
+    return f"{CONTACT_EMAIL_PREFIX}{email.lower()}", CONTACT_EMAIL_SORT_KEY

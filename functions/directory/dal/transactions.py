@@ -14,6 +14,7 @@ def history_item(partition: str, version: int, entry: AccountHistoryEntry) -> Di
     return DirectoryHistoryItem(
         *history_key(partition, version),
         action=entry.action,
+        contact_id=entry.contact_id,
         actor=entry.actor.model_dump(exclude_none=True),
         at=entry.at,
         changes=[change.model_dump(mode="json", by_alias=True) for change in entry.changes],

@@ -89,7 +89,8 @@ class AccountFieldChange(ApiModel):
 
 
 class AccountHistoryEntry(ApiModel):
-    action: str  # created | changed
+    action: str  # created | changed | contact added | contact changed | contact disabled | ...
+    contact_id: str | None = Field(default=None, description="The contact the change was about, if any.")
     actor: Actor
     at: UtcTimestamp
     changes: list[AccountFieldChange]

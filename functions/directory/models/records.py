@@ -17,3 +17,15 @@ class StaleAccount(Exception):
 
 class StaleRegion(Exception):
     """The region changed since it was read: someone else's change committed first."""
+
+
+class EmailTaken(Exception):
+    """The email address is another contact's (the pool signs in by email: one address, one contact)."""
+
+
+class IdentityTaken(Exception):
+    """The user pool has a user with this email that is another contact's."""
+
+
+class IdentityUnavailable(Exception):
+    """Cognito refused or failed a call; the step can be retried."""

@@ -4,6 +4,7 @@ through this."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pynamodb.connection import Connection
@@ -20,19 +21,28 @@ Write = tuple[Model, Condition | None, type[Exception] | None]
 
 
 def write_change(
-    connection: Connection, *writes: Write, stale: type[Exception], busy: str, now: datetime, rate_limited: str | None
+    connection: Connection,
+    *writes: Write,
+    stale: type[Exception],
+    busy: str,
+    now: datetime,
+    rate_limited: str | None,
+    removals: Sequence[Model] = (),
 ) -> None:
     """A conflicting concurrent transaction on the same items is `stale` (the change is decided again);
-    `rate_limited` names the caller whose change counts (None: the automation, not limited)."""
+    `rate_limited` names the caller whose change counts (None: the automation, not limited); `removals` are
+    items the change deletes."""
     try:
         with TransactWrite(connection=connection) as transaction:
             for item, condition, _ in writes:
                 transaction.save(item, condition=condition)
+            for item in removals:
+                transaction.delete(item)
             if rate_limited:
                 count_change(transaction, rate_limited, now)
     except TransactWriteError as error:
         reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-        refusals = [refusal for _, _, refusal in writes] + ([TooManyChanges] if rate_limited else [])
+        refusals = [refusal for _, _, refusal in writes] + [None] * len(removals) + ([TooManyChanges] if rate_limited else [])
         failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
         if failed and failed[0] is TooManyChanges:
             raise TooManyChanges(now) from error
