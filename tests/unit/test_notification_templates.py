@@ -152,7 +152,7 @@ def test_the_plain_text_twin_carries_the_same_facts(kind):
         management_email_interval=DAY,
     )  # fmt: skip
     content = compose(kind, event, account(), recipient, facts, reference_id=REF, portal_url=PORTAL)
-    pieces = [content.title, content.case_line, content.greeting, content.ask, content.link, content.reference_id]
+    pieces = [content.title, content.subtitle, content.greeting, content.ask, content.link, content.reference_id]
     pieces += content.summary.split("\n") + [content.words_label, *content.words.split("\n")]
     pieces += [part for pair in content.next_steps + content.facts for part in pair]
     shown = visible_text(mail.html)

@@ -1,7 +1,8 @@
 """How one email's content is laid out, twice: as plain text and as HTML built for mail clients (tables and
 inline styles only: no <style>, no external CSS, no images, so it reads the same with images off; a
 `lang`, a hidden preheader, dark text on light backgrounds, the link as a button-like cell plus the
-address in text). Every value is HTML-escaped here."""
+address in text). Every value is HTML-escaped here. A case's emails and an account's share it: what
+they link (the case, the account) and a case's Reference ID are the content's."""
 
 from __future__ import annotations
 
@@ -21,8 +22,7 @@ class Content:
 
     subject: str
     title: str  # what happened, in a few words
-    case_number: str
-    case_line: str  # "Case <number>: <its subject>"
+    subtitle: str  # what it is about: "Case <number>: <its subject>", "Account <name> (<id>)"
     preheader: str  # the line inboxes show after the subject
     greeting: str
     summary: str  # one paragraph per line
@@ -31,13 +31,15 @@ class Content:
     words_partial: bool
     ask: str
     next_steps: list[tuple[str, str]]  # (what, when in US Eastern)
-    facts: list[tuple[str, str]]  # the case: (label, value)
+    facts: list[tuple[str, str]]  # the case, the account: (label, value)
     link: str
-    reference_id: str
+    link_label: str  # the button's words: "Open case <number>"
+    link_line: str  # the plain text's before the address: "Open the case"
+    reference_id: str | None  # a case's (its emails ask to quote it); None: an email about no case
 
 
 def plain_text(content: Content) -> str:
-    lines = [content.title, content.case_line, "", content.greeting, "", content.summary, ""]
+    lines = [content.title, content.subtitle, "", content.greeting, "", content.summary, ""]
     if content.words is not None:
         lines += [f"{content.words_label}:", "", content.words.strip("\n"), ""]
         if content.words_partial:
@@ -46,13 +48,10 @@ def plain_text(content: Content) -> str:
     if content.next_steps:
         lines += ["What happens next:"] + [f"- {what}: {when}" for what, when in content.next_steps] + [""]
     lines += [f"{label}: {value}" for label, value in content.facts] + [""]
-    lines += [
-        f"Open the case: {content.link}",
-        f"Reference ID: {content.reference_id} ({REFERENCE_NOTE})",
-        "",
-        SIGNATURE,
-        "",
-    ]
+    lines.append(f"{content.link_line}: {content.link}")
+    if content.reference_id is not None:
+        lines.append(f"Reference ID: {content.reference_id} ({REFERENCE_NOTE})")
+    lines += ["", SIGNATURE, ""]
     return "\n".join(lines)
 
 
@@ -76,7 +75,7 @@ def html_document(content: Content) -> str:
     e = _escape
     parts = [
         f'<h1 style="{FONT}font-size:21px;line-height:28px;font-weight:bold;color:#111827;margin:0 0 4px 0;">{e(content.title)}</h1>',
-        f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.case_line)}</p>',
+        f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.subtitle)}</p>',
         f'<p style="{TEXT}margin:0 0 12px 0;">{e(content.greeting)}</p>',
         *(f'<p style="{TEXT}margin:0 0 12px 0;">{e(line)}</p>' for line in content.summary.split("\n")),
     ]
@@ -103,7 +102,7 @@ def html_document(content: Content) -> str:
         _table(
             f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
             f'<a href="{link}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
-            f'text-decoration:none;display:inline-block;">Open case {e(content.case_number)}</a></td></tr>',
+            f'text-decoration:none;display:inline-block;">{e(content.link_label)}</a></td></tr>',
             width="",
             margin="24px 0 8px 0",
         ),
@@ -115,11 +114,12 @@ def html_document(content: Content) -> str:
         f'<td style="{TEXT}padding:3px 0;vertical-align:top;">{e(value)}</td></tr>'
         for label, value in content.facts
     )
-    parts += [
-        _table(rows, margin="0 0 20px 0"),
-        f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>',
-        f'<p style="{TEXT}margin:0;">{e(SIGNATURE)}</p>',
-    ]
+    parts.append(_table(rows, margin="0 0 20px 0"))
+    if content.reference_id is not None:
+        parts.append(
+            f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>'
+        )
+    parts.append(f'<p style="{TEXT}margin:0;">{e(SIGNATURE)}</p>')
     body = "\n".join(parts)
     return f"""<!DOCTYPE html>
 <html lang="en" dir="ltr">

@@ -126,7 +126,7 @@ def _audience(audience: Audience, detail: CaseEventDetail, account: Account | No
             return _queue(detail, account, directory)
     else:
         staff = _managers(detail, account, directory)
-    return [Recipient(f"staff#{member.user_id}", member.name, member.email) for member in staff if member.user_id != detail.actor.user_id]
+    return [Recipient.staff(member) for member in staff if member.user_id != detail.actor.user_id]
 
 
 def _contact(detail: CaseEventDetail, account: Account | None) -> list[Recipient]:

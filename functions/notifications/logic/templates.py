@@ -200,8 +200,7 @@ def compose(
     return Content(
         subject=_one_line(f"{subject} [{reference_id}]"),
         title=_sentence(what),
-        case_number=detail.case_number,
-        case_line=f"Case {detail.case_number}: {_one_line(detail.subject)}" if detail.subject else f"Case {detail.case_number}",
+        subtitle=f"Case {detail.case_number}: {_one_line(detail.subject)}" if detail.subject else f"Case {detail.case_number}",
         preheader=_one_line(summary.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary,
@@ -212,6 +211,8 @@ def compose(
         next_steps=[(step.what, eastern(step.when)) for step in facts.next_steps],
         facts=_case_facts(detail, account, recipient, facts),
         link=case_link(portal_url, detail.case_number),
+        link_label=f"Open case {detail.case_number}",
+        link_line="Open the case",
         reference_id=reference_id,
     )
 

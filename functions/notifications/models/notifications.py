@@ -75,6 +75,7 @@ class SupportQueue:
 
 
 CONTACT_KEY_PREFIX = "contact#"
+STAFF_KEY_PREFIX = "staff#"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ class Recipient:
     def is_contact(self) -> bool:
         """A customer contact (not support staff or a support queue)."""
         return self.key.startswith(CONTACT_KEY_PREFIX)
+
+    @classmethod
+    def staff(cls, member: StaffMember) -> Recipient:
+        return cls(f"{STAFF_KEY_PREFIX}{member.user_id}", member.name, member.email)
 
 
 @dataclass(frozen=True)
