@@ -1,7 +1,8 @@
-"""Notifications: a rule on the bus sends the cases domain's events to an SQS queue (dead-letter queue,
-alarm on it); a Lambda reads the queue in batches and emails the people concerned through SES, with a
-role that can do exactly that and alarms on its errors and throttles. The pattern and the delivery settings come from
-functions/notifications/models/delivery.py, which the local stack builds from too."""
+"""Notifications: a rule on the bus sends the cases domain's case events and the directory's contact events
+to an SQS queue (dead-letter queue, alarm on it); a Lambda reads the queue in batches and emails the people
+concerned through SES, with a role that can do exactly that and alarms on its errors and throttles. The
+pattern and the delivery settings come from functions/notifications/models/delivery.py, which the local
+stack builds from too."""
 
 from __future__ import annotations
 
@@ -44,11 +45,12 @@ class Notifications(Construct):
             self,
             bus=events.bus,
             pattern=EVENT_PATTERN,
+            # The id it had when it took case events only: a deploy updates the rule instead of replacing it.
             rule_id="CaseEvents",
-            rule_description="Case changes that may email someone, to the notifications queue",
+            rule_description="Case changes and directory contact changes that may email someone, to the notifications queue",
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
             max_receive_count=MAX_RECEIVE_COUNT,
-            alarm_description="Case events that could not be turned into emails: see the notifications function's "
+            alarm_description="Case or contact events that could not be turned into emails: see the notifications function's "
             "log for the failure, fix it, then redrive the dead-letter queue to the notifications queue.",
         )
         self.queue, self.dead_letter_queue = self.delivery.queue, self.delivery.dead_letter_queue
@@ -59,7 +61,7 @@ class Notifications(Construct):
             "Default",
             config=config,
             name="notifications",
-            description="Notifications: emails the people concerned by a case change",
+            description="Notifications: emails the people concerned by a case change or an account's contacts",
             handler=HANDLER,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
             layer=shared.layer,

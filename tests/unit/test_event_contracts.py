@@ -1,6 +1,7 @@
 """The bus's contract (functions/shared/contracts.py) against the code on both sides of it: the real
-producers are driven through a case's life, a file upload, an account's creation and change and a purge run (their real handlers, against a
-moto server, the files API needing real HTTP for its presigned URLs), and the events they put on the bus
+producers are driven through a case's life, a file upload, an account's creation and change, a contact
+added and disabled, and a purge run (their real handlers, against a moto server, the files API needing
+real HTTP for its presigned URLs), and the events they put on the bus
 are checked against the rule pattern of every consumer (each domain's models/delivery.py, which the stack
 and the local stack build their rules from), the contract's models and the consumers' own readings.
 
@@ -28,7 +29,7 @@ from functions.cases.models.purge_events import Outcome
 from functions.followups.logic.run_timers import Outcome as TimerOutcome
 from functions.followups.logic.run_timers import run_timer_event
 from functions.followups.models.timer_events import TIMER_STEPS
-from functions.notifications.models.events import CaseEventDetail
+from functions.notifications.models.events import read_event
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import FixedClock, SystemClock, utc_now
 from functions.shared.contracts import CONTRACTS, DetailType, TimerKind, TimerStepName
@@ -113,6 +114,9 @@ def _produce(aws: ServerAws) -> list[dict]:
     assert aws.directory("POST", "/accounts", body=account).status == 201
     assert aws.directory("PATCH", "/accounts/initech", body={"hardMaxContacts": 8}).status == 200
     assert aws.directory("PUT", "/regions/apac", body={"managerUserIds": ["u-mike"]}).status == 200
+    contact = {"contactId": "c-ira", "name": "Ira Initech", "email": "ira@initech.example"}
+    assert aws.directory("POST", "/accounts/initech/contacts", body=contact).status == 201
+    assert aws.directory("POST", "/accounts/initech/contacts/c-ira/disable").status == 200
 
     from functions.purge.handlers.handle_daily_purge import lambda_handler as purge
 
@@ -142,7 +146,10 @@ def test_every_event_a_consumer_subscribes_to_is_emitted_by_a_producer(emitted, 
     assert set(pattern) == {"source", "detail-type"}  # the keys the stack maps (infra/components/event_queue.py)
     matching = EventPattern.load(json.dumps(pattern))
     received = {(event["source"], event["detail-type"]) for event in emitted if matching.matches_event(event)}
-    subscribed = {(source, detail_type) for source in pattern["source"] for detail_type in pattern["detail-type"]}
+    # The contract's events the pattern matches (a pattern of two sources also names pairs no source sends).
+    subscribed = {
+        (source, detail_type) for source, detail_type in CONTRACTS if matching.matches_event({"source": source, "detail-type": detail_type})
+    }
     assert subscribed - received == set(), f"{domain} subscribes to events no producer emitted"
     assert received <= subscribed  # EventBridge delivers it nothing else
 
@@ -180,7 +187,7 @@ class _StateMachines:
 # Each consumer's reading of an event its rule delivers: whether it took the event as one of its own
 # (through its real entry point where its collaborators can be stood in for).
 READERS: dict[str, Callable[[BusEvent], bool]] = {
-    "notifications": lambda event: CaseEventDetail.for_event(event.detail_type, event.detail).case_number == event.detail["caseNumber"],
+    "notifications": lambda event: (detail := read_event(event)) is not None and detail.event_key == event.detail["eventKey"],
     "followups": lambda event: run_timer_event(event, _StateMachines(), 1) in (TimerOutcome.STARTED, TimerOutcome.STOPPED),
     "cases": lambda event: handle_purge_event(event, store=_NoCase(), now=utc_now()) is Outcome.UNCHANGED,
 }

@@ -1,5 +1,5 @@
-"""The notifications domain against the cases domain it listens to: the bus is the only link (house
-rule), and the names it relies on are the ones the cases domain publishes."""
+"""The notifications domain against the cases domain and the directory it listens to: the bus is the only
+link (house rule), and the names it relies on are the ones they publish."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from functions.cases.models.case import REOPEN_WINDOW, ClosedSubStatus, Priority
 from functions.cases.models.lifecycle import UpdateKind
 from functions.notifications.logic import email_facts, recipients, templates
 from functions.notifications.models import events as notification_events
-from functions.notifications.models.delivery import EVENT_PATTERN, SUBSCRIBED_DETAIL_TYPES
+from functions.notifications.models.delivery import EVENT_PATTERN, SUBSCRIBED_CASE_DETAIL_TYPES, SUBSCRIBED_CONTACT_DETAIL_TYPES
 from functions.shared import auth
 from functions.shared.auth import Group
-from functions.shared.contracts import CASE_EVENTS, DetailType
+from functions.shared.contracts import CASE_EVENTS, CONTRACTS, DetailType, EventSource
 from functions.shared.dal import case_view
+from functions.shared.dal.directory import ContactStatus
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 from local.demo_directory import DEMO_ACCOUNTS, DEMO_REGIONS, DEMO_STAFF, DEMO_USERS
 
@@ -42,17 +43,38 @@ def test_notifications_never_imports_the_cases_domain():
 def test_it_subscribes_to_every_case_event_that_can_email_someone():
     """That the cases domain really emits them: tests/unit/test_event_contracts.py."""
     published = set(CASE_EVENTS)
-    assert set(SUBSCRIBED_DETAIL_TYPES) <= published
+    assert set(SUBSCRIBED_CASE_DETAIL_TYPES) <= published
     # The events that email nobody: a status or priority change comes with the event that carries the
     # news; timers starting and stopping are the followups domain's.
-    assert published - set(SUBSCRIBED_DETAIL_TYPES) == {
+    assert published - set(SUBSCRIBED_CASE_DETAIL_TYPES) == {
         DetailType.CASE_STATUS_CHANGED,
         DetailType.CASE_PRIORITY_CHANGED,
         DetailType.CASE_TIMER_STARTED,
         DetailType.CASE_TIMER_STOPPED,
     }
-    assert EVENT_PATTERN["source"] == ["dss.cases"]
-    assert EVENT_PATTERN["detail-type"] == list(SUBSCRIBED_DETAIL_TYPES)
+
+
+def test_its_rule_takes_exactly_the_case_and_contact_events_it_reads():
+    """One rule, two sources: its pattern (sources x detail types) matches no other event the contract
+    describes, as no source sends another's detail types."""
+    assert {
+        "source": ["dss.cases", "dss.directory"],
+        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES],
+    } == EVENT_PATTERN
+    matched = {
+        (source, detail_type)
+        for source, detail_type in CONTRACTS
+        if source in EVENT_PATTERN["source"] and detail_type in EVENT_PATTERN["detail-type"]
+    }
+    assert matched == {(EventSource.CASES, detail_type) for detail_type in SUBSCRIBED_CASE_DETAIL_TYPES} | {
+        (EventSource.DIRECTORY, detail_type) for detail_type in SUBSCRIBED_CONTACT_DETAIL_TYPES
+    }
+    assert set(notification_events.CONTACT_EVENTS) == set(SUBSCRIBED_CONTACT_DETAIL_TYPES)
+    assert all(CONTRACTS[(EventSource.DIRECTORY, name)] is model for name, model in notification_events.CONTACT_EVENTS.items())
+
+
+def test_a_disabled_contact_is_named_as_the_directory_names_it():
+    assert ContactStatus.DISABLED.value == notification_events.DISABLED
 
 
 def test_the_update_kinds_it_names_exist():

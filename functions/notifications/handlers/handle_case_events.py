@@ -1,10 +1,12 @@
-"""The notifications Lambda: an SQS event source delivers batches of the cases domain's EventBridge
-events (each message body is one whole event); each is handled on its own and only the ones that
-failed are reported back, so the queue retries just those (then dead-letters them)."""
+"""The notifications Lambda: an SQS event source delivers batches of the events its rule takes off the bus
+(each message body is one whole EventBridge event): the cases domain's case events and the directory's
+contact events (models/delivery.py). Each is routed by its source to the logic that handles it, on its own,
+and only the ones that failed are reported back, so the queue retries just those (then dead-letters them)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -13,32 +15,62 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.notifications.logic.dependencies import dependencies
+from functions.notifications.logic.dependencies import NotificationsDependencies, dependencies
 from functions.notifications.logic.notify_case_event import notify_case_event
+from functions.notifications.logic.notify_contact_event import notify_contact_event
+from functions.notifications.logic.sending import Outcome
 from functions.shared.bus_event import BusEvent
+from functions.shared.contracts import EventSource
 from functions.shared.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def _case_event(event: BusEvent, deps: NotificationsDependencies, now: datetime, claim_until: datetime) -> Outcome:
+    return notify_case_event(
+        event,
+        directory=deps.directory,
+        updates=deps.case_updates,
+        ledger=deps.ledger,
+        mailer=deps.mailer,
+        references=deps.references,
+        portal_url=deps.portal_url,
+        management_email_interval=deps.management_email_interval,
+        now=now,
+        claim_until=claim_until,
+    )
+
+
+def _contact_event(event: BusEvent, deps: NotificationsDependencies, now: datetime, claim_until: datetime) -> Outcome:
+    return notify_contact_event(
+        event,
+        directory=deps.directory,
+        ledger=deps.ledger,
+        mailer=deps.mailer,
+        portal_url=deps.portal_url,
+        now=now,
+        claim_until=claim_until,
+    )
+
+
+# By source; each checks the detail types it handles (models/events.py read_event).
+ROUTES: dict[str, Callable[[BusEvent, NotificationsDependencies, datetime, datetime], Outcome]] = {
+    EventSource.CASES: _case_event,
+    EventSource.DIRECTORY: _contact_event,
+}
 
 
 def handle_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
     deps = dependencies()
     try:
         event = BusEvent.model_validate_json(record.body)
+        route = ROUTES.get(event.source)
+        if route is None:
+            logger.info("event ignored: no source this domain handles", extra={"source": event.source, "detail_type": event.detail_type})
+            return
         now = deps.clock.now()
-        outcome = notify_case_event(
-            event,
-            directory=deps.directory,
-            updates=deps.case_updates,
-            ledger=deps.ledger,
-            mailer=deps.mailer,
-            references=deps.references,
-            portal_url=deps.portal_url,
-            management_email_interval=deps.management_email_interval,
-            now=now,
-            # A claim on a recipient lasts as long as this invocation can (see dal/ledger.py).
-            claim_until=now + timedelta(milliseconds=lambda_context.get_remaining_time_in_millis()),
-        )
+        # A claim on a recipient lasts as long as this invocation can (see dal/ledger.py).
+        outcome = route(event, deps, now, now + timedelta(milliseconds=lambda_context.get_remaining_time_in_millis()))
     except Exception:
         logger.exception("event not handled; the queue will deliver it again", extra={"message_id": record.message_id})
         raise

@@ -11,6 +11,7 @@ from functions.notifications.logic.recipients import Directory
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, EmailFacts, NextStep, NotificationKind, PostedUpdate
 from functions.shared.business_time import business_calendar
+from functions.shared.contracts import Actor
 from functions.shared.domain_event import EXCERPT_CHARACTERS
 from functions.shared.observability import logger
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -31,6 +32,16 @@ PROD_DOWN = "1-Prod Down"  # no automated follow-up (docs/architecture.md, Domai
 FOLLOW_UP_BUSINESS_DAYS = {"reminder1": 2, "reminder2": 5, "autoClose": 10}
 ASKING_KINDS = (Kind.INFORMATION_REQUESTED, Kind.SOLUTION_PROPOSED)
 REMINDER_KINDS = (Kind.FOLLOW_UP_INFORMATION_REMINDER, Kind.FOLLOW_UP_SOLUTION_REMINDER)
+
+
+class ActedOnAccount(Protocol):
+    """An event that names who acted on an account's behalf or on it: a case event, a contact event."""
+
+    @property
+    def actor(self) -> Actor: ...
+
+    @property
+    def account_id(self) -> str: ...
 
 
 class CaseUpdates(Protocol):
@@ -57,7 +68,7 @@ def gather_facts(
     )
 
 
-def actor(detail: CaseEventDetail, account: Account | None, directory: Directory) -> tuple[str, str | None]:
+def actor(detail: ActedOnAccount, account: Account | None, directory: Directory) -> tuple[str, str | None]:
     """Who acted, and for whom they act (their account, or the desk)."""
     who = detail.actor
     if who.is_automation:

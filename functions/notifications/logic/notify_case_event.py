@@ -12,11 +12,9 @@ from functions.notifications.logic.recipients import Directory, Plan, plan
 from functions.notifications.logic.sending import Ledger as EmailLedger
 from functions.notifications.logic.sending import Mailer, Outcome, ReadOnce, send_once
 from functions.notifications.logic.templates import render
-from functions.notifications.models.delivery import SUBSCRIBED_DETAIL_TYPES
-from functions.notifications.models.events import CaseEventDetail
+from functions.notifications.models.events import CaseEventDetail, read_event
 from functions.notifications.models.notifications import Email, EmailFacts, NotificationKind, Recipient
 from functions.shared.bus_event import BusEvent
-from functions.shared.contracts import EventSource
 from functions.shared.observability import logger
 from functions.shared.reference_id import ReferenceIds
 
@@ -40,10 +38,10 @@ def notify_case_event(
     now: datetime,
     claim_until: datetime,
 ) -> Outcome:
-    if event.source != EventSource.CASES or event.detail_type not in SUBSCRIBED_DETAIL_TYPES:
-        logger.info("event ignored: not one this domain handles", extra={"source": event.source, "detail_type": event.detail_type})
+    detail = read_event(event)
+    if not isinstance(detail, CaseEventDetail):
+        logger.info("event ignored: not a case event this domain handles", extra={"source": event.source, "detail_type": event.detail_type})
         return Outcome()
-    detail = CaseEventDetail.for_event(event.detail_type, event.detail)
     directory = ReadOnce(directory)
     decided = plan(event.detail_type, detail, directory)
     if decided is None or not decided.recipients:

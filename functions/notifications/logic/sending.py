@@ -69,6 +69,16 @@ def send_once(
     return Outcome(sent, duplicates)
 
 
+def staff_recipients(members: Iterable[StaffMember], *, actor_user_id: str) -> list[Recipient]:
+    """Support staff as recipients, by address (one email each), leaving out who acted: nobody is emailed
+    about their own action."""
+    recipients: dict[str, Recipient] = {}
+    for member in members:
+        if member.user_id != actor_user_id:
+            recipients.setdefault(member.email.lower(), Recipient.staff(member))
+    return list(recipients.values())
+
+
 class ReadOnce:
     """The directory for one event: an entry the recipients and the emails both need (the owner, the
     acting engineer, a manager) is read once."""

@@ -1,6 +1,6 @@
-"""How the cases domain's events reach this domain: the rule's pattern on the bus, the queue and the
-event source mapping. The stack (infra/components/notifications.py) and the local stack
-(local/provision.py, local/event_sources.py) are both built from these."""
+"""How other domains' events reach this domain: the rule's pattern on the bus, the queue and the event
+source mapping. The stack (infra/components/notifications.py) and the local stack (local/provision.py,
+local/event_sources.py) are both built from these."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION
 from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
 from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
 
-# Only the events that can send an email: CaseStatusChanged and CasePriorityChanged always come with
-# one of these, which carries the news, so subscribing to them would only add invocations; the timers'
-# CaseTimerStarted and CaseTimerStopped are the followups domain's business. The timer steps' events
-# (a reminder, an overdue response) have the automation as their actor; the ladder's auto-close is a
-# CaseClosed with sub status Auto-closed.
-SUBSCRIBED_DETAIL_TYPES = (
+# The cases domain's events that can send an email: CaseStatusChanged and CasePriorityChanged always come
+# with one of these, which carries the news, so subscribing to them would only add invocations; the
+# timers' CaseTimerStarted and CaseTimerStopped are the followups domain's business. The timer steps'
+# events (a reminder, an overdue response) have the automation as their actor; the ladder's auto-close is
+# a CaseClosed with sub status Auto-closed.
+SUBSCRIBED_CASE_DETAIL_TYPES = (
     DetailType.CASE_CREATED,
     DetailType.CASE_UPDATED,
     DetailType.CASE_CLOSED,
@@ -26,4 +26,21 @@ SUBSCRIBED_DETAIL_TYPES = (
     DetailType.CASE_FOLLOW_UP_REMINDER,
     DetailType.CASE_RESPONSE_OVERDUE,
 )
-EVENT_PATTERN = event_pattern(EventSource.CASES, SUBSCRIBED_DETAIL_TYPES)
+# The directory's contact events: a contact added or enabled again can put an account over its
+# recommended maximum of active contacts, which its region's support managers hear of.
+SUBSCRIBED_CONTACT_DETAIL_TYPES = (DetailType.CONTACT_ADDED, DetailType.CONTACT_CHANGED)
+SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
+    EventSource.CASES: SUBSCRIBED_CASE_DETAIL_TYPES,
+    EventSource.DIRECTORY: SUBSCRIBED_CONTACT_DETAIL_TYPES,
+}
+
+
+def _either(*patterns: dict[str, list[str]]) -> dict[str, list[str]]:
+    """One rule's pattern for the events of several sources: their sources and their detail types. A pattern
+    matches an event whose source is one of its sources and whose detail type is one of its detail types,
+    so it would also match a source's event of another's detail type; no source sends another's (each
+    detail type has one source in the contracts, which tests/unit/test_notification_contract.py checks)."""
+    return {key: [value for pattern in patterns for value in pattern[key]] for key in ("source", "detail-type")}
+
+
+EVENT_PATTERN = _either(*(event_pattern(source, detail_types) for source, detail_types in SUBSCRIBED.items()))
