@@ -381,6 +381,7 @@ class ContactEvent(EventDetail):
     account_id: str
     contact_id: str
     status: str  # invited | active | disabled
+    previous_status: str | None = None  # before the change; None for an added contact
     version: int = Field(ge=1, description="The account's version after the change.")
     changed_fields: list[str]
     active_contacts: int = Field(ge=0, description="Contacts not disabled, after the change.")
@@ -391,6 +392,13 @@ class ContactEvent(EventDetail):
     @property
     def over_recommended_max(self) -> bool:
         return self.active_contacts > self.recommended_max_contacts
+
+    @property
+    def starts_counting(self) -> bool:
+        """Added, or enabled again: one more active contact (a first sign-in, invited -> active, is not)."""
+        if self.status == "disabled":
+            return False
+        return self.detail_type is DetailType.CONTACT_ADDED or self.previous_status == "disabled"
 
 
 class ContactAdded(ContactEvent):

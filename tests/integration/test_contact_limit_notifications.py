@@ -160,7 +160,9 @@ def test_a_contact_changed_without_its_status_emails_nobody(directory):
 
 
 def test_a_contact_enabled_again_over_the_maximum_emails_each_manager_once(directory):
-    enabled = contact_event(ContactChanged, active=4, changed_fields=["status"], status="active", actor=ERIN_ENGINEER)
+    enabled = contact_event(
+        ContactChanged, active=4, changed_fields=["status"], status="active", previous_status="disabled", actor=ERIN_ENGINEER
+    )
     sent = delivered(directory, enabled, enabled)
 
     assert sorted(address for mail in sent for address in mail["to"]) == [MIKE, NORA]
@@ -204,7 +206,7 @@ def test_the_bus_routes_the_contact_events_to_the_notifications_queue(directory)
     events = boto3.client("events")
     for body in (
         contact_event(ContactAdded, active=4),
-        contact_event(ContactChanged, active=4, version=8, changed_fields=["status"], status="active"),
+        contact_event(ContactChanged, active=4, version=8, changed_fields=["status"], status="active", previous_status="disabled"),
     ):
         event = json.loads(body)
         entry = {"Source": event["source"], "DetailType": event["detail-type"], "Detail": json.dumps(event["detail"])}

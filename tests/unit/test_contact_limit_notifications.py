@@ -119,10 +119,11 @@ def notify(event: ContactEvent, directory=None, ledger=None, mailer=None):
         (ContactAdded, {"activeContacts": 5}, False),  # at the maximum
         (ContactAdded, {"activeContacts": 2}, False),
         (ContactAdded, {"status": "disabled"}, False),  # added disabled: it does not count
-        (ContactChanged, {"changedFields": ["status"], "status": "active"}, True),  # enabled again
-        (ContactChanged, {"changedFields": ["name", "status"], "status": "invited"}, True),
+        (ContactChanged, {"changedFields": ["status"], "status": "active", "previousStatus": "disabled"}, True),  # enabled again
+        (ContactChanged, {"changedFields": ["name", "status"], "status": "invited", "previousStatus": "disabled"}, True),
+        (ContactChanged, {"changedFields": ["status"], "status": "active", "previousStatus": "invited"}, False),  # first sign-in
         (ContactChanged, {"changedFields": ["status"], "status": "disabled"}, False),  # a disable
-        (ContactChanged, {"changedFields": ["status"], "status": "active", "activeContacts": 5}, False),
+        (ContactChanged, {"changedFields": ["status"], "status": "active", "previousStatus": "disabled", "activeContacts": 5}, False),
         (ContactChanged, {"changedFields": ["name", "macAuthorized"], "status": "active"}, False),  # not enabled
     ],
 )

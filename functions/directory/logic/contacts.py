@@ -376,7 +376,7 @@ def _change(
                 before,
                 after,
                 history,
-                [_event(account_after, after, history, added=before is None)],
+                [_event(account_after, before, after, history)],
                 idempotency=(idempotency, answer.model_dump(mode="json", by_alias=True)) if idempotency else None,
                 rate_limited=None if caller.is_automation else caller.user_id,
                 now=now,
@@ -449,14 +449,15 @@ def _differences(before: ContactRecord | None, after: ContactRecord) -> list[Acc
     ]
 
 
-def _event(account: Account, contact: ContactRecord, history: AccountHistoryEntry, *, added: bool) -> Any:
-    kind = ContactAdded if added else ContactChanged
+def _event(account: Account, before: ContactRecord | None, contact: ContactRecord, history: AccountHistoryEntry) -> Any:
+    kind = ContactAdded if before is None else ContactChanged
     active = sum(1 for entry in account.contacts.values() if ContactEntry.from_map(entry).may_sign_in)
     return kind(
         event_key=f"{account.account_id}#{account.version}#{kind.detail_type.value}",
         account_id=account.account_id,
         contact_id=contact.contact_id,
         status=contact.status.value,
+        previous_status=before.status.value if before else None,
         version=account.version,
         changed_fields=[change.field for change in history.changes],
         active_contacts=active,

@@ -7,12 +7,7 @@ contact added (ContactAdded), or enabled again (a ContactChanged with `status` a
 a status other than disabled). Each support manager of the account's region gets one email per such event
 (the ledger's claim per event and recipient: a redelivered event sends nothing new), except the manager who
 made the change (nobody is emailed about their own action). No email when the account is within its
-maximum, or for a disable; a region without managers is logged and notifies nobody.
-
-The event names the fields that changed, not their values, so a contact's first sign-in (the directory
-records an invited contact as active: `status` changed, not disabled) reads as an enabling too, and is
-emailed while the account is over its maximum; telling them apart needs the previous status in the
-contract (ContactEvent)."""
+maximum, or for a disable; a region without managers is logged and notifies nobody."""
 
 from __future__ import annotations
 
@@ -22,24 +17,19 @@ from functions.notifications.logic.contact_limit_email import ContactLimitFacts,
 from functions.notifications.logic.email_facts import actor
 from functions.notifications.logic.recipients import Directory
 from functions.notifications.logic.sending import Ledger, Mailer, Outcome, ReadOnce, send_once, staff_recipients
-from functions.notifications.models.events import DISABLED, read_event
+from functions.notifications.models.events import read_event
 from functions.notifications.models.notifications import Account, Email, Recipient
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import ContactEvent, DetailType
 from functions.shared.observability import logger
 
-STATUS_FIELD = "status"  # among a ContactChanged's changed fields when the contact was disabled or enabled
 NOTIFICATION = "contacts-over-recommended-max"  # in the logs, beside the case emails' NotificationKind
 
 
 def tells_managers(detail_type: str, detail: ContactEvent) -> bool:
     """Whether the event is news for the region's managers: a contact that counts added or enabled again,
     leaving the account over its recommended maximum of active contacts."""
-    if detail.status == DISABLED or not detail.over_recommended_max:
-        return False
-    if detail_type == DetailType.CONTACT_ADDED:
-        return True
-    return detail_type == DetailType.CONTACT_CHANGED and STATUS_FIELD in detail.changed_fields
+    return detail.starts_counting and detail.over_recommended_max
 
 
 def notify_contact_event(
