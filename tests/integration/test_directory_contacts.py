@@ -47,7 +47,12 @@ def first_sign_in(local_aws, email, password, new_password="Chosen-Password-1"):
 
 
 def claims_of(contact_id, account_id="acme", user_id=None):
-    return {"sub": user_id or f"u-{contact_id}", "cognito:groups": "customer-contacts", "custom:account_id": account_id, "custom:contact_id": contact_id}
+    return {
+        "sub": user_id or f"u-{contact_id}",
+        "cognito:groups": "customer-contacts",
+        "custom:account_id": account_id,
+        "custom:contact_id": contact_id,
+    }
 
 
 def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_temporary_password(local_aws):
@@ -59,7 +64,9 @@ def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_tempora
     user = cognito_user(local_aws, "dana@acme.example")
     attributes = {attribute["Name"]: attribute["Value"] for attribute in user["UserAttributes"]}
     assert attributes["custom:account_id"] == "acme" and attributes["custom:contact_id"] == "c-dana"
-    groups = boto3.client("cognito-idp").admin_list_groups_for_user(UserPoolId=local_aws.resources.user_pool_id, Username="dana@acme.example")
+    groups = boto3.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=local_aws.resources.user_pool_id, Username="dana@acme.example"
+    )
     assert {group["GroupName"] for group in groups["Groups"]} == {"customer-contacts", "mac-contacts"}
     tokens = first_sign_in(local_aws, "dana@acme.example", temporary_password("dana@acme.example"))
     assert tokens["IdToken"]
@@ -80,7 +87,10 @@ def test_the_invitation_says_how_to_sign_in_and_never_reaches_the_bus(local_aws)
 def test_the_sixth_active_contact_is_added_with_a_warning_and_the_event_counts_them(local_aws):
     # The demo account has three contacts.
     for name in ("erik", "fay"):
-        assert directory(local_aws, "POST", "/accounts/acme/contacts", body={"name": name, "email": f"{name}@acme.example"}).body["warnings"] == []
+        assert (
+            directory(local_aws, "POST", "/accounts/acme/contacts", body={"name": name, "email": f"{name}@acme.example"}).body["warnings"]
+            == []
+        )
     sixth = directory(local_aws, "POST", "/accounts/acme/contacts", body={"name": "Gus", "email": "gus@acme.example"})
 
     assert sixth.status == 201
@@ -135,7 +145,10 @@ def test_a_contact_who_is_not_an_administrator_reads_names_and_roles_only_and_ch
     dana = next(item for item in listed.body["items"] if item["contactId"] == "c-dana")
     assert dana["name"] == "Dana Dispatcher" and dana["macAuthorized"] is True
     assert dana["email"] is None and dana["phone"] is None and dana["status"] is None
-    assert directory(local_aws, "POST", "/accounts/acme/contacts", user="customer", body={"name": "X", "email": "x@acme.example"}).status == 403
+    assert (
+        directory(local_aws, "POST", "/accounts/acme/contacts", user="customer", body={"name": "X", "email": "x@acme.example"}).status
+        == 403
+    )
     assert directory(local_aws, "PATCH", "/accounts/acme/contacts/c-dana", user="customer", body={"name": "D"}).status == 403
     assert directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/disable", user="customer").status == 403
 
@@ -144,13 +157,27 @@ def test_an_account_administrator_manages_their_accounts_contacts_but_not_the_ad
     directory(local_aws, "POST", "/accounts/acme/contacts", body={**NEW, "contactId": "c-dana", "accountAdministrator": True})
     dana = claims_of("c-dana")
 
-    added = directory(local_aws, "POST", "/accounts/acme/contacts", claims=dana, body={"name": "Hal", "email": "hal@acme.example", "contactId": "c-hal"})
+    added = directory(
+        local_aws, "POST", "/accounts/acme/contacts", claims=dana, body={"name": "Hal", "email": "hal@acme.example", "contactId": "c-hal"}
+    )
     assert added.status == 201, added
     assert directory(local_aws, "PATCH", "/accounts/acme/contacts/c-hal", claims=dana, body={"accountAdministrator": True}).status == 403
-    assert directory(local_aws, "POST", "/accounts/acme/contacts", claims=dana, body={"name": "Ivy", "email": "ivy@acme.example", "accountAdministrator": True}).status == 403
+    assert (
+        directory(
+            local_aws,
+            "POST",
+            "/accounts/acme/contacts",
+            claims=dana,
+            body={"name": "Ivy", "email": "ivy@acme.example", "accountAdministrator": True},
+        ).status
+        == 403
+    )
     assert directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/disable", claims=dana).status == 409
     assert directory(local_aws, "POST", "/accounts/acme/contacts/c-hal/disable", claims=dana).status == 200
-    assert directory(local_aws, "POST", "/accounts/globex/contacts", claims=dana, body={"name": "Z", "email": "z@globex.example"}).status == 404
+    assert (
+        directory(local_aws, "POST", "/accounts/globex/contacts", claims=dana, body={"name": "Z", "email": "z@globex.example"}).status
+        == 404
+    )
 
 
 def test_disabling_a_contact_disables_their_user_and_is_audited_and_announced(local_aws):
@@ -175,7 +202,9 @@ def test_revoking_mac_authorization_removes_the_users_mac_group(local_aws):
     changed = directory(local_aws, "PATCH", "/accounts/acme/contacts/c-dana", body={"macAuthorized": False})
 
     assert changed.status == 200 and changed.body["macAuthorized"] is False and changed.body["warnings"] == []
-    groups = boto3.client("cognito-idp").admin_list_groups_for_user(UserPoolId=local_aws.resources.user_pool_id, Username="dana@acme.example")
+    groups = boto3.client("cognito-idp").admin_list_groups_for_user(
+        UserPoolId=local_aws.resources.user_pool_id, Username="dana@acme.example"
+    )
     assert [group["GroupName"] for group in groups["Groups"]] == ["customer-contacts"]
 
 
@@ -230,7 +259,11 @@ def test_a_pin_locks_after_five_wrong_tries_until_staff_unlock_it(local_aws):
     assert directory(local_aws, "PUT", pin, body={"pin": "4821"}).status == 403  # only the contact sets it
     assert directory(local_aws, "PUT", pin, claims=dana, body={"pin": "4821"}).status == 204
     assert directory(local_aws, "POST", f"{pin}/verify", claims=dana, body={"pin": "4821"}).status == 403
-    assert directory(local_aws, "POST", f"{pin}/verify", body={"pin": "4821"}).body == {"verified": True, "attemptsLeft": 5, "locked": False}
+    assert directory(local_aws, "POST", f"{pin}/verify", body={"pin": "4821"}).body == {
+        "verified": True,
+        "attemptsLeft": 5,
+        "locked": False,
+    }
     answers = [directory(local_aws, "POST", f"{pin}/verify", body={"pin": "0000"}).body for _ in range(5)]
     assert [answer["attemptsLeft"] for answer in answers] == [4, 3, 2, 1, 0] and answers[-1]["locked"] is True
     locked = directory(local_aws, "POST", f"{pin}/verify", body={"pin": "4821"})
