@@ -25,6 +25,12 @@ FILE_ROUTES = {
 DIRECTORY_ROUTES = {
     ("/accounts", "GET"), ("/accounts", "POST"), ("/accounts/{accountId}", "GET"), ("/accounts/{accountId}", "PATCH"),
     ("/accounts/{accountId}/history", "GET"), ("/regions", "GET"), ("/regions/{region}", "PUT"),
+    ("/accounts/{accountId}/contacts", "GET"), ("/accounts/{accountId}/contacts", "POST"),
+    ("/accounts/{accountId}/contacts/{contactId}", "GET"), ("/accounts/{accountId}/contacts/{contactId}", "PATCH"),
+    *(("/accounts/{accountId}/contacts/{contactId}/" + action, "POST") for action in (
+        "disable", "enable", "resend-invitation", "pin/verify", "pin/unlock",
+    )),
+    ("/accounts/{accountId}/contacts/{contactId}/pin", "PUT"),
 }  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES
