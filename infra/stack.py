@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
-from infra.components.api import Api, api_routes
+from infra.components.api import Api, api_routes, public_api_routes
 from infra.components.cases import CasesApi
 from infra.components.data import Data
 from infra.components.directory import DirectoryApi
@@ -41,7 +41,7 @@ class SupportDeskStack(Stack):
         self.shared = SharedRuntime(self, "Shared", config=config)
         self.cases = CasesApi(self, "Cases", config=config, data=self.data, shared=self.shared)
         self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
-        self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared)
+        self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared, identity=self.identity)
         self.api = Api(
             self,
             "Api",
@@ -53,6 +53,7 @@ class SupportDeskStack(Stack):
                 (self.directory.function, api_routes("functions.directory.handlers.api")),
             ],
             documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
+            public_routes=public_api_routes("functions.directory.handlers.api"),  # GET /sign-in
         )
         self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared)
         self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, shared=self.shared)

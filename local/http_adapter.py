@@ -1,7 +1,8 @@
 """The local API Gateway: a WSGI app that turns each HTTP request into a REST proxy event, runs the real
 handler of the Lambda that serves the route in-process and writes its proxy response back. It does what
 API Gateway does before the Lambda runs: the route table, the 10 MB body limit and the Cognito
-authorizer (local/tokens.py: the ID token checked against the local user pool's keys)."""
+authorizer (local/tokens.py: the ID token checked against the local user pool's keys), except on the routes
+the stack serves without it (the documentation, and those whose OpenAPI needs no token: GET /sign-in)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 from werkzeug.wrappers import Request, Response
+
+if TYPE_CHECKING:
+    from functions.shared.api.resolver import ApiResolver
 
 from functions.shared.api.openapi import PUBLIC_PATHS
 from local.api_gateway import proxy_event
@@ -63,9 +68,12 @@ class LocalFunction:
     name: str
     handler: Handler
     routes: list[tuple[str, str]] = field(default_factory=list)
+    # Those of `routes` served without a token (the stack's API declares them without the authorizer).
+    public_routes: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._patterns = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in self.routes]
+        self._public = [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), method) for path, method in self.public_routes]
         # One warm container: the resolver keeps the current event on a module-level app, so two
         # requests at once in one interpreter would read each other's claims.
         self.container = threading.Lock()
@@ -75,6 +83,9 @@ class LocalFunction:
 
     def serves_path(self, path: str) -> bool:
         return any(pattern.match(path) for pattern, _ in self._patterns)
+
+    def serves_publicly(self, method: str, path: str) -> bool:
+        return any(method == declared and pattern.match(path) for pattern, declared in self._public)
 
 
 class LocalApi:
@@ -116,6 +127,7 @@ class LocalApi:
         # authorizer), which answers 405 with the methods it serves.
         if serving is None:
             return json_response(404, NO_SUCH_ROUTE)
+        public = public or serving.serves_publicly(request.method, request.path)
         claims = None
         if not public:
             claims = self.authorizer.claims_for(request.headers.get("Authorization"))
@@ -152,10 +164,18 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None)
     from functions.shared.api.openapi import documented_routes
 
     others = (
-        LocalFunction("files-api", files_handler, documented_routes(files_app)),
-        LocalFunction("directory-api", directory_handler, documented_routes(directory_app)),
+        LocalFunction("files-api", files_handler, documented_routes(files_app), public_routes(files_app)),
+        LocalFunction("directory-api", directory_handler, documented_routes(directory_app), public_routes(directory_app)),
     )
     return LocalApi(cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
+
+
+def public_routes(app: ApiResolver) -> list[tuple[str, str]]:
+    """(path template, method) of the app's routes whose OpenAPI operation needs no token (`security: [{}]`, e.g.
+    GET /sign-in), as the stack reads them (infra/components/api.py public_api_routes)."""
+    methods = ("get", "post", "put", "patch", "delete")
+    paths = (app.own_openapi_schema().paths or {}).items()
+    return [(path, method.upper()) for path, item in paths for method in methods if (op := getattr(item, method)) and op.security == [{}]]
 
 
 def read_body(request: Request, limit: int) -> bytes | None:

@@ -58,6 +58,9 @@ class LocalResources:
     files_bucket: str
     user_pool_id: str  # what the local API Gateway's authorizer trusts (local/tokens.py CognitoAuthorizer)
     user_pool_client_id: str  # the app client the ID tokens are issued to (their audience)
+    # Where clients post Cognito's JSON calls (GET /sign-in tells them): the endpoint this process's SDK uses,
+    # moto's URL on the local stack; None where no client reaches it over HTTP (moto in-process: AWS's own).
+    cognito_endpoint: str | None = None
     sender_email: str = LOCAL_SENDER_EMAIL
     portal_url: str = LOCAL_PORTAL_URL
 
@@ -79,10 +82,16 @@ class LocalResources:
             "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
             "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation_state_machine_arn,
             "FILES_BUCKET": self.files_bucket,
+            # The directory API's GET /sign-in (functions/shared/settings.py SignInSettings).
+            "USER_POOL_ID": self.user_pool_id,
+            "USER_POOL_CLIENT_ID": self.user_pool_client_id,
+            "USER_POOL_REGION": self.user_pool_id.split("_", 1)[0],
+            **({"COGNITO_ENDPOINT": self.cognito_endpoint} if self.cognito_endpoint else {}),
         }
 
 
-def provision(prefix: str = "dss-local") -> LocalResources:
+def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) -> LocalResources:
+    """`cognito_endpoint`: the URL clients reach the emulator's Cognito at (the local stack's moto server)."""
     moto_patches.apply()
     table_name, bus_name = f"{prefix}-support", f"{prefix}-support"
     bind_tables(table_name)  # CaseItem declares the whole key schema and every index
@@ -129,6 +138,7 @@ def provision(prefix: str = "dss-local") -> LocalResources:
         files_bucket=files_bucket,
         user_pool_id=user_pool_id,
         user_pool_client_id=user_pool_client_id,
+        cognito_endpoint=cognito_endpoint,
     )
 
 

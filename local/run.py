@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         from local.tokens import CognitoAuthorizer, jwks_url
 
         portal_url = os.environ.get("PORTAL_URL") or api_url
-        resources = provision()
+        resources = provision(cognito_endpoint=f"{aws_url}/")  # GET /sign-in sends clients to moto's Cognito
         demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_users()
         seed_demo_directory(demo_users.user_ids())  # staff are known by the subs the pool gave them
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})

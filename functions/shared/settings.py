@@ -102,6 +102,28 @@ def publisher_settings() -> PublisherSettings:
     return PublisherSettings.model_validate(_environment(), strict=False)
 
 
+class SignInSettings(BaseModel):
+    """What the directory API hands clients as the public sign-in configuration (GET /sign-in): the user pool
+    and app client they sign in with, set by the stack from its identity component."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_pool_id: str
+    user_pool_client_id: str
+    user_pool_region: str
+    # Where clients post Cognito's JSON calls; unset in AWS (the region's public endpoint), moto's URL locally.
+    cognito_endpoint: str | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return self.cognito_endpoint or f"https://cognito-idp.{self.user_pool_region}.amazonaws.com/"
+
+
+@per_environment
+def sign_in_settings() -> SignInSettings:
+    return SignInSettings.model_validate(_environment(), strict=False)
+
+
 class DirectorySettings(ApiSettings):
     """What the directory API needs beyond every API's settings: the user pool its contacts sign in with, the
     IVR PINs' HMAC key, and the invitations' sender and link."""

@@ -1,6 +1,7 @@
 """The public REST API: one RestApi in front of several domain Lambdas (docs/architecture.md, Architecture), each serving
-the Cognito-authorized routes its own OpenAPI documents, plus an ANY method on each of those paths so that a
-method the path does not serve reaches its Lambda (which answers 405 with `Allow`); the public docs (served by
+the Cognito-authorized routes its own OpenAPI documents (without the authorizer, those its OpenAPI declares need no
+token: GET /sign-in), plus an ANY method on each of those paths so that a method the path does not serve reaches
+its Lambda (which answers 405 with `Allow`); the public docs (served by
 the cases Lambda, whose document merges the others'), stage throttling and logging, JSON bodies for API
 Gateway's own refusals (the same `{"error", "message"}` shape the handlers use), and alarms on the stage's
 5xx rate and p99 latency."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TypedDict
 
 from aws_cdk import Acknowledgment, Duration, Validations
@@ -68,6 +69,13 @@ ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 
 Route = tuple[str, str]  # (path template, method)
 
+# Why each domain route that needs no token may be public: cdk-nag's APIG4 and COG4 are acknowledged with it.
+# A route whose OpenAPI declares no token fails the synth until it has its reason here.
+PUBLIC_ROUTE_REASONS: dict[Route, str] = {
+    ("/sign-in", "GET"): "Public sign-in configuration: the user pool id, app client id (a client without a secret), region "
+    "and Cognito endpoint a client needs before it has a token; reads no customer data, changes nothing, stage-throttled.",
+}
+
 
 class _SignedIn(TypedDict):
     """What every Cognito-authorized method gets (add_method's keyword arguments, typed for mypy)."""
@@ -98,6 +106,15 @@ def api_routes(module: str) -> list[Route]:
     return documented_routes(importlib.import_module(module).app)
 
 
+def public_api_routes(module: str) -> list[Route]:
+    """The routes of `module` whose OpenAPI operation declares that it needs no token (`security: [{}]`, e.g.
+    GET /sign-in): API Gateway serves them without the Cognito authorizer. The same document says so to
+    clients, and the local API Gateway reads it too (local/http_adapter.py public_routes)."""
+    paths = (importlib.import_module(module).app.own_openapi_schema().paths or {}).items()
+    methods = ("get", "post", "put", "patch", "delete")
+    return [(path, method.upper()) for path, item in paths for method in methods if (op := getattr(item, method)) and op.security == [{}]]
+
+
 class Api(Construct):
     def __init__(
         self,
@@ -108,9 +125,11 @@ class Api(Construct):
         identity: Identity,
         backends: Sequence[tuple[lambda_.IFunction, Sequence[Route]]],
         documentation: lambda_.IFunction,
+        public_routes: Collection[Route] = (),
     ) -> None:
         """`backends`: each domain Lambda with the routes it serves; `documentation`: the Lambda that serves
-        the public OpenAPI document and Swagger UI."""
+        the public OpenAPI document and Swagger UI; `public_routes`: those of the backends' routes served
+        without the Cognito authorizer (their OpenAPI declares no token: `public_api_routes`)."""
         super().__init__(scope, construct_id)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=config.log_retention, removal_policy=config.removal_policy)
         self.rest_api = apigw.RestApi(
@@ -149,7 +168,7 @@ class Api(Construct):
                 "this managed policy for exactly that role and its log groups are named by API Gateway.",
             )
         )
-        self._add_routes(identity, backends, documentation)
+        self._add_routes(identity, backends, documentation, public_routes)
         self._add_gateway_responses()
         self._add_alarms()
         if config.waf:
@@ -164,7 +183,11 @@ class Api(Construct):
             )
 
     def _add_routes(
-        self, identity: Identity, backends: Sequence[tuple[lambda_.IFunction, Sequence[Route]]], documentation: lambda_.IFunction
+        self,
+        identity: Identity,
+        backends: Sequence[tuple[lambda_.IFunction, Sequence[Route]]],
+        documentation: lambda_.IFunction,
+        public_routes: Collection[Route],
     ) -> None:
         authorizer = apigw.CognitoUserPoolsAuthorizer(
             self, "Authorizer", cognito_user_pools=[identity.user_pool], identity_source=apigw.IdentitySource.header("Authorization")
@@ -189,9 +212,14 @@ class Api(Construct):
                 served.add((path, method))
                 parameters = {f"method.request.path.{name}": True for name in re.findall(r"{(\w+)}", path)}
                 resource = self.rest_api.root.resource_for_path(path)
-                resource.add_method(method, integration, request_parameters=parameters or None, **signed_in)
+                if (path, method) in public_routes:
+                    self._add_public_method(resource, (path, method), integration, parameters, validator)
+                else:
+                    resource.add_method(method, integration, request_parameters=parameters or None, **signed_in)
                 if resource.node.try_find_child(OTHER_METHODS) is None:
                     resource.add_method(OTHER_METHODS, integration, request_parameters=parameters or None, **signed_in)
+        if unserved := set(public_routes) - served:
+            raise ValueError(f"public routes no backend serves: {sorted(unserved)}")
         docs_integration = apigw.LambdaIntegration(documentation, allow_test_invoke=False)
         for path in PUBLIC_DOCS_PATHS:
             docs_method = self.rest_api.root.add_resource(path).add_method(
@@ -201,6 +229,30 @@ class Api(Construct):
             Validations.of(docs_method).acknowledge(
                 Acknowledgment(id="AwsSolutions-APIG4", reason=reason), Acknowledgment(id="AwsSolutions-COG4", reason=reason)
             )
+
+    @staticmethod
+    def _add_public_method(
+        resource: apigw.IResource,
+        route: Route,
+        integration: apigw.LambdaIntegration,
+        parameters: dict[str, bool],
+        validator: apigw.IRequestValidator,
+    ) -> None:
+        """A route anyone may call: no authorizer (its OpenAPI operation declares `security: [{}]`), with the
+        reason cdk-nag is told; the path's other methods (ANY) stay behind the authorizer."""
+        (path, method), reason = route, PUBLIC_ROUTE_REASONS.get(route)
+        if reason is None:
+            raise ValueError(f"{method} {path} needs no token: say why in PUBLIC_ROUTE_REASONS")
+        public_method = resource.add_method(
+            method,
+            integration,
+            authorization_type=apigw.AuthorizationType.NONE,
+            request_parameters=parameters or None,
+            request_validator=validator,
+        )
+        Validations.of(public_method).acknowledge(
+            Acknowledgment(id="AwsSolutions-APIG4", reason=reason), Acknowledgment(id="AwsSolutions-COG4", reason=reason)
+        )
 
     def _add_gateway_responses(self) -> None:
         for response_type, (status, code, message) in GATEWAY_RESPONSES.items():

@@ -1,10 +1,11 @@
 """The directory API Lambda (a DomainFunction) with a role that can do exactly what functions/directory
 does: accounts (`ACCOUNT#`) and regions (`REGION#`), their listings (`ACCOUNTS`, `REGIONS`), Idempotency-Key
-records and the callers' change counts. A change's events go to the outbox under the account's key, in its own transaction."""
+records and the callers' change counts. A change's events go to the outbox under the account's key, in its own transaction.
+Told the user pool and its app client (environment only, no grant): GET /sign-in hands them to clients."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
@@ -14,6 +15,7 @@ from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
 from infra.components.function import DomainFunction, on_keys
+from infra.components.identity import Identity
 from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
@@ -21,7 +23,9 @@ HANDLER = "functions.directory.handlers.api.lambda_handler"
 
 
 class DirectoryApi(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, shared: SharedRuntime) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, shared: SharedRuntime, identity: Identity
+    ) -> None:
         super().__init__(scope, construct_id)
         self.api = DomainFunction(
             self,
@@ -33,7 +37,15 @@ class DirectoryApi(Construct):
             timeout=Duration.seconds(10),
             layer=shared.layer,
             memory_size=512,
-            environment={"TABLE_NAME": data.table.table_name, "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn},
+            environment={
+                "TABLE_NAME": data.table.table_name,
+                "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn,
+                # GET /sign-in's public configuration (functions/shared/settings.py SignInSettings); the endpoint is
+                # the region's public one, so COGNITO_ENDPOINT stays unset.
+                "USER_POOL_ID": identity.user_pool.user_pool_id,
+                "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,
+                "USER_POOL_REGION": Stack.of(self).region,
+            },
         )
         self.function = self.api.function
         table_arn = data.table.table_arn

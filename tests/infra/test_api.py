@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
 
 CASE_ROUTES = {
     ("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET"), ("/cases/{caseNumber}", "PATCH"),
@@ -24,7 +26,7 @@ FILE_ROUTES = {
 }  # fmt: skip
 DIRECTORY_ROUTES = {
     ("/accounts", "GET"), ("/accounts", "POST"), ("/accounts/{accountId}", "GET"), ("/accounts/{accountId}", "PATCH"),
-    ("/accounts/{accountId}/history", "GET"), ("/regions", "GET"), ("/regions/{region}", "PUT"),
+    ("/accounts/{accountId}/history", "GET"), ("/regions", "GET"), ("/regions/{region}", "PUT"), ("/sign-in", "GET"),
     ("/accounts/{accountId}/contacts", "GET"), ("/accounts/{accountId}/contacts", "POST"),
     ("/accounts/{accountId}/contacts/{contactId}", "GET"), ("/accounts/{accountId}/contacts/{contactId}", "PATCH"),
     *(("/accounts/{accountId}/contacts/{contactId}/" + action, "POST") for action in (
@@ -33,6 +35,8 @@ DIRECTORY_ROUTES = {
     ("/accounts/{accountId}/contacts/{contactId}/pin", "PUT"),
 }  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
+# Domain routes served without the authorizer: their OpenAPI operation declares no token (`security: [{}]`).
+PUBLIC_ROUTES = {("/sign-in", "GET")}
 DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES
 CASE_PATHS, FILE_PATHS, DIRECTORY_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES, DIRECTORY_ROUTES))
 SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS
@@ -57,7 +61,7 @@ def _routes(synth) -> dict[tuple[str, str], dict]:
     }
 
 
-def test_domain_routes_need_a_cognito_token_and_docs_are_public(dev):
+def test_domain_routes_need_a_cognito_token_and_docs_and_sign_in_are_public(dev):
     routes = _routes(dev)
     assert set(routes) == DOMAIN_ROUTES | OTHER_METHOD_ROUTES | DOCS_ROUTES
     authorizer_id, authorizer = dev.only("AWS::ApiGateway::Authorizer")
@@ -65,12 +69,44 @@ def test_domain_routes_need_a_cognito_token_and_docs_are_public(dev):
     assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
     assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
-    for route in DOMAIN_ROUTES | OTHER_METHOD_ROUTES:
+    for route in (DOMAIN_ROUTES - PUBLIC_ROUTES) | OTHER_METHOD_ROUTES:  # ANY /sign-in too: only GET is public
         assert routes[route]["AuthorizationType"] == "COGNITO_USER_POOLS", route
         assert routes[route]["AuthorizerId"] == {"Ref": authorizer_id}, route
-    for route in DOCS_ROUTES:
+    for route in DOCS_ROUTES | PUBLIC_ROUTES:
         assert routes[route]["AuthorizationType"] == "NONE", route
         assert "AuthorizerId" not in routes[route], route
+
+
+def test_the_public_routes_are_those_whose_openapi_needs_no_token(dev):
+    from infra.components.api import PUBLIC_ROUTE_REASONS, public_api_routes
+    from local.http_adapter import public_routes
+
+    modules = ("functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api")
+    assert {route for module in modules for route in public_api_routes(module)} == PUBLIC_ROUTES == set(PUBLIC_ROUTE_REASONS)
+    # The local API Gateway reads the same declaration.
+    from functions.directory.handlers.api import app
+
+    assert set(public_routes(app)) == PUBLIC_ROUTES
+    # The stored document tells clients so: `security: [{}]` (no requirement) instead of the API's default token.
+    document = json.loads((ROOT / "functions/shared/api/openapi.json").read_text())
+    assert document["paths"]["/sign-in"]["get"]["security"] == [{}] and document["security"] == [{"cognitoIdToken": []}]
+    (sign_in,) = [route for (path, verb), route in _routes(dev).items() if (path, verb) == ("/sign-in", "GET")]
+    assert sign_in["RequestValidatorId"]  # the stage's request validator still applies
+
+
+def test_the_directory_function_is_told_the_user_pool_for_sign_in(dev):
+    """GET /sign-in answers from the directory function's environment (functions/shared/settings.py SignInSettings)."""
+    from functions.shared.settings import SignInSettings
+
+    _, function = dev.one("AWS::Lambda::Function", "Directory")
+    variables = function["Properties"]["Environment"]["Variables"]
+    required = {name.upper() for name, field in SignInSettings.model_fields.items() if field.is_required()}
+    assert required <= set(variables)
+    pool_id = dev.only("AWS::Cognito::UserPool")[0]
+    client_id = dev.only("AWS::Cognito::UserPoolClient")[0]
+    assert variables["USER_POOL_ID"] == {"Ref": pool_id} and variables["USER_POOL_CLIENT_ID"] == {"Ref": client_id}
+    assert variables["USER_POOL_REGION"] == {"Ref": "AWS::Region"}
+    assert "COGNITO_ENDPOINT" not in variables  # in AWS: the region's public endpoint
 
 
 def _integrated_function(method: dict) -> str:

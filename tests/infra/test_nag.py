@@ -64,6 +64,9 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Api/RestApi/Default/openapi.json/GET", "AwsSolutions-COG4"),
     ("Api/RestApi/Default/swagger/GET", "AwsSolutions-APIG4"),
     ("Api/RestApi/Default/swagger/GET", "AwsSolutions-COG4"),
+    # The public sign-in configuration (infra/components/api.py PUBLIC_ROUTE_REASONS): ids, no secret, no data.
+    ("Api/RestApi/Default/sign-in/GET", "AwsSolutions-APIG4"),
+    ("Api/RestApi/Default/sign-in/GET", "AwsSolutions-COG4"),
 }
 ACKNOWLEDGED_OUTSIDE_PROD = {
     ("Identity/UserPool", "AwsSolutions-COG2"),  # MFA optional

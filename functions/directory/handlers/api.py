@@ -6,11 +6,11 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.directory.handlers import handle_accounts, handle_contacts, handle_regions
+from functions.directory.handlers import handle_accounts, handle_contacts, handle_regions, handle_sign_in
 from functions.shared.api.resolver import create_api, resolve
 from functions.shared.observability import logger, metrics
 
-app = create_api(handle_accounts.router, handle_contacts.router, handle_regions.router)
+app = create_api(handle_accounts.router, handle_contacts.router, handle_regions.router, handle_sign_in.router)
 
 
 @logger.inject_lambda_context(clear_state=True)
