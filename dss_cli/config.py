@@ -1,8 +1,9 @@
 """Where the API and the token come from, and where the client keeps its state.
 
 Precedence, for the API URL and the token each: --api/--token, then DSS_API/DSS_TOKEN (typer reads
-both), then the session file when --session or --as is given, then `dss login`'s saved config, then
-the local stack's `.local/session.json` (role `customer` unless --as says otherwise).
+both), then the session file when --session or --as is given, then `dss login`'s saved config (its ID token
+renewed first when it expires within 15 minutes: dss_cli/signin.py), then the local stack's
+`.local/session.json` (role `customer` unless --as says otherwise).
 """
 
 from __future__ import annotations
@@ -51,9 +52,16 @@ def write_private_json(path: Path, data: dict) -> None:
 
 
 def save_login(api: str, token: str) -> Path:
+    """`dss login --token`: a token of the user's own, used until it expires (no refresh)."""
     path = config_file()
     write_private_json(path, {"api": normalize_api(api), "token": token})
     return path
+
+
+def saved_login() -> dict | None:
+    """What `dss login` saved, or None when nothing is."""
+    path = config_file()
+    return _read_json(path, "config file") if path.exists() else None
 
 
 def forget_login() -> bool:
@@ -110,6 +118,10 @@ def resolve(api: str | None, token: str | None, session: Path | None, role: str 
             source = f"session file {path} (role {role or DEFAULT_ROLE})"
         elif config_file().exists():
             saved = _read_json(config_file(), "config file")
+            if not token and saved.get("refreshToken"):  # signed in with `dss login --email`: renewed when near expiry
+                from dss_cli.signin import fresh_login
+
+                saved = fresh_login(saved, note=lambda message: typer.echo(message, err=True))
             found_api, found_token = saved.get("api"), saved.get("token")
             source = f"login saved in {config_file()}"
         elif DEFAULT_SESSION_FILE.exists():
@@ -119,7 +131,7 @@ def resolve(api: str | None, token: str | None, session: Path | None, role: str 
     if not api or not token:
         missing = "API URL" if not api else "token"
         raise ConfigError(
-            f"no {missing}: run `dss login --api URL --token TOKEN`, start the local stack (`make run`, which writes "
-            f"{DEFAULT_SESSION_FILE}), or pass --api/--token (DSS_API/DSS_TOKEN)"
+            f"no {missing}: run `dss login --api URL --email EMAIL` (or `dss login --api URL --token TOKEN`), start the "
+            f"local stack (`make run`, which writes {DEFAULT_SESSION_FILE}), or pass --api/--token (DSS_API/DSS_TOKEN)"
         )
     return Credentials(normalize_api(api), token.strip(), source)

@@ -162,3 +162,139 @@ def test_an_engineer_attaches_a_file_and_closed_or_foreign_cases_refuse_uploads(
     assert "(case_closed" in closed.stderr and "HTTP 409" in closed.stderr
     listed = json_of(dss("files", "list", number, "--json"))
     assert listed["purgeAt"] is not None
+
+
+# --- signing in: `dss login --api URL --email E` against the local stack's Cognito (moto) -----------------------------
+
+
+@pytest.fixture
+def signed_out_dss(local_stack, tmp_path):
+    """Runs `dss ARGS...` with no session file (the working directory has none) and a config dir of the test's own:
+    what it uses is what `dss login` saved."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("DSS_")}
+    environment["DSS_CONFIG_DIR"] = str(tmp_path / "dss-config")
+
+    def run(*args: str, expect: int = 0, input: str | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(DSS), *args], capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=60, input=input)
+        assert done.returncode == expect, f"dss {' '.join(args)} -> {done.returncode}\nstdout: {done.stdout}\nstderr: {done.stderr}"
+        return done
+
+    run.config_file = tmp_path / "dss-config" / "config.json"
+    return run
+
+
+def cognito_of(stack):
+    import boto3
+
+    return boto3.client("cognito-idp", endpoint_url=stack.session["aws"], region_name="us-east-1", aws_access_key_id="local",
+                        aws_secret_access_key="local")  # fmt: skip
+
+
+def login(dss, stack, role: str = "customer", *extra: str, expect: int = 0) -> subprocess.CompletedProcess:
+    user = stack.session["users"][role]
+    return dss("login", "--api", stack.api, "--email", user["email"], "--password", user["password"], *extra, expect=expect)
+
+
+def saved(dss) -> dict:
+    return json.loads(dss.config_file.read_text())
+
+
+def near_expiry(dss, minutes: int = 5) -> dict:
+    """The saved sign-in as if its ID token expired in `minutes` (the next command renews it): what is saved now."""
+    from datetime import UTC, datetime, timedelta
+
+    moment = datetime.now(UTC) + timedelta(minutes=minutes)
+    edited = {**saved(dss), "expiresAt": moment.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    dss.config_file.write_text(json.dumps(edited))
+    return edited
+
+
+def test_get_sign_in_is_public_and_names_the_local_pool(local_stack):
+    answer = local_stack.request("GET", "/sign-in")
+    assert answer.status_code == 200, answer.text
+    pool, moto = local_stack.session["cognito"], local_stack.session["aws"]
+    expected = {"userPoolId": pool["userPoolId"], "clientId": pool["userPoolClientId"], "region": "us-east-1", "endpoint": f"{moto}/"}
+    assert answer.json() == expected
+    # Its other methods stay behind the authorizer.
+    assert local_stack.request("POST", "/sign-in").status_code == 401
+    assert local_stack.request("POST", "/sign-in", role="customer").status_code == 405
+
+
+def test_a_demo_user_signs_in_with_email_and_password_and_the_commands_use_it(signed_out_dss, local_stack):
+    dss = signed_out_dss
+    assert "no API URL: run `dss login --api URL --email EMAIL`" in dss("cases", "list", expect=1).stderr
+    signed_in = login(dss, local_stack)
+    assert f"Signed in to {local_stack.api} as alice@acme.example (customer-contacts)" in signed_in.stderr
+    assert local_stack.session["users"]["customer"]["password"] not in signed_in.stdout + signed_in.stderr
+    assert oct(dss.config_file.stat().st_mode & 0o777) == "0o600"
+    assert {"api", "signIn", "token", "refreshToken", "expiresAt"} <= set(saved(dss))
+
+    number = open_case(dss)
+    assert number in [item["caseNumber"] for item in json_of(dss("cases", "list", "--view", "my-open", "--json"))["items"]]
+    shown = dss("whoami").stdout
+    assert "User     alice@acme.example" in shown and "Roles    customer-contacts" in shown and "Account  acme (contact c-alice)" in shown
+
+
+def test_a_wrong_password_is_refused_in_one_clear_line(signed_out_dss, local_stack):
+    refused = signed_out_dss("login", "--api", local_stack.api, "--email", "alice@acme.example", "--password", "Not-her-passw0rd", expect=1)
+    assert refused.stderr == "Error: sign-in refused for alice@acme.example: Incorrect username or password. (NotAuthorizedException)\n"
+    assert not signed_out_dss.config_file.exists()
+
+
+def test_an_id_token_near_its_expiry_is_renewed_and_the_new_one_works(signed_out_dss, local_stack):
+    dss = signed_out_dss
+    login(dss, local_stack, "engineer")
+    before = near_expiry(dss, minutes=5)
+    listing = ("cases", "list", "--view", "all-open", "--account", "acme", "--json")
+    dss(*listing)
+    after = saved(dss)
+    assert after["token"] != before["token"] and after["expiresAt"] > before["expiresAt"]
+    assert after["refreshToken"] == before["refreshToken"] and oct(dss.config_file.stat().st_mode & 0o777) == "0o600"
+    query = {"view": "all-open", "accountId": "acme"}
+    assert local_stack.request("GET", "/cases", headers={"Authorization": after["token"]}, params=query).status_code == 200
+    dss(*listing)
+    assert saved(dss)["token"] == after["token"]  # not renewed again: it is good for an hour
+
+    # A sign-in ended at Cognito (signed out everywhere) cannot be renewed: the next command says what to do.
+    cognito_of(local_stack).admin_user_global_sign_out(UserPoolId=after["signIn"]["userPoolId"], Username="erin@support.example")
+    near_expiry(dss, minutes=5)
+    refused = dss("cases", "list", expect=1)
+    assert refused.stderr.startswith("Error: your sign-in has expired or was revoked")
+    assert refused.stderr.endswith(f"sign in again with dss login --api {local_stack.api} --email erin@support.example\n")
+
+
+def test_logout_signs_out_at_cognito_and_forgets_the_sign_in(signed_out_dss, local_stack):
+    dss = signed_out_dss
+    login(dss, local_stack, "other_customer")
+    refresh_token, pool = saved(dss)["refreshToken"], saved(dss)["signIn"]
+    out = dss("logout")
+    assert "Signed out of Cognito" in out.stderr and f"Removed {dss.config_file}" in out.stderr
+    assert not dss.config_file.exists()
+    idp = cognito_of(local_stack)
+    with pytest.raises(idp.exceptions.NotAuthorizedException):  # GlobalSignOut ended the refresh token
+        idp.initiate_auth(ClientId=pool["clientId"], AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token})
+    assert "no API URL" in dss("cases", "list", expect=1).stderr
+    assert dss("logout").stderr == "Nothing saved.\n"
+
+
+def test_a_new_user_sets_a_password_at_first_sign_in_then_signs_in_with_it(signed_out_dss, local_stack):
+    """Created as an administrator creates a user (local/demo_sign_in.py), with a temporary password: Cognito asks
+    for a new one (NEW_PASSWORD_REQUIRED) and checks it against the pool's policy."""
+    dss, email, temporary, chosen = signed_out_dss, "nina@acme.example", "Temporary-passw0rd-1", "Nina-chosen-passw0rd-2"
+    idp, pool_id = cognito_of(local_stack), local_stack.session["cognito"]["userPoolId"]
+    attributes = {"email": email, "email_verified": "true", "custom:account_id": "acme", "custom:contact_id": "c-nina"}
+    idp.admin_create_user(UserPoolId=pool_id, Username=email, TemporaryPassword=temporary, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()])  # fmt: skip
+    idp.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName="customer-contacts")
+    first = ("login", "--api", local_stack.api, "--email", email, "--password", temporary)
+
+    weak = dss(*first, "--new-password", "short", expect=1)
+    assert weak.stderr.startswith("Error: the new password was refused: ") and "(InvalidPasswordException)" in weak.stderr
+    dss(*first, "--new-password", chosen)
+    assert "User     nina@acme.example" in dss("whoami").stdout
+    assert json_of(dss("cases", "list", "--json"))["items"] == []
+    dss("logout")
+
+    again = dss("login", "--api", local_stack.api, "--email", email, "--password", chosen)
+    assert "Signed in" in again.stderr and "temporary" not in again.stderr
+    assert "Incorrect username or password" in dss(*first, expect=1).stderr  # the temporary one is gone

@@ -87,7 +87,7 @@ def nowhere(tmp_path, monkeypatch):
 def test_without_credentials_every_api_command_says_how_to_get_them(nowhere):
     result = runner.invoke(app, ["cases", "list"])
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: no API URL: run `dss login --api URL --token TOKEN`") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: no API URL: run `dss login --api URL --email EMAIL`") and result.stderr.count("\n") == 1
 
 
 def test_an_unreachable_api_is_one_line_and_exit_1(nowhere):
