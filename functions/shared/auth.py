@@ -1,4 +1,6 @@
-"""The caller, read only from the API Gateway Cognito authorizer's claims (never from the request)."""
+"""The caller: who they are from the API Gateway Cognito authorizer's claims (never from the request), and,
+for a customer contact, their status and authorizations from the directory (functions/shared/caller_directory.py;
+docs/architecture.md, "Who the caller is")."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from functions.shared.errors import Unauthorized
 
 
 class Group(StrEnum):
-    """Cognito groups; the infrastructure creates exactly these."""
+    """Cognito groups; the infrastructure creates exactly these. They mirror the directory: what a customer
+    contact may do (MAC authorization) is the directory's answer, never `mac-contacts`."""
 
     CUSTOMER = "customer-contacts"
     CUSTOMER_MAC = "mac-contacts"
@@ -34,6 +37,11 @@ class Caller:
     account_id: str | None = None
     contact_id: str | None = None
     is_automation: bool = False  # the desk acting by itself (a timer step), never a signed-in user
+    # A customer contact's authorizations, as the directory says at request time (never from a Cognito group);
+    # False for staff and for a caller made from claims alone.
+    mac_authorized: bool = False
+    attendant_authorized: bool = False
+    account_administrator: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -41,15 +49,17 @@ class Caller:
 
     @property
     def is_mac_authorized(self) -> bool:
-        return Group.CUSTOMER_MAC in self.groups
+        return self.mac_authorized
 
     @property
     def role(self) -> str:
         if self.is_automation:
             return AUTOMATION_ROLE
-        for group in (Group.MANAGER, Group.ENGINEER, Group.CUSTOMER_MAC, Group.CUSTOMER):
+        for group in (Group.MANAGER, Group.ENGINEER):
             if group in self.groups:
                 return group.value
+        if self.groups & {Group.CUSTOMER, Group.CUSTOMER_MAC}:
+            return (Group.CUSTOMER_MAC if self.mac_authorized else Group.CUSTOMER).value
         return "none"
 
 
@@ -75,6 +85,8 @@ def _identifier(claims: dict[str, Any], name: str) -> str | None:
 
 
 def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
+    """Who the caller is, from the claims alone: identity, groups, account and contact. A customer's status and
+    authorizations are not in it; the API adds them from the directory (functions/shared/caller_directory.py)."""
     user_id = _identifier(claims, "sub") if claims else None
     if not claims or not user_id:
         raise Unauthorized("Sign in and send your token in the Authorization header.")

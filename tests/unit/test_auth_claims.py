@@ -1,3 +1,5 @@
+from dataclasses import FrozenInstanceError, replace
+
 import pytest
 
 from functions.shared.auth import Group, caller_from_claims
@@ -26,9 +28,20 @@ def test_staff_roles():
     assert caller_from_claims({"sub": "u-m", "cognito:groups": "support-managers"}).role == "support-managers"
 
 
-def test_mac_authorization_comes_from_the_group():
-    assert caller_from_claims({**BASE, "cognito:groups": "customer-contacts,mac-contacts"}).is_mac_authorized
-    assert not caller_from_claims({**BASE, "cognito:groups": "customer-contacts"}).is_mac_authorized
+def test_the_mac_group_authorizes_nothing_the_directory_does():
+    """The claims say who the caller is; what a customer may do is the directory's word
+    (functions/shared/caller_directory.py adds it), whatever groups the token still carries."""
+    from_token = caller_from_claims({**BASE, "cognito:groups": "customer-contacts,mac-contacts"})
+    assert not from_token.is_mac_authorized and from_token.role == "customer-contacts"
+    authorized = replace(caller_from_claims({**BASE, "cognito:groups": "customer-contacts"}), mac_authorized=True)
+    assert authorized.is_mac_authorized and authorized.role == "mac-contacts"
+
+
+def test_a_caller_stays_frozen():
+    caller = caller_from_claims({**BASE, "cognito:groups": "customer-contacts"})
+    with pytest.raises(FrozenInstanceError):
+        caller.mac_authorized = True  # type: ignore[misc]
+    assert (caller.mac_authorized, caller.attendant_authorized, caller.account_administrator) == (False, False, False)
 
 
 @pytest.mark.parametrize(

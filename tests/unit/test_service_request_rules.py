@@ -1,5 +1,7 @@
 """validate_mac_fields against every MAC type's form, property-based; who may open a service request."""
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,7 @@ from functions.cases.models.records import Account
 from functions.cases.models.requests import NewCaseRequest
 from functions.cases.models.service_requests import MAC_RULE, MAC_TYPES, MacField, MacFieldType
 from functions.shared.auth import caller_from_claims
+from functions.shared.dal.directory import ContactEntry
 from functions.shared.errors import Forbidden, ValidationFailed
 
 mac_types = st.sampled_from(list(MAC_TYPES.values()))
@@ -145,9 +148,11 @@ def test_an_unknown_mac_type_lists_the_ids():
 # --- who may open one ---------------------------------------------------------------------------
 
 CONTACT = {"sub": "u-1", "cognito:groups": "customer-contacts", "custom:account_id": "acme", "custom:contact_id": "c-1"}
-MAC_CONTACT = caller_from_claims({**CONTACT, "cognito:groups": "customer-contacts,mac-contacts"})
+# MAC authorization is the directory's word (functions/shared/caller_directory.py), not the Cognito group's.
+MAC_CONTACT = replace(caller_from_claims(CONTACT), mac_authorized=True)
 ENGINEER = caller_from_claims({"sub": "u-e", "cognito:groups": "engineers"})
-ACME = Account("acme", "Acme", "north-america", {"c-1": {"macAuthorized": True}, "c-2": {"macAuthorized": False}, "c-3": {}})
+ACME_CONTACTS = {"c-1": {"macAuthorized": True}, "c-2": {"macAuthorized": False}, "c-3": {}}
+ACME = Account("acme", "Acme", "north-america", {contact_id: ContactEntry.from_map(entry) for contact_id, entry in ACME_CONTACTS.items()})
 
 
 def service_request(**overrides):

@@ -13,6 +13,7 @@ from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account
 from functions.shared.clock import to_iso
 from functions.shared.dal.case_view import PURGE_QUEUE, case_key
+from functions.shared.dal.directory import contact_entries
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
 from .tables import HISTORY_PREFIX, UPDATE_PREFIX, AccountItem, CaseItem, HistoryItem, UpdateItem
@@ -131,4 +132,4 @@ def to_update(item: UpdateItem) -> CaseUpdate:
 
 
 def to_account(item: AccountItem) -> Account:
-    return Account(item.account_id, item.name, item.region, item.contacts.as_dict())
+    return Account(item.account_id, item.name, item.region, contact_entries(item))

@@ -32,8 +32,10 @@ def service_request_details(request: NewServiceRequest, caller: Caller) -> dict:
 
 
 def check_mac_contact(account: Account, contact_id: str) -> None:
-    """Staff taking a MAC request by phone: the contact must be one of the account's MAC-authorized."""
-    if not account.contacts.get(contact_id, {}).get("macAuthorized", False):
+    """Staff taking a MAC request by phone: the contact must be one of the account's MAC-authorized (the
+    directory's word, as for a contact opening one on the web: `Caller.is_mac_authorized`)."""
+    contact = account.contacts.get(contact_id)
+    if contact is None or not contact.mac_authorized:
         raise Forbidden(
             f"Contact {contact_id} is not MAC-authorized for account {account.account_id}. "
             "Only MAC-authorized contacts may request Moves, Adds and Changes; take the request from one of them.",

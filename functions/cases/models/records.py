@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from functions.shared.dal.directory import ContactEntry
 
 
 @dataclass(frozen=True)
@@ -10,7 +14,7 @@ class Account:
     account_id: str
     name: str
     region: str
-    contacts: dict  # contact id -> {"name", "email", "macAuthorized"}
+    contacts: dict[str, ContactEntry]  # contact id -> what the directory keeps of the contact
 
 
 class IdempotencyKeyTaken(Exception):

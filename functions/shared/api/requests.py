@@ -1,8 +1,10 @@
-"""What routes read from a request: the caller (from the authorizer's claims only), the paging parameters,
-and the body cap checked before anything parses the body."""
+"""What routes read from a request: the caller (identity from the authorizer's claims, status and
+authorizations from the directory), the paging parameters, and the body cap checked before anything parses
+the body."""
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, content_types
@@ -10,8 +12,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-from functions.shared.auth import Caller, caller_from_claims
-from functions.shared.errors import PayloadTooLarge
+from functions.shared.auth import Caller
+from functions.shared.caller_directory import signed_in_caller
+from functions.shared.errors import DomainError, ErrorResponse, PayloadTooLarge
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -25,9 +28,32 @@ NextToken = Annotated[
 ]
 
 
+# Where `resolve` (functions/shared/api/resolver.py) keeps the request's caller for the routes.
+CALLER_CONTEXT = "caller"
+
+
 def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
+    """The request's caller: resolved once by `resolve` before any route runs (functions/shared/api/middleware.py
+    `check_caller`), else here, the same way (claims, then the directory)."""
+    caller = router.context.get(CALLER_CONTEXT)
+    if isinstance(caller, Caller):
+        return caller
     event = cast(APIGatewayProxyEvent, router.current_event)  # every API Lambda is a REST API resolver
-    return caller_from_claims(event.request_context.authorizer.claims)
+    return signed_in_caller(event.request_context.authorizer.claims)
+
+
+def proxy_json(status: HTTPStatus | int, error: ErrorResponse, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """A refusal as a proxy response, for what `resolve` answers before the resolver runs."""
+    return {
+        "statusCode": int(status),
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **(headers or {})},
+        "body": error.model_dump_json(exclude_none=True),
+        "isBase64Encoded": False,
+    }
+
+
+def proxy_error(error: DomainError) -> dict[str, Any]:
+    return proxy_json(error.status, error.to_response(), error.headers())
 
 
 def oversized_body(event: dict[str, Any]) -> dict[str, Any] | None:
@@ -36,10 +62,4 @@ def oversized_body(event: dict[str, Any]) -> dict[str, Any] | None:
     size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
     if size <= MAX_BODY_BYTES:
         return None
-    error = PayloadTooLarge(f"The body is {size} bytes; the limit is {MAX_BODY_BYTES} bytes. Attach large content as a file.")
-    return {
-        "statusCode": int(error.status),
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": error.to_response().model_dump_json(exclude_none=True),
-        "isBase64Encoded": False,
-    }
+    return proxy_error(PayloadTooLarge(f"The body is {size} bytes; the limit is {MAX_BODY_BYTES} bytes. Attach large content as a file."))

@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.api.error_mapping import register_error_handlers
-from functions.shared.api.middleware import refuse_unknown_query_parameters
+from functions.shared.api.middleware import check_caller, refuse_unknown_query_parameters
 from functions.shared.api.openapi import DOCUMENT, OPENAPI_PATH, SWAGGER_PATH, base_path, served_document, stored_document
-from functions.shared.api.requests import oversized_body
+from functions.shared.api.requests import CALLER_CONTEXT, oversized_body
 
 
 class ApiResolver(APIGatewayRestResolver):
@@ -53,4 +53,10 @@ def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaC
         # Registered on first use: enable_swagger imports the OpenAPI models (~55 ms) that no other route needs.
         _apps_serving_swagger.add(id(app))
         app.enable_swagger(path=SWAGGER_PATH, **DOCUMENT)
-    return oversized_body(event) or app.resolve(event, context)
+    refused = oversized_body(event) or check_caller(app, event)
+    if refused:
+        return refused
+    try:
+        return app.resolve(event, context)
+    finally:
+        app.context.pop(CALLER_CONTEXT, None)  # the resolver clears its context too, unless it failed before
