@@ -16,6 +16,7 @@ from constructs import Construct
 
 from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
+from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from functions.shared.retention import UPLOAD_LIFETIME
@@ -129,7 +130,9 @@ class Files(Construct):
             # the same transaction as outbox items under FILES# (published by components/outbox.py).
             # Starting an upload also writes its Idempotency-Key's record (IDEMPOTENCY#, read back on a retry)
             # and counts the caller's change (RATE#, functions/shared/dal/rate_limit.py) in its transaction.
-            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            # Every request of a customer contact reads their account's contacts (ACCOUNT#, read-only, at most once
+            # a minute per account: functions/shared/caller_directory.py).
+            on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{FILES_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{FILES_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [f"{FILES_PREFIX}*", f"{RATE_PREFIX}*"]),
             on_keys("dynamodb:DeleteItem", table_arn, [f"{FILES_PREFIX}*"]),

@@ -216,7 +216,8 @@ def test_role_is_exactly_least_privilege(dev):
         return {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {LEADING: {"dynamodb:LeadingKeys": keys}}}
 
     expected = [
-        on_keys("dynamodb:GetItem", ["CASE#*", "FILES#*", "IDEMPOTENCY#*"]),  # the case (read-only), uploads and files, keys
+        # the case (read-only), uploads and files, keys; the caller's account contacts (read-only)
+        on_keys("dynamodb:GetItem", ["CASE#*", "FILES#*", "IDEMPOTENCY#*", "ACCOUNT#*"]),
         on_keys("dynamodb:PutItem", ["FILES#*", "IDEMPOTENCY#*"]),
         on_keys("dynamodb:UpdateItem", ["FILES#*", "RATE#*"]),  # the rate limit's counter
         *(on_keys(action, ["FILES#*"]) for action in ("dynamodb:DeleteItem", "dynamodb:Query")),
