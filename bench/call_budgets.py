@@ -1,5 +1,11 @@
 """AWS calls per API operation: each request runs through the real handler under moto and its calls are
-counted. Counted budgets are deterministic, so tests/integration/test_call_budgets.py asserts them too."""
+counted. Counted budgets are deterministic, so tests/integration/test_call_budgets.py asserts them too.
+
+A customer's request also reads their account's contacts from the directory (who may still use the desk,
+and their authorizations: functions/shared/caller_directory.py) when this container has not read that
+account in the last 60 s: one GetItem per account per 60 s per container. The rows below are the requests'
+own calls with that read counted apart (its own row, once per account, the caller directory's clock held
+still); the "cold" rows show a request that makes it."""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import tests.conftest  # noqa: F401  the emulator's credentials and region, set before boto3 and moto load
-from bench.aws_calls import count_aws_calls
+from bench.aws_calls import count_aws_calls, count_caller_directory_reads
 from functions.cases.models.requests import CaseView
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from tests.support.stack import LocalAws, start_local_aws
@@ -25,6 +32,8 @@ ONCE_PER_CONTAINER = {("Secrets Manager", "GetSecretValue")}
 PAGED_VIEWS = ("my-non-closed", "my-open", "all-non-closed", "all-open")  # hold 3+ cases: limit 2 gives a page 2
 PAGE_SIZE = 2
 TRANSACTION = ("DynamoDB", "TransactWriteItems")
+# The staleness the caller directory allows (functions/shared/caller_directory.py MAX_STALENESS_SECONDS).
+DIRECTORY_STALENESS = timedelta(seconds=60)
 
 
 def split(calls: Counter) -> tuple[int, Counter]:
@@ -63,6 +72,11 @@ def one_get_item(calls: Counter) -> bool:
     return calls == Counter({GET_ITEM: 1})
 
 
+def with_caller_account_read(budget: Callable[[Counter], bool]) -> Callable[[Counter], bool]:
+    """A request's budget in a container that has not read the caller's account for 60 s: one GetItem more."""
+    return lambda calls: calls[GET_ITEM] >= 1 and budget(calls - Counter({GET_ITEM: 1}))
+
+
 def once(calls: Counter) -> bool:
     return calls == Counter(dict.fromkeys(ONCE_PER_CONTAINER, 1))
 
@@ -76,22 +90,39 @@ class Row:
 
 
 class Recorder:
-    """Runs requests, checking each answered as expected, and keeps the per-container calls apart."""
+    """Runs requests, checking each answered as expected, and keeps the per-container calls and the caller
+    directory's reads apart. The caller directory's clock stands still unless `advance_directory_clock`."""
 
     def __init__(self, stack: LocalAws):
+        from functions.shared.caller_directory import caller_directory
+        from functions.shared.clock import FixedClock
+
         self.stack = stack
         self.rows: list[Row] = []
         self.per_container: Counter = Counter()
+        self.directory_reads: Counter = Counter()  # GetItems of callers' accounts, by account
+        self.directory_clock = FixedClock(datetime(2026, 12, 7, 15, 0, tzinfo=UTC))
+        caller_directory().clock = self.directory_clock
 
-    def call(self, operation: str, budget: tuple[str, Callable[[Counter], bool]], *args, status: int = 200, **kwargs):
+    def advance_directory_clock(self, by: timedelta) -> None:
+        self.directory_clock.moment += by
+
+    def call(self, operation: str, budget: tuple[str, Callable[[Counter], bool]], *args, status: int = 200,
+             directory_read_apart: bool = True, **kwargs):  # fmt: skip
+        """`directory_read_apart`: counts the caller's account read (if the request makes it) in its own row
+        rather than the request's."""
         # Powertools prints metrics (EMF) to stdout and warns when a request adds none: keep the table readable.
-        with count_aws_calls() as calls, contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        with count_aws_calls() as calls, count_caller_directory_reads() as reads, contextlib.redirect_stdout(io.StringIO()), \
+                warnings.catch_warnings():  # fmt: skip
             warnings.simplefilter("ignore")
             result = self.stack.call(*args, **kwargs)
         if result.status != status:
             raise RuntimeError(f"{operation}: expected {status}, got {result}")
         for key in ONCE_PER_CONTAINER & set(calls):
             self.per_container[key] += calls.pop(key)
+        if directory_read_apart and reads:
+            self.directory_reads += reads
+            calls -= Counter({GET_ITEM: reads.total()})
         self.rows.append(Row(operation, calls, budget[0], budget[1](calls)))
         return result
 
@@ -102,6 +133,8 @@ GET = ("1 GetItem", one_get_item)
 MUTATION = ("read + 1 TransactWriteItems, 0 PutEvents", mutation_within_budget)
 REPLAY = ("1 TransactGetItems, nothing written", replay_within_budget)
 RECORDS_PAGE = ("1 GetItem + 1 Query", one_read_and_query)
+COLD_GET = ("1 GetItem + 1 GetItem of the caller's account", with_caller_account_read(one_get_item))
+COLD_PAGE = ("1 Query + 1 GetItem of the caller's account", with_caller_account_read(one_query))
 # Each lifecycle action in an order the guide allows, on one case: (operation, user, method, suffix, body).
 LIFECYCLE = [
     ("post update", "customer", "POST", "/updates", {"text": "More detail."}),
@@ -146,6 +179,19 @@ def measure() -> list[Row]:
                     run.call(label, budget, method, f"/cases/{number}{suffix}", user=user, body=body, headers=key, status=status)
         run.call("updates page", RECORDS_PAGE, "GET", f"/cases/{number}/updates")
         run.call("history page", RECORDS_PAGE, "GET", f"/cases/{number}/history")
+        # The caller directory's read of the account is 60 s old: the next request of the account reads it again.
+        run.advance_directory_clock(DIRECTORY_STALENESS)
+        run.call("get case, cold (account read 60 s old)", COLD_GET, "GET", f"/cases/{number}", directory_read_apart=False)
+        run.call("get case, warm again", GET, "GET", f"/cases/{number}")
+        first_of_globex = {"view": "all-open", "limit": str(PAGE_SIZE)}  # another account: its own read
+        run.call("view all-open, another account, cold", COLD_PAGE, "GET", "/cases", user="other_customer", query=first_of_globex,
+                 directory_read_apart=False)  # fmt: skip
     finally:
         mock.stop()
-    return [*run.rows, Row("once per container", run.per_container, "1 GetSecretValue", once(run.per_container))]
+    directory = Row(
+        "caller's account (customers; per account per 60 s)",
+        Counter({GET_ITEM: run.directory_reads.total()}),
+        "1 GetItem per account per 60 s",
+        run.directory_reads == Counter({"acme": 1}),  # Alice's first request only; staff read none
+    )
+    return [*run.rows, Row("once per container", run.per_container, "1 GetSecretValue", once(run.per_container)), directory]

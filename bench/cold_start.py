@@ -22,10 +22,18 @@ BUDGET_X_BASELINE = 2.5
 # handler module -> what its first invocation creates before any AWS call. For the cases API that is
 # POST /cases, its widest request: the table binding with its one shared DynamoDB client (its events go
 # in the same transaction: no EventBridge client).
-CASES_API_INIT = """
+CASES_INIT = """
 from functions.cases.logic.dependencies import dependencies
 dependencies().store._connection.client
 """
+# Every API Lambda's first customer request also reads the caller's account contacts
+# (functions/shared/caller_directory.py): its cache and the read-only view's binding, a second DynamoDB
+# client on the same botocore session (~4 ms).
+CALLER_DIRECTORY_INIT = """
+from functions.shared.caller_directory import caller_directory
+caller_directory().reader._connection.client
+"""
+CASES_API_INIT = CASES_INIT + CALLER_DIRECTORY_INIT
 # The notifications function: the table binding (directory reads, duplicate guard) and the SES client;
 # the Reference ID key is a Secrets Manager read, an AWS call, so it is not part of init.
 NOTIFICATIONS_INIT = """
@@ -37,8 +45,8 @@ dependencies().mailer
 client("dynamodb")
 client("ses")
 """
-# The timer step: the table binding, as the cases API.
-TIMER_STEP_INIT = CASES_API_INIT
+# The timer step: the table binding, as the cases API (no caller: no caller directory).
+TIMER_STEP_INIT = CASES_INIT
 # The followups function: the Step Functions client.
 FOLLOWUPS_INIT = """
 from functions.followups.logic.dependencies import dependencies
@@ -47,12 +55,15 @@ dependencies().state_machines
 client("stepfunctions")
 """
 # The files API: the table binding and the S3 client (SigV4).
-FILES_API_INIT = """
+FILES_API_INIT = (
+    """
 from functions.files.logic.dependencies import dependencies
 from functions.files.dal.object_storage import s3_client
 dependencies().store
 s3_client()
 """
+    + CALLER_DIRECTORY_INIT
+)
 # The outbox publisher: the EventBridge client, the only one in the project.
 PUBLISHER_INIT = """
 from functions.outbox.logic.dependencies import dependencies
@@ -61,10 +72,13 @@ dependencies().event_bus
 client("events")
 """
 # The directory API: the table binding.
-DIRECTORY_API_INIT = """
+DIRECTORY_API_INIT = (
+    """
 from functions.directory.logic.dependencies import dependencies
 dependencies().store._connection.client
 """
+    + CALLER_DIRECTORY_INIT
+)
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,

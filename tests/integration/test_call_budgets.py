@@ -1,24 +1,51 @@
 """Counted AWS-call budgets per API operation (docs/benchmarks.md). Counts are deterministic, unlike
-times, so they are asserted here; `make bench` prints the same table."""
+times, so they are asserted here; `make bench` prints the same table.
+
+A customer's request also reads their account's contacts (functions/shared/caller_directory.py) when the
+container has not read that account for 60 s: each budget below is a request's own calls, that read counted
+apart (`counted`); test_the_callers_account_is_read_once_per_account_per_60_seconds_per_container is its
+budget, the cold case included. The caller directory's clock stands still in these tests."""
 
 import json
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
-from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
+import pytest
+
+from bench.aws_calls import count_aws_calls, count_caller_directory_reads  # imported at collection: before any client exists
 from functions.cases.models.requests import CaseView
+from functions.shared.caller_directory import caller_directory
+from functions.shared.clock import FixedClock
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 
 CASE = EXAMPLE_SUPPORT_CASE
 FOR_ALICE = {**CASE, "onBehalfOf": {"accountId": "acme", "contactId": "c-alice"}}
 PAGE_TOKEN_KEY = ("Secrets Manager", "GetSecretValue")
 REPEATABLE = ("post update", "set sub status, owner, priority", "escalate to management")
+GET_ITEM = ("DynamoDB", "GetItem")
+T = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def directory_clock(local_aws):
+    clock = FixedClock(T)
+    caller_directory().clock = clock
+    return clock
 
 
 def counted(local_aws, *args, status: int, **kwargs):
-    with count_aws_calls() as calls:
+    """The request's own calls: without the caller directory's read of the caller's account, if it made one."""
+    calls, result, _ = counted_with_directory(local_aws, *args, status=status, **kwargs)
+    return calls, result
+
+
+def counted_with_directory(local_aws, *args, status: int, **kwargs):
+    """(the request's own calls, its answer, the caller directory's reads by account)."""
+    with count_aws_calls() as calls, count_caller_directory_reads() as reads:
         result = local_aws.call(*args, **kwargs)
     assert result.status == status, result
-    return calls, result
+    assert reads.total() <= 1 and calls[GET_ITEM] >= reads.total(), (calls, reads)
+    return calls - Counter({GET_ITEM: reads.total()}), result, reads
 
 
 def split(calls: Counter) -> tuple[int, Counter]:
@@ -115,3 +142,28 @@ def test_timer_starts_stops_and_steps_make_one_call_each_or_one_read(local_aws):
     with count_aws_calls() as calls:
         local_aws.run_timer_events(stop)
     assert calls == Counter({("SFN", "StopExecution"): 1})
+
+
+def test_the_callers_account_is_read_once_per_account_per_60_seconds_per_container(local_aws, directory_clock):
+    """The directory's word on a customer caller (disabled? MAC-authorized?) costs one GetItem of their
+    account the first time in a container and again once that read is 60 s old; staff make none."""
+    number = local_aws.call("POST", "/cases", user="engineer", body=FOR_ALICE).body["caseNumber"]
+    get_case = ("GET", f"/cases/{number}")
+    calls, _, reads = counted_with_directory(local_aws, *get_case, status=200)  # cold: the container's first
+    assert (calls, reads) == (Counter({GET_ITEM: 1}), Counter({"acme": 1}))
+    for user, seconds in (("customer", 0), ("colleague", 30), ("customer_mac", 59)):  # the same account, warm
+        directory_clock.moment = T + timedelta(seconds=seconds)
+        calls, _, reads = counted_with_directory(local_aws, *get_case, user=user, status=200)
+        assert (calls, reads) == (Counter({GET_ITEM: 1}), Counter()), user
+    with count_aws_calls() as total:  # the request as botocore sees it: its own GetItem + the account's
+        directory_clock.moment = T + timedelta(seconds=60)
+        assert local_aws.call(*get_case).status == 200
+    assert total == Counter({GET_ITEM: 2})
+    calls, _, reads = counted_with_directory(local_aws, "GET", "/cases", user="other_customer", status=200)
+    assert (calls, reads) == (Counter({("DynamoDB", "Query"): 1}), Counter({"globex": 1}))  # another account: its own
+    # In this process the three API Lambdas share one environment, so one cache; in AWS each container has its own.
+    for api, path in (("files", f"/cases/{number}/files"), ("directory", "/accounts/acme")):
+        _, _, reads = counted_with_directory(local_aws, "GET", path, api=api, status=200)
+        assert reads == Counter(), api
+    _, _, reads = counted_with_directory(local_aws, *get_case, user="engineer", status=200)
+    assert reads == Counter()
