@@ -1,6 +1,7 @@
 """What the stack's functions share and no one domain owns: the dependency layer every function runs with,
 and the HMAC keys of the page tokens (the cases and files APIs' listings, functions/shared/page_token.py)
-and of the Reference IDs (the notifications' emails, functions/shared/reference_id.py). Components receive
+and of the Reference IDs (the notifications' emails, functions/shared/reference_id.py) and the IVR PINs' (the
+directory's, functions/directory/logic/pins.py). Components receive
 this and take what they need; each grants its own role read access to the keys it uses."""
 
 from __future__ import annotations
@@ -78,3 +79,11 @@ class SharedRuntime(Construct):
             "by hand and accept that.",
         )
         _keep_logical_id(self.reference_secret, REFERENCE_ID_KEY_LOGICAL_ID)
+        self.pin_secret = hmac_key_secret(
+            self,
+            "PinKey",
+            config,
+            purpose="keying the contacts' IVR PIN hashes (functions/directory/logic/pins.py)",
+            why_not_rotated="every stored PIN hash is keyed with it, so rotating it would invalidate every contact's "
+            "PIN; if it is ever exposed, put a new random value by hand and ask the contacts to set their PINs again.",
+        )

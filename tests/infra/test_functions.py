@@ -96,11 +96,10 @@ def test_the_shared_component_owns_the_layer_and_the_keys(dev):
     stack = dev.stack
     assert _path(dev, stack.shared.layer) == "Shared/Dependencies"
     assert dev.only("AWS::Lambda::LayerVersion")[0].startswith("Shared")
-    assert {_path(dev, stack.shared.page_token_secret), _path(dev, stack.shared.reference_secret)} == {
-        "Shared/PageTokenKey",
-        "Shared/ReferenceIdKey",
-    }
+    keys = (stack.shared.page_token_secret, stack.shared.reference_secret, stack.shared.pin_secret)
+    assert {_path(dev, key) for key in keys} == {"Shared/PageTokenKey", "Shared/ReferenceIdKey", "Shared/PinKey"}
     # Their logical ids from before the move: a new one would replace the secret, and its value with it.
-    assert set(dev.resources("AWS::SecretsManager::Secret")) == {PAGE_TOKEN_KEY_LOGICAL_ID, REFERENCE_ID_KEY_LOGICAL_ID}
+    moved = set(dev.resources("AWS::SecretsManager::Secret")) - {stack.resolve(stack.shared.pin_secret.secret_arn)["Ref"]}
+    assert moved == {PAGE_TOKEN_KEY_LOGICAL_ID, REFERENCE_ID_KEY_LOGICAL_ID}
     assert stack.resolve(stack.shared.page_token_secret.secret_arn) == {"Ref": PAGE_TOKEN_KEY_LOGICAL_ID}
     assert stack.resolve(stack.shared.reference_secret.secret_arn) == {"Ref": REFERENCE_ID_KEY_LOGICAL_ID}
