@@ -1,10 +1,11 @@
 """The demo tenants and users of the local stack (and of the tests): one account with several contacts,
 one of them MAC-authorized, a second account, an engineer and a manager, and the support management and
-support queue of each region."""
+support queue of each region. The local stack onboards them through the directory API (onboard_demo_directory);
+the in-process tests write the directory's items directly (seed_demo_directory), which is much faster."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -122,3 +123,49 @@ def seed_demo_directory(user_ids: Mapping[str, str] | None = None) -> None:
     for region, entry in DEMO_REGIONS.items():
         managers = [real.get(user_id, user_id) for user_id in entry["manager_user_ids"]]
         RegionItem(*region_key(region), region=region, manager_user_ids=managers, queue_email=entry["queue_email"]).save()
+
+
+DirectoryCall = Callable[[str, str, dict], dict]  # (method, path, body) -> the answer's JSON; raises unless 2xx
+
+
+def directory_api(claims: dict[str, str | None]) -> DirectoryCall:
+    """Calls the real directory API Lambda, as API Gateway would for a user with these claims."""
+    import json
+
+    from functions.directory.handlers.api import lambda_handler
+    from local.api_gateway import proxy_event
+    from local.http_adapter import LambdaContext
+
+    def call(method: str, path: str, body: dict) -> dict:
+        headers = {"Content-Type": "application/json"}
+        answer = lambda_handler(
+            proxy_event(method, path, claims=claims, headers=headers, body=json.dumps(body)), LambdaContext("directory-api")
+        )
+        if answer["statusCode"] >= 300:
+            raise RuntimeError(f"{method} {path}: {answer['statusCode']} {answer['body']}")
+        return json.loads(answer["body"] or "{}")
+
+    return call
+
+
+def onboard_demo_directory(call: DirectoryCall, user_ids: Mapping[str, str]) -> None:
+    """The demo tenants as support staff onboard a customer, through the directory API: the regions with their
+    managers and queues, the accounts, their contacts (each gets a Cognito user and an invitation in the outbox).
+    Staff entries are written directly (the directory has no staff API); `user_ids` maps the fixed ids to the
+    pool's subs."""
+    for fixed_id, staff in DEMO_STAFF.items():
+        user_id = user_ids.get(fixed_id, fixed_id)
+        StaffItem(*staff_key(user_id), user_id=user_id, **staff).save()
+    for region, entry in DEMO_REGIONS.items():
+        managers = [user_ids.get(user_id, user_id) for user_id in entry["manager_user_ids"]]
+        call("PUT", f"/regions/{region}", {"managerUserIds": managers, "queueEmail": entry["queue_email"]})
+    for account_id, account in DEMO_ACCOUNTS.items():
+        call("POST", "/accounts", {"accountId": account_id, "name": account["name"], "region": account["region"]})
+        for contact_id, contact in account["contacts"].items():
+            fields = {
+                "contactId": contact_id,
+                "name": contact["name"],
+                "email": contact["email"],
+                "macAuthorized": contact["macAuthorized"],
+            }
+            call("POST", f"/accounts/{account_id}/contacts", fields)

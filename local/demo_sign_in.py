@@ -1,38 +1,25 @@
-"""The demo users as real users of the local stack's Cognito user pool (in moto): created at start as an
-administrator creates them (email, the tenant attributes, groups, no invitation) with a random password set
-permanent, then signed in with USER_PASSWORD_AUTH for real ID tokens, refreshed with REFRESH_TOKEN_AUTH.
-moto makes up each user's `sub` (it ignores one given), so the directory is seeded with those (user_ids)."""
+"""The demo users as real users of the local stack's Cognito user pool (in moto). Support staff are created at
+start as an administrator creates them (email, groups, no invitation) with a random password set permanent; the
+customers' contacts are created by the directory API (local/demo_directory.py onboard_demo_directory), and each
+accepts their invitation here: signs in with the temporary password from the outbox and chooses a new one (the
+NEW_PASSWORD_REQUIRED challenge). Then everyone signs in with USER_PASSWORD_AUTH for real ID tokens, refreshed
+with REFRESH_TOKEN_AUTH. moto makes up each user's `sub` (it ignores one given), so the directory is given the
+staff's (user_ids)."""
 
 from __future__ import annotations
 
 import logging
-import secrets
-import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import boto3
 
-from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM
+from functions.directory.logic.sign_in import strong_password
 from local.demo_directory import DEMO_USERS, DemoUser
-
-# Symbols the pool's policy counts that need no quoting in a shell.
-PASSWORD_SYMBOLS = "-_."
-PASSWORD_LENGTH = 20
+from local.outbox import invitation_password
 
 log = logging.getLogger("local.sign_in")
-
-
-def strong_password(length: int = PASSWORD_LENGTH) -> str:
-    """Random, and meeting the pool's policy: lower and upper case, a digit and a symbol."""
-    classes = (string.ascii_lowercase, string.ascii_uppercase, string.digits, PASSWORD_SYMBOLS)
-    alphabet = "".join(classes)
-    while True:
-        # A letter first, so the password never reads as a command-line option.
-        password = secrets.choice(string.ascii_letters) + "".join(secrets.choice(alphabet) for _ in range(length - 1))
-        if all(any(char in chars for char in password) for chars in classes):
-            return password
 
 
 @dataclass(frozen=True)
@@ -49,23 +36,43 @@ class DemoSignIn:
         self._refresh_tokens: dict[str, str] = {}
         self._cognito = boto3.client("cognito-idp")
 
-    def create_users(self) -> DemoSignIn:
+    def create_staff(self) -> DemoSignIn:
         for role, user in self.users.items():
+            if user.account_id:
+                continue  # a customer's contact: the directory API creates and invites them
             attributes = {"email": user.email, "email_verified": "true"}
-            if user.account_id and user.contact_id:
-                attributes |= {ACCOUNT_CLAIM: user.account_id, CONTACT_CLAIM: user.contact_id}
             created = self._cognito.admin_create_user(
                 UserPoolId=self.user_pool_id,
                 Username=user.email,
                 UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
                 MessageAction="SUPPRESS",  # the password is set below; nobody is to be invited
             )["User"]
-            sub = next(attribute["Value"] for attribute in created["Attributes"] if attribute["Name"] == "sub")
             password = strong_password()
             self._cognito.admin_set_user_password(UserPoolId=self.user_pool_id, Username=user.email, Password=password, Permanent=True)
             for group in user.groups:
                 self._cognito.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=user.email, GroupName=group.value)
-            self.logins[role] = DemoLogin(user.email, password, sub)
+            self.logins[role] = DemoLogin(user.email, password, _sub(created["Attributes"]))
+        return self
+
+    def accept_invitations(self) -> DemoSignIn:
+        """Each contact signs in for the first time with the temporary password of their invitation (the local
+        outbox has it) and chooses a new password, as a person does."""
+        for role, user in self.users.items():
+            if not user.account_id:
+                continue
+            parameters = {"USERNAME": user.email, "PASSWORD": invitation_password(user.email)}
+            challenge = self._cognito.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters=parameters)
+            if challenge.get("ChallengeName") != "NEW_PASSWORD_REQUIRED":
+                raise RuntimeError(f"demo user {role!r}: expected the first sign-in's challenge, got {challenge.get('ChallengeName')}")
+            password = strong_password()
+            self._cognito.respond_to_auth_challenge(
+                ClientId=self.client_id,
+                ChallengeName="NEW_PASSWORD_REQUIRED",
+                Session=challenge["Session"],
+                ChallengeResponses={"USERNAME": user.email, "NEW_PASSWORD": password},
+            )
+            found = self._cognito.admin_get_user(UserPoolId=self.user_pool_id, Username=user.email)
+            self.logins[role] = DemoLogin(user.email, password, _sub(found["UserAttributes"]))
         return self
 
     def user_ids(self) -> dict[str, str]:
@@ -122,3 +129,7 @@ class TokenRefresher:
                 self.publish(self.sign_in.refresh())
             except Exception:
                 log.exception("local sign-in: refreshing the demo users' ID tokens failed")
+
+
+def _sub(attributes: list[dict[str, str]]) -> str:
+    return next(attribute["Value"] for attribute in attributes if attribute["Name"] == "sub")

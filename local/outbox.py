@@ -5,6 +5,7 @@ MIME source), in the process that runs moto: the local stack's and the tests'.""
 from __future__ import annotations
 
 import email
+import re
 from email.policy import default
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,15 @@ def sent_mail(to: str | None = None, *, account_id: str = DEFAULT_ACCOUNT_ID, re
 
     mails = [_as_dict(message) for message in ses_backends[account_id][region].sent_messages if hasattr(message, "raw_data")]
     return [mail for mail in mails if to is None or to.lower() in (address.lower() for address in mail["to"])]
+
+
+def invitation_password(address: str) -> str:
+    """The temporary password of the latest invitation to `address` (its line `Temporary password: <password>`)."""
+    for mail in reversed(sent_mail(to=address)):
+        found = re.search(r"^Temporary password: (\S+)", mail["text"] or "", re.MULTILINE)
+        if found:
+            return found.group(1)
+    raise LookupError(f"no invitation to {address} in the outbox")
 
 
 def _as_dict(message: RawMessage) -> dict:

@@ -247,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.notifications.models import delivery as notifications_delivery
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
-        from local.demo_directory import seed_demo_directory
+        from local.demo_directory import DEMO_USERS, directory_api, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
         from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
         from local.http_adapter import product_api
@@ -257,9 +257,14 @@ def main(argv: list[str] | None = None) -> int:
 
         portal_url = os.environ.get("PORTAL_URL") or api_url
         resources = provision(cognito_endpoint=f"{aws_url}/")  # GET /sign-in sends clients to moto's Cognito
-        demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_users()
-        seed_demo_directory(demo_users.user_ids())  # staff are known by the subs the pool gave them
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
+        # Onboarding as support staff do it: staff in the pool, then regions, accounts and contacts through the
+        # directory API (each contact's invitation lands in the outbox), then each contact accepts theirs.
+        demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_staff()
+        staff_ids = demo_users.user_ids()  # staff are known by the subs the pool gave them
+        manager = DEMO_USERS["manager"]
+        onboard_demo_directory(directory_api(manager.claims() | {"sub": staff_ids[manager.user_id]}), staff_ids)
+        demo_users.accept_invitations()
         # The outbox publisher on the table's stream: every change's events reach the bus through it.
         event_sources.append(TableStreamSource(resources.table_stream_arn, publisher_handler).start())
         # The SQS event source mappings of the Lambdas that react to events, run in-process on the real handlers.
