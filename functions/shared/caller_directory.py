@@ -29,6 +29,8 @@ from functions.shared.observability import logger
 
 # The product's bound: a disabled contact or a revoked authorization takes effect within a minute.
 MAX_STALENESS_SECONDS = 60
+# A caller the kept read of their account does not hold is looked up afresh, at most this often per account.
+UNKNOWN_CONTACT_RETRY = timedelta(seconds=1)
 # Accounts remembered per container; past it the oldest read is forgotten (it would be stale soon anyway).
 MAX_CACHED_ACCOUNTS = 1000
 
@@ -79,16 +81,21 @@ class AccountContactsCache:
         self.max_accounts = max_accounts
         self._reads: dict[str, _Read] = {}
 
-    def account_contacts(self, account_id: str) -> Mapping[str, ContactEntry] | None:
+    def account_contacts(self, account_id: str, *, fresher_than: timedelta | None = None) -> Mapping[str, ContactEntry] | None:
         now = self.clock.now()
         read = self._reads.get(account_id)
-        if read is None or not read.at <= now < read.at + self.staleness:
+        if read is None or not read.at <= now < read.at + min(self.staleness, fresher_than or self.staleness):
             read = _Read(now, self.reader.account_contacts(account_id))
             self._keep(account_id, read)
         return read.contacts
 
     def contact(self, account_id: str, contact_id: str) -> ContactEntry | None:
+        """A contact the kept read does not know is looked up again (at most once per UNKNOWN_CONTACT_RETRY), so a
+        contact added since works at once rather than after the staleness period."""
         contacts = self.account_contacts(account_id)
+        if contacts is not None and contact_id in contacts:
+            return contacts[contact_id]
+        contacts = self.account_contacts(account_id, fresher_than=UNKNOWN_CONTACT_RETRY)
         return None if contacts is None else contacts.get(contact_id)
 
     def _keep(self, account_id: str, read: _Read) -> None:

@@ -196,3 +196,20 @@ def test_staleness_is_configured_up_to_60_seconds_and_reset_with_the_environment
         caller_directory_settings()
     monkeypatch.delenv("DIRECTORY_STALENESS_SECONDS")
     reset_environment()
+
+
+def test_a_contact_added_since_the_kept_read_works_at_once_and_an_unknown_one_costs_a_read_a_second(cache, directory, clock):
+    resolve(cache)  # the account's contacts are kept
+    directory.accounts["acme"]["c-dana"] = ContactEntry(name="Dana", email="dana@acme.example").to_map()
+    clock.moment = T + timedelta(seconds=2)
+
+    assert resolve(cache, contact="c-dana").contact_id == "c-dana"
+    assert directory.reads["acme"] == 2
+    for _ in range(3):  # a contact the directory does not hold: refused, its account read again at most once a second
+        with pytest.raises(Unauthorized):
+            resolve(cache, contact="c-nobody")
+    assert directory.reads["acme"] == 2
+    clock.moment = T + timedelta(seconds=3)
+    with pytest.raises(Unauthorized):
+        resolve(cache, contact="c-nobody")
+    assert directory.reads["acme"] == 3
