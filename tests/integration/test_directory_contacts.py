@@ -10,6 +10,8 @@ import re
 import boto3
 import pytest
 
+from bench.aws_calls import count_aws_calls  # at collection: before any client exists
+
 from functions.directory.dal.contact_repository import ContactRepository
 from functions.directory.logic.dependencies import dependencies
 from functions.directory.models.records import IdentityUnavailable
@@ -298,3 +300,25 @@ def test_resending_an_invitation_gives_a_new_working_password_until_the_contact_
     again = directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/resend-invitation")
     assert again.status == 409 and again.body["error"] == "already_signed_in"
     assert directory(local_aws, "GET", "/accounts/acme/contacts/c-dana").body["status"] == "active"
+
+
+def test_each_contact_operation_makes_a_fixed_number_of_aws_calls(local_aws):
+    """Counted budgets (docs/benchmarks.md): a staff caller, so no read of the caller's own account."""
+    with count_aws_calls() as added:
+        assert directory(local_aws, "POST", "/accounts/acme/contacts", body={**NEW, "contactId": "c-dana"}).status == 201
+    with count_aws_calls() as listed:
+        assert directory(local_aws, "GET", "/accounts/acme/contacts").status == 200
+    with count_aws_calls() as disabled:
+        assert directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/disable").status == 200
+
+    # Read the account and the contact, commit, mark the sign-in ready; the user, its groups, the invitation.
+    assert added == {
+        ("DynamoDB", "TransactGetItems"): 1, ("DynamoDB", "TransactWriteItems"): 1, ("DynamoDB", "UpdateItem"): 1,
+        ("Cognito Identity Provider", "AdminCreateUser"): 1, ("Cognito Identity Provider", "AdminListGroupsForUser"): 1,
+        ("Cognito Identity Provider", "AdminAddUserToGroup"): 2, ("SES", "SendRawEmail"): 1,
+    }  # fmt: skip
+    assert listed == {("DynamoDB", "TransactGetItems"): 1, ("DynamoDB", "Query"): 1}  # one Query a page, no Scan
+    assert disabled == {
+        ("DynamoDB", "TransactGetItems"): 1, ("DynamoDB", "TransactWriteItems"): 1,
+        ("Cognito Identity Provider", "AdminDisableUser"): 1, ("Cognito Identity Provider", "AdminUserGlobalSignOut"): 1,
+    }  # fmt: skip

@@ -121,6 +121,7 @@ def create_contact(
     now: datetime,
 ) -> ContactChange:
     contact_id = request.contact_id or f"c-{secrets.token_hex(5)}"
+    added: list[tuple[str, ContactRecord]] = []  # (the account's name, the contact) as committed
 
     def decide(account: Account, existing: ContactRecord | None) -> _Decision:
         _may_manage(account, caller, "add contacts")
@@ -143,10 +144,11 @@ def create_contact(
             added_at=now,
             version=1,
         )
+        added[:] = [(account.name, contact)]
         return _Decision(contact, "contact added", _capacity(account, contact_id, caller))
 
     change = _change(account_id, contact_id, caller, idempotency, store, now, decide, email=request.email)
-    return _finish_sign_in(change, store, sign_in)  # a replay's contact id is the first request's
+    return _finish_sign_in(change, store, sign_in, None if change.replayed else added[0])
 
 
 def change_contact(
@@ -389,13 +391,19 @@ def _change(
     raise ServiceUnavailable("The account is being changed by several people at once; retry in a moment with the same Idempotency-Key.")
 
 
-def _finish_sign_in(change: ContactChange, store: ContactStore, sign_in: SignInServices) -> ContactChange:
-    """Runs the sign-in saga for a contact whose sign-in is not ready (a new one, or a retry of one stopped half-way);
-    the answer (stored before the saga ran, for a replay) tells how it stands now."""
-    account, contact, _ = store.read_for_change(change.contact.account_id, change.contact.contact_id, None)
-    if account is None or contact is None:
-        return change
-    failed = [] if contact.sign_in_ready else provision(contact, account.name, **_saga(sign_in, store))
+def _finish_sign_in(
+    change: ContactChange, store: ContactStore, sign_in: SignInServices, committed: tuple[str, ContactRecord] | None
+) -> ContactChange:
+    """Runs the sign-in saga for a contact whose sign-in is not ready: the one just `committed` (with its account's
+    name), or a replay's (read again: the first request's contact, its saga maybe stopped half-way). The answer
+    (stored before the saga ran, for a replay) tells how it stands now."""
+    if committed is None:
+        account, contact, _ = store.read_for_change(change.contact.account_id, change.contact.contact_id, None)
+        if account is None or contact is None:
+            return change
+        committed = (account.name, contact)
+    account_name, contact = committed
+    failed = [] if contact.sign_in_ready else provision(contact, account_name, **_saga(sign_in, store))
     return replace(
         change, contact=change.contact.model_copy(update={"warnings": change.contact.warnings + failed, "sign_in_ready": not failed})
     )
