@@ -44,7 +44,7 @@ class Changed:
 
 
 def get_account(account_id: str, caller: Caller, *, store: AccountStore) -> Account:
-    return _visible(account_id, store.get_account(account_id), caller)
+    return visible_account(account_id, store.get_account(account_id), caller)
 
 
 def list_accounts(
@@ -64,7 +64,7 @@ def account_history(
     account_id: str, caller: Caller, *, limit: int, next_token: str | None, store: AccountStore, page_tokens: Callable[[], PageTokenCodec]
 ) -> AccountHistory:
     staff_only(caller, "read an account's history")
-    _visible(account_id, store.get_account(account_id), caller)
+    visible_account(account_id, store.get_account(account_id), caller)
     scope = f"{caller.user_id}|account-history|{account_id}"
     start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
     items, next_key = store.list_history(account_id, limit=limit, start_key=start_key)
@@ -118,7 +118,7 @@ def change_account(
     staff_only(caller, "change an account")
     for _ in range(MAX_ATTEMPTS):
         before, record = store.read_for_change(account_id, idempotency.scope_key if idempotency else None)
-        before = _visible(account_id, before, caller)
+        before = visible_account(account_id, before, caller)
         if replay := replayable(record, idempotency, now):
             return Changed(Account.model_validate(replay.answer), replayed=True)
         sent = {name: getattr(changes, name) for name in changes.model_fields_set}
@@ -147,7 +147,7 @@ def change_account(
     raise ServiceUnavailable("The account is being changed by many people at once; retry in a moment with the same Idempotency-Key.")
 
 
-def _visible(account_id: str, account: Account | None, caller: Caller) -> Account:
+def visible_account(account_id: str, account: Account | None, caller: Caller) -> Account:
     # Another account answers exactly like a missing one: its existence is not disclosed.
     if account is None or (not caller.is_staff and account.account_id != caller.account_id):
         raise NotFound(f"Account {account_id} was not found; check the id.", field="accountId")

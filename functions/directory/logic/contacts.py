@@ -16,6 +16,7 @@ from typing import Any
 from pydantic.alias_generators import to_camel
 
 from functions.directory.logic import pins
+from functions.directory.logic.accounts import staff_only, visible_account
 from functions.directory.logic.ports import ContactStore
 from functions.directory.logic.sign_in import MANAGED_GROUPS, IdentityProvider, InvitationSender, groups_of, provision
 from functions.directory.models.accounts import Account, AccountFieldChange, AccountHistoryEntry
@@ -86,7 +87,7 @@ def list_contacts(
     store: ContactStore,
     page_tokens: Callable[[], PageTokenCodec],
 ) -> ContactList:
-    account = _visible(account_id, store.read_for_change(account_id, None, None)[0], caller)
+    account = visible_account(account_id, store.read_for_change(account_id, None, None)[0], caller)
     manages = _manages(account, caller)
     scope = f"{caller.user_id}|contacts|{account_id}"
     start_key = page_tokens().decode(next_token, scope=scope) if next_token else None
@@ -102,7 +103,7 @@ def get_contact(
 ) -> ContactAnswer:
     """An invited contact who has since chosen their password is recorded as active on the way."""
     account, contact, _ = store.read_for_change(account_id, contact_id, None)
-    account = _visible(account_id, account, caller)
+    account = visible_account(account_id, account, caller)
     contact = _contact(contact, contact_id)
     full = _manages(account, caller) or contact_id == caller.contact_id
     if full and contact.status is ContactStatus.INVITED and contact.sign_in_ready and _has_signed_in(sign_in, contact):
@@ -265,7 +266,7 @@ def resend_invitation(
     """A new temporary password by email, for a contact who has not signed in yet (and finishes a sign-in whose
     provisioning stopped half-way)."""
     account, contact, _ = store.read_for_change(account_id, contact_id, None)
-    account = _visible(account_id, account, caller)
+    account = visible_account(account_id, account, caller)
     _may_manage(account, caller, "invite contacts")
     contact = _contact(contact, contact_id)
     if contact.status is ContactStatus.DISABLED:
@@ -288,7 +289,7 @@ def set_pin(
 
     def decide(account: Account, before: ContactRecord | None) -> _Decision:
         if caller.is_staff or caller.contact_id != contact_id:
-            _visible(account_id, account, caller)
+            visible_account(account_id, account, caller)
             _contact(before, contact_id)
             raise Forbidden("Only the contact sets their own IVR PIN; they do it signed in as themselves.")
         before = _contact(before, contact_id)
@@ -305,9 +306,9 @@ def verify_pin(
     """An engineer on the phone checks the caller's PIN; 5 wrong ones lock it until staff unlock it."""
     for _ in range(MAX_ATTEMPTS):
         account, contact, _ = store.read_for_change(account_id, contact_id, None)
-        account = _visible(account_id, account, caller)
+        account = visible_account(account_id, account, caller)
         contact = _contact(contact, contact_id)
-        _staff_only(caller, "verify a caller's PIN")
+        staff_only(caller, "verify a caller's PIN")
         if contact.pin_hash is None or contact.pin_salt is None:
             raise Conflict(f"{contact.name} has not set an IVR PIN; verify them another way.", code="pin_not_set")
         if contact.pin_locked:
@@ -329,7 +330,7 @@ def verify_pin(
 
 def unlock_pin(account_id: str, contact_id: str, caller: Caller, *, store: ContactStore, now: datetime) -> ContactChange:
     def decide(account: Account, before: ContactRecord | None) -> _Decision | None:
-        _staff_only(caller, "unlock a PIN")
+        staff_only(caller, "unlock a PIN")
         before = _contact(before, contact_id)
         if not before.pin_locked:
             return None
@@ -354,7 +355,7 @@ def _change(
     with the account, the history, the event and the key's answer; decided again when it lost a race."""
     for _ in range(MAX_ATTEMPTS):
         account, before, record = store.read_for_change(account_id, contact_id, idempotency.scope_key if idempotency else None)
-        account = _visible(account_id, account, caller)
+        account = visible_account(account_id, account, caller)
         if replay := replayable(record, idempotency, now):
             return ContactChange(ContactAnswer.model_validate(replay.answer), replayed=True)
         decision = decide(account, before)
@@ -475,13 +476,6 @@ def _event(account: Account, before: ContactRecord | None, contact: ContactRecor
     ).domain_event()
 
 
-def _visible(account_id: str, account: Account | None, caller: Caller) -> Account:
-    # Another account answers exactly like a missing one: its existence is not disclosed.
-    if account is None or (not caller.is_staff and account.account_id != caller.account_id):
-        raise NotFound(f"Account {account_id} was not found; check the id.", field="accountId")
-    return account
-
-
 def _contact(contact: ContactRecord | None, contact_id: str) -> ContactRecord:
     if contact is None:
         raise NotFound(f"Contact {contact_id} was not found in this account; check the id.", field="contactId")
@@ -499,11 +493,6 @@ def _manages(account: Account, caller: Caller) -> bool:
 def _may_manage(account: Account, caller: Caller, what: str) -> None:
     if not _manages(account, caller):
         raise Forbidden(f"Only your account's administrators and Dedicated Support may {what}; ask your account administrator.")
-
-
-def _staff_only(caller: Caller, what: str) -> None:
-    if not caller.is_staff:
-        raise Forbidden(f"Only support engineers and managers may {what}.")
 
 
 def _email_taken(email: str, account_id: str, store: ContactStore) -> Conflict:
