@@ -11,7 +11,6 @@ import boto3
 import pytest
 
 from bench.aws_calls import count_aws_calls  # at collection: before any client exists
-
 from functions.directory.dal.contact_repository import ContactRepository
 from functions.directory.logic.dependencies import dependencies
 from functions.directory.models.records import IdentityUnavailable
