@@ -1,6 +1,7 @@
-"""Cognito's user-pool sign-in as plain JSON over HTTPS, no AWS SDK: InitiateAuth, RespondToAuthChallenge and
-GlobalSignOut are unsigned calls (a POST to the pool's regional endpoint, the operation in `X-Amz-Target`), made
-with the app client's id only. Where to post them comes from the API's GET /sign-in (SignInConfig)."""
+"""Cognito's user-pool sign-in as plain JSON over HTTPS, no AWS SDK: InitiateAuth, RespondToAuthChallenge,
+AssociateSoftwareToken and VerifySoftwareToken (with a challenge's Session) and GlobalSignOut are unsigned calls (a
+POST to the pool's regional endpoint, the operation in `X-Amz-Target`), made with the app client's id only. Where to
+post them comes from the API's GET /sign-in (SignInConfig)."""
 
 from __future__ import annotations
 
@@ -154,6 +155,22 @@ class CognitoClient:
             "ChallengeResponses": responses,
         }
         return self._outcome(self.call("RespondToAuthChallenge", body))
+
+    def associate_software_token(self, session: str) -> tuple[str, str]:
+        """MFA_SETUP, step 1: a new TOTP secret for the user signing in (base32), and the session to go on with."""
+        answer = self.call("AssociateSoftwareToken", {"Session": session})
+        secret = answer.get("SecretCode")
+        if not isinstance(secret, str) or not secret:
+            raise CognitoError("bad_response", "Cognito answered AssociateSoftwareToken without a secret")
+        return secret, str(answer.get("Session") or session)
+
+    def verify_software_token(self, session: str, code: str, device_name: str) -> str:
+        """MFA_SETUP, step 2: the authenticator's first code proves it holds the secret; the session to answer
+        MFA_SETUP in."""
+        answer = self.call("VerifySoftwareToken", {"Session": session, "UserCode": code, "FriendlyDeviceName": device_name})
+        if answer.get("Status") != "SUCCESS":
+            raise CognitoError("EnableSoftwareTokenMFAException", "Cognito did not accept the authenticator's code")
+        return str(answer.get("Session") or session)
 
     def refresh(self, refresh_token: str) -> Tokens:
         answer = self.call(

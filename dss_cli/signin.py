@@ -1,11 +1,11 @@
 """Signing in with the desk's Cognito user pool, keeping the sign-in fresh, and signing out.
 
 `dss login --api URL --email E` asks the API where to sign in (GET /sign-in), signs in with USER_PASSWORD_AUTH
-(answering NEW_PASSWORD_REQUIRED on a first sign-in and SOFTWARE_TOKEN_MFA when the user has an authenticator)
-and saves the API, that configuration, the ID, access and refresh tokens and the ID token's expiry in the config
-file (readable by the user only). Every later command that takes its token from there first renews the ID token
-with REFRESH_TOKEN_AUTH when it expires within 15 minutes (`fresh_login`), and saves it. `dss logout` signs the
-user out at Cognito (GlobalSignOut) and forgets the file.
+(answering NEW_PASSWORD_REQUIRED on a first sign-in, MFA_SETUP when the pool requires an authenticator the user has
+not set up yet, and SOFTWARE_TOKEN_MFA when the user has one) and saves the API, that configuration, the ID, access
+and refresh tokens and the ID token's expiry in the config file (readable by the user only). Every later command
+that takes its token from there first renews the ID token with REFRESH_TOKEN_AUTH when it expires within 15 minutes
+(`fresh_login`), and saves it. `dss logout` signs the user out at Cognito (GlobalSignOut) and forgets the file.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import requests
 
@@ -37,7 +39,12 @@ from dss_cli.transport import API_RETRY, describe_network_error, new_session
 SIGN_IN_PATH = "/sign-in"
 # An ID token this close to its expiry is renewed before a command uses it (they last an hour).
 REFRESH_MARGIN = timedelta(minutes=15)
-MAX_CHALLENGES = 4  # e.g. a new password, then a TOTP code
+MAX_CHALLENGES = 4  # e.g. a new password, then setting up an authenticator
+# What an authenticator app shows the entry as, and what Cognito names the user's authenticator.
+AUTHENTICATOR_ISSUER = "Dedicated Support Services"
+AUTHENTICATOR_DEVICE = "dss"
+# Cognito's refusals of an authenticator's code while setting it up (VerifySoftwareToken).
+WRONG_SETUP_CODE = frozenset({"CodeMismatchException", "EnableSoftwareTokenMFAException"})
 
 
 class SignInError(CliError):
@@ -98,37 +105,106 @@ def fetch_sign_in_config(api: str) -> SignInConfig:
     return SignInConfig.from_json(data, f"the answer of GET {url}")
 
 
+@dataclass(frozen=True)
+class AuthenticatorSetup:
+    """MFA_SETUP: the new TOTP secret (base32) to add to an authenticator app, and the same as an otpauth:// URI."""
+
+    secret: str
+    uri: str
+
+
+def otpauth_uri(secret: str, email: str, issuer: str = AUTHENTICATOR_ISSUER) -> str:
+    """The Key URI Format authenticator apps read (from a QR code or pasted): TOTP, SHA-1, 6 digits, 30 s (Cognito's)."""
+    label = f"{quote(issuer, safe='')}:{quote(email, safe='@')}"
+    query = urlencode({"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": 6, "period": 30}, quote_via=quote)
+    return f"otpauth://totp/{label}?{query}"
+
+
 def sign_in(
-    client: CognitoClient, email: str, password: str, *, new_password: Callable[[], str], totp_code: Callable[[], str]
+    client: CognitoClient,
+    email: str,
+    password: str,
+    *,
+    new_password: Callable[[], str],
+    totp_code: Callable[[], str],
+    set_up_authenticator: Callable[[AuthenticatorSetup], None] | None = None,
+    code_attempts: int = 1,
 ) -> tuple[Tokens, list[str]]:
     """USER_PASSWORD_AUTH, then each challenge Cognito asks: the tokens and the challenges answered.
-    `new_password` and `totp_code` are asked only when Cognito wants them."""
+    `new_password` and `totp_code` are asked only when Cognito wants them; `set_up_authenticator` is shown the new
+    secret when the pool requires an authenticator the user has not set up (MFA_SETUP), whose first code is then
+    asked up to `code_attempts` times."""
     answered: list[str] = []
+    username, password_changed = email, False
     try:
         outcome = client.password_auth(email, password)
         while isinstance(outcome, Challenge):
             if len(answered) == MAX_CHALLENGES:
                 raise SignInError(f"Cognito kept asking for challenges signing in {email} ({', '.join(answered)}); ask your administrator")
-            responses = _answer(outcome, email, new_password, totp_code)
-            answered.append(outcome.name)
-            outcome = client.respond(outcome, responses)
+            challenge, username = outcome, outcome.username(username)
+            answered.append(challenge.name)
+            if challenge.name == MFA_SETUP:
+                outcome = _set_up_authenticator(client, challenge, email, username, totp_code, set_up_authenticator, code_attempts)
+            else:
+                outcome = client.respond(challenge, _answer(challenge, username, new_password, totp_code))
+            password_changed = password_changed or challenge.name == NEW_PASSWORD_REQUIRED
     except CognitoError as error:
-        raise explain(error, email) from None
+        raise _after_new_password(explain(error, email), password_changed) from None
+    except SignInError as error:
+        raise _after_new_password(error, password_changed) from None
     return outcome, answered
 
 
-def _answer(challenge: Challenge, email: str, new_password: Callable[[], str], totp_code: Callable[[], str]) -> dict[str, str]:
-    username = challenge.username(email)
+def _answer(challenge: Challenge, username: str, new_password: Callable[[], str], totp_code: Callable[[], str]) -> dict[str, str]:
     if challenge.name == NEW_PASSWORD_REQUIRED:
         return {"USERNAME": username, "NEW_PASSWORD": new_password()}
     if challenge.name == SOFTWARE_TOKEN_MFA:
         return {"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": totp_code()}
-    if challenge.name == MFA_SETUP:
-        raise SignInError(
-            f"{email} must set up an authenticator app (TOTP) before signing in, which dss does not do yet: set it up "
-            "with the AWS CLI (README, Deploy to AWS) or ask your administrator, then run dss login again"
-        )
     raise SignInError(f"Cognito asks for the {challenge.name} challenge, which dss cannot answer; ask your administrator")
+
+
+def _set_up_authenticator(
+    client: CognitoClient,
+    challenge: Challenge,
+    email: str,
+    username: str,
+    totp_code: Callable[[], str],
+    show: Callable[[AuthenticatorSetup], None] | None,
+    attempts: int,
+) -> Tokens | Challenge:
+    """MFA_SETUP with the challenge's session: AssociateSoftwareToken (a new secret, shown), VerifySoftwareToken with the
+    authenticator's first code, then RespondToAuthChallenge MFA_SETUP in the session VerifySoftwareToken gave."""
+    offered = challenge.parameters.get("MFAS_CAN_SETUP")  # a list, or its JSON text (Cognito: '["SOFTWARE_TOKEN_MFA"]')
+    if show is None or (offered and SOFTWARE_TOKEN_MFA not in str(offered)):
+        what = f" ({offered})" if offered else ""
+        raise SignInError(
+            f"{email} must set up multi-factor authentication{what} before signing in, which dss cannot do here; ask your administrator"
+        )
+    secret, session = client.associate_software_token(challenge.session)
+    show(AuthenticatorSetup(secret, otpauth_uri(secret, email)))
+    for attempt in range(1, max(attempts, 1) + 1):
+        try:
+            session = client.verify_software_token(session, totp_code(), AUTHENTICATOR_DEVICE)
+            break
+        except CognitoError as error:
+            if error.code not in WRONG_SETUP_CODE:
+                raise
+            if attempt >= attempts:
+                raise SignInError(
+                    f"the authenticator's code did not match for {email}: remove this entry from your authenticator app, run "
+                    "dss login again and add the new secret it shows"
+                ) from None
+    return client.respond(Challenge(MFA_SETUP, session, challenge.parameters), {"USERNAME": username})
+
+
+def _after_new_password(error: CliError, password_changed: bool) -> CliError:
+    """A sign-in that fails after Cognito took the new password says so: the temporary one no longer works."""
+    if not password_changed:
+        return error
+    suffix = " (Cognito has already taken your new password: sign in with it next time.)"
+    if isinstance(error, CognitoError):
+        return CognitoError(error.code, error.message.rstrip() + suffix, error.status)
+    return SignInError(str(error) + suffix)
 
 
 # What the person at the terminal should do about each refusal of a sign-in.

@@ -14,9 +14,20 @@ from dss_cli.cognito import CognitoClient
 from dss_cli.commands.common import connection_of, note
 from dss_cli.config import config_file, forget_login, normalize_api, save_login, saved_login
 from dss_cli.errors import ApiError, ConfigError
-from dss_cli.signin import SignInError, fetch_sign_in_config, save_signed_in, sign_in, sign_out, to_iso, token_claims, utc_now
+from dss_cli.signin import (
+    AuthenticatorSetup,
+    SignInError,
+    fetch_sign_in_config,
+    save_signed_in,
+    sign_in,
+    sign_out,
+    to_iso,
+    token_claims,
+    utc_now,
+)
 
 TOTP_CODE = re.compile(r"^\d{6}$")
+SETUP_CODE_ATTEMPTS = 3  # typing the new authenticator's first code
 
 
 def login(
@@ -35,7 +46,11 @@ def login(
         str | None, typer.Option("--new-password", help="At your first sign-in: the password replacing the temporary one (else asked).")
     ] = None,
     totp_code: Annotated[
-        str | None, typer.Option("--totp-code", help="The 6-digit code of your authenticator app, if you have one (else asked).")
+        str | None,
+        typer.Option(
+            "--totp-code",
+            help="The 6-digit code of your authenticator app (else asked); when dss sets the app up, the new entry's first code.",
+        ),
     ] = None,
     token: Annotated[
         str | None, typer.Option("--token", help="Save this ID token instead of signing in (automation; it is not renewed).")
@@ -60,20 +75,53 @@ def login(
         chosen: str = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
         return chosen
 
+    codes_asked = 0
+
     def ask_totp_code() -> str:
-        code = (totp_code if totp_code is not None else typer.prompt("Authenticator code")).strip()
+        nonlocal codes_asked
+        if totp_code is not None:
+            code = totp_code.strip()
+        else:
+            if codes_asked:
+                note("That code did not match: enter the one your authenticator shows now (a new one every 30 seconds).")
+            code = typer.prompt("Authenticator code").strip()
+            for _ in range(2):  # a typo is asked again
+                if TOTP_CODE.match(code):
+                    break
+                code = typer.prompt("The code is 6 digits; authenticator code").strip()
+        codes_asked += 1
         if not TOTP_CODE.match(code):
             raise SignInError("the authenticator code is 6 digits: run dss login again with the current code")
         return code
 
     with CognitoClient(config) as client:
-        tokens, answered = sign_in(client, email, password, new_password=ask_new_password, totp_code=ask_totp_code)
+        tokens, answered = sign_in(
+            client,
+            email,
+            password,
+            new_password=ask_new_password,
+            totp_code=ask_totp_code,
+            set_up_authenticator=show_authenticator_setup,
+            code_attempts=1 if totp_code is not None else SETUP_CODE_ATTEMPTS,
+        )
     if new_password is not None and "NEW_PASSWORD_REQUIRED" not in answered:
         note("--new-password was not needed (your password is not temporary) and was not used.")
     path, saved = save_signed_in(api, config, email, tokens, utc_now())
     claims = token_claims(tokens.id_token)
+    if "MFA_SETUP" in answered:
+        note("Your authenticator app is set up: sign-ins ask for its code from now on (dss login --totp-code, or asked).")
     note(f"Signed in to {api} as {email} ({', '.join(groups_of(claims)) or 'no role'}); saved to {path}.")
     note(f"The sign-in renews itself before it expires ({saved['expiresAt']}) until you run dss logout.")
+
+
+def show_authenticator_setup(setup: AuthenticatorSetup) -> None:
+    """MFA_SETUP: what to add to an authenticator app (on the terminal, stderr; never saved)."""
+    note("Your account requires an authenticator app (TOTP). Add an entry to yours (Google Authenticator, Microsoft")
+    note("Authenticator, 1Password, ...) with this secret key (time-based, 6 digits, every 30 seconds):")
+    note(f"  {setup.secret}")
+    note("or with this URI (paste it, or make it a QR code):")
+    note(f"  {setup.uri}")
+    note("then enter the 6-digit code it shows.")
 
 
 def _save_token(api: str, token: str, verify: bool) -> None:

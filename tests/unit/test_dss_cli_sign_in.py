@@ -1,15 +1,22 @@
 """dss CLI: signing in with Cognito's JSON API (dss_cli/cognito.py, dss_cli/signin.py) against moto's Cognito in
-server mode on loopback, over real HTTP: the password flow and its challenges (a new password, a TOTP code), the
-refusals as one clear line, renewing the saved sign-in near its expiry, signing out; then `dss login`, `whoami`
-and `logout` themselves (the API's GET /sign-in stood in for: tests/local covers it over the local stack)."""
+server mode on loopback, over real HTTP: the password flow and its challenges (a new password, a TOTP code, setting
+up an authenticator where the pool requires one), the refusals as one clear line, renewing the saved sign-in near its
+expiry, signing out; then `dss login`, `whoami` and `logout` themselves (the API's GET /sign-in stood in for:
+tests/local covers it over the local stack)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
 import stat
+import struct
+import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
@@ -19,7 +26,17 @@ from dss_cli.cognito import CognitoClient, CognitoError, SignInConfig, Tokens
 from dss_cli.config import config_file
 from dss_cli.errors import InsecureApiUrl
 from dss_cli.main import app
-from dss_cli.signin import SignInError, fresh_login, save_signed_in, sign_in, sign_out, to_iso, token_claims
+from dss_cli.signin import (
+    AuthenticatorSetup,
+    SignInError,
+    fresh_login,
+    otpauth_uri,
+    save_signed_in,
+    sign_in,
+    sign_out,
+    to_iso,
+    token_claims,
+)
 from tests.support.moto_server import moto_server
 
 API = "http://127.0.0.1:3999"  # never reached: GET /sign-in is stood in for
@@ -75,6 +92,10 @@ def pool(cognito_endpoint):
             idp.associate_software_token(AccessToken=access)
             idp.verify_software_token(AccessToken=access, UserCode="123456")
             idp.set_user_mfa_preference(AccessToken=access, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+        def require_authenticator(self) -> None:
+            """MFA required, TOTP only, as the prod stage's pool (infra/components/identity.py)."""
+            idp.set_user_pool_mfa_config(UserPoolId=pool_id, SoftwareTokenMfaConfiguration={"Enabled": True}, MfaConfiguration="ON")
 
         def refreshes(self, refresh_token: str) -> bool:
             try:
@@ -256,3 +277,155 @@ def test_a_wrong_password_saves_nothing(cli, pool):
     refused = cli("login", "--api", API, "--email", email, "--password", "Wrong-passw0rd-1", expect=1)
     assert refused.stderr == f"Error: sign-in refused for {email}: Incorrect username or password. (NotAuthorizedException)\n"
     assert not config_file().exists()
+
+
+# --- MFA_SETUP: a pool that requires an authenticator (the prod stage's) --------------------------------------------
+# What moto 5.2.5 does of it (moto/cognitoidp/models.py): it asks MFA_SETUP after NEW_PASSWORD_REQUIRED when the pool's
+# MFA is ON, answers AssociateSoftwareToken and VerifySoftwareToken with a Session, takes RespondToAuthChallenge
+# MFA_SETUP in the session VerifySoftwareToken gave, and then asks SOFTWARE_TOKEN_MFA at every sign-in. It checks codes
+# (RFC 6238, no window) only with MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true, which these tests set. What it does not
+# do: every user gets the same secret; a confirmed user without an authenticator signs in with no MFA_SETUP (Cognito
+# asks it at InitiateAuth too); it ignores MFA_SETUP's ChallengeResponses; MFAS_CAN_SETUP is a list, not Cognito's
+# JSON text (the stub client below stands in for that).
+
+
+def totp(secret: str, at: float) -> str:
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits) of a base32 secret, as an authenticator app computes it."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    digest = hmac.new(key, struct.pack(">Q", int(at // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 10**6:06d}"
+
+
+def current_code(secret: str) -> str:
+    """The code of now, never within 2 s of its end (moto accepts the current step only)."""
+    if time.time() % 30 > 28:
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return totp(secret, time.time())
+
+
+def wrong_code(secret: str) -> str:
+    return f"{(int(current_code(secret)) + 1) % 10**6:06d}"
+
+
+def test_the_totp_helper_computes_rfc_6238s_test_vector():
+    secret = base64.b32encode(b"12345678901234567890").decode()  # RFC 6238, appendix B: T=59 -> 94287082 (8 digits)
+    assert totp(secret, 59) == "287082" and totp(secret, 1111111109) == "081804"
+
+
+@pytest.fixture
+def checked_codes(monkeypatch):
+    monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")  # moto's server runs in this process
+
+
+def test_a_first_sign_in_sets_a_password_then_an_authenticator_whose_code_then_signs_in(pool, checked_codes):
+    pool.require_authenticator()
+    email = pool.user("nina@acme.example", "Temp-passw0rd-9", temporary=True)
+    shown: list[AuthenticatorSetup] = []
+
+    def code() -> str:
+        assert shown, "a code was asked before the secret was shown"
+        return current_code(shown[-1].secret)
+
+    with CognitoClient(pool.config) as client:
+        tokens, answered = sign_in(
+            client, email, "Temp-passw0rd-9", new_password=lambda: "Nina-chosen-passw0rd", totp_code=code, set_up_authenticator=shown.append
+        )
+    assert answered == ["NEW_PASSWORD_REQUIRED", "MFA_SETUP"]
+    assert token_claims(tokens.id_token)["email"] == email and tokens.refresh_token
+    (setup,) = shown
+    assert setup.uri == otpauth_uri(setup.secret, email)
+    parts = urlsplit(setup.uri)
+    assert (parts.scheme, parts.netloc, parts.path) == ("otpauth", "totp", "/Dedicated%20Support%20Services:nina@acme.example")
+    query = parse_qs(parts.query)
+    assert query == {"secret": [setup.secret], "issuer": ["Dedicated Support Services"], "algorithm": ["SHA1"], "digits": ["6"],
+                     "period": ["30"]}  # fmt: skip
+
+    # From now on Cognito asks for the authenticator's code, and refuses a wrong one.
+    with CognitoClient(pool.config) as client:
+        with pytest.raises(CognitoError, match="^wrong authenticator code for nina@acme.example"):
+            sign_in(client, email, "Nina-chosen-passw0rd", new_password=never, totp_code=lambda: wrong_code(setup.secret))
+        again, answered = sign_in(client, email, "Nina-chosen-passw0rd", new_password=never, totp_code=lambda: current_code(setup.secret))
+    assert answered == ["SOFTWARE_TOKEN_MFA"] and token_claims(again.id_token)["email"] == email
+
+
+def test_a_mistyped_first_code_is_asked_again_then_gives_up_saying_what_to_do(pool, checked_codes):
+    pool.require_authenticator()
+    email = pool.user("tom@acme.example", "Temp-passw0rd-9", temporary=True)
+    shown: list[AuthenticatorSetup] = []
+    typed = iter([lambda secret: wrong_code(secret), current_code])
+
+    with CognitoClient(pool.config) as client:
+        tokens, answered = sign_in(client, email, "Temp-passw0rd-9", new_password=lambda: "Tom-chosen-passw0rd-1",
+                                   totp_code=lambda: next(typed)(shown[-1].secret), set_up_authenticator=shown.append,
+                                   code_attempts=3)  # fmt: skip
+    assert answered == ["NEW_PASSWORD_REQUIRED", "MFA_SETUP"] and tokens.id_token
+
+    email = pool.user("ann@acme.example", "Temp-passw0rd-9", temporary=True)
+    with CognitoClient(pool.config) as client, pytest.raises(SignInError) as refused:
+        sign_in(client, email, "Temp-passw0rd-9", new_password=lambda: "Ann-chosen-passw0rd-1",
+                totp_code=lambda: wrong_code(shown[-1].secret), set_up_authenticator=shown.append)  # fmt: skip
+    assert str(refused.value) == (
+        "the authenticator's code did not match for ann@acme.example: remove this entry from your authenticator app, run dss "
+        "login again and add the new secret it shows (Cognito has already taken your new password: sign in with it next time.)"
+    )
+
+
+class StubCognito:
+    """Cognito's answers where moto's differ: MFAS_CAN_SETUP as JSON text, a USER_ID_FOR_SRP, new sessions each step."""
+
+    def __init__(self, offered: str):
+        self.offered, self.calls = offered, []
+
+    def password_auth(self, email, password):
+        from dss_cli.cognito import Challenge
+
+        return Challenge("MFA_SETUP", "s1", {"MFAS_CAN_SETUP": self.offered, "USER_ID_FOR_SRP": "3f2a-user"})
+
+    def associate_software_token(self, session):
+        self.calls.append(("AssociateSoftwareToken", session))
+        return "JBSWY3DPEHPK3PXP", "s2"
+
+    def verify_software_token(self, session, code, device_name):
+        self.calls.append(("VerifySoftwareToken", session, code, device_name))
+        return "s3"
+
+    def respond(self, challenge, responses):
+        self.calls.append(("RespondToAuthChallenge", challenge.name, challenge.session, responses))
+        return Tokens("id", "access", "refresh", 3600)
+
+
+def test_mfa_setup_answers_in_each_steps_session_with_cognitos_user_name_and_refuses_sms_only():
+    stub = StubCognito('["SOFTWARE_TOKEN_MFA"]')
+    tokens, answered = sign_in(stub, "bob@acme.example", "pw", new_password=never, totp_code=lambda: "123456",
+                               set_up_authenticator=lambda setup: None)  # fmt: skip
+    assert answered == ["MFA_SETUP"] and tokens.id_token == "id"
+    assert stub.calls == [
+        ("AssociateSoftwareToken", "s1"),
+        ("VerifySoftwareToken", "s2", "123456", "dss"),
+        ("RespondToAuthChallenge", "MFA_SETUP", "s3", {"USERNAME": "3f2a-user"}),
+    ]
+    with pytest.raises(SignInError, match=r"must set up multi-factor authentication \(\[\"SMS_MFA\"\]\) before signing in"):
+        sign_in(StubCognito('["SMS_MFA"]'), "bob@acme.example", "pw", new_password=never, totp_code=never,
+                set_up_authenticator=lambda setup: pytest.fail("no TOTP to set up"))  # fmt: skip
+
+
+def test_dss_login_shows_the_secret_and_its_uri_then_asks_the_first_code(cli, pool, checked_codes):
+    """`dss login` as a person runs it: the password, the new one twice, then the authenticator's first code. moto gives
+    every user the same secret (`asdfasdfasdf`), so the code typed can be computed before the secret is shown."""
+    from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET
+
+    pool.require_authenticator()
+    email = pool.user("nina@acme.example", "Temp-passw0rd-9", temporary=True)
+    typed = f"Temp-passw0rd-9\nNina-chosen-passw0rd\nNina-chosen-passw0rd\n12\n{current_code(COGNITO_TOTP_MFA_SECRET)}\n"
+    result = cli("login", "--api", API, "--email", email, input=typed)
+    assert f"  {COGNITO_TOTP_MFA_SECRET}\n" in result.stderr
+    assert f"  {otpauth_uri(COGNITO_TOTP_MFA_SECRET, email)}\n" in result.stderr
+    assert "Your authenticator app is set up" in result.stderr and f"Signed in to {API} as {email}" in result.stderr
+    assert json.loads(config_file().read_text())["email"] == email
+    assert "Nina-chosen-passw0rd" not in result.output
+
+    cli("logout")
+    code = current_code(COGNITO_TOTP_MFA_SECRET)
+    cli("login", "--api", API, "--email", email, "--password", "Nina-chosen-passw0rd", "--totp-code", code)
+    assert json.loads(config_file().read_text())["email"] == email
