@@ -38,6 +38,15 @@ def refuse_token_over_plain_http(api: str) -> None:
         )
 
 
+def id_path(value: str) -> str:
+    """An account or contact id as one path segment."""
+    return quote(str(value).strip(), safe="")
+
+
+def new_idempotency_key() -> str:
+    return f"dss-cli-{uuid.uuid4()}"
+
+
 def case_path(case_number: str) -> str:
     """Accepts 42 or 0000000042."""
     number = str(case_number).strip()
@@ -117,7 +126,7 @@ class ApiClient:
 
     def open_case(self, body: dict, idempotency_key: str | None = None) -> dict:
         # The same key on every retry: a retried create returns the same case, never a second one.
-        key = idempotency_key or f"dss-cli-{uuid.uuid4()}"
+        key = idempotency_key or new_idempotency_key()
         return self.request("POST", "/cases", json=body, headers={"Idempotency-Key": key}, retry=True, expect=(200, 201))
 
     def add_update(self, case_number: str, text: str) -> dict:
@@ -130,7 +139,7 @@ class ApiClient:
 
     def start_upload(self, case_number: str, body: dict, idempotency_key: str | None = None) -> dict:
         # The same key on every retry: a retried start returns the same upload, never a second one.
-        key = idempotency_key or f"dss-cli-{uuid.uuid4()}"
+        key = idempotency_key or new_idempotency_key()
         return self.request(
             "POST", f"/cases/{case_path(case_number)}/uploads", json=body, headers={"Idempotency-Key": key}, retry=True, expect=(200, 201)
         )
@@ -176,3 +185,65 @@ class ApiClient:
 
     def download_url(self, case_number: str, file_id: str) -> dict:
         return self.request("GET", f"/cases/{case_path(case_number)}/files/{quote(file_id, safe='')}/download")
+
+    # --- the directory: accounts and their contacts ------------------------------------------------------------
+    # A create or change carries an Idempotency-Key made once per call (or the caller's), the same on every retry, so a
+    # retried POST or PATCH answers as the first did and changes nothing twice. Disabling, enabling and unlocking
+    # answer the same when repeated (the API says so) and are retried too; a resent invitation (another email, another
+    # password), a PIN check (a wrong PIN counts) and a PIN change are sent once.
+
+    def _keyed(self, method: str, path: str, body: dict, idempotency_key: str | None, expect: tuple[int, ...]) -> dict:
+        headers = {"Idempotency-Key": idempotency_key or new_idempotency_key()}
+        return self.request(method, path, json=body, headers=headers, retry=True, expect=expect)
+
+    def list_accounts(self) -> list[dict]:
+        """Staff: every account, following nextToken; a customer: their own."""
+        return self._every_page("/accounts")["items"]
+
+    def get_account(self, account_id: str) -> dict:
+        return self.request("GET", f"/accounts/{id_path(account_id)}")
+
+    def create_account(self, body: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("POST", "/accounts", body, idempotency_key, (200, 201))
+
+    def change_account(self, account_id: str, changes: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("PATCH", f"/accounts/{id_path(account_id)}", changes, idempotency_key, (200,))
+
+    def account_history(self, account_id: str) -> list[dict]:
+        """Every entry, oldest first, following nextToken."""
+        return self._every_page(f"/accounts/{id_path(account_id)}/history")["items"]
+
+    def _contact_path(self, account_id: str, contact_id: str | None = None) -> str:
+        path = f"/accounts/{id_path(account_id)}/contacts"
+        return f"{path}/{id_path(contact_id)}" if contact_id is not None else path
+
+    def list_contacts(self, account_id: str) -> list[dict]:
+        return self._every_page(self._contact_path(account_id))["items"]
+
+    def get_contact(self, account_id: str, contact_id: str) -> dict:
+        return self.request("GET", self._contact_path(account_id, contact_id))
+
+    def add_contact(self, account_id: str, body: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("POST", self._contact_path(account_id), body, idempotency_key, (200, 201))
+
+    def change_contact(self, account_id: str, contact_id: str, changes: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("PATCH", self._contact_path(account_id, contact_id), changes, idempotency_key, (200,))
+
+    def disable_contact(self, account_id: str, contact_id: str) -> dict:
+        return self.request("POST", f"{self._contact_path(account_id, contact_id)}/disable", retry=True, expect=(200,))
+
+    def enable_contact(self, account_id: str, contact_id: str) -> dict:
+        return self.request("POST", f"{self._contact_path(account_id, contact_id)}/enable", retry=True, expect=(200,))
+
+    def resend_invitation(self, account_id: str, contact_id: str) -> dict:
+        return self.request("POST", f"{self._contact_path(account_id, contact_id)}/resend-invitation", retry=False, expect=(200,))
+
+    def set_pin(self, account_id: str, contact_id: str, pin: str) -> None:
+        self.request("PUT", f"{self._contact_path(account_id, contact_id)}/pin", json={"pin": pin}, retry=False, expect=(200, 204))
+
+    def verify_pin(self, account_id: str, contact_id: str, pin: str) -> dict:
+        path = f"{self._contact_path(account_id, contact_id)}/pin/verify"
+        return self.request("POST", path, json={"pin": pin}, retry=False, expect=(200,))
+
+    def unlock_pin(self, account_id: str, contact_id: str) -> dict:
+        return self.request("POST", f"{self._contact_path(account_id, contact_id)}/pin/unlock", retry=True, expect=(200,))

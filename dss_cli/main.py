@@ -1,4 +1,5 @@
-"""The `dss` command line: cases and their files on the Dedicated Support Services desk.
+"""The `dss` command line: cases and their files, and the directory's accounts and contacts, on the Dedicated
+Support Services desk.
 
 This module puts the command groups (dss_cli/commands) together under the global options, and is the
 one place where an error becomes what the user reads: DssGroup.invoke runs every command, so API,
@@ -16,8 +17,10 @@ from typer.core import TyperGroup
 
 from dss_cli import __version__
 from dss_cli.commands import login
+from dss_cli.commands.accounts import accounts_app
 from dss_cli.commands.cases import cases_app
 from dss_cli.commands.common import Connection
+from dss_cli.commands.contacts import contacts_app
 from dss_cli.commands.files import files_app
 from dss_cli.errors import CliError
 
@@ -42,7 +45,7 @@ class DssGroup(TyperGroup):
 app = typer.Typer(
     cls=DssGroup,
     name="dss",
-    help="The Dedicated Support Services case desk from the command line: cases, and files attached to them.",
+    help="The Dedicated Support Services case desk from the command line: cases, files attached to them, accounts and contacts.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # a traceback must never print the token
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -52,6 +55,8 @@ app.command()(login.logout)
 app.command()(login.whoami)
 app.add_typer(cases_app, name="cases")
 app.add_typer(files_app, name="files")
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(contacts_app, name="contacts")
 
 
 def version_callback(value: bool) -> None:

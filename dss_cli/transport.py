@@ -40,14 +40,14 @@ class Backoff(Retry):
         return True
 
 
-# API calls the client marks safe to repeat (GETs, and POSTs that carry an Idempotency-Key or answer the same
-# when repeated): 3 attempts, 0.5 s then 1 s apart unless the API says Retry-After.
+# API calls the client marks safe to repeat (GETs, and POSTs and PATCHes that carry an Idempotency-Key or answer the
+# same when repeated): 3 attempts, 0.5 s then 1 s apart unless the API says Retry-After.
 API_RETRY = Backoff(
     total=2,
     backoff_factor=0.5,
     backoff_max=RETRY_AFTER_MAX,
     status_forcelist=frozenset({429, 502, 503, 504}),
-    allowed_methods=frozenset({"GET", "POST", "DELETE"}),
+    allowed_methods=frozenset({"GET", "POST", "PATCH", "DELETE"}),
     raise_on_status=False,  # the last answer goes back to the caller, who reports it
     retry_after_max=RETRY_AFTER_MAX,
 )

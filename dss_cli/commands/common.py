@@ -51,5 +51,13 @@ def note(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def warn(answer: Any) -> None:
+    """The answer's `warnings` (done, but worth knowing: over the recommended maximum, a sign-in not ready), each on
+    its own line on stderr, in bold yellow on a terminal: also with --json, whose answer carries them too."""
+    warnings = answer.get("warnings") if isinstance(answer, dict) else None
+    for warning in warnings or []:
+        typer.secho(f"Warning: {warning}", err=True, fg="yellow", bold=True)
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
