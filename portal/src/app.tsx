@@ -1,0 +1,100 @@
+import { useEffect, useState } from "preact/hooks";
+import { currentClaims, hasRefreshToken, signOut, subscribe, validIdToken } from "./auth";
+import { navigate, onLinkClick, useLocation } from "./router";
+import { SignInPage } from "./pages/SignIn";
+import { CaseListPage } from "./pages/CaseList";
+import { NewCasePage } from "./pages/NewCase";
+import { CasePage } from "./pages/CasePage";
+
+function useClaims() {
+  const [claims, setClaims] = useState(currentClaims());
+  useEffect(() => subscribe(() => setClaims(currentClaims())), []);
+  return claims;
+}
+
+export function App() {
+  const { path, search } = useLocation();
+  const claims = useClaims();
+  // A reload: renew the ID token from the refresh token kept for this tab before deciding.
+  const [restoring, setRestoring] = useState(() => !currentClaims() && hasRefreshToken());
+  useEffect(() => {
+    if (restoring) void validIdToken().finally(() => setRestoring(false));
+  }, []);
+
+  const signedIn = claims !== null;
+  const isSignIn = path === "/sign-in";
+  useEffect(() => {
+    if (restoring) return;
+    if (!signedIn && !isSignIn) navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+  }, [signedIn, isSignIn, restoring, path]);
+
+  let page;
+  let title = "Case desk";
+  const caseMatch = /^\/cases\/([^/]+)\/?$/.exec(path);
+  if (restoring) page = <p role="status">Signing you in…</p>;
+  else if (isSignIn) {
+    page = <SignInPage next={search.get("next")} />;
+    title = "Sign in";
+  } else if (!signedIn) page = null;
+  else if (path === "/") {
+    page = <CaseListPage />;
+    title = "Cases";
+  } else if (path === "/new") {
+    page = <NewCasePage />;
+    title = "New case";
+  } else if (caseMatch) {
+    const caseNumber = decodeURIComponent(caseMatch[1]);
+    page = <CasePage key={caseNumber} caseNumber={caseNumber} />;
+    title = `Case ${caseNumber}`;
+  } else {
+    page = (
+      <>
+        <h1>Page not found</h1>
+        <p>
+          There is no page at this address. <a href="/">Go to your cases</a>.
+        </p>
+      </>
+    );
+    title = "Page not found";
+  }
+  useEffect(() => {
+    document.title = `${title} · Case desk`;
+  }, [title]);
+
+  return (
+    <div onClick={(event) => onLinkClick(event as unknown as MouseEvent)}>
+      <a class="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>
+        Skip to main content
+      </a>
+      <header class="site-header">
+        <a class="brand" href="/">
+          Case desk
+        </a>
+        {signedIn ? (
+          <nav aria-label="Main">
+            <a href="/" aria-current={path === "/" ? "page" : undefined}>
+              Cases
+            </a>
+            <a href="/new" aria-current={path === "/new" ? "page" : undefined}>
+              New case
+            </a>
+            <span class="who">{String(claims?.email ?? "")}</span>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                signOut();
+                navigate("/sign-in", { replace: true });
+              }}
+            >
+              Sign out
+            </button>
+          </nav>
+        ) : null}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+    </div>
+  );
+}

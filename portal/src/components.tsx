@@ -1,0 +1,109 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import type { ApiProblem } from "./api/client";
+
+/** A form's refusal from the API: shown at the field it names when the form has that field, else on top. */
+export class FormErrors {
+  constructor(
+    readonly problem: ApiProblem | null,
+    readonly fields: readonly string[],
+  ) {}
+
+  at(field: string): string | undefined {
+    return this.problem && this.problem.field === field ? this.problem.message : undefined;
+  }
+
+  /** The message for the top of the form, when no field of the form shows it. */
+  get top(): string | undefined {
+    if (!this.problem) return undefined;
+    const { field, message } = this.problem;
+    return field && this.fields.includes(field) ? undefined : message;
+  }
+}
+
+export function fieldId(form: string, field: string): string {
+  return `${form}-${field.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+}
+
+/** Moves focus to the field the API refused, so keyboard and screen-reader users land on it. */
+export function useFocusInvalid(form: string, errors: FormErrors): void {
+  useEffect(() => {
+    const field = errors.problem?.field;
+    if (field && errors.fields.includes(field)) document.getElementById(fieldId(form, field))?.focus();
+  }, [errors.problem]);
+}
+
+export function Alert({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div class="alert" role="alert">
+      {message}
+    </div>
+  );
+}
+
+type FieldProps = {
+  form: string;
+  name: string;
+  label: string;
+  errors?: FormErrors;
+  hint?: string | null;
+  required?: boolean;
+  children: (attrs: Record<string, unknown>) => ComponentChildren;
+};
+
+/** A visible <label for>, the control, its hint and its error (aria-describedby, aria-invalid). */
+export function Field({ form, name, label, errors, hint, required, children }: FieldProps) {
+  const id = fieldId(form, name);
+  const error = errors?.at(name);
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return (
+    <div class={error ? "field invalid" : "field"}>
+      <label for={id}>
+        {label}
+        {required ? null : <span class="optional"> (optional)</span>}
+      </label>
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
+          Error: {error}
+        </p>
+      ) : null}
+      {children({
+        id,
+        name,
+        required,
+        "aria-invalid": error ? "true" : undefined,
+        "aria-describedby": describedBy || undefined,
+      })}
+    </div>
+  );
+}
+
+/** Page heading that takes focus when the page changes (announces the new page). */
+export function PageHeading({ children }: { children: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement?.closest("nav, header")) {
+      ref.current?.focus();
+    }
+  }, []);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
+
+export function Status({ message }: { message?: string | null }) {
+  return (
+    <p class="status" role="status">
+      {message ?? ""}
+    </p>
+  );
+}

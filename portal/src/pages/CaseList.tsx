@@ -1,0 +1,230 @@
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { api, networkProblem, problem, type ApiProblem, type Case, type CaseSummary, type CaseView } from "../api/client";
+import { isStaff } from "../auth";
+import { Alert, PageHeading } from "../components";
+import { isWaitingOnCustomer, waitingFor, when } from "../format";
+import { navigate } from "../router";
+
+const STATUSES: { key: string; label: string }[] = [
+  { key: "non-closed", label: "not closed" },
+  { key: "open", label: "open" },
+  { key: "awaiting-info", label: "awaiting info" },
+  { key: "solution-proposed", label: "solution proposed" },
+  { key: "closed", label: "closed" },
+];
+
+function viewLabel(view: string): string {
+  const [scope, ...rest] = view.split("-");
+  const status = STATUSES.find((s) => s.key === rest.join("-"))?.label ?? rest.join(" ");
+  return scope === "my" ? `My cases: ${status}` : `All account cases: ${status}`;
+}
+
+const ALL_VIEWS = (["my", "all"] as const).flatMap((scope) => STATUSES.map((s) => `${scope}-${s.key}` as CaseView));
+const PAGE_SIZE = 25;
+
+export function CaseListPage() {
+  const staff = isStaff();
+  // Staff see every account: the all-* views of one account they name.
+  const views = staff ? ALL_VIEWS.filter((v) => v.startsWith("all-")) : ALL_VIEWS;
+  const params = new URLSearchParams(location.search);
+  const initialView = (views as string[]).includes(params.get("view") ?? "") ? (params.get("view") as CaseView) : views[0];
+  const [view, setView] = useState<CaseView>(initialView);
+  const [accountInput, setAccountInput] = useState(params.get("accountId") ?? "");
+  const [accountId, setAccountId] = useState(params.get("accountId") ?? "");
+  const [items, setItems] = useState<CaseSummary[]>([]);
+  const [nextToken, setNextToken] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiProblem | null>(null);
+  const [query, setQuery] = useState("");
+  const [statusFilter, setStatusFilter] = useState("");
+  const [details, setDetails] = useState<Record<string, Case>>({});
+
+  const ready = !staff || accountId !== "";
+
+  async function load(token: string | null) {
+    setLoading(true);
+    setError(null);
+    try {
+      const { data, error: failure, response } = await api.GET("/cases", {
+        params: {
+          query: { view, limit: PAGE_SIZE, nextToken: token ?? undefined, accountId: staff ? accountId : undefined },
+        },
+      });
+      if (!data) {
+        setError(problem(failure, response));
+        return;
+      }
+      setItems((previous) => (token ? [...previous, ...data.items] : data.items));
+      setNextToken(data.nextToken ?? null);
+    } catch {
+      setError(networkProblem());
+    } finally {
+      setLoading(false);
+    }
+  }
+
+  useEffect(() => {
+    const query = new URLSearchParams({ view });
+    if (staff && accountId) query.set("accountId", accountId);
+    navigate(`/?${query}`, { replace: true });
+    setItems([]);
+    setNextToken(null);
+    if (ready) void load(null);
+  }, [view, accountId]);
+
+  // The list rows carry no next automated action: read the cases that wait on the customer.
+  useEffect(() => {
+    const missing = items.filter((c) => isWaitingOnCustomer(c.status) && !details[c.caseNumber]);
+    for (const summary of missing) {
+      api
+        .GET("/cases/{caseNumber}", { params: { path: { caseNumber: summary.caseNumber } } })
+        .then(({ data }) => {
+          if (data) setDetails((known) => ({ ...known, [data.caseNumber]: data }));
+        })
+        .catch(() => undefined);
+    }
+  }, [items]);
+
+  const shown = useMemo(() => {
+    const needle = query.trim().toLowerCase();
+    return items.filter(
+      (c) =>
+        (!statusFilter || c.status === statusFilter) &&
+        (!needle || c.caseNumber.includes(needle) || c.subject.toLowerCase().includes(needle)),
+    );
+  }, [items, query, statusFilter]);
+
+  const statusesInView: string[] = [...new Set(items.map((c) => c.status))];
+
+  return (
+    <>
+      <div class="page-title">
+        <PageHeading>Cases</PageHeading>
+        <a class="button" href="/new">
+          New case
+        </a>
+      </div>
+
+      <form
+        class="filters"
+        role="search"
+        aria-label="Choose cases"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAccountId(accountInput.trim());
+        }}
+      >
+        {staff ? (
+          <div class="field">
+            <label for="account">Account</label>
+            <input id="account" value={accountInput} onInput={(e) => setAccountInput(e.currentTarget.value)} />
+          </div>
+        ) : null}
+        <div class="field">
+          <label for="view">View</label>
+          <select id="view" value={view} onChange={(e) => setView(e.currentTarget.value as CaseView)}>
+            {views.map((v) => (
+              <option value={v}>{viewLabel(v)}</option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="status-filter">Status</label>
+          <select id="status-filter" value={statusFilter} onChange={(e) => setStatusFilter(e.currentTarget.value)}>
+            <option value="">Any status</option>
+            {["Open", "Awaiting Info", "Solution Proposed", "Closed"].map((s) => (
+              <option value={s} disabled={!statusesInView.includes(s) && s !== statusFilter}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="search">Search</label>
+          <input
+            id="search"
+            type="search"
+            value={query}
+            aria-describedby="search-hint"
+            onInput={(e) => setQuery(e.currentTarget.value)}
+          />
+          <p class="hint" id="search-hint">
+            Case number or subject, among the cases loaded.
+          </p>
+        </div>
+        {staff ? <button type="submit">Show cases</button> : null}
+      </form>
+
+      <Alert message={error?.message} />
+      {!ready ? <p>Enter an account id to list its cases.</p> : null}
+
+      {ready ? (
+        <div class="table-wrap" role="region" aria-labelledby="cases-caption" tabIndex={0}>
+          <table>
+            <caption id="cases-caption">
+              {viewLabel(view)}
+              {staff && accountId ? ` (account ${accountId})` : ""} — showing {shown.length} of {items.length} loaded
+              {nextToken ? "; more to load" : ""}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Case</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Status</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Last activity</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((c) => {
+                const waiting = isWaitingOnCustomer(c.status);
+                const next = details[c.caseNumber]?.nextAutomatedAction;
+                return (
+                  <tr class={waiting ? "waiting" : undefined}>
+                    <td>
+                      <a href={`/cases/${c.caseNumber}`}>{c.caseNumber}</a>
+                    </td>
+                    <td>{c.subject}</td>
+                    <td>
+                      {c.status}
+                      {c.subStatus ? ` / ${c.subStatus}` : ""}
+                      {waiting ? (
+                        <div class="waiting-note">
+                          <strong class="badge">{staff ? "Waiting on customer" : "Waiting on you"}</strong>{" "}
+                          {waitingFor(c.status)}.
+                          {next ? (
+                            <>
+                              {" "}
+                              Next: {next.description} on <time dateTime={next.dueAt}>{when(next.dueAt)}</time>.
+                            </>
+                          ) : null}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td>{c.priority}</td>
+                    <td>
+                      <time dateTime={c.modifiedAt}>{when(c.modifiedAt)}</time>
+                    </td>
+                  </tr>
+                );
+              })}
+              {!loading && shown.length === 0 ? (
+                <tr>
+                  <td colSpan={5}>{items.length ? "No loaded case matches the search." : "No cases in this view."}</td>
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p role="status" class="status">
+        {loading ? "Loading cases…" : ""}
+      </p>
+      {nextToken ? (
+        <button type="button" disabled={loading} onClick={() => void load(nextToken)}>
+          Load more
+        </button>
+      ) : null}
+    </>
+  );
+}
