@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import type { ApiProblem } from "./api/client";
+import { hasNavigated } from "./router";
 
 /** A form's refusal from the API: shown at the field it names when the form has that field, else on top. */
 export class FormErrors {
@@ -89,7 +90,7 @@ export function Field({ form, name, label, errors, hint, required, children }: F
 export function PageHeading({ children }: { children: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    if (document.activeElement === document.body || document.activeElement?.closest("nav, header")) {
+    if (hasNavigated()) {
       ref.current?.focus();
     }
   }, []);

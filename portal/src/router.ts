@@ -2,14 +2,26 @@
 import { useEffect, useState } from "preact/hooks";
 
 const listeners = new Set<() => void>();
+let moved = false;
+
+/** Whether the user has moved between pages in the app (page headings take focus then, not on first load). */
+export function hasNavigated(): boolean {
+  return moved;
+}
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (options.replace) history.replaceState(null, "", to);
-  else history.pushState(null, "", to);
+  else {
+    history.pushState(null, "", to);
+    moved = true;
+  }
   listeners.forEach((listener) => listener());
 }
 
-window.addEventListener("popstate", () => listeners.forEach((listener) => listener()));
+window.addEventListener("popstate", () => {
+  moved = true;
+  listeners.forEach((listener) => listener());
+});
 
 export function useLocation(): { path: string; search: URLSearchParams } {
   const [, setTick] = useState(0);

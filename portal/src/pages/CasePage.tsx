@@ -9,11 +9,22 @@ import {
   type Case,
   type CaseUpdate,
 } from "../api/client";
-import { isStaff } from "../auth";
+import { currentClaims, isStaff } from "../auth";
 import { Alert, Field, FormErrors, PageHeading, Status, useFocusInvalid } from "../components";
 import { isWaitingOnCustomer, waitingFor, when } from "../format";
 
 type Outcome = { data?: unknown; error?: unknown; response: Response };
+
+function authorName(author: CaseUpdate["author"]): string {
+  if (author.userId === currentClaims()?.sub) return "you";
+  const role: Record<string, string> = {
+    "customer-contacts": "the customer",
+    "mac-contacts": "the customer",
+    engineers: "support",
+    "support-managers": "a support manager",
+  };
+  return role[author.role] ?? (author.role === "system" || author.role === "automation" ? "the case desk" : author.role);
+}
 
 const KIND_LABELS: Record<string, string> = {
   comment: "Update",
@@ -168,8 +179,8 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
             <li>
               <article aria-label={`${KIND_LABELS[u.kind] ?? u.kind} on ${when(u.createdAt)}`}>
                 <p class="update-meta">
-                  <strong>{KIND_LABELS[u.kind] ?? u.kind}</strong> by {u.author.role === "customer" ? "customer" : u.author.role}{" "}
-                  ({u.author.userId}) · <time dateTime={u.createdAt}>{when(u.createdAt)}</time>
+                  <strong>{KIND_LABELS[u.kind] ?? u.kind}</strong> by {authorName(u.author)} ·{" "}
+                  <time dateTime={u.createdAt}>{when(u.createdAt)}</time>
                 </p>
                 <p class="prewrap">{u.text}</p>
               </article>
