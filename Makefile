@@ -9,6 +9,12 @@ CDK_CLI_VERSION := 2.1148.1
 CDK := .tools/node_modules/.bin/cdk
 LAMBDA_PYTHON := $(shell sed -n 's/^LAMBDA_PYTHON_VERSION = "\(.*\)"/\1/p' infra/constants.py)
 LAYER_STAMP := layers/common/.built
+# The web portal (portal/): its Node packages from portal/package-lock.json, its build in portal/dist.
+PORTAL_MODULES := portal/node_modules/.package-lock.json
+PORTAL_BUILD := portal/dist/index.html
+PORTAL_SOURCES := $(shell find portal/src portal/index.html portal/package.json portal/vite.config.ts portal/tsconfig.json -type f 2>/dev/null)
+# Debian's Chromium, which the browser tests drive (Playwright cannot download its own browsers here).
+CHROMIUM_STAMP := .tools/.chromium
 PYTEST := $(PY) -m pytest
 PYTEST_WORKERS ?= 2
 STAGE ?= dev
@@ -17,7 +23,7 @@ CDK_ARGS ?=
 # Options of the local stack, e.g. RUN_ARGS="--time-scale 100000 --port 3001" (python -m local.run --help)
 RUN_ARGS ?=
 
-.PHONY: help run test lint typecheck openapi unit integration infra fuzz bench synth deploy diff layer clean
+.PHONY: help run test lint typecheck openapi unit integration infra fuzz browser portal bench synth deploy diff layer clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,10 +37,10 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt requirements/cli.txt pyp
 
 venv: $(STAMP)
 
-run: $(STAMP)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000); RUN_ARGS='--time-scale 100000' speeds up timers
+run: $(STAMP) $(PORTAL_BUILD)  ## start the whole product locally (moto server + API on http://127.0.0.1:3000); RUN_ARGS='--time-scale 100000' speeds up timers
 	$(PY) -m local.run $(RUN_ARGS)
 
-test: $(STAMP) lint typecheck  ## lint, type-check, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
+test: $(STAMP) $(PORTAL_BUILD) $(CHROMIUM_STAMP) lint typecheck  ## lint, type-check, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
 	$(PYTEST) -n $(PYTEST_WORKERS) -q
 
 lint: $(STAMP)  ## ruff
@@ -54,6 +60,8 @@ infra: $(STAMP)
 	$(PYTEST) -q tests/infra
 fuzz: $(STAMP)
 	$(PYTEST) -q tests/fuzz
+browser: $(STAMP) $(PORTAL_BUILD) $(CHROMIUM_STAMP)  ## the portal's browser tests (Chromium), screenshots in test-results/
+	$(PYTEST) -q tests/browser
 
 bench: $(STAMP)  ## print cold-start and AWS-call budgets (recorded in docs/benchmarks.md)
 	$(PY) -m bench
@@ -76,6 +84,21 @@ $(LAYER_STAMP): requirements/runtime.txt infra/constants.py
 
 layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)
 
+$(PORTAL_MODULES): portal/package-lock.json
+	cd portal && npm ci --no-audit --no-fund --silent
+
+$(PORTAL_BUILD): $(PORTAL_MODULES) $(PORTAL_SOURCES)
+	cd portal && npm run build --silent
+
+portal: $(PORTAL_BUILD)  ## build the web portal into portal/dist (npm ci, type-check, vite build)
+
+$(CHROMIUM_STAMP):
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "The browser tests need Debian's chromium: run 'sudo apt-get install -y chromium', then make again." >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	fi
+	mkdir -p .tools && chromium --version > $@
+
 $(CDK):
 	mkdir -p .tools && npm install --prefix .tools --no-audit --no-fund --silent aws-cdk@$(CDK_CLI_VERSION)
 
@@ -90,4 +113,4 @@ deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy stack dss-<STAGE> (default dev
 	$(CDK) deploy -c stage=$(STAGE) $(CDK_ARGS) --require-approval broadening --outputs-file .build/outputs-$(STAGE).json
 
 clean:
-	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis
+	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis portal/node_modules portal/dist test-results

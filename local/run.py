@@ -41,6 +41,7 @@ REGION = "us-east-1"
 # Not 5000 (moto's default): macOS's AirPlay Receiver holds that port.
 DEFAULT_AWS_PORT = "5050"
 DEFAULT_API_PORT = "3000"
+DEFAULT_PORTAL_PORT = "3100"
 # What moto server mode must run with (docs/architecture.md, Tests and checks): Step Functions really executes state
 # machines, and Lambda uses moto's awslambda_simple backend, whose `invoke` is the hook for running
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
@@ -59,6 +60,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default=LOOPBACK, help="interface for the local API (default %(default)s)")
     parser.add_argument("--port", type=int, default=os.environ.get("DSS_API_PORT", DEFAULT_API_PORT), help="API port (DSS_API_PORT)")
     parser.add_argument("--aws-port", type=int, default=os.environ.get("DSS_AWS_PORT", DEFAULT_AWS_PORT), help="moto port (DSS_AWS_PORT)")
+    parser.add_argument(
+        "--portal-port", type=int, default=os.environ.get("DSS_PORTAL_PORT", DEFAULT_PORTAL_PORT), help="web portal port (DSS_PORTAL_PORT)"
+    )
     parser.add_argument("--session-file", type=Path, default=Path(".local/session.json"), help="where to write URLs and tokens")
     parser.add_argument(
         "--time-scale",
@@ -181,6 +185,7 @@ def banner(
     return "\n".join([
         "Dedicated Support Services, running locally (no AWS account; data in memory until you stop)",
         "",
+        f"  Portal   {session['portal']}   (the web portal; the API under /api on the same origin)",
         f"  API      {api_url}   (Swagger UI: {api_url}/swagger)",
         f"  AWS      {aws_url}   (moto; boto3 here uses it via AWS_ENDPOINT_URL)",
         f"  Session  {session_file}   (the URLs, users and ID tokens below, as JSON)",
@@ -229,10 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         api_socket = listen(args.host, args.port, "the local API", "--port <n> or DSS_API_PORT=<n>")
         aws_socket = listen(LOOPBACK, args.aws_port, "the moto AWS emulator", "--aws-port <n> or DSS_AWS_PORT=<n>")
+        portal_socket = listen(args.host, args.portal_port, "the web portal", "--portal-port <n> or DSS_PORTAL_PORT=<n>")
     except PortInUse as error:
         print(error, file=sys.stderr)
         return 1
-    api_url, aws_url = url(args.host, args.port), url(LOOPBACK, args.aws_port)
+    api_url, aws_url, local_portal_url = url(args.host, args.port), url(LOOPBACK, args.aws_port), url(args.host, args.portal_port)
     use_local_aws(aws_url, args.aws_port)
 
     servers = [start_moto(aws_socket, aws_url)]
@@ -252,10 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
         from local.http_adapter import product_api
         from local.outbox import sent_mail
+        from local.portal_server import PortalServer
         from local.provision import provision
         from local.tokens import CognitoAuthorizer, jwks_url
 
-        portal_url = os.environ.get("PORTAL_URL") or api_url
+        portal_url = os.environ.get("PORTAL_URL") or local_portal_url  # every email's links open the local portal
         resources = provision(cognito_endpoint=f"{aws_url}/")  # GET /sign-in sends clients to moto's Cognito
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
         # Onboarding as support staff do it: staff in the pool, then regions, accounts and contacts through the
@@ -287,9 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         authorizer.keys()  # fetched now, so a problem shows at start
         # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
         outbox: LocalRoutes = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        servers.append(serve(api_socket, product_api(authorizer, local_routes=outbox)))
+        api = product_api(authorizer, local_routes=outbox)
+        servers.append(serve(api_socket, api))
+        # The portal's origin serves the API under /api, as CloudFront does; the page may call moto (Cognito, S3).
+        servers.append(serve(portal_socket, PortalServer(api, connect_sources=[aws_url])))
         session = {
-            "api": api_url, "aws": aws_url, "tokens": demo_users.sign_in(), "users": demo_users.credentials(),
+            "api": api_url, "aws": aws_url, "portal": local_portal_url, "tokens": demo_users.sign_in(), "users": demo_users.credentials(),
             "cognito": {"region": REGION, "userPoolId": resources.user_pool_id, "userPoolClientId": resources.user_pool_client_id},
         }  # fmt: skip
         write_session(args.session_file, session)
@@ -304,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
     finally:
         api_socket.close()
+        portal_socket.close()
         for running in event_sources:  # before moto goes away under their polls
             running.stop()
         for server, thread in reversed(servers):

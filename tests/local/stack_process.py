@@ -19,8 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 60
 
 
-def run_command(port: int, aws_port: int, session_file: Path, options: tuple[str, ...] = ()) -> list[str]:
-    ports = ["--port", str(port), "--aws-port", str(aws_port)]
+def run_command(port: int, aws_port: int, session_file: Path, options: tuple[str, ...] = (), portal_port: int | None = None) -> list[str]:
+    ports = ["--port", str(port), "--aws-port", str(aws_port), "--portal-port", str(portal_port or free_port())]
     return [sys.executable, "-m", "local.run", *ports, "--session-file", str(session_file), *options]
 
 
@@ -32,10 +32,11 @@ class LocalStack:
 
     def _choose_ports(self) -> None:
         port, aws_port = self.fixed_ports
-        self.port, self.aws_port = port or free_port(), aws_port or free_port()
+        self.port, self.aws_port, self.portal_port = port or free_port(), aws_port or free_port(), free_port()
         self.session_file = self.workdir / f"session-{self.port}.json"
         self.log_file = self.workdir / f"output-{self.port}.log"
         self.api = f"http://127.0.0.1:{self.port}"
+        self.portal = f"http://127.0.0.1:{self.portal_port}"
 
     def start(self, attempts: int = 3) -> LocalStack:
         try:
@@ -57,7 +58,7 @@ class LocalStack:
             # The stack's defaults, whatever other tests in this process put in the environment.
             environment = {name: value for name, value in os.environ.items() if name != "PORTAL_URL"}
             self.process = subprocess.Popen(
-                run_command(self.port, self.aws_port, self.session_file, self.options),
+                run_command(self.port, self.aws_port, self.session_file, self.options, self.portal_port),
                 cwd=REPO_ROOT, stdout=log, stderr=log, env=environment,
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

@@ -58,7 +58,7 @@ def test_an_information_request_emails_the_contact_within_seconds(local_stack):
     (mail,) = mails
     ref = re.search(r"\[(ref:[A-Z2-7]{16})\]$", mail["subject"]).group(1)
     assert ref in mail["text"] and ref in mail["html"]
-    assert f"{local_stack.api}/cases/{case_number}" in mail["text"]  # PORTAL_URL defaults to the local API
+    assert f"{local_stack.portal}/cases/{case_number}" in mail["text"]  # PORTAL_URL defaults to the local portal
     aws = boto3.client(
         "secretsmanager",
         endpoint_url=local_stack.session["aws"],
