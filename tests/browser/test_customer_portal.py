@@ -49,7 +49,8 @@ def test_a_customer_opens_a_medium_case_and_finds_it_in_my_open_cases(page: Page
 def test_an_engineer_requests_information_and_the_customers_answer_puts_the_case_back_to_open(browser, stack):
     customer, engineer = browser.new_page(), browser.new_page()
     sign_in(customer, stack, "customer")
-    opened = stack.request("POST", "/cases", role="customer", json={"caseType": "Admin", "subject": "Portal access", "description": "Locked out"})
+    admin_case = {"caseType": "Admin", "subject": "Portal access", "description": "Locked out"}
+    opened = stack.request("POST", "/cases", role="customer", json=admin_case)
     number = opened.json()["caseNumber"]
 
     sign_in(engineer, stack, "engineer")
