@@ -245,8 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     event_sources: list[EventSource] = []
     try:
         # Imported only now: the handler's modules must see the environment above.
+        import boto3
+
         from functions.cases.handlers.handle_purge_events import lambda_handler as cases_events_handler
         from functions.cases.models import delivery as cases_delivery
+        from functions.files.dal.object_storage import browser_upload_cors_rule
         from functions.followups.handlers.handle_timer_events import lambda_handler as followups_handler
         from functions.followups.models import delivery as followups_delivery
         from functions.notifications.handlers.handle_case_events import lambda_handler as notifications_handler
@@ -272,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         manager = DEMO_USERS["manager"]
         onboard_demo_directory(directory_api(manager.claims() | {"sub": staff_ids[manager.user_id]}), staff_ids)
         demo_users.accept_invitations()
+        # The portal's page PUTs upload parts straight to the files bucket (moto is lenient about CORS; the rule is the stack's).
+        boto3.client("s3").put_bucket_cors(
+            Bucket=resources.files_bucket, CORSConfiguration={"CORSRules": [browser_upload_cors_rule(local_portal_url)]}
+        )
         # The outbox publisher on the table's stream: every change's events reach the bus through it.
         event_sources.append(TableStreamSource(resources.table_stream_arn, publisher_handler).start())
         # The SQS event source mappings of the Lambdas that react to events, run in-process on the real handlers.

@@ -194,6 +194,7 @@ def test_with_a_time_scale_the_follow_up_ladder_runs_to_auto_closed_in_seconds(n
         time.sleep(0.2)
 
     assert body["subStatus"] == "Auto-closed"
+
     # The information request, two reminders and the final email, each within moments of its event (after her invitation).
     def case_mail() -> list[dict]:
         mail = stack.request("GET", "/_local/outbox", params={"to": "alice@acme.example"}).json()["items"]
@@ -203,3 +204,15 @@ def test_with_a_time_scale_the_follow_up_ladder_runs_to_auto_closed_in_seconds(n
         assert time.monotonic() < deadline, mail
         time.sleep(0.2)
     assert "closed automatically" in mail[-1]["subject"]
+
+
+def test_the_files_bucket_lets_the_portals_page_put_parts(local_stack):
+    import boto3
+
+    from functions.files.dal.object_storage import browser_upload_cors_rule
+
+    s3 = boto3.client(
+        "s3", endpoint_url=local_stack.session["aws"], region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="local"
+    )
+    bucket = next(bucket["Name"] for bucket in s3.list_buckets()["Buckets"] if bucket["Name"].endswith("case-files"))
+    assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == [browser_upload_cors_rule(local_stack.session["portal"])]

@@ -142,3 +142,15 @@ def attachment(file_name: str) -> str:
     """Content-Disposition for a download: an ASCII fallback name and the exact name (RFC 6266 / 5987)."""
     fallback = "".join(char if 32 <= ord(char) < 127 and char not in '"\\%' else "_" for char in file_name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
+
+
+def browser_upload_cors_rule(portal_origin: str) -> dict:
+    """The files bucket's one CORS rule: the portal's page PUTs parts to their presigned URLs (with the part's
+    CRC32 header the URL signs) and reads each part's ETag. Downloads are navigations, which need no CORS."""
+    return {
+        "AllowedOrigins": [portal_origin],
+        "AllowedMethods": ["PUT"],
+        "AllowedHeaders": ["x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm"],
+        "ExposeHeaders": ["ETag"],
+        "MaxAgeSeconds": 3600,
+    }
