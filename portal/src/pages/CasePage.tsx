@@ -9,22 +9,13 @@ import {
   type Case,
   type CaseUpdate,
 } from "../api/client";
-import { currentClaims, isStaff } from "../auth";
+import { isStaff } from "../auth";
 import { Alert, Field, FormErrors, PageHeading, Status, useFocusInvalid } from "../components";
 import { isWaitingOnCustomer, waitingFor, when } from "../format";
+import { personName } from "../people";
+import { CaseFiles } from "./CaseFiles";
 
 type Outcome = { data?: unknown; error?: unknown; response: Response };
-
-function authorName(author: CaseUpdate["author"]): string {
-  if (author.userId === currentClaims()?.sub) return "you";
-  const role: Record<string, string> = {
-    "customer-contacts": "the customer",
-    "mac-contacts": "the customer",
-    engineers: "support",
-    "support-managers": "a support manager",
-  };
-  return role[author.role] ?? (author.role === "system" || author.role === "automation" ? "the case desk" : author.role);
-}
 
 const KIND_LABELS: Record<string, string> = {
   comment: "Update",
@@ -179,7 +170,7 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
             <li>
               <article aria-label={`${KIND_LABELS[u.kind] ?? u.kind} on ${when(u.createdAt)}`}>
                 <p class="update-meta">
-                  <strong>{KIND_LABELS[u.kind] ?? u.kind}</strong> by {authorName(u.author)} ·{" "}
+                  <strong>{KIND_LABELS[u.kind] ?? u.kind}</strong> by {personName(u.author)} ·{" "}
                   <time dateTime={u.createdAt}>{when(u.createdAt)}</time>
                 </p>
                 <p class="prewrap">{u.text}</p>
@@ -188,6 +179,8 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
           ))}
         </ol>
       </section>
+
+      <CaseFiles caseNumber={c.caseNumber} closed={closed} />
 
       {!closed ? (
         <TextAction
