@@ -298,6 +298,7 @@ export async function uploadFile(caseNumber: string, file: File, options: Upload
   }
 
   const send = async (missing: PartRange[]) => {
+    if (signal.aborted) throw new UploadError("Stopped.");
     let done = size - missing.reduce((sum, p) => sum + p.length, 0);
     onProgress({ phase: "upload", done, total: size, resumed });
     const urls = new PartUrls(caseNumber, upload.uploadId, checksums, missing.map((p) => p.number));
@@ -306,8 +307,9 @@ export async function uploadFile(caseNumber: string, file: File, options: Upload
     const stop = new AbortController();
     const abort = () => stop.abort();
     signal.addEventListener("abort", abort, { once: true });
+    if (signal.aborted) stop.abort();
     const lane = async () => {
-      while (failure === null && next < missing.length) {
+      while (failure === null && !stop.signal.aborted && next < missing.length) {
         const part = missing[next++];
         try {
           await sendPart(file, part, checksums.get(part.number) ?? "", urls, stop.signal);
@@ -325,9 +327,11 @@ export async function uploadFile(caseNumber: string, file: File, options: Upload
       signal.removeEventListener("abort", abort);
     }
     if (failure !== null) throw failure;
+    if (signal.aborted) throw new UploadError("Stopped.");
   };
 
   await send(missingParts(parts, held, checksums));
+  if (signal.aborted) throw new UploadError("Stopped.");
   onProgress({ phase: "complete", done: size, total: size });
   const completeKey = `portal-${newIdempotencyKey()}`;
   for (let round = 1; ; round++) {
