@@ -202,7 +202,7 @@ async function sendPart(
     } catch {
       if (signal.aborted) throw new UploadError("Stopped.");
       last = "the storage could not be reached";
-      await sleep(1000 * 2 ** (attempt - 1), signal);
+      if (attempt < PART_ATTEMPTS) await sleep(1000 * 2 ** (attempt - 1), signal);
       attempt++;
       continue;
     }
@@ -224,7 +224,7 @@ async function sendPart(
       );
     }
     if (response.status === 408 || response.status === 429 || response.status >= 500 || RETRY_CODES.has(code)) {
-      await sleep(1000 * 2 ** (attempt - 1), signal);
+      if (attempt < PART_ATTEMPTS) await sleep(1000 * 2 ** (attempt - 1), signal);
       attempt++;
       continue;
     }
