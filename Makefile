@@ -108,9 +108,10 @@ synth: $(STAMP) $(LAYER_STAMP) $(CDK)  ## synthesize the CloudFormation template
 diff: $(STAMP) $(LAYER_STAMP) $(CDK)
 	$(CDK) diff -c stage=$(STAGE) $(CDK_ARGS)
 
-deploy: $(STAMP) $(LAYER_STAMP) $(CDK)  ## deploy stack dss-<STAGE> (default dev) to the AWS account of your current credentials
+deploy: $(STAMP) $(LAYER_STAMP) $(PORTAL_BUILD) $(CDK)  ## deploy stack dss-<STAGE> (default dev) to the AWS account of your current credentials
 	mkdir -p .build
 	$(CDK) deploy -c stage=$(STAGE) $(CDK_ARGS) --require-approval broadening --outputs-file .build/outputs-$(STAGE).json
+	$(PY) -m infra.publish_portal .build/outputs-$(STAGE).json
 
 clean:
 	rm -rf $(VENV) .tools layers/common cdk.out .local .pytest_cache .hypothesis portal/node_modules portal/dist test-results

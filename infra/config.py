@@ -29,9 +29,8 @@ class StageConfig:
     waf: bool  # a WAF web ACL in front of the API
     mfa_required: bool
     # Notifications: the From address (an SES email identity the stack creates; AWS emails it a link to
-    # verify it on the first deploy) and the portal that emails link cases to. Set your own here.
+    # verify it on the first deploy). Set your own here. Emails link to the portal's distribution.
     sender_email: str
-    portal_url: str
     # Business-time configuration for the functions (DSS_HOLIDAYS, DSS_RESPONSE_TARGETS), from
     # `-c holidays=2026-12-24,2026-12-31 -c responseTargets="2-High=60"`; empty: the documented defaults.
     business_time: dict[str, str] = field(default_factory=dict)
@@ -90,7 +89,6 @@ def stage_config(name: str | None) -> StageConfig:
             waf=True,
             mfa_required=True,
             sender_email="support@support.example",
-            portal_url="https://support.example",
         )
     return StageConfig(
         name=name,
@@ -104,5 +102,4 @@ def stage_config(name: str | None) -> StageConfig:
         waf=False,
         mfa_required=False,
         sender_email=f"support-{name}@support.example",
-        portal_url=f"https://{name}.support.example",
     )

@@ -18,6 +18,7 @@ from infra.components.identity import Identity
 from infra.components.notifications import Notifications
 from infra.components.operations import Operations
 from infra.components.outbox import Outbox
+from infra.components.portal import Portal
 from infra.components.purge import Purge
 from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
@@ -55,7 +56,13 @@ class SupportDeskStack(Stack):
             documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
             public_routes=public_api_routes("functions.directory.handlers.api"),  # GET /sign-in
         )
-        self.notifications = Notifications(self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared)
+        # The portal on the API's origin; every email links to it and the files bucket lets its page PUT parts.
+        self.portal = Portal(self, "Portal", config=config, rest_api=self.api.rest_api, access_logs=self.files.access_logs)
+        self.files.allow_browser_uploads_from(self.portal.url)
+        self.directory.function.add_environment("PORTAL_URL", self.portal.url)
+        self.notifications = Notifications(
+            self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared, portal_url=self.portal.url
+        )
         self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, shared=self.shared)
         self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, shared=self.shared)
         self.outbox = Outbox(self, "Outbox", config=config, data=self.data, events=self.events, shared=self.shared)
@@ -84,6 +91,9 @@ class SupportDeskStack(Stack):
             },
         )
 
+        CfnOutput(self, "PortalUrl", value=self.portal.url, description="The web portal (the API is also under /api on it)")
+        CfnOutput(self, "PortalBucketName", value=self.portal.bucket.bucket_name)
+        CfnOutput(self, "PortalDistributionId", value=self.portal.distribution.distribution_id)
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url, description="Base URL of the API (stage included)")
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.identity.client.user_pool_client_id)

@@ -51,10 +51,10 @@ class DirectoryApi(Construct):
                 "USER_POOL_ID": identity.user_pool.user_pool_id,
                 "USER_POOL_CLIENT_ID": identity.client.user_pool_client_id,
                 "USER_POOL_REGION": Stack.of(self).region,
-                # The contacts' invitations (SES) and IVR PINs (functions/shared/settings.py DirectorySettings).
+                # The contacts' invitations (SES; PORTAL_URL, their link, is the portal's: infra/stack.py) and IVR PINs
+                # (functions/shared/settings.py DirectorySettings).
                 "PIN_SECRET_ARN": shared.pin_secret.secret_arn,
                 "SENDER_EMAIL": config.sender_email,
-                "PORTAL_URL": config.portal_url,
             },
         )
         self.function = self.api.function

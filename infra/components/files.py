@@ -14,6 +14,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from functions.files.dal.object_storage import browser_upload_cors_rule
 from functions.files.dal.tables import FILES_PREFIX
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX
@@ -94,8 +95,7 @@ class Files(Construct):
             lifecycle_rules=[
                 s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER)
             ],
-            # No CORS configuration: the clients are the `dss` CLI and scripts, not browsers, so no cross-origin
-            # request is ever made, and no web page's script may call the bucket.
+            # One CORS rule, for the portal's page (allow_browser_uploads_from); the CLI needs none.
             # Kept in prod; in other stages deleted with the stack once emptied. No auto-delete: its custom
             # resource would add a Node.js Lambda with a managed policy and a log group that never expires.
             removal_policy=config.removal_policy,
@@ -157,6 +157,18 @@ class Files(Construct):
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
         )
         acknowledge_object_wildcard(self.api.role, self.bucket, "the files API creates, reads and deletes")
+
+
+    def allow_browser_uploads_from(self, origin: str) -> None:
+        """The bucket's one CORS rule: the portal's page PUTs upload parts to their presigned URLs."""
+        rule = browser_upload_cors_rule(origin)
+        self.bucket.add_cors_rule(
+            allowed_origins=rule["AllowedOrigins"],
+            allowed_methods=[s3.HttpMethods(method) for method in rule["AllowedMethods"]],
+            allowed_headers=rule["AllowedHeaders"],
+            exposed_headers=rule["ExposeHeaders"],
+            max_age=rule["MaxAgeSeconds"],
+        )
 
 
 def acknowledge_object_wildcard(role: iam.IRole, bucket: s3.Bucket, what: str) -> None:

@@ -37,8 +37,17 @@ MAX_CONCURRENCY = 2
 
 class Notifications(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        data: Data,
+        events: Events,
+        shared: SharedRuntime,
+        portal_url: str,
     ) -> None:
+        """`portal_url`: where the emails' links open cases (the portal's distribution)."""
         super().__init__(scope, construct_id)
         self.sender = ses.EmailIdentity(self, "Sender", identity=ses.Identity.email(config.sender_email))
         self.delivery = event_queue(
@@ -69,7 +78,7 @@ class Notifications(Construct):
                 "TABLE_NAME": data.table.table_name,
                 "REFERENCE_SECRET_ARN": shared.reference_secret.secret_arn,
                 "SENDER_EMAIL": config.sender_email,
-                "PORTAL_URL": config.portal_url,
+                "PORTAL_URL": portal_url,
                 **config.business_time,  # the follow-up dates its emails announce use the desk's holidays
             },
         )

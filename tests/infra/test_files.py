@@ -39,7 +39,8 @@ def _objects(bucket_id: str, pattern: str = "/*") -> dict:
 def _buckets(synth) -> tuple[str, dict, str, dict]:
     """(files bucket id, its resource, access-log bucket id, its resource)."""
     buckets = synth.resources("AWS::S3::Bucket")
-    assert set(buckets) == {key for key in buckets if key.startswith(COMPONENT)}  # the stack's only buckets
+    # The stack's only buckets besides the portal's site (tests/infra/test_portal.py).
+    assert {key for key in buckets if not key.startswith("PortalSite")} == {key for key in buckets if key.startswith(COMPONENT)}
     (files_id,) = [key for key in buckets if key.startswith("FilesBucket")]
     (logs_id,) = [key for key in buckets if key.startswith("FilesAccessLogs")]
     return files_id, buckets[files_id], logs_id, buckets[logs_id]
@@ -98,14 +99,14 @@ def test_bucket_is_encrypted_with_its_own_rotated_key_and_a_bucket_key(dev):
     }
 
 
-def test_bucket_is_private_tls_only_unversioned_and_has_no_cors(dev, prod):
+def test_bucket_is_private_tls_only_unversioned_and_lets_only_the_portal_put_parts(dev, prod):
     for synth in (dev, prod):
         files_id, bucket, _, _ = _buckets(synth)
         properties = bucket["Properties"]
         assert properties["PublicAccessBlockConfiguration"] == BLOCK_ALL
         assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}  # no ACLs
         assert "VersioningConfiguration" not in properties  # the purge's deletes are final
-        assert "CorsConfiguration" not in properties  # the clients are not browsers
+        assert len(properties["CorsConfiguration"]["CorsRules"]) == 1  # the portal's part PUTs (tests/infra/test_portal.py)
         assert "BucketName" not in properties  # generated, so stages and accounts never collide
         # Only the TLS denials: no principal is allowed anything by the bucket policy; access is by IAM roles.
         assert _bucket_policy(synth, files_id) == _tls_only(files_id)
@@ -133,19 +134,22 @@ def test_access_logs_go_to_a_private_expiring_bucket_by_bucket_policy(dev, prod)
         assert properties["LifecycleConfiguration"] == {
             "Rules": [{"Id": "ExpireAccessLogs", "Status": "Enabled", "ExpirationInDays": days}]
         }
-        assert _bucket_policy(synth, logs_id) == [
-            *_tls_only(logs_id),
-            {
+        portal_id = next(bucket_id for bucket_id in synth.resources("AWS::S3::Bucket") if bucket_id.startswith("PortalSite"))
+
+        def delivery(source_id: str, prefix: str, logs_id: str = logs_id) -> dict:
+            return {
                 "Action": "s3:PutObject",
                 "Condition": {
-                    "ArnLike": {"aws:SourceArn": _arn(files_id)},
+                    "ArnLike": {"aws:SourceArn": _arn(source_id)},
                     "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
                 },
                 "Effect": "Allow",
                 "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Resource": _objects(logs_id, "/case-files/*"),
-            },
-        ]
+                "Resource": _objects(logs_id, f"/{prefix}/*"),
+            }
+
+        # The case files' and the portal site's access logs, each under its prefix.
+        assert _bucket_policy(synth, logs_id) == [*_tls_only(logs_id), delivery(files_id, "case-files"), delivery(portal_id, "portal")]
 
 
 def test_files_are_kept_in_prod_and_disposable_elsewhere(dev, prod):

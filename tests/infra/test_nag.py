@@ -21,6 +21,7 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Shared/PageTokenKey", "AwsSolutions-SMG4"),
     ("Shared/ReferenceIdKey", "AwsSolutions-SMG4"),
     ("Shared/PinKey", "AwsSolutions-SMG4"),
+    *(("Portal/Distribution", f"AwsSolutions-CFR{rule}") for rule in (1, 2, 3, 4)),
     # A component's only function has the id "Default" (kept out of logical ids).
     ("Cases/Default/Function", "AwsSolutions-L1"),
     ("Cases/Default/Role", "AwsSolutions-IAM5[Resource::*]"),

@@ -20,6 +20,7 @@ from infra.components.shared import REFERENCE_ID_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
 
 from .synth import role_statements, statement_triples
+from .test_portal import portal_url
 
 pytestmark = pytest.mark.slow
 
@@ -123,7 +124,7 @@ def test_function_settings_and_environment(dev):
         "TABLE_NAME": {"Ref": dev.only("AWS::DynamoDB::Table")[0]},
         "REFERENCE_SECRET_ARN": {"Ref": secret_id},
         "SENDER_EMAIL": dev.config.sender_email,
-        "PORTAL_URL": dev.config.portal_url,
+        "PORTAL_URL": portal_url(dev),
         "POWERTOOLS_SERVICE_NAME": "dss",
         "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",
         "POWERTOOLS_LOG_LEVEL": dev.config.log_level,
