@@ -87,10 +87,11 @@ layer: $(STAMP) $(LAYER_STAMP)  ## build the arm64 dependency layer (no Docker)
 $(PORTAL_MODULES): portal/package-lock.json
 	cd portal && npm ci --no-audit --no-fund --silent
 
-$(PORTAL_BUILD): $(PORTAL_MODULES) $(PORTAL_SOURCES)
-	cd portal && npm run build --silent
+# The API's types are generated from the stored OpenAPI document: a stale copy fails the build.
+$(PORTAL_BUILD): $(PORTAL_MODULES) $(PORTAL_SOURCES) functions/shared/api/openapi.json
+	cd portal && npm run check:api --silent && npm run build --silent
 
-portal: $(PORTAL_BUILD)  ## build the web portal into portal/dist (npm ci, type-check, vite build)
+portal: $(PORTAL_BUILD)  ## build the web portal into portal/dist (npm ci, API types checked fresh, type-check, vite build)
 
 $(CHROMIUM_STAMP):
 	@if ! command -v chromium >/dev/null; then \
