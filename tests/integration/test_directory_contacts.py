@@ -5,8 +5,6 @@ failed, and the IVR PIN's lockout."""
 
 from __future__ import annotations
 
-import re
-
 import boto3
 import pytest
 
@@ -14,18 +12,13 @@ from bench.aws_calls import count_aws_calls  # at collection: before any client 
 from functions.directory.dal.contact_repository import ContactRepository
 from functions.directory.logic.dependencies import dependencies
 from functions.directory.models.records import IdentityUnavailable
-from local.outbox import sent_mail
+from local.outbox import invitation_password, sent_mail
 
 NEW = {"name": "Dana Dispatcher", "email": "dana@acme.example", "phone": "+1 317 555 0101", "macAuthorized": True}
 
 
 def directory(local_aws, method, path, *, user="engineer", body=None, headers=None, claims=None):
     return local_aws.call(method, path, user=user, body=body, headers=headers, api="directory", claims=claims)
-
-
-def temporary_password(address: str) -> str:
-    invitation = sent_mail(to=address)[-1]
-    return re.search(r"^Temporary password: (\S+)", invitation["text"], re.MULTILINE).group(1)
 
 
 def cognito_user(local_aws, email):
@@ -56,7 +49,7 @@ def claims_of(contact_id, account_id="acme", user_id=None):
     }
 
 
-def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_temporary_password(local_aws):
+def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_invitation_password(local_aws):
     added = directory(local_aws, "POST", "/accounts/acme/contacts", body={**NEW, "contactId": "c-dana"})
 
     assert added.status == 201, added
@@ -69,7 +62,7 @@ def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_tempora
         UserPoolId=local_aws.resources.user_pool_id, Username="dana@acme.example"
     )
     assert {group["GroupName"] for group in groups["Groups"]} == {"customer-contacts", "mac-contacts"}
-    tokens = first_sign_in(local_aws, "dana@acme.example", temporary_password("dana@acme.example"))
+    tokens = first_sign_in(local_aws, "dana@acme.example", invitation_password("dana@acme.example"))
     assert tokens["IdToken"]
     # The directory learns of the first sign-in when the contact is next read.
     assert directory(local_aws, "GET", "/accounts/acme/contacts/c-dana").body["status"] == "active"
@@ -78,7 +71,7 @@ def test_an_engineer_adds_a_contact_who_is_invited_and_signs_in_with_the_tempora
 def test_the_invitation_says_how_to_sign_in_and_never_reaches_the_bus(local_aws):
     directory(local_aws, "POST", "/accounts/acme/contacts", body=NEW)
     invitation = sent_mail(to="dana@acme.example")[-1]
-    password = temporary_password("dana@acme.example")
+    password = invitation_password("dana@acme.example")
 
     assert "Acme Contact Centers" in invitation["subject"]
     assert "Email: dana@acme.example" in invitation["text"] and password in invitation["html"]
@@ -248,7 +241,7 @@ def test_the_sign_in_saga_is_finished_by_a_retry_whichever_step_failed(local_aws
     assert retry.body["contactId"] == first.body["contactId"]
     users = boto3.client("cognito-idp").list_users(UserPoolId=local_aws.resources.user_pool_id, Filter='email = "dana@acme.example"')
     assert len(users["Users"]) == 1
-    assert first_sign_in(local_aws, "dana@acme.example", temporary_password("dana@acme.example"))["IdToken"]
+    assert first_sign_in(local_aws, "dana@acme.example", invitation_password("dana@acme.example"))["IdToken"]
 
 
 def test_a_pin_locks_after_five_wrong_tries_until_staff_unlock_it(local_aws):
@@ -290,12 +283,12 @@ def test_a_replayed_add_answers_the_same_and_sends_no_second_invitation(local_aw
 
 def test_resending_an_invitation_gives_a_new_working_password_until_the_contact_signs_in(local_aws):
     directory(local_aws, "POST", "/accounts/acme/contacts", body={**NEW, "contactId": "c-dana"})
-    first = temporary_password("dana@acme.example")
+    first = invitation_password("dana@acme.example")
 
     resent = directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/resend-invitation")
 
-    assert resent.status == 200 and temporary_password("dana@acme.example") != first
-    first_sign_in(local_aws, "dana@acme.example", temporary_password("dana@acme.example"))
+    assert resent.status == 200 and invitation_password("dana@acme.example") != first
+    first_sign_in(local_aws, "dana@acme.example", invitation_password("dana@acme.example"))
     again = directory(local_aws, "POST", "/accounts/acme/contacts/c-dana/resend-invitation")
     assert again.status == 409 and again.body["error"] == "already_signed_in"
     assert directory(local_aws, "GET", "/accounts/acme/contacts/c-dana").body["status"] == "active"
