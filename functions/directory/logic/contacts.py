@@ -237,26 +237,29 @@ def disable_contact(
 def enable_contact(
     account_id: str, contact_id: str, caller: Caller, *, store: ContactStore, sign_in: SignInServices, now: datetime
 ) -> ContactChange:
+    seen: list[tuple[str, ContactRecord]] = []  # (the account's name, the contact as now in the directory)
+
     def decide(account: Account, before: ContactRecord | None) -> _Decision | None:
         _may_manage(account, caller, "enable contacts")
         before = _contact(before, contact_id)
+        seen[:] = [(account.name, before)]
         if before.status is not ContactStatus.DISABLED:
-            return None
+            return None  # enabled already: only the Cognito step below is repeated
         status = ContactStatus.ACTIVE if before.sign_in_ready and _has_signed_in(sign_in, before) else ContactStatus.INVITED
         after = replace(before, status=status, disabled_at=None, version=before.version + 1)
+        seen[:] = [(account.name, after)]
         return _Decision(after, "contact enabled", _capacity(account, contact_id, caller))
 
     change = _change(account_id, contact_id, caller, None, store, now, decide)
     warnings = list(change.contact.warnings)
-    contact = store.get_contact(account_id, contact_id)
-    if contact is not None and contact.sign_in_ready:
+    account_name, contact = seen[0]
+    if contact.sign_in_ready:
         try:
             sign_in.identity.enable(contact.email)
         except IdentityUnavailable:
             warnings.append("Enabled in the directory; the identity service did not take it yet: enable again to repeat it.")
-    elif contact is not None:
-        account = store.read_for_change(account_id, None, None)[0]
-        warnings += provision(contact, account.name if account else account_id, **_saga(sign_in, store))
+    else:
+        warnings += provision(contact, account_name, **_saga(sign_in, store))
     return ContactChange(change.contact.model_copy(update={"warnings": warnings}))
 
 
