@@ -12,13 +12,23 @@ type InitiateAuthAnswer = {
   ChallengeParameters?: Record<string, string>;
 };
 
+type CodeDeliveryAnswer = { CodeDeliveryDetails?: { Destination?: string } };
+
 /** What the sign-in form must ask next, or null when signed in. */
-export type Challenge = { name: string; session: string; username: string } | null;
+export type Challenge = { name: string; session: string; username: string; parameters: Record<string, unknown> } | null;
+
+/** MFA_SETUP in progress: the new TOTP secret (base32) and the session to verify the app's first code in. */
+export type AuthenticatorSetup = { secret: string; session: string };
 
 export type Claims = { sub: string; email?: string; exp: number; "cognito:groups"?: string[]; [key: string]: unknown };
 
 const REFRESH_KEY = "dss.refreshToken";
 const RENEW_BEFORE_SECONDS = 5 * 60;
+// What authenticator apps show the entry as, and what Cognito names the user's authenticator.
+export const AUTHENTICATOR_ISSUER = "Case desk";
+const AUTHENTICATOR_DEVICE = "portal";
+// Cognito's refusals of an authenticator's code: a wrong one, one refused while setting up, one already used.
+const WRONG_CODE = ["CodeMismatchException", "EnableSoftwareTokenMFAException", "ExpiredCodeException"];
 
 export class CognitoError extends Error {
   constructor(
@@ -120,7 +130,7 @@ function settle(answer: InitiateAuthAnswer, username: string): Challenge {
   }
   const name = answer.ChallengeName ?? "UNKNOWN";
   const challengeUser = answer.ChallengeParameters?.USER_ID_FOR_SRP ?? username;
-  return { name, session: answer.Session ?? "", username: challengeUser };
+  return { name, session: answer.Session ?? "", username: challengeUser, parameters: answer.ChallengeParameters ?? {} };
 }
 
 export async function signIn(email: string, password: string): Promise<Challenge> {
@@ -142,6 +152,70 @@ export async function respond(challenge: NonNullable<Challenge>, responses: Reco
     ChallengeResponses: { USERNAME: challenge.username, ...responses },
   });
   return settle(answer, challenge.username);
+}
+
+/** Whether MFA_SETUP offers an authenticator app (MFAS_CAN_SETUP: Cognito's JSON text, or a list). */
+export function offersAuthenticatorApp(challenge: NonNullable<Challenge>): boolean {
+  const offered = challenge.parameters.MFAS_CAN_SETUP;
+  if (offered === undefined) return true;
+  return (Array.isArray(offered) ? offered.map(String) : [String(offered)]).some((name) => name.includes("SOFTWARE_TOKEN_MFA"));
+}
+
+/** MFA_SETUP, step 1: AssociateSoftwareToken in the challenge's session gives a new secret and the session to go on in. */
+export async function startAuthenticatorSetup(challenge: NonNullable<Challenge>): Promise<AuthenticatorSetup> {
+  const answer = await cognito<{ SecretCode?: string; Session?: string }>("AssociateSoftwareToken", { Session: challenge.session });
+  if (!answer.SecretCode) throw new CognitoError("The sign-in service gave no secret key; sign in again.", "NoSecretCode");
+  return { secret: answer.SecretCode.toUpperCase(), session: answer.Session ?? challenge.session };
+}
+
+/** MFA_SETUP, step 2: VerifySoftwareToken, in the setup's session, with the app's first code: the session to answer
+ * MFA_SETUP in. Cognito holds the authenticator from then on. */
+export async function verifyAuthenticator(setup: AuthenticatorSetup, code: string): Promise<string> {
+  const verified = await cognito<{ Status?: string; Session?: string }>("VerifySoftwareToken", {
+    Session: setup.session,
+    UserCode: code,
+    FriendlyDeviceName: AUTHENTICATOR_DEVICE,
+  });
+  if (verified.Status !== "SUCCESS") throw new CognitoError("Cognito did not accept the code.", "EnableSoftwareTokenMFAException");
+  return verified.Session ?? setup.session;
+}
+
+/** MFA_SETUP, step 3: RespondToAuthChallenge MFA_SETUP in the session VerifySoftwareToken gave (as Cognito requires). */
+export async function completeAuthenticatorSetup(challenge: NonNullable<Challenge>, verifiedSession: string): Promise<Challenge> {
+  return respond({ ...challenge, session: verifiedSession }, {});
+}
+
+/** The Key URI Format authenticator apps read: TOTP, SHA-1, 6 digits, 30 seconds (Cognito's). */
+export function otpauthUri(secret: string, email: string): string {
+  const label = `${encodeURIComponent(AUTHENTICATOR_ISSUER)}:${encodeURIComponent(email).replace(/%40/g, "@")}`;
+  const query = Object.entries({ secret, issuer: AUTHENTICATOR_ISSUER, algorithm: "SHA1", digits: "6", period: "30" })
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join("&");
+  return `otpauth://totp/${label}?${query}`;
+}
+
+/** Cognito refused an authenticator's code (wrong, or already used). */
+export function isWrongCode(error: unknown): boolean {
+  return error instanceof CognitoError && WRONG_CODE.includes(error.type);
+}
+
+/** A challenge's session is no longer good: Cognito's last a few minutes (NotAuthorizedException), moto forgets them
+ * (ResourceNotFoundException). The sign-in must start again. */
+export function isSessionOver(error: unknown): boolean {
+  return error instanceof CognitoError && ["NotAuthorizedException", "ResourceNotFoundException"].includes(error.type);
+}
+
+/** ForgotPassword: Cognito emails the user a code. Where it went (masked), when Cognito says. */
+export async function requestPasswordReset(email: string): Promise<string | null> {
+  const { clientId } = await signInConfig();
+  const answer = await cognito<CodeDeliveryAnswer>("ForgotPassword", { ClientId: clientId, Username: email });
+  return answer.CodeDeliveryDetails?.Destination ?? null;
+}
+
+/** ConfirmForgotPassword: the emailed code sets the new password. */
+export async function resetPassword(email: string, code: string, newPassword: string): Promise<void> {
+  const { clientId } = await signInConfig();
+  await cognito("ConfirmForgotPassword", { ClientId: clientId, Username: email, ConfirmationCode: code, Password: newPassword });
 }
 
 async function renew(): Promise<string | null> {
