@@ -1,9 +1,27 @@
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+// The desk keeps business hours in US Eastern time, so every time the portal shows is Eastern, labelled.
+const eastern = new Intl.DateTimeFormat("en-US", {
+  timeZone: "America/New_York",
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 
-export function when(iso: string | null | undefined): string {
-  if (!iso) return "—";
+/** A UTC ISO time in US Eastern with its label: "Dec 7, 2026, 9:15 AM EST" (EDT in summer); text that is not a time comes back as is. */
+export function formatEastern(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
+  if (Number.isNaN(date.getTime())) return iso;
+  return eastern
+    .formatToParts(date)
+    .map((part) => (part.type === "timeZoneName" && !/^E[SD]T$/.test(part.value) ? "ET" : part.value))
+    .join("");
+}
+
+/** A time as the portal shows it (US Eastern), or "—" when there is none. */
+export function when(iso: string | null | undefined): string {
+  return iso ? formatEastern(iso) : "—";
 }
 
 export function isWaitingOnCustomer(status: string): boolean {
