@@ -9,24 +9,19 @@ import {
   type Case,
   type CaseUpdate,
 } from "../api/client";
-import { isStaff } from "../auth";
+import { currentClaims, isStaff } from "../auth";
 import { Alert, Field, FormErrors, PageHeading, Status, useFocusInvalid } from "../components";
-import { isWaitingOnCustomer, waitingFor, when } from "../format";
+import { EasternTime } from "../EasternTime";
+import { formatEastern, isWaitingOnCustomer, waitingFor } from "../format";
 import { personName } from "../people";
 import { CaseFiles } from "./CaseFiles";
+import { CaseHistory } from "./CaseHistory";
+import { KIND_LABELS, label } from "./caseText";
+import { Escalate, type EscalationAnswer } from "./Escalate";
+import { ownerName, SupportFields } from "./SupportFields";
 
 type Outcome = { data?: unknown; error?: unknown; response: Response };
-
-const KIND_LABELS: Record<string, string> = {
-  comment: "Update",
-  "information-request": "Information requested",
-  "solution-proposal": "Solution proposed",
-  "solution-acceptance": "Solution accepted",
-  "solution-rejection": "Solution rejected",
-  "closure-comment": "Closed",
-  "reopen-information": "Reopened",
-  "escalation-request": "Escalation requested",
-};
+type Sent = { problem: ApiProblem | null; data?: unknown };
 
 export function CasePage({ caseNumber }: { caseNumber: string }) {
   const staff = isStaff();
@@ -59,28 +54,34 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
     void reload();
   }, [caseNumber]);
 
-  /** Runs a change with If-Match and an Idempotency-Key; reloads the case after it (and after a 412). */
-  async function change(run: (headers: { "if-match"?: string; "idempotency-key": string }) => Promise<Outcome>, done: string) {
+  /** Runs a change with If-Match (the version read) and an Idempotency-Key; reloads the case after it (and after a 412). */
+  async function send(run: (headers: { "if-match"?: string; "idempotency-key": string }) => Promise<Outcome>, done: string | null): Promise<Sent> {
     const headers = { "idempotency-key": newIdempotencyKey(), ...(etag ? { "if-match": etag } : {}) };
     let outcome: Outcome;
     try {
       outcome = await run(headers);
     } catch {
-      return networkProblem();
+      return { problem: networkProblem() };
     }
     if (outcome.response.ok) {
       setAnnouncement(done);
       await reload();
-      return null;
+      return { problem: null, data: outcome.data };
     }
     if (outcome.response.status === 412) {
       await reload();
       return {
-        message: "Someone changed this case while you were writing; it has been reloaded. Check it, then send again.",
-        status: 412,
+        problem: {
+          message: "The case changed since you read it: it has been reloaded. Check it, then send again.",
+          status: 412,
+        },
       };
     }
-    return problem(outcome.error, outcome.response);
+    return { problem: problem(outcome.error, outcome.response) };
+  }
+
+  async function change(run: (headers: { "if-match"?: string; "idempotency-key": string }) => Promise<Outcome>, done: string) {
+    return (await send(run, done)).problem;
   }
 
   if (loadError && !theCase) {
@@ -108,6 +109,7 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
   const closed = c.status === "Closed";
   const next = c.nextAutomatedAction;
   const path = { caseNumber };
+  const me = currentClaims()?.sub;
 
   return (
     <>
@@ -133,30 +135,35 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
           <Item term="Sub status">{c.subStatus}</Item>
           <Item term="Priority">{c.priority}</Item>
           <Item term="Case type">{c.caseType}</Item>
-          <Item term="Opened">{when(c.createdAt)}</Item>
-          <Item term="Last activity">{when(c.modifiedAt)}</Item>
-          <Item term="Response due">
-            {c.responseDueAt ? when(c.responseDueAt) : "—"}
+          <Item term="Opened">
+            <EasternTime iso={c.createdAt} /> {c.channel === "phone" ? "by phone" : "on the web"}
+          </Item>
+          <Item term="Last activity">
+            <EasternTime iso={c.modifiedAt} />
+          </Item>
+          {staff ? <Item term="Owner">{ownerName(c.ownerId, me)}</Item> : null}
+          <Item term="First response due">
+            <EasternTime iso={c.responseDueAt} />
             {c.responseRule ? <span class="muted"> ({c.responseRule})</span> : null}
           </Item>
           <Item term="Response target">
-            {c.responseBreached
-              ? "⚠ Missed"
-              : c.firstResponseAt
-                ? `✓ Met (answered ${when(c.firstResponseAt)})`
-                : "Not yet answered; within target so far"}
+            <ResponseTarget theCase={c} />
           </Item>
           <Item term="Next automated action">
             {next ? (
               <>
-                {next.description} on <time dateTime={next.dueAt}>{when(next.dueAt)}</time>
+                {next.description} on <EasternTime iso={next.dueAt} />
                 <span class="muted"> ({next.rule})</span>
               </>
             ) : (
               "None scheduled"
             )}
           </Item>
-          {c.closedAt ? <Item term="Closed">{when(c.closedAt)}</Item> : null}
+          {c.closedAt ? (
+            <Item term="Closed">
+              <EasternTime iso={c.closedAt} />
+            </Item>
+          ) : null}
         </dl>
         <h3>Description</h3>
         <p class="prewrap">{c.description}</p>
@@ -168,10 +175,9 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
         <ol class="updates">
           {updates.map((u) => (
             <li>
-              <article aria-label={`${KIND_LABELS[u.kind] ?? u.kind} on ${when(u.createdAt)}`}>
+              <article aria-label={`${label(KIND_LABELS, u.kind)} on ${formatEastern(u.createdAt)}`}>
                 <p class="update-meta">
-                  <strong>{KIND_LABELS[u.kind] ?? u.kind}</strong> by {personName(u.author)} ·{" "}
-                  <time dateTime={u.createdAt}>{when(u.createdAt)}</time>
+                  <strong>{label(KIND_LABELS, u.kind)}</strong> by {personName(u.author)} · <EasternTime iso={u.createdAt} />
                 </p>
                 <p class="prewrap">{u.text}</p>
               </article>
@@ -226,8 +232,32 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
         </section>
       ) : null}
 
+      {!closed ? (
+        <Escalate
+          priority={c.priority}
+          staff={staff}
+          submit={async (body) => {
+            const sent = await send(
+              (header) => api.POST("/cases/{caseNumber}/escalations", { params: { path, header }, body }),
+              null, // the section shows the desk's answer itself, with its phone numbers as links
+            );
+            return { problem: sent.problem, answer: sent.data as EscalationAnswer | undefined };
+          }}
+        />
+      ) : null}
+
       {staff && !closed ? (
         <>
+          <SupportFields
+            theCase={c}
+            me={me}
+            submit={(body) =>
+              change(
+                (header) => api.PATCH("/cases/{caseNumber}", { params: { path, header }, body }),
+                "The case is changed.",
+              )
+            }
+          />
           <TextAction
             id="request-info"
             heading="Request information"
@@ -284,8 +314,24 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
           }
         />
       )}
+
+      <CaseHistory caseNumber={c.caseNumber} version={c.version} />
     </>
   );
+}
+
+/** Whether support's first response came, or is due, within the target. */
+function ResponseTarget({ theCase: c }: { theCase: Case }) {
+  if (c.firstResponseAt) {
+    return (
+      <>
+        {c.responseBreached ? "⚠ Missed" : "✓ Met"}: answered <EasternTime iso={c.firstResponseAt} />
+      </>
+    );
+  }
+  if (c.responseBreached) return <>⚠ Missed: not answered yet</>;
+  if (!c.responseDueAt) return <>No target</>;
+  return <>Not answered yet; within the target so far</>;
 }
 
 async function loadAllUpdates(caseNumber: string): Promise<CaseUpdate[]> {
