@@ -11,7 +11,10 @@ import {
 } from "../api/client";
 import { isMacContact, isStaff } from "../auth";
 import { Alert, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
+import { EasternTime } from "../EasternTime";
 import { navigate } from "../router";
+import { PRIORITIES, WEB_PRIORITIES } from "./caseText";
+import { OnBehalfOf } from "./OnBehalfOf";
 
 type CaseType = "Support" | "Admin" | "Service Request";
 type Values = Record<string, string>;
@@ -54,6 +57,7 @@ export function NewCasePage() {
   const [macValues, setMacValues] = useState<Record<string, string | boolean>>({});
   const [failure, setFailure] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  const [openedAt] = useState(() => new Date().toISOString());
 
   useEffect(() => {
     if (caseType !== "Service Request" || catalog) return;
@@ -146,6 +150,10 @@ export function NewCasePage() {
   return (
     <>
       <PageHeading>New case</PageHeading>
+      <p class="hint page-note">
+        Support's first-response targets count business hours: Monday to Friday, 7 AM to 9 PM US Eastern (1-Prod Down around
+        the clock). You opened this page at <EasternTime iso={openedAt} />.
+      </p>
       <form onSubmit={onSubmit} class="case-form" noValidate>
         <Alert message={errors.top} />
         {failure && !errors.top ? (
@@ -165,20 +173,14 @@ export function NewCasePage() {
         </Field>
 
         {staff ? (
-          <fieldset>
-            <legend>On behalf of (a phone case)</legend>
-            <Field form={FORM} name="onBehalfOf.accountId" label="Account" errors={errors} required>
-              {textInput("accountId")}
-            </Field>
-            <Field form={FORM} name="onBehalfOf.contactId" label="Contact" errors={errors} required>
-              {textInput("contactId")}
-            </Field>
-            {errors.at("onBehalfOf") ? (
-              <p class="field-error" id={`${FORM}-onBehalfOf`} tabIndex={-1}>
-                Error: {errors.at("onBehalfOf")}
-              </p>
-            ) : null}
-          </fieldset>
+          <OnBehalfOf
+            form={FORM}
+            errors={errors}
+            accountId={values.accountId ?? ""}
+            contactId={values.contactId ?? ""}
+            onAccount={(accountId) => setValues((v) => ({ ...v, accountId }))}
+            onContact={(contactId) => setValues((v) => ({ ...v, contactId }))}
+          />
         ) : null}
 
         {caseType === "Service Request" ? (
@@ -246,12 +248,17 @@ export function NewCasePage() {
           label="Priority"
           errors={errors}
           required
-          hint="For 2-High or 1-Prod Down, call support: 1-866-794-3423 or 1-317-715-8686."
+          hint={
+            staff
+              ? "Any priority: a phone case is opened at the priority the caller needs."
+              : "For 2-High or 1-Prod Down, call support: 1-866-794-3423 or 1-317-715-8686."
+          }
         >
           {(attrs) => (
             <select {...attrs} value={values.priority} onChange={set("priority")}>
-              <option value="4-Low">4-Low</option>
-              <option value="3-Medium">3-Medium</option>
+              {(staff ? PRIORITIES : WEB_PRIORITIES).map((p) => (
+                <option value={p}>{p}</option>
+              ))}
             </select>
           )}
         </Field>
