@@ -48,6 +48,22 @@ def expect_times_in_eastern(page: Page) -> None:
         assert EASTERN_TIME.match(shown.inner_text()), shown.inner_text()
 
 
+# First in the module: the stack delivers these updates' emails while the other tests run, not while it stops.
+def test_a_long_history_is_shown_a_page_at_a_time(page: Page, stack):
+    number = open_case(stack, "4-Low")
+    for index in range(26):  # with the opening: 27 entries, one more page than the portal's 25
+        posted = stack.request("POST", f"/cases/{number}/updates", role="manager", json={"text": f"Checked log {index}"})
+        assert posted.status_code in (200, 201), posted.text
+    sign_in(page, stack, "customer")
+    page.goto(f"{stack.portal}/cases/{number}")
+    entries = section(page, "History").locator("ol > li")
+    expect(entries).to_have_count(25)
+    section(page, "History").get_by_role("button", name="Show more history").click()
+    expect(entries).to_have_count(27)
+    expect(section(page, "History").get_by_role("button", name="Show more history")).to_have_count(0)
+    accessible(page, "case-history-all-pages")
+
+
 def test_a_customer_escalates_to_high_is_told_to_phone_then_involves_management_and_reads_the_history(page: Page, stack):
     number = open_case(stack, "3-Medium")
     sign_in(page, stack, "customer")
