@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CASE_ROUTES = {
     ("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET"), ("/cases/{caseNumber}", "PATCH"),
     ("/cases/{caseNumber}/updates", "GET"), ("/cases/{caseNumber}/updates", "POST"), ("/cases/{caseNumber}/history", "GET"),
-    ("/catalog/service-requests", "GET"),
+    ("/catalog/service-requests", "GET"), ("/queues/{queue}", "GET"),
     *(("/cases/{caseNumber}/" + action, "POST") for action in (
         "request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations",
     )),

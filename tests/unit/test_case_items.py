@@ -1,8 +1,8 @@
 """A case is stored as one item (functions/cases/dal/case_items.py): every field of the model comes back
 as it was saved, so a field added to Case cannot be silently dropped by the table mapping."""
 
-from functions.cases.dal.case_items import DERIVED_FIELDS, to_case, to_item
-from functions.cases.models.case import Case
+from functions.cases.dal.case_items import queue_keys, to_case, to_item
+from functions.cases.models.case import Case, Status
 
 EVERY_FIELD_SET = {
     "caseNumber": "0002068177",
@@ -33,6 +33,7 @@ EVERY_FIELD_SET = {
     "macFields": {"userName": "Bob"},
     "timeAndMaterial": True,
     "ownerId": "u-erin",
+    "region": "americas",
     "closedAt": "2026-12-01T15:00:00.000Z",
     "filesPurgedAt": "2026-12-31T15:00:00.000Z",
     "responseDueAt": "2026-11-30T17:00:00.000Z",
@@ -54,10 +55,37 @@ EVERY_FIELD_SET = {
 
 def test_every_field_of_a_case_survives_the_table():
     case = Case.model_validate(EVERY_FIELD_SET)
-    unset = [name for name in Case.model_fields if name not in DERIVED_FIELDS and name not in case.model_fields_set]
+    unset = [name for name in Case.model_fields if name not in case.model_fields_set]
     assert not unset, f"give these fields a value above: {unset}"
 
     stored = to_case(to_item(case))
 
     assert stored.model_dump() == case.model_dump()
     assert stored.timers == case.timers  # excluded from dumps (tokens never leave the service), kept in the table
+
+
+def test_an_item_saved_before_a_field_had_its_own_attribute_still_reads():
+    case = Case.model_validate(EVERY_FIELD_SET)
+    item = to_item(case)
+    item.form = {**item.form.as_dict(), "owner_id": "u-erin", "response_due_at": "2026-11-30T17:00:00.000Z"}
+    item.owner_id = item.response_due_at = None
+
+    assert to_case(item).owner_id == "u-erin"
+    assert to_case(item).response_due_at == case.response_due_at
+
+
+def test_a_case_is_in_the_queues_its_state_says():
+    waiting_unanswered = Case.model_validate(
+        {**EVERY_FIELD_SET, "status": "Awaiting Info", "ownerId": None, "firstResponseAt": None, "closedAt": None}
+    )
+    assert queue_keys(waiting_unanswered) == {
+        "owner_queue": "UNASSIGNED",
+        "waiting_queue": "WAITING",
+        "region_queue": "REGION#americas",
+        "response_queue": "PENDING",
+        "response_due_key": "2026-11-30T17:00:00.000Z#0002068177",
+    }
+    answered_at = Case.model_validate(EVERY_FIELD_SET).first_response_at
+    owned_answered = waiting_unanswered.model_copy(update={"status": Status.OPEN, "owner_id": "u-erin", "first_response_at": answered_at})
+    assert queue_keys(owned_answered) == {"owner_queue": "OWNER#u-erin", "region_queue": "REGION#americas"}
+    assert queue_keys(Case.model_validate(EVERY_FIELD_SET)) == {}  # closed: in no queue

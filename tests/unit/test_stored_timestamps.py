@@ -40,7 +40,7 @@ def test_a_case_item_keeps_the_stored_text_of_its_timestamps_and_keys():
     assert (item["created_at"], item["modified_at"]) == ({"S": STORED}, {"S": STORED})
     assert item["modified_key"] == {"S": f"{STORED}#0000000042"}
     assert (item["purge_due_at"], item["purge_closed_at"]) == ({"S": "2026-12-31T15:00:00.123Z"}, {"S": STORED})
-    assert (form["closed_at"], form["response_due_at"]) == ({"S": STORED}, {"S": STORED})
+    assert (form["closed_at"], item["response_due_at"]) == ({"S": STORED}, {"S": STORED})
     assert (timer["M"]["started_at"], first_step["due_at"], first_step["done_at"]) == (
         {"S": STORED},
         {"S": "2026-12-03T15:00:00.123Z"},  # 2 business days later

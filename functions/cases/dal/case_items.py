@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
+from pynamodb.attributes import MapAttribute
 
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
@@ -16,15 +17,26 @@ from functions.shared.dal.case_view import PURGE_QUEUE, case_key
 from functions.shared.dal.directory import contact_entries
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
 
-from .tables import HISTORY_PREFIX, UPDATE_PREFIX, AccountItem, CaseItem, HistoryItem, UpdateItem
+from .tables import (
+    HISTORY_PREFIX,
+    OWNER_PREFIX,
+    REGION_PREFIX,
+    RESPONSE_PENDING,
+    UNASSIGNED,
+    UPDATE_PREFIX,
+    WAITING,
+    AccountItem,
+    CaseItem,
+    HistoryItem,
+    UpdateItem,
+)
 
 NON_CLOSED, CLOSED = "NON_CLOSED", "CLOSED"
-# Derived on every read (from the timers), never stored.
-DERIVED_FIELDS = frozenset({"next_automated_action"})
+WAITING_ON_CUSTOMER = frozenset({Status.AWAITING_INFO, Status.SOLUTION_PROPOSED})
 # The case's fields with an attribute of their own (the listings' indexes project them); every other field
 # of Case is kept in the item's `form` map, so a field added to the model is saved without a change here.
 OWN_ATTRIBUTE_FIELDS = tuple(name for name in Case.model_fields if name in CaseItem.get_attributes())
-FORM_FIELDS = tuple(name for name in Case.model_fields if name not in CaseItem.get_attributes() and name not in DERIVED_FIELDS)
+FORM_FIELDS = tuple(name for name in Case.model_fields if name not in CaseItem.get_attributes())
 
 
 def phase(status: str) -> str:
@@ -38,6 +50,20 @@ def purge_keys(case: Case) -> dict:
         return {}
     due_at = case.closed_at + FILES_KEPT_AFTER_CLOSURE
     return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": to_iso(case.closed_at)}
+
+
+def queue_keys(case: Case) -> dict:
+    """The staff queues' index attributes (functions/cases/dal/tables.py): a closed case is in none."""
+    if case.status is Status.CLOSED:
+        return {}
+    keys = {"owner_queue": f"{OWNER_PREFIX}{case.owner_id}" if case.owner_id else UNASSIGNED}
+    if case.status in WAITING_ON_CUSTOMER:
+        keys["waiting_queue"] = WAITING
+    if case.region:
+        keys["region_queue"] = f"{REGION_PREFIX}{case.region}"
+    if case.response_due_at and case.first_response_at is None:
+        keys.update(response_queue=RESPONSE_PENDING, response_due_key=f"{to_iso(case.response_due_at)}#{case.case_number}")
+    return keys
 
 
 def to_item(case: Case) -> CaseItem:
@@ -55,6 +81,7 @@ def to_item(case: Case) -> CaseItem:
         form=form,
         **{name: stored(getattr(case, name)) for name in OWN_ATTRIBUTE_FIELDS},
         **purge_keys(case),
+        **queue_keys(case),
     )
 
 
@@ -70,21 +97,22 @@ def stored(value: Any) -> Any:
 
 def common_fields(item: CaseItem) -> dict[str, Any]:
     """A listing's row: the summary's fields, each an attribute of the item (the indexes project them)."""
-    return {name: getattr(item, name) for name in CaseSummary.model_fields}
+    return {name: plain(getattr(item, name)) for name in CaseSummary.model_fields}
 
 
 def to_case(item: CaseItem) -> Case:
-    return Case(**{name: getattr(item, name) for name in OWN_ATTRIBUTE_FIELDS}, **item.form.as_dict())
+    # Own attributes win over the form's: an item saved before a field got its own attribute keeps it in the form.
+    own = {name: plain(value) for name in OWN_ATTRIBUTE_FIELDS if (value := getattr(item, name)) is not None}
+    return Case(**{**item.form.as_dict(), **own})
 
 
-def page_key(item: CaseItem, index_hash_attribute: str) -> dict:
+def plain(value: Any) -> Any:
+    return value.as_dict() if isinstance(value, MapAttribute) else value
+
+
+def page_key(item: CaseItem, hash_attribute: str, range_attribute: str = "modified_key") -> dict:
     """The LastEvaluatedKey DynamoDB would return after `item` on that index."""
-    return {
-        "pk": {"S": item.pk},
-        "sk": {"S": item.sk},
-        "modified_key": {"S": item.modified_key},
-        index_hash_attribute: {"S": getattr(item, index_hash_attribute)},
-    }
+    return {"pk": {"S": item.pk}, "sk": {"S": item.sk}} | {name: {"S": getattr(item, name)} for name in (hash_attribute, range_attribute)}
 
 
 def record_key(case_number: str, prefix: str, version: str) -> tuple[str, str]:

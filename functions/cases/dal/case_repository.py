@@ -13,6 +13,7 @@ from pynamodb.transactions import TransactGet
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken, StaleCase
+from functions.cases.models.requests import CaseQueue
 from functions.shared.dal.case_view import case_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
@@ -27,7 +28,12 @@ from .tables import (
     ACCOUNT_PREFIX,
     CASE_NUMBER_COUNTER,
     HISTORY_PREFIX,
+    OWNER_PREFIX,
+    REGION_PREFIX,
+    RESPONSE_PENDING,
+    UNASSIGNED,
     UPDATE_PREFIX,
+    WAITING,
     AccountItem,
     CaseItem,
     CounterItem,
@@ -195,7 +201,6 @@ class CaseRepository:
         """One page of a view, newest modification first: exactly one Query.
 
         `contact_id` narrows to one contact's cases; `status` None means every non-closed status.
-        Asks for one item more than `limit` to know, in the same Query, whether a next page exists.
         """
         owner = f"{account_id}#{contact_id}" if contact_id else account_id
         scope = "contact" if contact_id else "account"
@@ -203,17 +208,39 @@ class CaseRepository:
             kind, partition = "phase", f"{owner}#{phase(status.value if status else '')}"
         else:
             kind, partition = "status", f"{owner}#{status.value}"
-        index = getattr(CaseItem, f"{scope}_{kind}_index")
+        return self._index_page(getattr(CaseItem, f"{scope}_{kind}_index"), partition, limit=limit, start_key=start_key)
+
+    def list_queue(
+        self, queue: CaseQueue, *, owner_id: str | None, region: str | None, limit: int, start_key: dict | None
+    ) -> tuple[list[CaseSummary], dict | None]:
+        """One page of a staff queue (functions/cases/dal/tables.py): exactly one Query. The first responses due
+        come soonest due first, every other queue newest activity first."""
+        index, partition = {
+            CaseQueue.UNASSIGNED: (CaseItem.owner_queue_index, UNASSIGNED),
+            CaseQueue.MINE: (CaseItem.owner_queue_index, f"{OWNER_PREFIX}{owner_id}"),
+            CaseQueue.WAITING_ON_CUSTOMER: (CaseItem.waiting_queue_index, WAITING),
+            CaseQueue.REGION: (CaseItem.region_queue_index, f"{REGION_PREFIX}{region}"),
+            CaseQueue.RESPONSE_DUE: (CaseItem.response_queue_index, RESPONSE_PENDING),
+        }[queue]
+        soonest_first = queue is CaseQueue.RESPONSE_DUE
+        return self._index_page(index, partition, limit=limit, start_key=start_key, newest_first=not soonest_first)
+
+    def _index_page(
+        self, index: Any, partition: str, *, limit: int, start_key: dict | None, newest_first: bool = True
+    ) -> tuple[list[CaseSummary], dict | None]:
+        """Exactly one Query; asks for one item more than `limit` to know, in the same Query, whether a next page exists."""
         try:
-            items = list(
-                index.query(partition, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key, scan_index_forward=False)
+            query = index.query(
+                partition, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key, scan_index_forward=not newest_first
             )
+            items = list(query)
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
-                raise BadRequest("nextToken does not fit this view; start again without it.", field="nextToken") from error
+                raise BadRequest("nextToken does not fit this list; start again without it.", field="nextToken") from error
             raise unavailable("DynamoDB", BUSY) from error
         page = items[:limit]
-        next_key = page_key(page[-1], f"{scope}_{kind}") if len(items) > limit else None
+        keys = {attribute.is_hash_key: attribute.attr_name for attribute in index.Meta.attributes.values()}
+        next_key = page_key(page[-1], keys[True], keys[False]) if len(items) > limit else None
         return [CaseSummary(**common_fields(item)) for item in page], next_key
 
 

@@ -5,6 +5,9 @@ Case views (docs/architecture.md, Domain rules) are served by four GSIs so that 
 the partition is (account | account+contact) x (one status | a phase: NON_CLOSED/CLOSED), the sort key
 is the modification time, newest first.
 
+Staff queues across accounts (unassigned, an engineer's, waiting on the customer, a region's, the first
+responses due) are four more sparse GSIs: only a non-closed case has their keys.
+
 The purge job (functions/purge) finds the cases whose files are due for deletion through a fifth, sparse
 GSI: only a closed case whose files are not purged yet has its keys, so the job reads what is due and
 nothing else.
@@ -39,8 +42,8 @@ UPDATE_PREFIX, HISTORY_PREFIX = "UPDATE#", "HISTORY#"  # sort keys of a case's u
 # Views read only these, so index rows stay small: a page of 101 rows is far below DynamoDB's 1 MB
 # page size, which keeps "one page = one Query" true whatever the case descriptions hold.
 SUMMARY_ATTRIBUTES = [
-    "case_number", "case_type", "account_id", "contact_id", "subject",
-    "status", "sub_status", "priority", "created_at", "modified_at",
+    "case_number", "case_type", "account_id", "contact_id", "subject", "status", "sub_status", "priority",
+    "owner_id", "region", "response_due_at", "first_response_at", "next_automated_action", "created_at", "modified_at",
 ]  # fmt: skip
 SUMMARY_PROJECTION = IncludeProjection(SUMMARY_ATTRIBUTES)
 
@@ -81,6 +84,53 @@ class ContactPhaseIndex(_ViewIndex):
     contact_phase = UnicodeAttribute(hash_key=True)
 
 
+# The staff's queues across accounts: sparse, so only non-closed cases are in them, each index one queue
+# dimension (a case is in one partition of each). Their partitions take every non-closed case's changes,
+# a few a second for a support desk, far below a partition's 1,000 writes a second.
+UNASSIGNED, OWNER_PREFIX, WAITING, RESPONSE_PENDING, REGION_PREFIX = "UNASSIGNED", "OWNER#", "WAITING", "PENDING", "REGION#"
+
+
+class OwnerQueueIndex(_ViewIndex):
+    """Unassigned cases (UNASSIGNED) and each engineer's (OWNER#<user id>), newest activity first."""
+
+    class Meta:
+        index_name = "owner-queue"
+        projection = SUMMARY_PROJECTION
+
+    owner_queue = UnicodeAttribute(hash_key=True)
+
+
+class WaitingQueueIndex(_ViewIndex):
+    """Cases waiting on the customer (Awaiting Info, Solution Proposed), newest activity first."""
+
+    class Meta:
+        index_name = "waiting-queue"
+        projection = SUMMARY_PROJECTION
+
+    waiting_queue = UnicodeAttribute(hash_key=True)
+
+
+class RegionQueueIndex(_ViewIndex):
+    """A region's non-closed cases (REGION#<region>), newest activity first."""
+
+    class Meta:
+        index_name = "region-queue"
+        projection = SUMMARY_PROJECTION
+
+    region_queue = UnicodeAttribute(hash_key=True)
+
+
+class ResponseQueueIndex(GlobalSecondaryIndex):
+    """Cases still waiting for support's first response, the soonest due (the breached ones) first."""
+
+    class Meta:
+        index_name = "response-queue"
+        projection = SUMMARY_PROJECTION
+
+    response_queue = UnicodeAttribute(hash_key=True)
+    response_due_key = UnicodeAttribute(range_key=True)
+
+
 # The purge index: one partition, sorted by when the files are due; it changes only when a case closes,
 # reopens or is purged, far below a partition's write rate. Its names are functions/shared/dal/case_view.py's,
 # which functions/purge/dal reads it by (its key attributes below are held to them by a unit test).
@@ -115,12 +165,21 @@ class CaseItem(TableItem):
     contact_status_index = ContactStatusIndex()
     contact_phase_index = ContactPhaseIndex()
     purge_due_index = PurgeDueIndex()
+    owner_queue_index = OwnerQueueIndex()
+    waiting_queue_index = WaitingQueueIndex()
+    region_queue_index = RegionQueueIndex()
+    response_queue_index = ResponseQueueIndex()
 
     account_status = UnicodeAttribute()
     account_phase = UnicodeAttribute()
     contact_status = UnicodeAttribute()
     contact_phase = UnicodeAttribute()
     modified_key = UnicodeAttribute()
+    owner_queue = UnicodeAttribute(null=True)
+    waiting_queue = UnicodeAttribute(null=True)
+    region_queue = UnicodeAttribute(null=True)
+    response_queue = UnicodeAttribute(null=True)
+    response_due_key = UnicodeAttribute(null=True)  # "<responseDueAt>#<case number>"
     # Written only while the case's files await the purge (closed, not purged), so the index stays sparse.
     purge_queue = UnicodeAttribute(null=True)
     purge_due_at = UnicodeAttribute(null=True)  # closed_at + FILES_KEPT_AFTER_CLOSURE
@@ -135,6 +194,11 @@ class CaseItem(TableItem):
     status = UnicodeAttribute()
     sub_status = UnicodeAttribute()
     priority = UnicodeAttribute()
+    owner_id = UnicodeAttribute(null=True)
+    region = UnicodeAttribute(null=True)
+    response_due_at = UnicodeAttribute(null=True)
+    first_response_at = UnicodeAttribute(null=True)
+    next_automated_action: MapAttribute[str, Any] = MapAttribute(null=True)  # derived from the timers, kept for the lists
     subject = UnicodeAttribute()
     description = UnicodeAttribute()
     security_threat = BooleanAttribute(default=False)

@@ -8,6 +8,7 @@ from typing import Protocol
 from functions.cases.models.case import Case, CaseSummary, Status
 from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
 from functions.cases.models.records import Account
+from functions.cases.models.requests import CaseQueue
 from functions.shared.domain_event import DomainEvent
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 
@@ -58,4 +59,8 @@ class CaseStore(Protocol):
 
     def list_cases(
         self, *, account_id: str, contact_id: str | None, status: Status | None, limit: int, start_key: dict | None
+    ) -> tuple[list[CaseSummary], dict | None]: ...
+
+    def list_queue(
+        self, queue: CaseQueue, *, owner_id: str | None, region: str | None, limit: int, start_key: dict | None
     ) -> tuple[list[CaseSummary], dict | None]: ...

@@ -51,7 +51,8 @@ def create_case(
         raise _phone_required(request.priority)
 
     idempotency = idempotent_request(caller, idempotency_key, "POST /cases", request.model_dump(mode="json"), now)
-    record, account = store.read_before_create(idempotency.scope_key if idempotency else None, account_id if caller.is_staff else None)
+    # The account too for a customer's own case: its region files the case in its region's queue.
+    record, account = store.read_before_create(idempotency.scope_key if idempotency else None, account_id)
     if replay := replayable(record, idempotency, now):
         return _replay(replay, store)
     if caller.is_staff:
@@ -78,6 +79,7 @@ def create_case(
         response_due_at=due.due_at,
         response_rule=due.rule,
         first_response_at=now if channel is Channel.PHONE else None,  # the engineer is answering the call
+        region=account.region if account else None,
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )

@@ -112,7 +112,23 @@ class AutomatedAction(ApiModel):
     rule: str = Field(description="The rule that set dueAt.")
 
 
-class Case(ApiModel):
+class ResponseTarget(ApiModel):
+    """Support's first-response target, on a case and on each row of a list."""
+
+    response_due_at: UtcTimestamp | None = Field(default=None, description="When support's first response is due (UTC).")
+    first_response_at: UtcTimestamp | None = Field(default=None, description="When support first answered (UTC).")
+
+    # mypy does not follow a decorator over @property; pydantic's documented form of a computed field.
+    @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")  # type: ignore[prop-decorator]
+    @property
+    def response_breached(self) -> bool:
+        if self.response_due_at is None:
+            return False
+        answered = self.first_response_at or datetime.now(UTC)
+        return answered > self.response_due_at
+
+
+class Case(ResponseTarget):
     case_number: str = Field(pattern=r"^\d{10}$", examples=["0002068177"])
     case_type: CaseType
     account_id: str
@@ -141,13 +157,12 @@ class Case(ApiModel):
     mac_fields: dict | None = Field(default=None, description="Service requests: the MAC type's form, as validated.")
     time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
+    region: str | None = Field(default=None, description="The support region of the case's account when it was opened.")
     closed_at: UtcTimestamp | None = Field(default=None, description="When the case was last closed (UTC); null while open.")
     files_purged_at: UtcTimestamp | None = Field(
         default=None, description="When the case's files were deleted, 30 days after its closure (UTC); null until then."
     )
-    response_due_at: UtcTimestamp | None = Field(default=None, description="When support's first response is due (UTC).")
     response_rule: str | None = Field(default=None, description="The target that set responseDueAt.")
-    first_response_at: UtcTimestamp | None = Field(default=None, description="When support first answered (UTC).")
     created_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
     modified_at: UtcTimestamp = Field(description="UTC, ISO-8601 with Z.")
     version: int = Field(ge=1, description="Increases with every change; the ETag.")
@@ -155,15 +170,6 @@ class Case(ApiModel):
     next_automated_action: AutomatedAction | None = Field(
         default=None, description="What the desk will do by itself next on this case, and when; null when nothing is scheduled."
     )
-
-    # mypy does not follow a decorator over @property; pydantic's documented form of a computed field.
-    @computed_field(description="Whether the first response came, or is still missing, after responseDueAt.")  # type: ignore[prop-decorator]
-    @property
-    def response_breached(self) -> bool:
-        if self.response_due_at is None:
-            return False
-        answered = self.first_response_at or datetime.now(UTC)
-        return answered > self.response_due_at
 
     def with_timers(self, timers: list[CaseTimer]) -> Case:
         return self.model_copy(update={"timers": timers, "next_automated_action": next_automated_action(timers)})
@@ -185,8 +191,8 @@ def next_automated_action(timers: list[CaseTimer]) -> AutomatedAction | None:
     return AutomatedAction(action=step.step, description=STEP_DESCRIPTIONS[step.step], due_at=step.due_at, rule=step.rule)
 
 
-class CaseSummary(ApiModel):
-    """One row of a case view, like the portal's list columns."""
+class CaseSummary(ResponseTarget):
+    """One row of a case view or queue, like the portal's list columns."""
 
     case_number: str
     case_type: CaseType
@@ -196,6 +202,11 @@ class CaseSummary(ApiModel):
     status: Status
     sub_status: str
     priority: Priority
+    owner_id: str | None = None
+    region: str | None = None
+    next_automated_action: AutomatedAction | None = Field(
+        default=None, description="What the desk will do by itself next on this case, and when (e.g. the next reminder)."
+    )
     created_at: UtcTimestamp
     modified_at: UtcTimestamp
 

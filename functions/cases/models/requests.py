@@ -132,3 +132,13 @@ class CaseView(StrEnum):
     @property
     def is_mine(self) -> bool:
         return self.value.startswith("my-")
+
+
+class CaseQueue(StrEnum):
+    """The support staff's work queues across accounts (non-closed cases only)."""
+
+    UNASSIGNED = "unassigned"
+    MINE = "mine"
+    RESPONSE_DUE = "response-due"
+    WAITING_ON_CUSTOMER = "waiting-on-customer"
+    REGION = "region"

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a support queue (staff)
+         * @description Non-closed cases across accounts: `unassigned` (no owner), `mine` (you own them), `waiting-on-customer` (Awaiting Info, Solution Proposed), `region` (one region's, with `region`), newest activity first; `response-due` (support's first response still missing) soonest due first, so breached targets lead.
+         */
+        get: operations["get_queue_queues__queue__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}": {
         parameters: {
             query?: never;
@@ -704,6 +724,16 @@ export interface components {
         /** Case */
         Case: {
             /**
+             * Responsedueat
+             * @description When support's first response is due (UTC).
+             */
+            responseDueAt?: string | null;
+            /**
+             * Firstresponseat
+             * @description When support first answered (UTC).
+             */
+            firstResponseAt?: string | null;
+            /**
              * Casenumber
              * @example 0002068177
              */
@@ -778,6 +808,11 @@ export interface components {
              */
             ownerId?: string | null;
             /**
+             * Region
+             * @description The support region of the case's account when it was opened.
+             */
+            region?: string | null;
+            /**
              * Closedat
              * @description When the case was last closed (UTC); null while open.
              */
@@ -788,20 +823,10 @@ export interface components {
              */
             filesPurgedAt?: string | null;
             /**
-             * Responsedueat
-             * @description When support's first response is due (UTC).
-             */
-            responseDueAt?: string | null;
-            /**
              * Responserule
              * @description The target that set responseDueAt.
              */
             responseRule?: string | null;
-            /**
-             * Firstresponseat
-             * @description When support first answered (UTC).
-             */
-            firstResponseAt?: string | null;
             /**
              * Createdat
              * @description UTC, ISO-8601 with Z.
@@ -850,15 +875,31 @@ export interface components {
             nextToken?: string | null;
         };
         /**
+         * CaseQueue
+         * @description The support staff's work queues across accounts (non-closed cases only).
+         * @enum {string}
+         */
+        CaseQueue: "unassigned" | "mine" | "response-due" | "waiting-on-customer" | "region";
+        /**
          * CaseSubType
          * @enum {string}
          */
         CaseSubType: "Problem" | "Inquiry";
         /**
          * CaseSummary
-         * @description One row of a case view, like the portal's list columns.
+         * @description One row of a case view or queue, like the portal's list columns.
          */
         CaseSummary: {
+            /**
+             * Responsedueat
+             * @description When support's first response is due (UTC).
+             */
+            responseDueAt?: string | null;
+            /**
+             * Firstresponseat
+             * @description When support first answered (UTC).
+             */
+            firstResponseAt?: string | null;
             /** Casenumber */
             caseNumber: string;
             caseType: components["schemas"]["CaseType"];
@@ -872,10 +913,21 @@ export interface components {
             /** Substatus */
             subStatus: string;
             priority: components["schemas"]["Priority"];
+            /** Ownerid */
+            ownerId?: string | null;
+            /** Region */
+            region?: string | null;
+            /** @description What the desk will do by itself next on this case, and when (e.g. the next reminder). */
+            nextAutomatedAction?: components["schemas"]["AutomatedAction"] | null;
             /** Createdat */
             createdAt: string;
             /** Modifiedat */
             modifiedAt: string;
+            /**
+             * Responsebreached
+             * @description Whether the first response came, or is still missing, after responseDueAt.
+             */
+            readonly responseBreached: boolean;
         };
         /**
          * CaseType
@@ -1984,6 +2036,108 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_queue_queues__queue__get: {
+        parameters: {
+            query?: {
+                /** @description The region queue's region, e.g. `americas`. */
+                region?: string | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description unassigned, mine, response-due, waiting-on-customer or region. */
+                queue: components["schemas"]["CaseQueue"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_one_case_cases__caseNumber__get: {
         parameters: {
             query?: never;
