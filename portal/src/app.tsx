@@ -1,10 +1,13 @@
 import { useEffect, useState } from "preact/hooks";
-import { currentClaims, hasRefreshToken, signOut, subscribe, validIdToken } from "./auth";
+import { currentClaims, hasRefreshToken, isStaff, signOut, subscribe, validIdToken } from "./auth";
 import { navigate, onLinkClick, useLocation } from "./router";
 import { SignInPage } from "./pages/SignIn";
 import { CaseListPage } from "./pages/CaseList";
 import { NewCasePage } from "./pages/NewCase";
 import { CasePage } from "./pages/CasePage";
+import { AccountsPage } from "./pages/Accounts";
+import { AccountPage } from "./pages/AccountPage";
+import { ownAccountId } from "./pages/directory";
 
 function useClaims() {
   const [claims, setClaims] = useState(currentClaims());
@@ -31,6 +34,7 @@ export function App() {
   let page;
   let title = "Case desk";
   const caseMatch = /^\/cases\/([^/]+)\/?$/.exec(path);
+  const accountMatch = /^\/accounts\/([^/]+)\/?$/.exec(path);
   if (restoring) page = <p role="status">Signing you in…</p>;
   else if (isSignIn) {
     page = <SignInPage next={search.get("next")} />;
@@ -46,6 +50,13 @@ export function App() {
     const caseNumber = decodeURIComponent(caseMatch[1]);
     page = <CasePage key={caseNumber} caseNumber={caseNumber} />;
     title = `Case ${caseNumber}`;
+  } else if (path === "/accounts" || path === "/accounts/") {
+    page = <AccountsPage />;
+    title = "Accounts";
+  } else if (accountMatch) {
+    const accountId = decodeURIComponent(accountMatch[1]);
+    page = <AccountPage key={accountId} accountId={accountId} />;
+    title = `Account ${accountId}`;
   } else {
     page = (
       <>
@@ -78,6 +89,15 @@ export function App() {
             <a href="/new" aria-current={path === "/new" ? "page" : undefined}>
               New case
             </a>
+            {isStaff() ? (
+              <a href="/accounts" aria-current={path.startsWith("/accounts") ? "page" : undefined}>
+                Accounts
+              </a>
+            ) : ownAccountId() ? (
+              <a href={`/accounts/${encodeURIComponent(ownAccountId() ?? "")}`} aria-current={path.startsWith("/accounts") ? "page" : undefined}>
+                Your account
+              </a>
+            ) : null}
             <span class="who">{String(claims?.email ?? "")}</span>
             <button
               type="button"
