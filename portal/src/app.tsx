@@ -5,6 +5,7 @@ import { SignInPage } from "./pages/SignIn";
 import { CaseListPage } from "./pages/CaseList";
 import { NewCasePage } from "./pages/NewCase";
 import { CasePage } from "./pages/CasePage";
+import { QueuesPage, isQueue } from "./pages/Queues";
 import { AccountsPage } from "./pages/Accounts";
 import { AccountPage } from "./pages/AccountPage";
 import { ownAccountId } from "./pages/directory";
@@ -34,6 +35,8 @@ export function App() {
   let page;
   let title = "Case desk";
   const caseMatch = /^\/cases\/([^/]+)\/?$/.exec(path);
+  const queueMatch = /^\/queues(?:\/([a-z-]+))?\/?$/.exec(path);
+  const queue = queueMatch ? (queueMatch[1] ?? "unassigned") : "";
   const accountMatch = /^\/accounts\/([^/]+)\/?$/.exec(path);
   if (restoring) page = <p role="status">Signing you in…</p>;
   else if (isSignIn) {
@@ -46,6 +49,9 @@ export function App() {
   } else if (path === "/new") {
     page = <NewCasePage />;
     title = "New case";
+  } else if (isQueue(queue) && isStaff()) {
+    page = <QueuesPage key={queue} queue={queue} />;
+    title = "Queues";
   } else if (caseMatch) {
     const caseNumber = decodeURIComponent(caseMatch[1]);
     page = <CasePage key={caseNumber} caseNumber={caseNumber} />;
@@ -86,6 +92,11 @@ export function App() {
             <a href="/" aria-current={path === "/" ? "page" : undefined}>
               Cases
             </a>
+            {isStaff() ? (
+              <a href="/queues/unassigned" aria-current={path.startsWith("/queues") ? "page" : undefined}>
+                Queues
+              </a>
+            ) : null}
             <a href="/new" aria-current={path === "/new" ? "page" : undefined}>
               New case
             </a>

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api, networkProblem, problem, type ApiProblem, type Case, type CaseSummary, type CaseView } from "../api/client";
+import { api, networkProblem, problem, type ApiProblem, type CaseSummary, type CaseView } from "../api/client";
 import { isStaff } from "../auth";
 import { Alert, PageHeading } from "../components";
-import { isWaitingOnCustomer, waitingFor, when } from "../format";
 import { navigate } from "../router";
+import { CaseTable } from "./CaseTable";
 
 const STATUSES: { key: string; label: string }[] = [
   { key: "non-closed", label: "not closed" },
@@ -37,7 +37,6 @@ export function CaseListPage() {
   const [error, setError] = useState<ApiProblem | null>(null);
   const [query, setQuery] = useState("");
   const [statusFilter, setStatusFilter] = useState("");
-  const [details, setDetails] = useState<Record<string, Case>>({});
 
   const ready = !staff || accountId !== "";
 
@@ -71,19 +70,6 @@ export function CaseListPage() {
     setNextToken(null);
     if (ready) void load(null);
   }, [view, accountId]);
-
-  // The list rows carry no next automated action: read the cases that wait on the customer.
-  useEffect(() => {
-    const missing = items.filter((c) => isWaitingOnCustomer(c.status) && !details[c.caseNumber]);
-    for (const summary of missing) {
-      api
-        .GET("/cases/{caseNumber}", { params: { path: { caseNumber: summary.caseNumber } } })
-        .then(({ data }) => {
-          if (data) setDetails((known) => ({ ...known, [data.caseNumber]: data }));
-        })
-        .catch(() => undefined);
-    }
-  }, [items]);
 
   const shown = useMemo(() => {
     const needle = query.trim().toLowerCase();
@@ -159,63 +145,14 @@ export function CaseListPage() {
       {!ready ? <p>Enter an account id to list its cases.</p> : null}
 
       {ready ? (
-        <div class="table-wrap" role="region" aria-labelledby="cases-caption" tabIndex={0}>
-          <table>
-            <caption id="cases-caption">
-              {viewLabel(view)}
-              {staff && accountId ? ` (account ${accountId})` : ""} — showing {shown.length} of {items.length} loaded
-              {nextToken ? "; more to load" : ""}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Status</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Last activity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((c) => {
-                const waiting = isWaitingOnCustomer(c.status);
-                const next = details[c.caseNumber]?.nextAutomatedAction;
-                return (
-                  <tr class={waiting ? "waiting" : undefined}>
-                    <td>
-                      <a href={`/cases/${c.caseNumber}`}>{c.caseNumber}</a>
-                    </td>
-                    <td>{c.subject}</td>
-                    <td>
-                      {c.status}
-                      {c.subStatus ? ` / ${c.subStatus}` : ""}
-                      {waiting ? (
-                        <div class="waiting-note">
-                          <strong class="badge">{staff ? "Waiting on customer" : "Waiting on you"}</strong>{" "}
-                          {waitingFor(c.status)}.
-                          {next ? (
-                            <>
-                              {" "}
-                              Next: {next.description} on <time dateTime={next.dueAt}>{when(next.dueAt)}</time>.
-                            </>
-                          ) : null}
-                        </div>
-                      ) : null}
-                    </td>
-                    <td>{c.priority}</td>
-                    <td>
-                      <time dateTime={c.modifiedAt}>{when(c.modifiedAt)}</time>
-                    </td>
-                  </tr>
-                );
-              })}
-              {!loading && shown.length === 0 ? (
-                <tr>
-                  <td colSpan={5}>{items.length ? "No loaded case matches the search." : "No cases in this view."}</td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <CaseTable
+          caption={`${viewLabel(view)}${staff && accountId ? ` (account ${accountId})` : ""} — showing ${shown.length} of ${items.length} loaded${nextToken ? "; more to load" : ""}`}
+          captionId="cases-caption"
+          items={shown}
+          staff={staff}
+          loading={loading}
+          empty={items.length ? "No loaded case matches the search." : "No cases in this view."}
+        />
       ) : null}
       <p role="status" class="status">
         {loading ? "Loading cases…" : ""}
