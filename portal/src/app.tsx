@@ -105,7 +105,10 @@ export function App() {
                 Accounts
               </a>
             ) : ownAccountId() ? (
-              <a href={`/accounts/${encodeURIComponent(ownAccountId() ?? "")}`} aria-current={path.startsWith("/accounts") ? "page" : undefined}>
+              <a
+                href={`/accounts/${encodeURIComponent(ownAccountId() ?? "")}`}
+                aria-current={path === `/accounts/${encodeURIComponent(ownAccountId() ?? "")}` ? "page" : undefined}
+              >
                 Your account
               </a>
             ) : null}

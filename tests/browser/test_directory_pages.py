@@ -132,6 +132,7 @@ def test_staff_change_a_contacts_roles_by_keyboard_at_phone_width(browser, stack
     expect(page.get_by_role("region", name="Contacts").get_by_role("status")).to_contain_text("Carol Caller's details are saved")
     expect(carol).to_contain_text("Report recipient")
     expect(page.get_by_role("button", name="Edit Carol Caller")).to_be_focused()
+    page.close()  # a page of its own, not the fixture's
 
 
 def test_a_customer_sees_their_account_and_no_other(page: Page, stack):
@@ -147,6 +148,7 @@ def test_a_customer_sees_their_account_and_no_other(page: Page, stack):
 
     page.goto(f"{stack.portal}/accounts/globex")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Page not found"))
     expect(page.get_by_text("Globex Telephony")).to_have_count(0)
     accessible(page, "account-not-found")
 
@@ -169,3 +171,39 @@ def test_a_customer_sets_their_ivr_pin(page: Page, stack):
     expect(pin_section).to_contain_text("You have set a PIN")
     expect(contact_row(page, "Carol Caller (you)").get_by_role("cell").last).to_have_text("Set")
     accessible(page, "account-pin-set")
+
+
+def test_an_account_administrator_manages_the_other_contacts_but_not_the_administrator_role(page: Page, stack):
+    granted = stack.request("PATCH", "/accounts/acme/contacts/c-bob", role="manager", json={"accountAdministrator": True})
+    assert granted.status_code == 200, granted.text
+    sign_in(page, stack, "customer_mac")
+    page.get_by_role("navigation").get_by_role("link", name="Your account").click()
+    expect(page.get_by_role("button", name="Disable Carol Caller")).to_be_visible()
+    expect(page.get_by_role("button", name="Disable Bob Builder")).to_have_count(0)  # not themselves
+    add = page.get_by_role("region", name="Add contact")
+    expect(add.get_by_label("MAC authorized")).to_be_visible()
+    expect(add.get_by_label("Account administrator")).to_have_count(0)  # staff only
+    accessible(page, "account-administrator")
+
+    add.get_by_label("Name", exact=True).fill("Dave Deputy")
+    add.get_by_label("Email").fill("dave@acme.example")
+    add.get_by_role("button", name="Add contact").click()
+    expect(add.get_by_role("status")).to_contain_text("Dave Deputy is added")
+    expect(contact_row(page, "Dave Deputy")).to_contain_text("dave@acme.example")
+
+
+def test_staff_unlock_a_pin_locked_after_five_wrong_tries(page: Page, stack):
+    chosen = stack.request("PUT", "/accounts/globex/contacts/c-gina/pin", role="other_customer", json={"pin": "4711"})
+    assert chosen.status_code == 204, chosen.text
+    for _ in range(5):
+        wrong = stack.request("POST", "/accounts/globex/contacts/c-gina/pin/verify", role="engineer", json={"pin": "9999"})
+        assert wrong.json()["verified"] is False, wrong.text
+    sign_in(page, stack, "engineer")
+    page.goto(f"{stack.portal}/accounts/globex")
+    gina = contact_row(page, "Gina Globex")
+    expect(gina.get_by_role("cell").nth(6)).to_have_text("Locked")
+    page.get_by_role("button", name="Unlock PIN Gina Globex").click()
+    expect(page.get_by_role("region", name="Contacts").get_by_role("status")).to_contain_text("Gina Globex's IVR PIN is unlocked")
+    expect(gina.get_by_role("cell").nth(6)).to_have_text("Set")
+    expect(page.get_by_role("button", name="Unlock PIN Gina Globex")).to_have_count(0)
+    accessible(page, "account-pin-unlocked")

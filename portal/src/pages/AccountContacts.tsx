@@ -117,7 +117,7 @@ export function ContactsSection({ accountId, contacts, staff, manages, myContact
                     {contact.name}
                     {isMe ? " (you)" : ""}
                   </th>
-                  <td class="wrap-anywhere">{contact.email ?? "—"}</td>
+                  <td>{contact.email ?? "—"}</td>
                   <td>{contact.status ? (STATUS_LABELS[contact.status] ?? contact.status) : "—"}</td>
                   <td>{yesNo(contact.macAuthorized)}</td>
                   <td>{yesNo(contact.accountAdministrator)}</td>

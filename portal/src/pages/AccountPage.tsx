@@ -101,6 +101,9 @@ export function AccountPage({ accountId }: { accountId: string }) {
   useEffect(() => {
     void reload();
   }, [accountId]);
+  useEffect(() => {
+    if (notFound) document.title = "Page not found · Case desk";
+  }, [notFound]);
 
   if (notFound) {
     return (
