@@ -1,5 +1,6 @@
-"""The directory in the portal: staff onboard an account and manage its contacts, a customer sees their own
-account (and no other) and sets their IVR PIN; by keyboard and at phone width."""
+"""The directory in the portal: staff page through the accounts, onboard one and manage its contacts and PINs;
+an account's administrator manages the other contacts; a customer sees their own account (and no other) and
+sets their IVR PIN; by keyboard and at phone width."""
 
 from __future__ import annotations
 
@@ -105,7 +106,12 @@ def test_staff_create_an_account_and_manage_its_contacts(page: Page, stack):
 def test_staff_change_a_contacts_roles_by_keyboard_at_phone_width(browser, stack):
     page = browser.new_page(viewport=PHONE)
     sign_in(page, stack, "manager")
-    page.goto(f"{stack.portal}/accounts/acme")
+    page.get_by_role("navigation").get_by_role("link", name="Accounts").click()
+    acme = page.get_by_role("link", name="acme", exact=True)
+    expect(acme).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    accessible(page, "accounts-phone")
+    acme.click()
     carol = contact_row(page, "Carol Caller")
     expect(carol).to_contain_text("carol@acme.example")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the table scrolls inside its wrapper
