@@ -63,7 +63,7 @@ fuzz: $(STAMP)
 browser: $(STAMP) $(PORTAL_BUILD) $(CHROMIUM_STAMP)  ## the portal's browser tests (Chromium), screenshots in test-results/
 	$(PYTEST) -q tests/browser
 
-bench: $(STAMP)  ## print cold-start and AWS-call budgets (recorded in docs/benchmarks.md)
+bench: $(STAMP) $(PORTAL_BUILD) $(CHROMIUM_STAMP)  ## print cold-start, AWS-call, portal and upload budgets (recorded in docs/benchmarks.md)
 	$(PY) -m bench
 
 # The Lambda runtime provides boto3 and its dependencies; a copy in the layer would shadow them.

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 import tests.conftest  # noqa: F401  the emulator's credentials and region, set before boto3 and moto load
 from bench.aws_calls import count_aws_calls, count_caller_directory_reads
-from functions.cases.models.requests import CaseView
+from functions.cases.models.requests import CaseQueue, CaseView
 from local.demo_directory import EXAMPLE_SUPPORT_CASE
 from tests.support.stack import LocalAws, start_local_aws
 
@@ -168,6 +168,9 @@ def measure() -> list[Row]:
             if view.value in PAGED_VIEWS:
                 query = {"view": view.value, "limit": str(PAGE_SIZE), "nextToken": page.body["nextToken"]}
                 run.call(f"view {view.value}, page 2", PAGE, "GET", "/cases", query=query)
+        for queue in CaseQueue:
+            query = {"limit": str(PAGE_SIZE), **({"region": "north-america"} if queue is CaseQueue.REGION else {})}
+            run.call(f"queue {queue.value}, page 1", PAGE, "GET", f"/queues/{queue.value}", user="engineer", query=query)
         number = created.body["caseNumber"]
         run.call("get case", GET, "GET", f"/cases/{number}")
         for index, (operation, user, method, suffix, body) in enumerate(LIFECYCLE):

@@ -112,6 +112,9 @@ class ApiClient:
     ) -> dict:
         return self.request("GET", "/cases", params={"view": view, "limit": limit, "nextToken": next_token, "accountId": account_id})
 
+    def list_queue(self, queue: str, region: str | None = None, limit: int | None = None, next_token: str | None = None) -> dict:
+        return self.request("GET", f"/queues/{queue}", params={"region": region, "limit": limit, "nextToken": next_token})
+
     def get_case(self, case_number: str) -> dict:
         return self.request("GET", f"/cases/{case_path(case_number)}")
 

@@ -27,6 +27,14 @@ class View(StrEnum):
     all_closed = "all-closed"
 
 
+class Queue(StrEnum):
+    unassigned = "unassigned"
+    mine = "mine"
+    response_due = "response-due"
+    waiting_on_customer = "waiting-on-customer"
+    region = "region"
+
+
 class CaseKind(StrEnum):
     support = "Support"
     admin = "Admin"
@@ -63,27 +71,51 @@ def cases_list(
 ) -> None:
     """One page of a case view, newest modification first."""
     page = client_of(ctx).list_cases(view.value if view else None, limit, next_token, account)
+    print_page(page, f"Cases ({view.value if view else 'my-non-closed'})", LIST_COLUMNS, as_json=as_json)
+
+
+@cases_app.command("queue")
+def cases_queue(
+    ctx: typer.Context,
+    queue: Annotated[Queue, typer.Argument(help="Which support queue.")],
+    region: Annotated[str | None, typer.Option(help="The region queue's region, e.g. north-america.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, max=100, help="Cases per page (1-100).")] = None,
+    next_token: Annotated[str | None, typer.Option(help="The nextToken of the previous page.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Staff: one page of a support queue across accounts (response-due: soonest due first; the others newest activity first)."""
+    page = client_of(ctx).list_queue(queue.value, region, limit, next_token)
+    print_page(page, f"Queue {queue.value}{f' ({region})' if region else ''}", QUEUE_COLUMNS, as_json=as_json)
+
+
+LIST_COLUMNS = [
+    ("caseNumber", "Case"), ("status", "Status"), ("subStatus", "Sub status"), ("priority", "Priority"), ("caseType", "Type"),
+    ("subject", "Subject"), ("modifiedAt", "Modified"),
+]  # fmt: skip
+QUEUE_COLUMNS = [
+    ("caseNumber", "Case"), ("accountId", "Account"), ("status", "Status"), ("priority", "Priority"), ("ownerId", "Owner"),
+    ("responseDueAt", "Response due"), ("responseBreached", "Breached"), ("subject", "Subject"), ("modifiedAt", "Modified"),
+]  # fmt: skip
+
+
+def print_page(page: dict, title: str, columns: list[tuple[str, str]], *, as_json: bool) -> None:
     if as_json:
         print_json(page)
         return
-    table = Table(title=f"Cases ({view.value if view else 'my-non-closed'})")
-    table.add_column("Case", no_wrap=True)
-    for column in ("Status", "Sub status", "Priority", "Type", "Subject"):
-        table.add_column(column)
-    table.add_column("Modified", no_wrap=True)
+    table = Table(title=title)
+    for field, label in columns:
+        table.add_column(label, no_wrap=field in ("caseNumber", "modifiedAt"))
     for item in page.get("items", []):
-        table.add_row(
-            item.get("caseNumber"),
-            item.get("status"),
-            item.get("subStatus"),
-            item.get("priority"),
-            item.get("caseType"),
-            item.get("subject"),
-            item.get("modifiedAt"),
-        )
+        table.add_row(*(cell(item.get(field)) for field, _ in columns))
     out.print(table)
     if page.get("nextToken"):
         note(f"More: --next-token {page['nextToken']}")
+
+
+def cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
 
 
 CASE_FIELDS = [

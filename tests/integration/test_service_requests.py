@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
+from bench.aws_calls import count_aws_calls, count_caller_directory_reads  # imported at collection: before any client exists
 from bench.call_budgets import create_within_budget
 from functions.cases.models.service_requests import MAC_RULE
 from tests.support.payloads import service_request
@@ -157,7 +157,8 @@ def test_a_service_request_create_stays_within_the_create_budget_and_refusals_ma
         ("customer_mac", {**body, "fields": {}}, None, 422),
     ]
     for user, request, headers, status in requests:
-        with count_aws_calls() as calls:
+        with count_aws_calls() as calls, count_caller_directory_reads() as directory_reads:
             result = local_aws.call("POST", "/cases", user=user, body=request, headers=headers)
         assert result.status == status, (user, result)
+        calls -= Counter({("DynamoDB", "GetItem"): directory_reads.total()})  # the caller's account, per 60 s: its own budget
         assert create_within_budget(calls) if status == 201 else calls == Counter(), (user, headers, calls)

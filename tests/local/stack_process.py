@@ -89,7 +89,9 @@ class LocalStack:
             headers["Authorization"] = self.token(role)
         return requests.request(method, f"{self.api}{path}", headers=headers, timeout=30, **kwargs)
 
-    def stop(self, signum: int = signal.SIGINT, timeout: float = 10) -> int | None:
+    def stop(self, signum: int = signal.SIGINT, timeout: float = 30) -> int | None:
+        """Ctrl-C (by default) and the exit code; test_local_stack holds the stop itself to 10 s, fixtures allow
+        a loaded machine more before calling it a failure."""
         if self.process is None:
             return None
         if self.process.poll() is None:

@@ -81,6 +81,14 @@ def test_cases_from_the_command_line(dss):
     assert foreign.stdout == "" and foreign.stderr.count("\n") == 1
     assert foreign.stderr.startswith("Error: ") and "(not_found, field caseNumber; HTTP 404)" in foreign.stderr
 
+    # An engineer finds it in support's queues: unassigned, and its region's.
+    unassigned = json_of(dss("--as", "engineer", "cases", "queue", "unassigned", "--json"))
+    assert number in [item["caseNumber"] for item in unassigned["items"]]
+    region_table = dss("--as", "engineer", "cases", "queue", "region", "--region", "north-america").stdout
+    assert number in region_table and "Queue region (north-america)" in region_table
+    refused = dss("cases", "queue", "mine", expect=1)
+    assert "(forbidden; HTTP 403)" in refused.stderr
+
 
 def test_upload_list_and_download_a_multipart_file(dss, tmp_path):
     number = open_case(dss)
