@@ -57,13 +57,29 @@ type FieldProps = {
 export function Field({ form, name, label, errors, hint, required, children }: FieldProps) {
   const id = fieldId(form, name);
   const error = errors?.at(name);
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  const describedBy = fieldDescription(id, hint, error);
   return (
     <div class={error ? "field invalid" : "field"}>
       <label for={id}>
         {label}
         {required ? null : <span class="optional"> (optional)</span>}
       </label>
+      <FieldNotes id={id} hint={hint} error={error} />
+      {children({
+        id,
+        name,
+        required,
+        "aria-invalid": error ? "true" : undefined,
+        "aria-describedby": describedBy,
+      })}
+    </div>
+  );
+}
+
+/** A field's hint and the API's refusal at it, named by the control's aria-describedby (fieldDescription). */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: string | null; error?: string }) {
+  return (
+    <>
       {hint ? (
         <p class="hint" id={`${id}-hint`}>
           {hint}
@@ -75,13 +91,42 @@ export function Field({ form, name, label, errors, hint, required, children }: F
           Error: {error}
         </p>
       ) : null}
-      {children({
-        id,
-        name,
-        required,
-        "aria-invalid": error ? "true" : undefined,
-        "aria-describedby": describedBy || undefined,
-      })}
+    </>
+  );
+}
+
+export function fieldDescription(id: string, hint: string | null | undefined, error: string | undefined): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+type CheckboxProps = {
+  form: string;
+  name: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  errors?: FormErrors;
+  hint?: string;
+};
+
+/** A checkbox with its label after it, its hint and the API's refusal at it. */
+export function CheckboxField({ form, name, label, checked, onChange, errors, hint }: CheckboxProps) {
+  const id = fieldId(form, name);
+  const error = errors?.at(name);
+  const describedBy = fieldDescription(id, hint, error);
+  return (
+    <div class={error ? "field checkbox invalid" : "field checkbox"}>
+      <input
+        type="checkbox"
+        id={id}
+        name={name}
+        checked={checked}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(e.currentTarget.checked)}
+      />
+      <label for={id}>{label}</label>
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }

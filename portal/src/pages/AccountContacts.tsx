@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, newIdempotencyKey, type ApiProblem, type Schemas } from "../api/client";
-import { Alert, Field, FormErrors, useFocusInvalid } from "../components";
-import { attempt, ChangeOutcome, CheckboxField, yesNo, type Contact, type ContactAnswer } from "./directory";
+import { Alert, CheckboxField, Field, FormErrors, useFocusInvalid } from "../components";
+import { attempt, ChangeOutcome, yesNo, type Contact, type ContactAnswer } from "./directory";
 
 type Action = "disable" | "enable" | "resend" | "unlock";
 

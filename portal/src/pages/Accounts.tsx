@@ -1,9 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, newIdempotencyKey, type ApiProblem, type Schemas } from "../api/client";
 import { isStaff } from "../auth";
-import { Alert, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
+import { Alert, CheckboxField, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
 import { navigate } from "../router";
-import { attempt, CheckboxField, type AccountSummary } from "./directory";
+import { attempt, type AccountSummary } from "./directory";
 
 const PAGE_SIZE = 25;
 

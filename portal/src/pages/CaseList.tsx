@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api, networkProblem, problem, type ApiProblem, type CaseSummary, type CaseView } from "../api/client";
+import { api, type CaseView } from "../api/client";
 import { isStaff } from "../auth";
 import { Alert, PageHeading } from "../components";
 import { navigate } from "../router";
 import { CaseTable } from "./CaseTable";
+import { usePages } from "./usePages";
 
 const STATUSES: { key: string; label: string }[] = [
   { key: "non-closed", label: "not closed" },
@@ -31,43 +32,21 @@ export function CaseListPage() {
   const [view, setView] = useState<CaseView>(initialView);
   const [accountInput, setAccountInput] = useState(params.get("accountId") ?? "");
   const [accountId, setAccountId] = useState(params.get("accountId") ?? "");
-  const [items, setItems] = useState<CaseSummary[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiProblem | null>(null);
   const [query, setQuery] = useState("");
   const [statusFilter, setStatusFilter] = useState("");
 
   const ready = !staff || accountId !== "";
 
-  async function load(token: string | null) {
-    setLoading(true);
-    setError(null);
-    try {
-      const { data, error: failure, response } = await api.GET("/cases", {
-        params: {
-          query: { view, limit: PAGE_SIZE, nextToken: token ?? undefined, accountId: staff ? accountId : undefined },
-        },
-      });
-      if (!data) {
-        setError(problem(failure, response));
-        return;
-      }
-      setItems((previous) => (token ? [...previous, ...data.items] : data.items));
-      setNextToken(data.nextToken ?? null);
-    } catch {
-      setError(networkProblem());
-    } finally {
-      setLoading(false);
-    }
-  }
+  const { items, nextToken, loading, error, load } = usePages((token) =>
+    api.GET("/cases", {
+      params: { query: { view, limit: PAGE_SIZE, nextToken: token ?? undefined, accountId: staff ? accountId : undefined } },
+    }),
+  );
 
   useEffect(() => {
     const query = new URLSearchParams({ view });
     if (staff && accountId) query.set("accountId", accountId);
     navigate(`/?${query}`, { replace: true });
-    setItems([]);
-    setNextToken(null);
     if (ready) void load(null);
   }, [view, accountId]);
 

@@ -10,7 +10,7 @@ import {
   type Schemas,
 } from "../api/client";
 import { isMacContact, isStaff } from "../auth";
-import { Alert, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
+import { Alert, CheckboxField, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
 import { EasternTime } from "../EasternTime";
 import { navigate } from "../router";
 import { PRIORITIES, WEB_PRIORITIES } from "./caseText";
@@ -323,31 +323,16 @@ function MacInput({
   const name = `fields.${field.name}`;
   const required = field.required ?? false;
   if (field.type === "boolean") {
-    const id = `${FORM}-fields-${field.name}`;
-    const error = errors.at(name);
-    const describedBy = [field.help ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
     return (
-      <div class={error ? "field checkbox invalid" : "field checkbox"}>
-        <input
-          type="checkbox"
-          id={id}
-          checked={value === true}
-          aria-invalid={error ? "true" : undefined}
-          aria-describedby={describedBy || undefined}
-          onChange={(e) => onChange(e.currentTarget.checked)}
-        />
-        <label for={id}>{field.label}</label>
-        {field.help ? (
-          <p class="hint" id={`${id}-hint`}>
-            {field.help}
-          </p>
-        ) : null}
-        {error ? (
-          <p class="field-error" id={`${id}-error`}>
-            Error: {error}
-          </p>
-        ) : null}
-      </div>
+      <CheckboxField
+        form={FORM}
+        name={name}
+        label={field.label}
+        checked={value === true}
+        onChange={onChange}
+        errors={errors}
+        hint={field.help ?? undefined}
+      />
     );
   }
   const current = typeof value === "string" ? value : "";

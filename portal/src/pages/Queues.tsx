@@ -1,9 +1,10 @@
 // The engineer's console: the support queues across accounts (GET /queues/{queue}), one page at a time.
 import { useEffect, useState } from "preact/hooks";
-import { api, networkProblem, problem, type ApiProblem, type CaseSummary, type Schemas } from "../api/client";
+import { api, networkProblem, type Schemas } from "../api/client";
 import { Alert, PageHeading } from "../components";
 import { navigate } from "../router";
 import { CaseTable } from "./CaseTable";
+import { usePages } from "./usePages";
 
 type Queue = Schemas["CaseQueue"];
 
@@ -28,10 +29,6 @@ export function QueuesPage({ queue }: { queue: Queue }) {
   const about = QUEUES.find((q) => q.queue === queue)!;
   const [region, setRegion] = useState(new URLSearchParams(location.search).get("region") ?? "");
   const [regions, setRegions] = useState<string[]>([]);
-  const [items, setItems] = useState<CaseSummary[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiProblem | null>(null);
   const ready = queue !== "region" || region !== "";
 
   useEffect(() => {
@@ -46,33 +43,17 @@ export function QueuesPage({ queue }: { queue: Queue }) {
       .catch(() => setError(networkProblem()));
   }, [queue]);
 
-  async function load(token: string | null) {
-    setLoading(true);
-    setError(null);
-    try {
-      const { data, error: failure, response } = await api.GET("/queues/{queue}", {
-        params: {
-          path: { queue },
-          query: { limit: PAGE_SIZE, nextToken: token ?? undefined, region: queue === "region" ? region : undefined },
-        },
-      });
-      if (!data) {
-        setError(problem(failure, response));
-        return;
-      }
-      setItems((previous) => (token ? [...previous, ...data.items] : data.items));
-      setNextToken(data.nextToken ?? null);
-    } catch {
-      setError(networkProblem());
-    } finally {
-      setLoading(false);
-    }
-  }
+  const { items, nextToken, loading, error, setError, load } = usePages((token) =>
+    api.GET("/queues/{queue}", {
+      params: {
+        path: { queue },
+        query: { limit: PAGE_SIZE, nextToken: token ?? undefined, region: queue === "region" ? region : undefined },
+      },
+    }),
+  );
 
   useEffect(() => {
     if (queue === "region" && region) navigate(`/queues/region?${new URLSearchParams({ region })}`, { replace: true });
-    setItems([]);
-    setNextToken(null);
     if (ready) void load(null);
   }, [queue, region]);
 

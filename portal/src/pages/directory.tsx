@@ -1,7 +1,6 @@
 // What the directory pages share: the types, who the caller is in the directory, and a checkbox field.
 import { networkProblem, problem, type ApiProblem, type Schemas } from "../api/client";
 import { currentClaims } from "../auth";
-import { fieldId, type FormErrors } from "../components";
 
 export type Account = Schemas["Account"];
 export type AccountSummary = Schemas["AccountSummary"];
@@ -72,48 +71,6 @@ export function shownValue(value: unknown): string {
       .join("; ");
   }
   return String(value);
-}
-
-type CheckboxProps = {
-  form: string;
-  name: string;
-  label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  errors?: FormErrors;
-  hint?: string;
-};
-
-/** A checkbox with its label after it, its hint and the API's refusal at it. */
-export function CheckboxField({ form, name, label, checked, onChange, errors, hint }: CheckboxProps) {
-  const id = fieldId(form, name);
-  const error = errors?.at(name);
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  return (
-    <div class={error ? "field checkbox invalid" : "field checkbox"}>
-      <input
-        type="checkbox"
-        id={id}
-        name={name}
-        checked={checked}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy || undefined}
-        onChange={(e) => onChange(e.currentTarget.checked)}
-      />
-      <label for={id}>{label}</label>
-      {hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          <span aria-hidden="true">⚠ </span>
-          Error: {error}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 /** Where the answer to a change is announced: what was done, and the API's warnings. */
