@@ -79,6 +79,22 @@ dependencies().store._connection.client
 """
     + CALLER_DIRECTORY_INIT
 )
+# The monitoring intake: the integration's table binding (its cached read) and the SQS client, no caller.
+INTAKE_INIT = """
+from functions.alerts.logic.dependencies import dependencies
+from functions.shared.dal.aws import client
+dependencies().integration_cache.reader._connection.client
+dependencies().queue
+client("sqs")
+"""
+# The alerts API: the integrations' table binding.
+ALERTS_API_INIT = (
+    """
+from functions.alerts.logic.dependencies import dependencies
+dependencies().integrations._connection.client
+"""
+    + CALLER_DIRECTORY_INIT
+)
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
@@ -87,6 +103,8 @@ HANDLERS = {
     "functions.files.handlers.api": FILES_API_INIT,
     "functions.directory.handlers.api": DIRECTORY_API_INIT,
     "functions.outbox.handlers.handle_table_stream": PUBLISHER_INIT,
+    "functions.alerts.handlers.intake": INTAKE_INIT,
+    "functions.alerts.handlers.api": ALERTS_API_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
@@ -114,6 +132,8 @@ LAMBDA_ENV = {
     "SENDER_EMAIL": "support@support.example",
     "PORTAL_URL": "https://support.example",
     "FILES_BUCKET": "dss-case-files",
+    "ALERTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/dss-alerts",
+    "ALERTS_MASTER_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/alerts-master-key",
     "FOLLOW_UP_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-follow-up-ladder",
     "RESPONSE_ESCALATION_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-response-escalation",
     "AWS_REGION": "us-east-1",

@@ -7,6 +7,7 @@ from typing import Any
 from aws_cdk import CfnOutput, Stack, Tags
 from constructs import Construct
 
+from infra.components.alerts import Alerts
 from infra.components.api import Api, api_routes, public_api_routes
 from infra.components.cases import CasesApi
 from infra.components.data import Data
@@ -43,6 +44,7 @@ class SupportDeskStack(Stack):
         self.cases = CasesApi(self, "Cases", config=config, data=self.data, shared=self.shared)
         self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
         self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared, identity=self.identity)
+        self.alerts = Alerts(self, "Alerts", config=config, data=self.data, shared=self.shared)
         self.api = Api(
             self,
             "Api",
@@ -52,9 +54,12 @@ class SupportDeskStack(Stack):
                 (self.cases.function, api_routes("functions.cases.handlers.api")),
                 (self.files.function, api_routes("functions.files.handlers.api")),
                 (self.directory.function, api_routes("functions.directory.handlers.api")),
+                (self.alerts.api.function, api_routes("functions.alerts.handlers.api")),
+                (self.alerts.intake.function, api_routes("functions.alerts.handlers.intake")),
             ],
             documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
-            public_routes=public_api_routes("functions.directory.handlers.api"),  # GET /sign-in
+            # GET /sign-in and the monitoring intake (its credential is in the request, not a Cognito token).
+            public_routes=[*public_api_routes("functions.directory.handlers.api"), *public_api_routes("functions.alerts.handlers.intake")],
         )
         # The portal on the API's origin; every email links to it and the files bucket lets its page PUT parts.
         self.portal = Portal(self, "Portal", config=config, rest_api=self.api.rest_api, access_logs=self.files.access_logs)
@@ -77,6 +82,7 @@ class SupportDeskStack(Stack):
                 "notifications": self.notifications.queue,
                 "followups": self.followups.queue,
                 "files purged": self.purge.marking_delivery.queue,
+                "monitoring events": self.alerts.queue,
             },
             dead_letter_queues={
                 "notifications DLQ": self.notifications.dead_letter_queue,
@@ -84,6 +90,7 @@ class SupportDeskStack(Stack):
                 "files purged DLQ": self.purge.marking_delivery.dead_letter_queue,
                 "purge runs DLQ": self.purge.dead_letter_queue,
                 "outbox on-failure": self.outbox.failure_queue,
+                "alerts DLQ": self.alerts.dead_letter_queue,
             },
             state_machines={
                 "follow-up ladder": self.followups.follow_up_ladder,
@@ -105,6 +112,7 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "PurgeDeadLetterQueueUrl", value=self.purge.dead_letter_queue.queue_url)
         CfnOutput(self, "FilesPurgedDeadLetterQueueUrl", value=self.purge.marking_delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxFailureQueueUrl", value=self.outbox.failure_queue.queue_url)
+        CfnOutput(self, "AlertsQueueUrl", value=self.alerts.queue.queue_url, description="The monitoring intake's events")
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
         CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")

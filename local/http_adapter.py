@@ -153,8 +153,12 @@ class LocalApi:
 
 def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None) -> LocalApi:
     """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
-    files and the directory Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
+    files, directory, alerts and monitoring intake Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
     so call it once the environment points at the emulator."""
+    from functions.alerts.handlers.api import app as alerts_app
+    from functions.alerts.handlers.api import lambda_handler as alerts_handler
+    from functions.alerts.handlers.intake import app as intake_app
+    from functions.alerts.handlers.intake import lambda_handler as intake_handler
     from functions.cases.handlers.api import app as cases_app
     from functions.cases.handlers.api import lambda_handler as cases_handler
     from functions.directory.handlers.api import app as directory_app
@@ -166,6 +170,8 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None)
     others = (
         LocalFunction("files-api", files_handler, documented_routes(files_app), public_routes(files_app)),
         LocalFunction("directory-api", directory_handler, documented_routes(directory_app), public_routes(directory_app)),
+        LocalFunction("alerts-api", alerts_handler, documented_routes(alerts_app), public_routes(alerts_app)),
+        LocalFunction("alerts-intake", intake_handler, documented_routes(intake_app), public_routes(intake_app)),
     )
     return LocalApi(cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
 

@@ -55,6 +55,8 @@ class LocalResources:
     response_escalation_state_machine_arn: str
     cases_queue_url: str  # the rule for other domains' events the cases domain reacts to (CaseFilesPurged)
     cases_queue_arn: str
+    alerts_queue_url: str  # the monitoring intake's events, for the alerts processor
+    alerts_master_secret_arn: str  # every monitoring integration's credentials derive from it
     files_bucket: str
     user_pool_id: str  # what the local API Gateway's authorizer trusts (local/tokens.py CognitoAuthorizer)
     user_pool_client_id: str  # the app client the ID tokens are issued to (their audience)
@@ -82,6 +84,8 @@ class LocalResources:
             "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
             "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation_state_machine_arn,
             "FILES_BUCKET": self.files_bucket,
+            "ALERTS_QUEUE_URL": self.alerts_queue_url,
+            "ALERTS_MASTER_SECRET_ARN": self.alerts_master_secret_arn,
             # The directory API's GET /sign-in (functions/shared/settings.py SignInSettings).
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
@@ -113,6 +117,7 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
     timer_step_arn = _in_process_function(f"{prefix}-timer-step", TIMER_STEP_HANDLER)
     cases_queue_url, cases_queue_arn = _delivery_queue(f"{prefix}-cases", cases_delivery)
     _route(bus_name, f"{prefix}-cases", cases_delivery.EVENT_PATTERN, cases_queue_arn)
+    alerts_queue_url, _ = _queue(f"{prefix}-alerts")
     files_bucket = f"{prefix}-case-files"
     s3 = boto3.client("s3")
     if files_bucket not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
@@ -135,6 +140,8 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
         response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", RESPONSE_ESCALATION, timer_step_arn),
         cases_queue_url=cases_queue_url,
         cases_queue_arn=cases_queue_arn,
+        alerts_queue_url=alerts_queue_url,
+        alerts_master_secret_arn=_secret(f"{prefix}/alerts-master-key"),
         files_bucket=files_bucket,
         user_pool_id=user_pool_id,
         user_pool_client_id=user_pool_client_id,

@@ -137,3 +137,19 @@ class DirectorySettings(ApiSettings):
 @per_environment
 def directory_settings() -> DirectorySettings:
     return DirectorySettings.model_validate(_environment(), strict=False)
+
+
+class AlertsSettings(CasesSettings):
+    """What the alerts functions need: the table, the queue the intake fills and the processor drains, and the
+    master secret every integration's credentials derive from (functions/alerts/logic/credentials.py)."""
+
+    alerts_queue_url: str
+    alerts_master_secret_arn: str
+    # The intake reads an integration's item at most once per this many seconds per container: a disabled
+    # integration or an expired rotation is refused within it (functions/alerts/logic/intake.py).
+    dss_integration_staleness_seconds: float = Field(default=60.0, ge=0, le=600)
+
+
+@per_environment
+def alerts_settings() -> AlertsSettings:
+    return AlertsSettings.model_validate(_environment(), strict=False)

@@ -74,6 +74,11 @@ Route = tuple[str, str]  # (path template, method)
 PUBLIC_ROUTE_REASONS: dict[Route, str] = {
     ("/sign-in", "GET"): "Public sign-in configuration: the user pool id, app client id (a client without a secret), region "
     "and Cognito endpoint a client needs before it has a token; reads no customer data, changes nothing, stage-throttled.",
+    ("/alerts/v1/enqueue", "POST"): "The monitoring intake (PagerDuty Events API v2): monitors authenticate with the routing "
+    "key in the body, checked by its MAC before anything else; a refused key is 401 and writes nothing. Stage-throttled.",
+    ("/alerts/v1/integrations/{integrationId}/events", "POST"): "The monitoring intake's signed webhook: senders authenticate "
+    "with a Standard Webhooks HMAC signature over the raw body (±5 min); a refused one is 401 and writes nothing. "
+    "Stage-throttled.",
 }
 
 

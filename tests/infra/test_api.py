@@ -34,12 +34,18 @@ DIRECTORY_ROUTES = {
     )),
     ("/accounts/{accountId}/contacts/{contactId}/pin", "PUT"),
 }  # fmt: skip
+ALERT_ROUTES = {
+    ("/alerts/integrations", "POST"), ("/alerts/integrations", "GET"), ("/alerts/integrations/{integrationId}", "GET"),
+    ("/alerts/integrations/{integrationId}/rotate", "POST"), ("/alerts/integrations/{integrationId}/disable", "POST"),
+}  # fmt: skip
+INTAKE_ROUTES = {("/alerts/v1/enqueue", "POST"), ("/alerts/v1/integrations/{integrationId}/events", "POST")}
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 # Domain routes served without the authorizer: their OpenAPI operation declares no token (`security: [{}]`).
-PUBLIC_ROUTES = {("/sign-in", "GET")}
-DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES
+PUBLIC_ROUTES = {("/sign-in", "GET"), *INTAKE_ROUTES}
+DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES | ALERT_ROUTES | INTAKE_ROUTES
 CASE_PATHS, FILE_PATHS, DIRECTORY_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES, DIRECTORY_ROUTES))
-SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS
+ALERT_PATHS = {path for path, _ in ALERT_ROUTES | INTAKE_ROUTES}
+SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS | ALERT_PATHS
 # Every served path also takes ANY: its other methods reach its Lambda, which answers 405 with Allow.
 OTHER_METHOD_ROUTES = {(path, "ANY") for path in SERVED_PATHS}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
@@ -81,12 +87,16 @@ def test_the_public_routes_are_those_whose_openapi_needs_no_token(dev):
     from infra.components.api import PUBLIC_ROUTE_REASONS, public_api_routes
     from local.http_adapter import public_routes
 
-    modules = ("functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api")
+    modules = (
+        "functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api",
+        "functions.alerts.handlers.api", "functions.alerts.handlers.intake",
+    )  # fmt: skip
     assert {route for module in modules for route in public_api_routes(module)} == PUBLIC_ROUTES == set(PUBLIC_ROUTE_REASONS)
     # The local API Gateway reads the same declaration.
+    from functions.alerts.handlers.intake import app as intake_app
     from functions.directory.handlers.api import app
 
-    assert set(public_routes(app)) == PUBLIC_ROUTES
+    assert set(public_routes(app)) | set(public_routes(intake_app)) == PUBLIC_ROUTES
     # The stored document tells clients so: `security: [{}]` (no requirement) instead of the API's default token.
     document = json.loads((ROOT / "functions/shared/api/openapi.json").read_text())
     assert document["paths"]["/sign-in"]["get"]["security"] == [{}] and document["security"] == [{"cognitoIdToken": []}]
@@ -123,15 +133,22 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
     assert set(api_routes("functions.cases.handlers.api")) == CASE_ROUTES
     assert set(api_routes("functions.files.handlers.api")) == FILE_ROUTES
     assert set(api_routes("functions.directory.handlers.api")) == DIRECTORY_ROUTES
+    assert set(api_routes("functions.alerts.handlers.api")) == ALERT_ROUTES
+    assert set(api_routes("functions.alerts.handlers.intake")) == INTAKE_ROUTES
     cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     files_id = dev.one("AWS::Lambda::Function", "Files")[0]
     directory_id = dev.one("AWS::Lambda::Function", "Directory")[0]
+    alerts_id = dev.one("AWS::Lambda::Function", "AlertsApiFunction")[0]
+    intake_id = dev.one("AWS::Lambda::Function", "AlertsIntakeFunction")[0]
+    served_by = {
+        **dict.fromkeys(FILE_PATHS, files_id), **dict.fromkeys(DIRECTORY_PATHS, directory_id),
+        **{path: alerts_id for path, _ in ALERT_ROUTES}, **{path: intake_id for path, _ in INTAKE_ROUTES},
+    }  # fmt: skip
     for (path, verb), method in _routes(dev).items():
-        expected = files_id if path in FILE_PATHS else directory_id if path in DIRECTORY_PATHS else cases_id
-        assert _integrated_function(method) == expected, (path, verb)
+        assert _integrated_function(method) == served_by.get(path, cases_id), (path, verb)
     # API Gateway may invoke each function (per method), and nothing else may.
     permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
-    for function_id in (cases_id, files_id, directory_id):
+    for function_id in (cases_id, files_id, directory_id, alerts_id, intake_id):
         invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
         assert invokers == {"apigateway.amazonaws.com"}
 

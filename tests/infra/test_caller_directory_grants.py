@@ -1,10 +1,12 @@
 """Every API Lambda reads its customer callers' account contacts (functions/shared/caller_directory.py): each
-may GetItem the `ACCOUNT#` keys, read-only, and no API Lambda is left out."""
+may GetItem the `ACCOUNT#` keys, read-only, and no API Lambda is left out but one whose every route is public
+(the monitoring intake: API Gateway sends it no caller)."""
 
 from __future__ import annotations
 
 import pytest
 
+from infra.components.api import api_routes, public_api_routes
 from infra.openapi_document import API_MODULES
 
 from .synth import role_statements
@@ -30,7 +32,14 @@ def _get_item_keys(synth, role_id: str) -> list[str]:
     return keys
 
 
-@pytest.mark.parametrize("module", API_MODULES)
+SIGNED_IN_MODULES = [module for module in API_MODULES if set(api_routes(module)) != set(public_api_routes(module))]
+
+
+def test_only_the_monitoring_intake_serves_no_signed_in_caller():
+    assert set(API_MODULES) - set(SIGNED_IN_MODULES) == {"functions.alerts.handlers.intake"}
+
+
+@pytest.mark.parametrize("module", SIGNED_IN_MODULES)
 def test_every_api_lambda_may_read_its_callers_account(dev, module):
     function = _api_functions(dev)[module]
     role_id = function["Role"]["Fn::GetAtt"][0]

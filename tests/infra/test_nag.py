@@ -69,6 +69,17 @@ ACKNOWLEDGED_EVERYWHERE = {
     # The public sign-in configuration (infra/components/api.py PUBLIC_ROUTE_REASONS): ids, no secret, no data.
     ("Api/RestApi/Default/sign-in/GET", "AwsSolutions-APIG4"),
     ("Api/RestApi/Default/sign-in/GET", "AwsSolutions-COG4"),
+    # The monitoring intake (PUBLIC_ROUTE_REASONS): the routing key or the webhook signature is the credential.
+    *(
+        (f"Api/RestApi/Default/alerts/v1/{path}/POST", f"AwsSolutions-{rule}")
+        for path in ("enqueue", "integrations/{integrationId}/events")
+        for rule in ("APIG4", "COG4")
+    ),
+    ("Alerts/MasterKey", "AwsSolutions-SMG4"),
+    ("Alerts/ApiFunction/Function", "AwsSolutions-L1"),
+    ("Alerts/ApiFunction/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Alerts/IntakeFunction/Function", "AwsSolutions-L1"),
+    ("Alerts/IntakeFunction/Role", "AwsSolutions-IAM5[Resource::*]"),
 }
 ACKNOWLEDGED_OUTSIDE_PROD = {
     ("Identity/UserPool", "AwsSolutions-COG2"),  # MFA optional

@@ -138,7 +138,7 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    assert len(functions) == 9
+    assert len(functions) == 11
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]
@@ -218,7 +218,7 @@ def test_the_dashboard_shows_every_queue_and_dead_letter_queue(dev):
     for queue_id in dev.resources("AWS::SQS::Queue"):
         assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", f"{queue_id}.QueueName") in metrics, queue_id
     consumed = {queue_id for queue_id, queue in dev.resources("AWS::SQS::Queue").items() if "RedrivePolicy" in queue["Properties"]}
-    assert len(consumed) == 3
+    assert len(consumed) == 4
     for queue_id in consumed:
         assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", f"{queue_id}.QueueName") in metrics, queue_id
 

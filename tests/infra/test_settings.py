@@ -7,6 +7,7 @@ import pytest
 from pydantic import BaseModel
 
 from functions.shared.settings import (
+    AlertsSettings,
     ApiSettings,
     CasesSettings,
     FilesSettings,
@@ -27,6 +28,8 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.notifications.handlers.handle_case_events.lambda_handler": NotificationSettings,
     "functions.followups.handlers.handle_timer_events.lambda_handler": FollowupSettings,
     "functions.outbox.handlers.handle_table_stream.lambda_handler": PublisherSettings,
+    "functions.alerts.handlers.api.lambda_handler": AlertsSettings,
+    "functions.alerts.handlers.intake.lambda_handler": AlertsSettings,
 }
 
 
@@ -44,6 +47,12 @@ def test_every_function_gets_the_settings_its_code_requires(dev, prod):
         for handler, model in SETTINGS_BY_HANDLER.items():
             required = {name.upper() for name, field in model.model_fields.items() if field.is_required()}
             assert required <= set(environments[handler]), handler
+
+
+def test_the_alerts_api_can_sign_its_page_tokens_and_the_intake_cannot(dev):
+    environments = _environments(dev)
+    assert "PAGE_TOKEN_SECRET_ARN" in environments["functions.alerts.handlers.api.lambda_handler"]
+    assert "PAGE_TOKEN_SECRET_ARN" not in environments["functions.alerts.handlers.intake.lambda_handler"]
 
 
 def test_only_the_outbox_publisher_is_told_the_bus(dev):

@@ -685,6 +685,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts/integrations/{integrationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a monitoring integration
+         * @description Staff see its current credentials; a customer sees their own account's integrations without them.
+         */
+        get: operations["get_integration_alerts_integrations__integrationId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/integrations/{integrationId}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a monitoring integration's key (staff)
+         * @description New credentials; the previous ones keep working for 24 hours, time to change every sender.
+         */
+        post: operations["post_rotate_alerts_integrations__integrationId__rotate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/integrations/{integrationId}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a monitoring integration (staff)
+         * @description Every key of it is refused (401) within a minute; its alerts so far are kept.
+         */
+        post: operations["post_disable_alerts_integrations__integrationId__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an account's monitoring integrations
+         * @description Staff for any account, a customer for their own; never with credentials.
+         */
+        get: operations["get_integrations_alerts_integrations_get"];
+        put?: never;
+        /**
+         * Create a monitoring integration (staff)
+         * @description One per sender of a customer account. The answer holds its credentials: the PagerDuty Events API v2 `routingKey` for POST /alerts/v1/enqueue, and the Standard Webhooks secret for its signed webhook path.
+         */
+        post: operations["post_integration_alerts_integrations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/v1/integrations/{integrationId}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed monitoring event (Standard Webhooks)
+         * @description The same event as POST /alerts/v1/enqueue (its `routing_key` is not needed), signed per Standard Webhooks with the integration's secret: `webhook-id`, `webhook-timestamp` (within 5 minutes), `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>`, several during a rotation).
+         */
+        post: operations["post_webhook_alerts_v1_integrations__integrationId__events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/v1/enqueue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a monitoring event (PagerDuty Events API v2)
+         * @description The body is a PagerDuty Events API v2 event (`routing_key`, `event_action`, `dedup_key`, `payload`): point Alertmanager's `pagerduty_configs.url`, Grafana's or any PagerDuty-compatible monitor here. The routing key names the integration, so the customer account; a bad, unknown or disabled one is 401.
+         */
+        post: operations["post_enqueue_alerts_v1_enqueue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2027,6 +2151,221 @@ export interface components {
              */
             endpoint: string;
         };
+        /** Integration */
+        Integration: {
+            /** Integrationid */
+            integrationId: string;
+            /** Accountid */
+            accountId: string;
+            /** Name */
+            name: string;
+            status: components["schemas"]["IntegrationStatus"];
+            /**
+             * Generation
+             * @description The current key generation; a rotation adds one.
+             */
+            generation: number;
+            /**
+             * Previousgenerationvaliduntil
+             * @description Until when the key before the last rotation is still accepted (UTC); null: it is not.
+             */
+            previousGenerationValidUntil?: string | null;
+            createdBy: components["schemas"]["Actor"];
+            /** Createdat */
+            createdAt: string;
+            /** Modifiedat */
+            modifiedAt: string;
+            /** Version */
+            version: number;
+        };
+        /** IntegrationAnswer */
+        IntegrationAnswer: {
+            /** Integrationid */
+            integrationId: string;
+            /** Accountid */
+            accountId: string;
+            /** Name */
+            name: string;
+            status: components["schemas"]["IntegrationStatus"];
+            /**
+             * Generation
+             * @description The current key generation; a rotation adds one.
+             */
+            generation: number;
+            /**
+             * Previousgenerationvaliduntil
+             * @description Until when the key before the last rotation is still accepted (UTC); null: it is not.
+             */
+            previousGenerationValidUntil?: string | null;
+            createdBy: components["schemas"]["Actor"];
+            /** Createdat */
+            createdAt: string;
+            /** Modifiedat */
+            modifiedAt: string;
+            /** Version */
+            version: number;
+            /** @description The current generation's credentials (staff only). */
+            credentials?: components["schemas"]["IntegrationCredentials"] | null;
+        };
+        /**
+         * IntegrationCredentials
+         * @description What a sender is configured with; shown to staff only.
+         */
+        IntegrationCredentials: {
+            /**
+             * Routingkey
+             * @description PagerDuty Events API v2 `routing_key` for POST /alerts/v1/enqueue.
+             */
+            routingKey: string;
+            /**
+             * Webhookurlpath
+             * @description The signed webhook's path, under the API's URL.
+             */
+            webhookUrlPath: string;
+            /**
+             * Webhooksecret
+             * @description Standard Webhooks secret (`whsec_…`) for that path.
+             */
+            webhookSecret: string;
+        };
+        /** IntegrationList */
+        IntegrationList: {
+            /** Items */
+            items: components["schemas"]["Integration"][];
+            /** Nexttoken */
+            nextToken?: string | null;
+        };
+        /**
+         * IntegrationStatus
+         * @enum {string}
+         */
+        IntegrationStatus: "active" | "disabled";
+        /** NewIntegration */
+        NewIntegration: {
+            /**
+             * Accountid
+             * @description The customer account whose monitors send through it.
+             */
+            accountId: string;
+            /**
+             * Name
+             * @description What sends through it, e.g. `Alertmanager (prod)`.
+             */
+            name: string;
+        };
+        /**
+         * AlertPayload
+         * @description What the alert is about (PagerDuty Common Event Format); required to trigger.
+         */
+        AlertPayload: {
+            /** Summary */
+            summary: string;
+            /** Source */
+            source: string;
+            severity: components["schemas"]["Severity"];
+            /** Timestamp */
+            timestamp?: string | null;
+            /** Component */
+            component?: string | null;
+            /** Group */
+            group?: string | null;
+            /** Class */
+            class?: string | null;
+            /** Custom Details */
+            custom_details?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * EventAction
+         * @enum {string}
+         */
+        EventAction: "trigger" | "acknowledge" | "resolve";
+        /** Image */
+        Image: {
+            /** Src */
+            src: string;
+            /** Href */
+            href?: string | null;
+            /** Alt */
+            alt?: string | null;
+        };
+        /**
+         * InvalidEventAnswer
+         * @description PagerDuty's invalid-event body with the desk's `error` beside its `status`: every refusal names its error.
+         */
+        InvalidEventAnswer: {
+            /**
+             * Status
+             * @default invalid event
+             * @constant
+             */
+            status: "invalid event";
+            /**
+             * Message
+             * @default Event object is invalid
+             */
+            message: string;
+            /** Errors */
+            errors: string[];
+            /**
+             * Error
+             * @default invalid_event
+             * @constant
+             */
+            error: "invalid_event";
+        };
+        /** Link */
+        Link: {
+            /** Href */
+            href: string;
+            /** Text */
+            text?: string | null;
+        };
+        /**
+         * PagerDutyAccepted
+         * @description 202: the event is queued.
+         */
+        PagerDutyAccepted: {
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /**
+             * Message
+             * @default Event processed
+             */
+            message: string;
+            /** Dedup Key */
+            dedup_key: string;
+        };
+        /**
+         * PagerDutyEvent
+         * @description An alert event: trigger (payload required), acknowledge or resolve (dedup_key required).
+         */
+        PagerDutyEvent: {
+            /** Routing Key */
+            routing_key: string;
+            event_action: components["schemas"]["EventAction"];
+            /** Dedup Key */
+            dedup_key?: string | null;
+            payload?: components["schemas"]["AlertPayload"] | null;
+            /** Images */
+            images?: components["schemas"]["Image"][];
+            /** Links */
+            links?: components["schemas"]["Link"][];
+            /** Client */
+            client?: string | null;
+            /** Client Url */
+            client_url?: string | null;
+        };
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "critical" | "error" | "warning" | "info";
     };
     responses: never;
     parameters: never;
@@ -6752,6 +7091,746 @@ export interface operations {
             };
             /** @description Bad request: malformed JSON or a parameter that does not fit. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_integration_alerts_integrations__integrationId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `k3v7q2m5xa`. */
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The integration; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_rotate_alerts_integrations__integrationId__rotate_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description e.g. `k3v7q2m5xa`. */
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The integration and its new credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_disable_alerts_integrations__integrationId__disable_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description e.g. `k3v7q2m5xa`. */
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The disabled integration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_integrations_alerts_integrations_get: {
+        parameters: {
+            query: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page; it works only for you and this listing. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of integrations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_integration_alerts_integrations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewIntegration"];
+            };
+        };
+        responses: {
+            /** @description The integration and its credentials. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_webhook_alerts_v1_integrations__integrationId__events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `k3v7q2m5xa`. */
+                integrationId: string;
+            };
+            cookie?: never;
+        };
+        /** @description A PagerDuty Events API v2 event; routing_key is not needed. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PagerDutyEvent"] | null;
+            };
+        };
+        responses: {
+            /** @description Queued for processing. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagerDutyAccepted"];
+                };
+            };
+            /** @description The event does not fit PagerDuty's Events API v2; `errors` says what to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidEventAnswer"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_enqueue_alerts_v1_enqueue_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A PagerDuty Events API v2 event. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PagerDutyEvent"] | null;
+            };
+        };
+        responses: {
+            /** @description Queued for processing. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagerDutyAccepted"];
+                };
+            };
+            /** @description The event does not fit PagerDuty's Events API v2; `errors` says what to fix. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidEventAnswer"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,70 @@
+"""The alerts domain's items in the support table (docs/architecture.md, "The table and its indexes"): an
+integration (`INTEGRATION#<id>` / `INTEGRATION`, the one item the intake reads, cached per container) and its
+line in its account's listing (`ALERTS#<account>` / `INTEGRATION#<id>`, so a page of an account's
+integrations is one Query)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+from functions.shared.dal.attributes import TimestampAttribute
+from functions.shared.dal.directory import AccountItem
+from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
+from functions.shared.dal.rate_limit import RATE_MODELS
+from functions.shared.dal.table import TableMeta, bind_models
+
+INTEGRATION_PREFIX, INTEGRATION_SORT_KEY = "INTEGRATION#", "INTEGRATION"
+ACCOUNT_ALERTS_PREFIX = "ALERTS#"
+
+
+class AlertsItem(Model):
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class IntegrationItem(AlertsItem):
+    class Meta(TableMeta):
+        pass
+
+    integration_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    status = UnicodeAttribute()
+    generation = NumberAttribute()
+    previous_generation_valid_until = TimestampAttribute(null=True)
+    created_by: MapAttribute[str, Any] = MapAttribute()
+    created_at = TimestampAttribute()
+    modified_at = TimestampAttribute()
+    version = NumberAttribute()
+
+
+class IntegrationListingItem(IntegrationItem):
+    """The same attributes under the account's listing key: a copy written in the same transaction."""
+
+    class Meta(TableMeta):
+        pass
+
+
+def integration_key(integration_id: str) -> tuple[str, str]:
+    return f"{INTEGRATION_PREFIX}{integration_id}", INTEGRATION_SORT_KEY
+
+
+def listing_key(account_id: str, integration_id: str) -> tuple[str, str]:
+    return f"{ACCOUNT_ALERTS_PREFIX}{account_id}", f"{INTEGRATION_PREFIX}{integration_id}"
+
+
+# AccountItem: the directory's account, read (never written) to check an integration's account exists.
+ALERTS_MODELS: tuple[type[Model], ...] = (
+    AlertsItem, IntegrationItem, IntegrationListingItem, AccountItem, *IDEMPOTENCY_MODELS, *RATE_MODELS,
+)  # fmt: skip
+
+
+def bind_alerts_tables(table_name: str) -> Connection:
+    return bind_models(table_name, ALERTS_MODELS)
