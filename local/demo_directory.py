@@ -125,21 +125,24 @@ def seed_demo_directory(user_ids: Mapping[str, str] | None = None) -> None:
         RegionItem(*region_key(region), region=region, manager_user_ids=managers, queue_email=entry["queue_email"]).save()
 
 
-DirectoryCall = Callable[[str, str, dict], dict]  # (method, path, body) -> the answer's JSON; raises unless 2xx
+ApiCall = Callable[[str, str, dict], dict]  # (method, path, body) -> the answer's JSON; raises unless 2xx
 
 
-def directory_api(claims: dict[str, str | None]) -> DirectoryCall:
-    """Calls the real directory API Lambda, as API Gateway would for a user with these claims."""
+def api_as(claims: dict[str, str | None], module: str = "functions.directory.handlers.api") -> ApiCall:
+    """Calls a real API Lambda (the directory's unless `module` names another), as API Gateway would for a user
+    with these claims."""
+    import importlib
     import json
 
-    from functions.directory.handlers.api import lambda_handler
     from local.api_gateway import proxy_event
     from local.http_adapter import LambdaContext
+
+    lambda_handler = importlib.import_module(module).lambda_handler
 
     def call(method: str, path: str, body: dict) -> dict:
         headers = {"Content-Type": "application/json"}
         answer = lambda_handler(
-            proxy_event(method, path, claims=claims, headers=headers, body=json.dumps(body)), LambdaContext("directory-api")
+            proxy_event(method, path, claims=claims, headers=headers, body=json.dumps(body)), LambdaContext(module.split(".")[1] + "-api")
         )
         if answer["statusCode"] >= 300:
             raise RuntimeError(f"{method} {path}: {answer['statusCode']} {answer['body']}")
@@ -148,7 +151,7 @@ def directory_api(claims: dict[str, str | None]) -> DirectoryCall:
     return call
 
 
-def onboard_demo_directory(call: DirectoryCall, user_ids: Mapping[str, str]) -> None:
+def onboard_demo_directory(call: ApiCall, user_ids: Mapping[str, str]) -> None:
     """The demo tenants as support staff onboard a customer, through the directory API: the regions with their
     managers and queues, the accounts, their contacts (each gets a Cognito user and an invitation in the outbox).
     Staff entries are written directly (the directory has no staff API); `user_ids` maps the fixed ids to the
@@ -169,3 +172,19 @@ def onboard_demo_directory(call: DirectoryCall, user_ids: Mapping[str, str]) -> 
                 "macAuthorized": contact["macAuthorized"],
             }
             call("POST", f"/accounts/{account_id}/contacts", fields)
+
+
+def connect_demo_monitoring(call: ApiCall) -> dict[str, dict[str, str]]:
+    """One monitoring integration per demo account, made by staff through the alerts API: what a monitor is
+    configured with (`.local/session.json` `monitoring`), by account."""
+    monitoring = {}
+    for account_id in DEMO_ACCOUNTS:
+        created = call("POST", "/alerts/integrations", {"accountId": account_id, "name": "Demo monitoring"})
+        credentials = created["credentials"]
+        monitoring[account_id] = {
+            "integrationId": created["integrationId"],
+            "routingKey": credentials["routingKey"],
+            "webhookPath": credentials["webhookUrlPath"],
+            "webhookSecret": credentials["webhookSecret"],
+        }
+    return monitoring

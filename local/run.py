@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.notifications.models import delivery as notifications_delivery
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
-        from local.demo_directory import DEMO_USERS, directory_api, onboard_demo_directory
+        from local.demo_directory import DEMO_USERS, api_as, connect_demo_monitoring, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
         from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
         from local.http_adapter import product_api
@@ -273,8 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_staff()
         staff_ids = demo_users.user_ids()  # staff are known by the subs the pool gave them
         manager = DEMO_USERS["manager"]
-        onboard_demo_directory(directory_api(manager.claims() | {"sub": staff_ids[manager.user_id]}), staff_ids)
+        manager_claims = manager.claims() | {"sub": staff_ids[manager.user_id]}
+        onboard_demo_directory(api_as(manager_claims), staff_ids)
         demo_users.accept_invitations()
+        monitoring = connect_demo_monitoring(api_as(manager_claims, "functions.alerts.handlers.api"))
         # The portal's page PUTs upload parts straight to the files bucket (moto is lenient about CORS; the rule is the stack's).
         boto3.client("s3").put_bucket_cors(
             Bucket=resources.files_bucket, CORSConfiguration={"CORSRules": [browser_upload_cors_rule(local_portal_url)]}
@@ -307,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(serve(portal_socket, PortalServer(api, connect_sources=[aws_url])))
         session = {
             "api": api_url, "aws": aws_url, "portal": local_portal_url, "tokens": demo_users.sign_in(), "users": demo_users.credentials(),
+            "monitoring": monitoring,
             "cognito": {"region": REGION, "userPoolId": resources.user_pool_id, "userPoolClientId": resources.user_pool_client_id},
         }  # fmt: skip
         write_session(args.session_file, session)

@@ -216,3 +216,21 @@ def test_the_files_bucket_lets_the_portals_page_put_parts(local_stack):
     )
     bucket = next(bucket["Name"] for bucket in s3.list_buckets()["Buckets"] if bucket["Name"].endswith("case-files"))
     assert s3.get_bucket_cors(Bucket=bucket)["CORSRules"] == [browser_upload_cors_rule(local_stack.session["portal"])]
+
+
+def test_each_demo_accounts_monitoring_integration_takes_pagerduty_events_over_http(local_stack):
+    """`.local/session.json` `monitoring` holds what a monitor is configured with; the intake answers as PagerDuty."""
+    monitoring = local_stack.session["monitoring"]
+    assert set(monitoring) == {"acme", "globex"}
+    acme = monitoring["acme"]
+    event = {
+        "routing_key": acme["routingKey"],
+        "event_action": "trigger",
+        "payload": {"summary": "IC down", "source": "ic-01", "severity": "critical"},
+    }
+    accepted = local_stack.request("POST", "/alerts/v1/enqueue", json=event)
+    assert accepted.status_code == 202 and accepted.json()["status"] == "success"
+    forged = local_stack.request("POST", "/alerts/v1/enqueue", json={**event, "routing_key": monitoring["globex"]["routingKey"][:-1] + "a"})
+    assert forged.status_code == 401 and forged.json()["error"] == "invalid_credential"
+    unsigned = local_stack.request("POST", acme["webhookPath"], json=event)
+    assert unsigned.status_code == 401
