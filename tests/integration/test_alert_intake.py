@@ -19,7 +19,8 @@ from functions.shared.clock import FixedClock
 from local.api_gateway import proxy_event
 from local.http_adapter import LambdaContext
 
-TRIGGER = {"event_action": "trigger", "dedup_key": "ic-01/cpu", "payload": {"summary": "CPU 99%", "source": "ic-01", "severity": "critical"}}
+PAYLOAD = {"summary": "CPU 99%", "source": "ic-01", "severity": "critical"}
+TRIGGER = {"event_action": "trigger", "dedup_key": "ic-01/cpu", "payload": PAYLOAD}
 SEND = Counter({("SQS", "SendMessage"): 1})
 
 
@@ -37,7 +38,8 @@ def queued(local_aws) -> list[dict]:
 
 @pytest.fixture
 def integration(local_aws):
-    created = local_aws.call("POST", "/alerts/integrations", api="alerts", user="engineer", body={"accountId": "acme", "name": "Alertmanager"})
+    body = {"accountId": "acme", "name": "Alertmanager"}
+    created = local_aws.call("POST", "/alerts/integrations", api="alerts", user="engineer", body=body)
     assert created.status == 201, created
     return created.body
 

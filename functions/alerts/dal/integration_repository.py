@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError
+from pynamodb.exceptions import DoesNotExist, GetError, TransactGetError
 from pynamodb.transactions import TransactGet
 
 from functions.alerts.dal.tables import (
@@ -24,8 +24,8 @@ from functions.alerts.models.records import IdempotencyKeyTaken, StaleIntegratio
 from functions.shared.dal.directory import AccountItem, account_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
+from functions.shared.dal.pages import query_page
 from functions.shared.dal.transactions import Write, write_change
-from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 
 BUSY = "The alerts store is busy; retry in a few seconds."
@@ -84,25 +84,9 @@ class IntegrationRepository:
         write_change(self._connection, *writes, stale=StaleIntegration, busy=BUSY, now=now, rate_limited=rate_limited)
 
     def list_integrations(self, account_id: str, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[Integration], dict | None]:
-        """One Query; one item more than `limit` tells whether a next page exists."""
         partition = f"{ACCOUNT_ALERTS_PREFIX}{account_id}"
-        try:
-            items = list(
-                IntegrationListingItem.query(
-                    partition,
-                    IntegrationListingItem.sk.startswith(INTEGRATION_PREFIX),
-                    limit=limit + 1,
-                    page_size=limit + 1,
-                    last_evaluated_key=start_key,
-                )
-            )
-        except QueryError as error:
-            if start_key and error.cause_response_code == "ValidationException":
-                raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
-            raise unavailable("DynamoDB", BUSY) from error
-        page = items[:limit]
-        next_key = {"pk": {"S": page[-1].pk}, "sk": {"S": page[-1].sk}} if len(items) > limit else None
-        return [to_integration(item) for item in page], next_key
+        items, next_key = query_page(IntegrationListingItem, partition, INTEGRATION_PREFIX, limit, start_key, busy=BUSY)
+        return [to_integration(item) for item in items], next_key
 
 
 def integration_attributes(integration: Integration) -> dict[str, Any]:

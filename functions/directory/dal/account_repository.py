@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError
+from pynamodb.exceptions import DoesNotExist, GetError, TransactGetError
 from pynamodb.transactions import TransactGet
 
 from functions.directory.dal.tables import (
@@ -26,9 +26,9 @@ from functions.directory.models.records import AccountExists, IdempotencyKeyTake
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.pages import query_page
 from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
-from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 
 
@@ -125,31 +125,14 @@ class AccountRepository:
         return writes
 
     def list_accounts(self, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[AccountSummary], dict[str, Any] | None]:
-        items, next_key = query_page(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key)
+        items, next_key = query_page(AccountListingItem, ACCOUNTS_PARTITION, "ACCOUNT#", limit, start_key, busy=BUSY)
         return [AccountSummary(account_id=item.account_id, name=item.name, region=item.region) for item in items], next_key
 
     def list_history(
         self, account_id: str, *, limit: int, start_key: dict[str, Any] | None
     ) -> tuple[list[AccountHistoryEntry], dict[str, Any] | None]:
-        items, next_key = query_page(DirectoryHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key)
+        items, next_key = query_page(DirectoryHistoryItem, account_key(account_id)[0], HISTORY_PREFIX, limit, start_key, busy=BUSY)
         return [to_history(item) for item in items], next_key
-
-
-def query_page(
-    model: type[Any], partition: str, prefix: str, limit: int, start_key: dict[str, Any] | None
-) -> tuple[list[Any], dict[str, Any] | None]:
-    """One Query; one item more than `limit` tells whether a next page exists."""
-    try:
-        items = list(
-            model.query(partition, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key)
-        )
-    except QueryError as error:
-        if start_key and error.cause_response_code == "ValidationException":
-            raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
-        raise unavailable("DynamoDB", BUSY) from error
-    page = items[:limit]
-    next_key = {"pk": {"S": page[-1].pk}, "sk": {"S": page[-1].sk}} if len(items) > limit else None
-    return page, next_key
 
 
 def to_item(account: Account) -> AccountRecordItem:

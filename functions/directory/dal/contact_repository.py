@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, GetError, TransactGetError, UpdateError
 from pynamodb.transactions import TransactGet
 
-from functions.directory.dal.account_repository import found_or_none, map_as_dict, query_page, to_account, to_item
+from functions.directory.dal.account_repository import found_or_none, map_as_dict, to_account, to_item
 from functions.directory.dal.tables import (
     CONTACT_PREFIX,
     AccountRecordItem,
@@ -30,6 +30,7 @@ from functions.shared.dal.directory import ContactStatus
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.pages import query_page
 from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
@@ -94,9 +95,7 @@ class ContactRepository:
         account_unchanged = (
             AccountRecordItem.version == account_before.version if account_before.version else AccountRecordItem.version.does_not_exist()
         )
-        contact_unchanged = (
-            ContactRecordItem.version == contact_before.version if contact_before else ContactRecordItem.pk.does_not_exist()
-        )
+        contact_unchanged = ContactRecordItem.version == contact_before.version if contact_before else ContactRecordItem.pk.does_not_exist()
         writes: list[Write] = [
             (to_item(account), account_unchanged, StaleAccount),
             (to_contact_item(contact), contact_unchanged, StaleAccount),
@@ -140,7 +139,7 @@ class ContactRepository:
             raise unavailable("DynamoDB", BUSY) from error
 
     def list_contacts(self, account_id: str, *, limit: int, start_key: Page) -> tuple[list[ContactRecord], Page]:
-        items, next_key = query_page(ContactRecordItem, account_key(account_id)[0], CONTACT_PREFIX, limit, start_key)
+        items, next_key = query_page(ContactRecordItem, account_key(account_id)[0], CONTACT_PREFIX, limit, start_key, busy=BUSY)
         return [to_contact(item) for item in items], next_key
 
 
