@@ -21,6 +21,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
 SERIOUS = {"serious", "critical"}
+# Playwright's assertions wait up to 5 s by default; with a local stack per module on a shared 2-core machine a
+# page behind several API calls can take longer under load (never a sleep: the assertion returns when it holds).
+expect.set_options(timeout=20_000)
 
 
 def chromium_path() -> str:
