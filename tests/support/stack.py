@@ -68,8 +68,9 @@ class LocalAws:
         api: str = "cases",
         claims: dict | None = None,
     ) -> ApiResult:
-        """`api`: the API Lambda to invoke, by domain (cases, directory); `claims`: someone other than a demo user."""
-        lambda_handler = importlib.import_module(f"functions.{api}.handlers.api").lambda_handler
+        """`api`: the API Lambda to invoke, by domain (cases, directory) or by module (the monitoring intake's);
+        `claims`: someone other than a demo user."""
+        lambda_handler = importlib.import_module(api if "." in api else f"functions.{api}.handlers.api").lambda_handler
 
         if body is not None and not isinstance(body, (str, bytes)):
             body = json.dumps(body)

@@ -73,7 +73,7 @@ def post_enqueue(_event: Annotated[PagerDutyEvent | None, Body(description="A Pa
     **EVENT_BODY,  # type: ignore[arg-type]
 )
 def post_webhook(
-    integrationId: IntegrationId,  # noqa: N803 (without the resolver's validation, path parameters arrive by their own name)
+    integrationId: IntegrationId,  # without the resolver's validation, path parameters arrive by their own name
     _event: Annotated[PagerDutyEvent | None, Body(description="A PagerDuty Events API v2 event; routing_key is not needed.")] = None,
 ) -> Response[Any]:
     deps = dependencies()
