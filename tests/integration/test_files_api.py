@@ -599,6 +599,10 @@ def test_a_completion_accepts_a_key_and_a_retry_says_it_is_a_replay(aws, case):
 
 def test_the_rate_limit_counts_starts(aws, case, monkeypatch):
     monkeypatch.setenv("DSS_CHANGES_PER_MINUTE", "1")
+    # A minute of its own: the case's creation, at the real time, counts in another one.
+    minute = datetime.now(UTC).replace(second=30, microsecond=0) + timedelta(minutes=5)
+    monkeypatch.setattr(files_dependencies(), "clock", FixedClock(minute))
+    assert start(aws, case, b"first").status == 201
     before = (aws.item_count(), case_uploads(aws, case))
 
     refused = start(aws, case, b"x")
