@@ -29,6 +29,7 @@ class EventSource(StrEnum):
     FILES = "dss.files"
     PURGE = "dss.purge"
     DIRECTORY = "dss.directory"
+    ALERTS = "dss.alerts"
 
 
 class DetailType(StrEnum):
@@ -52,6 +53,11 @@ class DetailType(StrEnum):
     REGION_CHANGED = "RegionChanged"
     CONTACT_ADDED = "ContactAdded"
     CONTACT_CHANGED = "ContactChanged"
+    # The alerts domain's incidents (functions/alerts); the cases domain opens and annotates their cases.
+    MONITORING_CASE_REQUESTED = "MonitoringCaseRequested"
+    MONITORING_ALERTS_ATTACHED = "MonitoringAlertsAttached"
+    MONITORING_ALERTS_RECOVERED = "MonitoringAlertsRecovered"
+    MONITORING_GROUP_HELD = "MonitoringGroupHeld"
 
 
 class TimerKind(StrEnum):
@@ -73,6 +79,8 @@ class TimerStepName(StrEnum):
 
 
 CaseNumber = Annotated[str, Field(pattern=r"^\d{10}$")]
+# An incident of the alerts domain: the alerts of one account grouped into one case.
+GroupId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 # With the case number it names the timer's execution (letters, digits, '-'; at most 80).
 TimerToken = Annotated[str, Field(pattern=r"^[0-9a-fA-F]{32}$")]
 EscalationKind = Literal["priority", "management"]
@@ -144,6 +152,8 @@ class CaseFacts(CaseRef):
     update_id: str | None = Field(default=None, pattern=r"^\d{1,10}$")
     update_kind: str | None = None
     excerpt: str | None = None
+    # A case the alerts domain asked for (MonitoringCaseRequested): its incident, on every event of the case.
+    monitoring_group_id: GroupId | None = None
 
 
 CASE_EVENT_REQUIRED = ("event_key", "subject", "by_customer")
@@ -409,6 +419,86 @@ class ContactChanged(ContactEvent):
     detail_type = DetailType.CONTACT_CHANGED
 
 
+# --- the alerts domain's incidents -------------------------------------------------------------------
+
+MonitoringSeverity = Literal["critical", "error", "warning", "info"]
+# Why a monitoring case opens: a new incident in business hours, one of an account monitored around the
+# clock, a held incident still firing at the business opening, or an engineer's call.
+CaseRequestReason = Literal["business-hours", "around-the-clock", "business-opening", "engineer"]
+MAX_ALERT_LINES = 20  # the alerts an event names; its counts say how many there are in all
+
+
+class AlertLine(EventDetail):
+    """One alert of an incident as events name it (the alerts API has the rest)."""
+
+    dedup_key: str = Field(max_length=255)
+    device: str = Field(max_length=255)
+    severity: MonitoringSeverity
+    summary: str = Field(max_length=1024)
+    first_triggered_at: UtcTimestamp
+
+
+class MonitoringEvent(EventDetail):
+    source = EventSource.ALERTS
+
+    event_key: str
+    group_id: GroupId
+    account_id: str
+    device: str = Field(max_length=255, description="The device whose alert opened the incident.")
+    alert_count: int = Field(ge=1, description="The incident's alerts so far.")
+    occurred_at: UtcTimestamp
+
+
+class MonitoringCaseRequested(MonitoringEvent):
+    """An incident that needs its 1-Prod Down case now; the cases domain opens it once per group."""
+
+    detail_type = DetailType.MONITORING_CASE_REQUESTED
+
+    reason: CaseRequestReason
+    summary: str = Field(max_length=1024, description="The first alert's summary.")
+    severity: MonitoringSeverity
+    detected_at: UtcTimestamp = Field(description="The first alert's time, by the monitor.")
+    alerts: list[AlertLine] = Field(min_length=1, max_length=MAX_ALERT_LINES)
+    actor: Actor  # automation, or the engineer who opened it
+
+
+class MonitoringAlertsAttached(MonitoringEvent):
+    """New alerts joined an incident that has its case: one quiet internal digest on the case."""
+
+    detail_type = DetailType.MONITORING_ALERTS_ATTACHED
+
+    case_number: CaseNumber
+    new_alerts: list[AlertLine] = Field(min_length=1, max_length=MAX_ALERT_LINES)
+    new_alert_count: int = Field(ge=1)
+
+
+class MonitoringAlertsRecovered(MonitoringEvent):
+    """No alert of the incident has fired for the settle time: one note on its case (never a closure a
+    person did not ask for: `close_if_untouched` is the account's opt-in)."""
+
+    detail_type = DetailType.MONITORING_ALERTS_RECOVERED
+
+    case_number: CaseNumber
+    recovered_at: UtcTimestamp
+    close_if_untouched: bool = False
+
+
+class MonitoringGroupHeld(MonitoringEvent):
+    """A new incident outside business hours, held until the opening: one notice to the region's
+    after-hours address."""
+
+    detail_type = DetailType.MONITORING_GROUP_HELD
+
+    summary: str = Field(max_length=1024)
+    severity: MonitoringSeverity
+    detected_at: UtcTimestamp
+    opens_at: UtcTimestamp = Field(description="The next business opening, when its case opens if it still fires.")
+
+
+MONITORING_EVENTS: tuple[type[MonitoringEvent], ...] = (
+    MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered, MonitoringGroupHeld,
+)  # fmt: skip
+
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
     model.detail_type: model
     for model in (
@@ -426,6 +516,7 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.DIRECTORY, DetailType.REGION_CHANGED): RegionChanged,
     (EventSource.DIRECTORY, DetailType.CONTACT_ADDED): ContactAdded,
     (EventSource.DIRECTORY, DetailType.CONTACT_CHANGED): ContactChanged,
+    **{(EventSource.ALERTS, model.detail_type): model for model in MONITORING_EVENTS},
 }
 
 
