@@ -8,7 +8,8 @@ runs no event source mapping and no schedule):
 - TableStreamSource: a thread reads the table's stream and hands new outbox items to the REAL publisher,
   as the stack's filtered event source mapping does.
 - DailySchedule: a thread invokes a handler with an EventBridge scheduled event at start and then
-  every 24 hours, as the stack's daily rule does."""
+  every 24 hours of the desk's clock (local/clock.py: moved forward a day, it runs at once), as the stack's
+  daily rule does."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, Self
 
 import boto3
 
 from functions.shared.dal.outbox import OUTBOX_SORT_PREFIX
+from local.clock import DeskClock
 from local.http_adapter import LambdaContext
 
 REGION = "us-east-1"
@@ -120,8 +122,11 @@ class SqsEventSource:
 class DailySchedule:
     PERIOD_SECONDS = 24 * 60 * 60
 
-    def __init__(self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float = 900):
+    def __init__(
+        self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float = 900, clock: DeskClock | None = None
+    ):
         self.handler, self.function_name, self.timeout_seconds = handler, function_name, timeout_seconds
+        self.clock = clock or DeskClock()  # the desk's, which the handler's container reads too
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"schedule:{function_name}", daemon=True)
 
@@ -131,26 +136,28 @@ class DailySchedule:
 
     def stop(self) -> None:
         self._stop.set()
+        self.clock.wake_sleepers()
         self._thread.join(timeout=self.timeout_seconds)
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            ran_at = self.clock.now()
             try:
-                self.handler(scheduled_event(), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
+                self.handler(scheduled_event(ran_at), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
             except Exception:
                 log.exception("local schedule %s: the handler failed", self.function_name)
-            self._stop.wait(self.PERIOD_SECONDS)
+            self.clock.sleep_until(ran_at + timedelta(seconds=self.PERIOD_SECONDS), stopped=self._stop.is_set)
 
 
-def scheduled_event() -> dict:
-    """An EventBridge "Scheduled Event", as a schedule rule delivers it to Lambda."""
+def scheduled_event(time: datetime | None = None) -> dict:
+    """An EventBridge "Scheduled Event", as a schedule rule delivers it to Lambda (at `time`, by default now)."""
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
         "detail-type": "Scheduled Event",
         "source": "aws.events",
         "account": "123456789012",
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "time": (time or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": REGION,
         "resources": [],
         "detail": {},

@@ -41,9 +41,11 @@ _HOP_BY_HOP = {"content-length", "transfer-encoding", "connection"}
 log = logging.getLogger("local.api")
 
 Handler = Callable[[dict, object], dict]
-# Routes of the local stack itself (not the product's API, not in its OpenAPI): path -> the JSON object
-# answering a GET with the query's arguments, served without a token.
+# Routes of the local stack itself (not the product's API, not in its OpenAPI), served without a token: path -> the
+# JSON object answering a GET with the query's arguments; and path -> the status and JSON object answering a POST
+# with its body. Any other method on such a path is the product API's (404: it declares no such path).
 LocalRoutes = Mapping[str, Callable[[dict[str, str]], Mapping[str, object]]]
+LocalPosts = Mapping[str, Callable[[bytes], tuple[int, Mapping[str, object]]]]
 
 
 class LambdaContext:
@@ -98,11 +100,13 @@ class LocalApi:
         function_name: str = "cases-api",
         local_routes: LocalRoutes | None = None,
         other_functions: tuple[LocalFunction, ...] = (),
+        local_posts: LocalPosts | None = None,
     ):
         """`handler` serves `routes` (path template, method) and the public documentation; `other_functions`
         their own routes."""
         self.authorizer = authorizer
         self.local_routes = local_routes or {}
+        self.local_posts = local_posts or {}
         self.functions = [LocalFunction(function_name, handler, routes), *other_functions]
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -120,6 +124,8 @@ class LocalApi:
         body = read_body(request, API_GATEWAY_MAX_BODY_BYTES)
         if body is None:
             return json_response(413, TOO_LARGE)
+        if request.method == "POST" and request.path in self.local_posts:
+            return json_response(*self.local_posts[request.path](body))
         public = (request.method, request.path) in PUBLIC_ROUTES
         serving = self.functions[0] if public else self._function_for(request.method, request.path)
         # API Gateway answers a request for a path it does not declare before any authorizer: 404. Another method
@@ -151,7 +157,7 @@ class LocalApi:
         )
 
 
-def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None) -> LocalApi:
+def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None, local_posts: LocalPosts | None = None) -> LocalApi:
     """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
     files, directory, alerts and monitoring intake Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
     so call it once the environment points at the emulator."""
@@ -173,7 +179,9 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None)
         LocalFunction("alerts-api", alerts_handler, documented_routes(alerts_app), public_routes(alerts_app)),
         LocalFunction("alerts-intake", intake_handler, documented_routes(intake_app), public_routes(intake_app)),
     )
-    return LocalApi(cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others)
+    return LocalApi(
+        cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others, local_posts=local_posts
+    )
 
 
 def public_routes(app: ApiResolver) -> list[tuple[str, str]]:
