@@ -141,9 +141,13 @@ def requested_time(body: bytes, now: datetime) -> datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise BadMove(f"now must be an ISO-8601 instant with its zone (Z or an offset), e.g. 2030-01-07T14:00:00Z; not {text!r}.", "now")
-    if moment - now > MAX_AHEAD:
-        raise BadMove(f"now may be at most 100 years ahead of the desk's time ({to_iso(now)}).", "now")
-    return moment.astimezone(UTC)
+    try:
+        ahead = moment - now
+    except OverflowError:  # an instant that has no UTC time (0001-01-01T00:00:00+05:00)
+        ahead = None
+    if ahead is None or ahead > MAX_AHEAD:
+        raise BadMove(f"now may be at most 100 years ahead of the desk's time ({to_iso(now)}); not {text!r}.", "now")
+    return moment
 
 
 def _refusal(code: str, message: str, field: str | None) -> Mapping[str, object]:

@@ -10,7 +10,9 @@ to the notifications and followups handlers through their SQS queues, each read 
 (local/event_sources.py); the emails sent through moto's SES are listed at GET /_local/outbox. The
 follow-up ladder and the response escalation run as Step Functions executions in moto, their tasks running
 the real step handler in-process (local/lambda_runtime.py); `--time-scale N` makes their waits N times
-shorter, so days of business time pass in seconds. Data lives in memory until you stop (Ctrl-C).
+shorter, so days of business time pass in seconds. The desk's clock (local/clock.py) is read at
+GET /_local/clock and moved forward with POST /_local/clock {"now": "<ISO instant>"}: every domain, the
+timers' waits and the daily purge follow it. Data lives in memory until you stop (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 if TYPE_CHECKING:
     from local.event_sources import EventSource
-    from local.http_adapter import LocalRoutes
+    from local.http_adapter import LocalPosts, LocalRoutes
 
 LOOPBACK = "127.0.0.1"
 REGION = "us-east-1"
@@ -47,6 +49,7 @@ DEFAULT_PORTAL_PORT = "3100"
 # our handlers in-process (no Docker). Posted to /moto-api/config, moto's API for server-mode config.
 MOTO_CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 OUTBOX_PATH = "/_local/outbox"  # the local stack's own route, not part of the product's API
+CLOCK_MOVE = 'POST {"now": "<ISO instant>"}'
 # ID tokens last an hour (the app client's IdTokenValidity): the session file gets new ones well before that.
 DEFAULT_TOKEN_REFRESH_MINUTES = "30"
 
@@ -168,7 +171,14 @@ def url(host: str, port: int) -> str:
 
 
 def banner(
-    api_url: str, aws_url: str, session: dict, session_file: Path, portal_url: str, time_scale: float = 1, refresh_minutes: float = 30
+    api_url: str,
+    aws_url: str,
+    session: dict,
+    session_file: Path,
+    portal_url: str,
+    time_scale: float = 1,
+    refresh_minutes: float = 30,
+    clock_path: str | None = None,
 ) -> str:
     from local.demo_directory import DEMO_ACCOUNTS, DEMO_USERS, EXAMPLE_SUPPORT_CASE
 
@@ -192,6 +202,7 @@ def banner(
         f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
         f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
         f"  Timers   follow-ups and response escalations run on Step Functions in moto, {_pace(time_scale)}",
+        *([f"  Clock    {api_url}{clock_path}   (the desk's time; {CLOCK_MOVE} moves it forward)"] if clock_path else []),
         f"  CLI      .venv/bin/dss reads {session_file}: dss cases list, dss files upload <case> <path>...",
         "",
         f"Demo users in the Cognito user pool {session['cognito']['userPoolId']} (app client {session['cognito']['userPoolClientId']}),",
@@ -256,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.notifications.models import delivery as notifications_delivery
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
+        from local.clock import CLOCK_PATH, DeskClock, clock_routes, run_waits_on, use_in_containers
         from local.demo_directory import DEMO_USERS, api_as, connect_demo_monitoring, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
         from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
@@ -268,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
         portal_url = os.environ.get("PORTAL_URL") or local_portal_url  # every email's links open the local portal
         resources = provision(cognito_endpoint=f"{aws_url}/")  # GET /sign-in sends clients to moto's Cognito
         os.environ.update(resources.environment() | {"PORTAL_URL": portal_url, "DSS_TIMER_TIME_SCALE": str(args.time_scale)})
+        # One clock for the desk, before any handler runs: every domain's container, the state machines' waits, the schedule.
+        desk_clock = DeskClock()
+        use_in_containers(desk_clock)
+        run_waits_on(desk_clock)
         # Onboarding as support staff do it: staff in the pool, then regions, accounts and contacts through the
         # directory API (each contact's invitation lands in the outbox), then each contact accepts theirs.
         demo_users = DemoSignIn(resources.user_pool_id, resources.user_pool_client_id).create_staff()
@@ -295,15 +311,20 @@ def main(argv: list[str] | None = None) -> int:
                 function_name=name, batch_size=delivery.BATCH_SIZE, timeout_seconds=delivery.FUNCTION_TIMEOUT_SECONDS,
             )  # fmt: skip
             event_sources.append(source.start())
-        # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours.
-        event_sources.append(DailySchedule(purge_handler, function_name="purge").start())
+        # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours of the desk's clock.
+        event_sources.append(DailySchedule(purge_handler, function_name="purge", clock=desk_clock).start())
         authorizer = CognitoAuthorizer(
             jwks_url(aws_url, resources.user_pool_id), resources.user_pool_issuer, audience=resources.user_pool_client_id
         )
         authorizer.keys()  # fetched now, so a problem shows at start
-        # Every tenant's mail, without a token: offered only when the API listens on loopback alone.
-        outbox: LocalRoutes = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}} if is_loopback(args.host) else {}
-        api = product_api(authorizer, local_routes=outbox)
+        # Every tenant's mail, and moving the desk's time, without a token: offered only when the API listens on loopback alone.
+        local_routes: LocalRoutes = {}
+        local_posts: LocalPosts = {}
+        if is_loopback(args.host):
+            clock_reads, clock_moves = clock_routes(desk_clock)
+            local_routes = {OUTBOX_PATH: lambda query: {"items": sent_mail(query.get("to"))}, **clock_reads}
+            local_posts = clock_moves
+        api = product_api(authorizer, local_routes=local_routes, local_posts=local_posts)
         servers.append(serve(api_socket, api))
         # The portal's origin serves the API under /api, as CloudFront does; the page may call moto (Cognito, S3).
         servers.append(serve(portal_socket, PortalServer(api, connect_sources=[aws_url])))
@@ -319,7 +340,19 @@ def main(argv: list[str] | None = None) -> int:
             write_session(args.session_file, session | {"tokens": tokens})
 
         event_sources.append(TokenRefresher(demo_users, refresh_seconds, publish).start())
-        print(banner(api_url, aws_url, session, args.session_file, portal_url, args.time_scale, args.token_refresh_minutes), flush=True)
+        print(
+            banner(
+                api_url,
+                aws_url,
+                session,
+                args.session_file,
+                portal_url,
+                args.time_scale,
+                args.token_refresh_minutes,
+                CLOCK_PATH if local_posts else None,
+            ),
+            flush=True,
+        )
         while not stop.wait(1):  # a timeout keeps Ctrl-C responsive on every platform
             pass
     finally:
