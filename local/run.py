@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         # Imported only now: the handler's modules must see the environment above.
         import boto3
 
-        from functions.cases.handlers.handle_purge_events import lambda_handler as cases_events_handler
+        from functions.cases.handlers.handle_bus_events import lambda_handler as cases_events_handler
         from functions.cases.models import delivery as cases_delivery
         from functions.files.dal.object_storage import browser_upload_cors_rule
         from functions.followups.handlers.handle_timer_events import lambda_handler as followups_handler

@@ -523,3 +523,12 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
 def event_pattern(source: EventSource, detail_types: tuple[DetailType, ...]) -> dict[str, list[str]]:
     """An EventBridge rule's pattern for these events, in plain strings (the stack's JSON and boto3 take it)."""
     return {"source": [source.value], "detail-type": [detail_type.value for detail_type in detail_types]}
+
+
+def sources_pattern(subscribed: dict[EventSource, tuple[DetailType, ...]]) -> dict[str, list[str]]:
+    """One rule's pattern for the events of several sources: their sources and their detail types. A pattern
+    matches an event whose source is one of its sources and whose detail type is one of its detail types, so
+    it would also match a source's event of another's detail type; none is sent (each detail type has one
+    source in CONTRACTS)."""
+    patterns = [event_pattern(source, detail_types) for source, detail_types in subscribed.items()]
+    return {key: [value for pattern in patterns for value in pattern[key]] for key in ("source", "detail-type")}

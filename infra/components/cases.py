@@ -1,7 +1,9 @@
 """The cases API Lambda (a DomainFunction: log group, alarms on its errors and throttles) with a role that can
 do exactly what functions/cases does, nothing more. A change writes its events as outbox items in its own
 transaction (PutItem on CASE#); the outbox publisher (components/outbox.py), not this function, puts them on
-the bus."""
+the bus. Also what the cases domain's queue consumer (functions/cases/handlers/handle_bus_events.py) may do to
+the table: its rule, queue and function are built with the purge's (components/purge.py), where they started
+as the files-purged mark."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX
+from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX, MONITORING_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
 from infra.components.function import DomainFunction, on_keys
@@ -17,6 +19,22 @@ from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 HANDLER = "functions.cases.handlers.api.lambda_handler"
+EVENTS_HANDLER = "functions.cases.handlers.handle_bus_events.lambda_handler"
+
+
+def bus_events_grants(table_arn: str) -> list[iam.PolicyStatement]:
+    """The queue consumer's table actions, each on the partition keys it uses it for: a case's change through
+    functions/cases/logic/change_case.py (GetItem of the case; the case, its history, update, outbox items and
+    the mark of the event applied, APPLIED#, all under CASE#, in one transaction, authorized per item as
+    PutItem); a monitoring incident's case (GetItem of its claim, MONITORING#, and of the account, ACCOUNT#, in
+    one TransactGetItems; UpdateItem of the case-number counter; PutItem of the case's items and the claim); the
+    recovery's check that nobody changed the case (Query of its history, CASE#)."""
+    return [
+        on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{MONITORING_PREFIX}*"]),
+        on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{MONITORING_PREFIX}*"]),
+        on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
+        on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),
+    ]
 
 
 class CasesApi(Construct):

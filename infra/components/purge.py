@@ -1,8 +1,10 @@
 """The 30-day purge: a daily schedule invokes the purge Lambda (functions/purge), which reads the
 due cases from the table's purge index, deletes their files and writes CaseFilesPurged as an outbox item
 (published to the bus by components/outbox.py); and the cases
-domain's consumer of that event (rule → queue + DLQ → Lambda, functions/cases/handlers/handle_purge_events.py),
-which marks the case `filesPurgedAt` and so takes it out of the index. Every async path ends in a
+domain's consumer of that event (rule → queue + DLQ → Lambda, functions/cases/handlers/handle_bus_events.py),
+which marks the case `filesPurgedAt` and so takes it out of the index; the same consumer takes the alerts
+domain's incidents too (its pattern and grants are the cases domain's: functions/cases/models/delivery.py,
+components/cases.py). Every async path ends in a
 dead-letter queue with an alarm (docs/architecture.md, Architecture). Each role can do exactly what its code does."""
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.cases.dal.tables import CASE_PREFIX
 from functions.cases.models.delivery import (
     BATCH_SIZE,
     EVENT_PATTERN,
@@ -27,6 +28,7 @@ from functions.cases.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from functions.purge.dal.outbox import PURGE_PREFIX
+from infra.components.cases import EVENTS_HANDLER, bus_events_grants
 from infra.components.data import Data
 from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
 from infra.components.events import Events
@@ -36,7 +38,7 @@ from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
 HANDLER = "functions.purge.handlers.handle_daily_purge.lambda_handler"
-MARK_HANDLER = "functions.cases.handlers.handle_purge_events.lambda_handler"
+MARK_HANDLER = EVENTS_HANDLER  # the cases domain's queue consumer
 # 03:00 UTC, every day: night in the Americas, early morning in Europe, away from the desk's busy hours.
 SCHEDULE = events_.Schedule.cron(minute="0", hour="3")
 # A run stops starting new cases a minute before its timeout (handle_daily_purge.SAFETY_MARGIN_MILLIS) and
@@ -156,25 +158,29 @@ class Purge(Construct):
         acknowledge_object_wildcard(self.daily.role, bucket, "the purge deletes (a closed case's files) and aborts (stale uploads)")
 
     def _case_marks(self, config: StageConfig, data: Data, events: Events, layer: lambda_.ILayerVersion) -> None:
-        """The cases domain reacts to CaseFilesPurged: its own queue, its own function (a handler of functions/cases)."""
+        """The cases domain reacts to CaseFilesPurged and to the alerts domain's incidents: its own queue, its own
+        function (a handler of functions/cases). The construct ids are the ones it had when it took CaseFilesPurged
+        only: a deploy updates the rule, queue and function instead of replacing them."""
         self.marking_delivery = event_queue(
             Construct(self, "MarkingDelivery"),
             bus=events.bus,
             pattern=EVENT_PATTERN,
             rule_id="CaseFilesPurgedEvents",
-            rule_description="The purge job's CaseFilesPurged, to the cases domain's queue that marks the case",
+            rule_description="The purge job's CaseFilesPurged and the alerts domain's incidents, to the cases domain's queue",
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
             max_receive_count=MAX_RECEIVE_COUNT,
-            alarm_description="CaseFilesPurged events the cases domain could not record on their case (filesPurgedAt): "
-            "see the marking function's log for the failure, fix it, then redrive the dead-letter queue to its "
-            "queue. Until then the case stays in the purge index and each daily run announces it again.",
+            alarm_description="Events the cases domain could not apply: a CaseFilesPurged not recorded on its case "
+            "(filesPurgedAt; until then the case stays in the purge index and each daily run announces it again), or a "
+            "monitoring incident's case not opened (e.g. its account has no contact that is not disabled) or its note not "
+            "posted. See the cases events function's log for the failure, fix it, then redrive the dead-letter queue to "
+            "its queue (every event is applied once, however often it is delivered).",
         )
         self.marking = DomainFunction(
             self,
             "Marking",
             config=config,
-            name="files purged",
-            description="Cases: marks a case's files purged (filesPurgedAt) from the purge job's CaseFilesPurged",
+            name="cases events",
+            description="Cases: marks a case's files purged (CaseFilesPurged); opens and annotates monitoring incidents' cases",
             handler=MARK_HANDLER,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
             layer=layer,
@@ -185,10 +191,6 @@ class Purge(Construct):
             event_sources.SqsEventSource(self.marking_delivery.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True)
         )
         self.marking.grant(
-            # Reads the case, writes it with its history row (and outbox items, if the change has events) in one
-            # transaction (authorized per item as PutItem), through functions/cases/logic/change_case.py as every
-            # change of a case does.
-            on_keys("dynamodb:GetItem", data.table.table_arn, [f"{CASE_PREFIX}*"]),
-            on_keys("dynamodb:PutItem", data.table.table_arn, [f"{CASE_PREFIX}*"]),
+            *bus_events_grants(data.table.table_arn),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
         )

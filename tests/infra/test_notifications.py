@@ -14,6 +14,7 @@ from functions.notifications.models.delivery import (
     MAX_RECEIVE_COUNT,
     SUBSCRIBED_CASE_DETAIL_TYPES,
     SUBSCRIBED_CONTACT_DETAIL_TYPES,
+    SUBSCRIBED_MONITORING_DETAIL_TYPES,
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from infra.components.shared import REFERENCE_ID_KEY_LOGICAL_ID
@@ -43,17 +44,18 @@ def _function(synth) -> tuple[str, dict]:
     return function_id, function["Properties"]
 
 
-def test_the_rule_sends_the_case_and_contact_events_that_email_someone_to_the_queue(dev):
+def test_the_rule_sends_the_case_contact_and_monitoring_events_that_email_someone_to_the_queue(dev):
     queue_id, _, dead_letter_id, _ = _queues(dev)
     rule_id, rule = dev.one("AWS::Events::Rule", COMPONENT)
     rule = rule["Properties"]
     assert rule_id.startswith(f"{COMPONENT}CaseEvents")  # the id it had before the contact events: updated in place
     assert rule["EventBusName"] == {"Ref": dev.only("AWS::Events::EventBus")[0]}
     assert rule["EventPattern"] == {
-        "source": ["dss.cases", "dss.directory"],
-        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES],
+        "source": ["dss.cases", "dss.directory", "dss.alerts"],
+        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],
     }
     assert SUBSCRIBED_CONTACT_DETAIL_TYPES == ("ContactAdded", "ContactChanged")
+    assert SUBSCRIBED_MONITORING_DETAIL_TYPES == ("MonitoringGroupHeld",)
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
 
 

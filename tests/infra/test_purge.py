@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 
 COMPONENT = "Purge"
 PURGE_HANDLER = "functions.purge.handlers.handle_daily_purge.lambda_handler"
-MARK_HANDLER = "functions.cases.handlers.handle_purge_events.lambda_handler"
+MARK_HANDLER = "functions.cases.handlers.handle_bus_events.lambda_handler"
 RUNTIME_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "dss",
     "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",
@@ -294,10 +294,16 @@ def test_marking_role_is_exactly_least_privilege(dev):
     queue_id, *_ = _marking_queues(dev)
     _, function = _function(dev, MARK_HANDLER)
     table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
+    on_keys = {
+        "dynamodb:GetItem": ["CASE#*", "ACCOUNT#*", "MONITORING#*"],  # a case; a monitoring incident's claim and its account
+        "dynamodb:PutItem": ["CASE#*", "MONITORING#*"],  # a change's items (the event applied marked under CASE#); the claim
+        "dynamodb:UpdateItem": ["COUNTER#case-number"],  # a monitoring case's number
+        "dynamodb:Query": ["CASE#*"],  # a case's history: whether a person changed it (closeIfUntouched)
+    }
     expected = [
         *(
-            {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {LEADING: {"dynamodb:LeadingKeys": ["CASE#*"]}}}
-            for action in ("dynamodb:GetItem", "dynamodb:PutItem")
+            {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {LEADING: {"dynamodb:LeadingKeys": keys}}}
+            for action, keys in on_keys.items()
         ),
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
         {

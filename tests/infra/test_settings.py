@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.cases.handlers.api.lambda_handler": ApiSettings,
     "functions.cases.handlers.handle_timer_step.lambda_handler": CasesSettings,
-    "functions.cases.handlers.handle_purge_events.lambda_handler": CasesSettings,
+    "functions.cases.handlers.handle_bus_events.lambda_handler": CasesSettings,
     "functions.files.handlers.api.lambda_handler": FilesSettings,
     "functions.directory.handlers.api.lambda_handler": ApiSettings,
     "functions.purge.handlers.handle_daily_purge.lambda_handler": FilesSettings,

@@ -124,8 +124,8 @@ class LocalAws:
 
     def run_case_events(self) -> dict:
         """Runs the real cases queue consumer on everything the cases domain's queue holds (the purge job's
-        CaseFilesPurged), as its event source mapping would. Returns its batch response."""
-        from functions.cases.handlers.handle_purge_events import lambda_handler
+        CaseFilesPurged, the alerts domain's incidents), as its event source mapping would. Returns its batch response."""
+        from functions.cases.handlers.handle_bus_events import lambda_handler
 
         self.publish_outbox()
         sqs, records = boto3.client("sqs"), []

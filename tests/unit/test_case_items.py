@@ -32,6 +32,8 @@ EVERY_FIELD_SET = {
     "macType": "user-add",
     "macFields": {"userName": "Bob"},
     "timeAndMaterial": True,
+    "detectedAt": "2026-11-30T12:58:00.000Z",
+    "monitoringGroupId": "0123456789abcdef0123456789abcdef",
     "ownerId": "u-erin",
     "region": "americas",
     "closedAt": "2026-12-01T15:00:00.000Z",

@@ -25,7 +25,7 @@ from moto.events.models import EventPattern
 
 from functions.cases.logic.dependencies import dependencies as cases_dependencies
 from functions.cases.logic.mark_files_purged import handle_purge_event
-from functions.cases.models.purge_events import Outcome
+from functions.cases.models.bus_events import Outcome
 from functions.followups.logic.run_timers import Outcome as TimerOutcome
 from functions.followups.logic.run_timers import run_timer_event
 from functions.followups.models.timer_events import TIMER_STEPS

@@ -14,7 +14,12 @@ from functions.cases.models.case import REOPEN_WINDOW, ClosedSubStatus, Priority
 from functions.cases.models.lifecycle import UpdateKind
 from functions.notifications.logic import email_facts, recipients, templates
 from functions.notifications.models import events as notification_events
-from functions.notifications.models.delivery import EVENT_PATTERN, SUBSCRIBED_CASE_DETAIL_TYPES, SUBSCRIBED_CONTACT_DETAIL_TYPES
+from functions.notifications.models.delivery import (
+    EVENT_PATTERN,
+    SUBSCRIBED_CASE_DETAIL_TYPES,
+    SUBSCRIBED_CONTACT_DETAIL_TYPES,
+    SUBSCRIBED_MONITORING_DETAIL_TYPES,
+)
 from functions.shared import auth
 from functions.shared.auth import Group
 from functions.shared.contracts import CASE_EVENTS, CONTRACTS, DetailType, EventSource
@@ -54,23 +59,27 @@ def test_it_subscribes_to_every_case_event_that_can_email_someone():
     }
 
 
-def test_its_rule_takes_exactly_the_case_and_contact_events_it_reads():
-    """One rule, two sources: its pattern (sources x detail types) matches no other event the contract
+def test_its_rule_takes_exactly_the_case_contact_and_monitoring_events_it_reads():
+    """One rule, three sources: its pattern (sources x detail types) matches no other event the contract
     describes, as no source sends another's detail types."""
     assert {
-        "source": ["dss.cases", "dss.directory"],
-        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES],
+        "source": ["dss.cases", "dss.directory", "dss.alerts"],
+        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],
     } == EVENT_PATTERN
     matched = {
         (source, detail_type)
         for source, detail_type in CONTRACTS
         if source in EVENT_PATTERN["source"] and detail_type in EVENT_PATTERN["detail-type"]
     }
-    assert matched == {(EventSource.CASES, detail_type) for detail_type in SUBSCRIBED_CASE_DETAIL_TYPES} | {
-        (EventSource.DIRECTORY, detail_type) for detail_type in SUBSCRIBED_CONTACT_DETAIL_TYPES
-    }
+    assert matched == (
+        {(EventSource.CASES, detail_type) for detail_type in SUBSCRIBED_CASE_DETAIL_TYPES}
+        | {(EventSource.DIRECTORY, detail_type) for detail_type in SUBSCRIBED_CONTACT_DETAIL_TYPES}
+        | {(EventSource.ALERTS, detail_type) for detail_type in SUBSCRIBED_MONITORING_DETAIL_TYPES}
+    )
     assert set(notification_events.CONTACT_EVENTS) == set(SUBSCRIBED_CONTACT_DETAIL_TYPES)
     assert all(CONTRACTS[(EventSource.DIRECTORY, name)] is model for name, model in notification_events.CONTACT_EVENTS.items())
+    assert set(notification_events.MONITORING_EVENTS) == set(SUBSCRIBED_MONITORING_DETAIL_TYPES)
+    assert all(CONTRACTS[(EventSource.ALERTS, name)] is model for name, model in notification_events.MONITORING_EVENTS.items())
 
 
 def test_a_disabled_contact_is_named_as_the_directory_names_it():
@@ -116,6 +125,8 @@ def test_the_update_kinds_the_emails_quote_are_the_cases_domains():
     kinds = {member.value for member in UpdateKind}
     assert set(templates.WORDS_LABELS) == kinds
     assert kinds >= recipients.UPDATED_KINDS
+    # The monitoring notes are emailed to nobody: an internal note is staff-only, a recovery note is quiet.
+    assert not {UpdateKind.INTERNAL_NOTE.value, UpdateKind.MONITORING_NOTE.value} & recipients.UPDATED_KINDS
     assert UpdateKind.ESCALATION_REQUEST.value == email_facts.ESCALATION_REQUEST
 
 

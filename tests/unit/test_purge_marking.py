@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from functions.cases.logic.mark_files_purged import handle_purge_event, mark_files_purged
+from functions.cases.models.bus_events import Outcome
 from functions.cases.models.case import Case, CaseType, Channel, Priority, Status
-from functions.cases.models.purge_events import Outcome
 from functions.cases.models.records import StaleCase
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso

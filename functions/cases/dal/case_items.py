@@ -160,4 +160,4 @@ def to_update(item: UpdateItem) -> CaseUpdate:
 
 
 def to_account(item: AccountItem) -> Account:
-    return Account(item.account_id, item.name, item.region, contact_entries(item))
+    return Account(item.account_id, item.name, item.region, contact_entries(item), tuple(item.emergency_contact_ids or ()))

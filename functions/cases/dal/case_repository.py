@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactGet
 
 from functions.cases.models.case import Case, CaseSummary, Status
-from functions.cases.models.lifecycle import CaseUpdate, HistoryEntry
-from functions.cases.models.records import Account, IdempotencyKeyTaken, StaleCase
+from functions.cases.models.lifecycle import STAFF_ONLY_KINDS, CaseUpdate, HistoryEntry
+from functions.cases.models.records import Account, EventAlreadyApplied, IdempotencyKeyTaken, MonitoringCaseExists, StaleCase
 from functions.cases.models.requests import CaseQueue
+from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.dal.case_view import case_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
@@ -26,8 +28,12 @@ from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
 from .case_items import common_fields, history_item, page_key, phase, to_account, to_case, to_history, to_item, to_update, update_item
 from .tables import (
     ACCOUNT_PREFIX,
+    APPLIED_KEPT_FOR,
+    APPLIED_PREFIX,
     CASE_NUMBER_COUNTER,
     HISTORY_PREFIX,
+    MONITORING_CASE_SORT_KEY,
+    MONITORING_PREFIX,
     OWNER_PREFIX,
     REGION_PREFIX,
     RESPONSE_PENDING,
@@ -35,10 +41,12 @@ from .tables import (
     UPDATE_PREFIX,
     WAITING,
     AccountItem,
+    AppliedEventItem,
     CaseItem,
     CounterItem,
     HistoryItem,
     IdempotencyItem,
+    MonitoringCaseItem,
     TableItem,
     UpdateItem,
     bind_tables,
@@ -83,6 +91,13 @@ class CaseRepository:
         case, *record = self._read(keys)
         return (to_case(case) if case else None, to_record(record[0]) if record and record[0] else None)
 
+    def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str | None, Account | None]:
+        """The case a monitoring incident opened (None: none yet) and the account it is for, in one round trip."""
+        claim, account = self._read(
+            [(MonitoringCaseItem, *monitoring_case_key(group_id)), (AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")]
+        )
+        return (claim.case_number if claim else None, to_account(account) if account else None)
+
     def get_account(self, account_id: str) -> Account | None:
         (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
         return to_account(account) if account else None
@@ -124,6 +139,21 @@ class CaseRepository:
             *keys,
         )
 
+    def create_monitoring_case(self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, group_id: str, now: datetime) -> None:
+        """Writes a monitoring incident's case, its claim on the incident (MonitoringCaseExists: the incident
+        has its case already), its first history entry and its events in one transaction."""
+        claim = MonitoringCaseItem(
+            *monitoring_case_key(group_id), group_id=group_id, case_number=case.case_number, account_id=case.account_id, created_at=now
+        )
+        self._transact(
+            now,
+            None,
+            (to_item(case), CaseItem.pk.does_not_exist(), None),
+            (claim, MonitoringCaseItem.pk.does_not_exist(), MonitoringCaseExists),
+            (history_item(case.case_number, history), None, None),
+            *_outbox(case, events, now),
+        )
+
     def commit_change(
         self,
         before_version: int,
@@ -134,15 +164,26 @@ class CaseRepository:
         *,
         idempotency: tuple[IdempotentRequest, dict] | None = None,
         rate_limited: str | None = None,
+        applied_event: str | None = None,
         now: datetime,
     ) -> None:
-        """The changed case, its history entry, its update (if any), its events and the Idempotency-Key's
-        answer (if any) in one transaction, only if nobody changed the case since `before_version` was read."""
+        """The changed case, its history entry, its update (if any), its events, the Idempotency-Key's answer
+        (if any) and the mark of another domain's event it applies (if any: EventAlreadyApplied when the case
+        has it already) in one transaction, only if nobody changed the case since `before_version` was read."""
         updates = [(update_item(case.case_number, update), None, None)] if update else []
-        keys = []
+        keys: list[tuple] = []
         if idempotency:
             request, answer = idempotency
             keys.append((idempotency_item(request, case.case_number, answer), unused(now), IdempotencyKeyTaken))
+        if applied_event:
+            mark = AppliedEventItem(
+                case_key(case.case_number)[0],
+                f"{APPLIED_PREFIX}{applied_event}",
+                event_key=applied_event,
+                applied_at=now,
+                expires_at=now + APPLIED_KEPT_FOR,
+            )
+            keys.append((mark, AppliedEventItem.pk.does_not_exist(), EventAlreadyApplied))
         self._transact(
             now,
             rate_limited,
@@ -156,20 +197,41 @@ class CaseRepository:
     def _transact(self, now: datetime, rate_limited: str | None, *writes: Write) -> None:
         write_change(self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited)
 
-    def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]:
-        return self._page(UpdateItem, to_update, case_number, UPDATE_PREFIX, limit, start_key)
+    def list_updates(
+        self, case_number: str, *, limit: int, start_key: dict | None, staff_view: bool = True
+    ) -> tuple[list[CaseUpdate], dict | None]:
+        """`staff_view` False: without the updates only staff read (internal notes), which the Query filters out
+        (a page holding some reads on until it is full)."""
+        hidden = None if staff_view else _not_staff_only()
+        return self._page(UpdateItem, to_update, case_number, UPDATE_PREFIX, limit, start_key, hidden)
 
     def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]:
         return self._page(HistoryItem, to_history, case_number, HISTORY_PREFIX, limit, start_key)
 
     def _page(
-        self, model: type[TableItem], convert: Callable[[Any], Record], case_number: str, prefix: str, limit: int, start_key: dict | None
+        self,
+        model: type[TableItem],
+        convert: Callable[[Any], Record],
+        case_number: str,
+        prefix: str,
+        limit: int,
+        start_key: dict | None,
+        filter_condition: Condition | None = None,
     ) -> tuple[list[Record], dict | None]:
         """One Query, oldest first; one item more than `limit` tells whether a next page exists. The page
-        also ends before its answer would pass PAGE_BYTES (updates may hold 64 KiB of text each)."""
+        also ends before its answer would pass PAGE_BYTES (updates may hold 64 KiB of text each). A filter
+        makes it read on (another Query) while what it left out keeps the page short of full."""
         pk, _ = case_key(case_number)
         try:
-            items = list(model.query(pk, model.sk.startswith(prefix), limit=limit + 1, page_size=limit + 1, last_evaluated_key=start_key))
+            query = model.query(
+                pk,
+                model.sk.startswith(prefix),
+                filter_condition=filter_condition,
+                limit=limit + 1,
+                page_size=limit + 1,
+                last_evaluated_key=start_key,
+            )
+            items = list(query)
         except QueryError as error:
             if start_key and error.cause_response_code == "ValidationException":
                 raise BadRequest("nextToken does not fit this listing; start again without it.", field="nextToken") from error
@@ -185,6 +247,25 @@ class CaseRepository:
         more = len(page) < len(items)
         next_key = {"pk": {"S": page[-1][0].pk}, "sk": {"S": page[-1][0].sk}} if more else None
         return [record for _, record in page], next_key
+
+    def changed_by_a_person(self, case_number: str) -> bool:
+        """Whether anyone but the automation changed the case after its opening (posted an update, took it,
+        set a field, closed or reopened it): its history entries after the first, by their actor's role. One
+        strongly consistent Query that stops at the first such entry (it reads on through the automation's)."""
+        pk, _ = case_key(case_number)
+        after_opening = HistoryItem.sk.between(f"{HISTORY_PREFIX}{2:010d}", f"{HISTORY_PREFIX}{'9' * 10}")
+        try:
+            found = HistoryItem.query(
+                pk,
+                after_opening,
+                filter_condition=HistoryItem.actor["role"] != AUTOMATION_ROLE,
+                consistent_read=True,
+                limit=1,
+                attributes_to_get=["pk", "sk"],
+            )
+            return next(iter(found), None) is not None
+        except QueryError as error:
+            raise unavailable("DynamoDB", BUSY) from error
 
     def get_case(self, case_number: str) -> Case | None:
         try:
@@ -242,6 +323,18 @@ class CaseRepository:
         keys = {attribute.is_hash_key: attribute.attr_name for attribute in index.Meta.attributes.values()}
         next_key = page_key(page[-1], keys[True], keys[False]) if len(items) > limit else None
         return [CaseSummary(**common_fields(item)) for item in page], next_key
+
+
+def monitoring_case_key(group_id: str) -> tuple[str, str]:
+    return f"{MONITORING_PREFIX}{group_id}", MONITORING_CASE_SORT_KEY
+
+
+def _not_staff_only() -> Condition:
+    kinds = sorted(kind.value for kind in STAFF_ONLY_KINDS)
+    condition: Condition = UpdateItem.update_kind != kinds[0]
+    for kind in kinds[1:]:
+        condition &= UpdateItem.update_kind != kind
+    return condition
 
 
 def _outbox(case: Case, events: list[DomainEvent], now: datetime) -> list[tuple]:

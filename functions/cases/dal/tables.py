@@ -15,9 +15,10 @@ nothing else.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -240,8 +241,41 @@ class CounterItem(TableItem):
     value = NumberAttribute(default=0)
 
 
+# A monitoring incident's case (functions/cases/logic/monitoring_cases.py): `MONITORING#<group id>` / `CASE`,
+# written with the case in its transaction on the condition that it does not exist, so an incident opens one
+# case however often and however concurrently its MonitoringCaseRequested is delivered. Kept for good (a
+# few bytes per incident): a redelivery from a dead-letter queue days later still finds it.
+MONITORING_PREFIX, MONITORING_CASE_SORT_KEY = "MONITORING#", "CASE"
+# An event of another domain applied to a case (a monitoring digest, a recovery note): `CASE#<n>` /
+# `APPLIED#<event key>`, written in the change's transaction on the condition that it does not exist, so a
+# redelivered event changes nothing. It expires after the longest a message can be redelivered (SQS keeps
+# one 4 days, its dead-letter queue 14).
+APPLIED_PREFIX = "APPLIED#"
+APPLIED_KEPT_FOR = timedelta(days=30)
+
+
+class MonitoringCaseItem(TableItem):
+    class Meta(TableMeta):
+        pass
+
+    group_id = UnicodeAttribute()
+    case_number = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    created_at = TimestampAttribute()
+
+
+class AppliedEventItem(TableItem):
+    class Meta(TableMeta):
+        pass
+
+    event_key = UnicodeAttribute()
+    applied_at = TimestampAttribute()
+    expires_at = TTLAttribute()  # the table's TTL attribute
+
+
 ALL_ITEM_MODELS: tuple[type[Model], ...] = (
-    CaseItem, UpdateItem, HistoryItem, CounterItem, AccountItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+    CaseItem, UpdateItem, HistoryItem, CounterItem, AccountItem, MonitoringCaseItem, AppliedEventItem,
+    *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
 )  # fmt: skip
 
 

@@ -37,7 +37,10 @@ def post_update(
 @router.get(
     "/cases/<caseNumber>/updates",
     summary="List a case's updates",
-    description="Oldest first.",
+    description=(
+        "Oldest first. Internal notes (kind `internal-note`, e.g. a monitoring incident's digest of new alerts) are for "
+        "support staff: a customer's listing leaves them out."
+    ),
     responses={**ok_response(UpdateList, "One page of updates."), **error_responses(404)},
     tags=["Updates"],
 )

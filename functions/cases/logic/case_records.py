@@ -7,7 +7,7 @@ from typing import Any, Protocol, TypeVar
 
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.get_case import visible_case
-from functions.cases.models.lifecycle import HistoryList, UpdateList
+from functions.cases.models.lifecycle import CaseUpdate, HistoryList, UpdateList
 from functions.shared.auth import Caller
 from functions.shared.page_token import PageTokenCodec
 
@@ -15,7 +15,12 @@ from functions.shared.page_token import PageTokenCodec
 def list_updates(
     case_number: str, caller: Caller, *, limit: int, next_token: str | None, store: CaseStore, page_tokens: Callable[[], PageTokenCodec]
 ) -> UpdateList:
-    items, token = _page("updates", store.list_updates, case_number, caller, limit, next_token, store, page_tokens)
+    """A customer's listing leaves out the updates only staff read (internal notes)."""
+
+    def read_page(case_number: str, *, limit: int, start_key: dict[str, Any] | None) -> tuple[list[CaseUpdate], dict[str, Any] | None]:
+        return store.list_updates(case_number, limit=limit, start_key=start_key, staff_view=caller.is_staff)
+
+    items, token = _page("updates", read_page, case_number, caller, limit, next_token, store, page_tokens)
     return UpdateList(items=items, next_token=token)
 
 

@@ -44,14 +44,27 @@ class CaseStore(Protocol):
         *,
         idempotency: tuple[IdempotentRequest, dict] | None = None,
         rate_limited: str | None = None,
+        applied_event: str | None = None,
         now: datetime,
     ) -> None:
         """One transaction; raises StaleCase when the case is no longer at `before_version`, and
-        IdempotencyKeyTaken, TooManyChanges."""
+        IdempotencyKeyTaken, TooManyChanges, EventAlreadyApplied (`applied_event`, another domain's event
+        key, marked on the case already)."""
+
+    def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str | None, Account | None]:
+        """The case number the incident opened (None: none yet) and the account."""
+
+    def create_monitoring_case(self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, group_id: str, now: datetime) -> None:
+        """The case with its claim on the incident, in one transaction; raises MonitoringCaseExists, StaleCase."""
+
+    def changed_by_a_person(self, case_number: str) -> bool:
+        """Whether anyone but the automation changed the case after its opening."""
 
     def get_account(self, account_id: str) -> Account | None: ...
 
-    def list_updates(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[CaseUpdate], dict | None]: ...
+    def list_updates(
+        self, case_number: str, *, limit: int, start_key: dict | None, staff_view: bool = True
+    ) -> tuple[list[CaseUpdate], dict | None]: ...
 
     def list_history(self, case_number: str, *, limit: int, start_key: dict | None) -> tuple[list[HistoryEntry], dict | None]: ...
 

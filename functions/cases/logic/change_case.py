@@ -95,7 +95,10 @@ def change_case(
     store: CaseStore,
     now: datetime,
     idempotency: IdempotentRequest | None = None,
+    applied_event: str | None = None,
 ) -> Changed:
+    """`applied_event`: the key of another domain's event this change applies, marked on the case in the same
+    transaction; EventAlreadyApplied (before anything is written) when the case holds it already."""
     for attempt in range(MAX_ATTEMPTS):
         if attempt:
             time.sleep(random.uniform(0, min(BACKOFF_CAP_SECONDS, 0.01 * 2**attempt)))  # noqa: S311 (jitter, not crypto)
@@ -117,6 +120,7 @@ def change_case(
                 _events(after, caller, now, decision, history, update, timer_events),
                 idempotency=(idempotency, changed.stored()) if idempotency else None,
                 rate_limited=None if caller.is_automation else caller.user_id,
+                applied_event=applied_event,
                 now=now,
             )
         except StaleCase:

@@ -18,6 +18,7 @@ from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.contracts import Opened
+from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
 from functions.shared.models import Actor
@@ -83,18 +84,7 @@ def create_case(
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
     )
-    timers, timer_events = reconcile_timers(None, case, CaseAction.OPENED, now)
-    case = case.with_timers(timers)
-    opened = HistoryEntry(
-        entry_id="1",
-        action=CaseAction.OPENED,
-        actor=Actor.of(caller),
-        at=now,
-        changes=[
-            FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
-        ],
-    )
-    events = case_events(case, caller, now, [Opened(), *timer_events])
+    case, opened, events = opening(case, caller, now)
     try:
         store.create_case(case, opened, events, idempotency=idempotency, rate_limited=caller.user_id, now=now)
     except IdempotencyKeyTaken:
@@ -106,6 +96,23 @@ def create_case(
             return _replay(replay, store)
         raise ServiceUnavailable("Another request with this Idempotency-Key is opening this case; retry in a few seconds.") from None
     return CreatedCase(case, replayed=False)
+
+
+def opening(case: Case, caller: Caller, now: datetime) -> tuple[Case, HistoryEntry, list[DomainEvent]]:
+    """A new case with its timers (the response escalation starts here), its first history entry and its
+    events (CaseCreated, then each timer's CaseTimerStarted)."""
+    timers, timer_events = reconcile_timers(None, case, CaseAction.OPENED, now)
+    case = case.with_timers(timers)
+    opened = HistoryEntry(
+        entry_id="1",
+        action=CaseAction.OPENED,
+        actor=Actor.of(caller),
+        at=now,
+        changes=[
+            FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
+        ],
+    )
+    return case, opened, case_events(case, caller, now, [Opened(), *timer_events])
 
 
 def _requester(request: NewSupportCase | NewAdminCase | NewServiceRequest, caller: Caller) -> tuple[str, str, Channel]:

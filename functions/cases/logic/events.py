@@ -49,6 +49,8 @@ def case_event(
         "actor": Actor.of(actor),
         "occurred_at": occurred_at,
     }
+    if case.monitoring_group_id is not None:  # a monitoring case: every event names its incident
+        fields["monitoring_group_id"] = case.monitoring_group_id
     if changed_fields is not None:
         fields["changed_fields"] = changed_fields
     if update is not None:

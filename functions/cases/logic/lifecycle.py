@@ -126,9 +126,7 @@ def close(request: CloseRequest, caller: Caller, case: Case, now: datetime) -> D
     if case.status is Status.CLOSED:
         raise Conflict(f"Case {case.case_number} is already closed.", code="case_closed")
     if caller.is_staff and request.reason is None:
-        raise ValidationFailed(
-            "Support closes a case for a reason: send reason solution-accepted or customer-asked.", field="reason"
-        )
+        raise ValidationFailed("Support closes a case for a reason: send reason solution-accepted or customer-asked.", field="reason")
     if not caller.is_staff and request.reason is not None:
         raise Forbidden("reason is for support staff; to close your case, send subStatus and comment only.", field="reason")
     if request.reason is CloseReason.SOLUTION_ACCEPTED and request.sub_status is not ClosedSubStatus.RESOLVED:
@@ -143,6 +141,16 @@ def close_automatically(case: Case, now: datetime) -> Decision:
         f"To reopen this case, call {SUPPORT_PHONE_NUMBERS}; for a new issue, open a new case."
     )
     return _close(case, ClosedSubStatus.AUTO_CLOSED, now, CaseAction.AUTO_CLOSED, (UpdateKind.CLOSURE_COMMENT, comment))
+
+
+def close_recovered(case: Case, now: datetime, note: str) -> Decision:
+    """A monitoring case nobody worked on, closed as Resolved when its incident's alerts have all recovered
+    (the account's opt-in closeIfUntouched; functions/cases/logic/monitoring_cases.py decides it is untouched)."""
+    comment = (
+        f"{note} Nobody had worked on this case yet, so it is closed as Resolved, as your account's monitoring is set up "
+        "to do. If the problem is not solved, reopen the case within 30 days with what you see."
+    )
+    return _close(case, ClosedSubStatus.RESOLVED, now, CaseAction.MONITORING_RECOVERED_CLOSED, (UpdateKind.CLOSURE_COMMENT, comment))
 
 
 def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: CaseAction, update: PostedUpdate) -> Decision:

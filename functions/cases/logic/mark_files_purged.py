@@ -12,8 +12,8 @@ from datetime import datetime
 from functions.cases.logic.case_store import CaseStore
 from functions.cases.logic.change_case import Decision, change_case
 from functions.cases.models.actions import CaseAction
+from functions.cases.models.bus_events import Outcome
 from functions.cases.models.case import Case, Status
-from functions.cases.models.purge_events import Outcome
 from functions.shared.auth import AUTOMATION
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import to_iso

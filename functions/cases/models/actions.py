@@ -24,3 +24,7 @@ class CaseAction(StrEnum):
     RESPONSE_ESCALATED_TO_OWNER = "response-escalated-to-owner"
     RESPONSE_ESCALATED_TO_MANAGER = "response-escalated-to-manager"
     FILES_PURGED = "files-purged"  # the purge deleted the closed case's files
+    # From the alerts domain's incident of a monitoring case (functions/cases/logic/monitoring_cases.py).
+    MONITORING_ALERTS_ATTACHED = "monitoring-alerts-attached"
+    MONITORING_ALERTS_RECOVERED = "monitoring-alerts-recovered"
+    MONITORING_RECOVERED_CLOSED = "monitoring-recovered-closed"  # recovered, and closed: nobody had worked on it

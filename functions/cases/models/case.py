@@ -49,6 +49,7 @@ class EnvironmentType(StrEnum):
 class Channel(StrEnum):
     WEB = "web"
     PHONE = "phone"
+    MONITORING = "monitoring"  # opened by the desk from the alerts domain's incident (MonitoringCaseRequested)
 
 
 class OpenSubStatus(StrEnum):
@@ -156,6 +157,12 @@ class Case(ResponseTarget):
     mac_type: str | None = Field(default=None, description="Service requests: the MAC type's id (GET /catalog/service-requests).")
     mac_fields: dict | None = Field(default=None, description="Service requests: the MAC type's form, as validated.")
     time_and_material: bool = Field(default=False, description="Service requests handled on a Time & Material basis.")
+    detected_at: UtcTimestamp | None = Field(
+        default=None, description="Monitoring cases: when the monitor saw the incident's first alert (UTC); null for other cases."
+    )
+    monitoring_group_id: str | None = Field(
+        default=None, description="Monitoring cases: the alerts domain's incident (group) the case was opened for; null for other cases."
+    )
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     region: str | None = Field(default=None, description="The support region of the case's account when it was opened.")
     closed_at: UtcTimestamp | None = Field(default=None, description="When the case was last closed (UTC); null while open.")

@@ -1,9 +1,18 @@
-"""How other domains' events reach the cases domain: the purge job's CaseFilesPurged, which marks the
-case. The stack (infra) and the local stack (local/provision.py) are both built from these."""
+"""How other domains' events reach the cases domain: the purge job's CaseFilesPurged, which marks the case,
+and the alerts domain's incidents, which open and annotate their cases (functions/cases/logic/bus_events.py).
+The stack (infra) and the local stack (local/provision.py) are both built from these."""
 
 from __future__ import annotations
 
-from functions.shared.contracts import CaseFilesPurged, event_pattern
+from functions.shared.contracts import (
+    CaseFilesPurged,
+    DetailType,
+    EventSource,
+    MonitoringAlertsAttached,
+    MonitoringAlertsRecovered,
+    MonitoringCaseRequested,
+    sources_pattern,
+)
 
 # The delivery settings every domain shares (re-exported for the stack and the local stack).
 from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
@@ -11,4 +20,11 @@ from functions.shared.event_delivery import FUNCTION_TIMEOUT_SECONDS as FUNCTION
 from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COUNT
 from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
 
-EVENT_PATTERN = event_pattern(CaseFilesPurged.source, (CaseFilesPurged.detail_type,))
+SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
+    CaseFilesPurged.source: (CaseFilesPurged.detail_type,),
+    # MonitoringGroupHeld is the notifications domain's alone: a held incident has no case yet.
+    EventSource.ALERTS: tuple(
+        model.detail_type for model in (MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered)
+    ),
+}
+EVENT_PATTERN = sources_pattern(SUBSCRIBED)

@@ -23,6 +23,13 @@ class UpdateKind(StrEnum):
     CLOSURE_COMMENT = "closure-comment"
     REOPEN_INFORMATION = "reopen-information"
     ESCALATION_REQUEST = "escalation-request"
+    # From monitoring (the alerts domain's events), by the automation; neither is emailed to anyone.
+    MONITORING_NOTE = "monitoring-note"  # the customer sees it: an incident's alerts recovered
+    INTERNAL_NOTE = "internal-note"  # support staff only: the customer's listing of updates leaves it out
+
+
+# Updates only support staff read (GET /cases/{caseNumber}/updates leaves them out for a customer).
+STAFF_ONLY_KINDS = frozenset({UpdateKind.INTERNAL_NOTE})
 
 
 # --- requests ---------------------------------------------------------------------------------

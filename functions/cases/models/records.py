@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,6 +15,15 @@ class Account:
     name: str
     region: str
     contacts: dict[str, ContactEntry]  # contact id -> what the directory keeps of the contact
+    emergency_contact_ids: tuple[str, ...] = field(default=())  # who is called on an alert, in order
+
+
+class MonitoringCaseExists(Exception):
+    """The incident's case was opened already (its claim item exists): a duplicate delivery, or a concurrent one."""
+
+
+class EventAlreadyApplied(Exception):
+    """The case already holds this event's change (its mark exists): a duplicate delivery."""
 
 
 class IdempotencyKeyTaken(Exception):

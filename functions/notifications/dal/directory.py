@@ -1,4 +1,5 @@
-"""Reads of the shared directory (accounts and contacts, staff, regional managers and support queues)."""
+"""Reads of the shared directory (accounts and contacts, staff, regional managers, support queues and
+after-hours addresses)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class TableDirectory:
     def region_queue(self, region: str) -> SupportQueue | None:
         item = _get(RegionItem, region_key(region))
         return SupportQueue(item.region, item.queue_email) if item and item.queue_email else None
+
+    def region_after_hours(self, region: str) -> SupportQueue | None:
+        """The region's after-hours address (out-of-hours emergencies); None while it has none."""
+        item = _get(RegionItem, region_key(region))
+        return SupportQueue(item.region, item.after_hours_email) if item and item.after_hours_email else None
 
 
 def _get(model: type[Item], key: tuple[str, str]) -> Item | None:

@@ -1,7 +1,8 @@
 """The notifications Lambda: an SQS event source delivers batches of the events its rule takes off the bus
-(each message body is one whole EventBridge event): the cases domain's case events and the directory's
-contact events (models/delivery.py). Each is routed by its source to the logic that handles it, on its own,
-and only the ones that failed are reported back, so the queue retries just those (then dead-letters them)."""
+(each message body is one whole EventBridge event): the cases domain's case events, the directory's
+contact events and the alerts domain's held incidents (models/delivery.py). Each is routed by its source to
+the logic that handles it, on its own, and only the ones that failed are reported back, so the queue retries
+just those (then dead-letters them)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.notifications.logic.dependencies import NotificationsDependencies, dependencies
 from functions.notifications.logic.notify_case_event import notify_case_event
 from functions.notifications.logic.notify_contact_event import notify_contact_event
+from functions.notifications.logic.notify_monitoring_event import notify_monitoring_event
 from functions.notifications.logic.sending import Outcome
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import EventSource
@@ -53,10 +55,23 @@ def _contact_event(event: BusEvent, deps: NotificationsDependencies, now: dateti
     )
 
 
+def _monitoring_event(event: BusEvent, deps: NotificationsDependencies, now: datetime, claim_until: datetime) -> Outcome:
+    return notify_monitoring_event(
+        event,
+        directory=deps.directory,
+        ledger=deps.ledger,
+        mailer=deps.mailer,
+        portal_url=deps.portal_url,
+        now=now,
+        claim_until=claim_until,
+    )
+
+
 # By source; each checks the detail types it handles (models/events.py read_event).
 ROUTES: dict[str, Callable[[BusEvent, NotificationsDependencies, datetime, datetime], Outcome]] = {
     EventSource.CASES: _case_event,
     EventSource.DIRECTORY: _contact_event,
+    EventSource.ALERTS: _monitoring_event,
 }
 
 

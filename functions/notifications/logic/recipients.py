@@ -6,6 +6,8 @@
   closure (which is how a solution's acceptance arrives), reopening, a priority raised;
 - the regional support management of the account's region hears management escalations and requests
   for High or Prod Down (which need a phone call), and the owner hears those requests too;
+- a case the desk opened from a monitoring incident (CaseCreated with a monitoringGroupId): the contact and the
+  support queue of the account's region, one email each (the ledger's claim per event and recipient);
 - the automation (timer steps, actor role "automation"): the contact hears the follow-up reminders and
   the final email of a case Auto-closed; a missed first response target is told to the owner (or, when
   the case has none or its owner left the directory, the support queue of the account's region), then
@@ -62,6 +64,10 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
     """What an event tells whom; None for an event that emails nobody."""
     by_customer = detail.is_by_customer
     if detail_type == DetailType.CASE_CREATED:
+        if detail.monitoring_group_id:
+            # The desk opened it from a monitoring incident (1-Prod Down): the contact hears of it, and so does the
+            # region's support queue, since no engineer has it yet (the response escalation follows if none takes it).
+            return Kind.MONITORING_CASE_OPENED, (Audience.CONTACT, Audience.QUEUE)
         # A case support opened for the contact (on the phone, proactive); one they opened is their own action.
         return None if by_customer else (Kind.CASE_OPENED, (Audience.CONTACT,))
     if detail_type == DetailType.CASE_UPDATED:
@@ -118,6 +124,8 @@ def plan(detail_type: str, detail: CaseEventDetail, directory: Directory) -> Pla
 def _audience(audience: Audience, detail: CaseEventDetail, account: Account | None, directory: Directory) -> list[Recipient]:
     if audience is Audience.CONTACT:
         return _contact(detail, account)
+    if audience is Audience.QUEUE:
+        return _queue(detail, account, directory)
     if audience is Audience.OWNER:
         staff = _owner(detail, directory)
     elif audience is Audience.OWNER_OR_QUEUE:

@@ -141,6 +141,23 @@ TEMPLATES: dict[NotificationKind, Template] = {
         "no answer: support's first response was due {response_due_at}; owner: {owner}.\nResponse target: {response_rule}",
         "Make sure the customer is answered now: assign the case if it has no owner, or follow up with its owner.",
     ),
+    Kind.MONITORING_CASE_OPENED: Template(
+        "opened from monitoring ({priority})",
+        "Our monitoring detected a problem on your systems and opened case {case_number} for you: {case_type}, priority "
+        "{priority}. Our engineers are engaged.",
+        "Nothing for now: we work on the case and write to you when we need you. If you know more about the problem "
+        "(a change, a maintenance), add it to the case.",
+    ),
+}
+# What support staff read instead of the contact's words, for the notifications both hear of.
+STAFF_TEMPLATES: dict[NotificationKind, Template] = {
+    Kind.MONITORING_CASE_OPENED: Template(
+        "opened from monitoring ({priority}), no owner",
+        "Monitoring opened case {case_number} ({priority}) for {account_name}; it has no owner yet.\n"
+        "A {priority} case is answered around the clock: if nobody responds in time, its response escalation tells this "
+        "queue, then the region's support managers.",
+        "Take the case now: assign it, check the alerts it lists and call the customer.",
+    ),
 }
 
 # How an email introduces the words a change posted, by the update's kind.
@@ -153,6 +170,8 @@ WORDS_LABELS = {
     "closure-comment": "Closure comment",
     "reopen-information": "The new information",
     "escalation-request": "Reason given",
+    "monitoring-note": "Monitoring note",
+    "internal-note": "Internal note",
 }
 
 
@@ -190,7 +209,8 @@ def compose(
     reference_id: str,
     portal_url: str,
 ) -> Content:
-    template, values = TEMPLATES[kind], _values(detail, account, facts)
+    template = (None if recipient.is_contact else STAFF_TEMPLATES.get(kind)) or TEMPLATES[kind]
+    values = _values(detail, account, facts)
     what = template.subject.format_map(values)
     summary = _sentence(template.summary.format_map(values))
     subject = f"Case {detail.case_number}: {what}"

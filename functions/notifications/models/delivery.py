@@ -1,10 +1,11 @@
-"""How other domains' events reach this domain: the rule's pattern on the bus, the queue and the event
+"""How other domains' events reach this domain (the cases domain's case events, the directory's contact
+events, the alerts domain's held incidents): the rule's pattern on the bus, the queue and the event
 source mapping. The stack (infra/components/notifications.py) and the local stack (local/provision.py,
 local/event_sources.py) are both built from these."""
 
 from __future__ import annotations
 
-from functions.shared.contracts import DetailType, EventSource, event_pattern
+from functions.shared.contracts import DetailType, EventSource, sources_pattern
 
 # The delivery settings every domain shares (re-exported for the stack and the local stack).
 from functions.shared.event_delivery import BATCH_SIZE as BATCH_SIZE
@@ -29,18 +30,13 @@ SUBSCRIBED_CASE_DETAIL_TYPES = (
 # The directory's contact events: a contact added or enabled again can put an account over its
 # recommended maximum of active contacts, which its region's support managers hear of.
 SUBSCRIBED_CONTACT_DETAIL_TYPES = (DetailType.CONTACT_ADDED, DetailType.CONTACT_CHANGED)
+# The alerts domain's incident held outside business hours: one notice to the region's after-hours address.
+# (A monitoring case's own emails come from its CaseCreated, like any case's.)
+SUBSCRIBED_MONITORING_DETAIL_TYPES = (DetailType.MONITORING_GROUP_HELD,)
 SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
     EventSource.CASES: SUBSCRIBED_CASE_DETAIL_TYPES,
     EventSource.DIRECTORY: SUBSCRIBED_CONTACT_DETAIL_TYPES,
+    EventSource.ALERTS: SUBSCRIBED_MONITORING_DETAIL_TYPES,
 }
 
-
-def _either(*patterns: dict[str, list[str]]) -> dict[str, list[str]]:
-    """One rule's pattern for the events of several sources: their sources and their detail types. A pattern
-    matches an event whose source is one of its sources and whose detail type is one of its detail types,
-    so it would also match a source's event of another's detail type; no source sends another's (each
-    detail type has one source in the contracts, which tests/unit/test_notification_contract.py checks)."""
-    return {key: [value for pattern in patterns for value in pattern[key]] for key in ("source", "detail-type")}
-
-
-EVENT_PATTERN = _either(*(event_pattern(source, detail_types) for source, detail_types in SUBSCRIBED.items()))
+EVENT_PATTERN = sources_pattern(SUBSCRIBED)

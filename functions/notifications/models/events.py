@@ -1,8 +1,8 @@
 """The events as this domain reads them (functions/shared/contracts.py), by source and detail type
 (`read_event`): every case event through one model, the case's fields and the own fields of the types
 whose emails say them (escalations, reminders, overdue responses), each checked as its type requires when
-the detail is read for that type (`CaseEventDetail.for_event`); the directory's contact events through
-their contract models. A malformed event fails to its dead-letter queue."""
+the detail is read for that type (`CaseEventDetail.for_event`); the directory's contact events and the
+alerts domain's held incidents through their contract models. A malformed event fails to its dead-letter queue."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ValidationInfo, model_validator
 
-from functions.notifications.models.delivery import SUBSCRIBED_CASE_DETAIL_TYPES
+from functions.notifications.models.delivery import SUBSCRIBED_CASE_DETAIL_TYPES, SUBSCRIBED_MONITORING_DETAIL_TYPES
 from functions.shared.auth import AUTOMATION_ROLE as AUTOMATION_ROLE  # the desk acting by itself (a timer step)
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import (
@@ -23,6 +23,7 @@ from functions.shared.contracts import (
     Escalation,
     EventSource,
     FollowUpReminder,
+    MonitoringGroupHeld,
     ResponseOverdue,
 )
 
@@ -31,6 +32,7 @@ AUTO_CLOSED = "Auto-closed"  # the sub status of a case closed by the automated 
 # ContactStatus.DISABLED, functions/shared/dal/directory.py; tests/unit/test_notification_contract.py).
 DISABLED = "disabled"
 CONTACT_EVENTS: dict[str, type[ContactEvent]] = {model.detail_type: model for model in (ContactAdded, ContactChanged)}
+MONITORING_EVENTS: dict[str, type[MonitoringGroupHeld]] = {MonitoringGroupHeld.detail_type: MonitoringGroupHeld}
 
 
 class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
@@ -65,11 +67,13 @@ class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
         return self.event_key or event_id
 
 
-def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | None:
+def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringGroupHeld | None:
     """An event's detail as this domain reads it, by its source and detail type (models/delivery.py
     SUBSCRIBED); None for an event it does not handle."""
     if event.source == EventSource.CASES and event.detail_type in SUBSCRIBED_CASE_DETAIL_TYPES:
         return CaseEventDetail.for_event(event.detail_type, event.detail)
     if event.source == EventSource.DIRECTORY and event.detail_type in CONTACT_EVENTS:
         return CONTACT_EVENTS[event.detail_type].model_validate(event.detail)
+    if event.source == EventSource.ALERTS and event.detail_type in SUBSCRIBED_MONITORING_DETAIL_TYPES:
+        return MONITORING_EVENTS[event.detail_type].model_validate(event.detail)
     return None

@@ -33,6 +33,9 @@ class NotificationKind(StrEnum):
     RESPONSE_OVERDUE = "response-overdue"
     RESPONSE_OVERDUE_UNASSIGNED = "response-overdue-unassigned"
     RESPONSE_OVERDUE_TO_MANAGERS = "response-overdue-to-managers"
+    # a case the desk opened from a monitoring incident (channel monitoring, 1-Prod Down): to the case
+    # contact and to the support queue of the account's region
+    MONITORING_CASE_OPENED = "monitoring-case-opened"
 
 
 class Audience(StrEnum):
@@ -42,6 +45,7 @@ class Audience(StrEnum):
     # the owner; while the case has none (or its owner left the directory), the support queue of the
     # account's region
     OWNER_OR_QUEUE = "owner-or-queue"
+    QUEUE = "queue"  # the support queue of the account's region
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class SupportQueue:
-    """A region's support queue: the distribution list its engineers pick unassigned cases from."""
+    """A region's support queue: the distribution list its engineers pick unassigned cases from (or, read
+    as its after-hours address, where its out-of-hours emergencies go)."""
 
     region: str
     email: str

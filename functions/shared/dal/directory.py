@@ -41,6 +41,10 @@ class AccountItem(DirectoryItem):
     name = UnicodeAttribute()
     region = UnicodeAttribute()
     contacts: MapAttribute[str, Any] = MapAttribute(default=dict)  # contact id -> ContactEntry.to_map()
+    # Who is called on an alert, in the order to call them (the directory checks they are the account's
+    # contacts); the cases domain opens a monitoring case for the first of them not disabled.
+    emergency_contact_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
+    entitlements: MapAttribute[str, Any] = MapAttribute(default=dict)  # the contract's (monitoring around the clock)
 
 
 class StaffItem(DirectoryItem):
@@ -59,7 +63,7 @@ class StaffItem(DirectoryItem):
 class RegionItem(DirectoryItem):
     """A support region: its support management (user ids of STAFF# items) and its support queue (the
     distribution list of the region's engineers, told about unassigned cases; configuration like the
-    managers, null while the region has none)."""
+    managers, null while the region has none) and its after-hours address."""
 
     class Meta(TableMeta):
         pass
@@ -68,6 +72,7 @@ class RegionItem(DirectoryItem):
     # pynamodb types `of` as the elements' value type; UnicodeAttribute elements read back as str.
     manager_user_ids: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     queue_email = UnicodeAttribute(null=True)
+    after_hours_email = UnicodeAttribute(null=True)  # out-of-hours emergencies (a held monitoring incident's notice)
 
 
 class ContactStatus(StrEnum):

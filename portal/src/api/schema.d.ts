@@ -54,7 +54,7 @@ export interface paths {
         };
         /**
          * List a case's updates
-         * @description Oldest first.
+         * @description Oldest first. Internal notes (kind `internal-note`, e.g. a monitoring incident's digest of new alerts) are for support staff: a customer's listing leaves them out.
          */
         get: operations["get_updates_cases__caseNumber__updates_get"];
         put?: never;
@@ -927,6 +927,16 @@ export interface components {
              */
             timeAndMaterial: boolean;
             /**
+             * Detectedat
+             * @description Monitoring cases: when the monitor saw the incident's first alert (UTC); null for other cases.
+             */
+            detectedAt?: string | null;
+            /**
+             * Monitoringgroupid
+             * @description Monitoring cases: the alerts domain's incident (group) the case was opened for; null for other cases.
+             */
+            monitoringGroupId?: string | null;
+            /**
              * Ownerid
              * @description The engineer who owns the case.
              */
@@ -1078,7 +1088,7 @@ export interface components {
          * Channel
          * @enum {string}
          */
-        Channel: "web" | "phone";
+        Channel: "web" | "phone" | "monitoring";
         /**
          * CloseReason
          * @enum {string}
@@ -1451,7 +1461,7 @@ export interface components {
          * UpdateKind
          * @enum {string}
          */
-        UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request";
+        UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request" | "monitoring-note" | "internal-note";
         /** UpdateList */
         UpdateList: {
             /** Items */
