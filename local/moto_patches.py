@@ -16,15 +16,21 @@
 - Completing a multipart upload with a FULL_OBJECT CRC32: moto copies the whole object twice more to
   compute it (seconds per GiB, in the emulator's one process). S3 derives it from the parts' CRCs; this
   computes the same value while the parts are assembled, without the copies.
+- TransactWriteItems: moto 5.2.5 deep-copies the whole table once per item of the transaction (its backup
+  for a rollback), so a transaction of n items costs n copies of the table: seconds for the alerts
+  processor's transactions once the table holds a few thousand items. This copies each table once per
+  transaction; the rollback restores the same state.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import hmac
 import os
+import threading
 import time
 import zlib
 from collections.abc import Mapping
@@ -35,6 +41,9 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.exceptions import SignatureDoesNotMatchError
 from moto.core.responses import ActionResult
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
 from moto.s3.exceptions import S3ClientError
 from moto.s3.models import FakeMultipart, MultipartChecksumBuilder
 from moto.s3.responses import S3Response
@@ -50,6 +59,7 @@ _original_upload_part = S3Response.upload_part
 _original_multipart_init = FakeMultipart.__init__
 _original_list_multipart_uploads = S3Response.list_multipart_uploads
 _original_add_part, _original_build = MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build
+_original_transact_write_items = DynamoDBBackend.transact_write_items
 
 
 def _stop_once_set_up(self: ExecutionWorker, stop_date: datetime, error: str | None, cause: str | None) -> None:
@@ -154,6 +164,36 @@ def _build_streaming(self: MultipartChecksumBuilder) -> tuple[str, str, int] | N
     return self.checksum_type, base64.b64encode(_running_crc32(self).to_bytes(4, "big")).decode(), 1
 
 
+class _TableBackupOncePerTransaction:
+    """Stands for the `copy` module inside moto's DynamoDB backend: during a TransactWriteItems, a table's
+    deep copy (the backup) is made once and handed out for every item; anything else is copied as before."""
+
+    def __init__(self) -> None:
+        self._backups = threading.local()
+
+    def deepcopy(self, value: Any, memo: dict | None = None) -> Any:
+        backups: dict[int, Table] | None = getattr(self._backups, "tables", None)
+        if backups is None or not isinstance(value, Table):
+            return copy.deepcopy(value, memo)
+        if id(value) not in backups:
+            backups[id(value)] = copy.deepcopy(value)
+        return backups[id(value)]
+
+    def transact_write_items(self, backend: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        self._backups.tables = {}
+        try:
+            _original_transact_write_items(backend, transact_items)
+        finally:
+            self._backups.tables = None
+
+
+_table_backups = _TableBackupOncePerTransaction()
+
+
+def _transact_write_items_one_backup(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+    _table_backups.transact_write_items(self, transact_items)
+
+
 def apply() -> None:
     # Deliberate patches of moto's classes (the module docstring). mypy refuses assignments to methods; the
     # ignores silence only that, and it still checks each replacement against the method it replaces.
@@ -163,3 +203,5 @@ def apply() -> None:
     S3Response.list_multipart_uploads = _list_multipart_uploads_dated  # type: ignore[method-assign]
     MultipartChecksumBuilder.addPart = _add_part_streaming  # type: ignore[method-assign]
     MultipartChecksumBuilder.build = _build_streaming  # type: ignore[method-assign]
+    dynamodb_models.copy = _table_backups  # type: ignore[assignment]  # the module's `copy`, see the class
+    DynamoDBBackend.transact_write_items = _transact_write_items_one_backup  # type: ignore[method-assign]

@@ -1,7 +1,13 @@
 """The alerts domain's items in the support table (docs/architecture.md, "The table and its indexes"): an
 integration (`INTEGRATION#<id>` / `INTEGRATION`, the one item the intake reads, cached per container) and its
 line in its account's listing (`ALERTS#<account>` / `INTEGRATION#<id>`, so a page of an account's
-integrations is one Query)."""
+integrations is one Query).
+
+The processor's items all live in the account's partition, so one BatchGetItem reads what a batch needs:
+`ALERT#<dedup key>` (an alert), `GROUP#<group id>` (an incident), `OPEN#DEVICE#<device>` and `OPEN#ACCOUNT`
+(pointers to the incident a new alert joins: the races between processors are settled by conditional writes
+on them), `SETTINGS` (the account's, when it has its own). `ALERTGROUP#<group id>` / `GROUP` says whose an
+incident is, for the routes that name only the incident."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from pynamodb.models import Model
 from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.directory import AccountItem
 from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
+from functions.shared.dal.outbox import OutboxItem
 from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
@@ -60,9 +67,32 @@ def listing_key(account_id: str, integration_id: str) -> tuple[str, str]:
     return f"{ACCOUNT_ALERTS_PREFIX}{account_id}", f"{INTEGRATION_PREFIX}{integration_id}"
 
 
+class AlertsRecord(AlertsItem):
+    """An item of the processor: its model as JSON in `body`, with what conditions and filters read."""
+
+    class Meta(TableMeta):
+        pass
+
+    body = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # an alert's state, an incident's status
+    group_id = UnicodeAttribute(null=True)  # a pointer's incident
+    account_id = UnicodeAttribute(null=True)  # a locator's account
+    opened_at = TimestampAttribute(null=True)  # the account pointer's incident's opening
+
+
+ALERT_PREFIX, GROUP_PREFIX, DEVICE_POINTER_PREFIX = "ALERT#", "GROUP#", "OPEN#DEVICE#"
+ACCOUNT_POINTER_SORT_KEY, SETTINGS_SORT_KEY = "OPEN#ACCOUNT", "SETTINGS"
+GROUP_LOCATOR_PREFIX, GROUP_LOCATOR_SORT_KEY = "ALERTGROUP#", "GROUP"
+
+
+def account_partition(account_id: str) -> str:
+    return f"{ACCOUNT_ALERTS_PREFIX}{account_id}"
+
+
 # AccountItem: the directory's account, read (never written) to check an integration's account exists.
 ALERTS_MODELS: tuple[type[Model], ...] = (
-    AlertsItem, IntegrationItem, IntegrationListingItem, AccountItem, *IDEMPOTENCY_MODELS, *RATE_MODELS,
+    AlertsItem, IntegrationItem, IntegrationListingItem, AlertsRecord, AccountItem, OutboxItem, *IDEMPOTENCY_MODELS, *RATE_MODELS,
 )  # fmt: skip
 
 

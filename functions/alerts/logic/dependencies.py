@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from functions.alerts.dal.alert_queue import SqsAlertQueue
+from functions.alerts.dal.alert_store import AlertStore
 from functions.alerts.dal.integration_repository import IntegrationRepository
 from functions.alerts.logic.intake import IntegrationCache
 from functions.shared.clock import Clock, SystemClock
@@ -28,6 +29,10 @@ class AlertsDependencies:
     def integration_cache(self) -> IntegrationCache:
         staleness = timedelta(seconds=alerts_settings().dss_integration_staleness_seconds)
         return IntegrationCache(self.integrations, clock=self.clock, staleness=staleness)
+
+    @cached_property
+    def alert_store(self) -> AlertStore:
+        return AlertStore(alerts_settings().table_name)
 
     @cached_property
     def queue(self) -> SqsAlertQueue:

@@ -9,3 +9,11 @@ class IdempotencyKeyTaken(Exception):
 
 class StaleIntegration(Exception):
     """The integration changed since it was read (or, on create, its id is taken): decide again."""
+
+
+class ConcurrentChange(Exception):
+    """Another processor changed the account's alerts or incidents meanwhile: read and decide again."""
+
+
+class TooManyWrites(Exception):
+    """The account's outcome needs more writes than one transaction holds: the processor splits its batch."""

@@ -1,0 +1,224 @@
+"""One case per incident, not per alert (the monitoring alerts spec, "Rules"): what a batch's alert changes
+mean for one account's incidents. Pure: the processor reads the account's state (`AccountState`), this
+decides (`AccountOutcome`), the processor writes it all in one transaction, conditional on what it read,
+and decides again on a conflict, so two processors racing on one account settle on one incident.
+
+A newly firing alert joins the open incident of its device; else the account's incident opened within the
+account window (30 min by default) whose case is not closed; else, if its severity opens cases, it opens an
+incident. A new incident in business hours (or of an account monitored around the clock) asks for its
+1-Prod Down case at once; outside business hours it is held until the next business opening. Alerts that
+join an incident with a case are digested quietly, at most once per digest interval. A flapping alert never
+opens an incident."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from functions.alerts.models.alerts import AccountOutcome, AccountPointer, AccountState, Alert, AlertGroup, GroupStatus
+from functions.alerts.models.settings import AfterHours
+from functions.shared.auth import AUTOMATION_ROLE
+from functions.shared.business_time import BusinessCalendar
+from functions.shared.contracts import (
+    MAX_ALERT_LINES,
+    Actor,
+    AlertLine,
+    CaseRequestReason,
+    MonitoringAlertsAttached,
+    MonitoringCaseRequested,
+    MonitoringEvent,
+    MonitoringGroupHeld,
+)
+
+AUTOMATION_ACTOR = Actor(user_id=AUTOMATION_ROLE, role=AUTOMATION_ROLE)
+
+
+def new_group_id(now: datetime) -> str:
+    """32 hex digits, time first, so an account's incidents list oldest first."""
+    return f"{int(now.timestamp() * 1000):012x}{secrets.token_hex(10)}"
+
+
+def alert_line(alert: Alert) -> AlertLine:
+    assert alert.first_triggered_at is not None
+    return AlertLine(
+        dedup_key=alert.dedup_key,
+        device=alert.device,
+        severity=alert.severity.value,
+        summary=alert.summary,
+        first_triggered_at=alert.first_triggered_at,
+    )
+
+
+def decide(state: AccountState, folded: list[Alert], *, now: datetime, calendar: BusinessCalendar) -> AccountOutcome:
+    """The account's incidents after its alerts changed from `state.alerts` to `folded`."""
+    decision = _Decision(state, now, calendar)
+    for alert in sorted(folded, key=lambda alert: (alert.first_triggered_at or alert.state_at, alert.dedup_key)):
+        decision.take(alert)
+    return decision.finish()
+
+
+class _Decision:
+    def __init__(self, state: AccountState, now: datetime, calendar: BusinessCalendar) -> None:
+        self.state, self.now, self.calendar = state, now, calendar
+        self.outcome = AccountOutcome()
+        self.account_pointer = state.account_pointer
+        self.opened: dict[str, list[Alert]] = {}  # new incidents: the alerts they open with
+        self.joined: dict[str, list[Alert]] = {}  # existing incidents: alerts that joined
+
+    def group(self, group_id: str | None) -> AlertGroup | None:
+        if group_id is None:
+            return None
+        return self.outcome.groups.get(group_id) or self.state.groups.get(group_id)
+
+    def touch(self, group: AlertGroup) -> AlertGroup:
+        if group.group_id not in self.outcome.groups:
+            self.outcome.groups[group.group_id] = group.model_copy(deep=True)
+        return self.outcome.groups[group.group_id]
+
+    def take(self, alert: Alert) -> None:
+        before = self.state.alerts.get(alert.dedup_key)
+        started = alert.firing and (before is None or not before.firing or before.instance < alert.instance)
+        stopped = not alert.firing and before is not None and before.firing and before.group_id is not None
+        if started:
+            self.join(alert)
+        elif stopped and before is not None:
+            self.resolve(alert, before.group_id)
+        elif alert.firing and before is not None:
+            alert.group_id = before.group_id  # a repeat: its count only
+        self.outcome.alerts.append(alert)
+
+    def join(self, alert: Alert) -> None:
+        opens_cases = alert.severity in self.state.settings.case_severities
+        group = self._joinable(alert)
+        if group is None and (not opens_cases or alert.flapping):
+            return  # recorded; feeds insights, opens nothing
+        if group is None:
+            group = self._open(alert)
+            self.opened[group.group_id] = [alert]
+        else:
+            group = self.touch(group)
+            joining = self.opened if group.group_id in self.opened else self.joined
+            joining.setdefault(group.group_id, []).append(alert)
+        alert.group_id = group.group_id
+        if alert.dedup_key not in group.alert_keys:
+            group.alert_keys.append(alert.dedup_key)
+        if alert.dedup_key not in group.firing_keys:
+            group.firing_keys.append(alert.dedup_key)
+        if alert.device not in group.devices:
+            group.devices.append(alert.device)
+        group.alert_count += 1
+        group.last_firing_at = max(group.last_firing_at, alert.state_at)
+        group.recovered_at = None
+        self.outcome.device_pointers[alert.device] = group.group_id
+
+    def _joinable(self, alert: Alert) -> AlertGroup | None:
+        device_pointer = self.outcome.device_pointers.get(alert.device) or self.state.device_pointers.get(alert.device)
+        if (group := self.group(device_pointer)) and group.accepts_alerts:
+            return group
+        pointer = self.account_pointer
+        if pointer is None or pointer.opened_at < self.now - self.state.settings.account_window:
+            return None
+        group = self.group(pointer.group_id)
+        return group if group and group.accepts_alerts else None
+
+    def _open(self, alert: Alert) -> AlertGroup:
+        assert alert.first_triggered_at is not None
+        group = AlertGroup(
+            group_id=new_group_id(self.now),
+            account_id=self.state.account_id,
+            device=alert.device,
+            severity=alert.severity,
+            summary=alert.summary,
+            status=GroupStatus.HELD if self._reason() is None else GroupStatus.REQUESTED,
+            opened_at=self.now,
+            detected_at=alert.first_triggered_at,
+            opens_at=None if self._reason() else self.calendar.next_business_open(self.now),
+            alert_count=0,
+            last_firing_at=alert.state_at,
+        )
+        self.outcome.groups[group.group_id] = group
+        self.account_pointer = self.outcome.account_pointer = AccountPointer(group.group_id, self.now)
+        return group
+
+    def _reason(self) -> CaseRequestReason | None:
+        """Why a new incident asks for its case now; None: it is held."""
+        if self.state.around_the_clock or self.state.settings.after_hours is AfterHours.OPEN:
+            return "around-the-clock"
+        return "business-hours" if self.calendar.is_business_time(self.now) else None
+
+    def resolve(self, alert: Alert, group_id: str | None) -> None:
+        group = self.group(group_id)
+        if group is None or alert.dedup_key not in group.firing_keys:
+            return
+        group = self.touch(group)
+        group.firing_keys.remove(alert.dedup_key)
+        if not group.firing_keys:
+            group.recovered_at = alert.state_at
+
+    def finish(self) -> AccountOutcome:
+        for group_id, alerts in self.opened.items():
+            group = self.outcome.groups[group_id]
+            group.version += 1
+            self.outcome.events.append(self._opening_event(group, alerts))
+        for group_id, alerts in self.joined.items():
+            group = self.outcome.groups[group_id]
+            group.pending_digest = (group.pending_digest + [alert_line(alert) for alert in alerts])[:MAX_ALERT_LINES]
+            group.pending_count += len(alerts)
+            if event := self._digest(group):
+                self.outcome.events.append(event)
+        for group in self.outcome.groups.values():
+            if group.group_id not in self.opened:
+                group.version += 1
+        return self.outcome
+
+    def _opening_event(self, group: AlertGroup, alerts: list[Alert]) -> MonitoringEvent:
+        facts = _facts(group, self.now, "opened")
+        if group.status is GroupStatus.HELD:
+            assert group.opens_at is not None
+            return MonitoringGroupHeld(
+                **facts, summary=group.summary, severity=group.severity.value, detected_at=group.detected_at, opens_at=group.opens_at
+            )
+        reason = self._reason()
+        assert reason is not None
+        return case_request(group, [alert_line(alert) for alert in alerts], reason=reason, actor=AUTOMATION_ACTOR, now=self.now)
+
+    def _digest(self, group: AlertGroup) -> MonitoringEvent | None:
+        """The quiet update on the case: the alerts joined since the last one, at most once per interval."""
+        due = group.last_digest_at is None or self.now >= group.last_digest_at + self.state.settings.digest_interval
+        if group.status is not GroupStatus.OPEN or not group.pending_count or not due:
+            return None
+        assert group.case_number is not None
+        event = MonitoringAlertsAttached(
+            **_facts(group, self.now, f"digest-{group.version + 1}"),
+            case_number=group.case_number,
+            new_alerts=group.pending_digest,
+            new_alert_count=group.pending_count,
+        )
+        group.pending_digest, group.pending_count, group.last_digest_at = [], 0, self.now
+        return event
+
+
+def _facts(group: AlertGroup, now: datetime, change: str) -> dict:
+    return {
+        "event_key": f"alerts:{group.group_id}:{change}",
+        "group_id": group.group_id,
+        "account_id": group.account_id,
+        "device": group.device,
+        "alert_count": max(group.alert_count, 1),
+        "occurred_at": now,
+    }
+
+
+def case_request(
+    group: AlertGroup, lines: list[AlertLine], *, reason: CaseRequestReason, actor: Actor, now: datetime
+) -> MonitoringCaseRequested:
+    """The request for an incident's case; the cases domain opens one per group, whatever the repeats."""
+    return MonitoringCaseRequested(
+        **_facts(group, now, "case-requested"),
+        reason=reason,
+        summary=group.summary,
+        severity=group.severity.value,
+        detected_at=group.detected_at,
+        alerts=lines[:MAX_ALERT_LINES],
+        actor=actor,
+    )
