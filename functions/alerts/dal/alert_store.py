@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from pynamodb.exceptions import GetError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, GetError, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -29,6 +29,7 @@ from functions.alerts.dal.tables import (
 from functions.alerts.models.alerts import AccountOutcome, AccountPointer, AccountState, Alert, AlertGroup
 from functions.alerts.models.records import ConcurrentChange, TooManyWrites
 from functions.alerts.models.settings import AlertSettings
+from functions.shared.contracts import MonitoringEvent
 from functions.shared.dal.directory import AccountItem, account_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.outbox import outbox_items
@@ -58,8 +59,8 @@ class AlertStore:
             for group_id in _named_groups(state)
         }
         for record in self._batch_get(AlertsRecord, list(group_keys)):
-            group = AlertGroup.model_validate_json(record.body or "{}")
-            states[group.account_id].groups[group.group_id] = group.model_copy(update={"version": int(record.version or 0)})
+            group = _group(record)
+            states[group.account_id].groups[group.group_id] = group
         return states
 
     def write_outcome(self, state: AccountState, outcome: AccountOutcome, *, now: datetime) -> None:
@@ -87,10 +88,21 @@ class AlertStore:
             pointer = AlertsRecord(partition, ACCOUNT_POINTER_SORT_KEY, group_id=pointer_to.group_id, opened_at=pointer_to.opened_at)
             before_pointer = state.account_pointer
             writes.append((pointer, _pointer_condition(before_pointer.group_id if before_pointer else None)))
-        sequence = f"{now.strftime('%Y%m%dT%H%M%S%f')}#{outcome.events[0].event_key}" if outcome.events else ""
-        writes += [(item, None) for item in outbox_items(partition, sequence, [event.domain_event() for event in outcome.events], now)]
+        writes += self._outbox(state.account_id, outcome.events, now)
         if len(writes) > MAX_TRANSACTION_ITEMS:
             raise TooManyWrites(f"{len(writes)} writes, over {MAX_TRANSACTION_ITEMS}")
+        self._transact(writes)
+
+    @staticmethod
+    def _outbox(account_id: str, events: list[MonitoringEvent], now: datetime) -> list[tuple[Model, Condition | None]]:
+        """The events in the account's partition, named by the first event's key (one per change)."""
+        if not events:
+            return []
+        sequence = f"{now.strftime('%Y%m%dT%H%M%S%f')}#{events[0].event_key}"
+        items = outbox_items(account_partition(account_id), sequence, [event.domain_event() for event in events], now)
+        return [(item, None) for item in items]
+
+    def _transact(self, writes: list[tuple[Model, Condition | None]]) -> None:
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 for item, condition in writes:
@@ -100,6 +112,34 @@ class AlertStore:
             if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
                 raise ConcurrentChange() from error
             raise unavailable("DynamoDB", BUSY) from error
+
+    def read_group(self, group_id: str) -> AlertGroup | None:
+        """An incident by its id alone: its locator says whose it is (two strongly consistent reads)."""
+        try:
+            locator = AlertsRecord.get(f"{GROUP_LOCATOR_PREFIX}{group_id}", GROUP_LOCATOR_SORT_KEY, consistent_read=True)
+            record = AlertsRecord.get(account_partition(locator.account_id or ""), f"{GROUP_PREFIX}{group_id}", consistent_read=True)
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+        return _group(record)
+
+    def read_settings(self, account_id: str) -> AlertSettings:
+        try:
+            record = AlertsRecord.get(account_partition(account_id), SETTINGS_SORT_KEY, consistent_read=True)
+        except DoesNotExist:
+            return AlertSettings()
+        except GetError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+        return AlertSettings.model_validate_json(record.body or "{}")
+
+    def save_group(self, group: AlertGroup, *, before_version: int, events: list[MonitoringEvent], now: datetime) -> None:
+        """The incident (conditional on the version read; ConcurrentChange when it moved) and its events."""
+        record = AlertsRecord(
+            account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=_body(group), version=group.version
+        )
+        record.state = group.status.value
+        self._transact([(record, _version_condition(before_version)), *self._outbox(group.account_id, events, now)])
 
     @staticmethod
     def _batch_get(model: type[Any], keys: Iterable[tuple[str, str]]) -> list[Any]:
@@ -134,6 +174,10 @@ def _state(account_id: str, records: dict, account: AccountItem | None, dedup_ke
         account_pointer=AccountPointer(pointer.group_id, pointer.opened_at) if pointer and pointer.group_id and pointer.opened_at else None,
         groups={},
     )
+
+
+def _group(record: AlertsRecord) -> AlertGroup:
+    return AlertGroup.model_validate_json(record.body or "{}").model_copy(update={"version": int(record.version or 0)})
 
 
 def _named_groups(state: AccountState) -> set[str]:
