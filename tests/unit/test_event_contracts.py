@@ -23,8 +23,8 @@ import pytest
 import requests
 from moto.events.models import EventPattern
 
+from functions.cases.logic.bus_events import handle_bus_event
 from functions.cases.logic.dependencies import dependencies as cases_dependencies
-from functions.cases.logic.mark_files_purged import handle_purge_event
 from functions.cases.models.bus_events import Outcome
 from functions.followups.logic.run_timers import Outcome as TimerOutcome
 from functions.followups.logic.run_timers import run_timer_event
@@ -170,10 +170,14 @@ def test_the_producers_emit_every_event_the_contract_describes(emitted):
 
 
 class _NoCase:
-    """The cases domain's store without the case: the purge event's mark finds nothing to change."""
+    """The cases domain's store without the case: the purge event's mark and a monitoring note find nothing to
+    change, and a monitoring incident finds its case opened already."""
 
     def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[None, None]:
         return None, None
+
+    def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str, None]:
+        return "0000000001", None
 
 
 class _StateMachines:
@@ -189,7 +193,7 @@ class _StateMachines:
 READERS: dict[str, Callable[[BusEvent], bool]] = {
     "notifications": lambda event: (detail := read_event(event)) is not None and detail.event_key == event.detail["eventKey"],
     "followups": lambda event: run_timer_event(event, _StateMachines(), 1) in (TimerOutcome.STARTED, TimerOutcome.STOPPED),
-    "cases": lambda event: handle_purge_event(event, store=_NoCase(), now=utc_now()) is Outcome.UNCHANGED,
+    "cases": lambda event: handle_bus_event(event, store=_NoCase(), now=utc_now()) is Outcome.UNCHANGED,
 }
 
 
