@@ -58,6 +58,7 @@ class DetailType(StrEnum):
     MONITORING_ALERTS_ATTACHED = "MonitoringAlertsAttached"
     MONITORING_ALERTS_RECOVERED = "MonitoringAlertsRecovered"
     MONITORING_GROUP_HELD = "MonitoringGroupHeld"
+    MONITORING_TIMER_STARTED = "MonitoringTimerStarted"  # the followups domain runs it on Step Functions
 
 
 class TimerKind(StrEnum):
@@ -495,8 +496,28 @@ class MonitoringGroupHeld(MonitoringEvent):
     opens_at: UtcTimestamp = Field(description="The next business opening, when its case opens if it still fires.")
 
 
+class IncidentTimerStep(StrEnum):
+    """An incident's timers (functions/alerts/logic/timer_steps.py), each one execution of the incident
+    timer's state machine (infra/workflows/incident_timer.asl.json)."""
+
+    OPENING = "opening"  # a held incident at the business opening: its case if it still fires
+    SETTLE = "settle"  # no firing alert for the settle time: recovered
+    DIGEST = "digest"  # the alerts joined since the last digest, once the digest interval has passed
+
+
+class MonitoringTimerStarted(MonitoringEvent):
+    """An incident's timer set: wake its step at `due_at`. The step acts only while the incident still holds
+    the token (a timer set again replaces it)."""
+
+    detail_type = DetailType.MONITORING_TIMER_STARTED
+
+    step: IncidentTimerStep
+    token: TimerToken
+    due_at: UtcTimestamp
+
+
 MONITORING_EVENTS: tuple[type[MonitoringEvent], ...] = (
-    MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered, MonitoringGroupHeld,
+    MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered, MonitoringGroupHeld, MonitoringTimerStarted,
 )  # fmt: skip
 
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {

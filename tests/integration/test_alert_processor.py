@@ -196,8 +196,14 @@ def test_after_hours_a_new_incident_is_held_until_the_opening_with_one_notice(lo
 
     (group,) = items(local_aws, "GROUP#")
     assert (group["status"], group["opens_at"]) == ("held", "2026-12-08T12:00:00.000Z")  # Tuesday 07:00 ET
-    (held,) = monitoring_events(local_aws)
+    held, timer = monitoring_events(local_aws)
     assert (held["detail-type"], held["detail"]["opensAt"]) == ("MonitoringGroupHeld", "2026-12-08T12:00:00.000Z")
+    assert (timer["detail-type"], timer["detail"]["step"], timer["detail"]["dueAt"]) == (
+        "MonitoringTimerStarted",
+        "opening",
+        "2026-12-08T12:00:00.000Z",
+    )
+    assert group["timers"]["opening"]["token"] == timer["detail"]["token"]
 
 
 def test_an_account_monitored_around_the_clock_asks_for_its_case_at_once(local_aws):

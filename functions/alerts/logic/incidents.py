@@ -15,8 +15,16 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from functions.alerts.models.alerts import AccountOutcome, AccountPointer, AccountState, Alert, AlertGroup, GroupStatus
-from functions.alerts.models.settings import AfterHours
+from functions.alerts.models.alerts import (
+    AccountOutcome,
+    AccountPointer,
+    AccountState,
+    Alert,
+    AlertGroup,
+    GroupStatus,
+    IncidentTimer,
+)
+from functions.alerts.models.settings import AfterHours, AlertSettings
 from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.business_time import BusinessCalendar
 from functions.shared.contracts import (
@@ -24,10 +32,12 @@ from functions.shared.contracts import (
     Actor,
     AlertLine,
     CaseRequestReason,
+    IncidentTimerStep,
     MonitoringAlertsAttached,
     MonitoringCaseRequested,
     MonitoringEvent,
     MonitoringGroupHeld,
+    MonitoringTimerStarted,
 )
 
 AUTOMATION_ACTOR = Actor(user_id=AUTOMATION_ROLE, role=AUTOMATION_ROLE)
@@ -156,69 +166,111 @@ class _Decision:
             group.recovered_at = alert.state_at
 
     def finish(self) -> AccountOutcome:
+        settings, events = self.state.settings, self.outcome.events
+        for group in self.outcome.groups.values():
+            group.version += 1  # a new one is written as version 1
         for group_id, alerts in self.opened.items():
             group = self.outcome.groups[group_id]
-            group.version += 1
-            self.outcome.events.append(self._opening_event(group, alerts))
+            hold_pending(group, alerts)
+            if group.status is GroupStatus.HELD:
+                assert group.opens_at is not None
+                events.append(
+                    MonitoringGroupHeld(
+                        **_facts(group, self.now, "held"),
+                        summary=group.summary,
+                        severity=group.severity.value,
+                        detected_at=group.detected_at,
+                        opens_at=group.opens_at,
+                    )
+                )
+                events += arm(group, IncidentTimerStep.OPENING, group.opens_at, self.now)
+            else:
+                reason = self._reason()
+                assert reason is not None
+                events.append(request_case(group, reason=reason, actor=AUTOMATION_ACTOR, now=self.now))
         for group_id, alerts in self.joined.items():
-            group = self.outcome.groups[group_id]
-            group.pending_digest = (group.pending_digest + [alert_line(alert) for alert in alerts])[:MAX_ALERT_LINES]
-            group.pending_count += len(alerts)
-            if event := self._digest(group):
-                self.outcome.events.append(event)
+            hold_pending(self.outcome.groups[group_id], alerts)
         for group in self.outcome.groups.values():
-            if group.group_id not in self.opened:
-                group.version += 1
+            events += follow_up(group, settings, self.now)
         return self.outcome
 
-    def _opening_event(self, group: AlertGroup, alerts: list[Alert]) -> MonitoringEvent:
-        facts = _facts(group, self.now, "opened")
-        if group.status is GroupStatus.HELD:
-            assert group.opens_at is not None
-            return MonitoringGroupHeld(
-                **facts, summary=group.summary, severity=group.severity.value, detected_at=group.detected_at, opens_at=group.opens_at
-            )
-        reason = self._reason()
-        assert reason is not None
-        return case_request(group, [alert_line(alert) for alert in alerts], reason=reason, actor=AUTOMATION_ACTOR, now=self.now)
 
-    def _digest(self, group: AlertGroup) -> MonitoringEvent | None:
-        """The quiet update on the case: the alerts joined since the last one, at most once per interval."""
-        due = group.last_digest_at is None or self.now >= group.last_digest_at + self.state.settings.digest_interval
-        if group.status is not GroupStatus.OPEN or not group.pending_count or not due:
-            return None
-        assert group.case_number is not None
-        event = MonitoringAlertsAttached(
-            **_facts(group, self.now, f"digest-{group.version + 1}"),
-            case_number=group.case_number,
-            new_alerts=group.pending_digest,
-            new_alert_count=group.pending_count,
-        )
-        group.pending_digest, group.pending_count, group.last_digest_at = [], 0, self.now
-        return event
+def hold_pending(group: AlertGroup, alerts: list[Alert]) -> None:
+    """Alerts not yet told to the case: its request names them, or its next digest."""
+    group.pending_digest = (group.pending_digest + [alert_line(alert) for alert in alerts])[:MAX_ALERT_LINES]
+    group.pending_count += len(alerts)
+
+
+def follow_up(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[MonitoringEvent]:
+    """What an incident with a case owes it now, or later by a timer: the digest of the alerts joined (at
+    most one per digest interval), and the settle time's check once no alert fires."""
+    events: list[MonitoringEvent] = []
+    if group.status is GroupStatus.OPEN and group.pending_count:
+        due = now if group.last_digest_at is None else max(now, group.last_digest_at + settings.digest_interval)
+        events += [digest(group, now)] if due <= now else arm(group, IncidentTimerStep.DIGEST, due, now)
+    if group.accepts_alerts and not group.firing_keys and group.recovered_at is not None:
+        events += arm(group, IncidentTimerStep.SETTLE, max(now, group.recovered_at + settings.settle_time), now)
+    return events
+
+
+def digest(group: AlertGroup, now: datetime) -> MonitoringAlertsAttached:
+    """The quiet update on the case: the alerts joined since the last one."""
+    assert group.case_number is not None
+    event = MonitoringAlertsAttached(
+        **_facts(group, now, "digest"),
+        case_number=group.case_number,
+        new_alerts=group.pending_digest,
+        new_alert_count=group.pending_count,
+    )
+    group.pending_digest, group.pending_count, group.last_digest_at = [], 0, now
+    return event
+
+
+def arm(group: AlertGroup, step: IncidentTimerStep, due: datetime, now: datetime) -> list[MonitoringEvent]:
+    """Sets the incident's timer for `step` (a new token: the execution of an earlier one does nothing),
+    unless it is already set for that time."""
+    current = group.timers.get(step)
+    if current is not None and current.due_at == due:
+        return []
+    token = secrets.token_hex(16)
+    group.timers[step] = IncidentTimer(token=token, due_at=due)
+    return [MonitoringTimerStarted(**_facts(group, now, f"timer-{step.value}"), step=step, token=token, due_at=due)]
+
+
+def request_case(group: AlertGroup, *, reason: CaseRequestReason, actor: Actor, now: datetime) -> MonitoringCaseRequested:
+    """The request for the incident's case, naming the alerts not yet told to it; the cases domain opens one
+    case per incident, whatever the repeats."""
+    group.status = GroupStatus.REQUESTED
+    event = MonitoringCaseRequested(
+        **_facts(group, now, "case-requested"),
+        reason=reason,
+        summary=group.summary,
+        severity=group.severity.value,
+        detected_at=group.detected_at,
+        alerts=group.pending_digest or [_first_line(group)],
+        actor=actor,
+    )
+    group.pending_digest, group.pending_count = [], 0
+    return event
+
+
+def _first_line(group: AlertGroup) -> AlertLine:
+    return AlertLine(
+        dedup_key=group.alert_keys[0],
+        device=group.device,
+        severity=group.severity.value,
+        summary=group.summary,
+        first_triggered_at=group.detected_at,
+    )
 
 
 def _facts(group: AlertGroup, now: datetime, change: str) -> dict:
+    """What every event of the incident says; its key names the incident's version, the same on a retry."""
     return {
-        "event_key": f"alerts:{group.group_id}:{change}",
+        "event_key": f"alerts:{group.group_id}:{group.version}:{change}",
         "group_id": group.group_id,
         "account_id": group.account_id,
         "device": group.device,
         "alert_count": max(group.alert_count, 1),
         "occurred_at": now,
     }
-
-
-def case_request(
-    group: AlertGroup, lines: list[AlertLine], *, reason: CaseRequestReason, actor: Actor, now: datetime
-) -> MonitoringCaseRequested:
-    """The request for an incident's case; the cases domain opens one per group, whatever the repeats."""
-    return MonitoringCaseRequested(
-        **_facts(group, now, "case-requested"),
-        reason=reason,
-        summary=group.summary,
-        severity=group.severity.value,
-        detected_at=group.detected_at,
-        alerts=lines[:MAX_ALERT_LINES],
-        actor=actor,
-    )

@@ -16,7 +16,7 @@ from pydantic import Field
 from functions.alerts.models.events import EventAction, Severity
 from functions.alerts.models.settings import AlertSettings
 from functions.shared.clock import UtcTimestamp
-from functions.shared.contracts import AlertLine, MonitoringEvent
+from functions.shared.contracts import AlertLine, IncidentTimerStep, MonitoringEvent
 from functions.shared.models import ApiModel
 
 RECENT_EVENT_IDS = 200  # an exact retransmit within an alert's last 200 deliveries is dropped
@@ -73,6 +73,11 @@ class GroupStatus(StrEnum):
     CLOSED = "closed"  # its case closed, or it recovered while held: new alerts start another
 
 
+class IncidentTimer(ApiModel):
+    token: str
+    due_at: UtcTimestamp
+
+
 class AlertGroup(ApiModel):
     group_id: str
     account_id: str
@@ -90,9 +95,12 @@ class AlertGroup(ApiModel):
     alert_count: int = Field(ge=0)
     last_firing_at: UtcTimestamp
     recovered_at: UtcTimestamp | None = Field(default=None, description="When its last firing alert resolved.")
-    pending_digest: list[AlertLine] = Field(default_factory=list, description="The first alerts joined since the case's last digest.")
-    pending_count: int = Field(default=0, ge=0, description="How many alerts joined since the case's last digest.")
+    pending_digest: list[AlertLine] = Field(
+        default_factory=list, description="The first alerts not yet told to the case (its request, then its digests)."
+    )
+    pending_count: int = Field(default=0, ge=0, description="How many alerts are not yet told to the case.")
     last_digest_at: UtcTimestamp | None = None
+    timers: dict[IncidentTimerStep, IncidentTimer] = Field(default_factory=dict, description="Its timers set, by step.")
     version: int = 0
 
     @property
