@@ -21,7 +21,9 @@ router = Router()
     summary="Open a case",
     description=(
         "Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by "
-        "phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes."
+        "phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes. "
+        "Proactive cases: support staff only, on behalf of a contact (`onBehalfOf`), 4-Low or 3-Medium, with optional "
+        "`alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`."
     ),
     responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409, 415)},
     tags=["Cases"],

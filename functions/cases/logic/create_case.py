@@ -15,7 +15,7 @@ from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken
-from functions.cases.models.requests import NewAdminCase, NewServiceRequest, NewSupportCase
+from functions.cases.models.requests import NewAdminCase, NewProactiveCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.contracts import Opened
 from functions.shared.domain_event import DomainEvent
@@ -38,7 +38,7 @@ def format_case_number(sequence: int) -> str:
 
 
 def create_case(
-    request: NewSupportCase | NewAdminCase | NewServiceRequest,
+    request: NewSupportCase | NewAdminCase | NewServiceRequest | NewProactiveCase,
     caller: Caller,
     *,
     idempotency_key: str | None,
@@ -46,7 +46,12 @@ def create_case(
     now: datetime,
 ) -> CreatedCase:
     """Every refusal happens before the first write, so a refused request leaves no trace."""
+    proactive = isinstance(request, NewProactiveCase)
+    if isinstance(request, NewProactiveCase):
+        _check_proactive(request, caller)
     account_id, contact_id, channel = _requester(request, caller)
+    if proactive:
+        channel = Channel.MONITORING  # support opened it from monitoring telemetry, not on a call
     service_request = service_request_details(request, caller) if isinstance(request, NewServiceRequest) else {}
     if channel is Channel.WEB and request.priority not in WEB_PRIORITIES:
         raise _phone_required(request.priority)
@@ -79,7 +84,8 @@ def create_case(
         version=1,
         response_due_at=due.due_at,
         response_rule=due.rule,
-        first_response_at=now if channel is Channel.PHONE else None,  # the engineer is answering the call
+        # The engineer is answering the call; a proactive case is support's own first word to the customer.
+        first_response_at=now if channel is Channel.PHONE or proactive else None,
         region=account.region if account else None,
         **request.model_dump(exclude={"case_type", "subject", "description", "priority", "on_behalf_of", "mac_type", "fields"}),
         **service_request,
@@ -115,7 +121,25 @@ def opening(case: Case, caller: Caller, now: datetime) -> tuple[Case, HistoryEnt
     return case, opened, case_events(case, caller, now, [Opened(), *timer_events])
 
 
-def _requester(request: NewSupportCase | NewAdminCase | NewServiceRequest, caller: Caller) -> tuple[str, str, Channel]:
+def _check_proactive(request: NewProactiveCase, caller: Caller) -> None:
+    """Proactive cases (the vendor guide: engineers open them from monitoring telemetry) are support's, for a
+    contact, at 4-Low or 3-Medium."""
+    if not caller.is_staff:
+        raise Forbidden(
+            "Proactive cases are opened by support engineers from monitoring; to tell us about a problem, open a Support case "
+            '("caseType": "Support").',
+            field="caseType",
+            code="proactive_staff_only",
+        )
+    if request.priority not in WEB_PRIORITIES:
+        raise ValidationFailed(
+            f"A Proactive case is 4-Low or 3-Medium, not {request.priority.value}; for an outage open a Support case at the "
+            "priority it needs.",
+            field="priority",
+        )
+
+
+def _requester(request: NewSupportCase | NewAdminCase | NewServiceRequest | NewProactiveCase, caller: Caller) -> tuple[str, str, Channel]:
     """Whose case it is and how it reached us: customers open their own on the web; staff record a
     phone call for a customer contact."""
     target = request.on_behalf_of

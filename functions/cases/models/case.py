@@ -34,6 +34,7 @@ class CaseType(StrEnum):
     SUPPORT = "Support"
     ADMIN = "Admin"
     SERVICE_REQUEST = "Service Request"
+    PROACTIVE = "Proactive"  # opened by support from monitoring telemetry, on behalf of a contact
 
 
 class CaseSubType(StrEnum):
@@ -49,7 +50,9 @@ class EnvironmentType(StrEnum):
 class Channel(StrEnum):
     WEB = "web"
     PHONE = "phone"
-    MONITORING = "monitoring"  # opened by the desk from the alerts domain's incident (MonitoringCaseRequested)
+    # Opened from monitoring: by the desk from the alerts domain's incident (MonitoringCaseRequested), or a
+    # Proactive case an engineer opened from its telemetry.
+    MONITORING = "monitoring"
 
 
 class OpenSubStatus(StrEnum):
@@ -162,6 +165,9 @@ class Case(ResponseTarget):
     )
     monitoring_group_id: str | None = Field(
         default=None, description="Monitoring cases: the alerts domain's incident (group) the case was opened for; null for other cases."
+    )
+    alert_references: list[str] | None = Field(
+        default=None, description="Proactive cases: the alerts (their dedup keys) the engineer opened it from; null for other cases."
     )
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     region: str | None = Field(default=None, description="The support region of the case's account when it was opened.")

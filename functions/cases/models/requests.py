@@ -18,6 +18,7 @@ from functions.shared.text_limits import (
     Identifier,
     LongText,
     ShortText,
+    utf8_bytes_at_most,
     utf8_size,
 )
 
@@ -114,7 +115,23 @@ class NewServiceRequest(_NewCaseBase):
     )
 
 
-NewCaseRequest = Annotated[NewSupportCase | NewAdminCase | NewServiceRequest, Field(discriminator="case_type")]
+MAX_ALERT_REFERENCES = 20
+AlertReference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255), utf8_bytes_at_most(1024)]
+
+
+class NewProactiveCase(_NewCaseBase):
+    """Support staff only, on behalf of a contact (`onBehalfOf`): a case an engineer opens from monitoring
+    telemetry (recurring alerts, flapping keys), 4-Low or 3-Medium."""
+
+    case_type: Literal[CaseType.PROACTIVE]
+    alert_references: list[AlertReference] | None = Field(
+        default=None,
+        max_length=MAX_ALERT_REFERENCES,
+        description=f"The alerts it is about, by their dedup keys (at most {MAX_ALERT_REFERENCES}).",
+    )
+
+
+NewCaseRequest = Annotated[NewSupportCase | NewAdminCase | NewServiceRequest | NewProactiveCase, Field(discriminator="case_type")]
 
 
 class CaseView(StrEnum):

@@ -232,7 +232,7 @@ export interface paths {
         put?: never;
         /**
          * Open a case
-         * @description Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes.
+         * @description Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes. Proactive cases: support staff only, on behalf of a contact (`onBehalfOf`), 4-Low or 3-Medium, with optional `alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`.
          */
         post: operations["post_case_cases_post"];
         delete?: never;
@@ -937,6 +937,11 @@ export interface components {
              */
             monitoringGroupId?: string | null;
             /**
+             * Alertreferences
+             * @description Proactive cases: the alerts (their dedup keys) the engineer opened it from; null for other cases.
+             */
+            alertReferences?: string[] | null;
+            /**
              * Ownerid
              * @description The engineer who owns the case.
              */
@@ -1067,7 +1072,7 @@ export interface components {
          * CaseType
          * @enum {string}
          */
-        CaseType: "Support" | "Admin" | "Service Request";
+        CaseType: "Support" | "Admin" | "Service Request" | "Proactive";
         /** CaseUpdate */
         CaseUpdate: {
             /** Updateid */
@@ -1295,6 +1300,37 @@ export interface components {
              * @enum {string}
              */
             caseType: "Admin";
+        };
+        /**
+         * NewProactiveCase
+         * @description Support staff only, on behalf of a contact (`onBehalfOf`): a case an engineer opens from monitoring
+         *     telemetry (recurring alerts, flapping keys), 4-Low or 3-Medium.
+         */
+        NewProactiveCase: {
+            /** Subject */
+            subject: string;
+            /**
+             * Description
+             * @description Be as descriptive as possible, including any recent changes.
+             */
+            description: string;
+            /**
+             * @description The web allows 4-Low (default) or 3-Medium; High and Prod Down are opened by phone.
+             * @default 4-Low
+             */
+            priority: components["schemas"]["Priority"];
+            /** @description Staff only: whose case this is. Customers' cases are web cases; staff record phone cases. */
+            onBehalfOf?: components["schemas"]["OnBehalfOf"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            caseType: "Proactive";
+            /**
+             * Alertreferences
+             * @description The alerts it is about, by their dedup keys (at most 20).
+             */
+            alertReferences?: string[] | null;
         };
         /**
          * NewServiceRequest
@@ -4136,7 +4172,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewSupportCase"] | components["schemas"]["NewAdminCase"] | components["schemas"]["NewServiceRequest"];
+                "application/json": components["schemas"]["NewSupportCase"] | components["schemas"]["NewAdminCase"] | components["schemas"]["NewServiceRequest"] | components["schemas"]["NewProactiveCase"];
             };
         };
         responses: {

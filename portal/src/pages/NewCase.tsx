@@ -16,10 +16,11 @@ import { navigate } from "../router";
 import { PRIORITIES, WEB_PRIORITIES } from "./caseText";
 import { OnBehalfOf } from "./OnBehalfOf";
 
-type CaseType = "Support" | "Admin" | "Service Request";
+type CaseType = "Support" | "Admin" | "Service Request" | "Proactive";
 type Values = Record<string, string>;
 
 const FORM = "new-case";
+const MAX_ALERT_REFERENCES = 20;
 
 const SUPPORT_FIELDS: { name: string; label: string; required: boolean; hint?: string; multiline?: boolean }[] = [
   { name: "productGroup", label: "Product group", required: true },
@@ -79,7 +80,10 @@ export function NewCasePage() {
     ...(staff ? ["onBehalfOf", "onBehalfOf.accountId", "onBehalfOf.contactId"] : []),
     ...(caseType === "Support" ? ["caseSubType", "environmentType", "securityThreat", ...SUPPORT_FIELDS.map((f) => f.name)] : []),
     ...(caseType === "Service Request" ? ["macType", "fields", ...(mac?.fields ?? []).map((f) => `fields.${f.name}`)] : []),
+    ...(caseType === "Proactive" ? ["alertReferences"] : []),
   ];
+  // A proactive case is 4-Low or 3-Medium, whoever opens it; staff open any other case at any priority (by phone).
+  const priorities = staff && caseType !== "Proactive" ? PRIORITIES : WEB_PRIORITIES;
   const errors = new FormErrors(failure, fields);
   useFocusInvalid(FORM, errors);
 
@@ -87,7 +91,26 @@ export function NewCasePage() {
     setValues((v) => ({ ...v, [name]: (event.currentTarget as HTMLInputElement).value }));
   const text = (name: string) => values[name]?.trim() || undefined;
 
-  function body(): Schemas["NewSupportCase"] | Schemas["NewAdminCase"] | Schemas["NewServiceRequest"] {
+  function alertReferences(): string[] | undefined {
+    const keys = (values.alertReferences ?? "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
+    return keys.length ? keys : undefined;
+  }
+
+  function chooseCaseType(next: CaseType) {
+    setCaseType(next);
+    if (next === "Proactive" && !WEB_PRIORITIES.includes(values.priority as Schemas["Priority"])) {
+      setValues((v) => ({ ...v, priority: "4-Low" }));
+    }
+  }
+
+  function body():
+    | Schemas["NewSupportCase"]
+    | Schemas["NewAdminCase"]
+    | Schemas["NewServiceRequest"]
+    | Schemas["NewProactiveCase"] {
     const common = {
       subject: values.subject?.trim() ?? "",
       description: values.description ?? "",
@@ -95,6 +118,7 @@ export function NewCasePage() {
       ...(staff ? { onBehalfOf: { accountId: text("accountId") ?? "", contactId: text("contactId") ?? "" } } : {}),
     };
     if (caseType === "Admin") return { ...common, caseType: "Admin" };
+    if (caseType === "Proactive") return { ...common, caseType: "Proactive", alertReferences: alertReferences() };
     if (caseType === "Service Request") {
       const form: Record<string, unknown> = {};
       for (const field of mac?.fields ?? []) {
@@ -164,10 +188,11 @@ export function NewCasePage() {
 
         <Field form={FORM} name="caseType" label="Case type" errors={errors} required>
           {(attrs) => (
-            <select {...attrs} value={caseType} onChange={(e) => setCaseType(e.currentTarget.value as CaseType)}>
+            <select {...attrs} value={caseType} onChange={(e) => chooseCaseType(e.currentTarget.value as CaseType)}>
               <option value="Support">Support</option>
               <option value="Admin">Admin (portal account problems)</option>
               {macAllowed ? <option value="Service Request">Service Request (Move, Add or Change)</option> : null}
+              {staff ? <option value="Proactive">Proactive (from monitoring)</option> : null}
             </select>
           )}
         </Field>
@@ -249,19 +274,33 @@ export function NewCasePage() {
           errors={errors}
           required
           hint={
-            staff
-              ? "Any priority: a phone case is opened at the priority the caller needs."
-              : "For 2-High or 1-Prod Down, call support: 1-866-794-3423 or 1-317-715-8686."
+            caseType === "Proactive"
+              ? "A proactive case is 4-Low or 3-Medium."
+              : staff
+                ? "Any priority: a phone case is opened at the priority the caller needs."
+                : "For 2-High or 1-Prod Down, call support: 1-866-794-3423 or 1-317-715-8686."
           }
         >
           {(attrs) => (
             <select {...attrs} value={values.priority} onChange={set("priority")}>
-              {(staff ? PRIORITIES : WEB_PRIORITIES).map((p) => (
+              {priorities.map((p) => (
                 <option value={p}>{p}</option>
               ))}
             </select>
           )}
         </Field>
+
+        {caseType === "Proactive" ? (
+          <Field
+            form={FORM}
+            name="alertReferences"
+            label="Alert references"
+            errors={errors}
+            hint={`The alerts this case is about, by their dedup keys, one per line (at most ${MAX_ALERT_REFERENCES}).`}
+          >
+            {(attrs) => <textarea {...attrs} rows={4} value={values.alertReferences ?? ""} onInput={set("alertReferences")} />}
+          </Field>
+        ) : null}
 
         {caseType === "Support" ? (
           <fieldset>
