@@ -34,6 +34,7 @@ EVERY_FIELD_SET = {
     "timeAndMaterial": True,
     "detectedAt": "2026-11-30T12:58:00.000Z",
     "monitoringGroupId": "0123456789abcdef0123456789abcdef",
+    "alertReferences": ["disk-db01", "cpu-db01"],
     "ownerId": "u-erin",
     "region": "americas",
     "closedAt": "2026-12-01T15:00:00.000Z",
