@@ -24,7 +24,7 @@ from functions.alerts.models.alerts import (
     GroupStatus,
     IncidentTimer,
 )
-from functions.alerts.models.settings import AfterHours, AlertSettings
+from functions.alerts.models.settings import AfterHours, AlertSettings, OnRecovery
 from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.business_time import BusinessCalendar
 from functions.shared.contracts import (
@@ -34,6 +34,7 @@ from functions.shared.contracts import (
     CaseRequestReason,
     IncidentTimerStep,
     MonitoringAlertsAttached,
+    MonitoringAlertsRecovered,
     MonitoringCaseRequested,
     MonitoringEvent,
     MonitoringGroupHeld,
@@ -118,7 +119,7 @@ class _Decision:
             group.devices.append(alert.device)
         group.alert_count += 1
         group.last_firing_at = max(group.last_firing_at, alert.state_at)
-        group.recovered_at = None
+        group.recovered_at, group.recovery_told = None, False
         self.outcome.device_pointers[alert.device] = group.group_id
 
     def _joinable(self, alert: Alert) -> AlertGroup | None:
@@ -208,9 +209,21 @@ def follow_up(group: AlertGroup, settings: AlertSettings, now: datetime) -> list
     if group.status is GroupStatus.OPEN and group.pending_count:
         due = now if group.last_digest_at is None else max(now, group.last_digest_at + settings.digest_interval)
         events += [digest(group, now)] if due <= now else arm(group, IncidentTimerStep.DIGEST, due, now)
-    if group.accepts_alerts and not group.firing_keys and group.recovered_at is not None:
+    if group.accepts_alerts and not group.firing_keys and group.recovered_at is not None and not group.recovery_told:
         events += arm(group, IncidentTimerStep.SETTLE, max(now, group.recovered_at + settings.settle_time), now)
     return events
+
+
+def recovered(group: AlertGroup, settings: AlertSettings, now: datetime) -> MonitoringAlertsRecovered:
+    """The note that every alert of the incident has recovered (a person closes the case, unless the account
+    opted in to closing an untouched one)."""
+    assert group.case_number is not None and group.recovered_at is not None
+    return MonitoringAlertsRecovered(
+        **_facts(group, now, "recovered"),
+        case_number=group.case_number,
+        recovered_at=group.recovered_at,
+        close_if_untouched=settings.on_recovery is OnRecovery.CLOSE_IF_UNTOUCHED,
+    )
 
 
 def digest(group: AlertGroup, now: datetime) -> MonitoringAlertsAttached:

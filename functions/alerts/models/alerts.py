@@ -95,6 +95,7 @@ class AlertGroup(ApiModel):
     alert_count: int = Field(ge=0)
     last_firing_at: UtcTimestamp
     recovered_at: UtcTimestamp | None = Field(default=None, description="When its last firing alert resolved.")
+    recovery_told: bool = Field(default=False, description="The case has the note of this recovery.")
     pending_digest: list[AlertLine] = Field(
         default_factory=list, description="The first alerts not yet told to the case (its request, then its digests)."
     )
