@@ -37,15 +37,18 @@ def _order(received: ReceivedEvent) -> tuple[datetime, int, str]:
 
 
 def fold_alert(alert: Alert | None, events: Iterable[ReceivedEvent]) -> Alert | None:
-    """The alert after these events (all of one account and key), or None when none is new: every one a
-    retransmit (an event id already seen)."""
+    """The alert after these events (all of one account and key), or None when they change nothing: every one
+    a retransmit (an event id already seen), or only acknowledges of an alert never triggered."""
     seen = set(alert.recent_event_ids) if alert else set()
     fresh = sorted({event.event_id: event for event in events if event.event_id not in seen}.values(), key=_order)
     if not fresh:
         return None
     for received in fresh:
+        if alert is None and received.event.event_action is EventAction.ACKNOWLEDGE:
+            continue  # acknowledging an alert never triggered says nothing
         alert = _apply(alert, received)
-    assert alert is not None
+    if alert is None:
+        return None
     alert.recent_event_ids = (alert.recent_event_ids + [event.event_id for event in fresh])[-RECENT_EVENT_IDS:]
     alert.last_received_at = max(alert.last_received_at, max(event.received_at for event in fresh))
     return alert
@@ -56,6 +59,7 @@ def _apply(alert: Alert | None, received: ReceivedEvent) -> Alert:
     if alert is None:
         return _first(received, at)
     alert = alert.model_copy(deep=True)
+    _describe(alert, received, at)
     newer = _order(received) > alert.state_key()
     if action is EventAction.ACKNOWLEDGE:
         if alert.firing and newer:
@@ -106,6 +110,7 @@ def _first(received: ReceivedEvent, at: datetime) -> Alert:
         trigger_count=1 if triggered else 0,
         first_triggered_at=at if triggered else None,
         last_received_at=received.received_at,
+        described_by=(at, received.event_id) if triggered else None,
     )
     if triggered:
         _transition(alert, at)
@@ -114,9 +119,16 @@ def _first(received: ReceivedEvent, at: datetime) -> Alert:
 
 def _take_state(alert: Alert, received: ReceivedEvent, at: datetime) -> None:
     alert.state_at, alert.state_event_id = at, received.event_id
-    if payload := received.event.payload:  # the newest trigger describes the alert
-        alert.device, alert.severity, alert.summary = payload.source, payload.severity, payload.summary
-        alert.component, alert.alert_class = payload.component, payload.event_class
+
+
+def _describe(alert: Alert, received: ReceivedEvent, at: datetime) -> None:
+    """The newest trigger describes the alert, whatever order the triggers came in."""
+    payload = received.event.payload
+    if payload is None or (alert.described_by is not None and (at, received.event_id) <= alert.described_by):
+        return
+    alert.described_by = (at, received.event_id)
+    alert.device, alert.severity, alert.summary = payload.source, payload.severity, payload.summary
+    alert.component, alert.alert_class = payload.component, payload.event_class
 
 
 def _transition(alert: Alert, at: datetime) -> None:

@@ -53,6 +53,9 @@ class Alert(ApiModel):
     transitions: list[UtcTimestamp] = Field(default_factory=list, description="Its state changes in the last hour.")
     flapping: bool = False
     group_id: str | None = Field(default=None, description="The incident of its current instance, if any.")
+    described_by: tuple[UtcTimestamp, str] | None = Field(
+        default=None, description="The newest trigger (its time and event id), whose payload describes the alert."
+    )
     last_received_at: UtcTimestamp
     recent_event_ids: list[str] = Field(default_factory=list, description="Its last deliveries' ids: a retransmit is dropped.")
     version: int = 0
