@@ -1,6 +1,7 @@
-"""How the cases domain's events reach the alerts domain: an incident's case opened, closed or reopened (the
-case events that carry monitoringGroupId). The stack (infra) and the local stack (local/provision.py) are
-both built from these."""
+"""How the cases domain's events reach the alerts domain: an incident's case opened, closed or reopened. The
+rule takes every case's (the stack's rules map source and detail type only); the consumer acts on those
+that carry monitoringGroupId. The stack (infra) and the local stack (local/provision.py) are both built from
+these."""
 
 from __future__ import annotations
 
@@ -13,7 +14,4 @@ from functions.shared.event_delivery import MAX_RECEIVE_COUNT as MAX_RECEIVE_COU
 from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBILITY_TIMEOUT_SECONDS
 
 SUBSCRIBED_DETAIL_TYPES = (DetailType.CASE_CREATED, DetailType.CASE_CLOSED, DetailType.CASE_REOPENED)
-EVENT_PATTERN = {
-    **event_pattern(EventSource.CASES, SUBSCRIBED_DETAIL_TYPES),
-    "detail": {"monitoringGroupId": [{"exists": True}]},
-}
+EVENT_PATTERN = event_pattern(EventSource.CASES, SUBSCRIBED_DETAIL_TYPES)
