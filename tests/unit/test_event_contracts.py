@@ -15,7 +15,7 @@ import importlib
 import json
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -32,9 +32,9 @@ from functions.followups.models.timer_events import TIMER_STEPS
 from functions.notifications.models.events import read_event
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import FixedClock, SystemClock, utc_now
-from functions.shared.contracts import CONTRACTS, DetailType, TimerKind, TimerStepName
+from functions.shared.contracts import CONTRACTS, CaseFacts, DetailType, TimerKind, TimerStepName
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, WORKFLOWS_DIR
-from local.event_sources import scheduled_event
+from local.event_sources import scheduled_event, sqs_record
 from local.http_adapter import LambdaContext
 from tests.support.payloads import support_case
 from tests.support.server_stack import ServerAws, server_aws
@@ -122,7 +122,37 @@ def _produce(aws: ServerAws) -> list[dict]:
 
     assert purge(scheduled_event(), LambdaContext("purge", timeout_seconds=900))["casesPurged"] == 1
     published()
+    _monitor(published)
     return events
+
+
+def _monitor(published: Callable[[], list[dict]]) -> None:
+    """An incident's life (functions/alerts): held after hours with its timer; asked for in business hours, its
+    case opened by the cases domain, alerts joining it digested, its recovery noted after the settle time."""
+    from functions.alerts.handlers.handle_case_events import lambda_handler as alerts_case_events
+    from functions.alerts.handlers.handle_timer_step import lambda_handler as timer_step
+    from functions.alerts.logic.dependencies import dependencies as alerts_dependencies
+    from functions.cases.handlers.handle_bus_events import lambda_handler as cases_bus_events
+    from tests.integration.test_alert_processor import MONDAY_22_ET, TUESDAY_10_ET, process, resolve, trigger
+
+    def deliver(handler: Callable, events: list[dict]) -> None:
+        records = [sqs_record(json.dumps(event), "arn:aws:sqs:us-east-1:123456789012:consumer") for event in events]
+        assert handler({"Records": records}, LambdaContext("consumer", timeout_seconds=60)) == {"batchItemFailures": []}
+
+    process([trigger("globex", "sw-01/link", device="sw-01", at=MONDAY_22_ET, event_id="held")], now=MONDAY_22_ET)
+    process([trigger("acme", "ic-01/down", at=TUESDAY_10_ET, event_id="down")], now=TUESDAY_10_ET)
+    requested = [event for event in published() if event["detail-type"] == DetailType.MONITORING_CASE_REQUESTED]
+    deliver(cases_bus_events, requested)
+    deliver(alerts_case_events, [event for event in published() if event["detail-type"] == DetailType.CASE_CREATED])
+    later = TUESDAY_10_ET + timedelta(minutes=1)
+    process([trigger("acme", "ic-01/disk", at=later, event_id="disk")], now=later)
+    process([resolve("acme", key, at=later, event_id=f"ok-{key}") for key in ("ic-01/down", "ic-01/disk")], now=later)
+    (settle,) = [event["detail"] for event in published() if event["detail"].get("step") == "settle"]
+    alerts_dependencies().clock = FixedClock(datetime.fromisoformat(settle["dueAt"]))
+    request = {key: settle[key] for key in ("accountId", "groupId", "step", "token")}
+    assert timer_step(request, LambdaContext("incident-timer-step", timeout_seconds=60)) == {"timerCurrent": True}
+    alerts_dependencies().clock = SystemClock()
+    published()
 
 
 def _upload(aws: ServerAws, case: str, data: bytes) -> None:
@@ -194,6 +224,8 @@ READERS: dict[str, Callable[[BusEvent], bool]] = {
     "notifications": lambda event: (detail := read_event(event)) is not None and detail.event_key == event.detail["eventKey"],
     "followups": lambda event: run_timer_event(event, _StateMachines(), 1) in (TimerOutcome.STARTED, TimerOutcome.STOPPED),
     "cases": lambda event: handle_bus_event(event, store=_NoCase(), now=utc_now()) is Outcome.UNCHANGED,
+    # The alerts domain reads a case event's facts (functions/alerts/handlers/handle_case_events.py).
+    "alerts": lambda event: CaseFacts.model_validate(event.detail).case_number == event.detail["caseNumber"],
 }
 
 
