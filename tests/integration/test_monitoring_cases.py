@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.cases.dal.tables import MONITORING_CASE_SORT_KEY, MONITORING_PREFIX
 from functions.shared.clock import to_iso, utc_now
 from functions.shared.contracts import (
@@ -384,6 +386,54 @@ def test_close_if_untouched_leaves_a_case_a_person_touched_open_with_the_note(lo
 
     assert local_aws.call("GET", f"/cases/{number}", user="engineer").body["status"] == "Open"
     assert updates(local_aws, number, "engineer")[-1]["kind"] == "monitoring-note"
+
+
+def test_a_customers_pages_of_updates_leave_the_internal_notes_out(local_aws):
+    group = group_id()
+    number = open_case(local_aws, requested(group))
+    assert local_aws.call("POST", f"/cases/{number}/updates", user="customer", body={"text": "First."}).status == 201
+    for key in ("attached#1", "attached#2"):
+        put_on_bus(local_aws, attached(group, number, key=key))
+        assert local_aws.run_case_events() == {"batchItemFailures": []}
+    assert local_aws.call("POST", f"/cases/{number}/updates", user="engineer", body={"text": "Second."}).status == 201
+
+    seen, token = [], None
+    while True:
+        query = {"limit": "1", **({"nextToken": token} if token else {})}
+        page = local_aws.call("GET", f"/cases/{number}/updates", user="customer", query=query).body
+        seen += [item["text"] for item in page["items"]]
+        if not (token := page.get("nextToken")):
+            break
+    assert seen == ["First.", "Second."]
+    assert [item["kind"] for item in updates(local_aws, number, "engineer")] == ["comment", "internal-note", "internal-note", "comment"]
+
+
+# --- what each event costs ----------------------------------------------------------------------------------
+
+
+def test_each_event_is_a_read_and_one_transaction(local_aws):
+    group = group_id()
+    put_on_bus(local_aws, requested(group), times=2)
+    first, again = drain(local_aws.resources.cases_queue_url)
+
+    with count_aws_calls() as opening:
+        assert run_cases_consumer(local_aws, [first]) == {"batchItemFailures": []}
+    with count_aws_calls() as duplicate:
+        assert run_cases_consumer(local_aws, [again]) == {"batchItemFailures": []}
+    # The claim and the account in one read, a case number, the case with its claim, history and events.
+    assert opening == Counter({("DynamoDB", "TransactGetItems"): 1, ("DynamoDB", "UpdateItem"): 1, ("DynamoDB", "TransactWriteItems"): 1})
+    assert duplicate == Counter({("DynamoDB", "TransactGetItems"): 1})  # the claim found: no number spent, nothing written
+
+    number = [event for event in case_events(local_aws) if event["detail-type"] == DetailType.CASE_CREATED][0]["detail"]["caseNumber"]
+    put_on_bus(local_aws, attached(group, number), recovered(group, number, close_if_untouched=True))
+    note, recovery = drain(local_aws.resources.cases_queue_url)
+    with count_aws_calls() as noting:
+        assert run_cases_consumer(local_aws, [note]) == {"batchItemFailures": []}
+    with count_aws_calls() as closing:
+        assert run_cases_consumer(local_aws, [recovery]) == {"batchItemFailures": []}
+    assert noting == Counter({("DynamoDB", "GetItem"): 1, ("DynamoDB", "TransactWriteItems"): 1})
+    # And the history's one Query: whether a person changed the case.
+    assert closing == Counter({("DynamoDB", "GetItem"): 1, ("DynamoDB", "Query"): 1, ("DynamoDB", "TransactWriteItems"): 1})
 
 
 # --- concurrent deliveries -------------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from .tables import (
 BUSY = "The case store is busy; retry in a few seconds."
 # A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
 PAGE_BYTES = 1024 * 1024
+HISTORY_PAGE = 100  # a case's history entries read per Query when looking for a person's change
 Record = TypeVar("Record", CaseUpdate, HistoryEntry)
 
 
@@ -251,7 +252,8 @@ class CaseRepository:
     def changed_by_a_person(self, case_number: str) -> bool:
         """Whether anyone but the automation changed the case after its opening (posted an update, took it,
         set a field, closed or reopened it): its history entries after the first, by their actor's role. One
-        strongly consistent Query that stops at the first such entry (it reads on through the automation's)."""
+        strongly consistent Query of up to HISTORY_PAGE entries, and another for each HISTORY_PAGE more while none is
+        a person's."""
         pk, _ = case_key(case_number)
         after_opening = HistoryItem.sk.between(f"{HISTORY_PREFIX}{2:010d}", f"{HISTORY_PREFIX}{'9' * 10}")
         try:
@@ -261,6 +263,7 @@ class CaseRepository:
                 filter_condition=HistoryItem.actor["role"] != AUTOMATION_ROLE,
                 consistent_read=True,
                 limit=1,
+                page_size=HISTORY_PAGE,  # entries evaluated per Query (the filter leaves out the automation's)
                 attributes_to_get=["pk", "sk"],
             )
             return next(iter(found), None) is not None
