@@ -24,6 +24,13 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
     queue_paths = {"/queues/{queue}"}
     integration = "/alerts/integrations/{integrationId}"
     alert_paths = {"/alerts/integrations", integration, f"{integration}/rotate", f"{integration}/disable"}
+    alert_paths |= {
+        "/alerts",
+        "/alerts/groups",
+        "/alerts/groups/{groupId}",
+        "/alerts/groups/{groupId}/case",
+        "/alerts/settings/{accountId}",
+    }
     intake_paths = {"/alerts/v1/enqueue", "/alerts/v1/integrations/{integrationId}/events"}  # public: PagerDuty's answers
     assert set(document.body["paths"]) == {
         *alert_paths,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from functions.alerts.dal.alert_queue import SqsAlertQueue
 from functions.alerts.dal.alert_store import AlertStore
@@ -15,6 +16,9 @@ from functions.shared.dal.secrets import secret_bytes
 from functions.shared.environment import per_environment
 from functions.shared.page_token import PageTokenCodec, page_tokens
 from functions.shared.settings import alerts_settings
+
+if TYPE_CHECKING:
+    from functions.alerts.dal.alert_reads import AlertReads
 
 
 class AlertsDependencies:
@@ -33,6 +37,14 @@ class AlertsDependencies:
     @cached_property
     def alert_store(self) -> AlertStore:
         return AlertStore(alerts_settings().table_name)
+
+    @cached_property
+    def alert_reads(self) -> AlertReads:
+        """The API's reads of the processor's items, and its writes of an incident's case and the settings
+        (imported here: the intake and the processor never need it)."""
+        from functions.alerts.dal.alert_reads import AlertReads
+
+        return AlertReads(alerts_settings().table_name)
 
     @cached_property
     def queue(self) -> SqsAlertQueue:

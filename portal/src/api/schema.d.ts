@@ -745,6 +745,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts/groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an incident
+         * @description Staff read any incident; a customer their own account's.
+         */
+        get: operations["get_group_alerts_groups__groupId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/groups/{groupId}/case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a held incident's case now (staff)
+         * @description An incident held outside business hours asks for its 1-Prod Down case at once (MonitoringCaseRequested, reason `engineer`, you as actor) instead of waiting for the business opening; the case opens within seconds and its number shows on the incident. 409 `case_already_requested` when its case is already asked for or open (the message names the case when it has its number), 409 `incident_closed` when it is closed.
+         */
+        post: operations["post_group_case_alerts_groups__groupId__case_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/settings/{accountId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an account's monitoring settings (staff)
+         * @description Which severities open a case, the account window, the digest and settle times, what happens after hours and on recovery; version 0: the account has none of its own and uses these defaults.
+         */
+        get: operations["get_settings_alerts_settings__accountId__get"];
+        /**
+         * Set an account's monitoring settings (staff)
+         * @description All of them: a field left out takes its default. The alerts processor applies them from its next batch; the same PUT again changes nothing.
+         */
+        put: operations["put_settings_alerts_settings__accountId__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts/integrations": {
         parameters: {
             query?: never;
@@ -763,6 +827,46 @@ export interface paths {
          * @description One per sender of a customer account. The answer holds its credentials: the PagerDuty Events API v2 `routingKey` for POST /alerts/v1/enqueue, and the Standard Webhooks secret for its signed webhook path.
          */
         post: operations["post_integration_alerts_integrations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an account's alerts
+         * @description Each alert is one dedup key of the account's monitors: its state, counts and incident. By dedup key; one page is one query, so a page filtered by `state` may hold fewer than `limit`: follow `nextToken` until it is absent.
+         */
+        get: operations["get_alerts_alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an account's incidents
+         * @description An incident (alert group) gathers the firing alerts that make one case. Newest first; one page is one query, so a page filtered by `state` may hold fewer than `limit`: follow `nextToken` until it is absent.
+         */
+        get: operations["get_groups_alerts_groups_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2197,6 +2301,284 @@ export interface components {
              */
             endpoint: string;
         };
+        /**
+         * AfterHours
+         * @enum {string}
+         */
+        AfterHours: "hold" | "open";
+        /**
+         * AlertAnswer
+         * @description An alert: one (account, dedup key), its state and counts.
+         */
+        AlertAnswer: {
+            /** Accountid */
+            accountId: string;
+            /** Dedupkey */
+            dedupKey: string;
+            /**
+             * Device
+             * @description The alert's source: the affected device.
+             */
+            device: string;
+            severity: components["schemas"]["Severity"];
+            /** Summary */
+            summary: string;
+            /** Component */
+            component?: string | null;
+            /** Alertclass */
+            alertClass?: string | null;
+            state: components["schemas"]["AlertState"];
+            /**
+             * Stateat
+             * @description When the event that set the state happened, by the monitor (clamped).
+             */
+            stateAt: string;
+            /**
+             * Stateeventid
+             * @description The intake's id of that event: it settles ties at one instant.
+             */
+            stateEventId: string;
+            /**
+             * Instance
+             * @description How many times it started firing; 0: only resolves were received.
+             */
+            instance: number;
+            /**
+             * Triggercount
+             * @description Triggers received in this instance, repeats included.
+             */
+            triggerCount: number;
+            /**
+             * Firsttriggeredat
+             * @description When this instance started firing.
+             */
+            firstTriggeredAt: string | null;
+            /**
+             * Previousresolvedat
+             * @description The end of the instance before.
+             */
+            previousResolvedAt?: string | null;
+            /** Acknowledgedat */
+            acknowledgedAt?: string | null;
+            /**
+             * Lateevents
+             * @description Events older than this instance, recorded and ignored.
+             * @default 0
+             */
+            lateEvents: number;
+            /**
+             * Transitions
+             * @description Its state changes in the last hour.
+             */
+            transitions?: string[];
+            /**
+             * Flapping
+             * @default false
+             */
+            flapping: boolean;
+            /**
+             * Groupid
+             * @description The incident of its current instance, if any.
+             */
+            groupId?: string | null;
+            /**
+             * Describedby
+             * @description The newest trigger (its time and event id), whose payload describes the alert.
+             */
+            describedBy?: [
+                string,
+                string
+            ] | null;
+            /** Lastreceivedat */
+            lastReceivedAt: string;
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /**
+         * AlertGroupAnswer
+         * @description An incident (an alert group): the firing alerts that make one case.
+         */
+        AlertGroupAnswer: {
+            /** Groupid */
+            groupId: string;
+            /** Accountid */
+            accountId: string;
+            /**
+             * Device
+             * @description The device whose alert opened it.
+             */
+            device: string;
+            severity: components["schemas"]["Severity"];
+            /** Summary */
+            summary: string;
+            status: components["schemas"]["GroupStatus"];
+            /**
+             * Openedat
+             * @description When the desk opened the incident.
+             */
+            openedAt: string;
+            /**
+             * Detectedat
+             * @description Its first alert's time, by the monitor.
+             */
+            detectedAt: string;
+            /** Casenumber */
+            caseNumber?: string | null;
+            /**
+             * Opensat
+             * @description A held incident's case opens then if it still fires.
+             */
+            opensAt?: string | null;
+            /** Devices */
+            devices?: string[];
+            /**
+             * Alertkeys
+             * @description Its alerts' dedup keys, first first.
+             */
+            alertKeys?: string[];
+            /** Firingkeys */
+            firingKeys?: string[];
+            /** Alertcount */
+            alertCount: number;
+            /** Lastfiringat */
+            lastFiringAt: string;
+            /**
+             * Recoveredat
+             * @description When its last firing alert resolved.
+             */
+            recoveredAt?: string | null;
+            /**
+             * Recoverytold
+             * @description The case has the note of this recovery.
+             * @default false
+             */
+            recoveryTold: boolean;
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /** AlertGroupList */
+        AlertGroupList: {
+            /** Items */
+            items: components["schemas"]["AlertGroupAnswer"][];
+            /**
+             * Nexttoken
+             * @description The next page's token; absent on the last page. A page filtered by `state` may hold fewer than `limit` incidents (even none) and still have a next page.
+             */
+            nextToken?: string | null;
+        };
+        /** AlertList */
+        AlertList: {
+            /** Items */
+            items: components["schemas"]["AlertAnswer"][];
+            /**
+             * Nexttoken
+             * @description The next page's token; absent on the last page. A page filtered by `state` may hold fewer than `limit` alerts (even none) and still have a next page.
+             */
+            nextToken?: string | null;
+        };
+        /**
+         * AlertSettingsAnswer
+         * @description An account's monitoring settings; version 0: it has none of its own, these are the defaults.
+         */
+        AlertSettingsAnswer: {
+            /**
+             * Caseseverities
+             * @description Severities that open a case.
+             * @default [
+             *       "critical",
+             *       "error"
+             *     ]
+             */
+            caseSeverities: components["schemas"]["Severity"][];
+            /**
+             * Accountwindowminutes
+             * @description An alert joins the account's incident opened within this.
+             * @default 30
+             */
+            accountWindowMinutes: number;
+            /**
+             * Digestminutes
+             * @description At most one digest update on the case per this.
+             * @default 15
+             */
+            digestMinutes: number;
+            /**
+             * Settleminutes
+             * @description No firing alert for this: the incident recovered.
+             * @default 10
+             */
+            settleMinutes: number;
+            /** @default hold */
+            afterHours: components["schemas"]["AfterHours"];
+            /** @default note */
+            onRecovery: components["schemas"]["OnRecovery"];
+            /** Accountid */
+            accountId: string;
+            /**
+             * Version
+             * @description The settings' version (their ETag); 0: the account uses the defaults.
+             */
+            version: number;
+        };
+        /**
+         * AlertSettingsRequest
+         * @description An account's monitoring settings, all of them (PUT): a field left out takes its default.
+         */
+        AlertSettingsRequest: {
+            /**
+             * Caseseverities
+             * @description Severities that open a case, each once; the others are recorded and join an open incident.
+             * @default [
+             *       "critical",
+             *       "error"
+             *     ]
+             */
+            caseSeverities: components["schemas"]["Severity"][];
+            /**
+             * Accountwindowminutes
+             * @description An alert joins the account's incident opened within this.
+             * @default 30
+             */
+            accountWindowMinutes: number;
+            /**
+             * Digestminutes
+             * @description At most one digest update on the case per this.
+             * @default 15
+             */
+            digestMinutes: number;
+            /**
+             * Settleminutes
+             * @description No firing alert for this: the incident recovered.
+             * @default 10
+             */
+            settleMinutes: number;
+            /**
+             * @description `hold`: outside business hours a new incident's case waits for the next opening; `open`: at once.
+             * @default hold
+             */
+            afterHours: components["schemas"]["AfterHours"];
+            /**
+             * @description `note`: a recovered incident's case gets a note; `closeIfUntouched`: and closes if still New, unowned and without a human update.
+             * @default note
+             */
+            onRecovery: components["schemas"]["OnRecovery"];
+        };
+        /**
+         * AlertState
+         * @enum {string}
+         */
+        AlertState: "firing" | "resolved";
+        /**
+         * GroupStatus
+         * @enum {string}
+         */
+        GroupStatus: "held" | "requested" | "open" | "closed";
         /** Integration */
         Integration: {
             /** Integrationid */
@@ -2299,6 +2681,16 @@ export interface components {
              */
             name: string;
         };
+        /**
+         * OnRecovery
+         * @enum {string}
+         */
+        OnRecovery: "note" | "closeIfUntouched";
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "critical" | "error" | "warning" | "info";
         /**
          * AlertPayload
          * @description What the alert is about (PagerDuty Common Event Format); required to trigger.
@@ -2407,11 +2799,6 @@ export interface components {
             /** Client Url */
             client_url?: string | null;
         };
-        /**
-         * Severity
-         * @enum {string}
-         */
-        Severity: "critical" | "error" | "warning" | "info";
     };
     responses: never;
     parameters: never;
@@ -7509,6 +7896,438 @@ export interface operations {
             };
         };
     };
+    get_group_alerts_groups__groupId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 32 hex digits, e.g. `0193a5c2e1f04b7d9c3e2a1f5b6c7d8e`. */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertGroupAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_group_case_alerts_groups__groupId__case_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description 32 hex digits, e.g. `0193a5c2e1f04b7d9c3e2a1f5b6c7d8e`. */
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident, now `requested`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertGroupAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_settings_alerts_settings__accountId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings; ETag is their version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSettingsAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_settings_alerts_settings__accountId__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings as set; ETag is their version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSettingsAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_integrations_alerts_integrations_get: {
         parameters: {
             query: {
@@ -7689,6 +8508,208 @@ export interface operations {
             };
             /** @description The body is not JSON. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_alerts_alerts_get: {
+        parameters: {
+            query?: {
+                /** @description e.g. `acme`. Required for staff; a customer leaves it out (or gives their own account). */
+                accountId?: string | null;
+                /** @description Only the alerts firing, or only those resolved. */
+                state?: components["schemas"]["AlertState"] | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page; it works only for you and this listing. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of alerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_groups_alerts_groups_get: {
+        parameters: {
+            query?: {
+                /** @description e.g. `acme`. Required for staff; a customer leaves it out (or gives their own account). */
+                accountId?: string | null;
+                /** @description Only the incidents held (their case waits for the business opening or an engineer), requested (their case is being opened), open (their case is open) or closed. */
+                state?: components["schemas"]["GroupStatus"] | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page; it works only for you and this listing. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of incidents, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertGroupList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
