@@ -37,6 +37,8 @@ DIRECTORY_ROUTES = {
 ALERT_ROUTES = {
     ("/alerts/integrations", "POST"), ("/alerts/integrations", "GET"), ("/alerts/integrations/{integrationId}", "GET"),
     ("/alerts/integrations/{integrationId}/rotate", "POST"), ("/alerts/integrations/{integrationId}/disable", "POST"),
+    ("/alerts", "GET"), ("/alerts/groups", "GET"), ("/alerts/groups/{groupId}", "GET"), ("/alerts/groups/{groupId}/case", "POST"),
+    ("/alerts/settings/{accountId}", "GET"), ("/alerts/settings/{accountId}", "PUT"),
 }  # fmt: skip
 INTAKE_ROUTES = {("/alerts/v1/enqueue", "POST"), ("/alerts/v1/integrations/{integrationId}/events", "POST")}
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
