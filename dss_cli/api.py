@@ -250,3 +250,22 @@ class ApiClient:
 
     def unlock_pin(self, account_id: str, contact_id: str) -> dict:
         return self.request("POST", f"{self._contact_path(account_id, contact_id)}/pin/unlock", retry=True, expect=(200,))
+
+    # --- monitoring: an account's alerts and incidents ------------------------------------------------------------------
+    # Opening a held incident's case carries an Idempotency-Key made once per call (or the caller's), the same on every
+    # retry: a retried request answers as the first did, never "already requested" because of itself.
+
+    def list_alerts(
+        self, account_id: str | None = None, state: str | None = None, limit: int | None = None, next_token: str | None = None
+    ) -> dict:
+        return self.request("GET", "/alerts", params={"accountId": account_id, "state": state, "limit": limit, "nextToken": next_token})
+
+    def list_alert_groups(
+        self, account_id: str | None = None, state: str | None = None, limit: int | None = None, next_token: str | None = None
+    ) -> dict:
+        params = {"accountId": account_id, "state": state, "limit": limit, "nextToken": next_token}
+        return self.request("GET", "/alerts/groups", params=params)
+
+    def open_incident_case(self, group_id: str, idempotency_key: str | None = None) -> dict:
+        headers = {"Idempotency-Key": idempotency_key or new_idempotency_key()}
+        return self.request("POST", f"/alerts/groups/{id_path(group_id)}/case", headers=headers, retry=True, expect=(200,))

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from dss_cli import __version__
 from dss_cli.commands import login
 from dss_cli.commands.accounts import accounts_app
+from dss_cli.commands.alerts import alerts_app
 from dss_cli.commands.cases import cases_app
 from dss_cli.commands.common import Connection
 from dss_cli.commands.contacts import contacts_app
@@ -45,7 +46,8 @@ class DssGroup(TyperGroup):
 app = typer.Typer(
     cls=DssGroup,
     name="dss",
-    help="The Dedicated Support Services case desk from the command line: cases, files attached to them, accounts and contacts.",
+    help="The Dedicated Support Services case desk from the command line: cases, files attached to them, accounts and contacts, "
+    "monitoring alerts.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # a traceback must never print the token
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -57,6 +59,7 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(files_app, name="files")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(contacts_app, name="contacts")
+app.add_typer(alerts_app, name="alerts")
 
 
 def version_callback(value: bool) -> None:
