@@ -4,7 +4,8 @@ runs no event source mapping and no schedule):
 - SqsEventSource: a thread long-polls a queue, hands each batch to the REAL handler in-process as the
   SQS event Lambda would build, and deletes the messages the handler did not report as failed
   (ReportBatchItemFailures); those reappear after the queue's visibility timeout, and after its
-  maxReceiveCount go to its dead-letter queue, as in AWS.
+  maxReceiveCount go to its dead-letter queue, as in AWS. A batch is one receive, so at most 10 messages
+  (SQS's limit), where a mapping's larger batch size (the alerts processor's 100) gathers several.
 - TableStreamSource: a thread reads the table's stream and hands new outbox items to the REAL publisher,
   as the stack's filtered event source mapping does.
 - DailySchedule: a thread invokes a handler with an EventBridge scheduled event at start and then
@@ -18,9 +19,9 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 import boto3
 
@@ -30,6 +31,7 @@ from local.http_adapter import LambdaContext
 
 REGION = "us-east-1"
 LONG_POLL_SECONDS = 1  # short, so stopping (Ctrl-C) waits at most this long
+SQS_RECEIVE_MAX = 10  # the most messages one ReceiveMessage returns
 STREAM_POLL_SECONDS = 0.05  # Lambda polls a stream's shard about four times a second; locally a little faster
 
 log = logging.getLogger("local.events")
@@ -64,14 +66,15 @@ class SqsEventSource:
         self,
         queue_url: str,
         queue_arn: str,
-        handler: Callable[[dict, object], dict | None],
+        handler: Callable[[dict, Any], Mapping[str, Any] | None],  # a Lambda handler: (event, context) -> its answer
         *,
         function_name: str,
         batch_size: int,
         timeout_seconds: float,
     ):
         self.queue_url, self.queue_arn, self.handler = queue_url, queue_arn, handler
-        self.function_name, self.batch_size, self.timeout_seconds = function_name, batch_size, timeout_seconds
+        self.function_name, self.timeout_seconds = function_name, timeout_seconds
+        self.batch_size = min(batch_size, SQS_RECEIVE_MAX)
         self._sqs = boto3.client("sqs")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"event-source:{function_name}", daemon=True)

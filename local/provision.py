@@ -1,10 +1,12 @@
 """Creates the AWS resources the product needs in an emulator (moto), from the same definitions the
 stack uses: the table (with its stream, for the outbox publisher) from the pynamodb models (the infra
-tests hold the CDK table to them), the bus by name, the secrets, the notifications and followups
-delivery paths (rule pattern, queue and dead-letter queue from each domain's models/delivery.py) with a
-verified SES sender, the two state machines from the very ASL files the stack deploys (infra/workflows),
-whose tasks invoke the timer step Lambda, run in-process by local/lambda_runtime.py, and a Cognito user
-pool set up as infra/components/identity.py sets up the stack's. Used by the local stack and by the tests."""
+tests hold the CDK table to them), the bus by name, the secrets, every consumer's delivery path (rule
+pattern, queue and dead-letter queue from each domain's models/delivery.py: notifications, followups, the
+cases domain's and the alerts domain's queues) with a verified SES sender, the alerts queue the monitoring
+intake fills (with its dead-letter queue, infra/alert_queue.py), the three state machines from the very ASL
+files the stack deploys (infra/workflows), whose tasks invoke the cases domain's timer step Lambda or the
+alerts domain's incident timer step Lambda, each run in-process by local/lambda_runtime.py, and a Cognito
+user pool set up as infra/components/identity.py sets up the stack's. Used by the local stack and by the tests."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Protocol
 
 import boto3
 
+from functions.alerts.models import delivery as alerts_delivery
 from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
 from functions.cases.models import delivery as cases_delivery
 from functions.followups.models import delivery as followups_delivery
@@ -22,13 +25,15 @@ from functions.notifications.models import delivery as notifications_delivery
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, Group
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import bind_models
-from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
+from infra import alert_queue
+from infra.workflows import FOLLOW_UP_LADDER, INCIDENT_TIMER, RESPONSE_ESCALATION, definition
 from local import lambda_runtime, moto_patches
 
 LOCAL_SENDER_EMAIL = "notifications@support.example"
 # Where emails link cases to; `make run` points it at its local API (GET /cases/<n>) unless PORTAL_URL is set.
 LOCAL_PORTAL_URL = "http://127.0.0.1:3000"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
+INCIDENT_TIMER_STEP_HANDLER = "functions.alerts.handlers.handle_timer_step.lambda_handler"
 
 
 class DeliverySettings(Protocol):
@@ -53,9 +58,14 @@ class LocalResources:
     followups_queue_arn: str
     follow_up_state_machine_arn: str
     response_escalation_state_machine_arn: str
+    incident_timer_state_machine_arn: str  # the alerts domain's incident timers (started by followups)
     cases_queue_url: str  # the rule for other domains' events the cases domain reacts to (CaseFilesPurged)
     cases_queue_arn: str
     alerts_queue_url: str  # the monitoring intake's events, for the alerts processor
+    alerts_queue_arn: str
+    alerts_dead_letter_queue_url: str  # what the processor failed MAX_RECEIVE_COUNT times
+    alerts_case_events_queue_url: str  # the alerts domain's rule: its monitoring cases opened, closed, reopened
+    alerts_case_events_queue_arn: str
     alerts_master_secret_arn: str  # every monitoring integration's credentials derive from it
     files_bucket: str
     user_pool_id: str  # what the local API Gateway's authorizer trusts (local/tokens.py CognitoAuthorizer)
@@ -83,6 +93,7 @@ class LocalResources:
             "PORTAL_URL": self.portal_url,
             "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_state_machine_arn,
             "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation_state_machine_arn,
+            "INCIDENT_TIMER_STATE_MACHINE_ARN": self.incident_timer_state_machine_arn,
             "FILES_BUCKET": self.files_bucket,
             "ALERTS_QUEUE_URL": self.alerts_queue_url,
             "ALERTS_MASTER_SECRET_ARN": self.alerts_master_secret_arn,
@@ -117,7 +128,15 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
     timer_step_arn = _in_process_function(f"{prefix}-timer-step", TIMER_STEP_HANDLER)
     cases_queue_url, cases_queue_arn = _delivery_queue(f"{prefix}-cases", cases_delivery)
     _route(bus_name, f"{prefix}-cases", cases_delivery.EVENT_PATTERN, cases_queue_arn)
-    alerts_queue_url, _ = _queue(f"{prefix}-alerts")
+    alerts_dead_letter_queue_url, alerts_dead_letter_queue_arn = _queue(f"{prefix}-alerts-dlq")
+    alerts_queue_url, alerts_queue_arn = _queue(
+        f"{prefix}-alerts",
+        VisibilityTimeout=str(alert_queue.VISIBILITY_TIMEOUT_SECONDS),
+        RedrivePolicy=json.dumps({"deadLetterTargetArn": alerts_dead_letter_queue_arn, "maxReceiveCount": alert_queue.MAX_RECEIVE_COUNT}),
+    )
+    alerts_case_events_queue_url, alerts_case_events_queue_arn = _delivery_queue(f"{prefix}-alerts-case-events", alerts_delivery)
+    _route(bus_name, f"{prefix}-alerts-case-events", alerts_delivery.EVENT_PATTERN, alerts_case_events_queue_arn)
+    incident_timer_step_arn = _in_process_function(f"{prefix}-incident-timer-step", INCIDENT_TIMER_STEP_HANDLER)
     files_bucket = f"{prefix}-case-files"
     s3 = boto3.client("s3")
     if files_bucket not in [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]]:
@@ -138,9 +157,14 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
         followups_queue_arn=followups_queue_arn,
         follow_up_state_machine_arn=_state_machine(f"{prefix}-follow-up-ladder", FOLLOW_UP_LADDER, timer_step_arn),
         response_escalation_state_machine_arn=_state_machine(f"{prefix}-response-escalation", RESPONSE_ESCALATION, timer_step_arn),
+        incident_timer_state_machine_arn=_state_machine(f"{prefix}-incident-timer", INCIDENT_TIMER, incident_timer_step_arn),
         cases_queue_url=cases_queue_url,
         cases_queue_arn=cases_queue_arn,
         alerts_queue_url=alerts_queue_url,
+        alerts_queue_arn=alerts_queue_arn,
+        alerts_dead_letter_queue_url=alerts_dead_letter_queue_url,
+        alerts_case_events_queue_url=alerts_case_events_queue_url,
+        alerts_case_events_queue_arn=alerts_case_events_queue_arn,
         alerts_master_secret_arn=_secret(f"{prefix}/alerts-master-key"),
         files_bucket=files_bucket,
         user_pool_id=user_pool_id,
@@ -219,14 +243,14 @@ def _in_process_function(name: str, handler: str) -> str:
         return functions.create_function(FunctionName=name, Runtime="python3.11", Role=role, Handler=handler, Code=code)["FunctionArn"]
 
 
-def _state_machine(name: str, workflow: str, timer_step_arn: str) -> str:
+def _state_machine(name: str, workflow: str, step_arn: str) -> str:
     """The state machine from infra/workflows, substituted as the stack's definition_substitutions does."""
     states = boto3.client("stepfunctions")
     existing = [machine["stateMachineArn"] for machine in states.list_state_machines()["stateMachines"] if machine["name"] == name]
     if existing:
         return existing[0]
     role = _role(f"{name}-role", "states.amazonaws.com")
-    asl = definition(workflow, timer_step_arn)
+    asl = definition(workflow, step_arn)
     return states.create_state_machine(name=name, definition=asl, roleArn=role, type="STANDARD")["stateMachineArn"]
 
 

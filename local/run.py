@@ -6,11 +6,12 @@ local API Gateway on http://127.0.0.1:3000 runs the real Lambda handler for each
 tokens as the Cognito authorizer does. The demo users' passwords and ID tokens are printed at start and
 written to `.local/session.json`, whose tokens are renewed every 30 minutes (they last an hour). Every
 change's events go from the table's stream to the bus through the real outbox publisher, and from the bus
-to the notifications and followups handlers through their SQS queues, each read by an in-process poller
-(local/event_sources.py); the emails sent through moto's SES are listed at GET /_local/outbox. The
-follow-up ladder and the response escalation run as Step Functions executions in moto, their tasks running
-the real step handler in-process (local/lambda_runtime.py); `--time-scale N` makes their waits N times
-shorter, so days of business time pass in seconds. The desk's clock (local/clock.py) is read at
+to the notifications, followups, cases and alerts consumers through their SQS queues, each read by an
+in-process poller (local/event_sources.py), as is the alerts queue the monitoring intake fills (by the real
+alerts processor); the emails sent through moto's SES are listed at GET /_local/outbox. The follow-up
+ladder, the response escalation and the incidents' timers run as Step Functions executions in moto, their
+tasks running the real step handlers in-process (local/lambda_runtime.py); `--time-scale N` makes their
+waits N times shorter, so days of business time pass in seconds. The desk's clock (local/clock.py) is read at
 GET /_local/clock and moved forward with POST /_local/clock {"now": "<ISO instant>"}: every domain, the
 timers' waits and the daily purge follow it. Data lives in memory until you stop (Ctrl-C).
 """
@@ -201,7 +202,7 @@ def banner(
         f"  Session  {session_file}   (the URLs, users and ID tokens below, as JSON)",
         f"  Outbox   {api_url}{OUTBOX_PATH}   (emails sent, via moto's SES; ?to=<address> filters)",
         f"           emails link cases to {portal_url}/cases/<n> (set PORTAL_URL to change)",
-        f"  Timers   follow-ups and response escalations run on Step Functions in moto, {_pace(time_scale)}",
+        f"  Timers   follow-ups, response escalations and incident timers run on Step Functions in moto, {_pace(time_scale)}",
         *([f"  Clock    {api_url}{clock_path}   (the desk's time; {CLOCK_MOVE} moves it forward)"] if clock_path else []),
         f"  CLI      .venv/bin/dss reads {session_file}: dss cases list, dss files upload <case> <path>...",
         "",
@@ -258,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
         # Imported only now: the handler's modules must see the environment above.
         import boto3
 
+        from functions.alerts.handlers.handle_alert_queue import lambda_handler as alerts_processor
+        from functions.alerts.handlers.handle_case_events import lambda_handler as alerts_case_events_handler
+        from functions.alerts.models import delivery as alerts_delivery
         from functions.cases.handlers.handle_bus_events import lambda_handler as cases_events_handler
         from functions.cases.models import delivery as cases_delivery
         from functions.files.dal.object_storage import browser_upload_cors_rule
@@ -267,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         from functions.notifications.models import delivery as notifications_delivery
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
+        from infra import alert_queue
         from local.clock import CLOCK_PATH, DeskClock, clock_routes, run_waits_on, use_in_containers
         from local.demo_directory import DEMO_USERS, api_as, connect_demo_monitoring, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
@@ -304,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             ("notifications", notifications_handler, notifications_delivery),
             ("followups", followups_handler, followups_delivery),
             ("cases", cases_events_handler, cases_delivery),
+            ("alerts_case_events", alerts_case_events_handler, alerts_delivery),
         ):
             queue_url, queue_arn = getattr(resources, f"{name}_queue_url"), getattr(resources, f"{name}_queue_arn")
             source = SqsEventSource(
@@ -311,6 +317,12 @@ def main(argv: list[str] | None = None) -> int:
                 function_name=name, batch_size=delivery.BATCH_SIZE, timeout_seconds=delivery.FUNCTION_TIMEOUT_SECONDS,
             )  # fmt: skip
             event_sources.append(source.start())
+        # The alerts processor on the monitoring intake's queue: batches of up to 10 (one receive) within a second.
+        processor = SqsEventSource(
+            resources.alerts_queue_url, resources.alerts_queue_arn, alerts_processor,
+            function_name="alerts_processor", batch_size=alert_queue.BATCH_SIZE, timeout_seconds=alert_queue.PROCESSOR_TIMEOUT_SECONDS,
+        )  # fmt: skip
+        event_sources.append(processor.start())
         # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours of the desk's clock.
         event_sources.append(DailySchedule(purge_handler, function_name="purge", clock=desk_clock).start())
         authorizer = CognitoAuthorizer(

@@ -38,12 +38,14 @@ class NotificationSettings(BaseModel):
 
 
 class FollowupSettings(BaseModel):
-    """What the followups function needs: the state machines it starts and stops."""
+    """What the followups function needs: the state machines it starts and stops (the case timers') and starts
+    (the alerts domain's incident timers')."""
 
     model_config = ConfigDict(frozen=True)
 
     follow_up_state_machine_arn: str
     response_escalation_state_machine_arn: str
+    incident_timer_state_machine_arn: str
     # Local stack only (`make run --time-scale`): timers wake this many times sooner than their business
     # deadlines, so a ladder of days can be watched in minutes. The stack never sets it.
     dss_timer_time_scale: float = Field(default=1.0, ge=1.0)

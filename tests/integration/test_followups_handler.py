@@ -1,6 +1,7 @@
 """The followups handler under moto (in-process): SQS records of the cases domain's timer events start
-and stop executions of the real state machines (infra/workflows/*.asl.json); duplicates and a stop
-that overtook its start are successes; a malformed record fails alone."""
+and stop executions of the real state machines (infra/workflows/*.asl.json), the alerts domain's
+MonitoringTimerStarted starts the incident timer's; duplicates and a stop that overtook its start are
+successes; a malformed record fails alone."""
 
 from __future__ import annotations
 
@@ -18,15 +19,22 @@ from functions.followups.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.followups.models.timer_events import TimerActionFailed
 from functions.shared.dal import aws as aws_module
 from functions.shared.environment import reset_environment
-from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, definition
+from infra.workflows import FOLLOW_UP_LADDER, INCIDENT_TIMER, RESPONSE_ESCALATION, definition
 from local.event_sources import sqs_record
 from local.http_adapter import LambdaContext
 
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:followups"
 TIMER_STEP_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:timer-step"
+INCIDENT_TIMER_STEP_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:incident-timer-step"
 ROLE_ARN = "arn:aws:iam::123456789012:role/timers"
 TOKEN = "0123456789abcdef0123456789abcdef"
-ENVIRONMENT = ("FOLLOW_UP_STATE_MACHINE_ARN", "RESPONSE_ESCALATION_STATE_MACHINE_ARN", "DSS_TIMER_TIME_SCALE")
+GROUP = "0123456789abcdef0123456789abcdef"
+ENVIRONMENT = (
+    "FOLLOW_UP_STATE_MACHINE_ARN",
+    "RESPONSE_ESCALATION_STATE_MACHINE_ARN",
+    "INCIDENT_TIMER_STATE_MACHINE_ARN",
+    "DSS_TIMER_TIME_SCALE",
+)
 
 
 def reset_caches() -> None:
@@ -38,14 +46,19 @@ def sfn(monkeypatch):
     with mock_aws(config={"stepfunctions": {"execute_state_machine": False}}):
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         arns = {}
-        for kind, workflow in (("follow-up", FOLLOW_UP_LADDER), ("response-escalation", RESPONSE_ESCALATION)):
-            asl = definition(workflow, TIMER_STEP_FUNCTION_ARN)
+        for kind, workflow, step_arn in (
+            ("follow-up", FOLLOW_UP_LADDER, TIMER_STEP_FUNCTION_ARN),
+            ("response-escalation", RESPONSE_ESCALATION, TIMER_STEP_FUNCTION_ARN),
+            ("incident-timer", INCIDENT_TIMER, INCIDENT_TIMER_STEP_FUNCTION_ARN),
+        ):
+            asl = definition(workflow, step_arn)
             name = workflow.removesuffix(".asl.json")
             arns[kind] = sfn.create_state_machine(name=name, definition=asl, roleArn=ROLE_ARN)["stateMachineArn"]
         for name in ENVIRONMENT:
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("FOLLOW_UP_STATE_MACHINE_ARN", arns["follow-up"])
         monkeypatch.setenv("RESPONSE_ESCALATION_STATE_MACHINE_ARN", arns["response-escalation"])
+        monkeypatch.setenv("INCIDENT_TIMER_STATE_MACHINE_ARN", arns["incident-timer"])
         reset_caches()
         sfn.arns = arns
         try:
@@ -54,14 +67,14 @@ def sfn(monkeypatch):
             reset_caches()
 
 
-def timer_event(detail_type: str, detail: dict) -> str:
+def timer_event(detail_type: str, detail: dict, source: str = "dss.cases") -> str:
     """The SQS message body the rule delivers: the whole EventBridge event."""
     return json.dumps(
         {
             "version": "0",
             "id": f"evt-{time.monotonic_ns()}",
             "detail-type": detail_type,
-            "source": "dss.cases",
+            "source": source,
             "account": "123456789012",
             "time": "2026-11-27T15:00:00Z",
             "region": "us-east-1",
@@ -89,6 +102,22 @@ def started(timer="follow-up", token=TOKEN) -> str:
             "status": "Awaiting Info",
         },
     )
+
+
+def incident_timer_set(step="digest", token=TOKEN, due_at="2026-12-08T15:30:00.000Z") -> str:
+    """The alerts domain's MonitoringTimerStarted, every field of its contract."""
+    detail = {
+        "eventKey": f"{GROUP}#5#timer",
+        "groupId": GROUP,
+        "accountId": "acme",
+        "device": "ic-01",
+        "alertCount": 4,
+        "occurredAt": "2026-12-08T15:00:00.000Z",
+        "step": step,
+        "token": token,
+        "dueAt": due_at,
+    }
+    return timer_event("MonitoringTimerStarted", detail, source="dss.alerts")
 
 
 def stopped(timer="follow-up", token=TOKEN) -> str:
@@ -146,6 +175,56 @@ def test_an_escalation_timer_runs_the_escalation_state_machine(sfn):
         "escalateToManager": "2026-11-30T19:00:00.000Z",
     }
     assert executions(sfn) == []
+
+
+def test_a_set_incident_timer_runs_the_incident_timer_state_machine(sfn):
+    response, _ = deliver(incident_timer_set())
+
+    assert response == {"batchItemFailures": []}
+    (execution,) = executions(sfn, "incident-timer")
+    assert execution["name"] == f"{GROUP}-digest-{TOKEN}"
+    assert execution["status"] == "RUNNING"
+    assert json.loads(execution["input"]) == {
+        "accountId": "acme",
+        "groupId": GROUP,
+        "step": "digest",
+        "token": TOKEN,
+        "wakeAt": "2026-12-08T15:30:00.000Z",
+    }
+    assert executions(sfn) == [] and executions(sfn, "response-escalation") == []
+
+
+def test_an_incident_timer_delivered_again_is_a_success_and_starts_nothing_more(sfn):
+    assert deliver(incident_timer_set())[0] == {"batchItemFailures": []}
+    assert deliver(incident_timer_set(), incident_timer_set())[0] == {"batchItemFailures": []}
+
+    assert [execution["name"] for execution in executions(sfn, "incident-timer")] == [f"{GROUP}-digest-{TOKEN}"]
+
+
+def test_each_step_of_an_incident_is_its_own_execution(sfn):
+    other = "fedcba9876543210fedcba9876543210"
+
+    assert deliver(incident_timer_set("opening"), incident_timer_set("settle", token=other))[0] == {"batchItemFailures": []}
+
+    names = sorted(execution["name"] for execution in executions(sfn, "incident-timer"))
+    assert names == [f"{GROUP}-opening-{TOKEN}", f"{GROUP}-settle-{other}"]
+
+
+def test_the_time_scale_brings_an_incident_timer_closer_on_the_local_stack(sfn, monkeypatch):
+    monkeypatch.setenv("DSS_TIMER_TIME_SCALE", "30")
+    reset_caches()
+
+    deliver(incident_timer_set())
+
+    (execution,) = executions(sfn, "incident-timer")
+    assert json.loads(execution["input"])["wakeAt"] == "2026-12-08T15:01:00.000Z"  # 30 minutes after it was set: one
+
+
+def test_a_malformed_incident_timer_fails_alone(sfn):
+    response, (_, bad) = deliver(incident_timer_set(), incident_timer_set("reminder1"))
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": bad}]}
+    assert [execution["name"] for execution in executions(sfn, "incident-timer")] == [f"{GROUP}-digest-{TOKEN}"]
 
 
 def test_the_time_scale_brings_the_wake_times_closer_on_the_local_stack(sfn, monkeypatch):
@@ -212,7 +291,7 @@ def test_an_unknown_timer_kind_is_skipped_without_failing_the_record(sfn):
     body = started().replace('"timer": "follow-up"', '"timer": "maintenance-window"')
 
     assert deliver(body)[0] == {"batchItemFailures": []}
-    assert executions(sfn) == [] and executions(sfn, "response-escalation") == []
+    assert executions(sfn) == [] and executions(sfn, "response-escalation") == [] and executions(sfn, "incident-timer") == []
 
 
 @pytest.mark.parametrize(("code", "status"), [("ThrottlingException", 400), ("ServiceUnavailable", 503), ("AccessDeniedException", 400)])
@@ -232,5 +311,14 @@ def test_a_missing_state_machine_fails_the_record(sfn, monkeypatch):
     reset_caches()
 
     response, (message_id,) = deliver(started())
+
+    assert response == {"batchItemFailures": [{"itemIdentifier": message_id}]}
+
+
+def test_a_missing_incident_timer_state_machine_fails_the_record(sfn, monkeypatch):
+    monkeypatch.setenv("INCIDENT_TIMER_STATE_MACHINE_ARN", sfn.arns["incident-timer"] + "-gone")
+    reset_caches()
+
+    response, (message_id,) = deliver(incident_timer_set())
 
     assert response == {"batchItemFailures": [{"itemIdentifier": message_id}]}

@@ -1,6 +1,7 @@
 """The product's resources in moto, calls to the real cases API handler as API Gateway would make them,
-deliveries to the real notifications and followups handlers as their SQS event sources would make them,
-and the state machines those start, executed by moto with their tasks running the real step handler."""
+deliveries to the real notifications, followups, cases and alerts consumers and to the alerts processor as
+their SQS event sources would make them, and the state machines those start, executed by moto with their
+tasks running the real step handlers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from functions.cases.logic.dependencies import dependencies as cases_dependencie
 from functions.notifications.models.delivery import FUNCTION_TIMEOUT_SECONDS
 from functions.shared.clock import FixedClock, SystemClock
 from functions.shared.environment import reset_environment
+from infra import alert_queue
 from local.api_gateway import proxy_event
 from local.demo_directory import DEMO_USERS, seed_demo_directory
 from local.event_sources import TableStreamSource, sqs_record
@@ -134,6 +136,46 @@ class LocalAws:
                 records.append(sqs_record(message["Body"], self.resources.cases_queue_arn))
                 sqs.delete_message(QueueUrl=self.resources.cases_queue_url, ReceiptHandle=message["ReceiptHandle"])
         return lambda_handler({"Records": records}, LambdaContext("cases-events", timeout_seconds=30))
+
+    def run_alert_queue(self) -> dict:
+        """Runs the real alerts processor on everything the alerts queue holds (the monitoring intake's events),
+        in batches of the event source mapping's size, as it would; deletes what it took and returns its batch
+        responses merged (what it failed stays in the queue, to be delivered again after the visibility timeout)."""
+        from functions.alerts.handlers.handle_alert_queue import lambda_handler
+
+        sqs, messages = boto3.client("sqs"), []
+        while received := sqs.receive_message(QueueUrl=self.resources.alerts_queue_url, MaxNumberOfMessages=10).get("Messages"):
+            messages += received
+        failures: list[dict] = []
+        for start in range(0, len(messages), alert_queue.BATCH_SIZE):
+            batch = messages[start : start + alert_queue.BATCH_SIZE]
+            records = [sqs_record(message["Body"], self.resources.alerts_queue_arn, message_id=message["MessageId"]) for message in batch]
+            context = LambdaContext("alerts-processor", timeout_seconds=alert_queue.PROCESSOR_TIMEOUT_SECONDS)
+            failed = lambda_handler({"Records": records}, context)["batchItemFailures"]
+            failures += failed
+            for message in batch:
+                if message["MessageId"] not in {failure["itemIdentifier"] for failure in failed}:
+                    sqs.delete_message(QueueUrl=self.resources.alerts_queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return {"batchItemFailures": failures}
+
+    def run_alert_case_events(self) -> dict:
+        """Runs the real alerts case-events consumer on everything its queue holds (the cases domain's events of
+        monitoring cases: opened, closed, reopened), as its event source mapping would. Returns its batch response."""
+        from functions.alerts.handlers.handle_case_events import lambda_handler
+
+        self.publish_outbox()
+        queue_url, sqs, records = self.resources.alerts_case_events_queue_url, boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                records.append(sqs_record(message["Body"], self.resources.alerts_case_events_queue_arn))
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return lambda_handler({"Records": records}, LambdaContext("alerts-case-events", timeout_seconds=30))
+
+    def incident_executions(self, group_id: str) -> list[dict]:
+        """The incident's executions of the incident timer's state machine, oldest first (named <group>-<step>-<token>)."""
+        listed = boto3.client("stepfunctions").list_executions(stateMachineArn=self.resources.incident_timer_state_machine_arn)
+        found = [execution for execution in listed["executions"] if execution["name"].startswith(f"{group_id}-")]
+        return sorted(found, key=lambda execution: execution["startDate"])
 
     def executions(self, case_number: str) -> list[dict]:
         """The case's executions of both state machines, oldest first (their names start with the case number)."""

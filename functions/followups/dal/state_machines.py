@@ -21,14 +21,14 @@ def execution_arn(state_machine_arn: str, name: str) -> str:
 
 class StateMachines:
     def __init__(self, arns: dict[str, str]):
-        """`arns`: the state machine ARN of each timer kind."""
+        """`arns`: the state machine ARN of each case timer kind and of the incident timer (INCIDENT_TIMER)."""
         self.arns = arns
 
-    def start(self, timer_kind: str, name: str, execution_input: dict) -> bool:
+    def start(self, machine: str, name: str, execution_input: dict) -> bool:
         """True if this call started the execution; False if it already existed."""
         try:
             client("stepfunctions").start_execution(
-                stateMachineArn=self.arns[timer_kind], name=name, input=json.dumps(execution_input, separators=(",", ":"))
+                stateMachineArn=self.arns[machine], name=name, input=json.dumps(execution_input, separators=(",", ":"))
             )
         except ClientError as error:
             if _code(error) == "ExecutionAlreadyExists":
@@ -38,10 +38,10 @@ class StateMachines:
             raise TimerActionFailed(f"Step Functions did not start {name}: {error}") from error
         return True
 
-    def stop(self, timer_kind: str, name: str, cause: str) -> bool:
+    def stop(self, machine: str, name: str, cause: str) -> bool:
         """True if an execution of that name was stopped (or had already ended); False if there is none."""
         try:
-            client("stepfunctions").stop_execution(executionArn=execution_arn(self.arns[timer_kind], name), cause=cause)
+            client("stepfunctions").stop_execution(executionArn=execution_arn(self.arns[machine], name), cause=cause)
         except ClientError as error:
             if _code(error) == "ExecutionDoesNotExist":
                 return False

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from functions.followups.dal.state_machines import StateMachines
+from functions.followups.models.timer_events import INCIDENT_TIMER
 from functions.shared.contracts import TimerKind
 from functions.shared.environment import per_environment
 from functions.shared.settings import followup_settings
@@ -19,6 +20,7 @@ class FollowupsDependencies:
             {
                 TimerKind.FOLLOW_UP: settings.follow_up_state_machine_arn,
                 TimerKind.RESPONSE_ESCALATION: settings.response_escalation_state_machine_arn,
+                INCIDENT_TIMER: settings.incident_timer_state_machine_arn,
             }
         )
 
