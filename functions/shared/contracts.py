@@ -59,6 +59,11 @@ class DetailType(StrEnum):
     MONITORING_ALERTS_RECOVERED = "MonitoringAlertsRecovered"
     MONITORING_GROUP_HELD = "MonitoringGroupHeld"
     MONITORING_TIMER_STARTED = "MonitoringTimerStarted"  # the followups domain runs it on Step Functions
+    # Maintenance mode: monitoring silenced for an account's maintenance, announced on its maintenance case.
+    MAINTENANCE_WINDOW_SCHEDULED = "MaintenanceWindowScheduled"
+    MAINTENANCE_WINDOW_STARTED = "MaintenanceWindowStarted"
+    MAINTENANCE_WINDOW_ENDED = "MaintenanceWindowEnded"
+    MAINTENANCE_WINDOW_CANCELLED = "MaintenanceWindowCancelled"
 
 
 class TimerKind(StrEnum):
@@ -183,8 +188,18 @@ class Announcement(EventDetail):
     """An event a case change announces: its type and its own fields; the case's are added on commit."""
 
 
+class MaintenanceNotice(EventDetail):
+    """The maintenance window a customer's case announces (the guide: a case opened for maintenance lets
+    support put monitoring into Maintenance Mode); the alerts domain creates the window from it."""
+
+    starts_at: UtcTimestamp
+    ends_at: UtcTimestamp
+    devices: list[str] | None = None  # None: every device of the account
+
+
 class Opened(Announcement):
     detail_type = DetailType.CASE_CREATED
+    maintenance_window: MaintenanceNotice | None = None  # a maintenance case's
 
 
 class Updated(Announcement):
@@ -497,27 +512,80 @@ class MonitoringGroupHeld(MonitoringEvent):
 
 
 class IncidentTimerStep(StrEnum):
-    """An incident's timers (functions/alerts/logic/timer_steps.py), each one execution of the incident
-    timer's state machine (infra/workflows/incident_timer.asl.json)."""
+    """The alerts domain's timers (functions/alerts/logic/incident_changes.py), each one execution of the
+    incident timer's state machine (infra/workflows/incident_timer.asl.json): an incident's, or a
+    maintenance window's (its id in `groupId`)."""
 
     OPENING = "opening"  # a held incident at the business opening: its case if it still fires
     SETTLE = "settle"  # no firing alert for the settle time: recovered
     DIGEST = "digest"  # the alerts joined since the last digest, once the digest interval has passed
+    WINDOW_START = "window-start"  # a maintenance window starts
+    WINDOW_END = "window-end"  # a maintenance window's end, after its settle time: alerts still firing go on
 
 
-class MonitoringTimerStarted(MonitoringEvent):
-    """An incident's timer set: wake its step at `due_at`. The step acts only while the incident still holds
-    the token (a timer set again replaces it)."""
+class MonitoringTimerStarted(EventDetail):
+    """A timer of an incident or a maintenance window set: wake its step at `due_at`. The step acts only while
+    its incident or window still holds the token (a timer set again replaces it)."""
 
+    source = EventSource.ALERTS
     detail_type = DetailType.MONITORING_TIMER_STARTED
 
+    event_key: str
+    group_id: GroupId = Field(description="The incident's id, or the maintenance window's.")
+    account_id: str
+    occurred_at: UtcTimestamp
     step: IncidentTimerStep
     token: TimerToken
     due_at: UtcTimestamp
 
 
+class MaintenanceWindowEvent(EventDetail):
+    """A maintenance window of an account (functions/alerts): while active, its matching alerts are recorded
+    and counted but open, attach, email and page nothing. The cases domain posts its start and end on the
+    maintenance case (and the notifications email the case's contact)."""
+
+    source = EventSource.ALERTS
+
+    event_key: str
+    window_id: GroupId
+    account_id: str
+    case_number: CaseNumber = Field(description="The maintenance case.")
+    starts_at: UtcTimestamp
+    ends_at: UtcTimestamp
+    devices: list[str] | None = None  # None: every device of the account
+    actor: Actor
+    occurred_at: UtcTimestamp
+
+
+class MaintenanceWindowScheduled(MaintenanceWindowEvent):
+    detail_type = DetailType.MAINTENANCE_WINDOW_SCHEDULED
+
+
+class MaintenanceWindowStarted(MaintenanceWindowEvent):
+    detail_type = DetailType.MAINTENANCE_WINDOW_STARTED
+
+
+class MaintenanceWindowEnded(MaintenanceWindowEvent):
+    """The window's end (after its settle time): what it suppressed, and how many alerts still firing were
+    handed to the incidents as new."""
+
+    detail_type = DetailType.MAINTENANCE_WINDOW_ENDED
+
+    suppressed_count: int = Field(ge=0, description="Alert events recorded and silenced inside the window.")
+    suppressed_alerts: list[AlertLine] = Field(default_factory=list, max_length=MAX_ALERT_LINES)
+    still_firing_count: int = Field(ge=0)
+
+
+class MaintenanceWindowCancelled(MaintenanceWindowEvent):
+    detail_type = DetailType.MAINTENANCE_WINDOW_CANCELLED
+
+
+MAINTENANCE_WINDOW_EVENTS: tuple[type[MaintenanceWindowEvent], ...] = (
+    MaintenanceWindowScheduled, MaintenanceWindowStarted, MaintenanceWindowEnded, MaintenanceWindowCancelled,
+)  # fmt: skip
+
 MONITORING_EVENTS: tuple[type[MonitoringEvent], ...] = (
-    MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered, MonitoringGroupHeld, MonitoringTimerStarted,
+    MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered, MonitoringGroupHeld,
 )  # fmt: skip
 
 CASE_EVENTS: dict[DetailType, type[CaseEvent]] = {
@@ -537,7 +605,8 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.DIRECTORY, DetailType.REGION_CHANGED): RegionChanged,
     (EventSource.DIRECTORY, DetailType.CONTACT_ADDED): ContactAdded,
     (EventSource.DIRECTORY, DetailType.CONTACT_CHANGED): ContactChanged,
-    **{(EventSource.ALERTS, model.detail_type): model for model in MONITORING_EVENTS},
+    **{(EventSource.ALERTS, model.detail_type): model for model in (*MONITORING_EVENTS, *MAINTENANCE_WINDOW_EVENTS)},
+    (EventSource.ALERTS, DetailType.MONITORING_TIMER_STARTED): MonitoringTimerStarted,
 }
 
 

@@ -24,7 +24,7 @@ from functions.alerts.dal.tables import (
 from functions.alerts.models.alerts import Alert, AlertGroup
 from functions.alerts.models.records import ConcurrentChange, IdempotencyKeyTaken
 from functions.alerts.models.settings import AlertSettings
-from functions.shared.contracts import MonitoringEvent
+from functions.shared.contracts import EventDetail
 from functions.shared.dal.directory import AccountItem, account_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
@@ -77,7 +77,7 @@ class AlertReads(AlertStore):
         group: AlertGroup,
         *,
         before_version: int,
-        events: list[MonitoringEvent],
+        events: list[EventDetail],
         idempotency: tuple[IdempotentRequest, dict] | None,
         rate_limited: str,
         now: datetime,

@@ -29,7 +29,7 @@ from functions.alerts.dal.tables import (
 from functions.alerts.models.alerts import AccountOutcome, AccountPointer, AccountState, Alert, AlertGroup
 from functions.alerts.models.records import ConcurrentChange, TooManyWrites
 from functions.alerts.models.settings import AlertSettings
-from functions.shared.contracts import MonitoringEvent
+from functions.shared.contracts import EventDetail
 from functions.shared.dal.directory import AccountItem, account_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.outbox import outbox_items
@@ -94,11 +94,11 @@ class AlertStore:
         self._transact(writes)
 
     @staticmethod
-    def _outbox(account_id: str, events: list[MonitoringEvent], now: datetime) -> list[tuple[Model, Condition | None]]:
+    def _outbox(account_id: str, events: list[EventDetail], now: datetime) -> list[tuple[Model, Condition | None]]:
         """The events in the account's partition, named by the first event's key (one per change)."""
         if not events:
             return []
-        sequence = f"{now.strftime('%Y%m%dT%H%M%S%f')}#{events[0].event_key}"
+        sequence = f"{now.strftime('%Y%m%dT%H%M%S%f')}#{events[0].domain_event().event_key}"
         items = outbox_items(account_partition(account_id), sequence, [event.domain_event() for event in events], now)
         return [(item, None) for item in items]
 
@@ -133,7 +133,7 @@ class AlertStore:
             raise unavailable("DynamoDB", BUSY) from error
         return AlertSettings.model_validate_json(record.body or "{}")
 
-    def save_group(self, group: AlertGroup, *, before_version: int, events: list[MonitoringEvent], now: datetime) -> None:
+    def save_group(self, group: AlertGroup, *, before_version: int, events: list[EventDetail], now: datetime) -> None:
         """The incident (conditional on the version read; ConcurrentChange when it moved) and its events."""
         record = AlertsRecord(
             account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=_body(group), version=group.version

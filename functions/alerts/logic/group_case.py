@@ -16,7 +16,7 @@ from functions.alerts.models.alerts import AlertGroup, GroupStatus
 from functions.alerts.models.records import ConcurrentChange, IdempotencyKeyTaken
 from functions.alerts.models.views import AlertGroupAnswer
 from functions.shared.auth import Caller
-from functions.shared.contracts import Actor, MonitoringEvent
+from functions.shared.contracts import Actor, EventDetail
 from functions.shared.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest, replayable
 
@@ -33,7 +33,7 @@ class GroupCaseStore(Protocol):
         group: AlertGroup,
         *,
         before_version: int,
-        events: list[MonitoringEvent],
+        events: list[EventDetail],
         idempotency: tuple[IdempotentRequest, dict] | None,
         rate_limited: str,
         now: datetime,

@@ -13,7 +13,7 @@ from functions.alerts.logic.incidents import AUTOMATION_ACTOR, arm, follow_up, r
 from functions.alerts.models.alerts import AlertGroup, GroupStatus
 from functions.alerts.models.records import ConcurrentChange
 from functions.alerts.models.settings import AlertSettings
-from functions.shared.contracts import DetailType, IncidentTimerStep, MonitoringEvent
+from functions.shared.contracts import DetailType, EventDetail, IncidentTimerStep
 
 MAX_ATTEMPTS = 5
 
@@ -23,11 +23,11 @@ class IncidentStore(Protocol):
 
     def read_settings(self, account_id: str) -> AlertSettings: ...
 
-    def save_group(self, group: AlertGroup, *, before_version: int, events: list[MonitoringEvent], now: datetime) -> None: ...
+    def save_group(self, group: AlertGroup, *, before_version: int, events: list[EventDetail], now: datetime) -> None: ...
 
 
 # Decides a change of the incident (a copy, to change in place): its events, or None when it has nothing to do.
-Decision = Callable[[AlertGroup, AlertSettings], list[MonitoringEvent] | None]
+Decision = Callable[[AlertGroup, AlertSettings], list[EventDetail] | None]
 
 
 def change_incident(group_id: str, decide: Decision, *, store: IncidentStore, now: datetime) -> bool:
@@ -52,7 +52,7 @@ def change_incident(group_id: str, decide: Decision, *, store: IncidentStore, no
 def run_timer_step(group_id: str, step: IncidentTimerStep, token: str, *, store: IncidentStore, now: datetime) -> bool:
     """The step of the incident's timer, if the incident still holds its token; True when it was current."""
 
-    def decide(group: AlertGroup, settings: AlertSettings) -> list[MonitoringEvent] | None:
+    def decide(group: AlertGroup, settings: AlertSettings) -> list[EventDetail] | None:
         timer = group.timers.get(step)
         if timer is None or timer.token != token:
             return None  # replaced or done: an earlier timer's execution
@@ -62,7 +62,7 @@ def run_timer_step(group_id: str, step: IncidentTimerStep, token: str, *, store:
     return change_incident(group_id, decide, store=store, now=now)
 
 
-def _opening(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[MonitoringEvent]:
+def _opening(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[EventDetail]:
     """A held incident at the business opening: its case if an alert still fires; else it recovered
     overnight and opens nothing (listed with the closed incidents for the morning)."""
     if group.status is not GroupStatus.HELD:
@@ -73,7 +73,7 @@ def _opening(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[
     return []
 
 
-def _settle(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[MonitoringEvent]:
+def _settle(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[EventDetail]:
     """No alert has fired for the settle time: one note on the case. An incident whose case is not open yet
     looks again a settle time later; a held one is left to its opening."""
     if group.firing_keys or group.recovered_at is None or not group.accepts_alerts:
@@ -86,7 +86,7 @@ def _settle(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[M
     return [recovered(group, settings, now)]
 
 
-def _digest(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[MonitoringEvent]:
+def _digest(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[EventDetail]:
     return follow_up(group, settings, now)
 
 
@@ -97,7 +97,7 @@ def apply_case_event(detail_type: str, group_id: str, case_number: str, *, store
     """The incident follows its case: opened (the alerts joined meanwhile go to the case as a digest), closed
     (new alerts start another incident), reopened. Idempotent: a redelivery changes nothing."""
 
-    def decide(group: AlertGroup, settings: AlertSettings) -> list[MonitoringEvent] | None:
+    def decide(group: AlertGroup, settings: AlertSettings) -> list[EventDetail] | None:
         if detail_type == DetailType.CASE_CLOSED:
             if group.status is GroupStatus.CLOSED:
                 return None

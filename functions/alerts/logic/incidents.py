@@ -32,11 +32,11 @@ from functions.shared.contracts import (
     Actor,
     AlertLine,
     CaseRequestReason,
+    EventDetail,
     IncidentTimerStep,
     MonitoringAlertsAttached,
     MonitoringAlertsRecovered,
     MonitoringCaseRequested,
-    MonitoringEvent,
     MonitoringGroupHeld,
     MonitoringTimerStarted,
 )
@@ -202,10 +202,10 @@ def hold_pending(group: AlertGroup, alerts: list[Alert]) -> None:
     group.pending_count += len(alerts)
 
 
-def follow_up(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[MonitoringEvent]:
+def follow_up(group: AlertGroup, settings: AlertSettings, now: datetime) -> list[EventDetail]:
     """What an incident with a case owes it now, or later by a timer: the digest of the alerts joined (at
     most one per digest interval), and the settle time's check once no alert fires."""
-    events: list[MonitoringEvent] = []
+    events: list[EventDetail] = []
     if group.status is GroupStatus.OPEN and group.pending_count:
         due = now if group.last_digest_at is None else max(now, group.last_digest_at + settings.digest_interval)
         events += [digest(group, now)] if due <= now else arm(group, IncidentTimerStep.DIGEST, due, now)
@@ -239,7 +239,7 @@ def digest(group: AlertGroup, now: datetime) -> MonitoringAlertsAttached:
     return event
 
 
-def arm(group: AlertGroup, step: IncidentTimerStep, due: datetime, now: datetime) -> list[MonitoringEvent]:
+def arm(group: AlertGroup, step: IncidentTimerStep, due: datetime, now: datetime) -> list[EventDetail]:
     """Sets the incident's timer for `step` (a new token: the execution of an earlier one does nothing),
     unless it is already set for that time."""
     current = group.timers.get(step)
@@ -247,7 +247,22 @@ def arm(group: AlertGroup, step: IncidentTimerStep, due: datetime, now: datetime
         return []
     token = secrets.token_hex(16)
     group.timers[step] = IncidentTimer(token=token, due_at=due)
-    return [MonitoringTimerStarted(**_facts(group, now, f"timer-{step.value}"), step=step, token=token, due_at=due)]
+    return [timer_started(group.account_id, group.group_id, group.version, step, token, due, now)]
+
+
+def timer_started(
+    account_id: str, subject_id: str, version: int, step: IncidentTimerStep, token: str, due: datetime, now: datetime
+) -> MonitoringTimerStarted:
+    """The event that has the followups domain run the timer (of an incident, or of a maintenance window)."""
+    return MonitoringTimerStarted(
+        event_key=f"alerts:{subject_id}:{version}:timer-{step.value}",
+        group_id=subject_id,
+        account_id=account_id,
+        occurred_at=now,
+        step=step,
+        token=token,
+        due_at=due,
+    )
 
 
 def request_case(group: AlertGroup, *, reason: CaseRequestReason, actor: Actor, now: datetime) -> MonitoringCaseRequested:

@@ -16,7 +16,7 @@ from pydantic import Field
 from functions.alerts.models.events import EventAction, Severity
 from functions.alerts.models.settings import AlertSettings
 from functions.shared.clock import UtcTimestamp
-from functions.shared.contracts import AlertLine, IncidentTimerStep, MonitoringEvent
+from functions.shared.contracts import AlertLine, EventDetail, IncidentTimerStep
 from functions.shared.models import ApiModel
 
 RECENT_EVENT_IDS = 200  # an exact retransmit within an alert's last 200 deliveries is dropped
@@ -139,4 +139,4 @@ class AccountOutcome:
     groups: dict[str, AlertGroup] = field(default_factory=dict)  # changed or new, by id
     device_pointers: dict[str, str] = field(default_factory=dict)  # to set
     account_pointer: AccountPointer | None = None  # to set
-    events: list[MonitoringEvent] = field(default_factory=list)
+    events: list[EventDetail] = field(default_factory=list)
