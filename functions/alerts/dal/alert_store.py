@@ -5,7 +5,8 @@ pointers on the incident they pointed to, its events in its outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,12 +22,15 @@ from functions.alerts.dal.tables import (
     GROUP_LOCATOR_PREFIX,
     GROUP_LOCATOR_SORT_KEY,
     GROUP_PREFIX,
+    LIVE_WINDOWS_SORT_KEY,
     SETTINGS_SORT_KEY,
+    WINDOW_PREFIX,
     AlertsRecord,
     account_partition,
     bind_alerts_tables,
 )
 from functions.alerts.models.alerts import AccountOutcome, AccountPointer, AccountState, Alert, AlertGroup
+from functions.alerts.models.maintenance import LiveWindow
 from functions.alerts.models.records import ConcurrentChange, TooManyWrites
 from functions.alerts.models.settings import AlertSettings
 from functions.shared.contracts import EventDetail
@@ -47,7 +51,7 @@ class AlertStore:
         keys: list[tuple[str, str]] = []
         for account_id, (dedup_keys, devices) in wanted.items():
             partition = account_partition(account_id)
-            keys += [(partition, SETTINGS_SORT_KEY), (partition, ACCOUNT_POINTER_SORT_KEY)]
+            keys += [(partition, SETTINGS_SORT_KEY), (partition, ACCOUNT_POINTER_SORT_KEY), (partition, LIVE_WINDOWS_SORT_KEY)]
             keys += [(partition, f"{ALERT_PREFIX}{key}") for key in dedup_keys]
             keys += [(partition, f"{DEVICE_POINTER_PREFIX}{device}") for device in devices]
         records = {(record.pk, record.sk): record for record in self._batch_get(AlertsRecord, keys)}
@@ -70,7 +74,7 @@ class AlertStore:
         for alert in outcome.alerts:
             before = state.alerts.get(alert.dedup_key)
             record = AlertsRecord(partition, f"{ALERT_PREFIX}{alert.dedup_key}", body=_body(alert), version=alert.version + 1)
-            record.state, record.group_id = alert.state.value, alert.group_id
+            record.state, record.group_id, record.suppressed_by = alert.state.value, alert.group_id, alert.suppressed_by
             writes.append((record, _version_condition(before.version if before else 0)))
         for group in outcome.groups.values():
             before_group = state.groups.get(group.group_id)
@@ -89,9 +93,14 @@ class AlertStore:
             before_pointer = state.account_pointer
             writes.append((pointer, _pointer_condition(before_pointer.group_id if before_pointer else None)))
         writes += self._outbox(state.account_id, outcome.events, now)
-        if len(writes) > MAX_TRANSACTION_ITEMS:
-            raise TooManyWrites(f"{len(writes)} writes, over {MAX_TRANSACTION_ITEMS}")
-        self._transact(writes)
+        counts = [
+            (AlertsRecord(partition, f"{WINDOW_PREFIX}{window_id}"), [AlertsRecord.suppressed_count.add(count)])
+            for window_id, count in outcome.suppressed.items()
+            if count
+        ]
+        if len(writes) + len(counts) > MAX_TRANSACTION_ITEMS:
+            raise TooManyWrites(f"{len(writes) + len(counts)} writes, over {MAX_TRANSACTION_ITEMS}")
+        self._transact(writes, counts)
 
     @staticmethod
     def _outbox(account_id: str, events: list[EventDetail], now: datetime) -> list[tuple[Model, Condition | None]]:
@@ -102,11 +111,14 @@ class AlertStore:
         items = outbox_items(account_partition(account_id), sequence, [event.domain_event() for event in events], now)
         return [(item, None) for item in items]
 
-    def _transact(self, writes: list[tuple[Model, Condition | None]]) -> None:
+    def _transact(self, writes: list[tuple[Model, Condition | None]], counts: Sequence[tuple[Model, list[Any]]] = ()) -> None:
+        """The writes, conditional, and the counters added to (on items that exist)."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 for item, condition in writes:
                     transaction.save(item, condition=condition)
+                for item, actions in counts:
+                    transaction.update(item, actions=actions, condition=AlertsRecord.pk.exists())
         except TransactWriteError as error:
             reasons = {reason.code for reason in (error.cancellation_reasons or []) if reason}
             if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:
@@ -155,6 +167,7 @@ class AlertStore:
 def _state(account_id: str, records: dict, account: AccountItem | None, dedup_keys: set[str], devices: set[str]) -> AccountState:
     partition = account_partition(account_id)
     settings_record = records.get((partition, SETTINGS_SORT_KEY))
+    windows_record = records.get((partition, LIVE_WINDOWS_SORT_KEY))
     pointer = records.get((partition, ACCOUNT_POINTER_SORT_KEY))
     alerts = {}
     for key in dedup_keys:
@@ -173,7 +186,12 @@ def _state(account_id: str, records: dict, account: AccountItem | None, dedup_ke
         },
         account_pointer=AccountPointer(pointer.group_id, pointer.opened_at) if pointer and pointer.group_id and pointer.opened_at else None,
         groups={},
+        windows=live_windows(windows_record),
     )
+
+
+def live_windows(record: AlertsRecord | None) -> list[LiveWindow]:
+    return [LiveWindow.model_validate(window) for window in json.loads(record.body or "[]")] if record else []
 
 
 def _group(record: AlertsRecord) -> AlertGroup:

@@ -6,8 +6,10 @@ integrations is one Query).
 The processor's items all live in the account's partition, so one BatchGetItem reads what a batch needs:
 `ALERT#<dedup key>` (an alert), `GROUP#<group id>` (an incident), `OPEN#DEVICE#<device>` and `OPEN#ACCOUNT`
 (pointers to the incident a new alert joins: the races between processors are settled by conditional writes
-on them), `SETTINGS` (the account's, when it has its own). `ALERTGROUP#<group id>` / `GROUP` says whose an
-incident is, for the routes that name only the incident."""
+on them), `SETTINGS` (the account's, when it has its own), `WINDOW#<window id>` (a maintenance window, its
+silenced alert events counted by the processor) and `WINDOWS` (the account's scheduled and active windows,
+which the processor reads with the rest). `ALERTGROUP#<group id>` / `GROUP` says whose an
+incident is, for the routes that name only the incident; `ALERTWINDOW#<window id>` / `WINDOW` a window's."""
 
 from __future__ import annotations
 
@@ -79,11 +81,15 @@ class AlertsRecord(AlertsItem):
     group_id = UnicodeAttribute(null=True)  # a pointer's incident
     account_id = UnicodeAttribute(null=True)  # a locator's account
     opened_at = TimestampAttribute(null=True)  # the account pointer's incident's opening
+    suppressed_count = NumberAttribute(null=True)  # a maintenance window's, added to by the processor
+    suppressed_by = UnicodeAttribute(null=True)  # an alert's silencing window (its end finds them by it)
 
 
 ALERT_PREFIX, GROUP_PREFIX, DEVICE_POINTER_PREFIX = "ALERT#", "GROUP#", "OPEN#DEVICE#"
 ACCOUNT_POINTER_SORT_KEY, SETTINGS_SORT_KEY = "OPEN#ACCOUNT", "SETTINGS"
 GROUP_LOCATOR_PREFIX, GROUP_LOCATOR_SORT_KEY = "ALERTGROUP#", "GROUP"
+WINDOW_PREFIX, LIVE_WINDOWS_SORT_KEY = "WINDOW#", "WINDOWS"  # a maintenance window; the account's live ones
+WINDOW_LOCATOR_PREFIX, WINDOW_LOCATOR_SORT_KEY = "ALERTWINDOW#", "WINDOW"
 
 
 def account_partition(account_id: str) -> str:

@@ -83,7 +83,7 @@ def _apply(alert: Alert | None, received: ReceivedEvent) -> Alert:
         alert.first_triggered_at = at
         alert.previous_resolved_at = alert.state_at
         alert.acknowledged_at = None
-        alert.group_id = None
+        alert.group_id = alert.suppressed_by = None
     changes_state = alert.firing != (action is EventAction.TRIGGER)
     alert.state = AlertState.FIRING if action is EventAction.TRIGGER else AlertState.RESOLVED
     _take_state(alert, received, at)

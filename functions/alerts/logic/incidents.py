@@ -60,17 +60,20 @@ def alert_line(alert: Alert) -> AlertLine:
     )
 
 
-def decide(state: AccountState, folded: list[Alert], *, now: datetime, calendar: BusinessCalendar) -> AccountOutcome:
-    """The account's incidents after its alerts changed from `state.alerts` to `folded`."""
-    decision = _Decision(state, now, calendar)
+def decide(
+    state: AccountState, folded: list[Alert], *, now: datetime, calendar: BusinessCalendar, released: frozenset[str] = frozenset()
+) -> AccountOutcome:
+    """The account's incidents after its alerts changed from `state.alerts` to `folded`. `released`: alerts a
+    maintenance window silenced until its end, still firing, to be taken as newly firing."""
+    decision = _Decision(state, now, calendar, released)
     for alert in sorted(folded, key=lambda alert: (alert.first_triggered_at or alert.state_at, alert.dedup_key)):
         decision.take(alert)
     return decision.finish()
 
 
 class _Decision:
-    def __init__(self, state: AccountState, now: datetime, calendar: BusinessCalendar) -> None:
-        self.state, self.now, self.calendar = state, now, calendar
+    def __init__(self, state: AccountState, now: datetime, calendar: BusinessCalendar, released: frozenset[str]) -> None:
+        self.state, self.now, self.calendar, self.released = state, now, calendar, released
         self.outcome = AccountOutcome()
         self.account_pointer = state.account_pointer
         self.opened: dict[str, list[Alert]] = {}  # new incidents: the alerts they open with
@@ -90,13 +93,22 @@ class _Decision:
         before = self.state.alerts.get(alert.dedup_key)
         started = alert.firing and (before is None or not before.firing or before.instance < alert.instance)
         stopped = not alert.firing and before is not None and before.firing and before.group_id is not None
-        if started:
+        if started and (window := self._silencing(alert)):
+            alert.suppressed_by = window
+        if alert.suppressed_by is not None:  # recorded and counted; it opens, joins and tells nothing
+            new_triggers = alert.trigger_count - (before.trigger_count if before and before.instance == alert.instance else 0)
+            self.outcome.suppressed[alert.suppressed_by] = self.outcome.suppressed.get(alert.suppressed_by, 0) + new_triggers
+        elif started or alert.dedup_key in self.released:
             self.join(alert)
         elif stopped and before is not None:
             self.resolve(alert, before.group_id)
         elif alert.firing and before is not None:
             alert.group_id = before.group_id  # a repeat: its count only
         self.outcome.alerts.append(alert)
+
+    def _silencing(self, alert: Alert) -> str | None:
+        """The maintenance window that silences the alert now, if any."""
+        return next((window.window_id for window in self.state.windows if window.covers(alert.device, self.now)), None)
 
     def join(self, alert: Alert) -> None:
         opens_cases = alert.severity in self.state.settings.case_severities

@@ -132,3 +132,32 @@ def _chunks_by_key(events: Sequence[ReceivedEvent], keys_per_chunk: int) -> list
     for event in events:
         chunks[chunk_of[event.dedup_key]].append(event)
     return chunks
+
+
+def release_alerts(
+    account_id: str, alerts: Sequence[Alert], window_id: str, *, store: AlertStorePort, now: datetime, calendar: BusinessCalendar
+) -> int:
+    """A maintenance window's end: its alerts still firing go to the incidents as newly firing (read again,
+    KEYS_PER_TRANSACTION at a time, each chunk decided again after a lost race). How many were released."""
+    keys = sorted(alert.dedup_key for alert in alerts)
+    devices = {alert.device for alert in alerts}
+    released = 0
+    for start in range(0, len(keys), KEYS_PER_TRANSACTION):
+        chunk = set(keys[start : start + KEYS_PER_TRANSACTION])
+        for attempt in range(MAX_ATTEMPTS):
+            state = store.read_accounts({account_id: (chunk, devices)})[account_id]
+            still = [
+                alert.model_copy(update={"suppressed_by": None})
+                for alert in state.alerts.values()
+                if alert.firing and alert.suppressed_by == window_id
+            ]
+            outcome = decide(state, still, now=now, calendar=calendar, released=frozenset(alert.dedup_key for alert in still))
+            try:
+                store.write_outcome(state, outcome, now=now)
+            except ConcurrentChange:
+                if attempt + 1 == MAX_ATTEMPTS:
+                    raise
+                continue
+            released += len(still)
+            break
+    return released

@@ -14,7 +14,9 @@ from enum import StrEnum
 from pydantic import Field
 
 from functions.alerts.models.events import EventAction, Severity
+from functions.alerts.models.maintenance import LiveWindow
 from functions.alerts.models.settings import AlertSettings
+from functions.alerts.models.timer_steps import IncidentTimer
 from functions.shared.clock import UtcTimestamp
 from functions.shared.contracts import AlertLine, EventDetail, IncidentTimerStep
 from functions.shared.models import ApiModel
@@ -53,6 +55,7 @@ class Alert(ApiModel):
     transitions: list[UtcTimestamp] = Field(default_factory=list, description="Its state changes in the last hour.")
     flapping: bool = False
     group_id: str | None = Field(default=None, description="The incident of its current instance, if any.")
+    suppressed_by: str | None = Field(default=None, description="The maintenance window that silenced its current instance.")
     described_by: tuple[UtcTimestamp, str] | None = Field(
         default=None, description="The newest trigger (its time and event id), whose payload describes the alert."
     )
@@ -74,11 +77,6 @@ class GroupStatus(StrEnum):
     REQUESTED = "requested"  # its case was asked of the cases domain
     OPEN = "open"  # its case is open
     CLOSED = "closed"  # its case closed, or it recovered while held: new alerts start another
-
-
-class IncidentTimer(ApiModel):
-    token: str
-    due_at: UtcTimestamp
 
 
 class AlertGroup(ApiModel):
@@ -131,6 +129,7 @@ class AccountState:
     device_pointers: dict[str, str]  # device -> its latest incident
     account_pointer: AccountPointer | None
     groups: dict[str, AlertGroup]  # the incidents the pointers and the alerts name
+    windows: list[LiveWindow] = field(default_factory=list)  # the account's scheduled and active maintenance windows
 
 
 @dataclass
@@ -140,3 +139,4 @@ class AccountOutcome:
     device_pointers: dict[str, str] = field(default_factory=dict)  # to set
     account_pointer: AccountPointer | None = None  # to set
     events: list[EventDetail] = field(default_factory=list)
+    suppressed: dict[str, int] = field(default_factory=dict)  # window id -> alert events it silenced
