@@ -44,7 +44,7 @@ class SupportDeskStack(Stack):
         self.cases = CasesApi(self, "Cases", config=config, data=self.data, shared=self.shared)
         self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
         self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared, identity=self.identity)
-        self.alerts = Alerts(self, "Alerts", config=config, data=self.data, shared=self.shared)
+        self.alerts = Alerts(self, "Alerts", config=config, data=self.data, events=self.events, shared=self.shared)
         self.api = Api(
             self,
             "Api",
@@ -68,7 +68,15 @@ class SupportDeskStack(Stack):
         self.notifications = Notifications(
             self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared, portal_url=self.portal.url
         )
-        self.followups = Followups(self, "Followups", config=config, data=self.data, events=self.events, shared=self.shared)
+        self.followups = Followups(
+            self,
+            "Followups",
+            config=config,
+            data=self.data,
+            events=self.events,
+            shared=self.shared,
+            incident_timer_step=self.alerts.timer_step.function,
+        )
         self.purge = Purge(self, "Purge", config=config, data=self.data, events=self.events, files=self.files, shared=self.shared)
         self.outbox = Outbox(self, "Outbox", config=config, data=self.data, events=self.events, shared=self.shared)
         # Last: the dashboard shows every function and alarm above (the topic reaches every alarm, wherever built).
@@ -83,6 +91,7 @@ class SupportDeskStack(Stack):
                 "followups": self.followups.queue,
                 "files purged": self.purge.marking_delivery.queue,
                 "monitoring events": self.alerts.queue,
+                "alerts case events": self.alerts.case_events_delivery.queue,
             },
             dead_letter_queues={
                 "notifications DLQ": self.notifications.dead_letter_queue,
@@ -91,10 +100,12 @@ class SupportDeskStack(Stack):
                 "purge runs DLQ": self.purge.dead_letter_queue,
                 "outbox on-failure": self.outbox.failure_queue,
                 "alerts DLQ": self.alerts.dead_letter_queue,
+                "alerts case events DLQ": self.alerts.case_events_delivery.dead_letter_queue,
             },
             state_machines={
                 "follow-up ladder": self.followups.follow_up_ladder,
                 "response escalation": self.followups.response_escalation,
+                "incident timer": self.followups.incident_timer,
             },
         )
 
@@ -113,6 +124,8 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "FilesPurgedDeadLetterQueueUrl", value=self.purge.marking_delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxFailureQueueUrl", value=self.outbox.failure_queue.queue_url)
         CfnOutput(self, "AlertsQueueUrl", value=self.alerts.queue.queue_url, description="The monitoring intake's events")
+        CfnOutput(self, "AlertsDeadLetterQueueUrl", value=self.alerts.dead_letter_queue.queue_url)
+        CfnOutput(self, "AlertsCaseEventsDeadLetterQueueUrl", value=self.alerts.case_events_delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
         CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")

@@ -2,35 +2,60 @@
 account listings `ALERTS#`, Idempotency-Key records, the callers' change counts; it reads an account's item to
 check it exists) and the public intake Lambda, whose role can read an integration's item and send to the
 alerts queue, nothing else. Both derive credentials from the master key, which nobody sees. The queue holds
-the intake's events for the processor; what the processor fails lands in its dead-letter queue, and an alarm
-calls a human when the oldest event waits too long."""
+the intake's events for the processor, which takes them in batches of up to 100 within a second
+(infra/alert_queue.py); what the processor fails lands in its dead-letter queue, and alarms call a human when
+an event waits too long or is dead-lettered. The incident timer's step Lambda (its state machine is built with
+the other timers', components/followups.py) and the consumer of the monitoring cases' events (rule → queue →
+DLQ, functions/alerts/models/delivery.py) change one incident at a time. Each role can do exactly what its code
+does."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, INTEGRATION_PREFIX
+from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, GROUP_LOCATOR_PREFIX, INTEGRATION_PREFIX
+from functions.alerts.models import delivery as case_events_delivery
 from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
+from infra import alert_queue
 from infra.components.data import Data
+from infra.components.event_queue import event_queue
+from infra.components.events import Events
 from infra.components.function import DomainFunction, on_keys
 from infra.components.shared import SharedRuntime, hmac_key_secret
 from infra.config import StageConfig
 
 API_HANDLER = "functions.alerts.handlers.api.lambda_handler"
 INTAKE_HANDLER = "functions.alerts.handlers.intake.lambda_handler"
+PROCESSOR_HANDLER = "functions.alerts.handlers.handle_alert_queue.lambda_handler"
+TIMER_STEP_HANDLER = "functions.alerts.handlers.handle_timer_step.lambda_handler"
+CASE_EVENTS_HANDLER = "functions.alerts.handlers.handle_case_events.lambda_handler"
+TIMER_STEP_TIMEOUT = Duration.seconds(30)  # within the task's TimeoutSeconds (60) in infra/workflows/incident_timer.asl.json
 DEAD_LETTER_RETENTION = Duration.days(14)
 # The spec's target: an alert visible as a case within seconds; an event waiting this long means the processor is not keeping up.
 OLDEST_EVENT_ALARM = Duration.minutes(5)
 
 
+def incident_grants(table_arn: str) -> list[iam.PolicyStatement]:
+    """What changing one incident takes (functions/alerts/logic/incident_changes.py, AlertStore): GetItem of its
+    locator (ALERTGROUP#), then of the incident and the account's settings (ALERTS#); the incident and its events'
+    outbox items, all in the account's ALERTS# partition, in one transaction, authorized per item as PutItem."""
+    return [
+        on_keys("dynamodb:GetItem", table_arn, [f"{GROUP_LOCATOR_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*"]),
+        on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
+    ]
+
+
 class Alerts(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, shared: SharedRuntime) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
+    ) -> None:
         super().__init__(scope, construct_id)
         self.master_secret = hmac_key_secret(
             self,
@@ -49,8 +74,8 @@ class Alerts(Construct):
             "Queue",
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            visibility_timeout=Duration.seconds(60),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=5),
+            visibility_timeout=Duration.seconds(alert_queue.VISIBILITY_TIMEOUT_SECONDS),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letter_queue, max_receive_count=alert_queue.MAX_RECEIVE_COUNT),
         )
         self.oldest_event_alarm = cloudwatch.Alarm(
             self,
@@ -65,7 +90,8 @@ class Alerts(Construct):
         self.dead_letter_alarm = cloudwatch.Alarm(
             self,
             "DeadLetterAlarm",
-            alarm_description="Monitoring events the alerts processor failed 5 times are in the alerts dead-letter queue: "
+            alarm_description=f"Monitoring events the alerts processor failed {alert_queue.MAX_RECEIVE_COUNT} times are in the alerts "
+            "dead-letter queue (see the alerts processor function's log for the failure): "
             "read them, fix the cause, then move them back to the alerts queue.",
             metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
                 period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
@@ -75,7 +101,9 @@ class Alerts(Construct):
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
-        environment = {  # functions/shared/settings.py AlertsSettings
+        # functions/shared/settings.py AlertsSettings, which every alerts function reads whole: the queue's URL and the
+        # secret's ARN name them, and only the functions granted below may send to the one or read the other.
+        environment = {
             "TABLE_NAME": data.table.table_name,
             "ALERTS_QUEUE_URL": self.queue.queue_url,
             "ALERTS_MASTER_SECRET_ARN": self.master_secret.secret_arn,
@@ -124,3 +152,87 @@ class Alerts(Construct):
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[self.master_secret.secret_arn]),
             iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn]),
         )
+
+        self._processor(config, data, shared, environment)
+        self._incidents(config, data, events, shared, environment)
+
+    def _processor(self, config: StageConfig, data: Data, shared: SharedRuntime, environment: dict[str, str]) -> None:
+        table_arn = data.table.table_arn
+        self.processor = DomainFunction(
+            self,
+            "Processor",
+            config=config,
+            name="alerts processor",
+            description="Alerts processor: the monitoring intake's events folded into alerts and incidents",
+            handler=PROCESSOR_HANDLER,
+            timeout=Duration.seconds(alert_queue.PROCESSOR_TIMEOUT_SECONDS),
+            layer=shared.layer,
+            memory_size=512,
+            environment={**environment, **config.business_time},  # business hours decide a case now or at the opening
+        )
+        # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
+        self.processor.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.queue,
+                batch_size=alert_queue.BATCH_SIZE,
+                max_batching_window=Duration.seconds(alert_queue.MAX_BATCHING_WINDOW_SECONDS),
+                report_batch_item_failures=True,
+            )
+        )
+        self.processor.grant(
+            # One BatchGetItem of the batch's accounts' alerts, pointers, settings and incidents (ALERTS#) and their
+            # account items (ACCOUNT#, read only); one transaction per account: its alerts, incidents, pointers and
+            # outbox items (ALERTS#) and a new incident's locator (ALERTGROUP#), authorized per item as PutItem.
+            on_keys("dynamodb:BatchGetItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{GROUP_LOCATOR_PREFIX}*"]),
+            iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
+        )
+
+    def _incidents(self, config: StageConfig, data: Data, events: Events, shared: SharedRuntime, environment: dict[str, str]) -> None:
+        """The incident timer's step and the monitoring cases' events: each changes one incident."""
+        decrypt = iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn])
+        self.timer_step = DomainFunction(
+            self,
+            "TimerStep",
+            config=config,
+            name="incident timer step",
+            description="Incident timer steps: a held incident's case at the opening, the recovery note, the digest, "
+            "if the incident still holds the timer",
+            handler=TIMER_STEP_HANDLER,
+            timeout=TIMER_STEP_TIMEOUT,
+            layer=shared.layer,
+            environment={**environment, **config.business_time},
+        )
+        self.timer_step.grant(*incident_grants(data.table.table_arn), decrypt)
+
+        self.case_events_delivery = event_queue(
+            Construct(self, "CaseEventsDelivery"),
+            bus=events.bus,
+            pattern=case_events_delivery.EVENT_PATTERN,
+            rule_id="MonitoringCaseEvents",
+            rule_description="Cases opened, closed and reopened, to the alerts domain's queue (it acts on the monitoring cases')",
+            visibility_timeout_seconds=case_events_delivery.VISIBILITY_TIMEOUT_SECONDS,
+            max_receive_count=case_events_delivery.MAX_RECEIVE_COUNT,
+            alarm_description="Case events the alerts domain could not apply: a monitoring incident not following its case "
+            "(opened, closed, reopened), so its alerts may not be digested onto the case or a closed case's incident still "
+            "takes alerts. See the alerts case events function's log for the failure, fix it, then redrive the dead-letter "
+            "queue to its queue (an incident applies each change once, however often it is delivered).",
+        )
+        self.case_events = DomainFunction(
+            self,
+            "CaseEvents",
+            config=config,
+            name="alerts case events",
+            description="Alerts: an incident follows its monitoring case (opened, closed, reopened)",
+            handler=CASE_EVENTS_HANDLER,
+            timeout=Duration.seconds(case_events_delivery.FUNCTION_TIMEOUT_SECONDS),
+            layer=shared.layer,
+            environment={**environment, **config.business_time},
+        )
+        # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
+        self.case_events.function.add_event_source(
+            event_sources.SqsEventSource(
+                self.case_events_delivery.queue, batch_size=case_events_delivery.BATCH_SIZE, report_batch_item_failures=True
+            )
+        )
+        self.case_events.grant(*incident_grants(data.table.table_arn), decrypt)

@@ -1,9 +1,10 @@
-"""Timers (docs/architecture.md, Architecture): the follow-up ladder and the response escalation as Standard
-state machines, built from the same ASL files the tests and the local stack run (infra/workflows); the
-timer step Lambda their tasks invoke (functions/cases, which owns the case it acts on); and the followups
-Lambda, which reads the cases domain's CaseTimerStarted/CaseTimerStopped events from a queue and starts or
-stops executions. The pattern and the delivery settings come from functions/followups/models/delivery.py,
-which the local stack builds from too."""
+"""Timers (docs/architecture.md, Architecture): the follow-up ladder, the response escalation and the incident
+timer as Standard state machines, built from the same ASL files the tests and the local stack run
+(infra/workflows); the timer step Lambda the case timers' tasks invoke (functions/cases, which owns the case it
+acts on; the incident timer's step is the alerts domain's, components/alerts.py); and the followups Lambda,
+which reads the cases domain's CaseTimerStarted/CaseTimerStopped and the alerts domain's MonitoringTimerStarted
+from a queue and starts or stops executions. The pattern and the delivery settings come from
+functions/followups/models/delivery.py, which the local stack builds from too."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import cast
 from aws_cdk import Acknowledgment, ArnFormat, Duration, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -31,7 +33,7 @@ from infra.components.events import Events
 from infra.components.function import DomainFunction, on_keys
 from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
-from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
+from infra.workflows import FOLLOW_UP_LADDER, INCIDENT_TIMER, RESPONSE_ESCALATION, STEP_PLACEHOLDERS, WORKFLOWS_DIR
 
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 TIMER_STEP_TIMEOUT = Duration.seconds(30)  # within the tasks' TimeoutSeconds (60) in the ASL
@@ -42,8 +44,17 @@ ALARM_PERIOD = Duration.minutes(5)
 
 class Followups(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: StageConfig, data: Data, events: Events, shared: SharedRuntime
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        data: Data,
+        events: Events,
+        shared: SharedRuntime,
+        incident_timer_step: lambda_.IFunction,
     ) -> None:
+        """`incident_timer_step`: the alerts domain's step Lambda, which the incident timer's task invokes."""
         super().__init__(scope, construct_id)
         self.timer_step = DomainFunction(
             self,
@@ -58,18 +69,30 @@ class Followups(Construct):
         )
         self._grant_timer_step(data)
 
-        self.follow_up_ladder = self._state_machine("FollowUpLadder", config, "follow-up-ladder", FOLLOW_UP_LADDER)
-        self.response_escalation = self._state_machine("ResponseEscalation", config, "response-escalation", RESPONSE_ESCALATION)
+        case_timer_misses = "so its case missed a reminder, auto-close or escalation"
+        step = self.timer_step.function
+        self.follow_up_ladder = self._state_machine("FollowUpLadder", config, "follow-up-ladder", FOLLOW_UP_LADDER, step, case_timer_misses)
+        self.response_escalation = self._state_machine(
+            "ResponseEscalation", config, "response-escalation", RESPONSE_ESCALATION, step, case_timer_misses
+        )
+        self.incident_timer = self._state_machine(
+            "IncidentTimer",
+            config,
+            "incident-timer",
+            INCIDENT_TIMER,
+            incident_timer_step,
+            "so its incident missed a step: a held incident's case at the opening, a recovery note or a digest of the alerts joined",
+        )
 
         self.delivery = event_queue(
             self,
             bus=events.bus,
             pattern=EVENT_PATTERN,
             rule_id="CaseTimerEvents",
-            rule_description="Case timers started and stopped, to the followups queue",
+            rule_description="Case timers started and stopped, and incident timers started, to the followups queue",
             visibility_timeout_seconds=VISIBILITY_TIMEOUT_SECONDS,
             max_receive_count=MAX_RECEIVE_COUNT,
-            alarm_description="Case timer events that could not start or stop their state machine execution: see the "
+            alarm_description="Timer events (a case's, an incident's) that could not start or stop their state machine execution: see the "
             "followups function's log for the failure, fix it, then redrive the dead-letter queue to the followups queue.",
         )
         self.queue, self.dead_letter_queue = self.delivery.queue, self.delivery.dead_letter_queue
@@ -79,13 +102,14 @@ class Followups(Construct):
             "TimerEvents",
             config=config,
             name="followups",
-            description="Followups: starts and stops the case timers' state machine executions",
+            description="Followups: starts and stops the case timers' state machine executions, starts the incident timers'",
             handler=HANDLER,
             timeout=Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
             layer=shared.layer,
             environment={
                 "FOLLOW_UP_STATE_MACHINE_ARN": self.follow_up_ladder.state_machine_arn,
                 "RESPONSE_ESCALATION_STATE_MACHINE_ARN": self.response_escalation.state_machine_arn,
+                "INCIDENT_TIMER_STATE_MACHINE_ARN": self.incident_timer.state_machine_arn,
             },
         )
         # Grants the role exactly what polling needs on this queue (receive, delete, change visibility, attributes).
@@ -104,7 +128,10 @@ class Followups(Construct):
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
         )
 
-    def _state_machine(self, construct_id: str, config: StageConfig, purpose: str, workflow: str) -> sfn.StateMachine:
+    def _state_machine(
+        self, construct_id: str, config: StageConfig, purpose: str, workflow: str, step: lambda_.IFunction, misses: str
+    ) -> sfn.StateMachine:
+        """The workflow's Standard state machine, its tasks invoking `step`; `misses`: what a failed execution means."""
         name = f"dss-{config.name}-{purpose}"
         log_group = logs.LogGroup(
             self,
@@ -121,17 +148,16 @@ class Followups(Construct):
             state_machine_name=name,
             state_machine_type=sfn.StateMachineType.STANDARD,  # waits of days; exactly-once steps
             definition_body=sfn.DefinitionBody.from_file(str(WORKFLOWS_DIR / workflow)),
-            definition_substitutions={TIMER_STEP_PLACEHOLDER: self.timer_step.function.function_arn},
-            # Execution data: the case number, the timer's token and wake-up times, and each step's result
-            # (the timer step's outcome, not the case) or failure cause; no case content or contact details.
+            definition_substitutions={STEP_PLACEHOLDERS[workflow]: step.function_arn},
+            # Execution data: the case number (or the incident and its account), the timer's token and wake-up
+            # times, and each step's result (the step's outcome, not the case) or failure cause; no case content,
+            # alert text or contact details.
             # Without it the log cannot say which wake-up or which failure ended a timer.
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=True),
             tracing_enabled=True,
         )
         # The tasks name the unqualified function ARN, so neither versions nor aliases (`:*`) are granted.
-        machine.add_to_role_policy(
-            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.timer_step.function.function_arn])
-        )
+        machine.add_to_role_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[step.function_arn]))
         Validations.of(machine.role).acknowledge(
             Acknowledgment(
                 id="AwsSolutions-IAM5[Resource::*]",
@@ -148,9 +174,8 @@ class Followups(Construct):
             cloudwatch.Alarm(
                 self,
                 f"{construct_id}{ending}Alarm",
-                alarm_description=f"An execution of {name} {what}, so its case missed a reminder, auto-close or "
-                "escalation. Find the cause in the execution's history, its log group and the timer step function's "
-                "log, fix it, then do for the case by hand what the timer did not.",
+                alarm_description=f"An execution of {name} {what}, {misses}. Find the cause in the execution's "
+                "history, its log group and the step function's log, fix it, then do by hand what the timer did not.",
                 metric=metric(period=ALARM_PERIOD, statistic=cloudwatch.Stats.SUM),
                 threshold=1,
                 evaluation_periods=1,
@@ -160,13 +185,15 @@ class Followups(Construct):
         return machine
 
     def _grant_timer_events(self) -> None:
-        machines = (self.follow_up_ladder, self.response_escalation)
+        stopped = (self.follow_up_ladder, self.response_escalation)  # an incident timer is never stopped
         role = self.timer_events.role
         role.add_to_policy(
-            iam.PolicyStatement(actions=["states:StartExecution"], resources=[machine.state_machine_arn for machine in machines])
+            iam.PolicyStatement(
+                actions=["states:StartExecution"], resources=[machine.state_machine_arn for machine in (*stopped, self.incident_timer)]
+            )
         )
         stack = Stack.of(self)
-        for machine in machines:
+        for machine in stopped:
             # arn:<partition>:states:<region>:<account>:execution:<state machine name>:*
             executions = stack.format_arn(
                 service="states",

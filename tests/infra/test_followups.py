@@ -1,6 +1,7 @@
-"""The timers in the stack: the two Standard state machines from infra/workflows (logged, traced, alarmed),
-the timer step Lambda their tasks invoke, and the followups path rule → queue (+ dead-letter queue and its
-alarm) → Lambda that starts and stops executions; each role can do exactly what its code does."""
+"""The timers in the stack: the three Standard state machines from infra/workflows (logged, traced, alarmed),
+the step Lambda each one's tasks invoke (the cases domain's timer step for the case timers, the alerts
+domain's for the incident timer), and the followups path rule → queue (+ dead-letter queue and its alarm) →
+Lambda that starts and stops executions; each role can do exactly what its code does."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ from functions.followups.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from infra.constants import LAMBDA_PYTHON_VERSION
-from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, TIMER_STEP_PLACEHOLDER, WORKFLOWS_DIR
+from infra.workflows import (
+    FOLLOW_UP_LADDER,
+    INCIDENT_TIMER,
+    INCIDENT_TIMER_STEP_PLACEHOLDER,
+    RESPONSE_ESCALATION,
+    TIMER_STEP_PLACEHOLDER,
+    WORKFLOWS_DIR,
+)
 
 from .synth import role_statements, statement_triples
 
@@ -25,8 +33,21 @@ pytestmark = pytest.mark.slow
 
 COMPONENT = "Followups"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
+INCIDENT_TIMER_STEP_HANDLER = "functions.alerts.handlers.handle_timer_step.lambda_handler"
 TIMER_EVENTS_HANDLER = "functions.followups.handlers.handle_timer_events.lambda_handler"
-DEFINITIONS = {"follow-up-ladder": WORKFLOWS_DIR / FOLLOW_UP_LADDER, "response-escalation": WORKFLOWS_DIR / RESPONSE_ESCALATION}
+DEFINITIONS = {
+    "follow-up-ladder": WORKFLOWS_DIR / FOLLOW_UP_LADDER,
+    "response-escalation": WORKFLOWS_DIR / RESPONSE_ESCALATION,
+    "incident-timer": WORKFLOWS_DIR / INCIDENT_TIMER,
+}
+# Each state machine's step Lambda: its placeholder in the ASL, its handler (and the component that builds it).
+STEPS = {
+    "follow-up-ladder": (TIMER_STEP_PLACEHOLDER, TIMER_STEP_HANDLER, COMPONENT),
+    "response-escalation": (TIMER_STEP_PLACEHOLDER, TIMER_STEP_HANDLER, COMPONENT),
+    "incident-timer": (INCIDENT_TIMER_STEP_PLACEHOLDER, INCIDENT_TIMER_STEP_HANDLER, "Alerts"),
+}
+# The case timers are stopped when their case no longer needs them; an incident timer never is.
+STOPPED = ("follow-up-ladder", "response-escalation")
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 RUNTIME_ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "dss",
@@ -51,14 +72,20 @@ def _state_machines(synth) -> dict[str, tuple[str, dict]]:
     return machines
 
 
-def _function(synth, handler: str) -> tuple[str, dict]:
+def _function(synth, handler: str, component: str = COMPONENT) -> tuple[str, dict]:
     (found,) = [
         (key, value["Properties"])
         for key, value in synth.resources("AWS::Lambda::Function").items()
         if value["Properties"]["Handler"] == handler
     ]
-    assert found[0].startswith(COMPONENT)
+    assert found[0].startswith(component)
     return found
+
+
+def _step(synth, purpose: str) -> tuple[str, str]:
+    """The state machine's step Lambda: its placeholder in the ASL and its logical id."""
+    placeholder, handler, component = STEPS[purpose]
+    return placeholder, _function(synth, handler, component)[0]
 
 
 def _queues(synth) -> tuple[str, dict, str, dict]:
@@ -100,15 +127,15 @@ def test_state_machines_are_standard_logged_and_traced(dev, prod):
             assert log_group["RetentionInDays"] == {"dev": 7, "prod": 90}[synth.config.name]
 
 
-def test_definitions_are_the_asl_files_with_the_timer_step_substituted(dev):
-    step_id, _ = _function(dev, TIMER_STEP_HANDLER)
+def test_definitions_are_the_asl_files_with_their_step_substituted(dev):
     for purpose, (_, machine) in _state_machines(dev).items():
+        placeholder, step_id = _step(dev, purpose)
         source = DEFINITIONS[purpose].read_text()
         staged = _staged_definition(dev, machine)
         assert json.loads(staged) == json.loads(source)  # the very file the tests and the local stack run
         # Every placeholder of the file, and only those, is substituted (by CloudFormation, on deploy).
-        assert set(PLACEHOLDER.findall(staged)) == set(machine["DefinitionSubstitutions"]) == {TIMER_STEP_PLACEHOLDER}
-        assert machine["DefinitionSubstitutions"][TIMER_STEP_PLACEHOLDER] == _arn(step_id)
+        assert set(PLACEHOLDER.findall(staged)) == set(machine["DefinitionSubstitutions"]) == {placeholder}
+        assert machine["DefinitionSubstitutions"][placeholder] == _arn(step_id)
         substituted = json.loads(PLACEHOLDER.sub(lambda match: f"arn:aws:lambda:eu-west-1:111111111111:function:{match[1]}", staged))
         assert "${" not in json.dumps(substituted)
         states = substituted["States"]
@@ -116,7 +143,7 @@ def test_definitions_are_the_asl_files_with_the_timer_step_substituted(dev):
         tasks = {name: state for name, state in states.items() if state["Type"] == "Task"}
         assert tasks and {state["Resource"] for state in tasks.values()} == {"arn:aws:states:::lambda:invoke"}
         assert {state["Parameters"]["FunctionName"] for state in tasks.values()} == {
-            f"arn:aws:lambda:eu-west-1:111111111111:function:{TIMER_STEP_PLACEHOLDER}"
+            f"arn:aws:lambda:eu-west-1:111111111111:function:{placeholder}"
         }
         # Each Task's own timeout leaves the function's whole timeout to run.
         assert all(state["TimeoutSeconds"] > 30 for state in tasks.values())
@@ -147,11 +174,25 @@ def test_each_step_outlasts_an_outage_of_hours_before_failing_its_execution():
             assert failed["MaxDelaySeconds"] == 3600 and sum(waits) >= 5 * 3600
 
 
-def test_state_machine_roles_may_only_invoke_the_timer_step_function(dev):
-    step_id, _ = _function(dev, TIMER_STEP_HANDLER)
-    machines = _state_machines(dev).values()
-    assert len({machine["RoleArn"]["Fn::GetAtt"][0] for _, machine in machines}) == len(machines)  # a role each
-    for machine_id, machine in machines:
+def test_the_incident_timer_waits_once_then_sends_its_step_the_incident_and_token():
+    states = json.loads(DEFINITIONS["incident-timer"].read_text())["States"]
+    assert [state["Type"] for state in states.values()] == ["Wait", "Task"]  # two states entered per timer
+    wait, task = states.values()
+    assert wait["TimestampPath"] == "$.wakeAt"
+    assert task["Parameters"]["Payload"] == {
+        "accountId.$": "$.accountId",
+        "groupId.$": "$.groupId",
+        "step.$": "$.step",
+        "token.$": "$.token",
+    }
+    assert task["ResultSelector"] == {"timerCurrent.$": "$.Payload.timerCurrent"} and task["End"] is True
+
+
+def test_state_machine_roles_may_only_invoke_their_step_function(dev):
+    machines = _state_machines(dev)
+    assert len({machine["RoleArn"]["Fn::GetAtt"][0] for _, machine in machines.values()}) == len(machines)  # a role each
+    for purpose, (machine_id, machine) in machines.items():
+        _, step_id = _step(dev, purpose)
         role_id = machine["RoleArn"]["Fn::GetAtt"][0]
         assert role_id.startswith(f"{machine_id[:-8]}Role")  # its own (logical ids end in an 8-character hash)
         trust = dev.resources("AWS::IAM::Role")[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
@@ -314,6 +355,7 @@ def test_followups_function_settings_and_environment(dev, prod):
         assert function["Environment"]["Variables"] == {
             "FOLLOW_UP_STATE_MACHINE_ARN": {"Ref": machines["follow-up-ladder"][0]},
             "RESPONSE_ESCALATION_STATE_MACHINE_ARN": {"Ref": machines["response-escalation"][0]},
+            "INCIDENT_TIMER_STATE_MACHINE_ARN": {"Ref": machines["incident-timer"][0]},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
         }
@@ -329,7 +371,9 @@ def test_no_function_of_the_stack_compresses_timers(dev, prod):
 def test_followups_role_is_exactly_least_privilege(dev):
     _, function = _function(dev, TIMER_EVENTS_HANDLER)
     queue_id, *_ = _queues(dev)
-    machine_ids = [machine_id for machine_id, _ in _state_machines(dev).values()]
+    machines = _state_machines(dev)
+    machine_ids = [machine_id for machine_id, _ in machines.values()]
+    stopped_ids = [machines[purpose][0] for purpose in STOPPED]
 
     def executions(machine_id: str) -> dict:
         partition, region, account = ({"Ref": f"AWS::{name}"} for name in ("Partition", "Region", "AccountId"))
@@ -342,7 +386,8 @@ def test_followups_role_is_exactly_least_privilege(dev):
 
     expected = [
         {"Effect": "Allow", "Action": "states:StartExecution", "Resource": [{"Ref": machine_id} for machine_id in machine_ids]},
-        {"Effect": "Allow", "Action": "states:StopExecution", "Resource": [executions(machine_id) for machine_id in machine_ids]},
+        # Only the case timers' executions: nothing stops an incident timer's.
+        {"Effect": "Allow", "Action": "states:StopExecution", "Resource": [executions(machine_id) for machine_id in stopped_ids]},
         {
             "Effect": "Allow",
             "Action": [

@@ -40,6 +40,7 @@ ACKNOWLEDGED_EVERYWHERE = {
         for machine in ("FollowupsFollowUpLadder96C48C69", "FollowupsResponseEscalation198128FA")
     ),
     ("Followups/FollowUpLadder/Role", "AwsSolutions-IAM5[Resource::*]"),  # log delivery and X-Ray
+    ("Followups/IncidentTimer/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Files/Api/Function", "AwsSolutions-L1"),
     ("Directory/Function/Function", "AwsSolutions-L1"),
     ("Directory/Function/Role", "AwsSolutions-IAM5[Resource::*]"),
@@ -80,6 +81,12 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Alerts/ApiFunction/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Alerts/IntakeFunction/Function", "AwsSolutions-L1"),
     ("Alerts/IntakeFunction/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Alerts/Processor/Function", "AwsSolutions-L1"),
+    ("Alerts/Processor/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Alerts/TimerStep/Function", "AwsSolutions-L1"),
+    ("Alerts/TimerStep/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Alerts/CaseEvents/Function", "AwsSolutions-L1"),
+    ("Alerts/CaseEvents/Role", "AwsSolutions-IAM5[Resource::*]"),
 }
 ACKNOWLEDGED_OUTSIDE_PROD = {
     ("Identity/UserPool", "AwsSolutions-COG2"),  # MFA optional

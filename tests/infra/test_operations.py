@@ -138,7 +138,7 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    assert len(functions) == 11
+    assert len(functions) == 14  # 11, and the alerts processor, the incident timer step and the alerts case events
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]
@@ -218,7 +218,7 @@ def test_the_dashboard_shows_every_queue_and_dead_letter_queue(dev):
     for queue_id in dev.resources("AWS::SQS::Queue"):
         assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", f"{queue_id}.QueueName") in metrics, queue_id
     consumed = {queue_id for queue_id, queue in dev.resources("AWS::SQS::Queue").items() if "RedrivePolicy" in queue["Properties"]}
-    assert len(consumed) == 4
+    assert len(consumed) == 5  # notifications, followups, the cases domain's, the alerts queue, the alerts case events
     for queue_id in consumed:
         assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", f"{queue_id}.QueueName") in metrics, queue_id
 
@@ -226,7 +226,7 @@ def test_the_dashboard_shows_every_queue_and_dead_letter_queue(dev):
 def test_the_dashboard_shows_the_timers(dev):
     metrics = _metrics(_dashboard(dev)[1])
     machines = dev.resources("AWS::StepFunctions::StateMachine")
-    assert len(machines) == 2
+    assert len(machines) == 3  # the follow-up ladder, the response escalation, the incident timer
     for machine_id in machines:
         for name in ("ExecutionsStarted", "ExecutionsFailed", "ExecutionsTimedOut"):
             assert ("AWS/States", name, machine_id) in metrics, (machine_id, name)

@@ -30,6 +30,9 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.outbox.handlers.handle_table_stream.lambda_handler": PublisherSettings,
     "functions.alerts.handlers.api.lambda_handler": AlertsSettings,
     "functions.alerts.handlers.intake.lambda_handler": AlertsSettings,
+    "functions.alerts.handlers.handle_alert_queue.lambda_handler": AlertsSettings,
+    "functions.alerts.handlers.handle_timer_step.lambda_handler": AlertsSettings,
+    "functions.alerts.handlers.handle_case_events.lambda_handler": AlertsSettings,
 }
 
 
