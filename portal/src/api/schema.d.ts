@@ -2382,6 +2382,11 @@ export interface components {
              */
             groupId?: string | null;
             /**
+             * Suppressedby
+             * @description The maintenance window that silenced its current instance.
+             */
+            suppressedBy?: string | null;
+            /**
              * Describedby
              * @description The newest trigger (its time and event id), whose payload describes the alert.
              */
