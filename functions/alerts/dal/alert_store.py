@@ -94,7 +94,7 @@ class AlertStore:
             writes.append((pointer, _pointer_condition(before_pointer.group_id if before_pointer else None)))
         writes += self._outbox(state.account_id, outcome.events, now)
         counts = [
-            (AlertsRecord(partition, f"{WINDOW_PREFIX}{window_id}"), [AlertsRecord.suppressed_count.add(count)])
+            (AlertsRecord(partition, f"{WINDOW_PREFIX}{window_id}"), [AlertsRecord.suppressed_count.add(count)], AlertsRecord.pk.exists())
             for window_id, count in outcome.suppressed.items()
             if count
         ]
@@ -111,14 +111,14 @@ class AlertStore:
         items = outbox_items(account_partition(account_id), sequence, [event.domain_event() for event in events], now)
         return [(item, None) for item in items]
 
-    def _transact(self, writes: list[tuple[Model, Condition | None]], counts: Sequence[tuple[Model, list[Any]]] = ()) -> None:
-        """The writes, conditional, and the counters added to (on items that exist)."""
+    def _transact(self, writes: list[tuple[Model, Condition | None]], updates: Sequence[tuple[Model, list[Any], Condition]] = ()) -> None:
+        """The items written and the items updated, each on its condition."""
         try:
             with TransactWrite(connection=self._connection) as transaction:
                 for item, condition in writes:
                     transaction.save(item, condition=condition)
-                for item, actions in counts:
-                    transaction.update(item, actions=actions, condition=AlertsRecord.pk.exists())
+                for item, actions, condition in updates:
+                    transaction.update(item, actions=actions, condition=condition)
         except TransactWriteError as error:
             reasons = {reason.code for reason in (error.cancellation_reasons or []) if reason}
             if reasons & {"ConditionalCheckFailed", "TransactionConflict"}:

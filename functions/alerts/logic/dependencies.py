@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from functions.alerts.dal.alert_queue import SqsAlertQueue
 from functions.alerts.dal.alert_store import AlertStore
 from functions.alerts.dal.integration_repository import IntegrationRepository
+from functions.alerts.dal.window_store import WindowStore
 from functions.alerts.logic.intake import IntegrationCache
 from functions.shared.clock import Clock, SystemClock
 from functions.shared.dal.secrets import secret_bytes
@@ -45,6 +46,10 @@ class AlertsDependencies:
         from functions.alerts.dal.alert_reads import AlertReads
 
         return AlertReads(alerts_settings().table_name)
+
+    @cached_property
+    def window_store(self) -> WindowStore:
+        return WindowStore(alerts_settings().table_name)
 
     @cached_property
     def queue(self) -> SqsAlertQueue:
