@@ -180,11 +180,14 @@ class Alerts(Construct):
             )
         )
         self.processor.grant(
-            # One BatchGetItem of the batch's accounts' alerts, pointers, settings and incidents (ALERTS#) and their
-            # account items (ACCOUNT#, read only); one transaction per account: its alerts, incidents, pointers and
-            # outbox items (ALERTS#) and a new incident's locator (ALERTGROUP#), authorized per item as PutItem.
+            # One BatchGetItem of the batch's accounts' alerts, pointers, settings, live maintenance windows and
+            # incidents (ALERTS#) and their account items (ACCOUNT#, read only); one transaction per account: its
+            # alerts, incidents, pointers and outbox items (ALERTS#) and a new incident's locator (ALERTGROUP#),
+            # authorized per item as PutItem, and the count of a maintenance window's silenced alerts (ALERTS#), an
+            # atomic add authorized as UpdateItem.
             on_keys("dynamodb:BatchGetItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{GROUP_LOCATOR_PREFIX}*"]),
+            on_keys("dynamodb:UpdateItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
         )
 

@@ -147,6 +147,7 @@ def test_processor_role_is_exactly_least_privilege(dev):
     expected = [
         _on_keys("dynamodb:BatchGetItem", table_arn, ["ALERTS#*", "ACCOUNT#*"]),
         _on_keys("dynamodb:PutItem", table_arn, ["ALERTS#*", "ALERTGROUP#*"]),  # TransactWriteItems, per item
+        _on_keys("dynamodb:UpdateItem", table_arn, ["ALERTS#*"]),  # a maintenance window's count, in the transaction
         _polling(queue_id),
         *_runtime_grants(dev, function),
     ]

@@ -110,8 +110,6 @@ def incident_timer_set(step="digest", token=TOKEN, due_at="2026-12-08T15:30:00.0
         "eventKey": f"{GROUP}#5#timer",
         "groupId": GROUP,
         "accountId": "acme",
-        "device": "ic-01",
-        "alertCount": 4,
         "occurredAt": "2026-12-08T15:00:00.000Z",
         "step": step,
         "token": token,

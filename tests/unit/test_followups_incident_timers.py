@@ -1,6 +1,6 @@
-"""Starting the alerts domain's incident timers: the execution MonitoringTimerStarted asks for, its name and
-wake time (scaled only on the local stack, from when the timer was set), and a duplicate delivery treated as
-the success it is."""
+"""Starting the alerts domain's timers (an incident's, a maintenance window's): the execution
+MonitoringTimerStarted asks for, its name and wake time (scaled only on the local stack, from when the timer
+was set), and a duplicate delivery treated as the success it is."""
 
 from __future__ import annotations
 
@@ -24,8 +24,6 @@ def timer_set(step: str = "settle", **overrides) -> dict:
         event_key=f"{GROUP}#4#timer",
         group_id=GROUP,
         account_id="acme",
-        device="ic-01",
-        alert_count=3,
         occurred_at="2026-12-08T15:00:00.000Z",
         step=step,
         token=TOKEN,
@@ -63,6 +61,7 @@ def test_a_set_incident_timer_runs_the_incident_timer_state_machine_until_its_du
 
 @pytest.mark.parametrize("step", list(IncidentTimerStep))
 def test_every_step_has_an_execution_name_within_step_functions_limit(step):
+    """An incident's steps and a maintenance window's (window-start, window-end: the window's id as groupId)."""
     name = incident_execution_name(GROUP, step.value, TOKEN)
     assert name == f"{GROUP}-{step.value}-{TOKEN}"
     assert len(name) <= 80

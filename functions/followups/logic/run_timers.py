@@ -49,7 +49,8 @@ def execution_name(case_number: str, token: str) -> str:
 
 
 def incident_execution_name(group_id: str, step: str, token: str) -> str:
-    """Unique per incident timer (the token is); 32 + 1 + 7 + 1 + 32 characters at most, within Step Functions' 80."""
+    """Unique per timer (the token is); 32 + 1 + 12 ("window-start") + 1 + 32 characters at most, within Step
+    Functions' 80."""
     return f"{group_id}-{step}-{token}"
 
 
@@ -86,8 +87,9 @@ def stop_timer(detail: CaseTimerStopped, machines: StateMachineRunner) -> Outcom
 
 
 def start_incident_timer(detail: IncidentTimerStarted, machines: StateMachineRunner, time_scale: float) -> Outcome:
-    """The incident timer's execution: it sleeps until the step's due time (scaled from when the timer was set,
-    on the local stack), then runs the step, which acts only if the incident still holds the token."""
+    """The execution of an incident's or a maintenance window's timer: it sleeps until the step's due time
+    (scaled from when the timer was set, on the local stack), then runs the step, which acts only if the
+    incident or window still holds the token."""
     wake = wake_at(detail.occurred_at, detail.due_at, time_scale)
     name = incident_execution_name(detail.group_id, detail.step.value, detail.token)
     execution_input = {

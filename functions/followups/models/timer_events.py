@@ -25,8 +25,9 @@ TIMER_STEPS: dict[TimerKind, tuple[TimerStepName, ...]] = {
     TimerKind.FOLLOW_UP: (TimerStepName.REMINDER_1, TimerStepName.REMINDER_2, TimerStepName.AUTO_CLOSE),
     TimerKind.RESPONSE_ESCALATION: (TimerStepName.ESCALATE_TO_OWNER, TimerStepName.ESCALATE_TO_MANAGER),
 }
-# The state machine of the alerts domain's incident timers (infra/workflows/incident_timer.asl.json): one
-# execution per timer, one step each. Not a case's TimerKind; StateMachines knows it by this name.
+# The state machine of the alerts domain's timers, an incident's or a maintenance window's
+# (infra/workflows/incident_timer.asl.json): one execution per timer, one step each. Not a case's TimerKind;
+# StateMachines knows it by this name.
 INCIDENT_TIMER = "incident-timer"
 
 
@@ -39,8 +40,8 @@ class CaseTimerStopped(CaseRef, TimerStop):
 
 
 class IncidentTimerStarted(EventDetail):
-    """MonitoringTimerStarted as this domain reads it: the incident, its timer's step, token and due time, and
-    when the timer was set (the local stack's time scale counts from then)."""
+    """MonitoringTimerStarted as this domain reads it: the incident or maintenance window (`group_id`), its
+    timer's step, token and due time, and when the timer was set (the local stack's time scale counts from then)."""
 
     source = EventSource.ALERTS
     detail_type = DetailType.MONITORING_TIMER_STARTED
