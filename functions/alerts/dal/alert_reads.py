@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError
 
 # An incident's item exactly as the processor reads and writes it: its body, its version condition.
-from functions.alerts.dal.alert_store import AlertStore, _body, _group, _version_condition
+from functions.alerts.dal.alert_store import AlertStore, item_body, to_group, version_condition
 from functions.alerts.dal.tables import (
     ALERT_PREFIX,
     GROUP_PREFIX,
@@ -51,14 +51,14 @@ class AlertReads(AlertStore):
         self, account_id: str, *, state: str | None, limit: int, start_key: dict[str, Any] | None
     ) -> tuple[list[AlertGroup], dict | None]:
         records, next_key = _one_query(account_partition(account_id), GROUP_PREFIX, state, limit, start_key, newest_first=True)
-        return [_group(record) for record in records], next_key
+        return [to_group(record) for record in records], next_key
 
     # --- an incident ------------------------------------------------------------------------------------------------
 
     def read_account_group(self, account_id: str, group_id: str) -> AlertGroup | None:
         """An incident under the account's own key (one read): another account's is not found."""
         try:
-            return _group(AlertsRecord.get(account_partition(account_id), f"{GROUP_PREFIX}{group_id}", consistent_read=True))
+            return to_group(AlertsRecord.get(account_partition(account_id), f"{GROUP_PREFIX}{group_id}", consistent_read=True))
         except DoesNotExist:
             return None
         except GetError as error:
@@ -86,10 +86,10 @@ class AlertReads(AlertStore):
         outbox), with the Idempotency-Key's answer and the caller's change count in the same transaction.
         ConcurrentChange: the incident moved; IdempotencyKeyTaken: a retry with the same key committed first."""
         record = AlertsRecord(
-            account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=_body(group), version=group.version
+            account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=item_body(group), version=group.version
         )
         record.state = group.status.value
-        writes: list[Write] = [(record, _version_condition(before_version), ConcurrentChange)]
+        writes: list[Write] = [(record, version_condition(before_version), ConcurrentChange)]
         writes += [(item, None, None) for item, _ in self._outbox(group.account_id, events, now)]
         if idempotency:
             request, answer = idempotency
@@ -131,7 +131,7 @@ class AlertReads(AlertStore):
         )
         write_change(
             self._connection,
-            (record, _version_condition(before_version), ConcurrentChange),
+            (record, version_condition(before_version), ConcurrentChange),
             stale=ConcurrentChange,
             busy=BUSY,
             now=now,

@@ -63,7 +63,7 @@ class AlertStore:
             for group_id in _named_groups(state)
         }
         for record in self._batch_get(AlertsRecord, list(group_keys)):
-            group = _group(record)
+            group = to_group(record)
             states[group.account_id].groups[group.group_id] = group
         return states
 
@@ -73,14 +73,14 @@ class AlertStore:
         writes: list[tuple[Model, Condition | None]] = []
         for alert in outcome.alerts:
             before = state.alerts.get(alert.dedup_key)
-            record = AlertsRecord(partition, f"{ALERT_PREFIX}{alert.dedup_key}", body=_body(alert), version=alert.version + 1)
+            record = AlertsRecord(partition, f"{ALERT_PREFIX}{alert.dedup_key}", body=item_body(alert), version=alert.version + 1)
             record.state, record.group_id, record.suppressed_by = alert.state.value, alert.group_id, alert.suppressed_by
-            writes.append((record, _version_condition(before.version if before else 0)))
+            writes.append((record, version_condition(before.version if before else 0)))
         for group in outcome.groups.values():
             before_group = state.groups.get(group.group_id)
-            record = AlertsRecord(partition, f"{GROUP_PREFIX}{group.group_id}", body=_body(group), version=group.version)
+            record = AlertsRecord(partition, f"{GROUP_PREFIX}{group.group_id}", body=item_body(group), version=group.version)
             record.state = group.status.value
-            writes.append((record, _version_condition(before_group.version if before_group else 0)))
+            writes.append((record, version_condition(before_group.version if before_group else 0)))
             if before_group is None:
                 locator = AlertsRecord(f"{GROUP_LOCATOR_PREFIX}{group.group_id}", GROUP_LOCATOR_SORT_KEY, account_id=state.account_id)
                 writes.append((locator, AlertsRecord.pk.does_not_exist()))
@@ -134,7 +134,7 @@ class AlertStore:
             return None
         except GetError as error:
             raise unavailable("DynamoDB", BUSY) from error
-        return _group(record)
+        return to_group(record)
 
     def read_settings(self, account_id: str) -> AlertSettings:
         try:
@@ -148,10 +148,10 @@ class AlertStore:
     def save_group(self, group: AlertGroup, *, before_version: int, events: list[EventDetail], now: datetime) -> None:
         """The incident (conditional on the version read; ConcurrentChange when it moved) and its events."""
         record = AlertsRecord(
-            account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=_body(group), version=group.version
+            account_partition(group.account_id), f"{GROUP_PREFIX}{group.group_id}", body=item_body(group), version=group.version
         )
         record.state = group.status.value
-        self._transact([(record, _version_condition(before_version)), *self._outbox(group.account_id, events, now)])
+        self._transact([(record, version_condition(before_version)), *self._outbox(group.account_id, events, now)])
 
     @staticmethod
     def _batch_get(model: type[Any], keys: Iterable[tuple[str, str]]) -> list[Any]:
@@ -194,7 +194,7 @@ def live_windows(record: AlertsRecord | None) -> list[LiveWindow]:
     return [LiveWindow.model_validate(window) for window in json.loads(record.body or "[]")] if record else []
 
 
-def _group(record: AlertsRecord) -> AlertGroup:
+def to_group(record: AlertsRecord) -> AlertGroup:
     return AlertGroup.model_validate_json(record.body or "{}").model_copy(update={"version": int(record.version or 0)})
 
 
@@ -203,11 +203,11 @@ def _named_groups(state: AccountState) -> set[str]:
     return named | ({state.account_pointer.group_id} if state.account_pointer else set())
 
 
-def _body(model: Alert | AlertGroup) -> str:
+def item_body(model: Alert | AlertGroup) -> str:
     return model.model_dump_json(exclude={"version"}, round_trip=True)
 
 
-def _version_condition(version: int) -> Condition:
+def version_condition(version: int) -> Condition:
     return AlertsRecord.pk.does_not_exist() if version == 0 else AlertsRecord.version == version
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError
 
-from functions.alerts.dal.alert_store import AlertStore, live_windows
+from functions.alerts.dal.alert_store import AlertStore, live_windows, version_condition
 from functions.alerts.dal.tables import (
     ALERT_PREFIX,
     LIVE_WINDOWS_SORT_KEY,
@@ -67,7 +67,7 @@ class WindowStore(AlertStore):
         record = AlertsRecord(partition, f"{WINDOW_PREFIX}{window.window_id}", body=body, version=window.version, state=window.status.value)
         index_body = json.dumps([line.model_dump(mode="json") for line in live])
         index = AlertsRecord(partition, LIVE_WINDOWS_SORT_KEY, body=index_body, version=live_version + 1)
-        writes: list[tuple[Any, Any]] = [(index, _version_condition(live_version))]
+        writes: list[tuple[Any, Any]] = [(index, version_condition(live_version))]
         updates: list[tuple[Any, list[Any], Any]] = []
         if before_version == 0:
             record.suppressed_count = 0
@@ -106,7 +106,3 @@ def _alert(record: AlertsRecord) -> Alert:
 def to_window(record: AlertsRecord) -> MaintenanceWindow:
     window = MaintenanceWindow.model_validate_json(record.body or "{}")
     return window.model_copy(update={"version": int(record.version or 0), "suppressed_count": int(record.suppressed_count or 0)})
-
-
-def _version_condition(version: int) -> Any:
-    return AlertsRecord.pk.does_not_exist() if version == 0 else AlertsRecord.version == version
