@@ -12,7 +12,10 @@ from pynamodb.transactions import TransactGet
 
 from functions.alerts.dal.tables import (
     ACCOUNT_ALERTS_PREFIX,
+    AWS_SENDER_PREFIX,
+    AWS_SENDER_SORT_KEY,
     INTEGRATION_PREFIX,
+    AwsSenderItem,
     IntegrationItem,
     IntegrationListingItem,
     bind_alerts_tables,
@@ -20,7 +23,7 @@ from functions.alerts.dal.tables import (
     listing_key,
 )
 from functions.alerts.models.integrations import Integration
-from functions.alerts.models.records import IdempotencyKeyTaken, StaleIntegration
+from functions.alerts.models.records import AwsAccountTaken, IdempotencyKeyTaken, StaleIntegration
 from functions.shared.dal.directory import AccountItem, account_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import IdempotencyItem, idempotency_item, idempotency_key, to_record, unused
@@ -38,6 +41,15 @@ class IntegrationRepository:
     def get_integration(self, integration_id: str, *, consistent: bool = True) -> Integration | None:
         try:
             return to_integration(IntegrationItem.get(*integration_key(integration_id), consistent_read=consistent))
+        except DoesNotExist:
+            return None
+        except GetError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+
+    def integration_for_aws_account(self, aws_account_id: str) -> str | None:
+        """The integration an AWS account's bus events belong to, if any (an eventually consistent read)."""
+        try:
+            return AwsSenderItem.get(f"{AWS_SENDER_PREFIX}{aws_account_id}", AWS_SENDER_SORT_KEY).integration_id
         except DoesNotExist:
             return None
         except GetError as error:
@@ -78,6 +90,12 @@ class IntegrationRepository:
             (IntegrationItem(*integration_key(integration.integration_id), **attributes), condition, StaleIntegration),
             (IntegrationListingItem(*listing_key(integration.account_id, integration.integration_id), **attributes), None, None),
         ]
+        if before_version == 0:  # the integration's AWS senders, each claimed once
+            writes += [
+                (AwsSenderItem(f"{AWS_SENDER_PREFIX}{aws_id}", AWS_SENDER_SORT_KEY, integration_id=integration.integration_id),
+                 AwsSenderItem.pk.does_not_exist(), AwsAccountTaken)
+                for aws_id in integration.aws_account_ids
+            ]  # fmt: skip
         if idempotency:
             request, answer = idempotency
             writes.append((idempotency_item(request, integration.integration_id, answer), unused(now), IdempotencyKeyTaken))
@@ -109,6 +127,7 @@ def to_integration(item: IntegrationItem) -> Integration:
         created_at=item.created_at,
         modified_at=item.modified_at,
         version=int(item.version),
+        aws_account_ids=list(item.aws_account_ids or []),
     )
 
 

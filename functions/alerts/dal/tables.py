@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
@@ -52,6 +52,20 @@ class IntegrationItem(AlertsItem):
     created_at = TimestampAttribute()
     modified_at = TimestampAttribute()
     version = NumberAttribute()
+    aws_account_ids = ListAttribute(of=UnicodeAttribute, null=True)
+
+
+class AwsSenderItem(AlertsItem):
+    """`AWSACCOUNT#<aws account id>` / `AWSACCOUNT`: which integration an AWS account's events on the
+    dss-monitoring bus belong to (claimed when the integration is created; one integration per AWS account)."""
+
+    class Meta(TableMeta):
+        pass
+
+    integration_id = UnicodeAttribute()
+
+
+AWS_SENDER_PREFIX, AWS_SENDER_SORT_KEY = "AWSACCOUNT#", "AWSACCOUNT"
 
 
 class IntegrationListingItem(IntegrationItem):
@@ -98,7 +112,8 @@ def account_partition(account_id: str) -> str:
 
 # AccountItem: the directory's account, read (never written) to check an integration's account exists.
 ALERTS_MODELS: tuple[type[Model], ...] = (
-    AlertsItem, IntegrationItem, IntegrationListingItem, AlertsRecord, AccountItem, OutboxItem, *IDEMPOTENCY_MODELS, *RATE_MODELS,
+    AlertsItem, IntegrationItem, IntegrationListingItem, AwsSenderItem, AlertsRecord,
+    AccountItem, OutboxItem, *IDEMPOTENCY_MODELS, *RATE_MODELS,
 )  # fmt: skip
 
 

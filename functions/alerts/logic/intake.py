@@ -7,16 +7,17 @@ refused credential: the caller learns nothing about which part was wrong."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from functions.alerts.logic.bus_events import bus_alert
 from functions.alerts.logic.credentials import is_integration_id, read_routing_key, verify_webhook, webhook_secret
 from functions.alerts.models.events import PagerDutyAccepted, PagerDutyEvent, PagerDutyInvalidEvent
-from functions.alerts.models.integrations import Integration
+from functions.alerts.models.integrations import Integration, IntegrationStatus
 from functions.alerts.models.received import IntakeChannel, ReceivedEvent
 from functions.shared.clock import Clock
 from functions.shared.errors import Unauthorized
@@ -30,6 +31,8 @@ MAX_CACHED_INTEGRATIONS = 1000  # far above one container's senders; bounds memo
 
 class IntegrationReader(Protocol):
     def get_integration(self, integration_id: str, *, consistent: bool = True) -> Integration | None: ...
+
+    def integration_for_aws_account(self, aws_account_id: str) -> str | None: ...
 
 
 class AlertQueue(Protocol):
@@ -47,27 +50,37 @@ class InvalidEvent(Exception):
 @dataclass(frozen=True)
 class _Read:
     at: datetime
-    integration: Integration | None
+    value: Any
 
 
 class IntegrationCache:
-    """Each integration's item as last read, for less than `staleness` by `clock` (a clock going back also
-    makes it stale); a missing one is kept too."""
+    """Each integration's item as last read, and which integration each AWS sender account belongs to, for less
+    than `staleness` by `clock` (a clock going back also makes it stale); a missing one is kept too."""
 
     def __init__(self, reader: IntegrationReader, *, clock: Clock, staleness: timedelta) -> None:
         self.reader, self.clock, self.staleness = reader, clock, staleness
-        self._reads: dict[str, _Read] = {}
+        self._reads: dict[tuple[str, str], _Read] = {}
 
     def integration(self, integration_id: str) -> Integration | None:
+        found: Integration | None = self._read(
+            ("integration", integration_id), lambda: self.reader.get_integration(integration_id, consistent=False)
+        )
+        return found
+
+    def integration_of_aws_account(self, aws_account_id: str) -> Integration | None:
+        integration_id = self._read(("aws-account", aws_account_id), lambda: self.reader.integration_for_aws_account(aws_account_id))
+        return self.integration(integration_id) if integration_id else None
+
+    def _read(self, key: tuple[str, str], load: Callable[[], Any]) -> Any:
         now = self.clock.now()
-        read = self._reads.get(integration_id)
+        read = self._reads.get(key)
         if read is None or not read.at <= now < read.at + self.staleness:
-            read = _Read(now, self.reader.get_integration(integration_id, consistent=False))
-            self._reads.pop(integration_id, None)
-            self._reads[integration_id] = read
+            read = _Read(now, load())
+            self._reads.pop(key, None)
+            self._reads[key] = read
             while len(self._reads) > MAX_CACHED_INTEGRATIONS:
                 del self._reads[next(iter(self._reads))]
-        return read.integration
+        return read.value
 
 
 def enqueue_event(
@@ -157,3 +170,22 @@ def _refuse(channel: str, integration_id: str | None, reason: str) -> None:
 
 def _header(headers: Mapping[str, str], name: str) -> str:
     return next((value for key, value in headers.items() if key.lower() == name), "")
+
+
+def receive_bus_event(event: Mapping[str, Any], *, integrations: IntegrationCache, queue: AlertQueue, now: datetime) -> bool:
+    """An event from the dss-monitoring bus (functions/alerts/logic/bus_events.py maps it): queued as its sender
+    AWS account's integration's, like the other channels. False when it is not an alert or no active
+    integration claims its account (logged; the bus's policy admits only listed sender accounts)."""
+    alert = bus_alert(event)
+    integration = integrations.integration_of_aws_account(str(event.get("account", "")))
+    if alert is None or integration is None or integration.status is not IntegrationStatus.ACTIVE:
+        logger.info(
+            "bus event not queued", extra={"source": event.get("source"), "account": event.get("account"), "alert": alert is not None}
+        )
+        return False
+    try:
+        _queue(alert, integration, IntakeChannel.EVENTBRIDGE, queue=queue, now=now, event_id=f"eventbridge:{event.get('id')}")
+    except InvalidEvent as invalid:
+        logger.warning("bus event not an alert event", extra={"source": event.get("source"), "errors": invalid.answer.errors})
+        return False
+    return True

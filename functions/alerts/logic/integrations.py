@@ -19,7 +19,7 @@ from functions.alerts.models.integrations import (
     IntegrationStatus,
     NewIntegration,
 )
-from functions.alerts.models.records import IdempotencyKeyTaken, StaleIntegration
+from functions.alerts.models.records import AwsAccountTaken, IdempotencyKeyTaken, StaleIntegration
 from functions.shared.auth import Caller
 from functions.shared.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest, replayable
@@ -85,9 +85,16 @@ def create_integration(
             created_at=now,
             modified_at=now,
             version=1,
+            aws_account_ids=request.aws_account_ids or [],
         )
         try:
             store.save(integration, before_version=0, idempotency=_answer(idempotency, integration), rate_limited=caller.user_id, now=now)
+        except AwsAccountTaken:
+            raise Conflict(
+                "One of awsAccountIds already sends through another integration; disable that one or leave the account out.",
+                code="aws_account_taken",
+                field="awsAccountIds",
+            ) from None
         except (StaleIntegration, IdempotencyKeyTaken):
             continue  # an id taken (never in practice) or a concurrent retry with the same key: decide again
         return Changed(with_credentials(integration, master_key()))
@@ -186,6 +193,12 @@ def _change(
         after = decide(before).model_copy(update={"version": before.version + 1, "modified_at": now})
         try:
             store.save(after, before_version=before.version, idempotency=_answer(idempotency, after), rate_limited=caller.user_id, now=now)
+        except AwsAccountTaken:
+            raise Conflict(
+                "One of awsAccountIds already sends through another integration; disable that one or leave the account out.",
+                code="aws_account_taken",
+                field="awsAccountIds",
+            ) from None
         except (StaleIntegration, IdempotencyKeyTaken):
             continue
         return Changed(with_credentials(after, master_key()))

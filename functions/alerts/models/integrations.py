@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from functions.shared.clock import UtcTimestamp
 from functions.shared.models import Actor, ApiModel, RequestModel
@@ -23,9 +24,19 @@ class IntegrationStatus(StrEnum):
     DISABLED = "disabled"
 
 
+AwsAccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+MAX_AWS_ACCOUNTS = 10
+
+
 class NewIntegration(RequestModel):
     account_id: Identifier = Field(description="The customer account whose monitors send through it.")
     name: ShortText = Field(description="What sends through it, e.g. `Alertmanager (prod)`.")
+    aws_account_ids: list[AwsAccountId] | None = Field(
+        default=None,
+        max_length=MAX_AWS_ACCOUNTS,
+        description="AWS accounts whose events on the dss-monitoring bus (CloudWatch alarm state changes, `dss.monitoring` events) "
+        "are this integration's; each sends through one integration only.",
+    )
 
 
 class Integration(ApiModel):
@@ -41,6 +52,7 @@ class Integration(ApiModel):
     created_at: UtcTimestamp
     modified_at: UtcTimestamp
     version: int = Field(ge=1)
+    aws_account_ids: list[str] = Field(default_factory=list, description="AWS accounts sending on the dss-monitoring bus through it.")
 
     def accepts(self, generation: int, now: datetime) -> bool:
         """Whether a credential of that key generation is valid now."""

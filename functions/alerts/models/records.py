@@ -17,3 +17,7 @@ class ConcurrentChange(Exception):
 
 class TooManyWrites(Exception):
     """The account's outcome needs more writes than one transaction holds: the processor splits its batch."""
+
+
+class AwsAccountTaken(Exception):
+    """An AWS account named for an integration already sends through another one."""
