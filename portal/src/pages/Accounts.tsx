@@ -3,32 +3,17 @@ import { api, newIdempotencyKey, type ApiProblem, type Schemas } from "../api/cl
 import { isStaff } from "../auth";
 import { Alert, CheckboxField, Field, FormErrors, PageHeading, useFocusInvalid } from "../components";
 import { navigate } from "../router";
-import { attempt, type AccountSummary } from "./directory";
+import { attempt } from "./directory";
+import { LoadMore } from "./LoadMore";
+import { usePages } from "./usePages";
 
 const PAGE_SIZE = 25;
 
 /** Staff: every account, a page at a time, and a new account. A customer: their own account. */
 export function AccountsPage() {
   const staff = isStaff();
-  const [items, setItems] = useState<AccountSummary[]>([]);
-  const [nextToken, setNextToken] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiProblem | null>(null);
-
-  async function load(token: string | null) {
-    setLoading(true);
-    setError(null);
-    const { data, problem } = await attempt(() =>
-      api.GET("/accounts", { params: { query: { limit: PAGE_SIZE, nextToken: token ?? undefined } } }),
-    );
-    setLoading(false);
-    if (!data) {
-      setError(problem);
-      return;
-    }
-    setItems((previous) => (token ? [...previous, ...data.items] : data.items));
-    setNextToken(data.nextToken ?? null);
-  }
+  const pages = usePages((token) => api.GET("/accounts", { params: { query: { limit: PAGE_SIZE, nextToken: token ?? undefined } } }));
+  const { items, nextToken, loading, error, load } = pages;
 
   useEffect(() => {
     void load(null);
@@ -69,14 +54,7 @@ export function AccountsPage() {
           </tbody>
         </table>
       </div>
-      <p role="status" class="status">
-        {loading ? "Loading accounts…" : ""}
-      </p>
-      {nextToken ? (
-        <button type="button" disabled={loading} onClick={() => void load(nextToken)}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore pages={pages} loading="Loading accounts…" />
       {staff ? <NewAccountForm /> : null}
     </>
   );

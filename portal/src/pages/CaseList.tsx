@@ -4,6 +4,7 @@ import { isStaff } from "../auth";
 import { Alert, PageHeading } from "../components";
 import { navigate } from "../router";
 import { CaseTable } from "./CaseTable";
+import { LoadMore } from "./LoadMore";
 import { usePages } from "./usePages";
 
 const STATUSES: { key: string; label: string }[] = [
@@ -37,11 +38,12 @@ export function CaseListPage() {
 
   const ready = !staff || accountId !== "";
 
-  const { items, nextToken, loading, error, load } = usePages((token) =>
+  const pages = usePages((token) =>
     api.GET("/cases", {
       params: { query: { view, limit: PAGE_SIZE, nextToken: token ?? undefined, accountId: staff ? accountId : undefined } },
     }),
   );
+  const { items, nextToken, loading, error, load } = pages;
 
   useEffect(() => {
     const query = new URLSearchParams({ view });
@@ -133,14 +135,7 @@ export function CaseListPage() {
           empty={items.length ? "No loaded case matches the search." : "No cases in this view."}
         />
       ) : null}
-      <p role="status" class="status">
-        {loading ? "Loading cases…" : ""}
-      </p>
-      {nextToken ? (
-        <button type="button" disabled={loading} onClick={() => void load(nextToken)}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore pages={pages} loading="Loading cases…" />
     </>
   );
 }

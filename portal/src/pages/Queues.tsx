@@ -4,6 +4,7 @@ import { api, networkProblem, type Schemas } from "../api/client";
 import { Alert, PageHeading } from "../components";
 import { navigate } from "../router";
 import { CaseTable } from "./CaseTable";
+import { LoadMore } from "./LoadMore";
 import { usePages } from "./usePages";
 
 type Queue = Schemas["CaseQueue"];
@@ -43,7 +44,7 @@ export function QueuesPage({ queue }: { queue: Queue }) {
       .catch(() => setError(networkProblem()));
   }, [queue]);
 
-  const { items, nextToken, loading, error, setError, load } = usePages((token) =>
+  const pages = usePages((token) =>
     api.GET("/queues/{queue}", {
       params: {
         path: { queue },
@@ -51,6 +52,7 @@ export function QueuesPage({ queue }: { queue: Queue }) {
       },
     }),
   );
+  const { items, nextToken, loading, error, setError, load } = pages;
 
   useEffect(() => {
     if (queue === "region" && region) navigate(`/queues/region?${new URLSearchParams({ region })}`, { replace: true });
@@ -96,14 +98,7 @@ export function QueuesPage({ queue }: { queue: Queue }) {
           empty="No cases in this queue."
         />
       ) : null}
-      <p role="status" class="status">
-        {loading ? "Loading cases…" : ""}
-      </p>
-      {nextToken ? (
-        <button type="button" disabled={loading} onClick={() => void load(nextToken)}>
-          Load more
-        </button>
-      ) : null}
+      <LoadMore pages={pages} loading="Loading cases…" />
     </>
   );
 }

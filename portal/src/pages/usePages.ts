@@ -1,9 +1,12 @@
-// One paged list (the views, the queues): its rows so far, the next page's token, loading and the API's refusal.
+// One paged list (the views, the queues, the accounts, monitoring): its rows so far, the next page's token, loading
+// and the API's refusal. pages/LoadMore.tsx is its "Load more" button and loading status.
 import { useState } from "preact/hooks";
 import { networkProblem, problem, type ApiProblem } from "../api/client";
 
 type Page<T> = { items: T[]; nextToken?: string | null };
 type Answer<T> = { data?: Page<T>; error?: unknown; response: Response };
+
+export type Pages<T> = ReturnType<typeof usePages<T>>;
 
 export function usePages<T>(fetchPage: (token: string | null) => Promise<Answer<T>>) {
   const [items, setItems] = useState<T[]>([]);
@@ -34,5 +37,20 @@ export function usePages<T>(fetchPage: (token: string | null) => Promise<Answer<
     }
   }
 
-  return { items, nextToken, loading, error, setError, load };
+  return { items, setItems, nextToken, loading, error, setError, load };
+}
+
+/** A listing whose pages are filtered after the query (they may come back empty with a next page): follows the
+ * next token past empty pages, at most `maxCalls` calls, so "Load more" is not pressed for nothing. */
+export function skippingEmptyPages<T>(
+  fetchPage: (token: string | null) => Promise<Answer<T>>,
+  maxCalls = 5,
+): (token: string | null) => Promise<Answer<T>> {
+  return async (token) => {
+    let answer = await fetchPage(token);
+    for (let call = 1; call < maxCalls && answer.data && answer.data.items.length === 0 && answer.data.nextToken; call++) {
+      answer = await fetchPage(answer.data.nextToken);
+    }
+    return answer;
+  };
 }
