@@ -18,7 +18,7 @@ from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, GROUP_LOCATOR_PREFIX, INTEGRATION_PREFIX
+from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, GROUP_LOCATOR_PREFIX, INTEGRATION_PREFIX, WINDOW_LOCATOR_PREFIX
 from functions.alerts.models import delivery as case_events_delivery
 from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
@@ -42,13 +42,34 @@ DEAD_LETTER_RETENTION = Duration.days(14)
 OLDEST_EVENT_ALARM = Duration.minutes(5)
 
 
-def incident_grants(table_arn: str) -> list[iam.PolicyStatement]:
-    """What changing one incident takes (functions/alerts/logic/incident_changes.py, AlertStore): GetItem of its
-    locator (ALERTGROUP#), then of the incident and the account's settings (ALERTS#); the incident and its events'
-    outbox items, all in the account's ALERTS# partition, in one transaction, authorized per item as PutItem."""
+def timer_step_grants(table_arn: str) -> list[iam.PolicyStatement]:
+    """The incident timer's step (functions/alerts/logic/incident_changes.py, maintenance.py): an incident's step
+    reads its locator (ALERTGROUP#), the incident and the account's settings (ALERTS#) and writes the incident and
+    its events' outbox items (ALERTS#) in one transaction; a maintenance window's reads its locator (ALERTWINDOW#),
+    the window and the account's live windows (ALERTS#) and changes them (an update, ALERTS#) with its events; at
+    the window's end, one Query of the account's alerts it silenced (ALERTS#), then those still firing handed to
+    the incidents as the processor does (BatchGetItem of the account's state, ALERTS#, and its account item,
+    ACCOUNT#; its alerts, incidents and outbox items, ALERTS#, a new incident's locator, ALERTGROUP#, the window's
+    count, an update). Transactions are authorized per item as PutItem or UpdateItem."""
     return [
-        on_keys("dynamodb:GetItem", table_arn, [f"{GROUP_LOCATOR_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*"]),
-        on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
+        on_keys("dynamodb:GetItem", table_arn, [f"{GROUP_LOCATOR_PREFIX}*", f"{WINDOW_LOCATOR_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*"]),
+        on_keys("dynamodb:BatchGetItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
+        on_keys("dynamodb:Query", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
+        on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{GROUP_LOCATOR_PREFIX}*"]),
+        on_keys("dynamodb:UpdateItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
+    ]
+
+
+def case_events_grants(table_arn: str) -> list[iam.PolicyStatement]:
+    """The monitoring cases' events (functions/alerts/handlers/handle_case_events.py): an incident follows its case
+    (GetItem of its locator, ALERTGROUP#, of the incident and the account's settings, ALERTS#; the incident and its
+    outbox items, ALERTS#, in one transaction); a customer's maintenance case schedules its window (GetItem of the
+    account's live windows, ALERTS#, and, after a lost race, of the window by its locator, ALERTWINDOW#; the window,
+    the live windows and the outbox items, ALERTS#, and the window's locator, ALERTWINDOW#, in one transaction).
+    Transactions are authorized per item as PutItem."""
+    return [
+        on_keys("dynamodb:GetItem", table_arn, [f"{GROUP_LOCATOR_PREFIX}*", f"{WINDOW_LOCATOR_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*"]),
+        on_keys("dynamodb:PutItem", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*", f"{WINDOW_LOCATOR_PREFIX}*"]),
     ]
 
 
@@ -124,8 +145,19 @@ class Alerts(Construct):
             environment={**environment, "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn},  # its listings' tokens
         )
         self.api.grant(
-            # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem.
-            on_keys("dynamodb:GetItem", table_arn, [f"{INTEGRATION_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem. Besides the integrations:
+            # an incident by its id alone (its locator, ALERTGROUP#), an account's incidents, settings (ALERTS#).
+            on_keys(
+                "dynamodb:GetItem",
+                table_arn,
+                [
+                    f"{INTEGRATION_PREFIX}*",
+                    f"{ACCOUNT_PREFIX}*",
+                    f"{IDEMPOTENCY_PREFIX}*",
+                    f"{GROUP_LOCATOR_PREFIX}*",
+                    f"{ACCOUNT_ALERTS_PREFIX}*",
+                ],
+            ),
             on_keys("dynamodb:PutItem", table_arn, [f"{INTEGRATION_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*"]),
             on_keys("dynamodb:Query", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
@@ -192,7 +224,7 @@ class Alerts(Construct):
         )
 
     def _incidents(self, config: StageConfig, data: Data, events: Events, shared: SharedRuntime, environment: dict[str, str]) -> None:
-        """The incident timer's step and the monitoring cases' events: each changes one incident."""
+        """The incident timer's step (an incident's or a maintenance window's) and the monitoring cases' events."""
         decrypt = iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn])
         self.timer_step = DomainFunction(
             self,
@@ -200,13 +232,13 @@ class Alerts(Construct):
             config=config,
             name="incident timer step",
             description="Incident timer steps: a held incident's case at the opening, the recovery note, the digest, "
-            "if the incident still holds the timer",
+            "a maintenance window's start and end, if the incident or window still holds the timer",
             handler=TIMER_STEP_HANDLER,
             timeout=TIMER_STEP_TIMEOUT,
             layer=shared.layer,
             environment={**environment, **config.business_time},
         )
-        self.timer_step.grant(*incident_grants(data.table.table_arn), decrypt)
+        self.timer_step.grant(*timer_step_grants(data.table.table_arn), decrypt)
 
         self.case_events_delivery = event_queue(
             Construct(self, "CaseEventsDelivery"),
@@ -226,7 +258,7 @@ class Alerts(Construct):
             "CaseEvents",
             config=config,
             name="alerts case events",
-            description="Alerts: an incident follows its monitoring case (opened, closed, reopened)",
+            description="Alerts: an incident follows its monitoring case; a maintenance case schedules its window",
             handler=CASE_EVENTS_HANDLER,
             timeout=Duration.seconds(case_events_delivery.FUNCTION_TIMEOUT_SECONDS),
             layer=shared.layer,
@@ -238,4 +270,4 @@ class Alerts(Construct):
                 self.case_events_delivery.queue, batch_size=case_events_delivery.BATCH_SIZE, report_batch_item_failures=True
             )
         )
-        self.case_events.grant(*incident_grants(data.table.table_arn), decrypt)
+        self.case_events.grant(*case_events_grants(data.table.table_arn), decrypt)

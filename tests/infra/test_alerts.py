@@ -156,21 +156,44 @@ def test_processor_role_is_exactly_least_privilege(dev):
     assert not [action for action, _, _ in granted if action.startswith(("secretsmanager:", "sqs:Send", "events:", "states:"))]
 
 
-# The incident timer's step and the monitoring cases' events: one incident changed at a time
+# The incident timer's step (an incident's or a maintenance window's) and the monitoring cases' events
 
 
-@pytest.mark.parametrize("handler", [TIMER_STEP_HANDLER, CASE_EVENTS_HANDLER])
-def test_an_incident_changer_reads_and_writes_only_incidents(dev, handler):
-    _, function = _function(dev, handler)
+def test_the_timer_step_role_is_exactly_least_privilege(dev):
+    _, function = _function(dev, TIMER_STEP_HANDLER)
     table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
-    polling = [_polling(dev.one("AWS::SQS::Queue", f"{CASE_EVENTS}Queue")[0])] if handler == CASE_EVENTS_HANDLER else []
     expected = [
-        _on_keys("dynamodb:GetItem", table_arn, ["ALERTGROUP#*", "ALERTS#*"]),  # the locator, the incident, the settings
-        _on_keys("dynamodb:PutItem", table_arn, ["ALERTS#*"]),  # the incident and its outbox items, one transaction
-        *polling,
+        # The incident's or window's locator, the incident, the window, the settings, the live windows.
+        _on_keys("dynamodb:GetItem", table_arn, ["ALERTGROUP#*", "ALERTWINDOW#*", "ALERTS#*"]),
+        # A window's end: the alerts it silenced, those still firing handed to the incidents as the processor does.
+        _on_keys("dynamodb:Query", table_arn, ["ALERTS#*"]),
+        _on_keys("dynamodb:BatchGetItem", table_arn, ["ALERTS#*", "ACCOUNT#*"]),
+        _on_keys("dynamodb:PutItem", table_arn, ["ALERTS#*", "ALERTGROUP#*"]),  # transactions, per item
+        _on_keys("dynamodb:UpdateItem", table_arn, ["ALERTS#*"]),  # a window changed, its count
         *_runtime_grants(dev, function),
     ]
     assert statement_triples(role_statements(dev, _role(function))) == statement_triples(expected)
+
+
+def test_the_case_events_role_is_exactly_least_privilege(dev):
+    _, function = _function(dev, CASE_EVENTS_HANDLER)
+    table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
+    expected = [
+        _on_keys("dynamodb:GetItem", table_arn, ["ALERTGROUP#*", "ALERTWINDOW#*", "ALERTS#*"]),
+        # The incident, a maintenance case's new window and the live windows, their outbox items; the window's locator.
+        _on_keys("dynamodb:PutItem", table_arn, ["ALERTS#*", "ALERTWINDOW#*"]),
+        _polling(dev.one("AWS::SQS::Queue", f"{CASE_EVENTS}Queue")[0]),
+        *_runtime_grants(dev, function),
+    ]
+    assert statement_triples(role_statements(dev, _role(function))) == statement_triples(expected)
+
+
+def test_the_alerts_api_reads_incidents_and_settings(dev):
+    _, function = _function(dev, "functions.alerts.handlers.api.lambda_handler")
+    table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
+    granted = statement_triples(role_statements(dev, _role(function)))
+    expected = _on_keys("dynamodb:GetItem", table_arn, ["INTEGRATION#*", "ACCOUNT#*", "IDEMPOTENCY#*", "ALERTGROUP#*", "ALERTS#*"])
+    assert statement_triples([expected]) <= granted
 
 
 def test_the_case_events_rule_sends_the_monitoring_cases_events_to_the_queue(dev):
