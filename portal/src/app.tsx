@@ -9,6 +9,7 @@ import { QueuesPage, isQueue } from "./pages/Queues";
 import { AccountsPage } from "./pages/Accounts";
 import { AccountPage } from "./pages/AccountPage";
 import { ownAccountId } from "./pages/directory";
+import { MonitoringPage } from "./pages/Monitoring";
 
 function useClaims() {
   const [claims, setClaims] = useState(currentClaims());
@@ -59,6 +60,10 @@ export function App() {
   } else if (path === "/accounts" || path === "/accounts/") {
     page = <AccountsPage />;
     title = "Accounts";
+  } else if (path === "/alerts" || path === "/alerts/") {
+    const account = search.get("account") ?? "";
+    page = <MonitoringPage key={account} account={account} />;
+    title = "Monitoring";
   } else if (accountMatch) {
     const accountId = decodeURIComponent(accountMatch[1]);
     page = <AccountPage key={accountId} accountId={accountId} />;
@@ -112,6 +117,9 @@ export function App() {
                 Your account
               </a>
             ) : null}
+            <a href="/alerts" aria-current={path.startsWith("/alerts") ? "page" : undefined}>
+              Monitoring
+            </a>
             <span class="who">{String(claims?.email ?? "")}</span>
             <button
               type="button"

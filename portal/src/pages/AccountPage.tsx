@@ -6,6 +6,7 @@ import { Alert, Field, FormErrors, PageHeading, useFocusInvalid } from "../compo
 import { when } from "../format";
 import { personName } from "../people";
 import { AddContactForm, ContactsSection } from "./AccountContacts";
+import { monitoringHref } from "./monitoringParts";
 import {
   attempt,
   ChangeOutcome,
@@ -143,6 +144,10 @@ export function AccountPage({ accountId }: { accountId: string }) {
         {account.name}
       </PageHeading>
       <Alert message={loadError?.message} />
+      <p>
+        Monitoring:{" "}
+        <a href={monitoringHref("/alerts", staff ? account.accountId : "")}>the account's incidents, alerts and maintenance windows</a>.
+      </p>
 
       <section aria-labelledby="account-details-heading">
         <h2 id="account-details-heading">Details</h2>
