@@ -31,8 +31,8 @@ from functions.followups.logic.run_timers import run_timer_event
 from functions.followups.models.timer_events import TIMER_STEPS
 from functions.notifications.models.events import read_event
 from functions.shared.bus_event import BusEvent
-from functions.shared.clock import FixedClock, SystemClock, utc_now
-from functions.shared.contracts import CONTRACTS, CaseFacts, DetailType, TimerKind, TimerStepName
+from functions.shared.clock import FixedClock, SystemClock, to_iso, utc_now
+from functions.shared.contracts import CONTRACTS, CaseFacts, DetailType, IncidentTimerStep, TimerKind, TimerStepName
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, WORKFLOWS_DIR
 from local.event_sources import scheduled_event, sqs_record
 from local.http_adapter import LambdaContext
@@ -152,6 +152,33 @@ def _monitor(published: Callable[[], list[dict]]) -> None:
     request = {key: settle[key] for key in ("accountId", "groupId", "step", "token")}
     assert timer_step(request, LambdaContext("incident-timer-step", timeout_seconds=60)) == {"timerCurrent": True}
     alerts_dependencies().clock = SystemClock()
+    published()
+    _maintain(published)
+
+
+def _maintain(published: Callable[[], list[dict]]) -> None:
+    """Maintenance windows (functions/alerts): one scheduled, started at once and ended by its timer's step;
+    another scheduled and cancelled before its start."""
+    from functions.alerts.handlers.handle_timer_step import lambda_handler as timer_step
+    from functions.alerts.logic.dependencies import dependencies as alerts_dependencies
+    from functions.alerts.logic.maintenance import cancel_window, schedule_window
+    from functions.alerts.models.maintenance import NewMaintenanceWindow
+    from functions.shared.contracts import Actor
+
+    store, engineer, now = alerts_dependencies().window_store, Actor(user_id="u-erin", role="engineers"), utc_now()
+
+    def window(starts: datetime) -> NewMaintenanceWindow:
+        times = {"startsAt": to_iso(starts), "endsAt": to_iso(starts + timedelta(hours=1))}
+        return NewMaintenanceWindow.model_validate_json(json.dumps({"accountId": "globex", "caseNumber": "0000000001", **times}))
+
+    active = schedule_window(window(now), engineer, store=store, now=now)
+    end = active.timers[IncidentTimerStep.WINDOW_END]
+    alerts_dependencies().clock = FixedClock(end.due_at)
+    request = {"accountId": "globex", "groupId": active.window_id, "step": "window-end", "token": end.token}
+    assert timer_step(request, LambdaContext("incident-timer-step", timeout_seconds=60)) == {"timerCurrent": True}
+    alerts_dependencies().clock = SystemClock()
+    later = schedule_window(window(now + timedelta(days=1)), engineer, store=store, now=now)
+    cancel_window(later.window_id, engineer, store=store, now=now)
     published()
 
 
