@@ -39,6 +39,9 @@ ALERT_ROUTES = {
     ("/alerts/integrations/{integrationId}/rotate", "POST"), ("/alerts/integrations/{integrationId}/disable", "POST"),
     ("/alerts", "GET"), ("/alerts/groups", "GET"), ("/alerts/groups/{groupId}", "GET"), ("/alerts/groups/{groupId}/case", "POST"),
     ("/alerts/settings/{accountId}", "GET"), ("/alerts/settings/{accountId}", "PUT"),
+    ("/alerts/maintenance-windows", "POST"), ("/alerts/maintenance-windows", "GET"), ("/alerts/maintenance-windows/{windowId}", "GET"),
+    ("/alerts/maintenance-windows/{windowId}", "PATCH"), ("/alerts/maintenance-windows/{windowId}/cancel", "POST"),
+    ("/alerts/insights", "GET"),
 }  # fmt: skip
 INTAKE_ROUTES = {("/alerts/v1/enqueue", "POST"), ("/alerts/v1/integrations/{integrationId}/events", "POST")}
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}

@@ -30,6 +30,10 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
         "/alerts/groups/{groupId}",
         "/alerts/groups/{groupId}/case",
         "/alerts/settings/{accountId}",
+        "/alerts/maintenance-windows",
+        "/alerts/maintenance-windows/{windowId}",
+        "/alerts/maintenance-windows/{windowId}/cancel",
+        "/alerts/insights",
     }
     intake_paths = {"/alerts/v1/enqueue", "/alerts/v1/integrations/{integrationId}/events"}  # public: PagerDuty's answers
     assert set(document.body["paths"]) == {

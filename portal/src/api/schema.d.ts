@@ -809,6 +809,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alerts/maintenance-windows/{windowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a maintenance window
+         * @description Staff read any window; a customer their own account's.
+         */
+        get: operations["get_window_alerts_maintenance_windows__windowId__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a maintenance window (staff)
+         * @description Before it starts: `startsAt`, `endsAt`, `devices` (only those sent change). Once active, only `endsAt` (409 `window_active` otherwise); the current time ends it now. Ended or cancelled: 409 `window_ended`, `window_cancelled`. Still at most 72 hours, and `endsAt` not in the past (422).
+         */
+        patch: operations["patch_window_alerts_maintenance_windows__windowId__patch"];
+        trace?: never;
+    };
+    "/alerts/maintenance-windows/{windowId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a maintenance window (staff)
+         * @description Before it starts; an active window is ended with PATCH `endsAt` (409 `window_active`), an ended or cancelled one cannot be (409 `window_ended`, `window_cancelled`).
+         */
+        post: operations["post_cancel_alerts_maintenance_windows__windowId__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts/integrations": {
         parameters: {
             query?: never;
@@ -865,6 +909,50 @@ export interface paths {
          * @description An incident (alert group) gathers the firing alerts that make one case. Newest first; one page is one query, so a page filtered by `state` may hold fewer than `limit`: follow `nextToken` until it is absent.
          */
         get: operations["get_groups_alerts_groups_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an account's maintenance windows
+         * @description The last scheduled first (a maintenance case's window sorts by its id). Staff name the account; a customer sees their own. One page is one query, so a page filtered by `state` may hold fewer than `limit`: follow `nextToken` until it is absent.
+         */
+        get: operations["get_windows_alerts_maintenance_windows_get"];
+        put?: never;
+        /**
+         * Schedule a maintenance window (staff)
+         * @description From `startsAt` until 10 minutes after `endsAt` (at most 72 hours later), the account's alerts (of the listed `devices`, or of all) that start firing are recorded and counted on the window, and open, join, email and page nothing; at its end those still firing are handled as new. Already started: active at once. `caseNumber` is the account's maintenance case, which hears of the window's start and end: 404 when the account does not exist, 422 `case_not_of_account` when the case is not the account's.
+         */
+        post: operations["post_window_alerts_maintenance_windows_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/insights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proactive-case candidates of an account (staff)
+         * @description From the account's alerts last received within `days`: recurring alerts (started firing at least twice, or triggered at least 10 times), flapping alerts and alerts per device, most significant first, at most 20 of each. An alert's `dedupKey` is what a Proactive case's `alertReferences` name. Reads all the account's alerts: one query page per 1 MB of them, at most 10 (`complete: false` beyond).
+         */
+        get: operations["get_insights_alerts_insights_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2477,6 +2565,53 @@ export interface components {
              */
             nextToken?: string | null;
         };
+        /**
+         * AlertInsights
+         * @description Proactive-case candidates from an account's alerts received within the last `days` days (by each alert's last
+         *     event), most significant first, at most 20 of each kind; the totals say how many there are.
+         */
+        AlertInsights: {
+            /** Accountid */
+            accountId: string;
+            /** Days */
+            days: number;
+            /**
+             * Since
+             * @description The period's start: alerts last received before it are left out.
+             */
+            since: string;
+            /**
+             * Alertsexamined
+             * @description The account's alerts read (all of them, unless `complete` is false).
+             */
+            alertsExamined: number;
+            /**
+             * Complete
+             * @description False when the account holds more alerts than one request reads (10 MB of them): the lists then cover the alerts read, in dedup-key order.
+             */
+            complete: boolean;
+            /**
+             * Recurring
+             * @description Alerts that started firing at least twice, or were triggered at least 10 times in their current instance: most instances first, then most triggers.
+             */
+            recurring: components["schemas"]["InsightAlert"][];
+            /** Recurringtotal */
+            recurringTotal: number;
+            /**
+             * Flapping
+             * @description Alerts flagged flapping (4 or more state changes within an hour): most changes first.
+             */
+            flapping: components["schemas"]["InsightAlert"][];
+            /** Flappingtotal */
+            flappingTotal: number;
+            /**
+             * Devices
+             * @description Alerts per device: most alerts first, then most triggers.
+             */
+            devices: components["schemas"]["DeviceAlerts"][];
+            /** Devicestotal */
+            devicesTotal: number;
+        };
         /** AlertList */
         AlertList: {
             /** Items */
@@ -2580,10 +2715,80 @@ export interface components {
          */
         AlertState: "firing" | "resolved";
         /**
+         * DeviceAlerts
+         * @description A device's alerts received within the period.
+         */
+        DeviceAlerts: {
+            /** Device */
+            device: string;
+            /**
+             * Alertcount
+             * @description Its alerts (dedup keys) received within the period.
+             */
+            alertCount: number;
+            /**
+             * Firingcount
+             * @description Of those, how many are firing now.
+             */
+            firingCount: number;
+            /**
+             * Triggercount
+             * @description Their triggers in their current instances, repeats included.
+             */
+            triggerCount: number;
+            /**
+             * Flappingcount
+             * @description Of those, how many are flapping.
+             */
+            flappingCount: number;
+            /** Lastreceivedat */
+            lastReceivedAt: string;
+        };
+        /**
          * GroupStatus
          * @enum {string}
          */
         GroupStatus: "held" | "requested" | "open" | "closed";
+        /**
+         * InsightAlert
+         * @description An alert as a proactive-case candidate: its dedup key is what a Proactive case's `alertReferences` name.
+         */
+        InsightAlert: {
+            /** Dedupkey */
+            dedupKey: string;
+            /** Device */
+            device: string;
+            severity: components["schemas"]["Severity"];
+            /** Summary */
+            summary: string;
+            state: components["schemas"]["AlertState"];
+            /**
+             * Instance
+             * @description How many times it started firing.
+             */
+            instance: number;
+            /**
+             * Triggercount
+             * @description Triggers received in its current instance, repeats included.
+             */
+            triggerCount: number;
+            /** Flapping */
+            flapping: boolean;
+            /**
+             * Transitions
+             * @description Its state changes within the hour before its last event.
+             */
+            transitions: number;
+            /** Firsttriggeredat */
+            firstTriggeredAt?: string | null;
+            /** Lastreceivedat */
+            lastReceivedAt: string;
+            /**
+             * Groupid
+             * @description The incident of its current instance, if any.
+             */
+            groupId?: string | null;
+        };
         /** Integration */
         Integration: {
             /** Integrationid */
@@ -2610,6 +2815,11 @@ export interface components {
             modifiedAt: string;
             /** Version */
             version: number;
+            /**
+             * Awsaccountids
+             * @description AWS accounts sending on the dss-monitoring bus through it.
+             */
+            awsAccountIds?: string[];
         };
         /** IntegrationAnswer */
         IntegrationAnswer: {
@@ -2637,6 +2847,11 @@ export interface components {
             modifiedAt: string;
             /** Version */
             version: number;
+            /**
+             * Awsaccountids
+             * @description AWS accounts sending on the dss-monitoring bus through it.
+             */
+            awsAccountIds?: string[];
             /** @description The current generation's credentials (staff only). */
             credentials?: components["schemas"]["IntegrationCredentials"] | null;
         };
@@ -2673,6 +2888,103 @@ export interface components {
          * @enum {string}
          */
         IntegrationStatus: "active" | "disabled";
+        /**
+         * MaintenanceWindowAnswer
+         * @description A maintenance window: while it is active (from `startsAt` until 10 minutes after `endsAt`) the alerts of its
+         *     devices that start firing are recorded and counted (`suppressedCount`) and open, join, email and page nothing.
+         */
+        MaintenanceWindowAnswer: {
+            /** Windowid */
+            windowId: string;
+            /** Accountid */
+            accountId: string;
+            /**
+             * Casenumber
+             * @description The maintenance case, which hears of the window's start and end.
+             */
+            caseNumber: string;
+            /** Startsat */
+            startsAt: string;
+            /** Endsat */
+            endsAt: string;
+            /**
+             * Devices
+             * @description The devices it silences; null: every device of the account.
+             */
+            devices?: string[] | null;
+            status: components["schemas"]["WindowStatus"];
+            /**
+             * Suppressedcount
+             * @description Alert events recorded and silenced by it.
+             * @default 0
+             */
+            suppressedCount: number;
+            createdBy: components["schemas"]["Actor"];
+            /** Createdat */
+            createdAt: string;
+            /** Modifiedat */
+            modifiedAt: string;
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /**
+         * MaintenanceWindowChangeRequest
+         * @description Before its start: any of its times and devices (only those sent change); once active: only its end.
+         */
+        MaintenanceWindowChangeRequest: {
+            /**
+             * Startsat
+             * @description A new start (before the window starts only).
+             */
+            startsAt?: string | null;
+            /**
+             * Endsat
+             * @description A new end; the current time ends an active window now.
+             */
+            endsAt?: string | null;
+            /** Devices */
+            devices?: string[] | null;
+        };
+        /** MaintenanceWindowList */
+        MaintenanceWindowList: {
+            /** Items */
+            items: components["schemas"]["MaintenanceWindowAnswer"][];
+            /**
+             * Nexttoken
+             * @description The next page's token; absent on the last page. A page filtered by `state` may hold fewer than `limit` windows (even none) and still have a next page.
+             */
+            nextToken?: string | null;
+        };
+        /**
+         * MaintenanceWindowRequest
+         * @description A new maintenance window: the account, its maintenance case, when (at most 72 hours) and which devices.
+         */
+        MaintenanceWindowRequest: {
+            /**
+             * Startsat
+             * Format: date-time
+             * @description When the window starts silencing, e.g. `2026-12-09T02:00:00.000Z`; now or earlier: at once.
+             */
+            startsAt: string;
+            /**
+             * Endsat
+             * Format: date-time
+             * @description When it ends: after startsAt, at most 72 hours later, and in the future. Alerts stay silenced 10 minutes more.
+             */
+            endsAt: string;
+            /** Accountid */
+            accountId: string;
+            /**
+             * Casenumber
+             * @description The account's maintenance case.
+             */
+            caseNumber: string;
+            /** Devices */
+            devices?: string[] | null;
+        };
         /** NewIntegration */
         NewIntegration: {
             /**
@@ -2685,6 +2997,11 @@ export interface components {
              * @description What sends through it, e.g. `Alertmanager (prod)`.
              */
             name: string;
+            /**
+             * Awsaccountids
+             * @description AWS accounts whose events on the dss-monitoring bus (CloudWatch alarm state changes, `dss.monitoring` events) are this integration's; each sends through one integration only.
+             */
+            awsAccountIds?: string[] | null;
         };
         /**
          * OnRecovery
@@ -2696,6 +3013,11 @@ export interface components {
          * @enum {string}
          */
         Severity: "critical" | "error" | "warning" | "info";
+        /**
+         * WindowStatus
+         * @enum {string}
+         */
+        WindowStatus: "scheduled" | "active" | "ended" | "cancelled";
         /**
          * AlertPayload
          * @description What the alert is about (PagerDuty Common Event Format); required to trigger.
@@ -8333,6 +8655,340 @@ export interface operations {
             };
         };
     };
+    get_window_alerts_maintenance_windows__windowId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 32 hex digits, e.g. `0193a5c2e1f04b7d9c3e2a1f5b6c7d8e`. */
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The window; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_window_alerts_maintenance_windows__windowId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 32 hex digits, e.g. `0193a5c2e1f04b7d9c3e2a1f5b6c7d8e`. */
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The window as changed; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_cancel_alerts_maintenance_windows__windowId__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 32 hex digits, e.g. `0193a5c2e1f04b7d9c3e2a1f5b6c7d8e`. */
+                windowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The window, now cancelled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_integrations_alerts_integrations_get: {
         parameters: {
             query: {
@@ -8706,6 +9362,330 @@ export interface operations {
             };
             /** @description No such resource among yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_windows_alerts_maintenance_windows_get: {
+        parameters: {
+            query?: {
+                /** @description e.g. `acme`. Required for staff; a customer leaves it out (or gives their own account). */
+                accountId?: string | null;
+                /** @description Only the windows scheduled (not started), active (silencing), ended or cancelled. */
+                state?: components["schemas"]["WindowStatus"] | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page; it works only for you and this listing. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of windows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_window_alerts_maintenance_windows_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MaintenanceWindowRequest"];
+            };
+        };
+        responses: {
+            /** @description The window; ETag is its version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaintenanceWindowAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_insights_alerts_insights_get: {
+        parameters: {
+            query: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+                /** @description The period, in days back from now (1 to 90), by each alert's last event. */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertInsights"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
