@@ -102,9 +102,7 @@ class _Decision:
             self.join(alert)
         elif stopped and before is not None:
             self.resolve(alert, before.group_id)
-        elif alert.firing and before is not None:
-            alert.group_id = before.group_id  # a repeat: its count only
-        self.outcome.alerts.append(alert)
+        self.outcome.alerts.append(alert)  # a repeat changes its count only
 
     def _silencing(self, alert: Alert) -> str | None:
         """The maintenance window that silences the alert now, if any."""
