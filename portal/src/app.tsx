@@ -9,6 +9,7 @@ import { QueuesPage, isQueue } from "./pages/Queues";
 import { AccountsPage } from "./pages/Accounts";
 import { AccountPage } from "./pages/AccountPage";
 import { ownAccountId } from "./pages/directory";
+import { MaintenancePage } from "./pages/Maintenance";
 import { MonitoringPage } from "./pages/Monitoring";
 
 function useClaims() {
@@ -64,6 +65,10 @@ export function App() {
     const account = search.get("account") ?? "";
     page = <MonitoringPage key={account} account={account} />;
     title = "Monitoring";
+  } else if (path === "/alerts/maintenance" || path === "/alerts/maintenance/") {
+    const account = search.get("account") ?? "";
+    page = <MaintenancePage key={account} account={account} />;
+    title = "Maintenance windows";
   } else if (accountMatch) {
     const accountId = decodeURIComponent(accountMatch[1]);
     page = <AccountPage key={accountId} accountId={accountId} />;

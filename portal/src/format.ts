@@ -44,3 +44,38 @@ export function bytes(size: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+const EASTERN_ZONE = "America/New_York";
+const easternParts = new Intl.DateTimeFormat("en-US", {
+  timeZone: EASTERN_ZONE,
+  hourCycle: "h23",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+});
+
+/** The US Eastern wall-clock time of an instant, as if it were UTC (milliseconds). */
+function easternWall(instant: number): number {
+  const part: Record<string, number> = {};
+  for (const { type, value } of easternParts.formatToParts(new Date(instant))) part[type] = Number(value);
+  return Date.UTC(part.year, part.month - 1, part.day, part.hour % 24, part.minute, part.second);
+}
+
+/** A datetime-local value ("2026-12-08T22:00") read as US Eastern wall-clock time, as a UTC ISO instant; null when it
+ * is not one. A time the spring change skips comes out an hour earlier; one the autumn change repeats, the first. */
+export function easternInputToIso(value: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!match) return null;
+  const wall = Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5]);
+  let instant = wall;
+  for (let pass = 0; pass < 2; pass++) instant = wall - (easternWall(instant) - instant);
+  return Number.isNaN(instant) ? null : new Date(instant).toISOString();
+}
+
+/** An instant as a datetime-local value in US Eastern wall-clock time. */
+export function easternInputValue(instant: number): string {
+  return new Date(easternWall(instant)).toISOString().slice(0, 16);
+}
