@@ -284,14 +284,15 @@ def test_once_active_only_its_end_changes_and_the_current_time_ends_it(local_aws
         refused = call(local_aws, "PATCH", path, body=body)
         assert (refused.status, refused.body["error"]) == (409, "window_active"), body
         assert "only its end can change" in refused.body["message"]
-    past = call(local_aws, "PATCH", path, body={"endsAt": to_iso(NOW - timedelta(minutes=1))})
+    past = call(local_aws, "PATCH", path, body={"endsAt": to_iso(NOW - timedelta(minutes=3))})
     assert (past.status, past.body["field"]) == (422, "endsAt") and "send the current time" in past.body["message"]
     cancel = call(local_aws, "POST", f"{path}/cancel")
     assert (cancel.status, cancel.body["error"]) == (409, "window_active") and "PATCH endsAt" in cancel.body["message"]
 
     later = call(local_aws, "PATCH", path, body={"endsAt": to_iso(NOW + timedelta(hours=3))})
     assert (later.status, later.body["endsAt"], later.body["status"]) == (200, to_iso(NOW + timedelta(hours=3)), "active")
-    ended_now = call(local_aws, "PATCH", path, body={"endsAt": to_iso(NOW)})
+    # "Now" as the client's clock said it, a moment before ours: the window ends at our now.
+    ended_now = call(local_aws, "PATCH", path, body={"endsAt": to_iso(NOW - timedelta(seconds=30))})
     assert (ended_now.status, ended_now.body["endsAt"], ended_now.body["version"]) == (200, to_iso(NOW), 3)
 
     # Its end step (after the settle time) ends it: then nothing changes it any more.

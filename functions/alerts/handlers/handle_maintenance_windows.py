@@ -107,8 +107,8 @@ def get_window(window_id: WindowId) -> Response[MaintenanceWindowAnswer]:
     f"{PATH}/<windowId>",
     summary="Change a maintenance window (staff)",
     description="Before it starts: `startsAt`, `endsAt`, `devices` (only those sent change). Once active, only `endsAt` "
-    "(409 `window_active` otherwise); the current time ends it now. Ended or cancelled: 409 `window_ended`, "
-    "`window_cancelled`. Still at most 72 hours, and `endsAt` not in the past (422).",
+    "(409 `window_active` otherwise); the current time ends it now (an `endsAt` up to 2 minutes in the past counts as now). "
+    "Ended or cancelled: 409 `window_ended`, `window_cancelled`. Still at most 72 hours, and `endsAt` not in the past (422).",
     responses={
         **ok_response(MaintenanceWindowAnswer, "The window as changed; ETag is its version."),
         **error_responses(403, 404, 409, 415),

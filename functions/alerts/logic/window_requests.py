@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from functions.alerts.logic.incidents import new_group_id
@@ -29,6 +29,8 @@ from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest, r
 from functions.shared.page_token import PageTokenCodec
 
 MAX_ATTEMPTS = 3
+# An end this little before our clock's now is "now": a client's current time reaches us after our own.
+NOW_TOLERANCE = timedelta(minutes=2)
 BUSY = "The account's maintenance windows are changing as we speak; retry in a moment"
 
 
@@ -119,10 +121,13 @@ def get_window(window_id: str, caller: Caller, *, windows: WindowStorePort, read
 def change(
     window_id: str, request: MaintenanceWindowChange, caller: Caller, *, windows: WindowStorePort, now: datetime
 ) -> MaintenanceWindowAnswer:
-    """Before its start: its times and devices; once active: only its end (the current time ends it now)."""
+    """Before its start: its times and devices; once active: only its end (the current time ends it now: up to
+    NOW_TOLERANCE before ours, as a client's clock says it)."""
     _staff_only(caller, "change a maintenance window")
     if request.starts_at is None and request.ends_at is None and request.devices is None:
         raise ValidationFailed("Send what changes: startsAt, endsAt or devices (once the window is active, only endsAt).")
+    if request.ends_at is not None and now - NOW_TOLERANCE <= request.ends_at < now:
+        request = request.model_copy(update={"ends_at": now})
     try:
         return window_answer(change_window(window_id, request, _actor(caller), store=windows, now=now))
     except ConcurrentChange as error:

@@ -828,7 +828,7 @@ export interface paths {
         head?: never;
         /**
          * Change a maintenance window (staff)
-         * @description Before it starts: `startsAt`, `endsAt`, `devices` (only those sent change). Once active, only `endsAt` (409 `window_active` otherwise); the current time ends it now. Ended or cancelled: 409 `window_ended`, `window_cancelled`. Still at most 72 hours, and `endsAt` not in the past (422).
+         * @description Before it starts: `startsAt`, `endsAt`, `devices` (only those sent change). Once active, only `endsAt` (409 `window_active` otherwise); the current time ends it now (an `endsAt` up to 2 minutes in the past counts as now). Ended or cancelled: 409 `window_ended`, `window_cancelled`. Still at most 72 hours, and `endsAt` not in the past (422).
          */
         patch: operations["patch_window_alerts_maintenance_windows__windowId__patch"];
         trace?: never;
