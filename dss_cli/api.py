@@ -269,3 +269,26 @@ class ApiClient:
     def open_incident_case(self, group_id: str, idempotency_key: str | None = None) -> dict:
         headers = {"Idempotency-Key": idempotency_key or new_idempotency_key()}
         return self.request("POST", f"/alerts/groups/{id_path(group_id)}/case", headers=headers, retry=True, expect=(200,))
+
+    # --- monitoring: maintenance windows and proactive insights ----------------------------------------------------------
+    # Scheduling carries one Idempotency-Key on every retry (a retry answers the window the first try made); a change or
+    # a cancellation is sent once: repeated, it would be refused (an end now in the past, a window already cancelled).
+
+    def list_maintenance_windows(
+        self, account_id: str | None = None, state: str | None = None, limit: int | None = None, next_token: str | None = None
+    ) -> dict:
+        params = {"accountId": account_id, "state": state, "limit": limit, "nextToken": next_token}
+        return self.request("GET", "/alerts/maintenance-windows", params=params)
+
+    def schedule_maintenance_window(self, body: dict, idempotency_key: str | None = None) -> dict:
+        headers = {"Idempotency-Key": idempotency_key or new_idempotency_key()}
+        return self.request("POST", "/alerts/maintenance-windows", json=body, headers=headers, retry=True, expect=(201,))
+
+    def change_maintenance_window(self, window_id: str, body: dict) -> dict:
+        return self.request("PATCH", f"/alerts/maintenance-windows/{id_path(window_id)}", json=body, retry=False, expect=(200,))
+
+    def cancel_maintenance_window(self, window_id: str) -> dict:
+        return self.request("POST", f"/alerts/maintenance-windows/{id_path(window_id)}/cancel", retry=False, expect=(200,))
+
+    def alert_insights(self, account_id: str, days: int | None = None) -> dict:
+        return self.request("GET", "/alerts/insights", params={"accountId": account_id, "days": days})
