@@ -143,6 +143,8 @@ def test_the_apis_refusal_shows_when_the_case_was_asked_for_meanwhile(page: Page
     refusal = page.get_by_role("alert")
     expect(refusal).to_contain_text(f"The case of the incident on {GLOBEX_DEVICE} was not opened:")
     expect(refusal).to_contain_text(re.compile("already", re.IGNORECASE))  # 409 case_already_requested, the API's words
+    expect(row.get_by_role("button", name="Open case now")).to_have_count(0)  # the incident as it is now
+    expect(row).not_to_contain_text("Held")
     accessible(page, "monitoring-open-case-refused")
 
 

@@ -236,6 +236,11 @@ function useOpenCaseNow(changed: (incident: Incident) => void) {
     setBusy(null);
     if (!data) {
       setFailure(`The case of the incident on ${incident.device} was not opened: ${problem.message}`);
+      if (problem.status === 409) {
+        // Asked for meanwhile, or closed: show the incident as it is now.
+        const { data: now } = await attempt(() => api.GET("/alerts/groups/{groupId}", { params: { path: { groupId } } }));
+        if (now && alive.current) changed(now);
+      }
       return;
     }
     changed(data);
