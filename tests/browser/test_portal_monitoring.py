@@ -218,7 +218,9 @@ def test_an_engineer_schedules_ends_and_cancels_maintenance_windows_and_the_cust
     trigger(stack, "acme", MAINTENANCE_DEVICE, "IC restarting")
     eventually(lambda: window_of(stack, case_number)["suppressedCount"], lambda count: count >= 1, "the silenced alert's count")
     engineer.get_by_role("navigation", name="Monitoring").get_by_role("link", name="Incidents and alerts").click()
-    alert_row = engineer.get_by_role("region", name=re.compile("^Alerts of account acme")).get_by_role("row").filter(has_text=MAINTENANCE_DEVICE)
+    alert_row = (
+        engineer.get_by_role("region", name=re.compile("^Alerts of account acme")).get_by_role("row").filter(has_text=MAINTENANCE_DEVICE)
+    )
     expect(alert_row).to_contain_text("Silenced by maintenance")
     expect(incident_row(engineer, MAINTENANCE_DEVICE)).to_have_count(0)  # it opened nothing
     accessible(engineer, "monitoring-silenced-alert")
