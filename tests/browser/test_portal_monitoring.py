@@ -160,6 +160,9 @@ def test_a_customer_sees_their_own_accounts_incidents_only(page: Page, stack, he
     expect(page.get_by_role("button", name="Open case now")).to_have_count(0)
     expect(page.get_by_text(GLOBEX_DEVICE)).to_have_count(0)
     accessible(page, "monitoring-customer")
+    page.set_viewport_size({"width": 375, "height": 740})  # a phone: the tables scroll in their own region
+    expect(row).to_contain_text("Interaction Center not answering")
+    accessible(page, "monitoring-customer-phone")
 
 
 MAINTENANCE_DEVICE = "ic-maint-01"
