@@ -55,7 +55,7 @@ def test_the_rule_sends_the_case_contact_and_monitoring_events_that_email_someon
         "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],
     }
     assert SUBSCRIBED_CONTACT_DETAIL_TYPES == ("ContactAdded", "ContactChanged")
-    assert SUBSCRIBED_MONITORING_DETAIL_TYPES == ("MonitoringGroupHeld",)
+    assert SUBSCRIBED_MONITORING_DETAIL_TYPES == ("MonitoringGroupHeld", "MaintenanceWindowStarted", "MaintenanceWindowEnded")
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
 
 

@@ -123,6 +123,7 @@ def _produce(aws: ServerAws) -> list[dict]:
     assert purge(scheduled_event(), LambdaContext("purge", timeout_seconds=900))["casesPurged"] == 1
     published()
     _monitor(published)
+    _maintenance_case(aws, published)
     return events
 
 
@@ -180,6 +181,21 @@ def _maintain(published: Callable[[], list[dict]]) -> None:
     later = schedule_window(window(now + timedelta(days=1)), engineer, store=store, now=now)
     cancel_window(later.window_id, engineer, store=store, now=now)
     published()
+
+
+def _maintenance_case(aws: ServerAws, published: Callable[[], list[dict]]) -> None:
+    """A customer's maintenance case (functions/cases): its CaseCreated announces the window, which the alerts
+    domain's consumer schedules from it."""
+    from functions.alerts.handlers.handle_case_events import lambda_handler as alerts_case_events
+
+    starts = utc_now() + timedelta(hours=1)
+    window = {"startsAt": to_iso(starts), "endsAt": to_iso(starts + timedelta(hours=2)), "devices": ["ic-01"]}
+    assert aws.cases("POST", "/cases", body=support_case(maintenanceWindow=window)).status == 201
+    (created,) = [event for event in published() if event["detail-type"] == DetailType.CASE_CREATED]
+    assert created["detail"]["maintenanceWindow"] == window
+    record = sqs_record(json.dumps(created), "arn:aws:sqs:us-east-1:123456789012:alerts-case-events")
+    assert alerts_case_events({"Records": [record]}, LambdaContext("consumer", timeout_seconds=60)) == {"batchItemFailures": []}
+    assert DetailType.MAINTENANCE_WINDOW_SCHEDULED in {event["detail-type"] for event in published()}
 
 
 def _upload(aws: ServerAws, case: str, data: bytes) -> None:

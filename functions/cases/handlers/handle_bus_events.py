@@ -1,6 +1,6 @@
 """The cases domain's queue consumer: an SQS event source delivers batches of other domains' events for the
 cases domain (functions/cases/models/delivery.py: the purge job's CaseFilesPurged, the alerts domain's
-incidents), each message body one whole EventBridge event; only the records that failed are reported back,
+incidents and maintenance windows), each message body one whole EventBridge event; only the records that failed are reported back,
 so the queue retries just those (then dead-letters them)."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ METRICS = {
     Outcome.OPENED: "MonitoringCasesOpened",
     Outcome.NOTED: "MonitoringNotesPosted",
     Outcome.CLOSED: "MonitoringCasesClosedOnRecovery",
+    Outcome.MAINTENANCE_NOTED: "MaintenanceNotesPosted",
 }
 
 

@@ -23,7 +23,10 @@ router = Router()
         "Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by "
         "phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes. "
         "Proactive cases: support staff only, on behalf of a contact (`onBehalfOf`), 4-Low or 3-Medium, with optional "
-        "`alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`."
+        "`alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`. A Support case "
+        "that announces maintenance carries `maintenanceWindow` (startsAt, endsAt after it, at most 72 hours later and in the "
+        "future; optional `devices`, at most 100): monitoring is put into maintenance mode for it, and the case is told when "
+        "the window is scheduled, starts, ends or is cancelled."
     ),
     responses={**ok_response(Case, "The case (also for a replayed Idempotency-Key).", 201), **error_responses(403, 404, 409, 415)},
     tags=["Cases"],

@@ -1,6 +1,7 @@
 """Other domains' events the cases domain reacts to (models/delivery.py EVENT_PATTERN), each to its rule: the
 purge job's CaseFilesPurged marks the case (mark_files_purged.py); the alerts domain's incidents open and
-annotate their cases (monitoring_cases.py). Every one is safe to deliver twice."""
+annotate their cases (monitoring_cases.py), and its maintenance windows are told to their maintenance cases
+(maintenance_cases.py). Every one is safe to deliver twice."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from functions.cases.logic.case_store import CaseStore
+from functions.cases.logic.maintenance_cases import note_maintenance_window
 from functions.cases.logic.mark_files_purged import handle_purge_event
 from functions.cases.logic.monitoring_cases import note_alerts_attached, note_alerts_recovered, open_monitoring_case
 from functions.cases.models.bus_events import Outcome
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import (
+    MAINTENANCE_WINDOW_EVENTS,
     CaseFilesPurged,
     MonitoringAlertsAttached,
     MonitoringAlertsRecovered,
@@ -36,11 +39,17 @@ def _recovered(event: BusEvent, store: CaseStore, now: datetime) -> Outcome:
     return note_alerts_recovered(MonitoringAlertsRecovered.model_validate(event.detail), store=store, now=now)
 
 
+def _maintenance(event: BusEvent, store: CaseStore, now: datetime) -> Outcome:
+    model = next(model for model in MAINTENANCE_WINDOW_EVENTS if model.detail_type == event.detail_type)
+    return note_maintenance_window(model.model_validate(event.detail), store=store, now=now)
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     (CaseFilesPurged.source, CaseFilesPurged.detail_type): lambda event, store, now: handle_purge_event(event, store=store, now=now),
     (MonitoringCaseRequested.source, MonitoringCaseRequested.detail_type): _open,
     (MonitoringAlertsAttached.source, MonitoringAlertsAttached.detail_type): _attached,
     (MonitoringAlertsRecovered.source, MonitoringAlertsRecovered.detail_type): _recovered,
+    **{(model.source, model.detail_type): _maintenance for model in MAINTENANCE_WINDOW_EVENTS},
 }
 
 

@@ -15,9 +15,10 @@ from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, WEB_PRIORITIES, Case, Channel, Priority, Status
 from functions.cases.models.lifecycle import FieldChange, HistoryEntry
 from functions.cases.models.records import Account, IdempotencyKeyTaken
-from functions.cases.models.requests import NewAdminCase, NewProactiveCase, NewServiceRequest, NewSupportCase
+from functions.cases.models.requests import NewAdminCase, NewCaseMaintenanceWindow, NewProactiveCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
-from functions.shared.contracts import Opened
+from functions.shared.clock import to_iso
+from functions.shared.contracts import MaintenanceNotice, Opened
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
@@ -61,6 +62,8 @@ def create_case(
     record, account = store.read_before_create(idempotency.scope_key if idempotency else None, account_id)
     if replay := replayable(record, idempotency, now):
         return _replay(replay, store)
+    if isinstance(request, NewSupportCase) and request.maintenance_window is not None:  # after a replay: its answer stands
+        _check_maintenance_window(request.maintenance_window, now)
     if caller.is_staff:
         known = _check_contact(account, account_id, contact_id)
         if service_request:
@@ -118,7 +121,27 @@ def opening(case: Case, caller: Caller, now: datetime) -> tuple[Case, HistoryEnt
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
         ],
     )
-    return case, opened, case_events(case, caller, now, [Opened(), *timer_events])
+    notice = maintenance_notice(case)
+    announced = Opened(maintenance_window=notice) if notice else Opened()  # other cases' events go without the field
+    return case, opened, case_events(case, caller, now, [announced, *timer_events])
+
+
+def maintenance_notice(case: Case) -> MaintenanceNotice | None:
+    """What a maintenance case's CaseCreated tells the alerts domain, which puts monitoring into maintenance mode from it."""
+    window = case.maintenance_window
+    if window is None:
+        return None
+    return MaintenanceNotice(starts_at=window.starts_at, ends_at=window.ends_at, devices=window.devices)
+
+
+def _check_maintenance_window(window: NewCaseMaintenanceWindow, now: datetime) -> None:
+    """The window's own rules are its model's; whether it is still to come needs the time."""
+    if window.ends_at <= now:
+        raise ValidationFailed(
+            f"endsAt ({to_iso(window.ends_at)}) has passed: a maintenance window must end in the future. For maintenance already "
+            "over, open the case without maintenanceWindow.",
+            field="maintenanceWindow.endsAt",
+        )
 
 
 def _check_proactive(request: NewProactiveCase, caller: Caller) -> None:

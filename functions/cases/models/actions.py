@@ -28,3 +28,8 @@ class CaseAction(StrEnum):
     MONITORING_ALERTS_ATTACHED = "monitoring-alerts-attached"
     MONITORING_ALERTS_RECOVERED = "monitoring-alerts-recovered"
     MONITORING_RECOVERED_CLOSED = "monitoring-recovered-closed"  # recovered, and closed: nobody had worked on it
+    # From the alerts domain's maintenance window of a maintenance case (functions/cases/logic/maintenance_cases.py).
+    MAINTENANCE_WINDOW_SCHEDULED = "maintenance-window-scheduled"
+    MAINTENANCE_WINDOW_STARTED = "maintenance-window-started"
+    MAINTENANCE_WINDOW_ENDED = "maintenance-window-ended"
+    MAINTENANCE_WINDOW_CANCELLED = "maintenance-window-cancelled"

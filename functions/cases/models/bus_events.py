@@ -13,6 +13,7 @@ class Outcome(Enum):
     OPENED = "opened"  # a monitoring incident's case opened
     NOTED = "noted"  # a monitoring case's digest or recovery note posted
     CLOSED = "closed"  # a monitoring case closed on recovery (the recovery note as its closure comment)
+    MAINTENANCE_NOTED = "maintenance-noted"  # a maintenance case told of its window (scheduled, started, ended, cancelled)
     # Nothing to do: already marked or applied (a duplicate delivery), the incident's case opened already,
     # the case closed (again) since, or no such case.
     UNCHANGED = "unchanged"

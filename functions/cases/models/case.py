@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, computed_field, model_validator
 
-from functions.shared.clock import UtcTimestamp
+from functions.shared.clock import UtcTimestamp, to_iso
 from functions.shared.contracts import TimerKind, TimerStepName
 from functions.shared.models import ApiModel
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
@@ -132,6 +132,44 @@ class ResponseTarget(ApiModel):
         return answered > self.response_due_at
 
 
+class MaintenanceStatus(StrEnum):
+    """Where a maintenance case's window stands, as the alerts domain's MaintenanceWindow* events tell the case."""
+
+    REQUESTED = "requested"  # stated on the case; the alerts domain has not confirmed it yet
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"  # maintenance mode is on: matching alerts are recorded but notify nobody
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+# A status follows the window forward only: an event delivered late never takes it back (EventBridge keeps no order).
+MAINTENANCE_PROGRESS = {
+    MaintenanceStatus.REQUESTED: 0, MaintenanceStatus.SCHEDULED: 1, MaintenanceStatus.ACTIVE: 2,
+    MaintenanceStatus.ENDED: 3, MaintenanceStatus.CANCELLED: 3,
+}  # fmt: skip
+
+
+class CaseMaintenanceWindow(ApiModel):
+    """A maintenance case's window (the guide: a case opened for customer maintenance lets support put monitoring
+    into Maintenance Mode): what the case asked for, then the window as the alerts domain schedules, starts,
+    changes, ends or cancels it."""
+
+    starts_at: UtcTimestamp = Field(description="When maintenance mode starts (UTC).")
+    ends_at: UtcTimestamp = Field(description="When it ends (UTC); alerts still firing shortly after go to the support team.")
+    devices: list[str] | None = Field(default=None, description="The devices it covers; null: every device of the account.")
+    status: MaintenanceStatus = Field(
+        default=MaintenanceStatus.REQUESTED,
+        description="requested (not yet confirmed by monitoring), scheduled, active, ended or cancelled.",
+    )
+    suppressed_count: int | None = Field(default=None, description="Once ended: the alert events it recorded and silenced.")
+    still_firing_count: int | None = Field(default=None, description="Once ended: the alerts still firing, handed to the support team.")
+
+    def __str__(self) -> str:
+        """As the case's history shows a change of it."""
+        devices = ", ".join(self.devices) if self.devices else "all devices"
+        return f"{self.status.value}: {to_iso(self.starts_at)} to {to_iso(self.ends_at)}, {devices}"
+
+
 class Case(ResponseTarget):
     case_number: str = Field(pattern=r"^\d{10}$", examples=["0002068177"])
     case_type: CaseType
@@ -168,6 +206,11 @@ class Case(ResponseTarget):
     )
     alert_references: list[str] | None = Field(
         default=None, description="Proactive cases: the alerts (their dedup keys) the engineer opened it from; null for other cases."
+    )
+    maintenance_window: CaseMaintenanceWindow | None = Field(
+        default=None,
+        description="Maintenance cases: the window in which monitoring is in maintenance mode (alerts recorded, nobody notified); "
+        "null for other cases.",
     )
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     region: str | None = Field(default=None, description="The support region of the case's account when it was opened.")

@@ -1,10 +1,12 @@
 """How other domains' events reach the cases domain: the purge job's CaseFilesPurged, which marks the case,
-and the alerts domain's incidents, which open and annotate their cases (functions/cases/logic/bus_events.py).
+the alerts domain's incidents, which open and annotate their cases, and its maintenance windows, told to their
+maintenance cases (functions/cases/logic/bus_events.py).
 The stack (infra) and the local stack (local/provision.py) are both built from these."""
 
 from __future__ import annotations
 
 from functions.shared.contracts import (
+    MAINTENANCE_WINDOW_EVENTS,
     CaseFilesPurged,
     DetailType,
     EventSource,
@@ -23,8 +25,10 @@ from functions.shared.event_delivery import VISIBILITY_TIMEOUT_SECONDS as VISIBI
 SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
     CaseFilesPurged.source: (CaseFilesPurged.detail_type,),
     # MonitoringGroupHeld is the notifications domain's alone: a held incident has no case yet.
-    EventSource.ALERTS: tuple(
-        model.detail_type for model in (MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered)
+    # The maintenance windows' life, each told to its maintenance case.
+    EventSource.ALERTS: (
+        *(model.detail_type for model in (MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered)),
+        *(model.detail_type for model in MAINTENANCE_WINDOW_EVENTS),
     ),
 }
 EVENT_PATTERN = sources_pattern(SUBSCRIBED)

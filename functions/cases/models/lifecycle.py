@@ -26,6 +26,9 @@ class UpdateKind(StrEnum):
     # From monitoring (the alerts domain's events), by the automation; neither is emailed to anyone.
     MONITORING_NOTE = "monitoring-note"  # the customer sees it: an incident's alerts recovered
     INTERNAL_NOTE = "internal-note"  # support staff only: the customer's listing of updates leaves it out
+    # A maintenance case's window, as the alerts domain schedules, starts, ends or cancels it (by the automation;
+    # the customer sees it; the notifications email the start and the end themselves, from the alerts domain's events).
+    MAINTENANCE_NOTE = "maintenance-note"
 
 
 # Updates only support staff read (GET /cases/{caseNumber}/updates leaves them out for a customer).

@@ -4,10 +4,12 @@ taken as sent (strict): `0` is not `false`, `"1"` is not `1`."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, Strict, StringConstraints, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from functions.cases.models.case import CaseSubType, CaseType, EnvironmentType, Priority
@@ -46,6 +48,81 @@ class _NewCaseBase(RequestModel):
     )
 
 
+MAX_MAINTENANCE_WINDOW = timedelta(hours=72)  # the monitoring alerts spec, "Maintenance mode"
+MAX_MAINTENANCE_DEVICES = 100
+TIMESTAMP_EXAMPLE = "2026-12-12T08:00:00-05:00"
+
+
+def _timestamp_text(value: Any) -> Any:
+    """A time is sent as ISO-8601 text with its offset (strict models take no number of seconds for one)."""
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "datetime_text", "send the date and time as ISO-8601 text with its offset, e.g. {example}", {"example": TIMESTAMP_EXAMPLE}
+        )
+    if not value.strip():
+        raise PydanticCustomError("datetime_missing", "required: the date and time, e.g. {example}", {"example": TIMESTAMP_EXAMPLE})
+    return value
+
+
+# An instant a caller sends: ISO-8601 text with its offset (`Z` or `-05:00`); stored and answered in UTC.
+RequestTimestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp_text), Strict(False)]
+DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # the alerts domain's Identifier: what a window names
+
+
+def _device_name(name: str) -> str:
+    if not DEVICE_PATTERN.fullmatch(name):
+        raise PydanticCustomError(
+            "device_name", "a device is named as monitoring names it: 1 to 64 letters, digits, '_', '.', ':' or '-', from a letter or digit"
+        )
+    return name
+
+
+DeviceName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_device_name),
+    Field(description="A device as monitoring names it (an alert's source).", json_schema_extra={"pattern": DEVICE_PATTERN.pattern}),
+]
+
+
+class NewCaseMaintenanceWindow(RequestModel):
+    """Maintenance that will impact services (the guide: open a case for it, and support puts the monitoring platform
+    into Maintenance Mode): from startsAt until endsAt, monitoring alerts of the devices listed (or of every device)
+    are recorded but notify nobody."""
+
+    starts_at: RequestTimestamp = Field(
+        description=f"When the maintenance starts (ISO-8601 with offset, e.g. {TIMESTAMP_EXAMPLE}); a time passed starts it at once."
+    )
+    ends_at: RequestTimestamp = Field(description="When it ends: after startsAt, at most 72 hours later, and in the future.")
+    devices: list[DeviceName] | None = Field(
+        default=None,
+        max_length=MAX_MAINTENANCE_DEVICES,
+        description=f"The devices affected (at most {MAX_MAINTENANCE_DEVICES}); leave it out for every device of the account.",
+        json_schema_extra={"minItems": 1},
+    )
+
+    @field_validator("ends_at")
+    @classmethod
+    def _within_72_hours(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is None:  # refused itself
+            return ends_at
+        if ends_at <= starts_at:
+            raise ValueError("endsAt must be after startsAt")
+        if ends_at - starts_at > MAX_MAINTENANCE_WINDOW:
+            raise ValueError("a maintenance window lasts at most 72 hours from startsAt; for longer maintenance open a case per window")
+        return ends_at
+
+    @field_validator("devices")
+    @classmethod
+    def _named_once(cls, devices: list[str] | None) -> list[str] | None:
+        if devices is None:
+            return None
+        if not devices:
+            raise ValueError("name at least one device, or leave devices out for every device of the account")
+        return list(dict.fromkeys(devices))  # each once, in the order given
+
+
 class NewSupportCase(_NewCaseBase):
     case_type: Literal[CaseType.SUPPORT]
     case_sub_type: Annotated[CaseSubType, Choice]
@@ -61,6 +138,10 @@ class NewSupportCase(_NewCaseBase):
     business_impact: LongText | None = Field(default=None, description="e.g. number of agents or calls affected.")
     os: ShortText | None = None
     database: ShortText | None = None
+    maintenance_window: NewCaseMaintenanceWindow | None = Field(
+        default=None,
+        description="A case that announces maintenance: the window during which monitoring is put into maintenance mode.",
+    )
 
 
 class NewAdminCase(_NewCaseBase):

@@ -1,4 +1,4 @@
-"""The items this domain reads and writes in the support table: the shared directory, a case's updates
+"""The items this domain reads and writes in the support table: the shared directory, a case and its updates
 (read-only), a record of each email sent for an event (the guard against duplicate deliveries), and per
 case the last management escalation emailed to the managers (the interval between those emails)."""
 
@@ -9,7 +9,7 @@ from pynamodb.connection import Connection
 from pynamodb.models import Model
 
 from functions.shared.dal.attributes import TimestampAttribute
-from functions.shared.dal.case_view import CASE_UPDATE_VIEW_MODELS
+from functions.shared.dal.case_view import CASE_UPDATE_VIEW_MODELS, CASE_VIEW_MODELS
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 from functions.shared.environment import per_environment
@@ -51,4 +51,4 @@ class ManagementEmailItem(Model):
 
 @per_environment
 def bind_notification_tables(table_name: str) -> Connection:
-    return bind_models(table_name, (*DIRECTORY_MODELS, NotifiedItem, ManagementEmailItem, *CASE_UPDATE_VIEW_MODELS))
+    return bind_models(table_name, (*DIRECTORY_MODELS, NotifiedItem, ManagementEmailItem, *CASE_UPDATE_VIEW_MODELS, *CASE_VIEW_MODELS))

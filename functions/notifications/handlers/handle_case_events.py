@@ -1,8 +1,8 @@
 """The notifications Lambda: an SQS event source delivers batches of the events its rule takes off the bus
 (each message body is one whole EventBridge event): the cases domain's case events, the directory's
-contact events and the alerts domain's held incidents (models/delivery.py). Each is routed by its source to
-the logic that handles it, on its own, and only the ones that failed are reported back, so the queue retries
-just those (then dead-letters them)."""
+contact events and the alerts domain's held incidents and maintenance windows' starts and ends
+(models/delivery.py). Each is routed by its source to the logic that handles it, on its own, and only the ones
+that failed are reported back, so the queue retries just those (then dead-letters them)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.notifications.logic.dependencies import NotificationsDependencies, dependencies
 from functions.notifications.logic.notify_case_event import notify_case_event
 from functions.notifications.logic.notify_contact_event import notify_contact_event
+from functions.notifications.logic.notify_maintenance_event import notify_maintenance_event
 from functions.notifications.logic.notify_monitoring_event import notify_monitoring_event
 from functions.notifications.logic.sending import Outcome
 from functions.shared.bus_event import BusEvent
-from functions.shared.contracts import EventSource
+from functions.shared.contracts import EventSource, MaintenanceWindowEnded, MaintenanceWindowStarted
 from functions.shared.observability import logger, metrics
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -56,6 +57,18 @@ def _contact_event(event: BusEvent, deps: NotificationsDependencies, now: dateti
 
 
 def _monitoring_event(event: BusEvent, deps: NotificationsDependencies, now: datetime, claim_until: datetime) -> Outcome:
+    if event.detail_type in MAINTENANCE_EMAILS:  # a maintenance window's start or end: its case's contact
+        return notify_maintenance_event(
+            MAINTENANCE_EMAILS[event.detail_type].model_validate(event.detail),
+            cases=deps.cases,
+            directory=deps.directory,
+            ledger=deps.ledger,
+            mailer=deps.mailer,
+            references=deps.references,
+            portal_url=deps.portal_url,
+            now=now,
+            claim_until=claim_until,
+        )
     return notify_monitoring_event(
         event,
         directory=deps.directory,
@@ -67,6 +80,9 @@ def _monitoring_event(event: BusEvent, deps: NotificationsDependencies, now: dat
     )
 
 
+MAINTENANCE_EMAILS: dict[str, type[MaintenanceWindowStarted | MaintenanceWindowEnded]] = {
+    model.detail_type: model for model in (MaintenanceWindowStarted, MaintenanceWindowEnded)
+}
 # By source; each checks the detail types it handles (models/events.py read_event).
 ROUTES: dict[str, Callable[[BusEvent, NotificationsDependencies, datetime, datetime], Outcome]] = {
     EventSource.CASES: _case_event,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from functions.notifications.dal.case_updates import TableCaseUpdates
+from functions.notifications.dal.cases import TableCases
 from functions.notifications.dal.directory import TableDirectory
 from functions.notifications.dal.ledger import TableLedger
 from functions.notifications.dal.mailer import SesMailer
@@ -25,6 +26,10 @@ class NotificationsDependencies:
     @cached_property
     def directory(self) -> TableDirectory:
         return TableDirectory(notification_settings().table_name)
+
+    @cached_property
+    def cases(self) -> TableCases:
+        return TableCases(notification_settings().table_name)
 
     @cached_property
     def case_updates(self) -> TableCaseUpdates:

@@ -172,6 +172,7 @@ WORDS_LABELS = {
     "escalation-request": "Reason given",
     "monitoring-note": "Monitoring note",
     "internal-note": "Internal note",
+    "maintenance-note": "Maintenance mode",
 }
 
 

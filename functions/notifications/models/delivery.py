@@ -1,5 +1,5 @@
 """How other domains' events reach this domain (the cases domain's case events, the directory's contact
-events, the alerts domain's held incidents): the rule's pattern on the bus, the queue and the event
+events, the alerts domain's held incidents and maintenance windows): the rule's pattern on the bus, the queue and the event
 source mapping. The stack (infra/components/notifications.py) and the local stack (local/provision.py,
 local/event_sources.py) are both built from these."""
 
@@ -31,8 +31,13 @@ SUBSCRIBED_CASE_DETAIL_TYPES = (
 # recommended maximum of active contacts, which its region's support managers hear of.
 SUBSCRIBED_CONTACT_DETAIL_TYPES = (DetailType.CONTACT_ADDED, DetailType.CONTACT_CHANGED)
 # The alerts domain's incident held outside business hours: one notice to the region's after-hours address.
-# (A monitoring case's own emails come from its CaseCreated, like any case's.)
-SUBSCRIBED_MONITORING_DETAIL_TYPES = (DetailType.MONITORING_GROUP_HELD,)
+# (A monitoring case's own emails come from its CaseCreated, like any case's.) A maintenance window's start and
+# end: one email each to its maintenance case's contact (its scheduling and cancelling are the case's updates only).
+SUBSCRIBED_MONITORING_DETAIL_TYPES = (
+    DetailType.MONITORING_GROUP_HELD,
+    DetailType.MAINTENANCE_WINDOW_STARTED,
+    DetailType.MAINTENANCE_WINDOW_ENDED,
+)
 SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
     EventSource.CASES: SUBSCRIBED_CASE_DETAIL_TYPES,
     EventSource.DIRECTORY: SUBSCRIBED_CONTACT_DETAIL_TYPES,

@@ -2,7 +2,8 @@
 (`read_event`): every case event through one model, the case's fields and the own fields of the types
 whose emails say them (escalations, reminders, overdue responses), each checked as its type requires when
 the detail is read for that type (`CaseEventDetail.for_event`); the directory's contact events and the
-alerts domain's held incidents through their contract models. A malformed event fails to its dead-letter queue."""
+alerts domain's held incidents and maintenance windows' starts and ends through their contract models. A
+malformed event fails to its dead-letter queue."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from functions.shared.contracts import (
     Escalation,
     EventSource,
     FollowUpReminder,
+    MaintenanceWindowEnded,
+    MaintenanceWindowStarted,
     MonitoringGroupHeld,
     ResponseOverdue,
 )
@@ -32,7 +35,10 @@ AUTO_CLOSED = "Auto-closed"  # the sub status of a case closed by the automated 
 # ContactStatus.DISABLED, functions/shared/dal/directory.py; tests/unit/test_notification_contract.py).
 DISABLED = "disabled"
 CONTACT_EVENTS: dict[str, type[ContactEvent]] = {model.detail_type: model for model in (ContactAdded, ContactChanged)}
-MONITORING_EVENTS: dict[str, type[MonitoringGroupHeld]] = {MonitoringGroupHeld.detail_type: MonitoringGroupHeld}
+MonitoringDetail = MonitoringGroupHeld | MaintenanceWindowStarted | MaintenanceWindowEnded
+MONITORING_EVENTS: dict[str, type[MonitoringDetail]] = {
+    model.detail_type: model for model in (MonitoringGroupHeld, MaintenanceWindowStarted, MaintenanceWindowEnded)
+}
 
 
 class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
@@ -67,7 +73,7 @@ class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
         return self.event_key or event_id
 
 
-def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringGroupHeld | None:
+def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringDetail | None:
     """An event's detail as this domain reads it, by its source and detail type (models/delivery.py
     SUBSCRIBED); None for an event it does not handle."""
     if event.source == EventSource.CASES and event.detail_type in SUBSCRIBED_CASE_DETAIL_TYPES:

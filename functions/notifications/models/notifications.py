@@ -64,6 +64,16 @@ class Account:
 
 
 @dataclass(frozen=True)
+class CaseContact:
+    """Whose case it is (its account and contact), and whether it is closed."""
+
+    case_number: str
+    account_id: str
+    contact_id: str
+    closed: bool
+
+
+@dataclass(frozen=True)
 class StaffMember:
     user_id: str
     name: str
