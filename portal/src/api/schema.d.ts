@@ -232,7 +232,7 @@ export interface paths {
         put?: never;
         /**
          * Open a case
-         * @description Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes. Proactive cases: support staff only, on behalf of a contact (`onBehalfOf`), 4-Low or 3-Medium, with optional `alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`.
+         * @description Support, Admin and Service Request (MAC) cases. The web allows 4-Low or 3-Medium; High and Prod Down are opened by phone. Service requests: only MAC-authorized contacts; `macType` and `fields` as GET /catalog/service-requests describes. Proactive cases: support staff only, on behalf of a contact (`onBehalfOf`), 4-Low or 3-Medium, with optional `alertReferences` (up to 20 alert dedup keys); a customer is refused with 403 `proactive_staff_only`. A Support case that announces maintenance carries `maintenanceWindow` (startsAt, endsAt after it, at most 72 hours later and in the future; optional `devices`, at most 100): monitoring is put into maintenance mode for it, and the case is told when the window is scheduled, starts, ends or is cancelled.
          */
         post: operations["post_case_cases_post"];
         delete?: never;
@@ -1133,6 +1133,8 @@ export interface components {
              * @description Proactive cases: the alerts (their dedup keys) the engineer opened it from; null for other cases.
              */
             alertReferences?: string[] | null;
+            /** @description Maintenance cases: the window in which monitoring is in maintenance mode (alerts recorded, nobody notified); null for other cases. */
+            maintenanceWindow?: components["schemas"]["CaseMaintenanceWindow"] | null;
             /**
              * Ownerid
              * @description The engineer who owns the case.
@@ -1204,6 +1206,44 @@ export interface components {
              * @description Pass back as `nextToken` for the next page; absent on the last page.
              */
             nextToken?: string | null;
+        };
+        /**
+         * CaseMaintenanceWindow
+         * @description A maintenance case's window (the guide: a case opened for customer maintenance lets support put monitoring
+         *     into Maintenance Mode): what the case asked for, then the window as the alerts domain schedules, starts,
+         *     changes, ends or cancels it.
+         */
+        CaseMaintenanceWindow: {
+            /**
+             * Startsat
+             * @description When maintenance mode starts (UTC).
+             */
+            startsAt: string;
+            /**
+             * Endsat
+             * @description When it ends (UTC); alerts still firing shortly after go to the support team.
+             */
+            endsAt: string;
+            /**
+             * Devices
+             * @description The devices it covers; null: every device of the account.
+             */
+            devices?: string[] | null;
+            /**
+             * @description requested (not yet confirmed by monitoring), scheduled, active, ended or cancelled.
+             * @default requested
+             */
+            status: components["schemas"]["MaintenanceStatus"];
+            /**
+             * Suppressedcount
+             * @description Once ended: the alert events it recorded and silenced.
+             */
+            suppressedCount?: number | null;
+            /**
+             * Stillfiringcount
+             * @description Once ended: the alerts still firing, handed to the support team.
+             */
+            stillFiringCount?: number | null;
         };
         /**
          * CaseQueue
@@ -1469,6 +1509,12 @@ export interface components {
             fields: components["schemas"]["MacField"][];
         };
         /**
+         * MaintenanceStatus
+         * @description Where a maintenance case's window stands, as the alerts domain's MaintenanceWindow* events tell the case.
+         * @enum {string}
+         */
+        MaintenanceStatus: "requested" | "scheduled" | "active" | "ended" | "cancelled";
+        /**
          * NewAdminCase
          * @description A problem with a portal account (user name, password, access).
          */
@@ -1492,6 +1538,31 @@ export interface components {
              * @enum {string}
              */
             caseType: "Admin";
+        };
+        /**
+         * NewCaseMaintenanceWindow
+         * @description Maintenance that will impact services (the guide: open a case for it, and support puts the monitoring platform
+         *     into Maintenance Mode): from startsAt until endsAt, monitoring alerts of the devices listed (or of every device)
+         *     are recorded but notify nobody.
+         */
+        NewCaseMaintenanceWindow: {
+            /**
+             * Startsat
+             * Format: date-time
+             * @description When the maintenance starts (ISO-8601 with offset, e.g. 2026-12-12T08:00:00-05:00); a time passed starts it at once.
+             */
+            startsAt: string;
+            /**
+             * Endsat
+             * Format: date-time
+             * @description When it ends: after startsAt, at most 72 hours later, and in the future.
+             */
+            endsAt: string;
+            /**
+             * Devices
+             * @description The devices affected (at most 100); leave it out for every device of the account.
+             */
+            devices?: string[] | null;
         };
         /**
          * NewProactiveCase
@@ -1613,6 +1684,8 @@ export interface components {
             os?: string | null;
             /** Database */
             database?: string | null;
+            /** @description A case that announces maintenance: the window during which monitoring is put into maintenance mode. */
+            maintenanceWindow?: components["schemas"]["NewCaseMaintenanceWindow"] | null;
         };
         /** NewUpdate */
         NewUpdate: {
@@ -1689,7 +1762,7 @@ export interface components {
          * UpdateKind
          * @enum {string}
          */
-        UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request" | "monitoring-note" | "internal-note";
+        UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request" | "monitoring-note" | "internal-note" | "maintenance-note";
         /** UpdateList */
         UpdateList: {
             /** Items */
