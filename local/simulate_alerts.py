@@ -42,6 +42,7 @@ from typing import Any, Literal
 import requests
 
 from functions.alerts.logic.credentials import sign_webhook
+from functions.shared.business_time import BusinessCalendar, business_calendar
 from functions.shared.clock import from_iso, to_iso
 
 DEFAULT_SESSION_FILE = Path(".local/session.json")
@@ -152,6 +153,16 @@ def plan(burst: Burst, start: datetime) -> list[Delivery]:
         positioned.append((shuffle.uniform(index + 0.5, burst.events), again))
     positioned.sort(key=lambda entry: entry[0])
     return [delivery for _, delivery in positioned]
+
+
+def business_moment(after: datetime, room: timedelta = timedelta(hours=1), calendar: BusinessCalendar | None = None) -> datetime:
+    """`after` itself when business hours (Mon-Fri 07:00-21:00 New York, holidays excluded) last `room` beyond it,
+    else the next business opening (with that room): where to move the desk's clock for a storm in business hours."""
+    calendar = calendar or business_calendar()
+    moment = after
+    while not (calendar.is_business_time(moment) and calendar.is_business_time(moment + room)):
+        moment = calendar.next_business_open(moment + room)
+    return moment
 
 
 def resolves(burst: Burst, at: datetime) -> list[Delivery]:
