@@ -94,8 +94,8 @@ def test_staff_schedule_a_window_of_the_accounts_case_in_one_read_and_one_write(
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"endsAt": to_iso(NOW + timedelta(hours=72, seconds=1))}, None, "at most 72 hours"),
-        ({"endsAt": to_iso(NOW)}, None, "after startsAt"),
+        ({"endsAt": to_iso(NOW + timedelta(hours=72, seconds=1))}, "endsAt", "at most 72 hours"),
+        ({"endsAt": to_iso(NOW)}, "endsAt", "after startsAt"),
         ({"startsAt": to_iso(NOW - timedelta(hours=3)), "endsAt": to_iso(NOW - timedelta(minutes=1))}, "endsAt", "in the past"),
         ({"caseNumber": "42"}, "caseNumber", "caseNumber"),
         ({"devices": []}, "devices", "devices"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from functions.alerts.models.timer_steps import IncidentTimer
 from functions.shared.clock import UtcTimestamp
@@ -71,13 +71,16 @@ class _WindowTimes(RequestModel):
     starts_at: UtcTimestamp
     ends_at: UtcTimestamp
 
-    @model_validator(mode="after")
-    def _at_most_72_hours(self) -> _WindowTimes:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("endsAt must be after startsAt")
-        if self.ends_at - self.starts_at > MAX_WINDOW:
-            raise ValueError("a maintenance window lasts at most 72 hours; split a longer maintenance into several windows")
-        return self
+    @field_validator("ends_at")
+    @classmethod
+    def _after_the_start_within_72_hours(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
+        """On endsAt, so a refusal names the field to fix."""
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and ends_at <= starts_at:
+            raise ValueError("must be after startsAt")
+        if starts_at is not None and ends_at - starts_at > MAX_WINDOW:
+            raise ValueError("must be at most 72 hours after startsAt; split a longer maintenance into several windows")
+        return ends_at
 
 
 class NewMaintenanceWindow(_WindowTimes):
