@@ -17,6 +17,7 @@ import { personName } from "../people";
 import { CaseFiles } from "./CaseFiles";
 import { CaseHistory } from "./CaseHistory";
 import { KIND_LABELS, label } from "./caseText";
+import { MaintenanceDetails } from "./CaseMaintenance";
 import { Escalate, type EscalationAnswer } from "./Escalate";
 import { ownerName, SupportFields } from "./SupportFields";
 
@@ -164,6 +165,7 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
               <EasternTime iso={c.closedAt} />
             </Item>
           ) : null}
+          {c.maintenanceWindow ? <MaintenanceDetails window={c.maintenanceWindow} /> : null}
         </dl>
         <h3>Description</h3>
         <p class="prewrap">{c.description}</p>

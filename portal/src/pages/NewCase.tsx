@@ -14,6 +14,7 @@ import { Alert, CheckboxField, Field, FormErrors, PageHeading, useFocusInvalid }
 import { EasternTime } from "../EasternTime";
 import { navigate } from "../router";
 import { PRIORITIES, WEB_PRIORITIES } from "./caseText";
+import { MAINTENANCE_FIELDS, maintenanceBody, MaintenanceFields, type MaintenanceValues } from "./CaseMaintenance";
 import { OnBehalfOf } from "./OnBehalfOf";
 
 type CaseType = "Support" | "Admin" | "Service Request" | "Proactive";
@@ -52,6 +53,8 @@ export function NewCasePage() {
   const [caseType, setCaseType] = useState<CaseType>("Support");
   const [values, setValues] = useState<Values>({ priority: "4-Low", caseSubType: "Problem", environmentType: "Production" });
   const [securityThreat, setSecurityThreat] = useState(false);
+  const [announcesMaintenance, setAnnouncesMaintenance] = useState(false);
+  const [maintenance, setMaintenance] = useState<MaintenanceValues>({ startsAt: "", endsAt: "", devices: "" });
   const [catalog, setCatalog] = useState<MacType[] | null>(null);
   const [catalogError, setCatalogError] = useState<string | null>(null);
   const [macType, setMacType] = useState("");
@@ -79,12 +82,15 @@ export function NewCasePage() {
     "priority",
     ...(staff ? ["onBehalfOf", "onBehalfOf.accountId", "onBehalfOf.contactId"] : []),
     ...(caseType === "Support" ? ["caseSubType", "environmentType", "securityThreat", ...SUPPORT_FIELDS.map((f) => f.name)] : []),
+    ...(caseType === "Support" ? MAINTENANCE_FIELDS : []),
     ...(caseType === "Service Request" ? ["macType", "fields", ...(mac?.fields ?? []).map((f) => `fields.${f.name}`)] : []),
     ...(caseType === "Proactive" ? ["alertReferences"] : []),
   ];
   // A proactive case is 4-Low or 3-Medium, whoever opens it; staff open any other case at any priority (by phone).
   const priorities = staff && caseType !== "Proactive" ? PRIORITIES : WEB_PRIORITIES;
-  const errors = new FormErrors(failure, fields);
+  // A device the API refuses (maintenanceWindow.devices.<n>) is shown at the list of devices.
+  const shown = failure?.field?.startsWith("maintenanceWindow.devices.") ? { ...failure, field: "maintenanceWindow.devices" } : failure;
+  const errors = new FormErrors(shown, fields);
   useFocusInvalid(FORM, errors);
 
   const set = (name: string) => (event: Event) =>
@@ -146,6 +152,7 @@ export function NewCasePage() {
       soldToAccount: text("soldToAccount"),
       businessImpact: text("businessImpact"),
       securityThreat,
+      maintenanceWindow: announcesMaintenance ? maintenanceBody(maintenance) : undefined,
     };
   }
 
@@ -338,6 +345,17 @@ export function NewCasePage() {
               <label for={`${FORM}-securityThreat`}>This is a security threat</label>
             </div>
           </fieldset>
+        ) : null}
+
+        {caseType === "Support" ? (
+          <MaintenanceFields
+            form={FORM}
+            errors={errors}
+            announces={announcesMaintenance}
+            onAnnounces={setAnnouncesMaintenance}
+            values={maintenance}
+            onChange={setMaintenance}
+          />
         ) : null}
 
         <button type="submit" disabled={busy}>

@@ -20,6 +20,7 @@ export const KIND_LABELS: Record<string, string> = {
   "closure-comment": "Closed",
   "reopen-information": "Reopened",
   "escalation-request": "Escalation requested",
+  "maintenance-note": "Maintenance mode",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -41,6 +42,10 @@ export const ACTION_LABELS: Record<string, string> = {
   "response-escalated-to-owner": "Missed response target escalated to the owner",
   "response-escalated-to-manager": "Missed response target escalated to management",
   "files-purged": "Files deleted (30 days after closing)",
+  "maintenance-window-scheduled": "Maintenance mode scheduled",
+  "maintenance-window-started": "Maintenance mode on",
+  "maintenance-window-ended": "Maintenance mode ended",
+  "maintenance-window-cancelled": "Maintenance mode cancelled",
 };
 
 export const FIELD_LABELS: Record<string, string> = {
@@ -54,6 +59,7 @@ export const FIELD_LABELS: Record<string, string> = {
   firstResponseAt: "First response",
   filesPurgedAt: "Files deleted",
   updates: "Update",
+  maintenanceWindow: "Maintenance window",
 };
 
 export function label(labels: Record<string, string>, key: string): string {
