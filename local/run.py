@@ -370,8 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         api_socket.close()
         portal_socket.close()
-        for running in event_sources:  # before moto goes away under their polls
-            running.stop()
+        # Before moto goes away under their polls: every source at once (each waits for its poll or invocation in
+        # flight, up to a long poll's second for an idle queue's), so stopping takes the longest of them, not their sum.
+        stopping = [threading.Thread(target=running.stop, name=f"stop:{type(running).__name__}") for running in event_sources]
+        for stopper in stopping:
+            stopper.start()
+        for stopper in stopping:
+            stopper.join()
         for server, thread in reversed(servers):
             server.shutdown()
             server.server_close()
