@@ -136,6 +136,7 @@ LAMBDA_ENV = {
     "ALERTS_MASTER_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/alerts-master-key",
     "FOLLOW_UP_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-follow-up-ladder",
     "RESPONSE_ESCALATION_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-response-escalation",
+    "INCIDENT_TIMER_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-incident-timer",
     "AWS_REGION": "us-east-1",
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_ACCESS_KEY_ID": "testing",
