@@ -26,6 +26,7 @@ from functions.shared.contracts import (
 )
 from tests.integration.test_incident_lifecycle import run_step
 from tests.integration.test_monitoring_cases import drain, mails, put_on_bus, run_cases_consumer, updates
+from tests.integration.test_outbox import outbox_entries
 from tests.support.payloads import support_case
 
 ALICE = "alice@acme.example"
@@ -164,6 +165,24 @@ def test_a_window_that_is_not_one_is_refused_with_what_to_fix(local_aws, mainten
     assert (refused.status, refused.body["error"], refused.body["field"]) == (422, "validation_error", field), refused
     assert words in refused.body["message"]
     assert local_aws.published_events() == []  # nothing opened
+
+
+def test_the_largest_window_and_its_notes_make_small_events(local_aws):
+    devices = [f"{n:02d}" + "d" * 62 for n in range(100)]  # 100 devices of the longest name monitoring allows
+    case = open_maintenance_case(local_aws, devices=devices)
+    lines = [
+        {"dedupKey": "k" * 255, "device": "d" * 255, "severity": "critical", "summary": "s" * 1024,
+         "firstTriggeredAt": case["maintenanceWindow"]["startsAt"]}
+    ] * 20  # fmt: skip
+    deliver_to_cases(local_aws, window_event(MaintenanceWindowStarted, case, 2), ended(case, suppressedAlerts=lines))
+
+    entries = outbox_entries(local_aws, case["caseNumber"])
+    assert {entry["detail_type"] for entry in entries} >= {"CaseCreated", "CaseUpdated"}
+    for entry in entries:
+        size = sum(len(entry[name].encode()) for name in ("source", "detail_type", "detail"))
+        assert size < 16 * 1024, (entry["detail_type"], size)
+    (note,) = [note for note in maintenance_notes(local_aws, case["caseNumber"]) if note["text"].startswith("Maintenance mode is on")]
+    assert "for 100 devices (00dddd" in note["text"] and "and 90 more)" in note["text"]
 
 
 def test_only_a_support_case_announces_maintenance(local_aws):

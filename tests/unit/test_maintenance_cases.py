@@ -133,6 +133,7 @@ def test_a_window_that_has_ended_is_refused_but_one_under_way_is_taken():
         ({"startsAt": "2026-12-12T08:00:00"}, "startsAt", "timezone"),
         ({"startsAt": 1796040000}, "startsAt", "ISO-8601 text"),
         ({"startsAt": "  "}, "startsAt", "required"),
+        ({"startsAt": "0001-01-01T00:00:00+23:59"}, "startsAt", "between 2000 and 2099"),  # no instant UTC can hold
         ({"devices": []}, "devices", "name at least one device"),
         ({"devices": ["ic 01"]}, "devices", "as monitoring names it"),
         ({"devices": [f"d{n}" for n in range(101)]}, "devices", "at most 100"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -64,8 +64,22 @@ def _timestamp_text(value: Any) -> Any:
     return value
 
 
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _this_century(moment: datetime) -> datetime:
+    """A time of this century (year 1 with an offset of +23:59 is no instant UTC can hold)."""
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = EARLIEST - timedelta(days=1)
+    if not EARLIEST <= utc < LATEST:
+        raise PydanticCustomError("datetime_range", "a date and time between 2000 and 2099, e.g. {example}", {"example": TIMESTAMP_EXAMPLE})
+    return moment
+
+
 # An instant a caller sends: ISO-8601 text with its offset (`Z` or `-05:00`); stored and answered in UTC.
-RequestTimestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp_text), Strict(False)]
+RequestTimestamp = Annotated[AwareDatetime, BeforeValidator(_timestamp_text), Strict(False), AfterValidator(_this_century)]
 DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # the alerts domain's Identifier: what a window names
 
 
