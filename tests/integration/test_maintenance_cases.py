@@ -9,13 +9,16 @@ closed case hears nothing. The last test runs the whole chain with the alerts do
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta
 
 import boto3
 import pytest
 
+from bench.aws_calls import count_aws_calls  # imported at collection: before any client exists
 from functions.alerts.logic.dependencies import dependencies as alerts_dependencies
 from functions.alerts.logic.maintenance import window_of_case
+from functions.notifications.logic.dependencies import dependencies as notifications_dependencies
 from functions.shared.clock import FixedClock, SystemClock, to_iso, utc_now
 from functions.shared.contracts import (
     MaintenanceWindowCancelled,
@@ -297,6 +300,33 @@ def test_a_window_event_naming_another_accounts_case_changes_nothing(local_aws):
     deliver_notifications(local_aws)
 
     assert maintenance_notes(local_aws, case["caseNumber"]) == [] and mails(local_aws) == []
+
+
+def test_counted_budgets_of_a_note_its_duplicate_and_an_email(local_aws):
+    case = open_maintenance_case(local_aws)
+    local_aws.published_events()
+    drain(local_aws.resources.notifications_queue_url)
+    assert notifications_dependencies().references  # a warm container: its Reference ID key read once per container
+    put_on_bus(local_aws, window_event(MaintenanceWindowStarted, case, 2), times=2)
+    first, again = drain(local_aws.resources.cases_queue_url)
+    emails = drain(local_aws.resources.notifications_queue_url)
+
+    with count_aws_calls() as noting:
+        assert run_cases_consumer(local_aws, [first]) == {"batchItemFailures": []}
+    with count_aws_calls() as duplicate:
+        assert run_cases_consumer(local_aws, [again]) == {"batchItemFailures": []}
+    with count_aws_calls() as emailing:
+        assert local_aws.deliver(emails[:1]) == {"batchItemFailures": []}
+    with count_aws_calls() as emailed_again:
+        assert local_aws.deliver(emails[1:]) == {"batchItemFailures": []}
+
+    # The case read, then the case, its history, update, event and the event's mark in one transaction.
+    assert noting == Counter({("DynamoDB", "GetItem"): 1, ("DynamoDB", "TransactWriteItems"): 1})
+    assert duplicate == noting  # the mark refuses the transaction: nothing written
+    # The case (whose contact), the account (the contact's address), the ledger's claim, the email, the mark as sent.
+    assert emailing == Counter({("DynamoDB", "GetItem"): 2, ("DynamoDB", "PutItem"): 2, ("SES", "SendRawEmail"): 1})
+    assert emailed_again == Counter({("DynamoDB", "GetItem"): 2, ("DynamoDB", "PutItem"): 1})  # the claim refused: no email
+    assert len(mails(local_aws, ALICE)) == 1
 
 
 # --- the whole chain ---------------------------------------------------------------------------------------
