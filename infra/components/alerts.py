@@ -20,6 +20,7 @@ from constructs import Construct
 
 from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, GROUP_LOCATOR_PREFIX, INTEGRATION_PREFIX, WINDOW_LOCATOR_PREFIX
 from functions.alerts.models import delivery as case_events_delivery
+from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
@@ -145,8 +146,11 @@ class Alerts(Construct):
             environment={**environment, "PAGE_TOKEN_SECRET_ARN": shared.page_token_secret.secret_arn},  # its listings' tokens
         )
         self.api.grant(
-            # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem. Besides the integrations:
-            # an incident by its id alone (its locator, ALERTGROUP#), an account's incidents, settings (ALERTS#).
+            # TransactGet/WriteItems are authorized per contained item as GetItem/PutItem (UpdateItem for an update).
+            # Besides the integrations and the callers' records: an incident or a maintenance window by its id alone
+            # (its locator: ALERTGROUP#, ALERTWINDOW#), an account's incidents, windows and settings (ALERTS#), a
+            # window's maintenance case (CASE#, the cases domain's read-only view); a new window's locator, a window
+            # changed (an update of ALERTS#).
             on_keys(
                 "dynamodb:GetItem",
                 table_arn,
@@ -155,11 +159,17 @@ class Alerts(Construct):
                     f"{ACCOUNT_PREFIX}*",
                     f"{IDEMPOTENCY_PREFIX}*",
                     f"{GROUP_LOCATOR_PREFIX}*",
+                    f"{WINDOW_LOCATOR_PREFIX}*",
                     f"{ACCOUNT_ALERTS_PREFIX}*",
+                    f"{CASE_PREFIX}*",
                 ],
             ),
-            on_keys("dynamodb:PutItem", table_arn, [f"{INTEGRATION_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*"]),
+            on_keys(
+                "dynamodb:PutItem",
+                table_arn,
+                [f"{INTEGRATION_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*", f"{WINDOW_LOCATOR_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"],
+            ),
+            on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*", f"{ACCOUNT_ALERTS_PREFIX}*"]),
             on_keys("dynamodb:Query", table_arn, [f"{ACCOUNT_ALERTS_PREFIX}*"]),
             decrypt,
             iam.PolicyStatement(

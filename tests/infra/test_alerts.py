@@ -17,6 +17,7 @@ from functions.alerts.models.delivery import (
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from infra import alert_queue
+from infra.components.shared import PAGE_TOKEN_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
 
 from .synth import role_statements, statement_triples
@@ -188,12 +189,25 @@ def test_the_case_events_role_is_exactly_least_privilege(dev):
     assert statement_triples(role_statements(dev, _role(function))) == statement_triples(expected)
 
 
-def test_the_alerts_api_reads_incidents_and_settings(dev):
+def test_the_alerts_api_role_is_exactly_least_privilege(dev):
     _, function = _function(dev, "functions.alerts.handlers.api.lambda_handler")
     table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
-    granted = statement_triples(role_statements(dev, _role(function)))
-    expected = _on_keys("dynamodb:GetItem", table_arn, ["INTEGRATION#*", "ACCOUNT#*", "IDEMPOTENCY#*", "ALERTGROUP#*", "ALERTS#*"])
-    assert statement_triples([expected]) <= granted
+    secrets = [{"Ref": key} for key in (PAGE_TOKEN_KEY_LOGICAL_ID, dev.one("AWS::SecretsManager::Secret", f"{COMPONENT}MasterKey")[0])]
+    expected = [
+        # Integrations, the account, Idempotency-Keys; an incident or window by its locator; an account's incidents,
+        # windows and settings; a maintenance window's case (the cases domain's read-only view).
+        _on_keys(
+            "dynamodb:GetItem",
+            table_arn,
+            ["INTEGRATION#*", "ACCOUNT#*", "IDEMPOTENCY#*", "ALERTGROUP#*", "ALERTWINDOW#*", "ALERTS#*", "CASE#*"],
+        ),
+        _on_keys("dynamodb:PutItem", table_arn, ["INTEGRATION#*", "ALERTS#*", "ALERTWINDOW#*", "IDEMPOTENCY#*"]),
+        _on_keys("dynamodb:UpdateItem", table_arn, ["RATE#*", "ALERTS#*"]),  # the change counts; a window changed
+        _on_keys("dynamodb:Query", table_arn, ["ALERTS#*"]),
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secrets},
+        *_runtime_grants(dev, function),
+    ]
+    assert statement_triples(role_statements(dev, _role(function))) == statement_triples(expected)
 
 
 def test_the_case_events_rule_sends_the_monitoring_cases_events_to_the_queue(dev):
