@@ -472,6 +472,7 @@ class Report:
     latency_seconds: float | None  # the first send -> the first new monitoring case listed in the view
     settled: bool  # everything processed and every incident's case listed before the deadline
     started_at: datetime  # the desk's time at the first send
+    resolve_after: float | None = None  # then a resolve per key, this long after the first send
 
     @property
     def exit_code(self) -> int:
@@ -523,6 +524,7 @@ def simulate(
         latency_seconds=None if first is None else first - sent.first_sent,
         settled=done,
         started_at=started_at,
+        resolve_after=resolve_after,
     )
 
 
@@ -550,8 +552,9 @@ def describe(report: Report, threads: int) -> str:
     lines = [
         f"Sent {sent.requests:,} {route} to {burst.account} in {seconds:.1f} s with {threads} threads "
         f"(run {burst.run_id}: {burst.events:,} triggers over {burst.keys} keys of {burst.devices} device(s), "
-        f"{retransmits} retransmits, {round(max(burst.events - 1, 0) * burst.reorder)} out of order; "
-        f"desk time {to_iso(report.started_at)})",
+        f"{retransmits} retransmits, {round(max(burst.events - 1, 0) * burst.reorder)} out of order"
+        + (f"; then {burst.keys} resolves {report.resolve_after:g} s after the first send" if report.resolve_after is not None else "")
+        + f"; desk time {to_iso(report.started_at)})",
         f"  accepted (202)   {sent.accepted:,}",
         f"  refused          {sent.refused:,}" + (f"  ({_counts(sent.answers, skip='202')})" if sent.refused else ""),
     ]
