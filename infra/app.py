@@ -6,7 +6,7 @@ from __future__ import annotations
 from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra.config import stage_config, with_alarm_email, with_business_time
+from infra.config import stage_config, with_alarm_email, with_business_time, with_monitoring_senders
 from infra.stack import SupportDeskStack
 
 
@@ -18,6 +18,7 @@ def build_app(app: App | None = None) -> tuple[App, SupportDeskStack]:
         app.node.try_get_context("responseTargets"),
     )
     config = with_alarm_email(config, app.node.try_get_context("alarmEmail"))
+    config = with_monitoring_senders(config, app.node.try_get_context("monitoringSenderAccounts"))
     stack = SupportDeskStack(app, f"dss-{config.name}", config=config)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
     return app, stack

@@ -38,6 +38,9 @@ class StageConfig:
     # `-c alarmEmail=ops@example.com` (AWS emails a confirmation link first). None: the topic has no
     # subscriber (subscribe a pager or chat integration by hand).
     alarm_email: str | None = None
+    # AWS accounts whose events the dss-monitoring bus admits (`-c monitoringSenderAccounts=111122223333,…`);
+    # an integration's awsAccountIds map each to a customer account.
+    monitoring_sender_accounts: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -70,6 +73,14 @@ def with_alarm_email(config: StageConfig, alarm_email: str | None) -> StageConfi
     if not _EMAIL.match(alarm_email):
         raise ValueError(f"alarmEmail {alarm_email!r}: give one email address, e.g. -c alarmEmail=ops@example.com")
     return replace(config, alarm_email=alarm_email)
+
+
+def with_monitoring_senders(config: StageConfig, accounts: str | None) -> StageConfig:
+    """Adds the AWS accounts the dss-monitoring bus admits, checked now (12 digits each)."""
+    listed = tuple(account.strip() for account in (accounts or "").split(",") if account.strip())
+    if bad := [account for account in listed if not re.fullmatch(r"\d{12}", account)]:
+        raise ValueError(f"monitoringSenderAccounts {bad!r}: give AWS account ids (12 digits), comma-separated")
+    return replace(config, monitoring_sender_accounts=listed)
 
 
 def stage_config(name: str | None) -> StageConfig:

@@ -101,6 +101,7 @@ class SupportDeskStack(Stack):
                 "outbox on-failure": self.outbox.failure_queue,
                 "alerts DLQ": self.alerts.dead_letter_queue,
                 "alerts case events DLQ": self.alerts.case_events_delivery.dead_letter_queue,
+                "monitoring bus DLQ": self.alerts.bus_dead_letter_queue,
             },
             state_machines={
                 "follow-up ladder": self.followups.follow_up_ladder,
@@ -126,6 +127,8 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "AlertsQueueUrl", value=self.alerts.queue.queue_url, description="The monitoring intake's events")
         CfnOutput(self, "AlertsDeadLetterQueueUrl", value=self.alerts.dead_letter_queue.queue_url)
         CfnOutput(self, "AlertsCaseEventsDeadLetterQueueUrl", value=self.alerts.case_events_delivery.dead_letter_queue.queue_url)
+        CfnOutput(self, "MonitoringBusName", value=self.alerts.monitoring_bus.event_bus_name, description="AWS senders put events here")
+        CfnOutput(self, "MonitoringBusDeadLetterQueueUrl", value=self.alerts.bus_dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
         CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")

@@ -11,14 +11,23 @@ does."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as eventbridge
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.alerts.dal.tables import ACCOUNT_ALERTS_PREFIX, GROUP_LOCATOR_PREFIX, INTEGRATION_PREFIX, WINDOW_LOCATOR_PREFIX
+from functions.alerts.dal.tables import (
+    ACCOUNT_ALERTS_PREFIX,
+    AWS_SENDER_PREFIX,
+    GROUP_LOCATOR_PREFIX,
+    INTEGRATION_PREFIX,
+    WINDOW_LOCATOR_PREFIX,
+)
+from functions.alerts.logic.bus_events import BUS_EVENT_PATTERN
 from functions.alerts.models import delivery as case_events_delivery
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX
@@ -37,6 +46,8 @@ INTAKE_HANDLER = "functions.alerts.handlers.intake.lambda_handler"
 PROCESSOR_HANDLER = "functions.alerts.handlers.handle_alert_queue.lambda_handler"
 TIMER_STEP_HANDLER = "functions.alerts.handlers.handle_timer_step.lambda_handler"
 CASE_EVENTS_HANDLER = "functions.alerts.handlers.handle_case_events.lambda_handler"
+BUS_INTAKE_HANDLER = "functions.alerts.handlers.handle_monitoring_bus.lambda_handler"
+BUS_RETRY_ATTEMPTS = 8  # EventBridge's retries of the intake (then the dead-letter queue)
 TIMER_STEP_TIMEOUT = Duration.seconds(30)  # within the task's TimeoutSeconds (60) in infra/workflows/incident_timer.asl.json
 DEAD_LETTER_RETENTION = Duration.days(14)
 # The spec's target: an alert visible as a case within seconds; an event waiting this long means the processor is not keeping up.
@@ -197,6 +208,7 @@ class Alerts(Construct):
 
         self._processor(config, data, shared, environment)
         self._incidents(config, data, events, shared, environment)
+        self._monitoring_bus(config, data, shared, environment, decrypt)
 
     def _processor(self, config: StageConfig, data: Data, shared: SharedRuntime, environment: dict[str, str]) -> None:
         table_arn = data.table.table_arn
@@ -281,3 +293,75 @@ class Alerts(Construct):
             )
         )
         self.case_events.grant(*case_events_grants(data.table.table_arn), decrypt)
+
+    def _monitoring_bus(
+        self, config: StageConfig, data: Data, shared: SharedRuntime, environment: dict[str, str], decrypt: iam.PolicyStatement
+    ) -> None:
+        """The dss-monitoring bus for AWS senders: its policy admits the stage's listed sender accounts
+        (`-c monitoringSenderAccounts=…`); its rule hands CloudWatch alarm state changes and `dss.monitoring`
+        events to the bus intake, which queues those of accounts an integration claims. What the intake fails
+        after EventBridge's retries lands in a dead-letter queue, with an alarm."""
+        self.monitoring_bus = eventbridge.EventBus(self, "MonitoringBus", event_bus_name=f"dss-monitoring-{config.name}")
+        for sender in config.monitoring_sender_accounts:
+            self.monitoring_bus.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"Sender{sender}",
+                    principals=[iam.AccountPrincipal(sender)],
+                    actions=["events:PutEvents"],
+                    resources=[self.monitoring_bus.event_bus_arn],
+                )
+            )
+        self.bus_intake = DomainFunction(
+            self,
+            "BusIntake",
+            config=config,
+            name="monitoring bus intake",
+            description="Monitoring bus intake: CloudWatch alarms and dss.monitoring events onto the alerts queue",
+            handler=BUS_INTAKE_HANDLER,
+            timeout=Duration.seconds(10),
+            layer=shared.layer,
+            memory_size=512,
+            environment=environment,
+        )
+        self.bus_intake.grant(
+            on_keys("dynamodb:GetItem", data.table.table_arn, [f"{INTEGRATION_PREFIX}*", f"{AWS_SENDER_PREFIX}*"]),
+            decrypt,
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn]),
+        )
+        self.bus_dead_letter_queue = sqs.Queue(
+            self, "BusDeadLetterQueue", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True, retention_period=DEAD_LETTER_RETENTION
+        )
+        Validations.of(self.bus_dead_letter_queue).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SQS3",
+                reason="This queue is itself the dead end: the dead-letter queue of the dss-monitoring bus rule's target "
+                "(events the bus intake failed after EventBridge's retries). Its alarm calls a human; nothing consumes it.",
+            )
+        )
+        eventbridge.Rule(
+            self,
+            "MonitoringBusRule",
+            event_bus=self.monitoring_bus,
+            event_pattern=eventbridge.EventPattern(source=BUS_EVENT_PATTERN["source"]),
+            targets=[
+                targets.LambdaFunction(
+                    self.bus_intake.function,
+                    dead_letter_queue=self.bus_dead_letter_queue,
+                    retry_attempts=BUS_RETRY_ATTEMPTS,
+                    max_event_age=Duration.hours(2),
+                )
+            ],
+        )
+        self.bus_dead_letter_alarm = cloudwatch.Alarm(
+            self,
+            "BusDeadLetterAlarm",
+            alarm_description="Events of the dss-monitoring bus its intake failed after EventBridge's retries are in the bus "
+            "dead-letter queue (see the monitoring bus intake function's log): fix the cause, then put them on the bus again.",
+            metric=self.bus_dead_letter_queue.metric_approximate_number_of_messages_visible(
+                period=Duration.minutes(1), statistic=cloudwatch.Stats.MAXIMUM
+            ),
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )

@@ -213,8 +213,8 @@ def test_the_alerts_api_role_is_exactly_least_privilege(dev):
 def test_the_case_events_rule_sends_the_monitoring_cases_events_to_the_queue(dev):
     queue_id, queue = dev.one("AWS::SQS::Queue", f"{CASE_EVENTS}Queue")
     dead_letter_id, dead_letter = dev.one("AWS::SQS::Queue", f"{CASE_EVENTS}DeadLetterQueue")
-    rule = dev.one("AWS::Events::Rule", COMPONENT)[1]["Properties"]
-    assert rule["EventBusName"] == {"Ref": dev.only("AWS::Events::EventBus")[0]}
+    rule = dev.one("AWS::Events::Rule", CASE_EVENTS)[1]["Properties"]
+    assert rule["EventBusName"] == {"Ref": dev.one("AWS::Events::EventBus", "Events")[0]}
     assert rule["EventPattern"] == EVENT_PATTERN == {"source": ["dss.cases"], "detail-type": ["CaseCreated", "CaseClosed", "CaseReopened"]}
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
     queue = queue["Properties"]
@@ -247,3 +247,54 @@ def test_the_dead_letter_queues_are_stack_outputs(dev):
     outputs = dev.template.to_json()["Outputs"]
     assert outputs["AlertsDeadLetterQueueUrl"]["Value"] == {"Ref": dev.one("AWS::SQS::Queue", f"{COMPONENT}DeadLetterQueue")[0]}
     assert outputs["AlertsCaseEventsDeadLetterQueueUrl"]["Value"] == {"Ref": dev.one("AWS::SQS::Queue", f"{CASE_EVENTS}DeadLetterQueue")[0]}
+
+
+# --- the dss-monitoring bus ------------------------------------------------------------------------
+
+BUS_INTAKE_HANDLER = "functions.alerts.handlers.handle_monitoring_bus.lambda_handler"
+
+
+def test_the_monitoring_bus_hands_alarms_and_dss_monitoring_events_to_its_intake_with_a_dead_letter_queue(dev):
+    bus_id, bus = dev.one("AWS::Events::EventBus", f"{COMPONENT}MonitoringBus")
+    assert bus["Properties"]["Name"] == "dss-monitoring-dev"
+    function_id, _ = _function(dev, BUS_INTAKE_HANDLER)
+    dead_letter_id, _ = dev.one("AWS::SQS::Queue", f"{COMPONENT}BusDeadLetterQueue")
+    rule = dev.one("AWS::Events::Rule", f"{COMPONENT}MonitoringBusRule")[1]["Properties"]
+    assert rule["EventBusName"] == {"Ref": bus_id}
+    assert rule["EventPattern"] == {"source": ["aws.cloudwatch", "dss.monitoring"]}
+    (target,) = rule["Targets"]
+    assert (target["Arn"], target["DeadLetterConfig"], target["RetryPolicy"]["MaximumRetryAttempts"]) == (
+        _arn(function_id),
+        {"Arn": _arn(dead_letter_id)},
+        8,
+    )
+    assert dev.resources("AWS::Events::EventBusPolicy") == {}  # no sender listed for dev: nobody else may put events
+
+
+def test_the_bus_intake_may_read_integrations_and_their_senders_and_send_to_the_alerts_queue_only(dev):
+    function_id, function = _function(dev, BUS_INTAKE_HANDLER)
+    table_arn = _arn(dev.one("AWS::DynamoDB::Table", "Data")[0])
+    expected = [
+        _on_keys("dynamodb:GetItem", table_arn, ["INTEGRATION#*", "AWSACCOUNT#*"]),
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": _arn(dev.one("AWS::SQS::Queue", f"{COMPONENT}Queue")[0])},
+        *_runtime_grants(dev, function),
+    ]
+    assert statement_triples(role_statements(dev, _role(function))) == statement_triples(expected)
+
+
+def test_listed_sender_accounts_may_put_events_on_the_monitoring_bus(tmp_path):
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from infra.app import build_app
+
+    from .synth import build_layer, cdk_context
+
+    build_layer()
+    _, stack = build_app(App(context={**cdk_context("dev"), "monitoringSenderAccounts": "111122223333"}, outdir=str(tmp_path)))
+    (policy,) = Template.from_stack(stack).find_resources("AWS::Events::EventBusPolicy").values()
+    statement = policy["Properties"]["Statement"]
+    assert (statement["Principal"], statement["Action"]) == (
+        {"AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::111122223333:root"]]}},
+        "events:PutEvents",
+    )

@@ -69,7 +69,7 @@ def test_dev_data_is_disposable_and_prod_data_is_kept(dev, prod):
 
 
 def test_event_bus_is_named_per_stage_and_archived(dev):
-    bus_id, bus = dev.only("AWS::Events::EventBus")
+    bus_id, bus = dev.one("AWS::Events::EventBus", "Events")
     assert bus["Properties"]["Name"] == "dss-dev-support"
     archive = dev.only("AWS::Events::Archive")[1]["Properties"]
     assert archive["SourceArn"] == {"Fn::GetAtt": [bus_id, "Arn"]}

@@ -289,7 +289,7 @@ def test_timer_step_role_is_exactly_least_privilege(dev):
 def test_the_rule_sends_the_timer_events_to_the_queue(dev):
     queue_id, _, dead_letter_id, _ = _queues(dev)
     rule = dev.one("AWS::Events::Rule", COMPONENT)[1]["Properties"]
-    assert rule["EventBusName"] == {"Ref": dev.only("AWS::Events::EventBus")[0]}
+    assert rule["EventBusName"] == {"Ref": dev.one("AWS::Events::EventBus", "Events")[0]}
     assert rule["EventPattern"] == EVENT_PATTERN
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
 

@@ -49,7 +49,7 @@ def test_the_rule_sends_the_case_contact_and_monitoring_events_that_email_someon
     rule_id, rule = dev.one("AWS::Events::Rule", COMPONENT)
     rule = rule["Properties"]
     assert rule_id.startswith(f"{COMPONENT}CaseEvents")  # the id it had before the contact events: updated in place
-    assert rule["EventBusName"] == {"Ref": dev.only("AWS::Events::EventBus")[0]}
+    assert rule["EventBusName"] == {"Ref": dev.one("AWS::Events::EventBus", "Events")[0]}
     assert rule["EventPattern"] == {
         "source": ["dss.cases", "dss.directory", "dss.alerts"],
         "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],

@@ -138,7 +138,7 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    assert len(functions) == 14  # 11, and the alerts processor, the incident timer step and the alerts case events
+    assert len(functions) == 15  # 11, and the alerts processor, the incident timer step, the alerts case events and the bus intake
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]

@@ -74,7 +74,7 @@ def test_publisher_function_settings_and_environment(dev, prod):
         assert function["Code"] == cases_function["Properties"]["Code"]
         # The bus, and nothing of the table: the stream brings the items.
         assert function["Environment"]["Variables"] == {
-            "EVENT_BUS_NAME": {"Ref": synth.only("AWS::Events::EventBus")[0]},
+            "EVENT_BUS_NAME": {"Ref": synth.one("AWS::Events::EventBus", "Events")[0]},
             "POWERTOOLS_LOG_LEVEL": synth.config.log_level,
             **RUNTIME_ENVIRONMENT,
         }
@@ -134,7 +134,7 @@ def test_publisher_role_is_exactly_least_privilege(dev):
     _, function = _publisher(dev)
     table_id = dev.only("AWS::DynamoDB::Table")[0]
     expected = [
-        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.only("AWS::Events::EventBus")[0])},
+        {"Effect": "Allow", "Action": "events:PutEvents", "Resource": _arn(dev.one("AWS::Events::EventBus", "Events")[0])},
         # The stream, read by the event source mapping with the function's role; no item of the table.
         {
             "Effect": "Allow",

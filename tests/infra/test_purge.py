@@ -243,7 +243,7 @@ def test_purge_role_is_exactly_least_privilege(dev):
 def test_the_rule_sends_case_files_purged_to_the_cases_queue(dev):
     queue_id, _, dead_letter_id, _ = _marking_queues(dev)
     _, rule = _rule(dev, "PurgeMarkingDelivery")
-    assert rule["EventBusName"] == {"Ref": dev.only("AWS::Events::EventBus")[0]}
+    assert rule["EventBusName"] == {"Ref": dev.one("AWS::Events::EventBus", "Events")[0]}
     assert rule["EventPattern"] == EVENT_PATTERN
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
 

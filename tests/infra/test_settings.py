@@ -33,6 +33,7 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.alerts.handlers.handle_alert_queue.lambda_handler": AlertsSettings,
     "functions.alerts.handlers.handle_timer_step.lambda_handler": AlertsSettings,
     "functions.alerts.handlers.handle_case_events.lambda_handler": AlertsSettings,
+    "functions.alerts.handlers.handle_monitoring_bus.lambda_handler": AlertsSettings,
 }
 
 
