@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from functions.notifications.logic.email_layout import Content, html_document, plain_text
+from functions.notifications.logic.email_layout import Content, email_to, one_line
 from functions.notifications.logic.templates import eastern
 from functions.notifications.models.notifications import Account, Email, Recipient
 from functions.shared.contracts import ContactEvent
@@ -36,18 +36,12 @@ def account_link(portal_url: str, account_id: str) -> str:
 
 def render_contact_limit(detail: ContactEvent, facts: ContactLimitFacts, recipient: Recipient, *, portal_url: str) -> Email:
     content = compose_contact_limit(detail, facts, recipient, portal_url=portal_url)
-    return Email(
-        to_name=_one_line(recipient.name),
-        to_address=recipient.email,
-        subject=content.subject,
-        text=plain_text(content),
-        html=html_document(content),
-    )
+    return email_to(recipient, content)
 
 
 def compose_contact_limit(detail: ContactEvent, facts: ContactLimitFacts, recipient: Recipient, *, portal_url: str) -> Content:
     account = facts.account
-    name, active, most = _one_line(account.name), detail.active_contacts, detail.recommended_max_contacts
+    name, active, most = one_line(account.name), detail.active_contacts, detail.recommended_max_contacts
     what = f"{active} active contacts, over the recommended maximum of {most}"
     done = (
         f"{facts.actor} enabled {facts.contact_name} again on account {name} ({account.account_id})"
@@ -57,10 +51,10 @@ def compose_contact_limit(detail: ContactEvent, facts: ContactLimitFacts, recipi
     summary = f"{done[:1].upper()}{done[1:]}: the account now has {what}.\nThe guide recommends few contacts per account: {GUIDE_REASON}."
     label = "Enabled" if facts.enabled_again else "Added"
     return Content(
-        subject=_one_line(f"Account {_shortened(name, NAME_IN_SUBJECT)}: {what}"),
+        subject=one_line(f"Account {_shortened(name, NAME_IN_SUBJECT)}: {what}"),
         title="Account over its recommended number of contacts",
         subtitle=f"Account {name} ({account.account_id}), region {account.region}",
-        preheader=_one_line(summary.split("\n", 1)[0]),
+        preheader=one_line(summary.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary,
         words_label=None,
@@ -87,8 +81,3 @@ def compose_contact_limit(detail: ContactEvent, facts: ContactLimitFacts, recipi
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _one_line(text: str) -> str:
-    """Header values: a line break from a name must not start a new header."""
-    return " ".join(text.split())

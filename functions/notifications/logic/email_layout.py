@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 
 from functions.notifications.logic.email_facts import DESK
+from functions.notifications.models.notifications import Email, Recipient
 
 SIGNATURE = DESK
 PARTIAL_WORDS = "This is the beginning of the text; read it in full on the case."
@@ -36,6 +37,22 @@ class Content:
     link_label: str  # the button's words: "Open case <number>"
     link_line: str  # the plain text's before the address: "Open the case"
     reference_id: str | None  # a case's (its emails ask to quote it); None: an email about no case
+
+
+def one_line(text: str) -> str:
+    """Header values: a line break from a name or a subject must not start a new header."""
+    return " ".join(text.split())
+
+
+def email_to(recipient: Recipient, content: Content) -> Email:
+    """The email of this content to this recipient, in plain text and HTML."""
+    return Email(
+        to_name=one_line(recipient.name),
+        to_address=recipient.email,
+        subject=content.subject,
+        text=plain_text(content),
+        html=html_document(content),
+    )
 
 
 def plain_text(content: Content) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from functions.notifications.logic.email_layout import Content, html_document, plain_text
+from functions.notifications.logic.email_layout import Content, email_to, one_line
 from functions.notifications.logic.templates import case_link, eastern
 from functions.notifications.models.notifications import Email, Recipient
 from functions.shared.contracts import AlertLine, MaintenanceWindowEnded, MaintenanceWindowStarted
@@ -28,13 +28,7 @@ def render_maintenance(
         content = compose_started(detail, recipient, reference_id=reference_id, portal_url=portal_url)
     else:
         content = compose_ended(detail, recipient, reference_id=reference_id, portal_url=portal_url)
-    return Email(
-        to_name=_one_line(recipient.name),
-        to_address=recipient.email,
-        subject=content.subject,
-        text=plain_text(content),
-        html=html_document(content),
-    )
+    return email_to(recipient, content)
 
 
 def compose_started(detail: MaintenanceWindowStarted, recipient: Recipient, *, reference_id: str, portal_url: str) -> Content:
@@ -45,10 +39,10 @@ def compose_started(detail: MaintenanceWindowStarted, recipient: Recipient, *, r
         f"Alerts still firing {_minutes(END_SETTLE)} after the end go to the support team as usual."
     )
     return Content(
-        subject=_one_line(f"Case {case}: maintenance mode is on until {until} [{reference_id}]"),
+        subject=one_line(f"Case {case}: maintenance mode is on until {until} [{reference_id}]"),
         title="Maintenance mode is on",
         subtitle=f"Case {case}",
-        preheader=_one_line(summary.split("\n", 1)[0]),
+        preheader=one_line(summary.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary,
         words_label=None,
@@ -94,10 +88,10 @@ def compose_ended(detail: MaintenanceWindowEnded, recipient: Recipient, *, refer
         "nothing silenced" if detail.suppressed_count == 0 else _count(detail.suppressed_count, "alert silenced", "alerts silenced")
     )
     return Content(
-        subject=_one_line(f"Case {case}: maintenance mode has ended – {in_subject} [{reference_id}]"),
+        subject=one_line(f"Case {case}: maintenance mode has ended – {in_subject} [{reference_id}]"),
         title="Maintenance mode has ended",
         subtitle=f"Case {case}",
-        preheader=_one_line(summary.split("\n", 1)[0]),
+        preheader=one_line(summary.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary,
         words_label=label if listed else None,
@@ -125,13 +119,13 @@ def _window_facts(detail: MaintenanceWindowStarted | MaintenanceWindowEnded) -> 
         ("Case", detail.case_number),
         ("Maintenance mode from", eastern(detail.starts_at)),
         ("Until", eastern(detail.ends_at)),
-        ("Devices", ", ".join(_one_line(device) for device in detail.devices) if detail.devices else "All devices of the account"),
+        ("Devices", ", ".join(one_line(device) for device in detail.devices) if detail.devices else "All devices of the account"),
     ]
 
 
 def alert_line(alert: AlertLine) -> str:
     return (
-        f"[{alert.severity}] {_one_line(alert.device)}: {_shortened(_one_line(alert.summary), SUMMARY_IN_LINE)} "
+        f"[{alert.severity}] {one_line(alert.device)}: {_shortened(one_line(alert.summary), SUMMARY_IN_LINE)} "
         f"(first fired {eastern(alert.first_triggered_at)})"
     )
 
@@ -139,7 +133,7 @@ def alert_line(alert: AlertLine) -> str:
 def devices_text(devices: list[str] | None) -> str:
     if not devices:
         return "all your devices"
-    named = ", ".join(_one_line(device) for device in devices[:DEVICES_NAMED])
+    named = ", ".join(one_line(device) for device in devices[:DEVICES_NAMED])
     return named if len(devices) <= DEVICES_NAMED else f"{len(devices)} devices ({named} and {len(devices) - DEVICES_NAMED} more)"
 
 
@@ -153,8 +147,3 @@ def _minutes(span: timedelta) -> str:
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _one_line(text: str) -> str:
-    """Header values: a line break from a name must not start a new header."""
-    return " ".join(text.split())

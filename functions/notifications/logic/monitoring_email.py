@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from functions.notifications.logic.email_layout import Content, html_document, plain_text
+from functions.notifications.logic.email_layout import Content, email_to, one_line
 from functions.notifications.logic.templates import eastern
 from functions.notifications.models.notifications import Account, Email, Recipient
 from functions.shared.contracts import MonitoringGroupHeld
@@ -35,18 +35,12 @@ def open_now_call(group_id: str) -> str:
 
 def render_group_held(detail: MonitoringGroupHeld, facts: HeldFacts, recipient: Recipient, *, portal_url: str) -> Email:
     content = compose_group_held(detail, facts, recipient, portal_url=portal_url)
-    return Email(
-        to_name=_one_line(recipient.name),
-        to_address=recipient.email,
-        subject=content.subject,
-        text=plain_text(content),
-        html=html_document(content),
-    )
+    return email_to(recipient, content)
 
 
 def compose_group_held(detail: MonitoringGroupHeld, facts: HeldFacts, recipient: Recipient, *, portal_url: str) -> Content:
     account = facts.account
-    name, device, summary = _one_line(account.name), _one_line(detail.device), _one_line(detail.summary)
+    name, device, summary = one_line(account.name), one_line(detail.device), one_line(detail.summary)
     alerts = "1 alert" if detail.alert_count == 1 else f"{detail.alert_count} alerts"
     link = alerts_link(portal_url)
     opens_at = eastern(detail.opens_at)
@@ -57,13 +51,13 @@ def compose_group_held(detail: MonitoringGroupHeld, facts: HeldFacts, recipient:
         f"opens by itself at the next business opening, {opens_at}, if the incident is still firing then."
     )
     return Content(
-        subject=_one_line(
+        subject=one_line(
             f"After hours: {detail.severity} on {_shortened(device, 60)} ({_shortened(name, 40)}) – "
             f"{_shortened(summary, SUMMARY_IN_SUBJECT)}"
         ),
         title="Monitoring incident held until the business opening",
         subtitle=f"Account {name} ({account.account_id}), region {account.region}",
-        preheader=_one_line(summary_text.split("\n", 1)[0]),
+        preheader=one_line(summary_text.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary_text,
         words_label=None,
@@ -94,8 +88,3 @@ def compose_group_held(detail: MonitoringGroupHeld, facts: HeldFacts, recipient:
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _one_line(text: str) -> str:
-    """Header values: a line break from a name or a summary must not start a new header."""
-    return " ".join(text.split())

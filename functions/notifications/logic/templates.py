@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from functions.notifications.logic.email_facts import DESK
-from functions.notifications.logic.email_layout import Content, html_document, plain_text
+from functions.notifications.logic.email_layout import Content, email_to, one_line
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, Email, EmailFacts, NotificationKind, Recipient
 from functions.shared.business_time import SUPPORT_TIMEZONE
@@ -191,13 +191,7 @@ def render(
     portal_url: str,
 ) -> Email:
     content = compose(kind, detail, account, recipient, facts, reference_id=reference_id, portal_url=portal_url)
-    return Email(
-        to_name=_one_line(recipient.name),
-        to_address=recipient.email,
-        subject=content.subject,
-        text=plain_text(content),
-        html=html_document(content),
-    )
+    return email_to(recipient, content)
 
 
 def compose(
@@ -219,10 +213,10 @@ def compose(
         subject += f" – {_shortened(detail.subject, SUBJECT_IN_HEADER)}"
     update = facts.update
     return Content(
-        subject=_one_line(f"{subject} [{reference_id}]"),
+        subject=one_line(f"{subject} [{reference_id}]"),
         title=_sentence(what),
-        subtitle=f"Case {detail.case_number}: {_one_line(detail.subject)}" if detail.subject else f"Case {detail.case_number}",
-        preheader=_one_line(summary.split("\n", 1)[0]),
+        subtitle=f"Case {detail.case_number}: {one_line(detail.subject)}" if detail.subject else f"Case {detail.case_number}",
+        preheader=one_line(summary.split("\n", 1)[0]),
         greeting=f"Hello {recipient.name},",
         summary=summary,
         words_label=WORDS_LABELS.get(update.kind, "The update") if update else None,
@@ -263,7 +257,7 @@ def _values(detail: CaseEventDetail, account: Account | None, facts: EmailFacts)
 def _case_facts(detail: CaseEventDetail, account: Account | None, recipient: Recipient, facts: EmailFacts) -> list[tuple[str, str]]:
     rows = [("Case", detail.case_number)]
     if detail.subject:
-        rows.append(("Subject", _one_line(detail.subject)))
+        rows.append(("Subject", one_line(detail.subject)))
     if not recipient.is_contact:  # support staff: whose case it is, and who owns it
         contact = account.contacts.get(detail.contact_id) if account else None
         rows.append(("Account", account.name if account else detail.account_id))
@@ -292,10 +286,5 @@ def _sentence(text: str) -> str:
 
 
 def _shortened(text: str, limit: int) -> str:
-    text = _one_line(text)
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _one_line(text: str) -> str:
-    """Header values: a line break from a name or a subject must not start a new header."""
-    return " ".join(text.split())
