@@ -20,6 +20,10 @@
   for a rollback), so a transaction of n items costs n copies of the table: seconds for the alerts
   processor's transactions once the table holds a few thousand items. This copies each table once per
   transaction; the rollback restores the same state.
+- DynamoDB writes are not isolated between moto's server threads: two transactions can both pass their
+  condition checks, and a failed one restores its backup of the whole table over another thread's commit
+  (an incident lost the case number its consumer had written). DynamoDB serializes conflicting writes; this
+  runs moto's writes one at a time (PutItem, UpdateItem, DeleteItem, TransactWriteItems).
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import functools
 import hashlib
 import hmac
 import os
 import threading
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -60,6 +65,8 @@ _original_multipart_init = FakeMultipart.__init__
 _original_list_multipart_uploads = S3Response.list_multipart_uploads
 _original_add_part, _original_build = MultipartChecksumBuilder.addPart, MultipartChecksumBuilder.build
 _original_transact_write_items = DynamoDBBackend.transact_write_items
+_DYNAMODB_WRITES = threading.RLock()
+_SERIALIZED_WRITES = ("put_item", "update_item", "delete_item")
 
 
 def _stop_once_set_up(self: ExecutionWorker, stop_date: datetime, error: str | None, cause: str | None) -> None:
@@ -191,7 +198,17 @@ _table_backups = _TableBackupOncePerTransaction()
 
 
 def _transact_write_items_one_backup(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-    _table_backups.transact_write_items(self, transact_items)
+    with _DYNAMODB_WRITES:
+        _table_backups.transact_write_items(self, transact_items)
+
+
+def _one_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(write)
+    def serialized(*args: Any, **kwargs: Any) -> Any:
+        with _DYNAMODB_WRITES:
+            return write(*args, **kwargs)
+
+    return serialized
 
 
 def apply() -> None:
@@ -205,3 +222,7 @@ def apply() -> None:
     MultipartChecksumBuilder.build = _build_streaming  # type: ignore[method-assign]
     dynamodb_models.copy = _table_backups  # type: ignore[assignment]  # the module's `copy`, see the class
     DynamoDBBackend.transact_write_items = _transact_write_items_one_backup  # type: ignore[method-assign]
+    for name in _SERIALIZED_WRITES:
+        original = getattr(DynamoDBBackend, name)
+        if not getattr(original, "__wrapped__", None):  # applied once, however often apply() runs
+            setattr(DynamoDBBackend, name, _one_at_a_time(original))
