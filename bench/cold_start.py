@@ -95,6 +95,11 @@ dependencies().integrations._connection.client
 """
     + CALLER_DIRECTORY_INIT
 )
+# The alerts processor, the incident timer's step and the alerts case events consumer: the alerts table binding.
+ALERT_STORE_INIT = """
+from functions.alerts.logic.dependencies import dependencies
+dependencies().window_store._connection.client
+"""
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
@@ -105,6 +110,10 @@ HANDLERS = {
     "functions.outbox.handlers.handle_table_stream": PUBLISHER_INIT,
     "functions.alerts.handlers.intake": INTAKE_INIT,
     "functions.alerts.handlers.api": ALERTS_API_INIT,
+    "functions.alerts.handlers.handle_alert_queue": ALERT_STORE_INIT,
+    "functions.alerts.handlers.handle_timer_step": ALERT_STORE_INIT,
+    "functions.alerts.handlers.handle_case_events": ALERT_STORE_INIT,
+    "functions.alerts.handlers.handle_monitoring_bus": INTAKE_INIT,  # as the HTTP intake
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
