@@ -36,6 +36,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, l
     failures += [message_id for message_id, received in records.items() if received.account_id in result.failed_accounts]
     metrics.add_metric(name="AlertEventsProcessed", unit=MetricUnit.Count, value=len(records) - len(failures))
     metrics.add_metric(name="AlertRetransmitsDropped", unit=MetricUnit.Count, value=result.retransmits)
+    metrics.add_metric(name="AlertsWritten", unit=MetricUnit.Count, value=result.alerts_changed)
     for detail_type in result.events:
         metrics.add_metric(name=detail_type, unit=MetricUnit.Count, value=1)
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}

@@ -32,7 +32,7 @@ class AlertStorePort(Protocol):
 
 @dataclass
 class BatchResult:
-    alerts_changed: int = 0
+    alerts_changed: int = 0  # alert items written (one per key and transaction, whatever the repeats)
     retransmits: int = 0
     events: list[str] = field(default_factory=list)  # the detail types sent
     failed_accounts: set[str] = field(default_factory=set)
