@@ -206,7 +206,7 @@ def test_an_engineer_schedules_ends_and_cancels_maintenance_windows_and_the_cust
     end = form.get_by_label("End (US Eastern time)")
     expect(end).to_have_attribute("aria-invalid", "true")  # the API's refusal, at the field it is about
     expect(end).to_be_focused()
-    expect(form.get_by_text("Error: a maintenance window lasts at most 72 hours")).to_be_visible()
+    expect(form.get_by_text("must be at most 72 hours after startsAt")).to_be_visible()
     accessible(engineer, "maintenance-refused")
 
     end.fill(eastern_input(now + timedelta(hours=2)))

@@ -126,3 +126,11 @@ def test_an_aws_account_sends_through_one_integration_only(local_aws, integratio
     refused = local_aws.call("POST", "/alerts/integrations", api="alerts", user="engineer", body=body)
 
     assert (refused.status, refused.body["error"], refused.body["field"]) == (409, "aws_account_taken", "awsAccountIds")
+
+
+def test_an_aws_account_listed_twice_is_refused_with_the_field(local_aws):
+    body = {"accountId": "acme", "name": "CloudWatch", "awsAccountIds": [SENDER, SENDER]}
+
+    refused = local_aws.call("POST", "/alerts/integrations", api="alerts", user="engineer", body=body)
+
+    assert (refused.status, refused.body["error"], refused.body["field"]) == (422, "validation_error", "awsAccountIds"), refused

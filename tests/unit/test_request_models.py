@@ -2,7 +2,7 @@
 media types and file names that storage and people can trust."""
 
 from enum import Enum
-from typing import Annotated, get_args
+from typing import Annotated, get_args, get_origin
 
 import pytest
 from hypothesis import given
@@ -215,6 +215,10 @@ def _enums_in(annotation) -> list[type[Enum]]:
     return [enum for argument in get_args(annotation) for enum in _enums_in(argument)]
 
 
+def _is_list(annotation) -> bool:
+    return get_origin(annotation) is list or any(get_origin(argument) is list for argument in get_args(annotation))
+
+
 def _request_models(base: type) -> list[type]:
     return [model for child in base.__subclasses__() for model in (child, *_request_models(child))]
 
@@ -229,5 +233,6 @@ def test_every_enum_field_of_a_request_model_takes_its_values_as_json_sends_them
     for name, field in model.model_fields.items():
         for enum in _enums_in(field.annotation):
             value = next(iter(enum)).value
+            value = [value] if _is_list(field.annotation) else value  # a list of choices takes a list of values
             annotation = Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
             assert TypeAdapter(annotation, config=ConfigDict(strict=True)).validate_python(value) == value, f"{model.__name__}.{name}"

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from functions.shared.clock import UtcTimestamp
 from functions.shared.models import Actor, ApiModel, RequestModel
@@ -37,6 +37,13 @@ class NewIntegration(RequestModel):
         description="AWS accounts whose events on the dss-monitoring bus (CloudWatch alarm state changes, `dss.monitoring` events) "
         "are this integration's; each sends through one integration only.",
     )
+
+    @field_validator("aws_account_ids")
+    @classmethod
+    def _each_account_once(cls, accounts: list[str] | None) -> list[str] | None:
+        if accounts and len(set(accounts)) != len(accounts):
+            raise ValueError("names an AWS account twice; list each account once")
+        return accounts
 
 
 class Integration(ApiModel):

@@ -204,14 +204,10 @@ function WindowRow(props: { win: MaintenanceWindow; staff: boolean; busy: boolea
 const FORM = "new-window";
 const FIELDS = ["accountId", "caseNumber", "startsAt", "endsAt", "devices"];
 
-/** The API's refusal at the form's field: a device's (devices.2) at the devices, a refusal of the times as a whole
- * (at most 72 hours, the end after the start) at the end. */
+/** The API's refusal at the form's field: a device's (devices.2) at the devices. */
 function atFormField(problem: ApiProblem): ApiProblem {
-  const message = problem.message.replace(/^request: /, "");
-  let field = problem.field ?? null;
-  if (field?.startsWith("devices")) field = "devices";
-  if (!field && /endsAt|72 hours/.test(message)) field = "endsAt";
-  return { ...problem, message, field };
+  const field = problem.field?.startsWith("devices") ? "devices" : (problem.field ?? null);
+  return { ...problem, field };
 }
 
 function ScheduleWindowForm({ accountId, onScheduled }: { accountId: string; onScheduled: () => void }) {
