@@ -1,4 +1,4 @@
-"""A maintenance case hears of its window (/work/shared/specs/alerts.md, "Maintenance mode"; the guide: a case opened
+"""A maintenance case hears of its window (docs/architecture.md, "Monitoring incidents"; the guide: a case opened
 for customer maintenance lets support put the monitoring platform into Maintenance Mode, which keeps needless
 notifications from the support team and the customer). The alerts domain creates the window from the case's
 CaseCreated (`maintenanceWindow`), or staff schedule one naming the case, and announces its life

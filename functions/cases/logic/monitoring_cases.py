@@ -1,4 +1,4 @@
-"""The alerts domain's incidents ("groups") on their cases (/work/shared/specs/alerts.md, Rules; the events are
+"""The alerts domain's incidents ("groups") on their cases (docs/architecture.md, "Monitoring incidents"; the events are
 functions/shared/contracts.py's):
 
 - MonitoringCaseRequested opens the incident's case: Support (Problem), 1-Prod Down, channel `monitoring`,
