@@ -42,6 +42,11 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32_000), utf8_bytes_at_most(LONG_TEXT_MAX_BYTES)
 ]
+# An email address as the desk takes it (lower-cased; no display name, no list): contacts' sign-in, report recipients.
+EmailAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[A-Za-z0-9-]{2,}$"),
+]
 # An id a caller names (an account, a contact): safe in keys and paths.
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
 # Strict validation of a parsed JSON body refuses a string for an Enum (it wants the member): enum fields take

@@ -11,7 +11,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 from pynamodb.attributes import Attribute
 
-from functions.cases.dal.tables import CaseItem, IdempotencyItem, PurgeDueIndex, TableItem
+from functions.cases.dal.tables import CaseItem, ClosedIndex, IdempotencyItem, OpenedIndex, PurgeDueIndex, TableItem
 from infra.config import StageConfig
 
 _ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER, "B": dynamodb.AttributeType.BINARY}
@@ -55,9 +55,11 @@ class Data(Construct):
         assert self.table.table_stream_arn is not None  # the table has a stream (above), so its ARN is set
         self.stream_arn: str = self.table.table_stream_arn
         # Every index of the model is declared; the roles are granted Query per index: the cases API on the
-        # views' indexes (index_names), the purge job on the purge index alone (purge_index_name).
+        # views' indexes (index_names), the purge job on the purge index alone (purge_index_name), the reports on
+        # theirs (report_index_names).
         self.index_names: list[str] = []
         self.purge_index_name = PurgeDueIndex.Meta.index_name
+        self.report_index_names = [OpenedIndex.Meta.index_name, ClosedIndex.Meta.index_name]
         for index in CaseItem._indexes.values():
             keys = {
                 "hash" if attribute.is_hash_key else "range": attribute
@@ -72,5 +74,5 @@ class Data(Construct):
                 projection_type=_PROJECTION_TYPES[projection.projection_type],
                 non_key_attributes=list(projection.non_key_attributes) if projection.non_key_attributes else None,
             )
-            if index.Meta.index_name != self.purge_index_name:
+            if index.Meta.index_name not in (self.purge_index_name, *self.report_index_names):
                 self.index_names.append(index.Meta.index_name)

@@ -52,6 +52,14 @@ def purge_keys(case: Case) -> dict:
     return {"purge_queue": PURGE_QUEUE, "purge_due_at": to_iso(due_at), "purge_closed_at": to_iso(case.closed_at)}
 
 
+def report_keys(case: Case) -> dict:
+    """The report indexes' attributes: every case is in the account's openings; a closed one in its closures."""
+    keys = {"report_account": case.account_id}
+    if case.status is Status.CLOSED and case.closed_at is not None:
+        keys["report_closed_at"] = to_iso(case.closed_at)
+    return keys
+
+
 def queue_keys(case: Case) -> dict:
     """The staff queues' index attributes (functions/cases/dal/tables.py): a closed case is in none."""
     if case.status is Status.CLOSED:
@@ -82,6 +90,7 @@ def to_item(case: Case) -> CaseItem:
         **{name: stored(getattr(case, name)) for name in OWN_ATTRIBUTE_FIELDS},
         **purge_keys(case),
         **queue_keys(case),
+        **report_keys(case),
     )
 
 

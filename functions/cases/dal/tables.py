@@ -8,6 +8,8 @@ is the modification time, newest first.
 Staff queues across accounts (unassigned, an engineer's, waiting on the customer, a region's, the first
 responses due) are four more sparse GSIs: only a non-closed case has their keys.
 
+Case reports (functions/reports) read an account's cases by opening and by closure on two more GSIs.
+
 The purge job (functions/purge) finds the cases whose files are due for deletion through a fifth, sparse
 GSI: only a closed case whose files are not purged yet has its keys, so the job reads what is due and
 nothing else.
@@ -25,7 +27,13 @@ from pynamodb.models import Model
 
 from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.case_view import CASE_PREFIX as CASE_PREFIX  # the case item's key, shared with the case view
-from functions.shared.dal.case_view import PURGE_INDEX_NAME, PURGE_PROJECTED_ATTRIBUTES
+from functions.shared.dal.case_view import (
+    CLOSED_INDEX_NAME,
+    OPENED_INDEX_NAME,
+    PURGE_INDEX_NAME,
+    PURGE_PROJECTED_ATTRIBUTES,
+    REPORT_CLOSED_AT_ATTRIBUTE,
+)
 from functions.shared.dal.directory import ACCOUNT_PREFIX as ACCOUNT_PREFIX  # the shared account directory,
 from functions.shared.dal.directory import AccountItem as AccountItem  # re-exported for the cases domain
 from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
@@ -146,6 +154,29 @@ class PurgeDueIndex(GlobalSecondaryIndex):
     purge_due_at = UnicodeAttribute(range_key=True)
 
 
+# The case reports' indexes (functions/shared/dal/case_view.py names them): an account's cases by opening and its
+# closed cases by closure, each section of a report one Query a page over the period's cases alone.
+REPORT_PROJECTION = IncludeProjection([*SUMMARY_ATTRIBUTES, REPORT_CLOSED_AT_ATTRIBUTE])
+
+
+class OpenedIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = OPENED_INDEX_NAME
+        projection = REPORT_PROJECTION
+
+    report_account = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class ClosedIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = CLOSED_INDEX_NAME
+        projection = REPORT_PROJECTION
+
+    report_account = UnicodeAttribute(hash_key=True)
+    report_closed_at = UnicodeAttribute(range_key=True)
+
+
 class TableItem(Model):
     """The key every item shares. Never queried itself: pynamodb would hand its index-less connection
     to the subclasses."""
@@ -170,6 +201,8 @@ class CaseItem(TableItem):
     waiting_queue_index = WaitingQueueIndex()
     region_queue_index = RegionQueueIndex()
     response_queue_index = ResponseQueueIndex()
+    opened_index = OpenedIndex()
+    closed_index = ClosedIndex()
 
     account_status = UnicodeAttribute()
     account_phase = UnicodeAttribute()
@@ -185,6 +218,8 @@ class CaseItem(TableItem):
     purge_queue = UnicodeAttribute(null=True)
     purge_due_at = UnicodeAttribute(null=True)  # closed_at + FILES_KEPT_AFTER_CLOSURE
     purge_closed_at = UnicodeAttribute(null=True)  # the closure it is for (form.closed_at is not projectable)
+    report_account = UnicodeAttribute(null=True)  # the account, on every case written since the reports
+    report_closed_at = UnicodeAttribute(null=True)  # form.closed_at, only while the case is closed
 
     case_number = UnicodeAttribute()
     case_type = UnicodeAttribute()

@@ -12,13 +12,10 @@ from pydantic import Field, StringConstraints
 from functions.shared.clock import UtcTimestamp
 from functions.shared.dal.directory import ContactEntry, ContactStatus
 from functions.shared.models import Actor, ApiModel, RequestModel
-from functions.shared.text_limits import Identifier, ShortText
+from functions.shared.text_limits import EmailAddress, Identifier, ShortText
 
 # Cognito's username is the email (the pool signs in by email): one address, one contact, in every account.
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s\"<>,;]+@[^@\s\"<>,;]+\.[A-Za-z0-9-]{2,}$"),
-]
+Email = EmailAddress
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ().-]{6,32}$")]
 # The IVR PIN: digits only, as a phone keypad types them.
 Pin = Annotated[str, StringConstraints(pattern=r"^[0-9]{4,8}$")]

@@ -31,6 +31,15 @@ PURGE_QUEUE = "FILES"  # the index's one partition
 PURGE_CLOSED_AT_ATTRIBUTE = "purge_closed_at"  # the closure it is for (form.closed_at is not projectable)
 PURGE_PROJECTED_ATTRIBUTES = ["case_number", "account_id", PURGE_CLOSED_AT_ATTRIBUTE]
 
+# The report indexes on case items (docs/architecture.md, "Case reports"): the cases domain maintains them
+# (functions/cases/dal/tables.py), the reports domain reads them (functions/reports/dal/case_sections.py). Both
+# are keyed by the account (`report_account`, on every case): `account-opened` ranged by the opening
+# (`created_at`), `account-closed` by the closure (`report_closed_at`, only while the case is closed, so that
+# index holds closed cases alone). The account's non-closed cases are the `account-phase` view's.
+REPORT_ACCOUNT_ATTRIBUTE, REPORT_CLOSED_AT_ATTRIBUTE = "report_account", "report_closed_at"
+OPENED_INDEX_NAME, CLOSED_INDEX_NAME, ACCOUNT_PHASE_INDEX_NAME = "account-opened", "account-closed", "account-phase"
+NON_CLOSED_PHASE = "NON_CLOSED"  # account_phase is `<account>#NON_CLOSED` or `<account>#CLOSED`
+
 
 class CaseViewItem(Model):
     """Never written: saving it would drop every attribute it does not declare."""

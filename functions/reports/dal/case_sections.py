@@ -1,0 +1,129 @@
+"""A report's sections, read from the indexes the cases domain keeps on its case items (functions/shared/dal/case_view.py
+names them; docs/architecture.md, "Case reports"): one Query a page, each ranged by the period, so a report reads the
+account's cases of the period (and, for "open at the end", its cases open now and closed since the end), never the
+table's. Read with botocore's Query, like the purge's index (pynamodb would add its cold start for a few Queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from functions.reports.models.records import CaseRow, ReadCount
+from functions.shared.clock import from_iso, to_iso
+from functions.shared.dal.aws import client
+from functions.shared.dal.case_view import (
+    ACCOUNT_PHASE_INDEX_NAME,
+    CLOSED_INDEX_NAME,
+    NON_CLOSED_PHASE,
+    OPENED_INDEX_NAME,
+    REPORT_ACCOUNT_ATTRIBUTE,
+    REPORT_CLOSED_AT_ATTRIBUTE,
+)
+from functions.shared.errors import ServiceUnavailable
+from functions.shared.observability import logger
+
+# Every stored timestamp has milliseconds, so "before the end" is "at most the end less one millisecond" (a key
+# condition has one comparison or BETWEEN, which includes both bounds).
+_LAST_MOMENT = timedelta(milliseconds=1)
+_DESERIALIZER = TypeDeserializer()
+
+
+class CaseSections:
+    def __init__(self, table_name: str):
+        self.table_name = table_name
+
+    def opened(self, account_id: str, start: datetime, end: datetime, reads: ReadCount) -> list[CaseRow]:
+        return self._rows(
+            "opened",
+            reads,
+            IndexName=OPENED_INDEX_NAME,
+            KeyConditionExpression="#account = :account AND created_at BETWEEN :start AND :last",
+            ExpressionAttributeNames={"#account": REPORT_ACCOUNT_ATTRIBUTE},
+            ExpressionAttributeValues={":account": {"S": account_id}, **_range(start, end)},
+        )
+
+    def closed(self, account_id: str, start: datetime, end: datetime, reads: ReadCount) -> list[CaseRow]:
+        return self._rows(
+            "closed",
+            reads,
+            IndexName=CLOSED_INDEX_NAME,
+            KeyConditionExpression="#account = :account AND #closed BETWEEN :start AND :last",
+            ExpressionAttributeNames={"#account": REPORT_ACCOUNT_ATTRIBUTE, "#closed": REPORT_CLOSED_AT_ATTRIBUTE},
+            ExpressionAttributeValues={":account": {"S": account_id}, **_range(start, end)},
+        )
+
+    def open_at(self, account_id: str, end: datetime, reads: ReadCount) -> list[CaseRow]:
+        """Created before `end` and not closed before it: open now, or closed at or after `end`."""
+        created_before = {":end": {"S": to_iso(end)}}
+        open_now = self._rows(
+            "open now",
+            reads,
+            IndexName=ACCOUNT_PHASE_INDEX_NAME,
+            KeyConditionExpression="account_phase = :phase",
+            FilterExpression="created_at < :end",
+            ExpressionAttributeValues={":phase": {"S": f"{account_id}#{NON_CLOSED_PHASE}"}, **created_before},
+        )
+        closed_since = self._rows(
+            "closed since the end",
+            reads,
+            IndexName=CLOSED_INDEX_NAME,
+            KeyConditionExpression="#account = :account AND #closed >= :end",
+            FilterExpression="created_at < :end",
+            ExpressionAttributeNames={"#account": REPORT_ACCOUNT_ATTRIBUTE, "#closed": REPORT_CLOSED_AT_ATTRIBUTE},
+            ExpressionAttributeValues={":account": {"S": account_id}, **created_before},
+        )
+        return sorted([*open_now, *closed_since], key=lambda row: (row.created_at, row.case_number))
+
+    def _rows(self, section: str, reads: ReadCount, **query: Any) -> list[CaseRow]:
+        return [_row(item) for item in self._items(section, reads, query)]
+
+    def _items(self, section: str, reads: ReadCount, query: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        paginator = client("dynamodb").get_paginator("query")
+        try:
+            for page in paginator.paginate(TableName=self.table_name, **query):
+                reads.queries += 1
+                reads.items += page["ScannedCount"]
+                reads.by_section[section] = reads.by_section.get(section, 0) + page["ScannedCount"]
+                yield from page["Items"]
+        except (BotoCoreError, ClientError) as error:
+            logger.exception("report section not readable", extra={"section": section})
+            raise ServiceUnavailable("The case store is busy; retry the report in a few seconds.") from error
+
+
+def _range(start: datetime, end: datetime) -> dict[str, dict[str, str]]:
+    return {":start": {"S": to_iso(start)}, ":last": {"S": to_iso(end - _LAST_MOMENT)}}
+
+
+def _row(item: dict[str, Any]) -> CaseRow:
+    plain = {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
+    closed_at = plain.get(REPORT_CLOSED_AT_ATTRIBUTE)
+    return CaseRow(
+        case_number=plain["case_number"],
+        subject=plain.get("subject", ""),
+        case_type=plain.get("case_type", ""),
+        priority=plain.get("priority", ""),
+        status=plain.get("status", ""),
+        sub_status=plain.get("sub_status") or None,
+        contact_id=plain.get("contact_id", ""),
+        owner_id=plain.get("owner_id"),
+        created_at=from_iso(plain["created_at"]),
+        closed_at=from_iso(closed_at) if closed_at else None,
+        first_response_at=_timestamp(plain.get("first_response_at")),
+        response_due_at=_timestamp(plain.get("response_due_at")),
+        next_automated_action=_plain_map(plain.get("next_automated_action")),
+    )
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    return from_iso(value) if value else None
+
+
+def _plain_map(value: Any) -> dict[str, Any] | None:
+    """DynamoDB numbers come back as Decimal; the answer wants JSON's."""
+    if not isinstance(value, dict):
+        return None
+    return {key: (int(item) if hasattr(item, "as_integer_ratio") and item == int(item) else item) for key, item in value.items()}
