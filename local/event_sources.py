@@ -10,7 +10,10 @@ runs no event source mapping and no schedule):
   as the stack's filtered event source mapping does.
 - DailySchedule: a thread invokes a handler with an EventBridge scheduled event at start and then
   every 24 hours of the desk's clock (local/clock.py: moved forward a day, it runs at once), as the stack's
-  daily rule does."""
+  daily rule does.
+- CronSchedule: a thread invokes a handler with a scheduled event each time the desk's clock reaches the
+  next instant of a cron schedule (`daily_at`: a wall-clock time in a zone), as EventBridge Scheduler does;
+  a clock moved over several of them invokes it once."""
 
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from typing import Any, Protocol, Self
+from zoneinfo import ZoneInfo
 
 import boto3
 
@@ -122,18 +127,17 @@ class SqsEventSource:
         return len(messages)
 
 
-class DailySchedule:
-    PERIOD_SECONDS = 24 * 60 * 60
+class ClockSchedule:
+    """What the schedules share: a thread that sleeps on the desk's clock (so a moved clock wakes it) and
+    invokes its handler with a scheduled event, logging a failed invocation as Lambda would and going on."""
 
-    def __init__(
-        self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float = 900, clock: DeskClock | None = None
-    ):
+    def __init__(self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float, clock: DeskClock):
         self.handler, self.function_name, self.timeout_seconds = handler, function_name, timeout_seconds
-        self.clock = clock or DeskClock()  # the desk's, which the handler's container reads too
+        self.clock = clock  # the desk's, which the handler's container reads too
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"schedule:{function_name}", daemon=True)
 
-    def start(self) -> DailySchedule:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -143,13 +147,82 @@ class DailySchedule:
         self._thread.join(timeout=self.timeout_seconds)
 
     def _run(self) -> None:
+        raise NotImplementedError
+
+    def _invoke(self, time: datetime) -> None:
+        try:
+            self.handler(scheduled_event(time), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
+        except Exception:
+            log.exception("local schedule %s: the handler failed", self.function_name)
+
+
+class DailySchedule(ClockSchedule):
+    PERIOD_SECONDS = 24 * 60 * 60
+
+    def __init__(
+        self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float = 900, clock: DeskClock | None = None
+    ):
+        super().__init__(handler, function_name=function_name, timeout_seconds=timeout_seconds, clock=clock or DeskClock())
+
+    def _run(self) -> None:
         while not self._stop.is_set():
             ran_at = self.clock.now()
-            try:
-                self.handler(scheduled_event(ran_at), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
-            except Exception:
-                log.exception("local schedule %s: the handler failed", self.function_name)
+            self._invoke(ran_at)
             self.clock.sleep_until(ran_at + timedelta(seconds=self.PERIOD_SECONDS), stopped=self._stop.is_set)
+
+
+class CronSchedule(ClockSchedule):
+    """An EventBridge Scheduler cron schedule on the desk's clock: it invokes the handler when the clock reaches
+    each instant `next_fire` names (the first fire strictly after a given instant; `daily_at` for a daily cron),
+    never at start. A clock moved over several fire instants invokes it once, with the latest of them as the
+    event's time: the handler catches up on the days between from its stored data."""
+
+    def __init__(
+        self,
+        handler: Callable[[dict, object], object],
+        *,
+        function_name: str,
+        next_fire: Callable[[datetime], datetime],
+        clock: DeskClock,
+        timeout_seconds: float = 900,
+    ):
+        super().__init__(handler, function_name=function_name, timeout_seconds=timeout_seconds, clock=clock)
+        self.next_fire = next_fire
+
+    def _run(self) -> None:
+        due = self.next_fire(self.clock.now())
+        while self.clock.sleep_until(due, stopped=self._stop.is_set):
+            now = self.clock.now()
+            while (following := self.next_fire(due)) <= now:  # the instants a moved clock skipped: one invocation
+                due = following
+            self._invoke(due)
+            # From the instant fired, not from the time the handler ended: a move while it ran fires once more.
+            due = self.next_fire(due)
+
+
+def daily_at(local_time: dt_time, zone: str) -> Callable[[datetime], datetime]:
+    """The fire instants of a daily cron at `local_time` in `zone` (`cron(0 6 * * ? *)` in America/New_York is
+    `daily_at(time(6), "America/New_York")`): the first strictly after a given aware instant, in UTC. As EventBridge
+    Scheduler does across daylight saving time, a wall time the spring change skips fires not at all that day
+    and one the autumn change repeats fires once (its first occurrence)."""
+    if local_time.tzinfo is not None:
+        raise ValueError("daily_at takes a wall-clock time; the zone says where")
+    tz = ZoneInfo(zone)
+
+    def next_after(instant: datetime) -> datetime:
+        if instant.tzinfo is None:
+            raise ValueError("the next fire is computed after an aware instant")
+        after = instant.astimezone(UTC)
+        day = after.astimezone(tz).date()
+        while True:
+            wall = datetime.combine(day, local_time)
+            candidate = wall.replace(tzinfo=tz).astimezone(UTC)
+            exists = candidate.astimezone(tz).replace(tzinfo=None) == wall
+            if exists and candidate > after:
+                return candidate
+            day += timedelta(days=1)
+
+    return next_after
 
 
 def scheduled_event(time: datetime | None = None) -> dict:

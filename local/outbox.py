@@ -1,13 +1,16 @@
 """The emails the product sent through the emulated SES. moto keeps every sent message in its SES
 backend (moto 5.2.5: `ses_backends[account][region].sent_messages`; SendRawEmail messages keep their
-MIME source), in the process that runs moto: the local stack's and the tests'."""
+MIME source), in the process that runs moto: the local stack's and the tests'. Each email is listed with
+its attachments (a report's CSV) as a recipient's mail client would see them, so a test can check the bytes
+sent: a text attachment's content is its decoded text, a UTF-8 byte order mark included."""
 
 from __future__ import annotations
 
 import email
 import re
+from email.message import EmailMessage
 from email.policy import default
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -35,8 +38,11 @@ def invitation_password(address: str) -> str:
 
 
 def _as_dict(message: RawMessage) -> dict:
-    parsed = email.message_from_string(message.raw_data, policy=default)
+    # As bytes (moto keeps the source decoded from UTF-8): parsed from a str, an 8bit part's non-ASCII text
+    # (the product's UTF-8 bodies and attachments) would come back mangled.
+    parsed = email.message_from_bytes(message.raw_data.encode(), policy=default)
     text, html = parsed.get_body(("plain",)), parsed.get_body(("html",))
+    unsubscribe = parsed["List-Unsubscribe"]
     return {
         "messageId": message.id,
         "from": str(parsed["From"]),
@@ -44,4 +50,26 @@ def _as_dict(message: RawMessage) -> dict:
         "subject": str(parsed["Subject"]).strip(),  # a subject folded right after "Subject:" starts with the fold
         "text": text.get_content() if text else None,
         "html": html.get_content() if html else None,
+        "listUnsubscribe": str(unsubscribe) if unsubscribe is not None else None,
+        "attachments": [_attachment(part) for part in parsed.iter_attachments()],
     }
+
+
+def _attachment(part: EmailMessage) -> dict:
+    """One attachment: its name, type, decoded size and, for text, its content. The text is decoded from the
+    payload's bytes (as UTF-8 unless the part names a charset), not with the email library's ASCII default for a
+    part without one, and keeps a byte order mark as U+FEFF and CRLF line ends: what a spreadsheet opens."""
+    payload = cast(bytes, part.get_payload(decode=True) or b"")
+    return {
+        "fileName": part.get_filename(),
+        "contentType": part.get_content_type(),
+        "size": len(payload),
+        "content": _decoded_text(payload, part.get_content_charset()) if part.get_content_maintype() == "text" else None,
+    }
+
+
+def _decoded_text(payload: bytes, charset: str | None) -> str:
+    try:
+        return payload.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("utf-8", errors="replace")
