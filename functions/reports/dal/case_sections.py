@@ -26,8 +26,9 @@ from functions.shared.dal.case_view import (
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
-# Every stored timestamp has milliseconds, so "before the end" is "at most the end less one millisecond" (a key
-# condition has one comparison or BETWEEN, which includes both bounds).
+# Every stored timestamp has milliseconds, so a bound compares with them as its first millisecond at or after it does
+# (`_stored`), and "before the end" is "at most that less one millisecond" (a key condition has one comparison or
+# BETWEEN, which includes both bounds).
 _LAST_MOMENT = timedelta(milliseconds=1)
 _DESERIALIZER = TypeDeserializer()
 
@@ -58,7 +59,7 @@ class CaseSections:
 
     def open_at(self, account_id: str, end: datetime, reads: ReadCount) -> list[CaseRow]:
         """Created before `end` and not closed before it: open now, or closed at or after `end`."""
-        created_before = {":end": {"S": to_iso(end)}}
+        created_before = {":end": {"S": to_iso(_stored(end))}}
         open_now = self._rows(
             "open now",
             reads,
@@ -95,7 +96,14 @@ class CaseSections:
 
 
 def _range(start: datetime, end: datetime) -> dict[str, dict[str, str]]:
-    return {":start": {"S": to_iso(start)}, ":last": {"S": to_iso(end - _LAST_MOMENT)}}
+    return {":start": {"S": to_iso(_stored(start))}, ":last": {"S": to_iso(_stored(end) - _LAST_MOMENT)}}
+
+
+def _stored(bound: datetime) -> datetime:
+    """The first whole millisecond at or after `bound` (itself for a report's bounds, Eastern midnights): a stored
+    instant is at or after it, or before it, exactly as it is at or after `bound`, or before it. `to_iso` alone
+    would cut a bound between two milliseconds down to the earlier one."""
+    return bound + timedelta(microseconds=-bound.microsecond % 1000)
 
 
 def _row(item: dict[str, Any]) -> CaseRow:

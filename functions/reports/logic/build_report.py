@@ -104,7 +104,9 @@ def report_period(period: Period) -> ReportPeriod:
 
 
 def first_responses(opened: Iterable[CaseRow], now: datetime) -> FirstResponses:
-    """A case counts once its target is met or has passed: answered within it, or not (late or still unanswered)."""
+    """A case counts once its target is met or has passed: answered within it, or not (late or still unanswered).
+    An unanswered case is missed only after its target, as `ResponseTarget.response_breached` has it: an answer at
+    the very instant it is due is still in time."""
     within = measured = 0
     for row in opened:
         if row.response_due_at is None:
@@ -112,7 +114,7 @@ def first_responses(opened: Iterable[CaseRow], now: datetime) -> FirstResponses:
         if row.first_response_at is not None:
             measured += 1
             within += row.first_response_at <= row.response_due_at
-        elif row.response_due_at <= now:
+        elif row.response_due_at < now:
             measured += 1
     return FirstResponses(measured=measured, within_target=within, share=round(within / measured, 4) if measured else None)
 
@@ -177,5 +179,3 @@ def period_buckets(period: Period) -> list[str]:
         return [f"QUARTER#{period.start_day.year}-Q{(period.start_day.month - 1) // 3 + 1}"]
     weeks = (period.end_day - period.start_day).days // 7
     return [f"WEEK#{(period.start_day + timedelta(days=7 * index)).isoformat()}" for index in range(weeks)]
-
-
