@@ -21,6 +21,7 @@ from infra.components.operations import Operations
 from infra.components.outbox import Outbox
 from infra.components.portal import Portal
 from infra.components.purge import Purge
+from infra.components.reports import Reports
 from infra.components.shared import SharedRuntime
 from infra.config import StageConfig
 
@@ -45,6 +46,7 @@ class SupportDeskStack(Stack):
         self.files = Files(self, "Files", config=config, data=self.data, shared=self.shared)
         self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared, identity=self.identity)
         self.alerts = Alerts(self, "Alerts", config=config, data=self.data, events=self.events, shared=self.shared)
+        self.reports = Reports(self, "Reports", config=config, data=self.data, events=self.events, files=self.files, shared=self.shared)
         self.api = Api(
             self,
             "Api",
@@ -56,10 +58,15 @@ class SupportDeskStack(Stack):
                 (self.directory.function, api_routes("functions.directory.handlers.api")),
                 (self.alerts.api.function, api_routes("functions.alerts.handlers.api")),
                 (self.alerts.intake.function, api_routes("functions.alerts.handlers.intake")),
+                (self.reports.api.function, api_routes("functions.reports.handlers.api")),
             ],
             documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
             # GET /sign-in and the monitoring intake (its credential is in the request, not a Cognito token).
-            public_routes=[*public_api_routes("functions.directory.handlers.api"), *public_api_routes("functions.alerts.handlers.intake")],
+            public_routes=[
+                *public_api_routes("functions.directory.handlers.api"),
+                *public_api_routes("functions.alerts.handlers.intake"),
+                *public_api_routes("functions.reports.handlers.api"),  # the report recipients' signed links
+            ],
         )
         # The portal on the API's origin; every email links to it and the files bucket lets its page PUT parts.
         self.portal = Portal(self, "Portal", config=config, rest_api=self.api.rest_api, access_logs=self.files.access_logs)
@@ -68,6 +75,7 @@ class SupportDeskStack(Stack):
         self.notifications = Notifications(
             self, "Notifications", config=config, data=self.data, events=self.events, shared=self.shared, portal_url=self.portal.url
         )
+        self.reports.send_as(self.notifications.sender, self.portal.url)
         self.followups = Followups(
             self,
             "Followups",
@@ -92,6 +100,7 @@ class SupportDeskStack(Stack):
                 "files purged": self.purge.marking_delivery.queue,
                 "monitoring events": self.alerts.queue,
                 "alerts case events": self.alerts.case_events_delivery.queue,
+                "reports events": self.reports.delivery.queue,
             },
             dead_letter_queues={
                 "notifications DLQ": self.notifications.dead_letter_queue,
@@ -102,6 +111,8 @@ class SupportDeskStack(Stack):
                 "alerts DLQ": self.alerts.dead_letter_queue,
                 "alerts case events DLQ": self.alerts.case_events_delivery.dead_letter_queue,
                 "monitoring bus DLQ": self.alerts.bus_dead_letter_queue,
+                "reports events DLQ": self.reports.delivery.dead_letter_queue,
+                "report runs DLQ": self.reports.dead_letter_queue,
             },
             state_machines={
                 "follow-up ladder": self.followups.follow_up_ladder,
@@ -129,6 +140,8 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "AlertsCaseEventsDeadLetterQueueUrl", value=self.alerts.case_events_delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "MonitoringBusName", value=self.alerts.monitoring_bus.event_bus_name, description="AWS senders put events here")
         CfnOutput(self, "MonitoringBusDeadLetterQueueUrl", value=self.alerts.bus_dead_letter_queue.queue_url)
+        CfnOutput(self, "ReportsDeadLetterQueueUrl", value=self.reports.dead_letter_queue.queue_url)
+        CfnOutput(self, "ReportsEventsDeadLetterQueueUrl", value=self.reports.delivery.dead_letter_queue.queue_url)
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
         CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")

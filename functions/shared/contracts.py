@@ -30,6 +30,7 @@ class EventSource(StrEnum):
     PURGE = "dss.purge"
     DIRECTORY = "dss.directory"
     ALERTS = "dss.alerts"
+    REPORTS = "dss.reports"
 
 
 class DetailType(StrEnum):
@@ -64,6 +65,9 @@ class DetailType(StrEnum):
     MAINTENANCE_WINDOW_STARTED = "MaintenanceWindowStarted"
     MAINTENANCE_WINDOW_ENDED = "MaintenanceWindowEnded"
     MAINTENANCE_WINDOW_CANCELLED = "MaintenanceWindowCancelled"
+    # Case reports (functions/reports): a subscription's report delivered; recipients to confirm.
+    CASE_REPORT_SENT = "CaseReportSent"
+    REPORT_RECIPIENTS_INVITED = "ReportRecipientsInvited"
 
 
 class TimerKind(StrEnum):
@@ -580,6 +584,45 @@ class MaintenanceWindowCancelled(MaintenanceWindowEvent):
     detail_type = DetailType.MAINTENANCE_WINDOW_CANCELLED
 
 
+# --- case reports (functions/reports) ---------------------------------------------------------------
+
+
+class ReportEvent(EventDetail):
+    source = EventSource.REPORTS
+
+    event_key: str
+    account_id: str
+    subscription_id: str
+    occurred_at: UtcTimestamp
+
+
+class CaseReportSent(ReportEvent):
+    """A subscription's report of one period delivered to its recipients (the guide's Open/Closed case report)."""
+
+    detail_type = DetailType.CASE_REPORT_SENT
+
+    cadence: str
+    period_start: UtcTimestamp
+    period_end: UtcTimestamp
+    opened: int = Field(ge=0)
+    closed: int = Field(ge=0)
+    open_at_end: int = Field(ge=0)
+    recipients: int = Field(ge=0, description="Addresses the report was emailed to.")
+    archive_key: str = Field(description="The run's CSV in the files bucket.")
+
+
+class ReportRecipientsInvited(ReportEvent):
+    """Addresses added to a subscription that are not contacts of its account: each is asked to confirm
+    (double opt-in) before it receives anything. The reports domain emails them itself (the confirmation
+    link is signed with its key, which no other domain holds)."""
+
+    detail_type = DetailType.REPORT_RECIPIENTS_INVITED
+
+    emails: list[str] = Field(min_length=1, max_length=50)
+    cadence: str
+    requested_by: str = Field(description="The name of who added them, for the confirmation email.")
+
+
 MAINTENANCE_WINDOW_EVENTS: tuple[type[MaintenanceWindowEvent], ...] = (
     MaintenanceWindowScheduled, MaintenanceWindowStarted, MaintenanceWindowEnded, MaintenanceWindowCancelled,
 )  # fmt: skip
@@ -607,6 +650,8 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.DIRECTORY, DetailType.CONTACT_CHANGED): ContactChanged,
     **{(EventSource.ALERTS, model.detail_type): model for model in (*MONITORING_EVENTS, *MAINTENANCE_WINDOW_EVENTS)},
     (EventSource.ALERTS, DetailType.MONITORING_TIMER_STARTED): MonitoringTimerStarted,
+    (EventSource.REPORTS, DetailType.CASE_REPORT_SENT): CaseReportSent,
+    (EventSource.REPORTS, DetailType.REPORT_RECIPIENTS_INVITED): ReportRecipientsInvited,
 }
 
 

@@ -155,3 +155,18 @@ class AlertsSettings(CasesSettings):
 @per_environment
 def alerts_settings() -> AlertsSettings:
     return AlertsSettings.model_validate(_environment(), strict=False)
+
+
+class ReportsSettings(CasesSettings):
+    """What the reports functions need: the files bucket (the runs' CSVs under `reports/`), the sender and the portal
+    (the emails' links), and the key of the recipients' signed links (functions/reports/logic/links.py)."""
+
+    files_bucket: str
+    sender_email: str
+    portal_url: str
+    report_link_secret_arn: str
+
+
+@per_environment
+def reports_settings() -> ReportsSettings:
+    return ReportsSettings.model_validate(_environment(), strict=False)

@@ -79,6 +79,12 @@ PUBLIC_ROUTE_REASONS: dict[Route, str] = {
     ("/alerts/v1/integrations/{integrationId}/events", "POST"): "The monitoring intake's signed webhook: senders authenticate "
     "with a Standard Webhooks HMAC signature over the raw body (±5 min); a refused one is 401 and writes nothing. "
     "Stage-throttled.",
+    ("/report-subscriptions/confirm", "POST"): "A report recipient's confirmation link (double opt-in): the token in the query is "
+    "an HMAC-signed, 14-day link naming one subscription and one address; a refused one is 400 and writes nothing. It can only "
+    "turn that address's pending status active. Stage-throttled.",
+    ("/report-subscriptions/unsubscribe", "POST"): "A report recipient's unsubscribe link (and mail clients' RFC 8058 one-click "
+    "unsubscribe, which carries no token of ours): an HMAC-signed token naming one subscription and one address; it can only stop "
+    "reports to that address. Stage-throttled.",
 }
 
 
@@ -207,7 +213,10 @@ class Api(Construct):
         served: set[Route] = set()
         path_owners: dict[str, lambda_.IFunction] = {}
         for function, routes in backends:
-            integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
+            # One invoke permission per function for the whole API, not one per method: CloudFormation's 500 resources
+            # per stack would not hold the desk's ~130 methods' permissions with the rest. Each function still serves
+            # only the methods integrated with it.
+            integration = apigw.LambdaIntegration(function, scope_permission_to_method=False)
             for path, method in routes:
                 if (path, method) in served or path.lstrip("/") in PUBLIC_DOCS_PATHS:
                     raise ValueError(f"{method} {path} is served by two Lambdas; each route belongs to one domain's app")

@@ -16,6 +16,8 @@ from constructs import Construct
 
 from functions.files.dal.object_storage import browser_upload_cors_rule
 from functions.files.dal.tables import FILES_PREFIX
+from functions.reports.dal.delivery import ARCHIVE_PREFIX as REPORT_ARCHIVE_PREFIX
+from functions.reports.dal.report_store import RUNS_KEPT_FOR
 from functions.shared.dal.case_view import CASE_PREFIX
 from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
@@ -28,6 +30,7 @@ from infra.config import StageConfig
 
 HANDLER = "functions.files.handlers.api.lambda_handler"
 OBJECT_PREFIX = "cases/"
+REPORT_ARCHIVE_KEPT_FOR = Duration.days(RUNS_KEPT_FOR.days)
 # S3 keeps the parts of an upload nobody completes or aborts (and bills them) until this rule drops them:
 # as long as the files API offers the upload for resuming (its record expires then, by TTL).
 ABORT_INCOMPLETE_UPLOADS_AFTER = Duration.days(UPLOAD_LIFETIME.days)
@@ -93,7 +96,9 @@ class Files(Construct):
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="case-files/",
             lifecycle_rules=[
-                s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER)
+                s3.LifecycleRule(id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS_AFTER),
+                # The case reports' archived CSVs (functions/reports/dal/delivery.py): kept as long as their runs' records.
+                s3.LifecycleRule(id="ExpireReportArchives", prefix=REPORT_ARCHIVE_PREFIX, expiration=REPORT_ARCHIVE_KEPT_FOR),
             ],
             # One CORS rule, for the portal's page (allow_browser_uploads_from); the CLI needs none.
             # Kept in prod; in other stages deleted with the stack once emptied. No auto-delete: its custom

@@ -44,13 +44,22 @@ ALERT_ROUTES = {
     ("/alerts/insights", "GET"),
 }  # fmt: skip
 INTAKE_ROUTES = {("/alerts/v1/enqueue", "POST"), ("/alerts/v1/integrations/{integrationId}/events", "POST")}
+RECIPIENT_LINK_ROUTES = {("/report-subscriptions/confirm", "POST"), ("/report-subscriptions/unsubscribe", "POST")}
+REPORT_ROUTES = {
+    ("/reports/cases", "GET"), ("/report-subscriptions", "POST"), ("/report-subscriptions", "GET"),
+    ("/report-subscriptions/{subscriptionId}", "GET"), ("/report-subscriptions/{subscriptionId}", "PATCH"),
+    ("/report-subscriptions/{subscriptionId}", "DELETE"), ("/report-subscriptions/{subscriptionId}/send", "POST"),
+    ("/report-subscriptions/{subscriptionId}/runs", "GET"), ("/report-subscriptions/{subscriptionId}/runs/{firstDay}/csv", "GET"),
+    *RECIPIENT_LINK_ROUTES,
+}  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 # Domain routes served without the authorizer: their OpenAPI operation declares no token (`security: [{}]`).
-PUBLIC_ROUTES = {("/sign-in", "GET"), *INTAKE_ROUTES}
-DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES | ALERT_ROUTES | INTAKE_ROUTES
+PUBLIC_ROUTES = {("/sign-in", "GET"), *INTAKE_ROUTES, *RECIPIENT_LINK_ROUTES}
+DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES | ALERT_ROUTES | INTAKE_ROUTES | REPORT_ROUTES
 CASE_PATHS, FILE_PATHS, DIRECTORY_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES, DIRECTORY_ROUTES))
 ALERT_PATHS = {path for path, _ in ALERT_ROUTES | INTAKE_ROUTES}
-SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS | ALERT_PATHS
+REPORT_PATHS = {path for path, _ in REPORT_ROUTES}
+SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS | ALERT_PATHS | REPORT_PATHS
 # Every served path also takes ANY: its other methods reach its Lambda, which answers 405 with Allow.
 OTHER_METHOD_ROUTES = {(path, "ANY") for path in SERVED_PATHS}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
@@ -94,14 +103,15 @@ def test_the_public_routes_are_those_whose_openapi_needs_no_token(dev):
 
     modules = (
         "functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api",
-        "functions.alerts.handlers.api", "functions.alerts.handlers.intake",
+        "functions.alerts.handlers.api", "functions.alerts.handlers.intake", "functions.reports.handlers.api",
     )  # fmt: skip
     assert {route for module in modules for route in public_api_routes(module)} == PUBLIC_ROUTES == set(PUBLIC_ROUTE_REASONS)
     # The local API Gateway reads the same declaration.
     from functions.alerts.handlers.intake import app as intake_app
     from functions.directory.handlers.api import app
+    from functions.reports.handlers.api import app as reports_app
 
-    assert set(public_routes(app)) | set(public_routes(intake_app)) == PUBLIC_ROUTES
+    assert set(public_routes(app)) | set(public_routes(intake_app)) | set(public_routes(reports_app)) == PUBLIC_ROUTES
     # The stored document tells clients so: `security: [{}]` (no requirement) instead of the API's default token.
     document = json.loads((ROOT / "functions/shared/api/openapi.json").read_text())
     assert document["paths"]["/sign-in"]["get"]["security"] == [{}] and document["security"] == [{"cognitoIdToken": []}]
@@ -140,20 +150,23 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
     assert set(api_routes("functions.directory.handlers.api")) == DIRECTORY_ROUTES
     assert set(api_routes("functions.alerts.handlers.api")) == ALERT_ROUTES
     assert set(api_routes("functions.alerts.handlers.intake")) == INTAKE_ROUTES
+    assert set(api_routes("functions.reports.handlers.api")) == REPORT_ROUTES
     cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     files_id = dev.one("AWS::Lambda::Function", "Files")[0]
     directory_id = dev.one("AWS::Lambda::Function", "Directory")[0]
     alerts_id = dev.one("AWS::Lambda::Function", "AlertsApiFunction")[0]
     intake_id = dev.one("AWS::Lambda::Function", "AlertsIntakeFunction")[0]
+    reports_id = dev.one("AWS::Lambda::Function", "ReportsApi")[0]
     served_by = {
+        **dict.fromkeys(REPORT_PATHS, reports_id),
         **dict.fromkeys(FILE_PATHS, files_id), **dict.fromkeys(DIRECTORY_PATHS, directory_id),
         **{path: alerts_id for path, _ in ALERT_ROUTES}, **{path: intake_id for path, _ in INTAKE_ROUTES},
     }  # fmt: skip
     for (path, verb), method in _routes(dev).items():
         assert _integrated_function(method) == served_by.get(path, cases_id), (path, verb)
-    # API Gateway may invoke each function (per method), and nothing else may.
+    # API Gateway may invoke each function (once, for the whole API: components/api.py), and nothing else may.
     permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
-    for function_id in (cases_id, files_id, directory_id, alerts_id, intake_id):
+    for function_id in (cases_id, files_id, directory_id, alerts_id, intake_id, reports_id):
         invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
         assert invokers == {"apigateway.amazonaws.com"}
 

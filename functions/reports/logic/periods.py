@@ -64,7 +64,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"week of Nov 30–Dec 6, 2026", "December 2026", "Q4 2026", "Nov 30–Dec 13, 2026"."""
+        """ "week of Nov 30–Dec 6, 2026", "December 2026", "Q4 2026", "Nov 30–Dec 13, 2026"."""
         last = self.end_day - timedelta(days=1)
         if self.cadence is Cadence.MONTHLY:
             return self.start_day.strftime("%B %Y")
@@ -83,7 +83,6 @@ class Period:
         return f"{self.start_day:%b} {self.start_day.day}"
 
 
-
 def local_midnight(day: date) -> datetime:
     """00:00 Eastern of `day`, as UTC (midnight never falls in a daylight-saving gap in America/New_York)."""
     return datetime.combine(day, time(0), tzinfo=EASTERN).astimezone(UTC)
@@ -94,7 +93,7 @@ def eastern_day(instant: datetime) -> date:
 
 
 def day_span(first: date, last: date) -> str:
-    """"Nov 30–Dec 6, 2026", "Dec 7–13, 2026", "Dec 28, 2026–Jan 3, 2027"."""
+    """ "Nov 30–Dec 6, 2026", "Dec 7–13, 2026", "Dec 28, 2026–Jan 3, 2027"."""
     if first.year != last.year:
         return f"{first:%b} {first.day}, {first.year}–{last:%b} {last.day}, {last.year}"
     if first.month != last.month:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from functions.shared.dal.directory import ContactEntry
+
 
 @dataclass(frozen=True)
 class CaseRow:
@@ -44,3 +46,16 @@ class ReadCount:
     queries: int = 0
     items: int = 0
     by_section: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What a report needs of the directory's account: its name, and its contacts (who may receive at once)."""
+
+    account_id: str
+    name: str
+    contacts: dict[str, ContactEntry]
+
+    def contact_with(self, email: str) -> str | None:
+        """The id of the account's contact (not disabled) with this address."""
+        return next((contact_id for contact_id, entry in self.contacts.items() if entry.may_sign_in and entry.email.lower() == email), None)

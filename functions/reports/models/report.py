@@ -38,7 +38,9 @@ class ReportCase(ApiModel):
     first_response_at: UtcTimestamp | None = None
     response_due_at: UtcTimestamp | None = None
     next_automated_action: dict[str, Any] | None = None
-    age_business_days: int | None = Field(default=None, description="Open at the end: whole business days from its opening to the period's end.")
+    age_business_days: int | None = Field(
+        default=None, description="Open at the end: whole business days from its opening to the period's end."
+    )
     hours_to_close: float | None = Field(default=None, description="Closed in the period: hours from opening to closure, one decimal.")
 
 
