@@ -13,7 +13,7 @@ from functions.shared.api.openapi import DOCUMENT_FILE, merged_document
 # Every Lambda behind the API Gateway (infra/stack.py routes each its documented routes).
 API_MODULES = (
     "functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api",
-    "functions.alerts.handlers.api", "functions.alerts.handlers.intake",
+    "functions.alerts.handlers.api", "functions.alerts.handlers.intake", "functions.reports.handlers.api",
 )  # fmt: skip
 
 

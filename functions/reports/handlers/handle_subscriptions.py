@@ -18,7 +18,9 @@ from functions.shared.api.responses import error_responses, model_response, ok_r
 from functions.shared.idempotency import REPLAYED_HEADER, IdempotencyKey, idempotent_request
 
 router = Router()
-SubscriptionId = Annotated[str, Path(pattern=r"^rs-[0-9a-f]{20}$", description="e.g. `rs-3f2a…` (from POST /report-subscriptions).")]
+SubscriptionId = Annotated[
+    str, Path(alias="subscriptionId", pattern=r"^rs-[0-9a-f]{20}$", description="e.g. `rs-3f2a…` (from POST /report-subscriptions).")
+]
 AccountQuery = Annotated[
     str | None,
     Query(alias="accountId", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="Staff: the account. A customer's is theirs."),
