@@ -312,3 +312,10 @@ def is_outbox_insert(record: dict) -> bool:
     """The publisher's filter criteria (infra/components/outbox.py): inserts of `EVENT#` items."""
     sort_key = record["dynamodb"].get("NewImage", {}).get("sk", {}).get("S", "")
     return record["eventName"] == "INSERT" and sort_key.startswith(OUTBOX_SORT_PREFIX)
+
+
+def hourly_between(hours: range, zone: str) -> Callable[[datetime], datetime]:
+    """The fire instants of a cron on the hour within `hours` in `zone` (`cron(0 6-23 * * ? *)` in America/New_York is
+    `hourly_between(range(6, 24), "America/New_York")`): the first strictly after a given aware instant."""
+    each_hour = [daily_at(dt_time(hour), zone) for hour in hours]
+    return lambda instant: min(next_after(instant) for next_after in each_hour)

@@ -159,7 +159,7 @@ class LocalApi:
 
 def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None, local_posts: LocalPosts | None = None) -> LocalApi:
     """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
-    files, directory, alerts and monitoring intake Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
+    files, directory, alerts, monitoring intake and reports Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
     so call it once the environment points at the emulator."""
     from functions.alerts.handlers.api import app as alerts_app
     from functions.alerts.handlers.api import lambda_handler as alerts_handler
@@ -171,6 +171,8 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None,
     from functions.directory.handlers.api import lambda_handler as directory_handler
     from functions.files.handlers.api import app as files_app
     from functions.files.handlers.api import lambda_handler as files_handler
+    from functions.reports.handlers.api import app as reports_app
+    from functions.reports.handlers.api import lambda_handler as reports_handler
     from functions.shared.api.openapi import documented_routes
 
     others = (
@@ -178,6 +180,7 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None,
         LocalFunction("directory-api", directory_handler, documented_routes(directory_app), public_routes(directory_app)),
         LocalFunction("alerts-api", alerts_handler, documented_routes(alerts_app), public_routes(alerts_app)),
         LocalFunction("alerts-intake", intake_handler, documented_routes(intake_app), public_routes(intake_app)),
+        LocalFunction("reports-api", reports_handler, documented_routes(reports_app), public_routes(reports_app)),
     )
     return LocalApi(
         cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others, local_posts=local_posts

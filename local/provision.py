@@ -2,7 +2,7 @@
 stack uses: the table (with its stream, for the outbox publisher) from the pynamodb models (the infra
 tests hold the CDK table to them), the bus by name, the secrets, every consumer's delivery path (rule
 pattern, queue and dead-letter queue from each domain's models/delivery.py: notifications, followups, the
-cases domain's and the alerts domain's queues) with a verified SES sender, the alerts queue the monitoring
+cases, alerts and reports domains' queues) with a verified SES sender, the alerts queue the monitoring
 intake fills (with its dead-letter queue, infra/alert_queue.py), the three state machines from the very ASL
 files the stack deploys (infra/workflows), whose tasks invoke the cases domain's timer step Lambda or the
 alerts domain's incident timer step Lambda, each run in-process by local/lambda_runtime.py, and a Cognito
@@ -22,6 +22,7 @@ from functions.cases.dal.tables import CaseItem, IdempotencyItem, bind_tables
 from functions.cases.models import delivery as cases_delivery
 from functions.followups.models import delivery as followups_delivery
 from functions.notifications.models import delivery as notifications_delivery
+from functions.reports.models import delivery as reports_delivery
 from functions.shared.auth import ACCOUNT_CLAIM, CONTACT_CLAIM, Group
 from functions.shared.dal.directory import DIRECTORY_MODELS
 from functions.shared.dal.table import bind_models
@@ -67,6 +68,9 @@ class LocalResources:
     alerts_case_events_queue_url: str  # the alerts domain's rule: its monitoring cases opened, closed, reopened
     alerts_case_events_queue_arn: str
     alerts_master_secret_arn: str  # every monitoring integration's credentials derive from it
+    reports_queue_url: str  # the reports domain's rule: case openings, closures, reopenings; recipients to confirm
+    reports_queue_arn: str
+    report_link_secret_arn: str  # the report recipients' signed links
     files_bucket: str
     user_pool_id: str  # what the local API Gateway's authorizer trusts (local/tokens.py CognitoAuthorizer)
     user_pool_client_id: str  # the app client the ID tokens are issued to (their audience)
@@ -97,6 +101,7 @@ class LocalResources:
             "FILES_BUCKET": self.files_bucket,
             "ALERTS_QUEUE_URL": self.alerts_queue_url,
             "ALERTS_MASTER_SECRET_ARN": self.alerts_master_secret_arn,
+            "REPORT_LINK_SECRET_ARN": self.report_link_secret_arn,
             # The directory API's GET /sign-in (functions/shared/settings.py SignInSettings).
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
@@ -136,6 +141,8 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
     )
     alerts_case_events_queue_url, alerts_case_events_queue_arn = _delivery_queue(f"{prefix}-alerts-case-events", alerts_delivery)
     _route(bus_name, f"{prefix}-alerts-case-events", alerts_delivery.EVENT_PATTERN, alerts_case_events_queue_arn)
+    reports_queue_url, reports_queue_arn = _delivery_queue(f"{prefix}-reports", reports_delivery)
+    _route(bus_name, f"{prefix}-reports", reports_delivery.EVENT_PATTERN, reports_queue_arn)
     incident_timer_step_arn = _in_process_function(f"{prefix}-incident-timer-step", INCIDENT_TIMER_STEP_HANDLER)
     files_bucket = f"{prefix}-case-files"
     s3 = boto3.client("s3")
@@ -166,6 +173,9 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
         alerts_case_events_queue_url=alerts_case_events_queue_url,
         alerts_case_events_queue_arn=alerts_case_events_queue_arn,
         alerts_master_secret_arn=_secret(f"{prefix}/alerts-master-key"),
+        reports_queue_url=reports_queue_url,
+        reports_queue_arn=reports_queue_arn,
+        report_link_secret_arn=_secret(f"{prefix}/report-link-key"),
         files_bucket=files_bucket,
         user_pool_id=user_pool_id,
         user_pool_client_id=user_pool_client_id,

@@ -271,11 +271,14 @@ def main(argv: list[str] | None = None) -> int:
         from functions.notifications.models import delivery as notifications_delivery
         from functions.outbox.handlers.handle_table_stream import lambda_handler as publisher_handler
         from functions.purge.handlers.handle_daily_purge import lambda_handler as purge_handler
+        from functions.reports.handlers.handle_bus_events import lambda_handler as reports_events_handler
+        from functions.reports.handlers.handle_report_schedule import lambda_handler as report_dispatcher
+        from functions.reports.models import delivery as reports_delivery
         from infra import alert_queue
         from local.clock import CLOCK_PATH, DeskClock, clock_routes, run_waits_on, use_in_containers
         from local.demo_directory import DEMO_USERS, api_as, connect_demo_monitoring, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
-        from local.event_sources import DailySchedule, SqsEventSource, TableStreamSource
+        from local.event_sources import CronSchedule, DailySchedule, SqsEventSource, TableStreamSource, hourly_between
         from local.http_adapter import product_api
         from local.outbox import sent_mail
         from local.portal_server import PortalServer
@@ -310,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             ("followups", followups_handler, followups_delivery),
             ("cases", cases_events_handler, cases_delivery),
             ("alerts_case_events", alerts_case_events_handler, alerts_delivery),
+            ("reports", reports_events_handler, reports_delivery),
         ):
             queue_url, queue_arn = getattr(resources, f"{name}_queue_url"), getattr(resources, f"{name}_queue_arn")
             source = SqsEventSource(
@@ -325,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         event_sources.append(processor.start())
         # The daily purge's schedule (moto's EventBridge runs no schedules): at start, then every 24 hours of the desk's clock.
         event_sources.append(DailySchedule(purge_handler, function_name="purge", clock=desk_clock).start())
+        # The report dispatcher's cron (moto's Scheduler fires nothing): on the hour, 06:00-23:00 Eastern, of the desk's clock.
+        next_dispatch = hourly_between(reports_delivery.DISPATCH_HOURS, reports_delivery.DISPATCH_TIME_ZONE)
+        event_sources.append(
+            CronSchedule(report_dispatcher, function_name="report-dispatcher", next_fire=next_dispatch, clock=desk_clock).start()
+        )
         authorizer = CognitoAuthorizer(
             jwks_url(aws_url, resources.user_pool_id), resources.user_pool_issuer, audience=resources.user_pool_client_id
         )

@@ -24,6 +24,8 @@ from functions.reports.dal.delivery import ARCHIVE_PREFIX
 from functions.reports.dal.tables import DUE_PARTITION, LOCATOR_PREFIX, REPORTS_PREFIX
 from functions.reports.models.delivery import (
     BATCH_SIZE,
+    DISPATCH_HOURS,
+    DISPATCH_TIME_ZONE,
     EVENT_PATTERN,
     FUNCTION_TIMEOUT_SECONDS,
     MAX_RECEIVE_COUNT,
@@ -43,9 +45,7 @@ from infra.config import StageConfig
 API_HANDLER = "functions.reports.handlers.api.lambda_handler"
 DISPATCHER_HANDLER = "functions.reports.handlers.handle_report_schedule.lambda_handler"
 EVENTS_HANDLER = "functions.reports.handlers.handle_bus_events.lambda_handler"
-# 06:00 US Eastern is when a period's report is due (the day it ends); the later hours pick up what a run could not
-# finish. Never 01:00-03:00 Eastern, which a daylight-saving change skips or repeats.
-DISPATCH_CRON = {"minute": "0", "hour": "6-23"}
+DISPATCH_CRON = {"minute": "0", "hour": f"{DISPATCH_HOURS.start}-{DISPATCH_HOURS.stop - 1}"}
 DISPATCHER_TIMEOUT = Duration.minutes(15)
 DELIVERY_RETRY_ATTEMPTS = 8
 DELIVERY_MAX_EVENT_AGE = Duration.hours(1)  # the next hour's run takes over
@@ -182,7 +182,7 @@ class Reports(Construct):
             self,
             "Schedule",
             description="Case reports: delivers the subscriptions due (06:00 US Eastern on the day a period ends, then hourly)",
-            schedule=scheduler.ScheduleExpression.cron(**DISPATCH_CRON, time_zone=TimeZone.AMERICA_NEW_YORK),
+            schedule=scheduler.ScheduleExpression.cron(**DISPATCH_CRON, time_zone=TimeZone.of(DISPATCH_TIME_ZONE)),
             target=scheduler_targets.LambdaInvoke(
                 self.dispatcher.function,
                 role=schedule_role,

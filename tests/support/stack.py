@@ -171,6 +171,28 @@ class LocalAws:
                 sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
         return lambda_handler({"Records": records}, LambdaContext("alerts-case-events", timeout_seconds=30))
 
+    def run_report_events(self) -> dict:
+        """Runs the real reports consumer on everything its queue holds (case openings, closures and reopenings for the
+        tallies; the recipients a subscription invited), as its event source mapping would. Returns its batch response."""
+        from functions.reports.handlers.handle_bus_events import lambda_handler
+
+        self.publish_outbox()
+        queue_url, sqs, records = self.resources.reports_queue_url, boto3.client("sqs"), []
+        while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                records.append(sqs_record(message["Body"], self.resources.reports_queue_arn))
+                sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        if not records:  # an event source mapping invokes nothing for an empty queue
+            return {"batchItemFailures": []}
+        return lambda_handler({"Records": records}, LambdaContext("reports-events", timeout_seconds=30))
+
+    def run_report_dispatcher(self) -> dict:
+        """Runs the real report dispatcher as its schedule would; its summary."""
+        from functions.reports.handlers.handle_report_schedule import lambda_handler
+        from local.event_sources import scheduled_event
+
+        return lambda_handler(scheduled_event(), LambdaContext("report-dispatcher", timeout_seconds=900))
+
     def incident_executions(self, group_id: str) -> list[dict]:
         """The incident's executions of the incident timer's state machine, oldest first (named <group>-<step>-<token>)."""
         listed = boto3.client("stepfunctions").list_executions(stateMachineArn=self.resources.incident_timer_state_machine_arn)
