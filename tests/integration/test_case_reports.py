@@ -159,3 +159,23 @@ def test_the_dispatcher_delivers_a_period_once(local_aws, week):
     assert [run["firstDay"] for run in runs["items"]] == ["2026-12-07"] and archived.body.startswith("\ufeff")
     events = [event for event in local_aws.published_events() if event["detail-type"] == "CaseReportSent"]
     assert [(event["detail"]["opened"], event["detail"]["recipients"]) for event in events] == [(3, 1)]
+
+
+def test_a_recipient_unsubscribes_through_the_reports_link_and_gets_no_more(local_aws, week):
+    subscription = subscribe(local_aws, recipients=["bob@acme.example", "carol@acme.example"]).body
+    send = f"/report-subscriptions/{subscription['subscriptionId']}/send"
+    assert local_aws.call("POST", send, user="customer_mac", api="reports").status == 200
+    (mail,) = [mail for mail in local_aws.sent_mail("bob@acme.example") if mail["attachments"]]
+    assert "/reports/unsubscribe?token=" in mail["text"]  # the page a person opens; the header is the API's one-click
+    one_click = urlparse(mail["listUnsubscribe"].strip("<>"))
+    assert one_click.path == "/api/report-subscriptions/unsubscribe"
+    token = parse_qs(one_click.query)["token"][0]
+    for _ in range(2):  # a second click changes nothing more
+        left = local_aws.call("POST", "/report-subscriptions/unsubscribe", user=None, api="reports", query={"token": token})
+        assert (left.status, left.body["status"], left.body["email"]) == (200, "unsubscribed", "bob@acme.example")
+    assert local_aws.call("POST", "/report-subscriptions/confirm", user=None, api="reports", query={"token": token}).status == 400
+
+    at(local_aws, TUESDAY + timedelta(hours=2))
+    assert local_aws.call("POST", send, user="customer_mac", api="reports").status == 200
+    assert len([mail for mail in local_aws.sent_mail("bob@acme.example") if mail["attachments"]]) == 1
+    assert len([mail for mail in local_aws.sent_mail("carol@acme.example") if mail["attachments"]]) == 2

@@ -125,7 +125,8 @@ def deliver(subscription: Subscription, delivery: Delivery, *, now: datetime, sc
             sender=delivery.sender,
             recipient=email,
             portal_url=delivery.links.portal_url,
-            unsubscribe_url=delivery.links.one_click_url(unsubscribe, now),
+            unsubscribe_url=delivery.links.page_url(unsubscribe, now),
+            one_click_unsubscribe_url=delivery.links.one_click_url(unsubscribe, now),
             csv_bytes=csv,
         )
         delivery.mailer.send(delivery.sender, email, message)

@@ -53,14 +53,17 @@ def report_message(
     recipient: str,
     portal_url: str,
     unsubscribe_url: str,
+    one_click_unsubscribe_url: str | None = None,
     csv_bytes: bytes,
 ) -> bytes:
     """The report to one recipient: `sender` is the From header as written ("Name <address>"), `recipient` an address,
-    `csv_bytes` report_csv(report) (built once for all recipients)."""
+    `csv_bytes` report_csv(report) (built once for all recipients). `unsubscribe_url` is the page a person opens (the
+    footer's link); `one_click_unsubscribe_url` what a mail client POSTs to (RFC 8058's List-Unsubscribe), by default
+    the same."""
     attached = len(csv_bytes) <= CSV_ATTACHED_AT_MOST
     delivery = Delivery(recipient=recipient, portal_url=portal_url, unsubscribe_url=unsubscribe_url, csv_attached=attached)
     message = _message(sender, recipient, report_subject(report), report_text(report, delivery), report_html(report, delivery))
-    unsubscribe = f"<{_link(unsubscribe_url)}>"
+    unsubscribe = f"<{_link(one_click_unsubscribe_url or unsubscribe_url)}>"
     if len("List-Unsubscribe: ") + len(unsubscribe) > HEADER_LINE_AT_MOST:
         raise ValueError("the unsubscribe link is too long for one header line")
     message.set_raw("List-Unsubscribe", unsubscribe)
