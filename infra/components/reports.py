@@ -93,14 +93,15 @@ class Reports(Construct):
         )
         # A delivery (functions/reports/logic/delivery.py): the subscription by its locator (REPORTSUB#), the account
         # (ACCOUNT#, read only), the tallies (a Query of REPORTS#), its claims (PutItem of REPORTS#), the run, the
-        # subscription, its due entry (REPORTDUE) and CaseReportSent in one transaction (PutItem, DeleteItem), the CSV.
+        # subscription, its due entry (REPORTDUE) and CaseReportSent in one transaction (PutItem, DeleteItem), the CSV
+        # archived (PutObject; reading it back is the API's alone). Reading the due listing is the dispatcher's alone.
         delivering = [
             on_keys("dynamodb:GetItem", table_arn, [f"{LOCATOR_PREFIX}*", f"{REPORTS_PREFIX}*", f"{ACCOUNT_PREFIX}*"]),
-            on_keys("dynamodb:Query", table_arn, [f"{REPORTS_PREFIX}*", DUE_PARTITION]),
+            on_keys("dynamodb:Query", table_arn, [f"{REPORTS_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{REPORTS_PREFIX}*", DUE_PARTITION]),
             on_keys("dynamodb:DeleteItem", table_arn, [DUE_PARTITION]),
             sections,
-            iam.PolicyStatement(actions=["s3:PutObject", "s3:GetObject"], resources=[archive]),
+            iam.PolicyStatement(actions=["s3:PutObject"], resources=[archive]),
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[files.key.key_arn]),  # the bucket's key
             *secrets_and_keys,
         ]
@@ -119,15 +120,17 @@ class Reports(Construct):
         )
         self.api.grant(
             *delivering,
-            # Besides a delivery's: the callers' Idempotency-Key records and change counts, a new subscription's locator,
-            # a deleted subscription (REPORTS#) and its locator.
+            # Besides a delivery's: a delivered period's archived CSV (GET …/runs/{firstDay}/csv), the callers'
+            # Idempotency-Key records and change counts, a new subscription's locator, a deleted subscription (REPORTS#)
+            # and its locator.
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[archive]),
             on_keys("dynamodb:GetItem", table_arn, [f"{IDEMPOTENCY_PREFIX}*"]),
             on_keys("dynamodb:PutItem", table_arn, [f"{IDEMPOTENCY_PREFIX}*", f"{LOCATOR_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [f"{RATE_PREFIX}*"]),
             on_keys("dynamodb:DeleteItem", table_arn, [f"{REPORTS_PREFIX}*", f"{LOCATOR_PREFIX}*"]),
         )
         _acknowledge_archive_wildcard(self.api.role, files)
-        self._dispatcher(config, shared, environment, delivering, files)
+        self._dispatcher(config, shared, environment, table_arn, delivering, files)
         self._consumer(config, events, shared, environment, table_arn, secrets_and_keys)
 
     @property
@@ -141,7 +144,13 @@ class Reports(Construct):
             function.grant(iam.PolicyStatement(actions=["ses:SendRawEmail"], resources=[sender.email_identity_arn]))
 
     def _dispatcher(
-        self, config: StageConfig, shared: SharedRuntime, environment: dict[str, str], delivering: list[iam.PolicyStatement], files: Files
+        self,
+        config: StageConfig,
+        shared: SharedRuntime,
+        environment: dict[str, str],
+        table_arn: str,
+        delivering: list[iam.PolicyStatement],
+        files: Files,
     ) -> None:
         self.dead_letter_queue = sqs.Queue(
             self, "DeadLetterQueue", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True, retention_period=DEAD_LETTER_RETENTION
@@ -166,7 +175,8 @@ class Reports(Construct):
             retry_attempts=2,
             on_failure=destinations.SqsDestination(self.dead_letter_queue),
         )
-        self.dispatcher.grant(*delivering)
+        # Besides a delivery's: the due listing (one Query of REPORTDUE a run).
+        self.dispatcher.grant(*delivering, on_keys("dynamodb:Query", table_arn, [DUE_PARTITION]))
         _acknowledge_archive_wildcard(self.dispatcher.role, files)
         # The schedule's own role (CDK would share one across the stack): it may invoke the dispatcher, its versions included.
         schedule_role = iam.Role(self, "ScheduleRole", assumed_by=iam.ServicePrincipal("scheduler.amazonaws.com"))
@@ -257,6 +267,7 @@ def _acknowledge_archive_wildcard(role: iam.IRole, files: Files) -> None:
         Acknowledgment(
             id=f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{ARCHIVE_PREFIX}*]",
             reason="The reports' archived CSVs are keyed reports/<account>/<subscription>/<first day>.csv, names that exist only "
-            "at run time; the grant (PutObject, GetObject) is confined to the reports/ prefix of this one bucket.",
+            "at run time; the grant (PutObject, and GetObject for the API that serves them) is confined to the reports/ prefix of "
+            "this one bucket.",
         )
     )

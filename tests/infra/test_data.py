@@ -7,9 +7,17 @@ from pynamodb.attributes import TTLAttribute
 
 from functions.cases.dal.tables import ALL_ITEM_MODELS, SUMMARY_ATTRIBUTES, CaseItem
 from functions.files.dal.tables import FILES_MODELS
-from functions.shared.dal.case_view import PURGE_PROJECTED_ATTRIBUTES
+from functions.shared.dal.case_view import (
+    CLOSED_INDEX_NAME,
+    OPENED_INDEX_NAME,
+    PURGE_PROJECTED_ATTRIBUTES,
+    REPORT_ACCOUNT_ATTRIBUTE,
+    REPORT_CLOSED_AT_ATTRIBUTE,
+)
 
 pytestmark = pytest.mark.slow
+
+REPORT_INDEXES = (OPENED_INDEX_NAME, CLOSED_INDEX_NAME)
 
 
 def _table(synth) -> dict:
@@ -46,17 +54,27 @@ def test_keys_and_indexes_match_the_pynamodb_model(dev):
     declared = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
     modelled = {index["index_name"]: index for index in schema["global_secondary_indexes"]}
     assert sorted(declared) == sorted(modelled) == [
-        "account-phase", "account-status", "contact-phase", "contact-status", "owner-queue", "purge-due", "region-queue",
-        "response-queue", "waiting-queue",
+        "account-closed", "account-opened", "account-phase", "account-status", "contact-phase", "contact-status", "owner-queue",
+        "purge-due", "region-queue", "response-queue", "waiting-queue",
     ]  # fmt: skip
+    projected = {
+        "purge-due": PURGE_PROJECTED_ATTRIBUTES,
+        **dict.fromkeys(REPORT_INDEXES, [*SUMMARY_ATTRIBUTES, REPORT_CLOSED_AT_ATTRIBUTE]),  # a report's rows and closures
+    }
     for name, model_index in modelled.items():
         index = declared[name]
         assert _key_schema(index["KeySchema"]) == _key_schema(model_index["key_schema"]), name
         assert index["Projection"]["ProjectionType"] == model_index["projection"]["ProjectionType"] == "INCLUDE"
         assert index["Projection"]["NonKeyAttributes"] == model_index["projection"]["NonKeyAttributes"], name
-        assert index["Projection"]["NonKeyAttributes"] == (PURGE_PROJECTED_ATTRIBUTES if name == "purge-due" else SUMMARY_ATTRIBUTES), name
+        assert index["Projection"]["NonKeyAttributes"] == projected.get(name, SUMMARY_ATTRIBUTES), name
     # The purge index: one queue partition sorted by due time, so a run reads only what is due.
     assert _key_schema(declared["purge-due"]["KeySchema"]) == [("purge_due_at", "RANGE"), ("purge_queue", "HASH")]
+    # The report indexes: an account's cases by opening, its closed cases by closure (functions/reports/dal/case_sections.py).
+    assert _key_schema(declared[OPENED_INDEX_NAME]["KeySchema"]) == [("created_at", "RANGE"), (REPORT_ACCOUNT_ATTRIBUTE, "HASH")]
+    assert _key_schema(declared[CLOSED_INDEX_NAME]["KeySchema"]) == [
+        (REPORT_ACCOUNT_ATTRIBUTE, "HASH"),
+        (REPORT_CLOSED_AT_ATTRIBUTE, "RANGE"),
+    ]
     assert not schema["local_secondary_indexes"] and "LocalSecondaryIndexes" not in table
 
 

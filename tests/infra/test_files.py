@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from functions.reports.dal.report_store import RUNS_KEPT_FOR
 from functions.shared.settings import FilesSettings
 from infra.components.shared import PAGE_TOKEN_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
@@ -113,10 +114,16 @@ def test_bucket_is_private_tls_only_unversioned_and_lets_only_the_portal_put_par
 
 
 def test_incomplete_multipart_uploads_are_aborted_after_three_days(dev):
+    """No rule expires a case's files (the purge deletes them); the reports' archived CSVs, below reports/ alone, expire
+    with their runs' records (functions/reports/dal/report_store.py RUNS_KEPT_FOR)."""
     _, bucket, _, _ = _buckets(dev)
     assert bucket["Properties"]["LifecycleConfiguration"] == {
-        "Rules": [{"Id": "AbortIncompleteUploads", "Status": "Enabled", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]
+        "Rules": [
+            {"Id": "AbortIncompleteUploads", "Status": "Enabled", "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}},
+            {"Id": "ExpireReportArchives", "Status": "Enabled", "Prefix": "reports/", "ExpirationInDays": RUNS_KEPT_FOR.days},
+        ]
     }
+    assert RUNS_KEPT_FOR.days == 400
 
 
 def test_access_logs_go_to_a_private_expiring_bucket_by_bucket_policy(dev, prod):
@@ -252,14 +259,24 @@ def test_role_is_exactly_least_privilege(dev):
     }
 
 
-def test_only_the_files_api_may_use_the_files_key(dev):
+def test_only_the_files_api_and_the_report_archivers_may_use_the_files_key(dev):
+    """The files API (the case files), and the reports API and dispatcher (the archived CSVs, whose every S3 grant is on
+    reports/ alone: tests/infra/test_reports.py); no other role, the reports events function included."""
     key_arn = _arn(dev.one("AWS::KMS::Key", COMPONENT)[0])
     users = {
         role_id
         for role_id in dev.resources("AWS::IAM::Role")
         if any(resource == key_arn or (isinstance(resource, list) and key_arn in resource) for resource in _resources(dev, role_id))
     }
-    assert users == {_function(dev)[1]["Role"]["Fn::GetAtt"][0]}
+    report_archivers = {
+        dev.one("AWS::Lambda::Function", component)[1]["Properties"]["Role"]["Fn::GetAtt"][0]
+        for component in ("ReportsApi", "ReportsDispatcher")
+    }
+    assert users == {_function(dev)[1]["Role"]["Fn::GetAtt"][0], *report_archivers}
+    archives = json.dumps(_objects(_buckets(dev)[0], "/reports/*"), sort_keys=True)
+    for role_id in report_archivers:
+        granted = statement_triples(role_statements(dev, role_id))
+        assert {resource for action, resource, _ in granted if action.startswith("s3:")} == {archives}
 
 
 def _resources(synth, role_id: str) -> list:

@@ -99,7 +99,7 @@ def test_the_shared_component_owns_the_layer_and_the_keys(dev):
     keys = (stack.shared.page_token_secret, stack.shared.reference_secret, stack.shared.pin_secret)
     assert {_path(dev, key) for key in keys} == {"Shared/PageTokenKey", "Shared/ReferenceIdKey", "Shared/PinKey"}
     # Their logical ids from before the move: a new one would replace the secret, and its value with it.
-    later = (stack.shared.pin_secret, stack.alerts.master_secret)  # made after the move, with ids of their own
+    later = (stack.shared.pin_secret, stack.alerts.master_secret, stack.reports.link_secret)  # made after the move, ids of their own
     moved = set(dev.resources("AWS::SecretsManager::Secret")) - {stack.resolve(key.secret_arn)["Ref"] for key in later}
     assert moved == {PAGE_TOKEN_KEY_LOGICAL_ID, REFERENCE_ID_KEY_LOGICAL_ID}
     assert stack.resolve(stack.shared.page_token_secret.secret_arn) == {"Ref": PAGE_TOKEN_KEY_LOGICAL_ID}

@@ -90,6 +90,26 @@ ACKNOWLEDGED_EVERYWHERE = {
     ("Alerts/TimerStep/Role", "AwsSolutions-IAM5[Resource::*]"),
     ("Alerts/CaseEvents/Function", "AwsSolutions-L1"),
     ("Alerts/CaseEvents/Role", "AwsSolutions-IAM5[Resource::*]"),
+    # The reports (infra/components/reports.py): the recipients' link key is never rotated (emailed links carry it).
+    ("Reports/LinkKey", "AwsSolutions-SMG4"),
+    ("Reports/Api/Function", "AwsSolutions-L1"),
+    ("Reports/Api/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Reports/Dispatcher/Function", "AwsSolutions-L1"),
+    ("Reports/Dispatcher/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Reports/Events/Function", "AwsSolutions-L1"),
+    ("Reports/Events/Role", "AwsSolutions-IAM5[Resource::*]"),
+    # Objects below reports/ of the case files bucket: the archived CSVs, keyed by account, subscription and period.
+    ("Reports/Api/Role", "AwsSolutions-IAM5[Resource::<FilesBucket7C17EE2E.Arn>/reports/*]"),
+    ("Reports/Dispatcher/Role", "AwsSolutions-IAM5[Resource::<FilesBucket7C17EE2E.Arn>/reports/*]"),
+    # The schedule's own role invokes the dispatcher and its versions (`:*`); the dispatcher's DLQ is itself a DLQ.
+    ("Reports/ScheduleRole", "AwsSolutions-IAM5[Resource::<ReportsDispatcherFunction8314D4C8.Arn>:*]"),
+    ("Reports/DeadLetterQueue", "AwsSolutions-SQS3"),
+    # The report recipients' signed links (PUBLIC_ROUTE_REASONS): the HMAC-signed token is the credential.
+    *(
+        (f"Api/RestApi/Default/report-subscriptions/{path}/POST", f"AwsSolutions-{rule}")
+        for path in ("confirm", "unsubscribe")
+        for rule in ("APIG4", "COG4")
+    ),
 }
 ACKNOWLEDGED_OUTSIDE_PROD = {
     ("Identity/UserPool", "AwsSolutions-COG2"),  # MFA optional

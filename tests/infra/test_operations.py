@@ -138,7 +138,9 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    assert len(functions) == 15  # 11, and the alerts processor, the incident timer step, the alerts case events and the bus intake
+    # 11, the alerts processor, the incident timer step, the alerts case events and the bus intake, and the reports API,
+    # dispatcher and events functions.
+    assert len(functions) == 18
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]
@@ -218,7 +220,8 @@ def test_the_dashboard_shows_every_queue_and_dead_letter_queue(dev):
     for queue_id in dev.resources("AWS::SQS::Queue"):
         assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible", f"{queue_id}.QueueName") in metrics, queue_id
     consumed = {queue_id for queue_id, queue in dev.resources("AWS::SQS::Queue").items() if "RedrivePolicy" in queue["Properties"]}
-    assert len(consumed) == 5  # notifications, followups, the cases domain's, the alerts queue, the alerts case events
+    # notifications, followups, the cases domain's, the alerts queue, the alerts case events, the reports events
+    assert len(consumed) == 6
     for queue_id in consumed:
         assert ("AWS/SQS", "ApproximateAgeOfOldestMessage", f"{queue_id}.QueueName") in metrics, queue_id
 

@@ -170,8 +170,11 @@ def test_a_daily_schedule_invokes_the_purge_with_retries_and_a_dead_letter_queue
 
 def test_a_failed_run_is_retried_then_recorded_in_the_dead_letter_queue(dev):
     function_id, _ = _function(dev, PURGE_HANDLER)
-    (config,) = [value["Properties"] for value in dev.resources("AWS::Lambda::EventInvokeConfig").values()]
-    assert config["FunctionName"] == {"Ref": function_id}
+    (config,) = [
+        value["Properties"]
+        for value in dev.resources("AWS::Lambda::EventInvokeConfig").values()
+        if value["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
     assert config["MaximumRetryAttempts"] == 2
     assert config["DestinationConfig"] == {"OnFailure": {"Destination": _arn(_purge_dead_letter_queue(dev))}}
 

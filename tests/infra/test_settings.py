@@ -14,6 +14,7 @@ from functions.shared.settings import (
     FollowupSettings,
     NotificationSettings,
     PublisherSettings,
+    ReportsSettings,
 )
 
 pytestmark = pytest.mark.slow
@@ -34,6 +35,10 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.alerts.handlers.handle_timer_step.lambda_handler": AlertsSettings,
     "functions.alerts.handlers.handle_case_events.lambda_handler": AlertsSettings,
     "functions.alerts.handlers.handle_monitoring_bus.lambda_handler": AlertsSettings,
+    # Every reports function reads ReportsSettings whole (functions/reports/logic/dependencies.py).
+    "functions.reports.handlers.api.lambda_handler": ReportsSettings,
+    "functions.reports.handlers.handle_report_schedule.lambda_handler": ReportsSettings,
+    "functions.reports.handlers.handle_bus_events.lambda_handler": ReportsSettings,
 }
 
 
