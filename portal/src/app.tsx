@@ -11,6 +11,9 @@ import { AccountPage } from "./pages/AccountPage";
 import { ownAccountId } from "./pages/directory";
 import { MaintenancePage } from "./pages/Maintenance";
 import { MonitoringPage } from "./pages/Monitoring";
+import { periodQuery, ReportPage } from "./pages/Reports";
+import { ReportSubscriptionsPage } from "./pages/ReportSubscriptions";
+import { RecipientLinkPage } from "./pages/RecipientLink";
 
 function useClaims() {
   const [claims, setClaims] = useState(currentClaims());
@@ -29,10 +32,12 @@ export function App() {
 
   const signedIn = claims !== null;
   const isSignIn = path === "/sign-in";
+  // A report recipient's emailed links work without signing in (the link's token is the credential).
+  const recipientLink = /^\/reports\/(confirm|unsubscribe)\/?$/.exec(path)?.[1] as "confirm" | "unsubscribe" | undefined;
   useEffect(() => {
-    if (restoring) return;
+    if (restoring || recipientLink) return;
     if (!signedIn && !isSignIn) navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
-  }, [signedIn, isSignIn, restoring, path]);
+  }, [signedIn, isSignIn, restoring, path, recipientLink]);
 
   let page;
   let title = "Case desk";
@@ -40,7 +45,10 @@ export function App() {
   const queueMatch = /^\/queues(?:\/([a-z-]+))?\/?$/.exec(path);
   const queue = queueMatch ? (queueMatch[1] ?? "unassigned") : "";
   const accountMatch = /^\/accounts\/([^/]+)\/?$/.exec(path);
-  if (restoring) page = <p role="status">Signing you in…</p>;
+  if (recipientLink) {
+    page = <RecipientLinkPage key={search.get("token") ?? ""} purpose={recipientLink} token={search.get("token") ?? ""} />;
+    title = recipientLink === "confirm" ? "Confirm your case report subscription" : "Unsubscribe from the case report";
+  } else if (restoring) page = <p role="status">Signing you in…</p>;
   else if (isSignIn) {
     page = <SignInPage next={search.get("next")} />;
     title = "Sign in";
@@ -69,6 +77,14 @@ export function App() {
     const account = search.get("account") ?? "";
     page = <MaintenancePage key={account} account={account} />;
     title = "Maintenance windows";
+  } else if (path === "/reports" || path === "/reports/") {
+    const account = search.get("account") ?? "";
+    page = <ReportPage key={account} account={account} query={periodQuery(search)} />;
+    title = "Case report";
+  } else if (path === "/reports/subscriptions" || path === "/reports/subscriptions/") {
+    const account = search.get("account") ?? "";
+    page = <ReportSubscriptionsPage key={account} account={account} />;
+    title = "Case report subscriptions";
   } else if (accountMatch) {
     const accountId = decodeURIComponent(accountMatch[1]);
     page = <AccountPage key={accountId} accountId={accountId} />;
@@ -124,6 +140,9 @@ export function App() {
             ) : null}
             <a href="/alerts" aria-current={path.startsWith("/alerts") ? "page" : undefined}>
               Monitoring
+            </a>
+            <a href="/reports" aria-current={path.startsWith("/reports") ? "page" : undefined}>
+              Reports
             </a>
             <span class="who">{String(claims?.email ?? "")}</span>
             <button

@@ -1001,6 +1001,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/report-subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report subscription */
+        get: operations["get_subscription_report_subscriptions__subscriptionId__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a report subscription
+         * @description Nothing more is sent; its archived reports expire as usual.
+         */
+        delete: operations["delete_subscription_report_subscriptions__subscriptionId__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a report subscription
+         * @description Its cadence, anchor, recipients (the whole list: kept addresses keep their status, new ones are added as on creation, missing ones removed) or `paused`. A changed schedule delivers next at the new cadence's next delivery.
+         */
+        patch: operations["patch_subscription_report_subscriptions__subscriptionId__patch"];
+        trace?: never;
+    };
+    "/report-subscriptions/{subscriptionId}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the last complete period's report now
+         * @description To every active recipient, as the schedule would (the CSV archived, CaseReportSent); the schedule is unchanged.
+         */
+        post: operations["post_send_report_subscriptions__subscriptionId__send_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/report-subscriptions/{subscriptionId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A subscription's delivered reports
+         * @description The latest first, kept 400 days; each one's CSV is GET …/runs/{firstDay}/csv.
+         */
+        get: operations["get_runs_report_subscriptions__subscriptionId__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/report-subscriptions/{subscriptionId}/runs/{firstDay}/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A delivered report's CSV, as it was attached */
+        get: operations["get_run_csv_report_subscriptions__subscriptionId__runs__firstDay__csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's Open/Closed case report
+         * @description Cases opened in the period, closed in it (sub status, hours to close) and open at its end (created before the end and not closed before it: priority, status, age in business days, owner, next automated action), with a summary (the change against the previous period, the share of first responses within target, the median time to close) and a chart of the last 8 periods. Periods are US Eastern, `[start, end)`. `Accept: text/csv` or `format=csv` answers the CSV (RFC 4180, UTF-8 with BOM, every case). Each section is one Query a page on an index keyed by the account and time.
+         */
+        get: operations["get_case_report_reports_cases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/report-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's report subscriptions
+         * @description Staff for any account (`accountId`), a customer for their own.
+         */
+        get: operations["get_subscriptions_report_subscriptions_get"];
+        put?: never;
+        /**
+         * Subscribe an account to its case report
+         * @description Staff, or the account's administrators and MAC-authorized contacts for their own account. Cadence weekly (Monday to Sunday), biweekly (two weeks from `anchor`), monthly or quarterly, US Eastern; delivered at 06:00 Eastern on the day a period ends, also when nothing happened. Recipients that are contacts of the account receive at once; any other address is first emailed a confirmation link and receives nothing until it confirms. Up to 50 recipients; no limit on subscriptions.
+         */
+        post: operations["post_subscription_report_subscriptions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/report-subscriptions/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a report recipient (the emailed link)
+         * @description Public: the token of the confirmation link emailed to an address added to a subscription (valid 14 days). The address receives the reports from the next delivery. Confirming twice changes nothing.
+         */
+        post: operations["post_confirm_report_subscriptions_confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/report-subscriptions/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe a report recipient (the link in every report)
+         * @description Public: the token of the unsubscribe link every report carries (it does not expire). Nothing more is sent to the address by this subscription; added again, it is asked to confirm. Also the target of mail clients' one-click unsubscribe (RFC 8058), which posts `List-Unsubscribe=One-Click` as its body.
+         */
+        post: operations["post_unsubscribe_report_subscriptions_unsubscribe_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3198,6 +3364,360 @@ export interface components {
             client?: string | null;
             /** Client Url */
             client_url?: string | null;
+        };
+        /**
+         * Cadence
+         * @enum {string}
+         */
+        Cadence: "weekly" | "biweekly" | "monthly" | "quarterly";
+        /** CaseReport */
+        CaseReport: {
+            /** Accountid */
+            accountId: string;
+            /** Accountname */
+            accountName: string;
+            period: components["schemas"]["ReportPeriod"];
+            /** Generatedat */
+            generatedAt: string;
+            summary: components["schemas"]["ReportSummary"];
+            /**
+             * Chart
+             * @description Opened and closed cases in this period and the seven before it, oldest first.
+             */
+            chart: components["schemas"]["ChartBar"][];
+            /**
+             * Openatend
+             * @description Created before the end and not closed before it, the oldest first.
+             */
+            openAtEnd: components["schemas"]["ReportCase"][];
+            /**
+             * Opened
+             * @description Opened in the period, in order.
+             */
+            opened: components["schemas"]["ReportCase"][];
+            /**
+             * Closed
+             * @description Closed in the period, in order of closure.
+             */
+            closed: components["schemas"]["ReportCase"][];
+        };
+        /** ChartBar */
+        ChartBar: {
+            /** Label */
+            label: string;
+            /**
+             * Firstday
+             * Format: date
+             */
+            firstDay: string;
+            /** Opened */
+            opened: number;
+            /** Closed */
+            closed: number;
+        };
+        /**
+         * FirstResponses
+         * @description Of the cases opened in the period whose first-response target has passed or been met.
+         */
+        FirstResponses: {
+            /**
+             * Measured
+             * @description Answered, or still unanswered past their target.
+             */
+            measured: number;
+            /** Withintarget */
+            withinTarget: number;
+            /**
+             * Share
+             * @description within_target / measured, 0 to 1; null when none was measured.
+             */
+            share: number | null;
+        };
+        /** LastDelivery */
+        LastDelivery: {
+            /**
+             * Firstday
+             * Format: date
+             */
+            firstDay: string;
+            /**
+             * Lastday
+             * Format: date
+             */
+            lastDay: string;
+            /** Label */
+            label: string;
+            /** Sentat */
+            sentAt: string;
+            /** Recipients */
+            recipients: number;
+        };
+        /** NewSubscription */
+        NewSubscription: {
+            /** Accountid */
+            accountId: string;
+            cadence: components["schemas"]["Cadence"];
+            /**
+             * Recipients
+             * @description Up to 50 addresses; left out, the account's contacts marked as report recipients.
+             */
+            recipients?: string[] | null;
+            /**
+             * Anchor
+             * @description Bi-weekly only: a Monday that starts a period; left out, the Monday of the current week.
+             */
+            anchor?: string | null;
+            /**
+             * Casenumber
+             * @description The case that asked for it (e.g. a Scheduled Report request).
+             */
+            caseNumber?: string | null;
+        };
+        /** PeriodCounts */
+        PeriodCounts: {
+            /** Opened */
+            opened: number;
+            /** Closed */
+            closed: number;
+            /** Openatend */
+            openAtEnd: number;
+        };
+        /** Recipient */
+        Recipient: {
+            /** Email */
+            email: string;
+            status: components["schemas"]["RecipientStatus"];
+            /**
+             * Contactid
+             * @description The account's contact with this address, if any.
+             */
+            contactId?: string | null;
+            /** Addedat */
+            addedAt: string;
+            /** Confirmedat */
+            confirmedAt?: string | null;
+            /** Unsubscribedat */
+            unsubscribedAt?: string | null;
+        };
+        /** RecipientAnswer */
+        RecipientAnswer: {
+            /** Subscriptionid */
+            subscriptionId: string;
+            /** Accountname */
+            accountName: string;
+            cadence: components["schemas"]["Cadence"];
+            /** Email */
+            email: string;
+            status: components["schemas"]["RecipientStatus"];
+        };
+        /**
+         * RecipientStatus
+         * @enum {string}
+         */
+        RecipientStatus: "active" | "pending" | "unsubscribed";
+        /**
+         * ReportCase
+         * @description A case in one of the report's sections, with the section's figures.
+         */
+        ReportCase: {
+            /**
+             * Casenumber
+             * @description 10 digits, leading zeros kept (text, also in the CSV).
+             */
+            caseNumber: string;
+            /** Subject */
+            subject: string;
+            /** Casetype */
+            caseType: string;
+            /** Priority */
+            priority: string;
+            /**
+             * Status
+             * @description Its status now.
+             */
+            status: string;
+            /** Substatus */
+            subStatus?: string | null;
+            /** Contactid */
+            contactId: string;
+            /** Ownerid */
+            ownerId?: string | null;
+            /** Createdat */
+            createdAt: string;
+            /** Closedat */
+            closedAt?: string | null;
+            /** Firstresponseat */
+            firstResponseAt?: string | null;
+            /** Responsedueat */
+            responseDueAt?: string | null;
+            /** Nextautomatedaction */
+            nextAutomatedAction?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Agebusinessdays
+             * @description Open at the end: whole business days from its opening to the period's end.
+             */
+            ageBusinessDays?: number | null;
+            /**
+             * Hourstoclose
+             * @description Closed in the period: hours from opening to closure, one decimal.
+             */
+            hoursToClose?: number | null;
+        };
+        /** ReportPeriod */
+        ReportPeriod: {
+            /**
+             * Cadence
+             * @description weekly, biweekly, monthly or quarterly; null for a range of dates asked for.
+             */
+            cadence: string | null;
+            /**
+             * Start
+             * @description 00:00 US Eastern of the first day, as UTC.
+             */
+            start: string;
+            /**
+             * End
+             * @description 00:00 US Eastern of the day after the last, as UTC (the period is [start, end)).
+             */
+            end: string;
+            /**
+             * Firstday
+             * Format: date
+             * @description The first day (US Eastern).
+             */
+            firstDay: string;
+            /**
+             * Lastday
+             * Format: date
+             * @description The last day (US Eastern), included.
+             */
+            lastDay: string;
+            /**
+             * Label
+             * @description e.g. "week of Nov 30–Dec 6, 2026", "December 2026", "Q4 2026".
+             */
+            label: string;
+            /**
+             * Timezone
+             * @default America/New_York
+             */
+            timeZone: string;
+        };
+        /**
+         * ReportRun
+         * @description A period's report delivered by a subscription; its CSV is archived (GET …/runs/{firstDay}/csv).
+         */
+        ReportRun: {
+            /** Subscriptionid */
+            subscriptionId: string;
+            /** Accountid */
+            accountId: string;
+            cadence: components["schemas"]["Cadence"];
+            /**
+             * Firstday
+             * Format: date
+             */
+            firstDay: string;
+            /**
+             * Lastday
+             * Format: date
+             */
+            lastDay: string;
+            /** Label */
+            label: string;
+            /** Sentat */
+            sentAt: string;
+            /** Opened */
+            opened: number;
+            /** Closed */
+            closed: number;
+            /** Openatend */
+            openAtEnd: number;
+            /**
+             * Recipients
+             * @description Addresses the report was emailed to.
+             */
+            recipients: number;
+            /** Filename */
+            fileName: string;
+        };
+        /** ReportRunList */
+        ReportRunList: {
+            /** Items */
+            items: components["schemas"]["ReportRun"][];
+        };
+        /** ReportSummary */
+        ReportSummary: {
+            counts: components["schemas"]["PeriodCounts"];
+            /** @description The previous period of the same length; null for the first report of an account with no history before it. */
+            previous: components["schemas"]["PeriodCounts"] | null;
+            firstResponses: components["schemas"]["FirstResponses"];
+            /**
+             * Medianhourstoclose
+             * @description Of the cases closed in the period, one decimal; null when none closed.
+             */
+            medianHoursToClose: number | null;
+        };
+        /** Subscription */
+        Subscription: {
+            /** Subscriptionid */
+            subscriptionId: string;
+            /** Accountid */
+            accountId: string;
+            cadence: components["schemas"]["Cadence"];
+            /**
+             * Anchor
+             * @description Bi-weekly: a Monday that starts a period (the parity).
+             */
+            anchor?: string | null;
+            /** Recipients */
+            recipients: components["schemas"]["Recipient"][];
+            /**
+             * Casenumber
+             * @description The case that asked for the subscription.
+             */
+            caseNumber?: string | null;
+            /**
+             * Paused
+             * @default false
+             */
+            paused: boolean;
+            /**
+             * Nextdeliveryat
+             * @description 06:00 US Eastern on the day the next period ends; null while paused.
+             */
+            nextDeliveryAt: string | null;
+            lastDelivery?: components["schemas"]["LastDelivery"] | null;
+            /** Createdat */
+            createdAt: string;
+            createdBy: components["schemas"]["Actor"];
+            /** Modifiedat */
+            modifiedAt: string;
+            /** Version */
+            version: number;
+        };
+        /** SubscriptionChange */
+        SubscriptionChange: {
+            cadence?: components["schemas"]["Cadence"] | null;
+            /**
+             * Recipients
+             * @description The whole list: addresses kept keep their status, new ones are added, missing ones removed.
+             */
+            recipients?: string[] | null;
+            /** Anchor */
+            anchor?: string | null;
+            /**
+             * Paused
+             * @description A paused subscription sends nothing until resumed.
+             */
+            paused?: boolean | null;
+        };
+        /** SubscriptionList */
+        SubscriptionList: {
+            /** Items */
+            items: components["schemas"]["Subscription"][];
         };
     };
     responses: never;
@@ -9947,6 +10467,1114 @@ export interface operations {
             };
             /** @description Missing or invalid token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_subscription_report_subscriptions__subscriptionId__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_subscription_report_subscriptions__subscriptionId__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_subscription_report_subscriptions__subscriptionId__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionChange"];
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_send_report_subscriptions__subscriptionId__send_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription, with its last delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_runs_report_subscriptions__subscriptionId__runs_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRunList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_run_csv_report_subscriptions__subscriptionId__runs__firstDay__csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `rs-3f2a…` (from POST /report-subscriptions). */
+                subscriptionId: string;
+                firstDay: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_case_report_reports_cases_get: {
+        parameters: {
+            query?: {
+                /** @description Staff: the account. A customer's is theirs. */
+                accountId?: string | null;
+                /** @description A cadence's period: weekly, biweekly, monthly, quarterly. */
+                period?: components["schemas"]["Cadence"] | null;
+                /** @description A day of the period (US Eastern); left out, the last complete period. */
+                periodStart?: string | null;
+                /** @description A range's first day (US Eastern), with `to`. */
+                from?: string | null;
+                /** @description A range's last day, included. */
+                to?: string | null;
+                /** @description `csv` for the CSV (as `Accept: text/csv`). */
+                format?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReport"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_subscriptions_report_subscriptions_get: {
+        parameters: {
+            query?: {
+                /** @description Staff: the account. A customer's is theirs. */
+                accountId?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscriptions, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_subscription_report_subscriptions_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSubscription"];
+            };
+        };
+        responses: {
+            /** @description The subscription. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_confirm_report_subscriptions_confirm_post: {
+        parameters: {
+            query: {
+                /** @description The link's token. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recipient, now active. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_unsubscribe_report_subscriptions_unsubscribe_post: {
+        parameters: {
+            query: {
+                /** @description The link's token. */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recipient, unsubscribed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecipientAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
