@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 
-from bench import alerts, call_budgets, cold_start, portal, publish_lag, timers, uploads
+from bench import alerts, call_budgets, cold_start, portal, publish_lag, reports, timers, uploads
 
 
 def verdict(met: bool) -> str:
@@ -96,6 +96,21 @@ def report_alerts() -> bool:
     return calls and measured.met
 
 
+def report_reports() -> bool:
+    rows = reports.measure_reads()
+    print("\nCase reports: the week's report of an account (the real dal under moto), items its Queries read per case it reports")
+    print(f"  {'':6}{'history':>9}{'(open)':>8}{'in week':>9}{'reported':>10}{'queries':>9}{'items read':>12}{'per case':>10}   by section")
+    for row in rows:
+        sections = ", ".join(f"{name} {count}" for name, count in row.by_section.items())
+        print(f"  {verdict(row.met):<6}{row.history:>9}{row.open_in_history:>8}{row.in_period:>9}{row.cases_reported:>10}{row.queries:>9}"
+              f"{row.items_read:>12}{row.per_case:>10.2f}   {sections}")  # fmt: skip
+    print(f"  budget: items read / cases reported <= {reports.ITEMS_READ_PER_CASE_BUDGET}, whatever the account's history")
+    wall = reports.measure_wall()
+    print(f"  wall time, median of {reports.WALL_RUNS}: the report {wall.report_ms:.0f} ms, one page of GET /cases "
+          f"{wall.baseline_ms:.0f} ms (ratio {wall.report_ms / wall.baseline_ms:.1f})")  # fmt: skip
+    return all(row.met for row in rows)
+
+
 def report_portal() -> bool:
     measured = portal.measure()
     size_kb, ratio = measured.js_gzip_bytes / 1024, measured.first_list_median_ms / measured.api_list_median_ms
@@ -125,6 +140,7 @@ SECTIONS: dict[str, Callable[[argparse.Namespace], bool]] = {
     "transitions": lambda _: report_transitions(),
     "publish-lag": lambda _: report_publish_lag(),
     "alerts": lambda _: report_alerts(),
+    "reports": lambda _: report_reports(),
     "portal": lambda _: report_portal(),
     "uploads": lambda _: report_uploads(),
 }

@@ -100,6 +100,11 @@ ALERT_STORE_INIT = """
 from functions.alerts.logic.dependencies import dependencies
 dependencies().window_store._connection.client
 """
+# The reports functions: the reports table binding (the API also resolves its callers).
+REPORTS_INIT = """
+from functions.reports.logic.dependencies import dependencies
+dependencies().store._connection.client
+"""
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
@@ -114,6 +119,9 @@ HANDLERS = {
     "functions.alerts.handlers.handle_timer_step": ALERT_STORE_INIT,
     "functions.alerts.handlers.handle_case_events": ALERT_STORE_INIT,
     "functions.alerts.handlers.handle_monitoring_bus": INTAKE_INIT,  # as the HTTP intake
+    "functions.reports.handlers.api": REPORTS_INIT + CALLER_DIRECTORY_INIT,
+    "functions.reports.handlers.handle_report_schedule": REPORTS_INIT,
+    "functions.reports.handlers.handle_bus_events": REPORTS_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
@@ -143,6 +151,7 @@ LAMBDA_ENV = {
     "FILES_BUCKET": "dss-case-files",
     "ALERTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/dss-alerts",
     "ALERTS_MASTER_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/alerts-master-key",
+    "REPORT_LINK_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:dss/report-link-key",
     "FOLLOW_UP_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-follow-up-ladder",
     "RESPONSE_ESCALATION_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-response-escalation",
     "INCIDENT_TIMER_STATE_MACHINE_ARN": "arn:aws:states:us-east-1:123456789012:stateMachine:dss-incident-timer",

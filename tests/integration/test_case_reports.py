@@ -179,3 +179,44 @@ def test_a_recipient_unsubscribes_through_the_reports_link_and_gets_no_more(loca
     assert local_aws.call("POST", send, user="customer_mac", api="reports").status == 200
     assert len([mail for mail in local_aws.sent_mail("bob@acme.example") if mail["attachments"]]) == 1
     assert len([mail for mail in local_aws.sent_mail("carol@acme.example") if mail["attachments"]]) == 2
+
+    # A list that leaves bob out keeps him unsubscribed; naming him again asks him to confirm, it does not mail reports.
+    path = f"/report-subscriptions/{subscription['subscriptionId']}"
+    without = local_aws.call("PATCH", path, user="customer_mac", api="reports", body={"recipients": ["carol@acme.example"]}).body
+    assert {(each["email"], each["status"]) for each in without["recipients"]} == {
+        ("carol@acme.example", "active"),
+        ("bob@acme.example", "unsubscribed"),
+    }
+    again = local_aws.call(
+        "PATCH", path, user="customer_mac", api="reports", body={"recipients": ["carol@acme.example", "bob@acme.example"]}
+    )
+    assert {each["email"]: each["status"] for each in again.body["recipients"]}["bob@acme.example"] == "pending"
+    local_aws.run_report_events()
+    assert [mail for mail in local_aws.sent_mail("bob@acme.example") if not mail["attachments"]]  # the confirmation
+
+
+def test_a_report_reads_at_most_two_items_per_case_it_reports_whatever_the_history(local_aws):
+    """The bench's account, smaller: 2,000 closed cases of history, 50 opened in the week (make bench: 10,000 and 100)."""
+    from bench.reports import ACCOUNT, NOW, STAFF, WEEK_START, write_history
+    from functions.reports.logic.case_reports import case_report
+    from functions.reports.logic.periods import Cadence, period_containing
+    from functions.reports.models.records import ReadCount
+    from functions.shared.business_time import business_calendar
+
+    write_history(1, 2_000, 50)
+    deps, reads = dependencies(), ReadCount()
+    period = period_containing(Cadence.WEEKLY, WEEK_START)
+    report = case_report(
+        ACCOUNT,
+        period,
+        STAFF,
+        store=deps.store,
+        sections=deps.sections,
+        tallies=deps.store,
+        calendar=business_calendar(),
+        now=NOW,
+        reads=reads,
+    )
+    reported = {case.case_number for section in (report.opened, report.closed, report.open_at_end) for case in section}
+    assert len(reported) == 50 and reads.queries == 5
+    assert reads.items <= 2 * len(reported), reads

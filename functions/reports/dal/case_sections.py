@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.attributes import MapAttribute, UnicodeAttribute
+from pynamodb.models import Model
 
 from functions.reports.models.records import CaseRow, ReadCount
-from functions.shared.clock import from_iso, to_iso
+from functions.shared.clock import to_iso
+from functions.shared.dal.attributes import TimestampAttribute
 from functions.shared.dal.aws import client
 from functions.shared.dal.case_view import (
     ACCOUNT_PHASE_INDEX_NAME,
@@ -23,6 +25,7 @@ from functions.shared.dal.case_view import (
     REPORT_ACCOUNT_ATTRIBUTE,
     REPORT_CLOSED_AT_ATTRIBUTE,
 )
+from functions.shared.dal.table import TableMeta
 from functions.shared.errors import ServiceUnavailable
 from functions.shared.observability import logger
 
@@ -30,7 +33,6 @@ from functions.shared.observability import logger
 # (`_stored`), and "before the end" is "at most that less one millisecond" (a key condition has one comparison or
 # BETWEEN, which includes both bounds).
 _LAST_MOMENT = timedelta(milliseconds=1)
-_DESERIALIZER = TypeDeserializer()
 
 
 class CaseSections:
@@ -106,32 +108,44 @@ def _stored(bound: datetime) -> datetime:
     return bound + timedelta(microseconds=-bound.microsecond % 1000)
 
 
-def _row(item: dict[str, Any]) -> CaseRow:
-    plain = {name: _DESERIALIZER.deserialize(value) for name, value in item.items()}
-    closed_at = plain.get(REPORT_CLOSED_AT_ATTRIBUTE)
+class ReportRowItem(Model):
+    """A case as the report indexes project it (functions/cases/dal/tables.py REPORT_PROJECTION); only read, from a
+    Query's raw items."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    case_number = UnicodeAttribute()
+    subject = UnicodeAttribute(default="")
+    case_type = UnicodeAttribute(default="")
+    priority = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="")
+    sub_status = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(default="")
+    owner_id = UnicodeAttribute(null=True)
+    created_at = TimestampAttribute()
+    report_closed_at = TimestampAttribute(null=True)
+    first_response_at = TimestampAttribute(null=True)
+    response_due_at = TimestampAttribute(null=True)
+    next_automated_action: MapAttribute[str, Any] = MapAttribute(null=True)
+
+
+def _row(raw: dict[str, Any]) -> CaseRow:
+    item = ReportRowItem.from_raw_data(raw)
     return CaseRow(
-        case_number=plain["case_number"],
-        subject=plain.get("subject", ""),
-        case_type=plain.get("case_type", ""),
-        priority=plain.get("priority", ""),
-        status=plain.get("status", ""),
-        sub_status=plain.get("sub_status") or None,
-        contact_id=plain.get("contact_id", ""),
-        owner_id=plain.get("owner_id"),
-        created_at=from_iso(plain["created_at"]),
-        closed_at=from_iso(closed_at) if closed_at else None,
-        first_response_at=_timestamp(plain.get("first_response_at")),
-        response_due_at=_timestamp(plain.get("response_due_at")),
-        next_automated_action=_plain_map(plain.get("next_automated_action")),
+        case_number=item.case_number,
+        subject=item.subject,
+        case_type=item.case_type,
+        priority=item.priority,
+        status=item.status,
+        sub_status=item.sub_status or None,
+        contact_id=item.contact_id,
+        owner_id=item.owner_id,
+        created_at=item.created_at,
+        closed_at=item.report_closed_at,
+        first_response_at=item.first_response_at,
+        response_due_at=item.response_due_at,
+        next_automated_action=item.next_automated_action.as_dict() if item.next_automated_action else None,
     )
-
-
-def _timestamp(value: str | None) -> datetime | None:
-    return from_iso(value) if value else None
-
-
-def _plain_map(value: Any) -> dict[str, Any] | None:
-    """DynamoDB numbers come back as Decimal; the answer wants JSON's."""
-    if not isinstance(value, dict):
-        return None
-    return {key: (int(item) if hasattr(item, "as_integer_ratio") and item == int(item) else item) for key, item in value.items()}

@@ -21,7 +21,6 @@ from functions.reports.logic.build_report import SectionReader, TallyReader, bui
 from functions.reports.logic.links import LinkPurpose, RecipientLink, RecipientLinks
 from functions.reports.logic.periods import Period, last_complete, next_delivery
 from functions.reports.logic.report_csv import csv_file_name, report_csv
-from functions.reports.logic.report_email import confirmation_message, report_message
 from functions.reports.logic.subscriptions import SubscriptionStore, get_subscription, manageable
 from functions.reports.models.errors import StaleSubscription
 from functions.reports.models.report import CaseReport
@@ -102,6 +101,8 @@ def dispatch_due(delivery: Delivery, *, now: datetime, has_time: Callable[[], bo
 
 def deliver(subscription: Subscription, delivery: Delivery, *, now: datetime, scheduled: bool) -> int:
     """Delivers the subscription's last complete period; the number of emails this call sent."""
+    from functions.reports.logic.report_email import report_message  # the email modules: not on the API's other routes
+
     account = delivery.store.account(subscription.account_id)
     if account is None:
         raise LookupError(f"account {subscription.account_id} of subscription {subscription.subscription_id} does not exist")
@@ -195,6 +196,8 @@ def _record(
 def send_confirmations(invited: ReportRecipientsInvited, delivery: Delivery, *, now: datetime) -> int:
     """The confirmation emails of the addresses a subscription change invited, each once; those no longer pending (or
     removed since) get none."""
+    from functions.reports.logic.report_email import confirmation_message
+
     subscription = delivery.store.subscription(invited.subscription_id)
     account = delivery.store.account(invited.account_id)
     if subscription is None or account is None:

@@ -248,8 +248,9 @@ def _anchor(cadence: Cadence, anchor: date | None, now: datetime) -> date | None
 
 
 def _recipients(before: list[Recipient], emails: list[str], account: AccountFacts, now: datetime) -> list[Recipient]:
-    """The new list: an address kept keeps its status (an unsubscribed one is asked again); a new one is active if a
-    contact of the account has it, else pending its confirmation."""
+    """The new list: an address kept keeps its status (an unsubscribed one named again is asked to confirm again); a new
+    one is active if a contact of the account has it, else pending its confirmation. An unsubscribed address the list
+    leaves out stays on the subscription as unsubscribed, so adding it later asks it again instead of mailing it."""
     kept = {each.email: each for each in before}
     recipients: list[Recipient] = []
     for email in dict.fromkeys(emails):  # in order, each once
@@ -258,9 +259,10 @@ def _recipients(before: list[Recipient], emails: list[str], account: AccountFact
             recipients.append(previous)
             continue
         contact_id = account.contact_with(email)
-        status = RecipientStatus.ACTIVE if contact_id and previous is None else RecipientStatus.PENDING
+        status = RecipientStatus.ACTIVE if contact_id and previous is None else RecipientStatus.PENDING  # previous: unsubscribed
         recipients.append(Recipient(email=email, status=status, contact_id=contact_id, added_at=now))
-    return recipients
+    named = set(emails)
+    return recipients + [each for each in before if each.status is RecipientStatus.UNSUBSCRIBED and each.email not in named]
 
 
 def _invitations(

@@ -91,7 +91,9 @@ class NewSubscription(_AnchorRule):
 class SubscriptionChange(_AnchorRule):
     cadence: Annotated[Cadence, Choice] | None = None
     recipients: Recipients | None = Field(
-        default=None, description="The whole list: addresses kept keep their status, new ones are added, missing ones removed."
+        default=None,
+        description="The whole list: addresses kept keep their status, new ones are added as on creation, missing ones "
+        "removed, but one that unsubscribed stays (unsubscribed): named again, it is asked to confirm again.",
     )
     anchor: Annotated[date, Choice] | None = None
     paused: bool | None = Field(default=None, description="A paused subscription sends nothing until resumed.")

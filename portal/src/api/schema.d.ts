@@ -3703,7 +3703,7 @@ export interface components {
             cadence?: components["schemas"]["Cadence"] | null;
             /**
              * Recipients
-             * @description The whole list: addresses kept keep their status, new ones are added, missing ones removed.
+             * @description The whole list: addresses kept keep their status, new ones are added as on creation, missing ones removed, but one that unsubscribed stays (unsubscribed): named again, it is asked to confirm again.
              */
             recipients?: string[] | null;
             /** Anchor */
