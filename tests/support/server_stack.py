@@ -48,6 +48,11 @@ class ServerAws:
 
         return self._invoke(lambda_handler, "directory-api", method, path, user, body, headers, query)
 
+    def reports(self, method: str, path: str, *, user: str | None = "customer_mac", body=None, headers=None, query=None) -> ApiResult:
+        from functions.reports.handlers.api import lambda_handler
+
+        return self._invoke(lambda_handler, "reports-api", method, path, user, body, headers, query)
+
     @staticmethod
     def _invoke(handler, function_name, method, path, user, body, headers, query) -> ApiResult:
         if body is not None and not isinstance(body, (str, bytes)):

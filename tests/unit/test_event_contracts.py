@@ -30,9 +30,18 @@ from functions.followups.logic.run_timers import Outcome as TimerOutcome
 from functions.followups.logic.run_timers import run_timer_event
 from functions.followups.models.timer_events import TIMER_STEPS
 from functions.notifications.models.events import read_event
+from functions.reports.logic.tallies import tally_changes
 from functions.shared.bus_event import BusEvent
 from functions.shared.clock import FixedClock, SystemClock, to_iso, utc_now
-from functions.shared.contracts import CONTRACTS, CaseFacts, DetailType, IncidentTimerStep, TimerKind, TimerStepName
+from functions.shared.contracts import (
+    CONTRACTS,
+    CaseFacts,
+    DetailType,
+    IncidentTimerStep,
+    ReportRecipientsInvited,
+    TimerKind,
+    TimerStepName,
+)
 from infra.workflows import FOLLOW_UP_LADDER, RESPONSE_ESCALATION, WORKFLOWS_DIR
 from local.event_sources import scheduled_event, sqs_record
 from local.http_adapter import LambdaContext
@@ -124,7 +133,18 @@ def _produce(aws: ServerAws) -> list[dict]:
     published()
     _monitor(published)
     _maintenance_case(aws, published)
+    _report_subscription(aws, published)
     return events
+
+
+def _report_subscription(aws: ServerAws, published: Callable[[], list[dict]]) -> None:
+    """A report subscription (functions/reports) naming an address outside the account (ReportRecipientsInvited),
+    its report sent now (CaseReportSent)."""
+    body = {"accountId": "acme", "cadence": "weekly", "recipients": ["bob@acme.example", "auditor@example.com"]}
+    created = aws.reports("POST", "/report-subscriptions", body=body)
+    assert created.status == 201, created
+    assert aws.reports("POST", f"/report-subscriptions/{created.body['subscriptionId']}/send").status == 200
+    published()
 
 
 def _monitor(published: Callable[[], list[dict]]) -> None:
@@ -269,6 +289,9 @@ READERS: dict[str, Callable[[BusEvent], bool]] = {
     "cases": lambda event: handle_bus_event(event, store=_NoCase(), now=utc_now()) is Outcome.UNCHANGED,
     # The alerts domain reads a case event's facts (functions/alerts/handlers/handle_case_events.py).
     "alerts": lambda event: CaseFacts.model_validate(event.detail).case_number == event.detail["caseNumber"],
+    # The reports domain counts a case event in its tallies, or emails the recipients invited.
+    "reports": lambda event: bool(tally_changes(event.detail_type, event.detail))
+    or ReportRecipientsInvited.model_validate(event.detail).emails == event.detail["emails"],
 }
 
 
