@@ -1,11 +1,9 @@
 // What the monitoring pages (/alerts, /alerts/maintenance) share: whose monitoring it is (staff choose an account,
 // a customer sees their own), the pages' tabs, and the labels of severities and states.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { api, type Schemas } from "../api/client";
+import type { Schemas } from "../api/client";
 import { PageHeading } from "../components";
-import { navigate } from "../router";
-import { attempt, type AccountSummary } from "./directory";
+import { AccountChooser } from "./AccountChooser";
 
 export type Severity = Schemas["Severity"];
 
@@ -37,7 +35,7 @@ export function MonitoringHeader(props: { path: string; staff: boolean; accountI
         {staff && accountId ? ` of ${accountId}` : ""}
       </PageHeading>
       {staff ? (
-        <AccountChooser path={path} accountId={accountId} />
+        <AccountChooser idPrefix="monitoring" accountId={accountId} hrefFor={(id) => monitoringHref(path, id)} submitLabel="Show monitoring" />
       ) : (
         <p>Your account's monitoring: what the desk's monitoring has seen of your devices, and the cases it opened.</p>
       )}
@@ -52,47 +50,5 @@ export function MonitoringHeader(props: { path: string; staff: boolean; accountI
       ) : null}
       {props.children}
     </>
-  );
-}
-
-/** Staff: which account's monitoring; the accounts they can pick from are the first page of the accounts listing. */
-function AccountChooser({ path, accountId }: { path: string; accountId: string }) {
-  const [input, setInput] = useState(accountId);
-  const [known, setKnown] = useState<AccountSummary[]>([]);
-  useEffect(() => {
-    void attempt(() => api.GET("/accounts", { params: { query: { limit: 100 } } })).then(({ data }) => setKnown(data?.items ?? []));
-  }, []);
-  const name = known.find((account) => account.accountId === accountId)?.name;
-  return (
-    <form
-      class="filters"
-      role="search"
-      aria-label="Choose an account"
-      onSubmit={(event) => {
-        event.preventDefault();
-        navigate(monitoringHref(path, input.trim()));
-      }}
-    >
-      <div class="field">
-        <label for="monitoring-account">Account</label>
-        <input
-          id="monitoring-account"
-          list="monitoring-accounts"
-          autoComplete="off"
-          value={input}
-          aria-describedby="monitoring-account-hint"
-          onInput={(event) => setInput(event.currentTarget.value)}
-        />
-        <p class="hint" id="monitoring-account-hint">
-          {accountId && name ? `${accountId}: ${name}. ` : ""}An account id, e.g. acme; the accounts page lists them.
-        </p>
-        <datalist id="monitoring-accounts">
-          {known.map((account) => (
-            <option value={account.accountId}>{account.name}</option>
-          ))}
-        </datalist>
-      </div>
-      <button type="submit">Show monitoring</button>
-    </form>
   );
 }

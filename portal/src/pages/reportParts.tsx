@@ -2,11 +2,10 @@
 // account, a customer sees their own), the pages' tabs, the cadences' names, periods' days, and saving a CSV the
 // API answers (fetched with the token, saved as a file).
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
-import { api, networkProblem, problem, type ApiProblem, type Schemas } from "../api/client";
+import { networkProblem, problem, type ApiProblem, type Schemas } from "../api/client";
 import { PageHeading } from "../components";
-import { navigate } from "../router";
-import { attempt, ownAccountId, type AccountSummary } from "./directory";
+import { AccountChooser } from "./AccountChooser";
+import { ownAccountId } from "./directory";
 
 export type Cadence = Schemas["Cadence"];
 
@@ -50,7 +49,7 @@ export function ReportsHeader(props: { path: string; title: string; staff: boole
         {title}
         {staff && accountId ? ` of ${accountId}` : ""}
       </PageHeading>
-      {staff ? <AccountChooser path={path} accountId={accountId} /> : null}
+      {staff ? <AccountChooser idPrefix="reports" accountId={accountId} hrefFor={(id) => reportsHref(path, id)} submitLabel="Show reports" /> : null}
       {!staff && linked && own && linked !== own ? (
         <p class="callout">This link is for account {linked}; you see your own account's reports.</p>
       ) : null}
@@ -65,48 +64,6 @@ export function ReportsHeader(props: { path: string; title: string; staff: boole
       ) : null}
       {props.children}
     </>
-  );
-}
-
-/** Staff: which account's reports; the accounts they can pick from are the first page of the accounts listing. */
-function AccountChooser({ path, accountId }: { path: string; accountId: string }) {
-  const [input, setInput] = useState(accountId);
-  const [known, setKnown] = useState<AccountSummary[]>([]);
-  useEffect(() => {
-    void attempt(() => api.GET("/accounts", { params: { query: { limit: 100 } } })).then(({ data }) => setKnown(data?.items ?? []));
-  }, []);
-  const name = known.find((account) => account.accountId === accountId)?.name;
-  return (
-    <form
-      class="filters"
-      role="search"
-      aria-label="Choose an account"
-      onSubmit={(event) => {
-        event.preventDefault();
-        navigate(reportsHref(path, input.trim()));
-      }}
-    >
-      <div class="field">
-        <label for="reports-account">Account</label>
-        <input
-          id="reports-account"
-          list="reports-accounts"
-          autoComplete="off"
-          value={input}
-          aria-describedby="reports-account-hint"
-          onInput={(event) => setInput(event.currentTarget.value)}
-        />
-        <p class="hint" id="reports-account-hint">
-          {accountId && name ? `${accountId}: ${name}. ` : ""}An account id, e.g. acme; the accounts page lists them.
-        </p>
-        <datalist id="reports-accounts">
-          {known.map((account) => (
-            <option value={account.accountId}>{account.name}</option>
-          ))}
-        </datalist>
-      </div>
-      <button type="submit">Show reports</button>
-    </form>
   );
 }
 
