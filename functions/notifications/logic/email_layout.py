@@ -6,11 +6,12 @@ they link (the case, the account) and a case's Reference ID are the content's.""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from functions.notifications.logic.email_facts import DESK
 from functions.notifications.models.notifications import Email, Recipient
+from functions.shared.email_html import escape, layout_table
+from functions.shared.email_html import one_line as one_line  # the notifications' other emails take it from here
 
 SIGNATURE = DESK
 PARTIAL_WORDS = "This is the beginning of the text; read it in full on the case."
@@ -37,11 +38,6 @@ class Content:
     link_label: str  # the button's words: "Open case <number>"
     link_line: str  # the plain text's before the address: "Open the case"
     reference_id: str | None  # a case's (its emails ask to quote it); None: an email about no case
-
-
-def one_line(text: str) -> str:
-    """Header values: a line break from a name or a subject must not start a new header."""
-    return " ".join(text.split())
 
 
 def email_to(recipient: Recipient, content: Content) -> Email:
@@ -89,7 +85,7 @@ PREHEADER_FILL = "&#847;&zwnj;&nbsp;" * 40
 
 
 def html_document(content: Content) -> str:
-    e = _escape
+    e = escape
     parts = [
         f'<h1 style="{FONT}font-size:21px;line-height:28px;font-weight:bold;color:#111827;margin:0 0 4px 0;">{e(content.title)}</h1>',
         f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.subtitle)}</p>',
@@ -99,7 +95,7 @@ def html_document(content: Content) -> str:
     if content.words is not None:
         parts += [
             f'<p style="{HEADING}">{e(content.words_label or "")}</p>',
-            _table(
+            layout_table(
                 f'<tr><td style="{TEXT}background-color:#f3f6fa;border-left:4px solid {BUTTON};padding:12px 16px;'
                 f'word-break:break-word;">{_lines(content.words.strip(chr(10)))}</td></tr>'
             ),
@@ -113,10 +109,10 @@ def html_document(content: Content) -> str:
             f'<td style="{TEXT}padding:4px 0;vertical-align:top;font-weight:bold;">{e(when)}</td></tr>'
             for what, when in content.next_steps
         )
-        parts += [f'<p style="{HEADING}">What happens next</p>', _table(rows)]
+        parts += [f'<p style="{HEADING}">What happens next</p>', layout_table(rows)]
     link = e(content.link)
     parts += [
-        _table(
+        layout_table(
             f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
             f'<a href="{link}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
             f'text-decoration:none;display:inline-block;">{e(content.link_label)}</a></td></tr>',
@@ -131,7 +127,7 @@ def html_document(content: Content) -> str:
         f'<td style="{TEXT}padding:3px 0;vertical-align:top;">{e(value)}</td></tr>'
         for label, value in content.facts
     )
-    parts.append(_table(rows, margin="0 0 20px 0"))
+    parts.append(layout_table(rows, margin="0 0 20px 0"))
     if content.reference_id is not None:
         parts.append(
             f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>'
@@ -164,18 +160,6 @@ def html_document(content: Content) -> str:
 """
 
 
-def _table(rows: str, *, width: str = "100%", margin: str = "0") -> str:
-    width_attribute = f' width="{width}"' if width else ""
-    return (
-        f'<table role="presentation"{width_attribute} cellpadding="0" cellspacing="0" border="0" '
-        f'style="border-collapse:collapse;margin:{margin};">{rows}</table>'
-    )
-
-
-def _escape(value: str) -> str:
-    return html.escape(value, quote=True)
-
-
 def _lines(text: str) -> str:
     """Text with its line breaks kept (Outlook ignores white-space: pre-line)."""
-    return "<br>\n".join(_escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "<br>\n".join(escape(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -23,11 +23,11 @@ from functions.reports.logic.report_email_layout import (
     Delivery,
     confirmation_html,
     confirmation_text,
-    one_line,
     report_html,
     report_text,
 )
 from functions.reports.models.report import CaseReport
+from functions.shared.email_html import one_line
 
 CSV_ATTACHED_AT_MOST = 4_000_000  # bytes: about 5.4 MB once in base64, with the body well under SES's 10 MB
 # Headers set raw (the unsubscribe link) are written as they are: the default refolding would turn a link longer

@@ -16,7 +16,6 @@ Word engine, which does not inherit them). The attached CSV has every case, whol
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +24,7 @@ from urllib.parse import urlencode
 from functions.reports.logic.periods import EASTERN
 from functions.reports.logic.report_csv import automated_action
 from functions.reports.models.report import CaseReport, ChartBar, ReportCase
+from functions.shared.email_html import escape, layout_table, one_line
 
 DESK = "Dedicated Support Services"  # the desk's name, as its other emails sign
 ROWS_SHOWN = 50  # cases per table in the body; the CSV has them all
@@ -98,11 +98,6 @@ def change(now: int, before: int | None) -> str | None:
         return None
     delta = now - before
     return "same as previous" if delta == 0 else f"{delta:+d} vs previous"
-
-
-def one_line(text: str) -> str:
-    """Headers and table cells: a line break from a name or a subject starts no header and no line."""
-    return " ".join(text.split())
 
 
 def shortened(text: str, limit: int = SUBJECT_SHOWN) -> str:
@@ -417,18 +412,6 @@ def confirmation_html(confirmation: Confirmation) -> str:
 
 
 # --- the pieces both emails use -------------------------------------------------------------------------------
-
-
-def escape(value: str) -> str:
-    return html.escape(value, quote=True)
-
-
-def layout_table(rows: str, *, width: str = "100%", margin: str = "0") -> str:
-    width_attribute = f' width="{width}"' if width else ""
-    return (
-        f'<table role="presentation"{width_attribute} cellpadding="0" cellspacing="0" border="0" '
-        f'style="border-collapse:collapse;margin:{margin};">{rows}</table>'
-    )
 
 
 def data_table(rows: str) -> str:
