@@ -18,7 +18,6 @@ from functions.reports.logic.periods import (
     Cadence,
     Period,
     chart_periods,
-    delivered_period,
     eastern_day,
     last_complete,
     next_delivery,
@@ -181,7 +180,7 @@ def test_the_next_delivery_is_the_first_one_after_the_instant(cadence, instant, 
     no delivery lies between, none is skipped."""
     delivery = next_delivery(cadence, instant, anchor)
     assert delivery > instant
-    delivered = delivered_period(cadence, delivery, anchor)
+    delivered = last_complete(cadence, delivery, anchor)
     assert delivered.delivery_at == delivery
     assert delivered.end_day == eastern_day(delivery)
     assert delivered.end <= delivery
@@ -192,7 +191,7 @@ def test_the_next_delivery_is_the_first_one_after_the_instant(cadence, instant, 
 def test_a_late_run_still_delivers_the_period_due(cadence, instant, anchor, late):
     """A run up to 17 hours after 06:00 (still the period's end day) delivers the same period."""
     delivery = next_delivery(cadence, instant, anchor)
-    assert delivered_period(cadence, delivery + timedelta(minutes=late), anchor) == delivered_period(cadence, delivery, anchor)
+    assert last_complete(cadence, delivery + timedelta(minutes=late), anchor) == last_complete(cadence, delivery, anchor)
 
 
 @given(cadence=cadences, instant=instants, anchor=anchors)
@@ -204,7 +203,7 @@ def test_the_last_complete_period_has_ended_and_is_the_latest_that_has(cadence, 
 def test_a_subscription_made_before_six_on_monday_gets_last_weeks_report_that_morning():
     monday_3am = datetime(2026, 12, 7, 3, tzinfo=NEW_YORK)
     assert next_delivery(Cadence.WEEKLY, monday_3am) == datetime(2026, 12, 7, 6, tzinfo=NEW_YORK)
-    assert delivered_period(Cadence.WEEKLY, datetime(2026, 12, 7, 6, tzinfo=NEW_YORK)).start_day == date(2026, 11, 30)
+    assert last_complete(Cadence.WEEKLY, datetime(2026, 12, 7, 6, tzinfo=NEW_YORK)).start_day == date(2026, 11, 30)
     monday_7am = datetime(2026, 12, 7, 7, tzinfo=NEW_YORK)
     assert next_delivery(Cadence.WEEKLY, monday_7am) == datetime(2026, 12, 14, 6, tzinfo=NEW_YORK)
 

@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from functions.reports.models.report import Cadence as Cadence  # the periods' names, which the models use too
 from functions.shared.business_time import SUPPORT_TIMEZONE
 
 EASTERN = ZoneInfo(SUPPORT_TIMEZONE)
 DELIVERY_TIME = time(6, 0)  # Eastern, on the day a period ends
 DEFAULT_ANCHOR = date(2024, 1, 1)  # a Monday: bi-weekly periods without an anchor of their own count from it
 CHART_PERIODS = 8  # the report's chart: this period and the seven before it
-
-
-class Cadence(StrEnum):
-    WEEKLY = "weekly"
-    BIWEEKLY = "biweekly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
 
 
 @dataclass(frozen=True)
@@ -132,11 +125,6 @@ def next_delivery(cadence: Cadence, after: datetime, anchor: date | None = None)
     current = period_containing(cadence, after, anchor)
     previous_delivery = current.previous().delivery_at
     return previous_delivery if previous_delivery > after else current.delivery_at
-
-
-def delivered_period(cadence: Cadence, delivery_at: datetime, anchor: date | None = None) -> Period:
-    """The period whose report is due at `delivery_at` (or later, for a late run): the last complete one."""
-    return last_complete(cadence, delivery_at, anchor)
 
 
 def chart_periods(period: Period) -> list[Period]:

@@ -4,12 +4,22 @@ JSON, the CSV, the email, the portal page)."""
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
 from functions.shared.clock import UtcTimestamp
 from functions.shared.models import ApiModel
+
+
+class Cadence(StrEnum):
+    """A report's period, in US Eastern days: weekly (Monday to Sunday), biweekly (two weeks from an anchor Monday), monthly, quarterly."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
 
 
 class ReportPeriod(ApiModel):

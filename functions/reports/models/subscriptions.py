@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from functions.reports.logic.periods import Cadence
+from functions.reports.models.report import Cadence
 from functions.shared.clock import UtcTimestamp
 from functions.shared.models import Actor, ApiModel, RequestModel
 from functions.shared.text_limits import Choice, EmailAddress, Identifier
@@ -97,10 +97,6 @@ class SubscriptionChange(_AnchorRule):
     )
     anchor: Annotated[date, Choice] | None = None
     paused: bool | None = Field(default=None, description="A paused subscription sends nothing until resumed.")
-
-
-class RecipientToken(RequestModel):
-    token: Annotated[str, Field(min_length=16, max_length=1024, pattern=r"^[A-Za-z0-9_.-]+$")]
 
 
 class RecipientAnswer(ApiModel):

@@ -3367,6 +3367,7 @@ export interface components {
         };
         /**
          * Cadence
+         * @description A report's period, in US Eastern days: weekly (Monday to Sunday), biweekly (two weeks from an anchor Monday), monthly, quarterly.
          * @enum {string}
          */
         Cadence: "weekly" | "biweekly" | "monthly" | "quarterly";
