@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -47,6 +49,18 @@ def new_idempotency_key() -> str:
     return f"dss-cli-{uuid.uuid4()}"
 
 
+@dataclass(frozen=True)
+class CsvAnswer:
+    content: bytes
+    file_name: str | None
+
+
+def attachment_name(content_disposition: str) -> str | None:
+    """The file name of `attachment; filename="x.csv"` (None without one); the caller makes it a safe local name."""
+    match = re.search(r'filename="([^"]*)"|filename=([^;\s]+)', content_disposition)
+    return (match.group(1) or match.group(2)) if match else None
+
+
 def case_path(case_number: str) -> str:
     """Accepts 42 or 0000000042."""
     number = str(case_number).strip()
@@ -86,6 +100,19 @@ class ApiClient:
     ) -> Any:
         """One API call. GETs (and calls marked retry=True) are retried on 429/502/503/504 and connection
         failures (transport.API_RETRY); anything else that is not `expect` raises ApiError."""
+        response = self._send(method, path, json=json, params=params, headers=headers, retry=retry, expect=expect)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                response.status_code, "bad_response", f"the API answered {method} {path} with something that is not JSON"
+            ) from None
+
+    def _send(
+        self, method: str, path: str, *, json: Any, params: dict | None, headers: dict | None, retry: bool | None, expect: tuple[int, ...]
+    ) -> requests.Response:
         url = f"{self.api}{path}"
         all_headers = {"Authorization": self.token, "Accept": "application/json", **(headers or {})}
         session = self.session if (method == "GET" if retry is None else retry) else self.session_once
@@ -96,14 +123,15 @@ class ApiClient:
             raise NetworkError(describe_network_error(error, url)) from None
         if response.status_code not in expect:
             raise ApiError.from_response(response)
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise ApiError(
-                response.status_code, "bad_response", f"the API answered {method} {path} with something that is not JSON"
-            ) from None
+        return response
+
+    def get_csv(self, path: str, params: dict | None = None) -> CsvAnswer:
+        """A GET answered with a CSV: its bytes untouched (the BOM kept) and the file name its Content-Disposition
+        gives. Refusals are still the API's JSON errors; a 200 that is not text/csv is one too."""
+        response = self._send("GET", path, json=None, params=params, headers={"Accept": "text/csv"}, retry=True, expect=(200,))
+        if not response.headers.get("Content-Type", "").lower().startswith("text/csv"):
+            raise ApiError(response.status_code, "bad_response", f"the API answered GET {path} with something that is not a CSV")
+        return CsvAnswer(response.content, attachment_name(response.headers.get("Content-Disposition", "")))
 
     # --- cases ---------------------------------------------------------------------------------
 
@@ -292,3 +320,38 @@ class ApiClient:
 
     def alert_insights(self, account_id: str, days: int | None = None) -> dict:
         return self.request("GET", "/alerts/insights", params={"accountId": account_id, "days": days})
+
+    # --- case reports and their subscriptions --------------------------------------------------------------------------
+    # A new subscription carries an Idempotency-Key made once per call (or the caller's), the same on every retry. A change
+    # sets whole values (cadence, list, paused), so repeating it changes nothing more and it is retried too. A send (it
+    # emails every recipient) and a delete (repeated, it answers 404) are sent once.
+
+    def case_report(self, params: dict) -> dict:
+        return self.request("GET", "/reports/cases", params=params)
+
+    def case_report_csv(self, params: dict) -> CsvAnswer:
+        return self.get_csv("/reports/cases", {**params, "format": "csv"})
+
+    def list_report_subscriptions(self, account_id: str | None = None) -> dict:
+        return self.request("GET", "/report-subscriptions", params={"accountId": account_id})
+
+    def create_report_subscription(self, body: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("POST", "/report-subscriptions", body, idempotency_key, (201,))
+
+    def get_report_subscription(self, subscription_id: str) -> dict:
+        return self.request("GET", f"/report-subscriptions/{id_path(subscription_id)}")
+
+    def change_report_subscription(self, subscription_id: str, changes: dict) -> dict:
+        return self.request("PATCH", f"/report-subscriptions/{id_path(subscription_id)}", json=changes, retry=True, expect=(200,))
+
+    def delete_report_subscription(self, subscription_id: str) -> None:
+        self.request("DELETE", f"/report-subscriptions/{id_path(subscription_id)}", retry=False, expect=(204,))
+
+    def send_report(self, subscription_id: str) -> dict:
+        return self.request("POST", f"/report-subscriptions/{id_path(subscription_id)}/send", retry=False, expect=(200,))
+
+    def report_runs(self, subscription_id: str) -> dict:
+        return self.request("GET", f"/report-subscriptions/{id_path(subscription_id)}/runs")
+
+    def report_run_csv(self, subscription_id: str, first_day: str) -> CsvAnswer:
+        return self.get_csv(f"/report-subscriptions/{id_path(subscription_id)}/runs/{id_path(first_day)}/csv")
