@@ -41,6 +41,9 @@ class StageConfig:
     # AWS accounts whose events the dss-monitoring bus admits (`-c monitoringSenderAccounts=111122223333,…`);
     # an integration's awsAccountIds map each to a customer account.
     monitoring_sender_accounts: tuple[str, ...] = ()
+    # Indexes of the table left out of this deploy (`-c deferIndexes=account-closed`): CloudFormation creates one
+    # GSI per table update, so a stage that gains two at once deploys twice (docs/operations.md, Upgrades).
+    deferred_indexes: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -81,6 +84,14 @@ def with_monitoring_senders(config: StageConfig, accounts: str | None) -> StageC
     if bad := [account for account in listed if not re.fullmatch(r"\d{12}", account)]:
         raise ValueError(f"monitoringSenderAccounts {bad!r}: give AWS account ids (12 digits), comma-separated")
     return replace(config, monitoring_sender_accounts=listed)
+
+
+def with_deferred_indexes(config: StageConfig, indexes: str | None, known: tuple[str, ...]) -> StageConfig:
+    """The table's indexes left out of this deploy, checked now against the model's (`known`)."""
+    listed = tuple(index.strip() for index in (indexes or "").split(",") if index.strip())
+    if unknown := sorted(set(listed) - set(known)):
+        raise ValueError(f"deferIndexes {unknown!r}: name indexes of the table ({', '.join(known)})")
+    return replace(config, deferred_indexes=listed)
 
 
 def stage_config(name: str | None) -> StageConfig:

@@ -97,3 +97,22 @@ def test_event_bus_is_named_per_stage_and_archived(dev):
 def test_the_stream_carries_new_images_for_the_outbox_publisher(dev):
     # NEW_IMAGE: the publisher reads the event from the new outbox item; the old image is never needed.
     assert _table(dev)["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+
+
+def test_an_upgrade_can_defer_an_index_to_the_next_deploy(tmp_path):
+    """CloudFormation creates one GSI per table update: a stage gaining the two report indexes deploys with
+    `-c deferIndexes=account-closed`, then without it. A name the table does not have is refused at synth."""
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+
+    from infra.app import build_app
+
+    from .synth import build_layer, cdk_context
+
+    build_layer()
+    _, stack = build_app(App(context={**cdk_context("dev"), "deferIndexes": "account-closed"}, outdir=str(tmp_path / "deferred")))
+    (table,) = Template.from_stack(stack).find_resources("AWS::DynamoDB::Table").values()
+    names = {index["IndexName"] for index in table["Properties"]["GlobalSecondaryIndexes"]}
+    assert "account-opened" in names and "account-closed" not in names and len(names) == 10
+    with pytest.raises(ValueError, match="deferIndexes"):
+        build_app(App(context={**cdk_context("dev"), "deferIndexes": "no-such-index"}, outdir=str(tmp_path / "typo")))

@@ -9,6 +9,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
+import boto3
 import pytest
 
 from bench.aws_calls import count_aws_calls
@@ -220,3 +221,31 @@ def test_a_report_reads_at_most_two_items_per_case_it_reports_whatever_the_histo
     reported = {case.case_number for section in (report.opened, report.closed, report.open_at_end) for case in section}
     assert len(reported) == 50 and reads.queries == 5
     assert reads.items <= 2 * len(reported), reads
+
+
+def test_the_backfill_keys_the_cases_written_before_the_reports_and_sets_their_tallies(local_aws):
+    """A stage deployed before the reports: its cases lack the report keys (so no report finds them) and no case
+    event fed the tallies. infra/backfill_reports.py puts both right; run twice, it changes nothing more."""
+    from bench.reports import WEEK_START, write_history
+    from infra.backfill_reports import backfill
+
+    write_history(1, 30, 10)
+    client = boto3.client("dynamodb")
+    table = local_aws.resources.table_name
+    for number in range(1, 41):  # as written before the reports
+        client.update_item(
+            TableName=table,
+            Key={"pk": {"S": f"CASE#{number:010d}"}, "sk": {"S": "CASE"}},
+            UpdateExpression="REMOVE report_account, report_closed_at",
+        )
+    at(local_aws, datetime(2026, 12, 22, 15, 0, tzinfo=UTC))
+    week = {"accountId": "acme", "period": "weekly", "periodStart": WEEK_START.date().isoformat()}
+    assert report(local_aws, user="engineer", **week).body["summary"]["counts"]["opened"] == 0
+
+    done = backfill(table)
+    assert (done.cases, done.keyed, done.changed_meanwhile) == (40, 40, 0)
+    after = report(local_aws, user="engineer", **week).body
+    assert after["summary"]["counts"] == {"opened": 10, "closed": 6, "openAtEnd": 4}
+    later = report(local_aws, user="engineer", accountId="acme", period="weekly", periodStart="2026-12-14").body
+    assert {bar["firstDay"]: (bar["opened"], bar["closed"]) for bar in later["chart"]}["2026-11-30"] == (10, 6)
+    assert backfill(table).keyed == 0
