@@ -7,7 +7,7 @@ from local.http_adapter import LambdaContext
 
 
 def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
-    """One document for the whole API: the cases, files and directory Lambdas' routes."""
+    """One document for the whole API: every API Lambda's routes."""
     document = local_aws.call("GET", "/openapi.json", user=None)
 
     assert document.status == 200
@@ -36,7 +36,11 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
         "/alerts/insights",
     }
     intake_paths = {"/alerts/v1/enqueue", "/alerts/v1/integrations/{integrationId}/events"}  # public: PagerDuty's answers
+    subscription = "/report-subscriptions/{subscriptionId}"
+    report_paths = {"/reports/cases", "/report-subscriptions", "/report-subscriptions/confirm", "/report-subscriptions/unsubscribe"}
+    report_paths |= {subscription, f"{subscription}/send", f"{subscription}/runs", f"{subscription}/runs/{{firstDay}}/csv"}
     assert set(document.body["paths"]) == {
+        *report_paths,
         *alert_paths,
         *intake_paths,
         "/cases",
