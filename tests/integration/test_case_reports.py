@@ -249,3 +249,32 @@ def test_the_backfill_keys_the_cases_written_before_the_reports_and_sets_their_t
     later = report(local_aws, user="engineer", accountId="acme", period="weekly", periodStart="2026-12-14").body
     assert {bar["firstDay"]: (bar["opened"], bar["closed"]) for bar in later["chart"]}["2026-11-30"] == (10, 6)
     assert backfill(table).keyed == 0
+
+
+def test_a_failed_delivery_fails_the_run_after_the_others_and_its_retry_sends_nobody_twice(local_aws, week, monkeypatch):
+    """SES refusing one subscription's recipient: the other subscription is delivered, the run then fails (Lambda
+    retries it, then its dead-letter queue's alarm calls a human); the retry delivers the failed one only."""
+    from functions.reports.dal.delivery import SesReportMailer
+    from functions.reports.handlers.handle_report_schedule import ReportsNotDelivered
+    from functions.reports.models.errors import ReportDelayed
+
+    subscribe(local_aws, recipients=["bob@acme.example"])
+    subscribe(local_aws, recipients=["carol@acme.example"])
+    send = SesReportMailer.send
+
+    def refuses_carol(self, sender: str, recipient: str, message: bytes) -> str:
+        if recipient == "carol@acme.example":
+            raise ReportDelayed("SES did not send: throttled")
+        return send(self, sender, recipient, message)
+
+    monkeypatch.setattr(SesReportMailer, "send", refuses_carol)
+    at(local_aws, NEXT_MONDAY_6_ET + timedelta(minutes=2))
+    with pytest.raises(ReportsNotDelivered):
+        local_aws.run_report_dispatcher()
+    monkeypatch.setattr(SesReportMailer, "send", send)
+    at(local_aws, NEXT_MONDAY_6_ET + timedelta(minutes=5))  # Lambda's retry: the failed send gave its claim up
+    retried = local_aws.run_report_dispatcher()
+    reports = {
+        to: len([mail for mail in local_aws.sent_mail(to) if mail["attachments"]]) for to in ("bob@acme.example", "carol@acme.example")
+    }
+    assert (retried["delivered"], reports) == (1, {"bob@acme.example": 1, "carol@acme.example": 1})

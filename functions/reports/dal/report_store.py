@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, GetError, PutError, QueryError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, GetError, PutError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from functions.reports.dal.tables import (
@@ -30,7 +30,7 @@ from functions.reports.dal.tables import (
 from functions.reports.logic.build_report import period_buckets
 from functions.reports.logic.periods import Period
 from functions.reports.models.errors import IdempotencyKeyTaken, ReportDelayed, StaleSubscription
-from functions.reports.models.records import AccountFacts, ReadCount, Tally
+from functions.reports.models.records import AccountFacts, Claim, ReadCount, Tally
 from functions.reports.models.subscriptions import ReportRun, Subscription
 from functions.shared.clock import to_iso
 from functions.shared.dal.directory import AccountItem, account_key, contact_entries
@@ -41,6 +41,7 @@ from functions.shared.dal.rate_limit import count_change
 from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
+from functions.shared.observability import logger
 from functions.shared.rate_limit import TooManyChanges
 
 BUSY = "The report store is busy; retry in a few seconds."
@@ -200,19 +201,30 @@ class ReportStore:
 
     # --- deliveries ---------------------------------------------------------------------------------
 
-    def claim_send(self, account_id: str, delivery_key: str, *, now: datetime, until: datetime) -> bool:
-        """True if this invocation may send the email `delivery_key` names (a period's report to one recipient, a
-        confirmation): not sent, and not being sent by another invocation (its claim lasts until `until`)."""
+    def claim_send(self, account_id: str, delivery_key: str, *, now: datetime, until: datetime) -> Claim:
+        """Whether this invocation may send the email `delivery_key` names (a period's report to one recipient, a
+        confirmation): CLAIMED (until `until`), SENT already, or BUSY (another invocation's claim holds it)."""
         item = SentItem(account_partition(account_id), f"{SENT_PREFIX}{delivery_key}")
         item.claimed_until, item.expires_at = int(until.timestamp()), now + SENT_KEPT_FOR
         unclaimed = SentItem.pk.does_not_exist() | (SentItem.sent_at.does_not_exist() & (SentItem.claimed_until < int(now.timestamp())))
         try:
             item.save(condition=unclaimed)
         except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
-                return False
-            raise ReportDelayed(f"claim failed: {error}") from error
-        return True
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise ReportDelayed(f"claim failed: {error}") from error
+            try:  # the rare path: who holds it
+                held = SentItem.get(item.pk, item.sk, consistent_read=True)
+            except (DoesNotExist, GetError) as read_error:
+                raise ReportDelayed(f"claim failed: {read_error}") from read_error
+            return Claim.SENT if held.sent_at is not None else Claim.BUSY
+        return Claim.CLAIMED
+
+    def release(self, account_id: str, delivery_key: str) -> None:
+        """Gives up a claim whose email was not sent, so a retry sends it at once (else it waits for the claim to end)."""
+        try:
+            SentItem(account_partition(account_id), f"{SENT_PREFIX}{delivery_key}").delete(condition=SentItem.sent_at.does_not_exist())
+        except DeleteError:
+            logger.warning("claim not released; it ends by itself", extra={"delivery_key": delivery_key})
 
     def mark_sent(self, account_id: str, delivery_key: str, *, now: datetime) -> None:
         item = SentItem(account_partition(account_id), f"{SENT_PREFIX}{delivery_key}", sent_at=now)

@@ -22,7 +22,8 @@ from functions.reports.logic.links import LinkPurpose, RecipientLink, RecipientL
 from functions.reports.logic.periods import Period, last_complete, next_delivery
 from functions.reports.logic.report_csv import csv_file_name, report_csv
 from functions.reports.logic.subscriptions import SubscriptionStore, get_subscription, manageable
-from functions.reports.models.errors import StaleSubscription
+from functions.reports.models.errors import ReportDelayed, StaleSubscription
+from functions.reports.models.records import Claim
 from functions.reports.models.report import CaseReport
 from functions.reports.models.subscriptions import LastDelivery, RecipientStatus, ReportRun, ReportRunList, Subscription
 from functions.shared.auth import Caller
@@ -40,7 +41,9 @@ class DeliveryStore(SubscriptionStore, Protocol):
 
     def runs(self, account_id: str, subscription_id: str) -> list[ReportRun]: ...
 
-    def claim_send(self, account_id: str, delivery_key: str, *, now: datetime, until: datetime) -> bool: ...
+    def claim_send(self, account_id: str, delivery_key: str, *, now: datetime, until: datetime) -> Claim: ...
+
+    def release(self, account_id: str, delivery_key: str) -> None: ...
 
     def mark_sent(self, account_id: str, delivery_key: str, *, now: datetime) -> None: ...
 
@@ -75,7 +78,8 @@ class DispatchSummary:
     due: int = 0
     delivered: int = 0
     emails: int = 0
-    not_finished: list[str] = field(default_factory=list)
+    deferred: list[str] = field(default_factory=list)  # no time left in this run: the next one delivers them
+    failed: list[str] = field(default_factory=list)  # their delivery raised: retried, and the run fails (its alarm)
 
 
 def dispatch_due(delivery: Delivery, *, now: datetime, has_time: Callable[[], bool]) -> DispatchSummary:
@@ -83,7 +87,7 @@ def dispatch_due(delivery: Delivery, *, now: datetime, has_time: Callable[[], bo
     for account_id, subscription_id in delivery.store.due(now):
         summary.due += 1
         if not has_time():
-            summary.not_finished.append(subscription_id)
+            summary.deferred.append(subscription_id)
             continue
         subscription = delivery.store.subscription(subscription_id)
         if subscription is None or subscription.paused or subscription.next_delivery_at is None or subscription.next_delivery_at > now:
@@ -95,7 +99,7 @@ def dispatch_due(delivery: Delivery, *, now: datetime, has_time: Callable[[], bo
             logger.exception(
                 "report not delivered; the next run tries again", extra={"subscription_id": subscription_id, "account_id": account_id}
             )
-            summary.not_finished.append(subscription_id)
+            summary.failed.append(subscription_id)
     return summary
 
 
@@ -115,10 +119,12 @@ def deliver(subscription: Subscription, delivery: Delivery, *, now: datetime, sc
     delivery.archive.put(archive_key, csv)
     round_key = f"{subscription.subscription_id}#{period.start_day.isoformat()}" + ("" if scheduled else f"#now#{to_iso(now)}")
     recipients = [each.email for each in subscription.recipients if each.status is RecipientStatus.ACTIVE]
-    sent = 0
+    sent, busy = 0, []
     for email in recipients:
         key = f"{round_key}#{email}"
-        if not delivery.store.claim_send(account.account_id, key, now=now, until=now + CLAIM_FOR):
+        claim = delivery.store.claim_send(account.account_id, key, now=now, until=now + CLAIM_FOR)
+        if claim is not Claim.CLAIMED:
+            busy += [email] if claim is Claim.BUSY else []
             continue
         unsubscribe = RecipientLink(subscription.subscription_id, email, LinkPurpose.UNSUBSCRIBE)
         message = report_message(
@@ -130,9 +136,10 @@ def deliver(subscription: Subscription, delivery: Delivery, *, now: datetime, sc
             one_click_unsubscribe_url=delivery.links.one_click_url(unsubscribe, now),
             csv_bytes=csv,
         )
-        delivery.mailer.send(delivery.sender, email, message)
-        delivery.store.mark_sent(account.account_id, key, now=now)
+        _send(delivery, account.account_id, key, email, message, now=now)
         sent += 1
+    if busy:  # another run is sending them: the period is recorded once every email is sent
+        raise ReportDelayed(f"{len(busy)} recipients' emails are being sent by another run; retried after its claim")
     _record(subscription, report, period, len(recipients), delivery, now=now, scheduled=scheduled)
     logger.info("report delivered", extra={"subscription_id": subscription.subscription_id, "period": period.label, "emails": sent})
     return sent
@@ -208,7 +215,10 @@ def send_confirmations(invited: ReportRecipientsInvited, delivery: Delivery, *, 
         if recipient is None or recipient.status is not RecipientStatus.PENDING:
             continue
         key = f"{invited.event_key}#{email}"
-        if not delivery.store.claim_send(invited.account_id, key, now=now, until=now + CLAIM_FOR):
+        claim = delivery.store.claim_send(invited.account_id, key, now=now, until=now + CLAIM_FOR)
+        if claim is Claim.BUSY:
+            raise ReportDelayed(f"the confirmation to {email} is being sent by another invocation; the queue retries")
+        if claim is Claim.SENT:
             continue
         message = confirmation_message(
             account_name=account.name,
@@ -218,10 +228,19 @@ def send_confirmations(invited: ReportRecipientsInvited, delivery: Delivery, *, 
             confirm_url=delivery.links.page_url(RecipientLink(subscription.subscription_id, email, LinkPurpose.CONFIRM), now),
             requested_by_name=invited.requested_by,
         )
-        delivery.mailer.send(delivery.sender, email, message)
-        delivery.store.mark_sent(invited.account_id, key, now=now)
+        _send(delivery, invited.account_id, key, email, message, now=now)
         sent += 1
     return sent
+
+
+def _send(delivery: Delivery, account_id: str, delivery_key: str, recipient: str, message: bytes, *, now: datetime) -> None:
+    """Sends a claimed email and marks it sent; a refused send gives the claim up, so a retry sends it."""
+    try:
+        delivery.mailer.send(delivery.sender, recipient, message)
+    except Exception:
+        delivery.store.release(account_id, delivery_key)
+        raise
+    delivery.store.mark_sent(account_id, delivery_key, now=now)
 
 
 def send_now(subscription_id: str, caller: Caller, delivery: Delivery, *, now: datetime) -> Subscription:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from functions.shared.dal.directory import ContactEntry
@@ -59,3 +60,11 @@ class AccountFacts:
     def contact_with(self, email: str) -> str | None:
         """The id of the account's contact (not disabled) with this address."""
         return next((contact_id for contact_id, entry in self.contacts.items() if entry.may_sign_in and entry.email.lower() == email), None)
+
+
+class Claim(StrEnum):
+    """A claim on one email (functions/reports/dal/report_store.py claim_send)."""
+
+    CLAIMED = "claimed"  # this invocation sends it
+    SENT = "sent"  # sent already
+    BUSY = "busy"  # another invocation's claim holds it (it sends it, or its claim ends)
