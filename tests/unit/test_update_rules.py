@@ -137,3 +137,12 @@ def test_quarters_of_a_calendar_year_and_of_fiscal_years(day, start_month, label
 def test_a_fiscal_start_outside_the_months_is_refused():
     with pytest.raises(ValueError, match="1 to 12"):
         quarter_of(DAY, 13)
+
+
+@pytest.mark.parametrize(
+    ("installed", "behind"),
+    [("SU5", 0), ("SU4", 1), ("SU2", 3), ("SU1", 4), ("SU0-unknown", 5), (None, 5)],
+)
+def test_how_far_behind_ga_a_gateway_is(installed, behind):
+    assert rules.updates_behind(["SU1", "SU2", "SU3", "SU4", "SU5"], installed) == behind
+    assert rules.gateway_update(R.BEHIND_GA, system_impacting=True, updates_behind=behind).allowed is (behind >= 3)

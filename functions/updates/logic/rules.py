@@ -98,3 +98,11 @@ def gateway_update(reason: UpdateReason, *, system_impacting: bool, updates_behi
 def expected_validation(released_on: date, days: int = 7) -> date:
     """When the Testing Department is expected to have decided (the guide: critical updates take about a week)."""
     return released_on + timedelta(days=days)
+
+
+def updates_behind(ga_updates: list[str], installed: str | None) -> int:
+    """How many GA updates of its type a gateway lacks: the catalog lists them in release order (the last is the current
+    GA). An installed update the catalog does not list (or none recorded) counts as behind every one of them."""
+    if installed in ga_updates:
+        return len(ga_updates) - 1 - ga_updates.index(installed)
+    return len(ga_updates)
