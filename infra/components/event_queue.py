@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration
+from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events_
 from aws_cdk import aws_events_targets as targets
@@ -75,3 +75,35 @@ def event_queue(
         treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
     )
     return EventQueue(queue, dead_letter_queue, rule, alarm)
+
+
+def run_dead_letter_queue(scope: Construct, *, what: str, alarm_description: str) -> tuple[sqs.Queue, cloudwatch.Alarm]:
+    """The dead-letter queue of a scheduled job (the purge, the report dispatcher): the schedule's target sends it the
+    runs it could not invoke, the function's on-failure destination those that failed after Lambda's retries; its
+    alarm calls a human at the first message. `what` says whose it is, for cdk-nag's acknowledgment. Created directly
+    in `scope` (ids DeadLetterQueue, DeadLetterAlarm)."""
+    queue = sqs.Queue(
+        scope,
+        "DeadLetterQueue",
+        encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
+        enforce_ssl=True,
+        retention_period=DEAD_LETTER_RETENTION,
+    )
+    Validations.of(queue).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions-SQS3",
+            reason=f"This queue is itself a dead-letter queue: {what}. Its alarm calls a human; nothing consumes it, so it "
+            "needs no dead-letter queue of its own.",
+        )
+    )
+    alarm = cloudwatch.Alarm(
+        scope,
+        "DeadLetterAlarm",
+        alarm_description=alarm_description,
+        metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM),
+        threshold=1,
+        evaluation_periods=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+    )
+    return queue, alarm

@@ -9,15 +9,13 @@ dead-letter queue with an alarm (docs/architecture.md, Architecture). Each role 
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Validations
-from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import Duration
 from aws_cdk import aws_events as events_
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.cases.models.delivery import (
@@ -30,7 +28,7 @@ from functions.cases.models.delivery import (
 from functions.purge.dal.outbox import PURGE_PREFIX
 from infra.components.cases import EVENTS_HANDLER, bus_events_grants
 from infra.components.data import Data
-from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
+from infra.components.event_queue import event_queue, run_dead_letter_queue
 from infra.components.events import Events
 from infra.components.files import OBJECT_PREFIX, Files, acknowledge_object_wildcard, object_arns
 from infra.components.function import DomainFunction, on_keys
@@ -69,20 +67,14 @@ class Purge(Construct):
         self._case_marks(config, data, events, shared.layer)
 
     def _daily_run(self, config: StageConfig, data: Data, files: Files, layer: lambda_.ILayerVersion) -> None:
-        self.dead_letter_queue = sqs.Queue(
+        self.dead_letter_queue, self.alarm = run_dead_letter_queue(
             self,
-            "DeadLetterQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,  # EventBridge cannot use the AWS-managed SQS KMS key
-            enforce_ssl=True,
-            retention_period=DEAD_LETTER_RETENTION,
-        )
-        Validations.of(self.dead_letter_queue).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-SQS3",
-                reason="This queue is itself a dead-letter queue: of the purge schedule's target (runs EventBridge "
-                "could not invoke) and the purge function's on-failure destination (runs that failed after Lambda's "
-                "retries). Its alarm calls a human; nothing consumes it, so it needs no dead-letter queue of its own.",
-            )
+            what="of the purge schedule's target (runs EventBridge could not invoke) and the purge function's on-failure "
+            "destination (runs that failed after Lambda's retries)",
+            alarm_description="A daily purge run failed or could not start: the message in the purge dead-letter "
+            "queue says which (an invocation record names the error; see the purge function's log for the cases "
+            "whose files were not deleted). Fix the cause, then invoke the purge function by hand (reruns are "
+            "harmless) and delete the message.",
         )
         self.daily = DomainFunction(
             self,
@@ -114,21 +106,6 @@ class Purge(Construct):
                     dead_letter_queue=self.dead_letter_queue,
                 )
             ],
-        )
-        self.alarm = cloudwatch.Alarm(
-            self,
-            "DeadLetterAlarm",
-            alarm_description="A daily purge run failed or could not start: the message in the purge dead-letter "
-            "queue says which (an invocation record names the error; see the purge function's log for the cases "
-            "whose files were not deleted). Fix the cause, then invoke the purge function by hand (reruns are "
-            "harmless) and delete the message.",
-            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM
-            ),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         self._grant_daily_run(data, files)
 

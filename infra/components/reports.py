@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import cast
 
 from aws_cdk import Acknowledgment, CfnElement, Duration, Stack, TimeZone, Validations
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_ses as ses
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.reports.dal.delivery import ARCHIVE_PREFIX
@@ -35,7 +33,7 @@ from functions.shared.dal.directory import ACCOUNT_PREFIX
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
-from infra.components.event_queue import DEAD_LETTER_RETENTION, event_queue
+from infra.components.event_queue import event_queue, run_dead_letter_queue
 from infra.components.events import Events
 from infra.components.files import Files
 from infra.components.function import DomainFunction, on_keys
@@ -152,15 +150,13 @@ class Reports(Construct):
         delivering: list[iam.PolicyStatement],
         files: Files,
     ) -> None:
-        self.dead_letter_queue = sqs.Queue(
-            self, "DeadLetterQueue", encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True, retention_period=DEAD_LETTER_RETENTION
-        )
-        Validations.of(self.dead_letter_queue).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-SQS3",
-                reason="This queue is itself a dead-letter queue: of the report schedule's target (runs the scheduler could not "
-                "invoke) and the dispatcher's on-failure destination. Its alarm calls a human; nothing consumes it.",
-            )
+        self.dead_letter_queue, self.alarm = run_dead_letter_queue(
+            self,
+            what="of the report schedule's target (runs the scheduler could not invoke) and the dispatcher's on-failure "
+            "destination (runs that failed after Lambda's retries)",
+            alarm_description="A report dispatcher run failed or could not start: the message in the reports dead-letter queue says "
+            "which. Reports still due are delivered by the next hourly run; if runs keep failing, see the dispatcher's log, fix the "
+            "cause and invoke it by hand (reruns send nobody twice), then delete the message.",
         )
         self.dispatcher = DomainFunction(
             self,
@@ -200,20 +196,6 @@ class Reports(Construct):
                 retry_attempts=DELIVERY_RETRY_ATTEMPTS,
                 max_event_age=DELIVERY_MAX_EVENT_AGE,
             ),
-        )
-        self.alarm = cloudwatch.Alarm(
-            self,
-            "DeadLetterAlarm",
-            alarm_description="A report dispatcher run failed or could not start: the message in the reports dead-letter queue says "
-            "which. Reports still due are delivered by the next hourly run; if runs keep failing, see the dispatcher's log, fix the "
-            "cause and invoke it by hand (reruns send nobody twice), then delete the message.",
-            metric=self.dead_letter_queue.metric_approximate_number_of_messages_visible(
-                period=Duration.minutes(5), statistic=cloudwatch.Stats.MAXIMUM
-            ),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
 
     def _consumer(
