@@ -20,6 +20,7 @@ class Group(StrEnum):
     CUSTOMER_MAC = "mac-contacts"
     ENGINEER = "engineers"
     MANAGER = "support-managers"
+    TESTING = "testing-department"  # validates Microsoft updates (the guide's Testing Department); not support staff
 
 
 ACCOUNT_CLAIM = "custom:account_id"
@@ -48,6 +49,16 @@ class Caller:
         return self.is_automation or bool(self.groups & {Group.ENGINEER, Group.MANAGER})
 
     @property
+    def is_testing_department(self) -> bool:
+        return Group.TESTING in self.groups
+
+    @property
+    def testing_department_only(self) -> bool:
+        """A Testing Department user who is neither staff nor a customer contact: only the Windows-update routes
+        take them (`current_caller(..., testing_department=True)`)."""
+        return self.is_testing_department and not self.is_staff and self.account_id is None
+
+    @property
     def is_mac_authorized(self) -> bool:
         return self.mac_authorized
 
@@ -55,7 +66,7 @@ class Caller:
     def role(self) -> str:
         if self.is_automation:
             return AUTOMATION_ROLE
-        for group in (Group.MANAGER, Group.ENGINEER):
+        for group in (Group.MANAGER, Group.ENGINEER, Group.TESTING):
             if group in self.groups:
                 return group.value
         if self.groups & {Group.CUSTOMER, Group.CUSTOMER_MAC}:
@@ -99,6 +110,6 @@ def caller_from_claims(claims: dict[str, Any] | None) -> Caller:
     )
     if not groups:
         raise Unauthorized("Your user is in no support group; ask your Technical Account Manager for access.")
-    if not caller.is_staff and not (caller.account_id and caller.contact_id):
+    if not caller.is_staff and not caller.testing_department_only and not (caller.account_id and caller.contact_id):
         raise Unauthorized("Your user is not linked to a customer account and contact; ask your Technical Account Manager.")
     return caller

@@ -12,6 +12,7 @@ byCustomer) are optional to readers and required of producers (`CASE_EVENT_REQUI
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -31,6 +32,7 @@ class EventSource(StrEnum):
     DIRECTORY = "dss.directory"
     ALERTS = "dss.alerts"
     REPORTS = "dss.reports"
+    UPDATES = "dss.updates"
 
 
 class DetailType(StrEnum):
@@ -68,6 +70,15 @@ class DetailType(StrEnum):
     # Case reports (functions/reports): a subscription's report delivered; recipients to confirm.
     CASE_REPORT_SENT = "CaseReportSent"
     REPORT_RECIPIENTS_INVITED = "ReportRecipientsInvited"
+    # functions/updates: the Windows-update catalog, the gateways' GA catalog, the accounts' platforms
+    WINDOWS_UPDATE_RECORDED = "WindowsUpdateRecorded"
+    WINDOWS_UPDATE_VALIDATED = "WindowsUpdateValidated"
+    WINDOWS_UPDATE_REJECTED = "WindowsUpdateRejected"
+    WINDOWS_UPDATE_VALIDATION_OVERDUE = "WindowsUpdateValidationOverdue"
+    WINDOWS_UPDATES_REMINDER = "WindowsUpdatesReminder"
+    GATEWAY_CATALOG_CHANGED = "GatewayCatalogChanged"
+    ACCOUNT_PLATFORM_CHANGED = "AccountPlatformChanged"
+    GATEWAYS_BEHIND_GA = "GatewaysBehindGa"
 
 
 class TimerKind(StrEnum):
@@ -201,9 +212,20 @@ class MaintenanceNotice(EventDetail):
     devices: list[str] | None = None  # None: every device of the account
 
 
+class InstallationNotice(EventDetail):
+    """What an installation case installs and why (the guide's rules for platform updates), and the open cases it
+    closed as Resolved in its own transaction."""
+
+    kind: str  # functions/shared/update_rules.py UpdateKind
+    reason: str  # UpdateReason
+    target: str = Field(max_length=1024, description="What is installed, in words: the KBs, the Release, the patch, the gateways.")
+    resolves_cases: list[CaseNumber] = Field(default_factory=list, max_length=48)
+
+
 class Opened(Announcement):
     detail_type = DetailType.CASE_CREATED
     maintenance_window: MaintenanceNotice | None = None  # a maintenance case's
+    installation: InstallationNotice | None = None  # an installation case's
 
 
 class Updated(Announcement):
@@ -225,6 +247,7 @@ class PriorityChange(Announcement):
 class Closure(Announcement):
     detail_type = DetailType.CASE_CLOSED
     purge_files_after: UtcTimestamp  # when the purge deletes the case's files (the closure is the sub status)
+    resolved_by_case: CaseNumber | None = None  # the installation case whose installation resolved it
 
 
 class Reopening(Announcement):
@@ -623,6 +646,92 @@ class ReportRecipientsInvited(ReportEvent):
     requested_by: str = Field(description="The name of who added them, for the confirmation email.")
 
 
+# --- platform updates (functions/updates) ----------------------------------------------------------------
+
+
+class UpdatesEvent(EventDetail):
+    source = EventSource.UPDATES
+
+    event_key: str
+    occurred_at: UtcTimestamp
+    actor: Actor  # the Testing Department's user, an engineer, or automation (a schedule)
+
+
+class WindowsUpdateEvent(UpdatesEvent):
+    """A Microsoft update in the Testing Department's catalog, after the change."""
+
+    kb: str = Field(pattern=r"^KB\d{6,8}$")
+    title: str = Field(max_length=255)
+    classification: str = Field(max_length=64)
+    severity: str | None = Field(default=None, max_length=32, description="MSRC severity, when Microsoft gives one.")
+    released_on: date
+    expected_on: date = Field(description="When the Testing Department is expected to have decided (release + 7 days).")
+    status: str  # functions/shared/update_rules.py KbStatus
+
+
+class WindowsUpdateRecorded(WindowsUpdateEvent):
+    detail_type = DetailType.WINDOWS_UPDATE_RECORDED
+
+
+class WindowsUpdateValidated(WindowsUpdateEvent):
+    detail_type = DetailType.WINDOWS_UPDATE_VALIDATED
+
+
+class WindowsUpdateRejected(WindowsUpdateEvent):
+    detail_type = DetailType.WINDOWS_UPDATE_REJECTED
+    reason: str = Field(max_length=1000)
+
+
+class WindowsUpdateValidationOverdue(WindowsUpdateEvent):
+    """A critical update still pending at its expected date (its one-time schedule fired): the Testing Department
+    is told."""
+
+    detail_type = DetailType.WINDOWS_UPDATE_VALIDATION_OVERDUE
+
+
+class WindowsUpdatesReminder(UpdatesEvent):
+    """Patch Tuesday (second Tuesday, 15:00 Eastern): the Testing Department records the month's updates."""
+
+    detail_type = DetailType.WINDOWS_UPDATES_REMINDER
+    patch_tuesday: date
+    pending: int = Field(ge=0, description="Updates still pending validation.")
+
+
+class GatewayCatalogChanged(UpdatesEvent):
+    detail_type = DetailType.GATEWAY_CATALOG_CHANGED
+    gateway_type: str
+    current_ga: str | None
+    version: int
+
+
+class AccountPlatformChanged(UpdatesEvent):
+    detail_type = DetailType.ACCOUNT_PLATFORM_CHANGED
+    account_id: str
+    version: int
+
+
+class GatewayBehind(EventDetail):
+    gateway_id: str
+    gateway_type: str
+    installed_update: str | None
+    current_ga: str
+    updates_behind: int = Field(ge=1)
+
+
+class GatewaysBehindGa(UpdatesEvent):
+    """The weekly check found an account's gateways 3 or more updates behind GA: the cases domain opens one
+    proactive case for the account (never a second while one is open)."""
+
+    detail_type = DetailType.GATEWAYS_BEHIND_GA
+    account_id: str
+    gateways: list[GatewayBehind] = Field(min_length=1, max_length=50)
+
+
+UPDATES_EVENTS: tuple[type[UpdatesEvent], ...] = (
+    WindowsUpdateRecorded, WindowsUpdateValidated, WindowsUpdateRejected, WindowsUpdateValidationOverdue,
+    WindowsUpdatesReminder, GatewayCatalogChanged, AccountPlatformChanged, GatewaysBehindGa,
+)  # fmt: skip
+
 MAINTENANCE_WINDOW_EVENTS: tuple[type[MaintenanceWindowEvent], ...] = (
     MaintenanceWindowScheduled, MaintenanceWindowStarted, MaintenanceWindowEnded, MaintenanceWindowCancelled,
 )  # fmt: skip
@@ -652,6 +761,7 @@ CONTRACTS: dict[tuple[EventSource, DetailType], type[EventDetail]] = {
     (EventSource.ALERTS, DetailType.MONITORING_TIMER_STARTED): MonitoringTimerStarted,
     (EventSource.REPORTS, DetailType.CASE_REPORT_SENT): CaseReportSent,
     (EventSource.REPORTS, DetailType.REPORT_RECIPIENTS_INVITED): ReportRecipientsInvited,
+    **{(EventSource.UPDATES, model.detail_type): model for model in UPDATES_EVENTS},
 }
 
 

@@ -1,5 +1,5 @@
-"""The guide's platform-update rules (functions/updates/logic/rules.py), each approval criterion and each denial
-reason in a table, and the contract quarters (functions/updates/logic/quarters.py) as properties across years and
+"""The guide's platform-update rules (functions/shared/update_rules.py), each approval criterion and each denial
+reason in a table, and the contract quarters (functions/shared/quarters.py) as properties across years and
 fiscal starts."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from functions.updates.logic import rules
-from functions.updates.logic.quarters import quarter_of
-from functions.updates.models.rules import AppliedRelease, KbStatus, UpdateReason, WindowsUpdate
+from functions.shared import update_rules as rules
+from functions.shared.quarters import quarter_of
+from functions.shared.update_rules import AppliedRelease, KbStatus, UpdateReason, WindowsUpdate
 
 R = UpdateReason
 DAY = date(2026, 12, 7)

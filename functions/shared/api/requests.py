@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from functions.shared.auth import Caller
 from functions.shared.caller_directory import signed_in_caller
-from functions.shared.errors import DomainError, ErrorResponse, PayloadTooLarge
+from functions.shared.errors import DomainError, ErrorResponse, Forbidden, PayloadTooLarge
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -32,14 +32,21 @@ NextToken = Annotated[
 CALLER_CONTEXT = "caller"
 
 
-def current_caller(router: Router | APIGatewayRestResolver) -> Caller:
+def current_caller(router: Router | APIGatewayRestResolver, *, testing_department: bool = False) -> Caller:
     """The request's caller: resolved once by `resolve` before any route runs (functions/shared/api/middleware.py
-    `check_caller`), else here, the same way (claims, then the directory)."""
+    `check_caller`), else here, the same way (claims, then the directory). A Testing Department user is refused
+    (403) except by the routes that take them (`testing_department`): the Windows-update catalog."""
     caller = router.context.get(CALLER_CONTEXT)
-    if isinstance(caller, Caller):
-        return caller
-    event = cast(APIGatewayProxyEvent, router.current_event)  # every API Lambda is a REST API resolver
-    return signed_in_caller(event.request_context.authorizer.claims)
+    if not isinstance(caller, Caller):
+        event = cast(APIGatewayProxyEvent, router.current_event)  # every API Lambda is a REST API resolver
+        caller = signed_in_caller(event.request_context.authorizer.claims)
+    if caller.testing_department_only and not testing_department:
+        raise Forbidden(
+            "The Testing Department's users record and validate Windows updates (/maintenance/windows-updates) and nothing "
+            "else; sign in with a support or customer user for this.",
+            code="testing_department_only",
+        )
+    return caller
 
 
 def proxy_json(status: HTTPStatus | int, error: ErrorResponse, headers: dict[str, str] | None = None) -> dict[str, Any]:

@@ -9,14 +9,70 @@ what would change it. The numbers are the guide's.
 - **Patch**: for a known or new SCR; refused when the customer does not use the affected feature, or the SCR is not
   service affecting.
 - **Gateway Service Update / firmware**: for a known or new SCR, a wanted feature, or a gateway 3 or more updates behind
-  the current GA; refused when none applies, or when no system-impacting issue drives it."""
+  the current GA; refused when none applies, or when no system-impacting issue drives it.
+
+Pure, and shared: the cases domain decides an installation request with them, the updates domain computes how far
+behind GA a gateway is and when a Windows update's validation is expected (docs/architecture.md, "Platform updates")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
-from functions.updates.logic.quarters import Quarter
-from functions.updates.models.rules import AppliedRelease, Decision, KbStatus, UpdateReason, WindowsUpdate
+from functions.shared.quarters import Quarter
+
+
+class UpdateKind(StrEnum):
+    WINDOWS_UPDATE = "windows-update"
+    RELEASE = "release"
+    PATCH = "patch"
+    GATEWAY_UPDATE = "gateway-update"
+
+
+class UpdateReason(StrEnum):
+    KNOWN_SCR = "known-scr"  # a service problem from a known Software Change Request
+    NEW_SCR = "new-scr"  # a service problem from a new one
+    FEATURE = "feature"  # the customer wants a feature the update brings
+    BEHIND_GA = "behind-ga"  # a gateway 3 or more updates behind the current GA (gateway updates only)
+
+
+class KbStatus(StrEnum):
+    PENDING_VALIDATION = "pending-validation"
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The rule's answer: allowed, or refused with the rule that refused it (`code`), what to do (`message`) and
+    the request's field it concerns."""
+
+    allowed: bool
+    code: str
+    message: str
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class AppliedRelease:
+    """The Release installation that used an account's quarter: its case and when it was requested."""
+
+    case_number: str
+    requested_on: date
+
+
+@dataclass(frozen=True)
+class WindowsUpdate:
+    kb: str
+    title: str
+    classification: str  # Critical, Security, …
+    released_on: date
+    status: KbStatus
+    expected_on: date  # the release date + 7 calendar days: when the Testing Department expects to decide
+    rejection_reason: str | None = None
+
 
 BEHIND_GA_AT_LEAST = 3  # the guide: "3 or more Service Updates/Firmware Updates behind the current GA"
 SCR_REASONS = (UpdateReason.KNOWN_SCR, UpdateReason.NEW_SCR)
