@@ -1,7 +1,7 @@
 """How one email's content is laid out, twice: as plain text and as HTML built for mail clients (tables and
-inline styles only: no <style>, no external CSS, no images, so it reads the same with images off; a
-`lang`, a hidden preheader, dark text on light backgrounds, the link as a button-like cell plus the
-address in text). Every value is HTML-escaped here. A case's emails and an account's share it: what
+inline styles only, in the page every domain's emails share, functions/shared/email_html.py: a `lang`, a
+hidden preheader, dark text on light backgrounds, the link as a button-like cell plus the address in
+text). Every value is HTML-escaped here. A case's emails and an account's share it: what
 they link (the case, the account) and a case's Reference ID are the content's."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from functions.notifications.logic.email_facts import DESK
 from functions.notifications.models.notifications import Email, Recipient
-from functions.shared.email_html import escape, layout_table
+from functions.shared.email_html import BUTTON, FONT, MUTED, TEXT, button, document, escape, layout_table
 from functions.shared.email_html import one_line as one_line  # the notifications' other emails take it from here
 
 SIGNATURE = DESK
@@ -68,20 +68,7 @@ def plain_text(content: Content) -> str:
     return "\n".join(lines)
 
 
-# Colours (WCAG AA and better against their backgrounds): body text #1f2937 and muted #4b5563 on white,
-# white on the header's #0b3d6e and the button's #0b5cad.
-FONT = "font-family:Arial,Helvetica,sans-serif;"
-TEXT = f"{FONT}font-size:15px;line-height:22px;color:#1f2937;"
-MUTED = f"{FONT}font-size:13px;line-height:19px;color:#4b5563;"
 HEADING = f"{FONT}font-size:15px;line-height:22px;font-weight:bold;color:#111827;margin:20px 0 8px 0;"
-BUTTON = "#0b5cad"
-PAGE, BANNER = "#eef1f5", "#0b3d6e"
-CARD = "width:100%;max-width:600px;background-color:#ffffff;border:1px solid #d1d5db;"
-BANNER_TEXT = f"background-color:{BANNER};padding:16px 24px;{FONT}font-size:17px;line-height:22px;font-weight:bold;color:#ffffff;"
-# The preheader: shown by inboxes after the subject, hidden in the message; the filler keeps the body's
-# first words from following it in the preview.
-HIDDEN = "display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;"
-PREHEADER_FILL = "&#847;&zwnj;&nbsp;" * 40
 
 
 def html_document(content: Content) -> str:
@@ -110,18 +97,7 @@ def html_document(content: Content) -> str:
             for what, when in content.next_steps
         )
         parts += [f'<p style="{HEADING}">What happens next</p>', layout_table(rows)]
-    link = e(content.link)
-    parts += [
-        layout_table(
-            f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
-            f'<a href="{link}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
-            f'text-decoration:none;display:inline-block;">{e(content.link_label)}</a></td></tr>',
-            width="",
-            margin="24px 0 8px 0",
-        ),
-        f'<p style="{MUTED}margin:0 0 20px 0;">Or copy this address into your browser: '
-        f'<a href="{link}" style="color:{BUTTON};text-decoration:underline;">{link}</a></p>',
-    ]
+    parts.append(button(content.link, content.link_label))
     rows = "".join(
         f'<tr><td style="{MUTED}padding:3px 12px 3px 0;vertical-align:top;white-space:nowrap;">{e(label)}</td>'
         f'<td style="{TEXT}padding:3px 0;vertical-align:top;">{e(value)}</td></tr>'
@@ -133,31 +109,7 @@ def html_document(content: Content) -> str:
             f'<p style="{MUTED}margin:0 0 12px 0;">Reference ID: <strong>{e(content.reference_id)}</strong> ({e(REFERENCE_NOTE)})</p>'
         )
     parts.append(f'<p style="{TEXT}margin:0;">{e(SIGNATURE)}</p>')
-    body = "\n".join(parts)
-    return f"""<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<meta name="supported-color-schemes" content="light">
-<title>{e(content.subject)}</title>
-</head>
-<body style="margin:0;padding:0;background-color:{PAGE};">
-<div style="{HIDDEN}">{e(content.preheader)}{PREHEADER_FILL}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="{PAGE}" style="background-color:{PAGE};">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="{CARD}">
-<tr><td bgcolor="{BANNER}" style="{BANNER_TEXT}">{e(SIGNATURE)}</td></tr>
-<tr><td style="padding:24px;{TEXT}">
-{body}
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-"""
+    return document(title=content.subject, preheader=content.preheader, banner=SIGNATURE, body="\n".join(parts))
 
 
 def _lines(text: str) -> str:

@@ -2,9 +2,9 @@
 "Case reports"). The same sections in the same order in both: the summary, the chart, then the cases open at the
 period's end (what the reader acts on), opened, closed.
 
-The HTML follows the notifications domain's emails (an idea copied, not imported: a domain does not import
-another's logic): tables and inline styles only, no <style> for other clients, no images and no SVG (Gmail and
-Outlook block or drop them), so the chart's bars are table cells with a background colour and a width, and each
+The HTML sits in the page every domain's emails share (functions/shared/email_html.py `document`: the head, the
+hidden preheader, the banner, the card; its palette and button too): tables and inline styles only, no <style> for
+other clients, no images and no SVG (Gmail and Outlook block or drop them), so the chart's bars are table cells with a background colour and a width, and each
 number is written next to its bar; a `lang`, a hidden preheader, dark text on light backgrounds (WCAG AA),
 `role="presentation"` on layout tables, `<th scope>` and a caption on data tables. Every text from outside (the
 account's name, subjects, ids, addresses, links) is HTML-escaped here.
@@ -24,32 +24,25 @@ from urllib.parse import urlencode
 from functions.reports.logic.periods import EASTERN
 from functions.reports.logic.report_csv import automated_action
 from functions.reports.models.report import CaseReport, ChartBar, ReportCase
-from functions.shared.email_html import escape, layout_table, one_line
+from functions.shared.email_html import BUTTON, FONT, MUTED, TEXT, escape, layout_table, one_line
+from functions.shared.email_html import button as shared_button
+from functions.shared.email_html import document as shared_document
 
 DESK = "Dedicated Support Services"  # the desk's name, as its other emails sign
 ROWS_SHOWN = 50  # cases per table in the body; the CSV has them all
 SUBJECT_SHOWN = 100  # characters of a case's subject in the tables
 EMPTY_PERIOD = "No case was opened, closed or open in this period."
 
-# Colours (WCAG AA and better against their backgrounds): text #1f2937 and muted #4b5563 on white and on the
-# rows' #f3f4f6; white on the banner's #0b3d6e and the button's #0b5cad. The bars (non-text, 3:1 needed):
-# opened #0b5cad (6.6:1 on white), closed #b45309 (5.0:1), told apart by their column too, not by colour alone.
-FONT = "font-family:Arial,Helvetica,sans-serif;"
-TEXT = f"{FONT}font-size:15px;line-height:22px;color:#1f2937;"
-MUTED = f"{FONT}font-size:13px;line-height:19px;color:#4b5563;"
+# Colours (WCAG AA and better against their backgrounds, functions/shared/email_html.py): text #1f2937 and muted
+# #4b5563 on white and on the rows' #f3f4f6. The bars (non-text, 3:1 needed): opened #0b5cad (6.6:1 on white),
+# closed #b45309 (5.0:1), told apart by their column too, not by colour alone.
 HEADING = f"{FONT}font-size:16px;line-height:22px;font-weight:bold;color:#111827;margin:24px 0 8px 0;"
 SMALL = f"{FONT}font-size:13px;line-height:18px;color:#1f2937;"
-BUTTON, PAGE, BANNER = "#0b5cad", "#eef1f5", "#0b3d6e"
 HEADER_ROW, STRIPE = "#e5e7eb", "#f3f4f6"
 STRIPED = f' bgcolor="{STRIPE}"'  # every other row of a data table
 OPENED_BAR, CLOSED_BAR = "#0b5cad", "#b45309"
 BAR_MAX_PX = 180
-CARD_PX = 640
-BANNER_TEXT = f"background-color:{BANNER};padding:16px 24px;{FONT}font-size:17px;line-height:22px;font-weight:bold;color:#ffffff;"
-# The preheader: shown by inboxes after the subject, hidden in the message; the filler keeps the body's first
-# words from following it in the preview.
-HIDDEN = "display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;"
-PREHEADER_FILL = "&#847;&zwnj;&nbsp;" * 40
+CARD_PX = 640  # wider than the other emails' card: the tables' columns
 
 
 @dataclass(frozen=True)
@@ -420,45 +413,8 @@ def data_table(rows: str) -> str:
 
 def button(link: str, label: str) -> str:
     """The link as a button-like cell, then its address in text (for a client that shows neither)."""
-    e = escape
-    return (
-        layout_table(
-            f'<tr><td bgcolor="{BUTTON}" style="background-color:{BUTTON};border-radius:4px;padding:12px 24px;">'
-            f'<a href="{e(link)}" style="{FONT}font-size:16px;line-height:20px;font-weight:bold;color:#ffffff;'
-            f'text-decoration:none;display:inline-block;">{e(label)}</a></td></tr>',
-            width="",
-            margin="28px 0 8px 0",
-        )
-        + f'\n<p style="{MUTED}margin:0 0 20px 0;word-break:break-all;">Or copy this address into your browser: '
-        f'<a href="{e(link)}" style="color:{BUTTON};text-decoration:underline;">{e(link)}</a></p>'
-    )
+    return shared_button(link, label, margin="28px 0 8px 0")
 
 
 def document(*, title: str, preheader: str, body: str) -> str:
-    e = escape
-    return f"""<!DOCTYPE html>
-<html lang="en" dir="ltr">
-<head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light">
-<meta name="supported-color-schemes" content="light">
-<title>{e(title)}</title>
-<!--[if mso]><style>td,th,p,div,a{{font-family:Arial,Helvetica,sans-serif;}}</style><![endif]-->
-</head>
-<body style="margin:0;padding:0;background-color:{PAGE};">
-<div style="{HIDDEN}">{e(preheader)}{PREHEADER_FILL}</div>
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="{PAGE}" style="background-color:{PAGE};">
-<tr><td align="center" style="padding:24px 12px;">
-<table role="presentation" width="{CARD_PX}" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" \
-style="width:100%;max-width:{CARD_PX}px;background-color:#ffffff;border:1px solid #d1d5db;">
-<tr><td bgcolor="{BANNER}" style="{BANNER_TEXT}">{e(DESK)}</td></tr>
-<tr><td style="padding:24px;{TEXT}">
-{body}
-</td></tr>
-</table>
-</td></tr>
-</table>
-</body>
-</html>
-"""
+    return shared_document(title=title, preheader=preheader, banner=DESK, body=body, card_px=CARD_PX, outlook_fonts=True)
