@@ -170,3 +170,19 @@ class ReportsSettings(CasesSettings):
 @per_environment
 def reports_settings() -> ReportsSettings:
     return ReportsSettings.model_validate(_environment(), strict=False)
+
+
+class UpdatesSettings(CasesSettings):
+    """What the updates API needs: the table, and where a critical Windows update's one-time validation-due schedule goes
+    (EventBridge Scheduler: its group, the job Lambda it invokes and the role it invokes it with). VALIDATION_DAYS: how
+    long after its release the Testing Department is expected to have decided. The updates job reads TABLE_NAME only."""
+
+    validation_schedule_group: str
+    validation_schedule_target_arn: str
+    validation_schedule_role_arn: str
+    validation_days: int = Field(default=7, ge=1, le=90)
+
+
+@per_environment
+def updates_settings() -> UpdatesSettings:
+    return UpdatesSettings.model_validate(_environment(), strict=False)

@@ -1,0 +1,54 @@
+"""A critical Windows update's one-time validation-due schedule (EventBridge Scheduler): at its expected date, 00:00 US
+Eastern, it invokes the updates job with `{"job": "validation-due", "kb": …}` and then deletes itself. Created before
+the update's transaction commits, so a failed commit leaves at most a schedule whose firing finds nothing to do."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from functions.shared.business_time import SUPPORT_TIMEZONE
+from functions.shared.dal.aws import client
+from functions.shared.dal.errors import unavailable
+from functions.updates.models.jobs import validation_due_input
+
+SCHEDULE_PREFIX = "validation-due-"
+NOT_SCHEDULED = "The validation reminder could not be scheduled; nothing was recorded. Retry."
+
+
+def schedule_name(kb: str) -> str:
+    return f"{SCHEDULE_PREFIX}{kb}"
+
+
+def at_expression(due_on: date) -> str:
+    """Scheduler's one-time expression: a wall-clock time, read in the schedule's time zone."""
+    return f"at({due_on.isoformat()}T00:00:00)"
+
+
+class SchedulerValidationSchedules:
+    def __init__(self, group: str, target_arn: str, role_arn: str):
+        self.group, self.target_arn, self.role_arn = group, target_arn, role_arn
+
+    def ensure_validation_due(self, kb: str, due_on: date) -> None:
+        try:
+            client("scheduler").create_schedule(
+                Name=schedule_name(kb),
+                GroupName=self.group,
+                ScheduleExpression=at_expression(due_on),
+                ScheduleExpressionTimezone=SUPPORT_TIMEZONE,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                Target={"Arn": self.target_arn, "RoleArn": self.role_arn, "Input": json.dumps(validation_due_input(kb))},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConflictException":
+                return  # there already (a retried request): its firing re-checks the update anyway
+            raise unavailable(
+                "EventBridge Scheduler", "The validation reminder could not be scheduled; nothing was recorded. Retry."
+            ) from error
+        except BotoCoreError as error:
+            raise unavailable(
+                "EventBridge Scheduler", "The validation reminder could not be scheduled; nothing was recorded. Retry."
+            ) from error
