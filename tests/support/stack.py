@@ -193,6 +193,26 @@ class LocalAws:
 
         return lambda_handler(scheduled_event(), LambdaContext("report-dispatcher", timeout_seconds=900))
 
+    def provision_updates(self) -> dict[str, str]:
+        """The updates domain's settings (functions/shared/settings.py UpdatesSettings) and its validation schedules' group
+        in moto's Scheduler (moto answers 500 for a schedule in a group that does not exist); the environment it set."""
+        group = "dss-local-validation-due"
+        if group not in [each["Name"] for each in boto3.client("scheduler").list_schedule_groups()["ScheduleGroups"]]:
+            boto3.client("scheduler").create_schedule_group(Name=group)
+        environment = {
+            "VALIDATION_SCHEDULE_GROUP": group,
+            "VALIDATION_SCHEDULE_TARGET_ARN": "arn:aws:lambda:us-east-1:123456789012:function:dss-local-update-schedule",
+            "VALIDATION_SCHEDULE_ROLE_ARN": "arn:aws:iam::123456789012:role/dss-local-update-schedule",
+        }
+        os.environ.update(environment)
+        return environment
+
+    def run_update_job(self, job: dict) -> dict:
+        """Runs the real updates job as its schedule would, with the schedule's input; its summary."""
+        from functions.updates.handlers.handle_update_schedule import lambda_handler
+
+        return lambda_handler(job, LambdaContext("update-schedule", timeout_seconds=300))
+
     def incident_executions(self, group_id: str) -> list[dict]:
         """The incident's executions of the incident timer's state machine, oldest first (named <group>-<step>-<token>)."""
         listed = boto3.client("stepfunctions").list_executions(stateMachineArn=self.resources.incident_timer_state_machine_arn)
