@@ -14,6 +14,7 @@ from functions.shared.api.openapi import DOCUMENT_FILE, merged_document
 API_MODULES = (
     "functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api",
     "functions.alerts.handlers.api", "functions.alerts.handlers.intake", "functions.reports.handlers.api",
+    "functions.updates.handlers.api",
 )  # fmt: skip
 
 

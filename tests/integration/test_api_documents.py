@@ -39,8 +39,12 @@ def test_openapi_lists_every_route_of_the_api_with_modelled_errors(local_aws):
     subscription = "/report-subscriptions/{subscriptionId}"
     report_paths = {"/reports/cases", "/report-subscriptions", "/report-subscriptions/confirm", "/report-subscriptions/unsubscribe"}
     report_paths |= {subscription, f"{subscription}/send", f"{subscription}/runs", f"{subscription}/runs/{{firstDay}}/csv"}
+    windows_update = "/maintenance/windows-updates/{kb}"
+    update_paths = {"/maintenance/windows-updates", windows_update, f"{windows_update}/validate", f"{windows_update}/reject"}
+    update_paths |= {"/maintenance/gateway-catalog", "/maintenance/gateway-catalog/{gatewayType}", "/accounts/{accountId}/platform"}
     assert set(document.body["paths"]) == {
         *report_paths,
+        *update_paths,
         *alert_paths,
         *intake_paths,
         "/cases",

@@ -27,6 +27,7 @@ API_MODULES = {
     "alerts": "functions.alerts.handlers.api",
     "functions.alerts.handlers.intake": "functions.alerts.handlers.intake",  # public: a sender's credential, no caller
     "reports": "functions.reports.handlers.api",
+    "updates": "functions.updates.handlers.api",
 }
 T = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
 ADD_USER = service_request("add-user", {"fullName": "Dana Agent", "loginId": "dagent", "email": "dana@acme.example"})
