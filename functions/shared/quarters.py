@@ -47,3 +47,25 @@ def quarter_of(day: date, start_month: int = 1) -> Quarter:
 
 def eastern_day(instant: datetime) -> date:
     return instant.astimezone(EASTERN).date()
+
+
+@dataclass(frozen=True)
+class ContractYear:
+    """`[first_day, next_first_day)`: the contract year (the fiscal year starting in `start_month`) holding a day."""
+
+    first_day: date
+    next_first_day: date
+    fiscal_year: int
+    start_month: int
+
+    @property
+    def label(self) -> str:
+        return str(self.fiscal_year) if self.start_month == 1 else f"FY{self.fiscal_year}"
+
+
+def contract_year_of(day: date, start_month: int = 1) -> ContractYear:
+    """The contract year holding `day` (the guide: one gateway update a contract year by default)."""
+    quarter = quarter_of(day, start_month)  # checks the month
+    start_index = day.year * 12 + (day.month - 1) - (day.month - start_month) % 12  # months since year 0, the year's first
+    first = date(start_index // 12, start_index % 12 + 1, 1)
+    return ContractYear(first, date(first.year + 1, first.month, 1), quarter.fiscal_year, start_month)

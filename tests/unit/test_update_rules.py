@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from functions.shared import update_rules as rules
-from functions.shared.quarters import quarter_of
+from functions.shared.quarters import contract_year_of, quarter_of
 from functions.shared.update_rules import AppliedRelease, KbStatus, UpdateReason, WindowsUpdate
 
 R = UpdateReason
@@ -146,3 +146,12 @@ def test_a_fiscal_start_outside_the_months_is_refused():
 def test_how_far_behind_ga_a_gateway_is(installed, behind):
     assert rules.updates_behind(["SU1", "SU2", "SU3", "SU4", "SU5"], installed) == behind
     assert rules.gateway_update(R.BEHIND_GA, system_impacting=True, updates_behind=behind).allowed is (behind >= 3)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)), st.integers(min_value=1, max_value=12))
+def test_a_contract_year_holds_the_day_and_its_four_quarters(day: date, start_month: int) -> None:
+    year = contract_year_of(day, start_month)
+    assert year.first_day <= day < year.next_first_day
+    assert year.first_day.month == start_month and year.first_day.day == 1
+    assert quarter_of(year.first_day, start_month).number == 1
+    assert year.fiscal_year == quarter_of(day, start_month).fiscal_year

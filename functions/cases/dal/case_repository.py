@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactGetError, UpdateError
@@ -12,29 +13,52 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactGet
 
 from functions.cases.models.case import Case, CaseSummary, Status
-from functions.cases.models.lifecycle import STAFF_ONLY_KINDS, CaseUpdate, HistoryEntry
-from functions.cases.models.records import Account, EventAlreadyApplied, IdempotencyKeyTaken, MonitoringCaseExists, StaleCase
+from functions.cases.models.lifecycle import STAFF_ONLY_KINDS, CaseUpdate, HistoryEntry, PreparedChange
+from functions.cases.models.records import (
+    Account,
+    BehindGaCaseOpen,
+    EventAlreadyApplied,
+    IdempotencyKeyTaken,
+    MonitoringCaseExists,
+    QuotaMarker,
+    QuotaTaken,
+    ResolvedCaseChanged,
+    StaleCase,
+)
 from functions.cases.models.requests import CaseQueue
 from functions.shared.auth import AUTOMATION_ROLE
 from functions.shared.dal.case_view import case_key
 from functions.shared.dal.errors import unavailable
 from functions.shared.dal.idempotency import idempotency_item, idempotency_key, to_record, unused
 from functions.shared.dal.outbox import outbox_items
+from functions.shared.dal.platform_view import (
+    GatewayCatalogViewItem,
+    PlatformFacts,
+    PlatformViewItem,
+    WindowsUpdateViewItem,
+    gateway_catalog_key,
+    platform_key,
+    windows_update_key,
+)
 from functions.shared.dal.transactions import Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
+from functions.shared.update_rules import WindowsUpdate
 
 from .case_items import common_fields, history_item, page_key, phase, to_account, to_case, to_history, to_item, to_update, update_item
 from .tables import (
     ACCOUNT_PREFIX,
     APPLIED_KEPT_FOR,
     APPLIED_PREFIX,
+    BEHIND_GA_PREFIX,
+    BEHIND_GA_SORT_KEY,
     CASE_NUMBER_COUNTER,
     HISTORY_PREFIX,
     MONITORING_CASE_SORT_KEY,
     MONITORING_PREFIX,
     OWNER_PREFIX,
+    QUOTA_PREFIX,
     REGION_PREFIX,
     RESPONSE_PENDING,
     UNASSIGNED,
@@ -42,11 +66,13 @@ from .tables import (
     WAITING,
     AccountItem,
     AppliedEventItem,
+    BehindGaCaseItem,
     CaseItem,
     CounterItem,
     HistoryItem,
     IdempotencyItem,
     MonitoringCaseItem,
+    QuotaItem,
     TableItem,
     UpdateItem,
     bind_tables,
@@ -55,6 +81,7 @@ from .tables import (
 BUSY = "The case store is busy; retry in a few seconds."
 # A page of updates or history stops growing at about this many bytes of JSON, far below Lambda's 6 MB answer.
 PAGE_BYTES = 1024 * 1024
+TRANSACT_GET_KEYS = 25
 HISTORY_PAGE = 100  # a case's history entries read per Query when looking for a person's change
 Record = TypeVar("Record", CaseUpdate, HistoryEntry)
 
@@ -99,22 +126,48 @@ class CaseRepository:
         )
         return (claim.case_number if claim else None, to_account(account) if account else None)
 
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, Account | None]:
+        claim, account = self._read(
+            [(BehindGaCaseItem, *behind_ga_key(account_id)), (AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")]
+        )
+        case = self.get_case(claim.case_number) if claim else None
+        return case, to_account(account) if account else None
+
+    def create_behind_ga_case(
+        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, replaces: str | None, now: datetime
+    ) -> None:
+        claim = BehindGaCaseItem(*behind_ga_key(case.account_id), case_number=case.case_number, created_at=now)
+        taken = BehindGaCaseItem.pk.does_not_exist() if replaces is None else BehindGaCaseItem.case_number == replaces
+        self._transact(
+            now,
+            None,
+            (to_item(case), CaseItem.pk.does_not_exist(), None),
+            (claim, taken, BehindGaCaseOpen),
+            (history_item(case.case_number, history), None, None),
+            *_outbox(case, events, now),
+        )
+
     def get_account(self, account_id: str) -> Account | None:
         (account,) = self._read([(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")])
         return to_account(account) if account else None
 
     def _read(self, keys: list[tuple[type[Model], str, str]]) -> list[Any]:
         """Strongly consistent reads, None where an item is missing: one GetItem for one key, one
-        TransactGetItems for several."""
+        TransactGetItems for up to 25."""
         try:
             if len(keys) == 1:
                 model, pk, sk = keys[0]
                 return [_found(lambda: model.get(pk, sk, consistent_read=True))]
             if not keys:
                 return []
-            with TransactGet(connection=self._connection) as transaction:
-                futures = [transaction.get(model, pk, sk) for model, pk, sk in keys]
-            return [_found(future.get) for future in futures]
+            found = []
+            # moto takes 25 keys per TransactGetItems (AWS's limit until 2022, 100 since); a read of more is several, and
+            # the write that follows is conditional on what each read said.
+            for start in range(0, len(keys), TRANSACT_GET_KEYS):
+                with TransactGet(connection=self._connection) as transaction:
+                    futures = [transaction.get(model, pk, sk) for model, pk, sk in keys[start : start + TRANSACT_GET_KEYS]]
+                found += [_found(future.get) for future in futures]
+            return found
         except (GetError, TransactGetError) as error:
             raise unavailable("DynamoDB", BUSY) from error
 
@@ -166,11 +219,13 @@ class CaseRepository:
         idempotency: tuple[IdempotentRequest, dict] | None = None,
         rate_limited: str | None = None,
         applied_event: str | None = None,
+        frees_quota: str | None = None,
         now: datetime,
     ) -> None:
         """The changed case, its history entry, its update (if any), its events, the Idempotency-Key's answer
-        (if any) and the mark of another domain's event it applies (if any: EventAlreadyApplied when the case
-        has it already) in one transaction, only if nobody changed the case since `before_version` was read."""
+        (if any), the mark of another domain's event it applies (if any: EventAlreadyApplied when the case
+        has it already) and the entitlement marker a cancelled installation case lets go (if any) in one
+        transaction, only if nobody changed the case since `before_version` was read."""
         updates = [(update_item(case.case_number, update), None, None)] if update else []
         keys: list[tuple] = []
         if idempotency:
@@ -185,6 +240,7 @@ class CaseRepository:
                 expires_at=now + APPLIED_KEPT_FOR,
             )
             keys.append((mark, AppliedEventItem.pk.does_not_exist(), EventAlreadyApplied))
+        freed = [QuotaItem(*quota_key(case.account_id, frees_quota))] if frees_quota else []
         self._transact(
             now,
             rate_limited,
@@ -193,10 +249,82 @@ class CaseRepository:
             *updates,
             *_outbox(case, events, now),
             *keys,
+            removals=freed,
         )
 
-    def _transact(self, now: datetime, rate_limited: str | None, *writes: Write) -> None:
-        write_change(self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited)
+    def read_before_installation(
+        self, idempotency_scope: str | None, account_id: str, case_numbers: list[str]
+    ) -> tuple[IdempotencyRecord | None, Account | None, dict[str, Case]]:
+        """The Idempotency-Key's record, the account and the cases an installation closes: one TransactGetItems
+        (at most 48 cases, 50 keys)."""
+        keys: list[tuple[type[Model], str, str]] = [(AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")]
+        keys += [(CaseItem, *case_key(number)) for number in case_numbers]
+        if idempotency_scope:
+            keys.append((IdempotencyItem, *idempotency_key(idempotency_scope)))
+        account, *rest = self._read(keys)
+        record = rest.pop() if idempotency_scope else None
+        cases = {number: to_case(item) for number, item in zip(case_numbers, rest, strict=True) if item is not None}
+        return (to_record(record) if record else None, to_account(account) if account else None, cases)
+
+    def quota_markers(self, account_id: str, prefix: str) -> list[QuotaMarker]:
+        """The account's entitlement markers of one period (one Query, a handful of items)."""
+        try:
+            items = QuotaItem.query(f"{QUOTA_PREFIX}{account_id}", QuotaItem.sk.startswith(prefix), consistent_read=True)
+            return [QuotaMarker(item.sk, item.case_number, item.period, item.requested_at) for item in items]
+        except QueryError as error:
+            raise unavailable("DynamoDB", BUSY) from error
+
+    def platform(self, account_id: str) -> PlatformFacts | None:
+        (item,) = self._read([(PlatformViewItem, *platform_key(account_id))])
+        return item.facts() if item else None
+
+    def windows_updates(self, kbs: list[str]) -> dict[str, WindowsUpdate]:
+        items = self._read([(WindowsUpdateViewItem, *windows_update_key(kb)) for kb in kbs])
+        return {item.kb: item.decided() for item in items if item is not None}
+
+    def gateway_catalogs(self, gateway_types: set[str]) -> dict[str, list[str]]:
+        items = self._read([(GatewayCatalogViewItem, *gateway_catalog_key(gateway_type)) for gateway_type in sorted(gateway_types)])
+        return {item.gateway_type: list(item.updates) for item in items if item is not None}
+
+    def create_installation(
+        self,
+        case: Case,
+        history: HistoryEntry,
+        events: list[DomainEvent],
+        closures: list[PreparedChange],
+        *,
+        quota: QuotaMarker | None,
+        idempotency: tuple[IdempotentRequest, dict[str, Any]] | None,
+        rate_limited: str,
+        now: datetime,
+    ) -> None:
+        """The installation case, its entitlement marker and every case it closes, in one transaction: a closed case
+        changed since it was read refuses it all (ResolvedCaseChanged, naming it)."""
+        writes: list[Write] = [
+            (to_item(case), CaseItem.pk.does_not_exist(), None),
+            (history_item(case.case_number, history), None, None),
+            *_outbox(case, events, now),
+        ]
+        if quota:
+            marker = QuotaItem(
+                *quota_key(case.account_id, quota.sort_key), case_number=case.case_number, period=quota.period, requested_at=now
+            )
+            writes.append((marker, QuotaItem.pk.does_not_exist(), QuotaTaken))
+        for closure in closures:
+            closed = closure.after
+            writes += [
+                (to_item(closed), CaseItem.version == closure.before_version, partial(ResolvedCaseChanged, closed.case_number)),
+                (history_item(closed.case_number, closure.history), None, None),
+                *([(update_item(closed.case_number, closure.update), None, None)] if closure.update else []),
+                *_outbox(closed, closure.events, now),
+            ]
+        if idempotency:
+            request, answer = idempotency
+            writes.append((idempotency_item(request, case.case_number, answer), unused(now), IdempotencyKeyTaken))
+        self._transact(now, rate_limited, *writes)
+
+    def _transact(self, now: datetime, rate_limited: str | None, *writes: Write, removals: Sequence[Model] = ()) -> None:
+        write_change(self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited, removals=removals)
 
     def list_updates(
         self, case_number: str, *, limit: int, start_key: dict | None, staff_view: bool = True
@@ -326,6 +454,14 @@ class CaseRepository:
         keys = {attribute.is_hash_key: attribute.attr_name for attribute in index.Meta.attributes.values()}
         next_key = page_key(page[-1], keys[True], keys[False]) if len(items) > limit else None
         return [CaseSummary(**common_fields(item)) for item in page], next_key
+
+
+def behind_ga_key(account_id: str) -> tuple[str, str]:
+    return f"{BEHIND_GA_PREFIX}{account_id}", BEHIND_GA_SORT_KEY
+
+
+def quota_key(account_id: str, sort_key: str) -> tuple[str, str]:
+    return f"{QUOTA_PREFIX}{account_id}", sort_key
 
 
 def monitoring_case_key(group_id: str) -> tuple[str, str]:

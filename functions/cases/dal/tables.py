@@ -40,6 +40,7 @@ from functions.shared.dal.idempotency import IDEMPOTENCY_MODELS
 from functions.shared.dal.idempotency import IDEMPOTENCY_PREFIX as IDEMPOTENCY_PREFIX
 from functions.shared.dal.idempotency import IdempotencyItem as IdempotencyItem
 from functions.shared.dal.outbox import OUTBOX_MODELS
+from functions.shared.dal.platform_view import PLATFORM_VIEW_MODELS
 from functions.shared.dal.rate_limit import RATE_MODELS
 from functions.shared.dal.table import TableMeta, bind_models
 
@@ -308,9 +309,38 @@ class AppliedEventItem(TableItem):
     expires_at = TTLAttribute()  # the table's TTL attribute
 
 
+# An entitlement an installation case uses (docs/architecture.md, "Platform updates"): `QUOTA#<account>` /
+# `<kind>#<period's first day>#<slot>` (kind RELEASE a contract quarter, GATEWAY a contract year; slots 1..the
+# contract's number), written with the installation case in its transaction on the condition that it does not
+# exist, and deleted in the transaction that cancels the case.
+QUOTA_PREFIX = "QUOTA#"
+
+
+class QuotaItem(TableItem):
+    class Meta(TableMeta):
+        pass
+
+    case_number = UnicodeAttribute()
+    period = UnicodeAttribute()  # e.g. "Q4 2026"
+    requested_at = TimestampAttribute()
+
+
+# A proactive case the weekly behind-GA check opened for an account: `BEHINDGA#<account>` / `CASE`, held while the
+# case is not closed, so the check never opens a second one.
+BEHIND_GA_PREFIX, BEHIND_GA_SORT_KEY = "BEHINDGA#", "CASE"
+
+
+class BehindGaCaseItem(TableItem):
+    class Meta(TableMeta):
+        pass
+
+    case_number = UnicodeAttribute()
+    created_at = TimestampAttribute()
+
+
 ALL_ITEM_MODELS: tuple[type[Model], ...] = (
-    CaseItem, UpdateItem, HistoryItem, CounterItem, AccountItem, MonitoringCaseItem, AppliedEventItem,
-    *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS,
+    CaseItem, UpdateItem, HistoryItem, CounterItem, AccountItem, MonitoringCaseItem, AppliedEventItem, QuotaItem,
+    BehindGaCaseItem, *IDEMPOTENCY_MODELS, *OUTBOX_MODELS, *RATE_MODELS, *PLATFORM_VIEW_MODELS,
 )  # fmt: skip
 
 

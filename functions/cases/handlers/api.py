@@ -10,6 +10,7 @@ from functions.cases.handlers import (
     handle_case_updates,
     handle_create_case,
     handle_get_case,
+    handle_installations,
     handle_list_cases,
     handle_service_request_catalog,
 )
@@ -24,6 +25,7 @@ app = create_api(
     handle_case_actions.router,
     handle_case_history.router,
     handle_service_request_catalog.router,
+    handle_installations.router,
 )
 
 

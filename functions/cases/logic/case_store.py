@@ -45,17 +45,28 @@ class CaseStore(Protocol):
         idempotency: tuple[IdempotentRequest, dict] | None = None,
         rate_limited: str | None = None,
         applied_event: str | None = None,
+        frees_quota: str | None = None,
         now: datetime,
     ) -> None:
         """One transaction; raises StaleCase when the case is no longer at `before_version`, and
         IdempotencyKeyTaken, TooManyChanges, EventAlreadyApplied (`applied_event`, another domain's event
-        key, marked on the case already)."""
+        key, marked on the case already). `frees_quota`: the entitlement marker a cancelled installation
+        case lets go, deleted in it."""
 
     def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str | None, Account | None]:
         """The case number the incident opened (None: none yet) and the account."""
 
     def create_monitoring_case(self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, group_id: str, now: datetime) -> None:
         """The case with its claim on the incident, in one transaction; raises MonitoringCaseExists, StaleCase."""
+
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, Account | None]:
+        """The account's last behind-GA case (None: none yet) and the account."""
+
+    def create_behind_ga_case(
+        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, replaces: str | None, now: datetime
+    ) -> None:
+        """The case with the account's behind-GA claim (taken from `replaces`, a closed case, or new), in one transaction;
+        raises BehindGaCaseOpen, StaleCase."""
 
     def changed_by_a_person(self, case_number: str) -> bool:
         """Whether anyone but the automation changed the case after its opening."""

@@ -21,7 +21,7 @@ from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import TimerEvent, reconcile_timers
 from functions.cases.models.actions import CaseAction
 from functions.cases.models.case import Case
-from functions.cases.models.lifecycle import CaseUpdate, FieldChange, HistoryEntry, UpdateKind
+from functions.cases.models.lifecycle import CaseUpdate, FieldChange, HistoryEntry, PreparedChange, UpdateKind
 from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
 from functions.shared.access import visible
 from functions.shared.auth import Caller
@@ -36,7 +36,8 @@ MAX_ATTEMPTS = 20
 BACKOFF_CAP_SECONDS = 0.25  # full jitter: a crowd of writers on one case spreads out instead of colliding again
 # Fields whose change is not itself news in the history (timers announce themselves as events, and the
 # next automated action is derived from them).
-BOOKKEEPING = {"modified_at", "version", "timers", "next_automated_action"}
+# An installation case's record is set at its opening; cancelling it only lets its entitlement go.
+BOOKKEEPING = {"modified_at", "version", "timers", "next_automated_action", "installation"}
 UPDATES_FIELD = "updates"  # the history's name for an update posted with the change
 
 
@@ -109,18 +110,19 @@ def change_case(
         if if_match is not None and before.version not in if_match:
             raise _stale(before.version)
         decision = decide(before)
-        after, history, update, timer_events = _apply(before, decision, caller, now)
-        changed = Changed(after, update, decision.answer)
+        prepared = prepare_change(before, decision, caller, now)
+        changed = Changed(prepared.after, prepared.update, decision.answer)
         try:
             store.commit_change(
                 before.version,
-                after,
-                history,
-                update,
-                _events(after, caller, now, decision, history, update, timer_events),
+                prepared.after,
+                prepared.history,
+                prepared.update,
+                prepared.events,
                 idempotency=(idempotency, changed.stored()) if idempotency else None,
                 rate_limited=None if caller.is_automation else caller.user_id,
                 applied_event=applied_event,
+                frees_quota=prepared.frees_quota,
                 now=now,
             )
         except StaleCase:
@@ -131,6 +133,18 @@ def change_case(
             continue  # a concurrent request with the same key committed first: answer with its answer
         return changed
     raise ServiceUnavailable("The case is being changed by many people at once; retry in a moment with the same Idempotency-Key.")
+
+
+def prepare_change(before: Case, decision: Decision, caller: Caller, now: datetime) -> PreparedChange:
+    after, history, update, timer_events = _apply(before, decision, caller, now)
+    frees_quota = None
+    installation = before.installation
+    if installation and installation.quota_key and after.status.value == "Closed" and after.sub_status == "Cancelled":
+        # Cancelled before it was done: the entitlement is free again (the guide; docs/architecture.md, "Platform updates").
+        frees_quota = installation.quota_key
+        after = after.model_copy(update={"installation": installation.model_copy(update={"quota_key": None, "quota": None})})
+    events = _events(after, caller, now, decision, history, update, timer_events)
+    return PreparedChange(before.version, after, history, update, events, frees_quota)
 
 
 def _events(

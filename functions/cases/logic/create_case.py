@@ -18,7 +18,7 @@ from functions.cases.models.records import Account, IdempotencyKeyTaken
 from functions.cases.models.requests import NewAdminCase, NewCaseMaintenanceWindow, NewProactiveCase, NewServiceRequest, NewSupportCase
 from functions.shared.auth import Caller
 from functions.shared.clock import to_iso
-from functions.shared.contracts import MaintenanceNotice, Opened
+from functions.shared.contracts import InstallationNotice, MaintenanceNotice, Opened
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import Forbidden, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from functions.shared.idempotency import IdempotencyRecord, idempotent_request, replayable
@@ -121,8 +121,9 @@ def opening(case: Case, caller: Caller, now: datetime) -> tuple[Case, HistoryEnt
             FieldChange(field=field_name(name), to_value=as_text(getattr(case, name))) for name in ("status", "sub_status", "priority")
         ],
     )
-    notice = maintenance_notice(case)
-    announced = Opened(maintenance_window=notice) if notice else Opened()  # other cases' events go without the field
+    # Other cases' events go without these fields.
+    extras = {"maintenance_window": maintenance_notice(case), "installation": installation_notice(case)}
+    announced = Opened(**{name: value for name, value in extras.items() if value is not None})
     return case, opened, case_events(case, caller, now, [announced, *timer_events])
 
 
@@ -132,6 +133,19 @@ def maintenance_notice(case: Case) -> MaintenanceNotice | None:
     if window is None:
         return None
     return MaintenanceNotice(starts_at=window.starts_at, ends_at=window.ends_at, devices=window.devices)
+
+
+def installation_notice(case: Case) -> InstallationNotice | None:
+    """What an installation case's CaseCreated says of the installation (the notifications tell its contact)."""
+    installation = case.installation
+    if installation is None:
+        return None
+    return InstallationNotice(
+        kind=installation.kind.value,
+        reason=installation.reason.value,
+        target=installation.target,
+        resolves_cases=installation.resolves_cases,
+    )
 
 
 def _check_maintenance_window(window: NewCaseMaintenanceWindow, now: datetime) -> None:

@@ -153,10 +153,32 @@ def close_recovered(case: Case, now: datetime, note: str) -> Decision:
     return _close(case, ClosedSubStatus.RESOLVED, now, CaseAction.MONITORING_RECOVERED_CLOSED, (UpdateKind.CLOSURE_COMMENT, comment))
 
 
-def _close(case: Case, sub_status: ClosedSubStatus, now: datetime, action: CaseAction, update: PostedUpdate) -> Decision:
+def close_by_installation(case: Case, installation_case: str, installed: str, now: datetime) -> Decision:
+    """An open case an installation resolves (the guide: every open case a Release or update resolves is closed and
+    referenced in the installation case), closed as Resolved in the installation case's transaction."""
+    if case.status is Status.CLOSED:
+        raise Conflict(
+            f"Case {case.case_number} is already closed; leave it out of resolvesCases.", field="resolvesCases", code="case_closed"
+        )
+    comment = (
+        f"Closed as Resolved: the installation of {installed} (case {installation_case}) resolves it. If the problem remains "
+        "after the installation, reopen this case within 30 days with what you see."
+    )
+    decision = _close(
+        case, ClosedSubStatus.RESOLVED, now, CaseAction.INSTALLATION_RESOLVED, (UpdateKind.CLOSURE_COMMENT, comment), installation_case
+    )
+    decision.fields["resolved_by_case"] = installation_case
+    return decision
+
+
+def _close(
+    case: Case, sub_status: ClosedSubStatus, now: datetime, action: CaseAction, update: PostedUpdate, resolved_by_case: str | None = None
+) -> Decision:
     fields, events = _status_change(case, Status.CLOSED, sub_status.value)
     fields["closed_at"] = now
-    events.append(Closure(purge_files_after=now + FILES_KEPT_AFTER_CLOSURE))  # the sub status is the case's
+    # The sub status is the case's; an installation's closure names the installation case (others go without the field).
+    named = {"resolved_by_case": resolved_by_case} if resolved_by_case else {}
+    events.append(Closure(purge_files_after=now + FILES_KEPT_AFTER_CLOSURE, **named))
     return Decision(action, fields, update, events)
 
 

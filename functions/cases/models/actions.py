@@ -24,6 +24,7 @@ class CaseAction(StrEnum):
     RESPONSE_ESCALATED_TO_OWNER = "response-escalated-to-owner"
     RESPONSE_ESCALATED_TO_MANAGER = "response-escalated-to-manager"
     FILES_PURGED = "files-purged"  # the purge deleted the closed case's files
+    INSTALLATION_RESOLVED = "installation-resolved"  # closed as Resolved by an installation case (its number in the update)
     # From the alerts domain's incident of a monitoring case (functions/cases/logic/monitoring_cases.py).
     MONITORING_ALERTS_ATTACHED = "monitoring-alerts-attached"
     MONITORING_ALERTS_RECOVERED = "monitoring-alerts-recovered"

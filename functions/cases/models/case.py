@@ -11,6 +11,7 @@ from functions.shared.clock import UtcTimestamp, to_iso
 from functions.shared.contracts import TimerKind, TimerStepName
 from functions.shared.models import ApiModel
 from functions.shared.retention import FILES_KEPT_AFTER_CLOSURE
+from functions.shared.update_rules import UpdateKind, UpdateReason
 
 
 class Priority(StrEnum):
@@ -149,6 +150,22 @@ MAINTENANCE_PROGRESS = {
 }  # fmt: skip
 
 
+class CaseInstallation(ApiModel):
+    """An installation case's request, as the case keeps it."""
+
+    kind: UpdateKind
+    reason: UpdateReason
+    target: str = Field(description="What is installed, in words.")
+    scrs: list[str] = Field(default_factory=list)
+    feature: str | None = None
+    resolves_cases: list[str] = Field(default_factory=list, description="The cases it closed as Resolved when it was opened.")
+    quota: str | None = Field(
+        default=None,
+        description="The entitlement it uses (e.g. 'Release upgrade, Q4 2026'); cancelling the case before the installation frees it.",
+    )
+    quota_key: str | None = Field(default=None, description="The entitlement's marker the case holds while it is not cancelled.")
+
+
 class CaseMaintenanceWindow(ApiModel):
     """A maintenance case's window (the guide: a case opened for customer maintenance lets support put monitoring
     into Maintenance Mode): what the case asked for, then the window as the alerts domain schedules, starts,
@@ -211,6 +228,12 @@ class Case(ResponseTarget):
         default=None,
         description="Maintenance cases: the window in which monitoring is in maintenance mode (alerts recorded, nobody notified); "
         "null for other cases.",
+    )
+    installation: CaseInstallation | None = Field(
+        default=None, description="Installation cases: what is installed, why, and the cases it resolved; null for other cases."
+    )
+    resolved_by_case: str | None = Field(
+        default=None, description="A case an installation resolved: the installation case that closed it as Resolved."
     )
     owner_id: str | None = Field(default=None, description="The engineer who owns the case.")
     region: str | None = Field(default=None, description="The support region of the case's account when it was opened.")

@@ -1,6 +1,7 @@
 """How other domains' events reach the cases domain: the purge job's CaseFilesPurged, which marks the case,
 the alerts domain's incidents, which open and annotate their cases, and its maintenance windows, told to their
-maintenance cases (functions/cases/logic/bus_events.py).
+maintenance cases, and the updates domain's weekly check, which opens an account's behind-GA case
+(functions/cases/logic/bus_events.py).
 The stack (infra) and the local stack (local/provision.py) are both built from these."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from functions.shared.contracts import (
     CaseFilesPurged,
     DetailType,
     EventSource,
+    GatewaysBehindGa,
     MonitoringAlertsAttached,
     MonitoringAlertsRecovered,
     MonitoringCaseRequested,
@@ -30,5 +32,6 @@ SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
         *(model.detail_type for model in (MonitoringCaseRequested, MonitoringAlertsAttached, MonitoringAlertsRecovered)),
         *(model.detail_type for model in MAINTENANCE_WINDOW_EVENTS),
     ),
+    GatewaysBehindGa.source: (GatewaysBehindGa.detail_type,),  # the weekly check: the account's proactive case
 }
 EVENT_PATTERN = sources_pattern(SUBSCRIBED)

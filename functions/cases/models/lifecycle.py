@@ -3,6 +3,7 @@ reopening, escalation, and the history of every change."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -10,6 +11,7 @@ from pydantic import Field, model_validator
 
 from functions.cases.models.case import Case, ClosedSubStatus, OpenSubStatus, Priority
 from functions.shared.clock import UtcTimestamp
+from functions.shared.domain_event import DomainEvent
 from functions.shared.models import Actor, ApiModel, RequestModel
 from functions.shared.text_limits import Choice, Identifier, LongText
 
@@ -143,3 +145,15 @@ class EscalationOutcome(ApiModel):
     outcome: Literal["applied", "recorded"]
     message: str
     case: Case
+
+
+@dataclass(frozen=True)
+class PreparedChange:
+    """A decision applied to a case (functions/cases/logic/change_case.py prepare_change): what its transaction writes."""
+
+    before_version: int
+    after: Case
+    history: HistoryEntry
+    update: CaseUpdate | None
+    events: list[DomainEvent]
+    frees_quota: str | None  # the entitlement marker a cancelled installation case lets go

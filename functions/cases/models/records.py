@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,6 +23,10 @@ class MonitoringCaseExists(Exception):
     """The incident's case was opened already (its claim item exists): a duplicate delivery, or a concurrent one."""
 
 
+class BehindGaCaseOpen(Exception):
+    """The account's behind-GA claim was taken by another case meanwhile."""
+
+
 class EventAlreadyApplied(Exception):
     """The case already holds this event's change (its mark exists): a duplicate delivery."""
 
@@ -32,3 +37,25 @@ class IdempotencyKeyTaken(Exception):
 
 class StaleCase(Exception):
     """The case changed since it was read: someone else's change committed first."""
+
+
+@dataclass(frozen=True)
+class QuotaMarker:
+    """An entitlement an installation case uses (functions/cases/dal/tables.py QuotaItem)."""
+
+    sort_key: str  # <kind>#<period's first day>#<slot>
+    case_number: str  # "" until the case that takes it is numbered
+    period: str  # what it is, in words: "Release upgrade, Q4 2026"
+    requested_at: datetime
+
+
+class QuotaTaken(Exception):
+    """Another installation took the entitlement first."""
+
+
+class ResolvedCaseChanged(Exception):
+    """A case the installation closes changed since it was read."""
+
+    def __init__(self, case_number: str):
+        super().__init__(case_number)
+        self.case_number = case_number

@@ -4,7 +4,8 @@ through this."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from datetime import datetime
 
 from pynamodb.connection import Connection
@@ -17,7 +18,8 @@ from functions.shared.dal.errors import unavailable
 from functions.shared.dal.rate_limit import count_change
 from functions.shared.rate_limit import TooManyChanges
 
-Write = tuple[Model, Condition | None, type[Exception] | None]
+# An item, its condition, and what its failed condition raises (an exception class, or a factory naming the item).
+Write = tuple[Model, Condition | None, Callable[[], Exception] | None]
 
 
 def write_change(
@@ -42,10 +44,9 @@ def write_change(
                 count_change(transaction, rate_limited, now)
     except TransactWriteError as error:
         reasons = [reason.code if reason else None for reason in (error.cancellation_reasons or [])]
-        refusals = [refusal for _, _, refusal in writes] + [None] * len(removals) + ([TooManyChanges] if rate_limited else [])
+        refusals: list[Callable[[], Exception] | None] = [refusal for _, _, refusal in writes] + [None] * len(removals)
+        refusals += [partial(TooManyChanges, now)] if rate_limited else []
         failed = [refusal for refusal, reason in zip(refusals, reasons, strict=False) if reason == "ConditionalCheckFailed"]
-        if failed and failed[0] is TooManyChanges:
-            raise TooManyChanges(now) from error
         if failed and failed[0] is not None:
             raise failed[0]() from error
         if "TransactionConflict" in reasons:
