@@ -261,6 +261,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/maintenance/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request an installation
+         * @description Support staff only (customers ask through a case). The guide's rules decide: a Windows update only once the Testing Department validated it (else 409 naming its status and expected date); a Release at most once a contract quarter (409 naming the case and date that used it, and the quarter's end), for a known or new SCR or a feature, driven by a system-impacting issue; a Patch for an SCR that is service affecting in a feature in use; a gateway update for an SCR, a feature, or every gateway named 3 or more updates behind GA (`behind-ga`), within the contract year's gateway updates. Each refusal's `error` is the rule's code and its message says what would change the answer. An accepted request opens the installation case (a Service Request at 3-Medium for the contact) and, in the same transaction, closes every case in `resolvesCases` (the account's open cases, at most 48, as the transaction's 100 writes allow) as Resolved referencing it, and uses the entitlement; a case changed meanwhile refuses it all (409 `resolved_case_changed`, naming it). Cancelling the installation case before it is done frees the entitlement.
+         */
+        post: operations["post_installation_maintenance_requests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/requests/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check an installation request against the rules
+         * @description The answer the same request would get, without writing anything: 200 with the rule's words when it would be accepted, else the refusal it would get. The guide's rules decide: a Windows update only once the Testing Department validated it (else 409 naming its status and expected date); a Release at most once a contract quarter (409 naming the case and date that used it, and the quarter's end), for a known or new SCR or a feature, driven by a system-impacting issue; a Patch for an SCR that is service affecting in a feature in use; a gateway update for an SCR, a feature, or every gateway named 3 or more updates behind GA (`behind-ga`), within the contract year's gateway updates. Each refusal's `error` is the rule's code and its message says what would change the answer.
+         */
+        post: operations["post_installation_check_maintenance_requests_check_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseNumber}/uploads": {
         parameters: {
             query?: never;
@@ -1167,6 +1207,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/maintenance/windows-updates/{kb}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A Microsoft update of the catalog */
+        get: operations["get_windows_update_maintenance_windows_updates__kb__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/windows-updates/{kb}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a pending update (Testing Department)
+         * @description From pending validation only (409 otherwise); from then on it may be applied to customers' platforms.
+         */
+        post: operations["post_validate_maintenance_windows_updates__kb__validate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/windows-updates/{kb}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending update (Testing Department)
+         * @description From pending validation only (409 otherwise), with the reason customers and engineers read; it is not applied.
+         */
+        post: operations["post_reject_maintenance_windows_updates__kb__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/gateway-catalog/{gatewayType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A gateway type's GA catalog
+         * @description Its Service Updates (or firmware updates) in release order; the last is the current GA.
+         */
+        get: operations["get_catalog_maintenance_gateway_catalog__gatewayType__get"];
+        /**
+         * Set a gateway type's GA catalog (staff)
+         * @description The whole list in release order, the current GA last; `name` left out keeps the one recorded. The same PUT again changes nothing. If-Match `"0"` creates it only if there is none.
+         */
+        put: operations["put_catalog_maintenance_gateway_catalog__gatewayType__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{accountId}/platform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account's platform
+         * @description Staff for any account, a customer for their own. Each gateway says its type's current GA and how many updates behind it is (3 or more: a gateway update may be requested for that reason). Version 0: nothing recorded yet.
+         */
+        get: operations["get_platform_accounts__accountId__platform_get"];
+        /**
+         * Record an account's platform (staff)
+         * @description All of it: a field left out takes its default (no Release, no patches or gateways, calendar quarters, one Release upgrade a quarter, one gateway update a contract year). The same PUT again changes nothing.
+         */
+        put: operations["put_platform_accounts__accountId__platform_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/windows-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Windows-update catalog
+         * @description Every signed-in user (staff, customers, the Testing Department): the updates, newest release first; `status=validated` lists the ones that are applied.
+         */
+        get: operations["get_windows_updates_maintenance_windows_updates_get"];
+        put?: never;
+        /**
+         * Record a Microsoft update (Testing Department)
+         * @description Recorded pending validation, expected to be decided the configured days (7) after its release. A critical update (classification or MSRC severity Critical) is flagged overdue if still pending at 00:00 US Eastern that day. 409 if the KB is recorded already.
+         */
+        post: operations["post_windows_update_maintenance_windows_updates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/maintenance/gateway-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every gateway type's GA catalog */
+        get: operations["get_catalogs_maintenance_gateway_catalog_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1301,6 +1487,13 @@ export interface components {
             alertReferences?: string[] | null;
             /** @description Maintenance cases: the window in which monitoring is in maintenance mode (alerts recorded, nobody notified); null for other cases. */
             maintenanceWindow?: components["schemas"]["CaseMaintenanceWindow"] | null;
+            /** @description Installation cases: what is installed, why, and the cases it resolved; null for other cases. */
+            installation?: components["schemas"]["CaseInstallation"] | null;
+            /**
+             * Resolvedbycase
+             * @description A case an installation resolved: the installation case that closed it as Resolved.
+             */
+            resolvedByCase?: string | null;
             /**
              * Ownerid
              * @description The engineer who owns the case.
@@ -1362,6 +1555,38 @@ export interface components {
             ownerId?: string | null;
             /** @description Any level: this is the phone path for 2-High and 1-Prod Down. */
             priority?: components["schemas"]["Priority"] | null;
+        };
+        /**
+         * CaseInstallation
+         * @description An installation case's request, as the case keeps it.
+         */
+        CaseInstallation: {
+            kind: components["schemas"]["functions__shared__update_rules__UpdateKind"];
+            reason: components["schemas"]["UpdateReason"];
+            /**
+             * Target
+             * @description What is installed, in words.
+             */
+            target: string;
+            /** Scrs */
+            scrs?: string[];
+            /** Feature */
+            feature?: string | null;
+            /**
+             * Resolvescases
+             * @description The cases it closed as Resolved when it was opened.
+             */
+            resolvesCases?: string[];
+            /**
+             * Quota
+             * @description The entitlement it uses (e.g. 'Release upgrade, Q4 2026'); cancelling the case before the installation frees it.
+             */
+            quota?: string | null;
+            /**
+             * Quotakey
+             * @description The entitlement's marker the case holds while it is not cancelled.
+             */
+            quotaKey?: string | null;
         };
         /** CaseList */
         CaseList: {
@@ -1475,7 +1700,7 @@ export interface components {
         CaseUpdate: {
             /** Updateid */
             updateId: string;
-            kind: components["schemas"]["UpdateKind"];
+            kind: components["schemas"]["functions__cases__models__lifecycle__UpdateKind"];
             author: components["schemas"]["Actor"];
             /** Text */
             text: string;
@@ -1605,6 +1830,101 @@ export interface components {
              * @description What the customer should send (logs, environment details, ...).
              */
             message: string;
+        };
+        /** InstallationAccepted */
+        InstallationAccepted: {
+            /** @description The installation case (a Service Request). */
+            case: components["schemas"]["Case"];
+            /**
+             * Resolvedcases
+             * @description The cases it closed as Resolved.
+             */
+            resolvedCases: components["schemas"]["Case"][];
+            rule: components["schemas"]["RuleAnswer"];
+        };
+        /**
+         * InstallationRequest
+         * @description An engineer's request to change an account's platform (customers' requests arrive as cases).
+         */
+        InstallationRequest: {
+            /** Accountid */
+            accountId: string;
+            /**
+             * Contactid
+             * @description Whose installation case it is; default: the contact of the first case it resolves.
+             */
+            contactId?: string | null;
+            kind: components["schemas"]["UpdateKind-Input"];
+            /** @description known-scr or new-scr (a service problem from a Software Change Request), feature (a feature the customer wants), behind-ga (a gateway 3 or more updates behind GA: gateway updates only). */
+            reason: components["schemas"]["UpdateReason"];
+            /**
+             * Scrs
+             * @description The SCRs, for known-scr and new-scr.
+             */
+            scrs?: string[];
+            /**
+             * Feature
+             * @description The feature wanted, for the feature reason.
+             */
+            feature?: string | null;
+            /**
+             * Systemimpacting
+             * @description A system-impacting issue drives it (the guide's condition for Releases and gateway updates).
+             * @default false
+             */
+            systemImpacting: boolean;
+            /**
+             * Featureinuse
+             * @description patch: the customer uses the feature the SCR affects.
+             */
+            featureInUse?: boolean | null;
+            /**
+             * Serviceaffecting
+             * @description patch: the SCR is service affecting.
+             */
+            serviceAffecting?: boolean | null;
+            target: components["schemas"]["InstallationTarget"];
+            /**
+             * Resolvescases
+             * @description Open cases of the account the installation resolves: closed as Resolved, referencing the installation case.
+             */
+            resolvesCases?: string[];
+            /**
+             * Notes
+             * @description What the engineers need to know; it goes into the case's description.
+             */
+            notes?: string | null;
+        };
+        /**
+         * InstallationTarget
+         * @description What is installed; the kind says which fields it needs.
+         */
+        InstallationTarget: {
+            /**
+             * Kbs
+             * @description windows-update: the Microsoft updates (KB numbers).
+             */
+            kbs?: string[] | null;
+            /**
+             * Release
+             * @description release: the Release to upgrade to.
+             */
+            release?: string | null;
+            /**
+             * Patch
+             * @description patch: the patch to apply.
+             */
+            patch?: string | null;
+            /**
+             * Gateways
+             * @description gateway-update: the account's gateways (their ids on the account's platform).
+             */
+            gateways?: string[] | null;
+            /**
+             * Update
+             * @description gateway-update: the Service Update or firmware to install.
+             */
+            update?: string | null;
         };
         /** MacField */
         MacField: {
@@ -1890,6 +2210,16 @@ export interface components {
              */
             information: string;
         };
+        /** RuleAnswer */
+        RuleAnswer: {
+            /**
+             * Code
+             * @description The rule that decided (allowed, or the refusal's code).
+             */
+            code: string;
+            /** Message */
+            message: string;
+        };
         /** ServiceRequestCatalog */
         ServiceRequestCatalog: {
             /**
@@ -1928,7 +2258,7 @@ export interface components {
          * UpdateKind
          * @enum {string}
          */
-        UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request" | "monitoring-note" | "internal-note" | "maintenance-note";
+        "UpdateKind-Input": "windows-update" | "release" | "patch" | "gateway-update";
         /** UpdateList */
         UpdateList: {
             /** Items */
@@ -1936,6 +2266,11 @@ export interface components {
             /** Nexttoken */
             nextToken?: string | null;
         };
+        /**
+         * UpdateReason
+         * @enum {string}
+         */
+        UpdateReason: "known-scr" | "new-scr" | "feature" | "behind-ga";
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -1943,6 +2278,16 @@ export interface components {
             /** Error Type */
             type: string;
         };
+        /**
+         * UpdateKind
+         * @enum {string}
+         */
+        functions__cases__models__lifecycle__UpdateKind: "comment" | "information-request" | "solution-proposal" | "solution-acceptance" | "solution-rejection" | "closure-comment" | "reopen-information" | "escalation-request" | "monitoring-note" | "internal-note" | "maintenance-note";
+        /**
+         * UpdateKind
+         * @enum {string}
+         */
+        functions__shared__update_rules__UpdateKind: "windows-update" | "release" | "patch" | "gateway-update";
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
@@ -3719,6 +4064,298 @@ export interface components {
         SubscriptionList: {
             /** Items */
             items: components["schemas"]["Subscription"][];
+        };
+        /**
+         * CatalogRequest
+         * @description A gateway type's whole GA catalog.
+         */
+        CatalogRequest: {
+            /**
+             * Updates
+             * @description The type's GA updates in release order, oldest first: the last is the current GA.
+             * @example [
+             *       "SU1",
+             *       "SU2",
+             *       "SU3"
+             *     ]
+             */
+            updates: string[];
+            /**
+             * Name
+             * @description The type's display name, e.g. `Interaction Gateway`.
+             */
+            name?: string | null;
+        };
+        /**
+         * Classification
+         * @description Microsoft Update's classifications.
+         * @enum {string}
+         */
+        Classification: "Critical" | "Security" | "Definition" | "Update" | "Feature Pack" | "Service Pack" | "Update Rollup" | "Driver" | "Tool" | "Upgrade";
+        /**
+         * GatewayCatalog
+         * @description A gateway type's GA updates in release order; `currentGa` is the last.
+         */
+        GatewayCatalog: {
+            /** Gatewaytype */
+            gatewayType: string;
+            /** Name */
+            name?: string | null;
+            /** Updates */
+            updates: string[];
+            /**
+             * Currentga
+             * @description The current GA update; null while the catalog lists none.
+             */
+            currentGa: string | null;
+            /** Modifiedat */
+            modifiedAt: string;
+            modifiedBy: components["schemas"]["Actor"];
+            /** Version */
+            version: number;
+        };
+        /** GatewayCatalogList */
+        GatewayCatalogList: {
+            /**
+             * Items
+             * @description Every gateway type's catalog, by type.
+             */
+            items: components["schemas"]["GatewayCatalog"][];
+        };
+        /**
+         * GatewayEntry
+         * @description One of the account's gateways and the update it runs.
+         */
+        GatewayEntry: {
+            /**
+             * Gatewayid
+             * @description The account's name for the gateway, e.g. `gw-east-1`.
+             */
+            gatewayId: string;
+            /**
+             * Gatewaytype
+             * @description Its catalog's type, e.g. `interaction-gateway`, `audiocodes`.
+             */
+            gatewayType: string;
+            /**
+             * Installedupdate
+             * @description The update it runs; left out: not recorded.
+             */
+            installedUpdate?: string | null;
+        };
+        /**
+         * GatewayStatus
+         * @description A gateway with how far behind its type's current GA it is.
+         */
+        GatewayStatus: {
+            /** Gatewayid */
+            gatewayId: string;
+            /** Gatewaytype */
+            gatewayType: string;
+            /** Installedupdate */
+            installedUpdate?: string | null;
+            /**
+             * Currentga
+             * @description Its type's current GA; null when no catalog of its type lists one.
+             */
+            currentGa: string | null;
+            /**
+             * Updatesbehind
+             * @description How many GA updates it lacks (an installed update the catalog does not list counts as behind all of them); null without a catalog.
+             */
+            updatesBehind: number | null;
+            /**
+             * Behindga
+             * @description 3 or more behind the current GA: a gateway update may be requested for that reason.
+             */
+            behindGa: boolean;
+        };
+        /**
+         * KbStatus
+         * @enum {string}
+         */
+        KbStatus: "pending-validation" | "validated" | "rejected" | "superseded";
+        /**
+         * MsrcSeverity
+         * @description The Microsoft Security Response Center's severity rating.
+         * @enum {string}
+         */
+        MsrcSeverity: "Critical" | "Important" | "Moderate" | "Low";
+        /**
+         * NewWindowsUpdate
+         * @description A Microsoft update as Microsoft published it; it is recorded pending the Testing Department's validation.
+         */
+        NewWindowsUpdate: {
+            /**
+             * Kb
+             * @description The Knowledge Base article number, `KB` and 6 to 8 digits.
+             * @example KB5034441
+             */
+            kb: string;
+            /**
+             * Title
+             * @description Microsoft's title of the update.
+             */
+            title: string;
+            /** @description Microsoft Update's classification. */
+            classification: components["schemas"]["Classification"];
+            /** @description MSRC severity, when Microsoft gives one. */
+            msrcSeverity?: components["schemas"]["MsrcSeverity"] | null;
+            /**
+             * Products
+             * @description The products it applies to.
+             */
+            products?: string[];
+            /**
+             * Releasedon
+             * Format: date
+             * @description Microsoft's release date (e.g. a Patch Tuesday).
+             */
+            releasedOn: string;
+        };
+        /**
+         * PlatformAnswer
+         * @description The account's platform, each gateway with how far behind its type's current GA it is.
+         */
+        PlatformAnswer: {
+            /** Accountid */
+            accountId: string;
+            /** Release */
+            release?: string | null;
+            /** Patches */
+            patches: string[];
+            /** Gateways */
+            gateways: components["schemas"]["GatewayStatus"][];
+            /** Fiscalyearstartmonth */
+            fiscalYearStartMonth: number;
+            /** Releaseupgradesperquarter */
+            releaseUpgradesPerQuarter: number;
+            /** Gatewayupdatespercontractyear */
+            gatewayUpdatesPerContractYear: number;
+            /** Modifiedat */
+            modifiedAt?: string | null;
+            modifiedBy?: components["schemas"]["Actor"] | null;
+            /**
+             * Version
+             * @description The ETag; 0 while nothing is recorded for the account.
+             */
+            version: number;
+        };
+        /**
+         * PlatformRequest
+         * @description The account's whole platform: a field left out takes its default (none, or the contract's default).
+         */
+        PlatformRequest: {
+            /**
+             * Release
+             * @description The Release it runs, e.g. `2024 R1`.
+             */
+            release?: string | null;
+            /**
+             * Patches
+             * @description The patches applied.
+             */
+            patches?: string[];
+            /** Gateways */
+            gateways?: components["schemas"]["GatewayEntry"][];
+            /**
+             * Fiscalyearstartmonth
+             * @description The month the contract year starts (1: calendar quarters).
+             * @default 1
+             */
+            fiscalYearStartMonth: number;
+            /**
+             * Releaseupgradesperquarter
+             * @default 1
+             */
+            releaseUpgradesPerQuarter: number;
+            /**
+             * Gatewayupdatespercontractyear
+             * @default 1
+             */
+            gatewayUpdatesPerContractYear: number;
+        };
+        /**
+         * RejectRequest
+         * @description The Testing Department's rejection: the update is not applied.
+         */
+        RejectRequest: {
+            /**
+             * Reason
+             * @description Why the update is not applied; customers and engineers read it.
+             */
+            reason: string;
+        };
+        /**
+         * ValidateRequest
+         * @description The Testing Department's validation: the update may be applied from now on. Send `{}` for no comment.
+         */
+        ValidateRequest: {
+            /**
+             * Comment
+             * @description What the Testing Department wants recorded with the validation.
+             */
+            comment?: string | null;
+        };
+        /**
+         * WindowsUpdate
+         * @description A Microsoft update in the catalog. Only `validated` updates are applied; `expectedOn` is when the Testing
+         *     Department expects to have decided one still pending.
+         */
+        WindowsUpdate: {
+            /** Kb */
+            kb: string;
+            /** Title */
+            title: string;
+            classification: components["schemas"]["Classification"];
+            msrcSeverity?: components["schemas"]["MsrcSeverity"] | null;
+            /** Products */
+            products?: string[];
+            /**
+             * Releasedon
+             * Format: date
+             */
+            releasedOn: string;
+            /**
+             * Expectedon
+             * Format: date
+             * @description When the Testing Department is expected to have decided (release + the validation days).
+             */
+            expectedOn: string;
+            status: components["schemas"]["KbStatus"];
+            /**
+             * Critical
+             * @description Classification Critical or MSRC severity Critical: overdue validation is flagged.
+             */
+            critical: boolean;
+            /** Rejectionreason */
+            rejectionReason?: string | null;
+            /**
+             * Comment
+             * @description The Testing Department's comment on its validation.
+             */
+            comment?: string | null;
+            /** Recordedat */
+            recordedAt: string;
+            recordedBy: components["schemas"]["Actor"];
+            /** Decidedat */
+            decidedAt?: string | null;
+            decidedBy?: components["schemas"]["Actor"] | null;
+            /** Version */
+            version: number;
+        };
+        /** WindowsUpdateList */
+        WindowsUpdateList: {
+            /**
+             * Items
+             * @description Newest release first.
+             */
+            items: components["schemas"]["WindowsUpdate"][];
+            /**
+             * Nexttoken
+             * @description Pass as nextToken for the next page; null on the last.
+             */
+            nextToken?: string | null;
         };
     };
     responses: never;
@@ -5632,6 +6269,255 @@ export interface operations {
             };
             /** @description Body larger than 256 KB. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_installation_maintenance_requests_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallationRequest"];
+            };
+        };
+        responses: {
+            /** @description The installation case and the cases it closed (also for a replayed key). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstallationAccepted"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_installation_check_maintenance_requests_check_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstallationRequest"];
+            };
+        };
+        responses: {
+            /** @description The request would be accepted, by this rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11585,6 +12471,1133 @@ export interface operations {
             };
             /** @description No such resource among yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_windows_update_maintenance_windows_updates__kb__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The KB number, e.g. `KB5034441`. */
+                kb: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The update; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsUpdate"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_validate_maintenance_windows_updates__kb__validate_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (e.g. `"3"`; `"0"` for nothing recorded yet): refused with 412 if it changed since. Leave it out to change the latest version. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The KB number, e.g. `KB5034441`. */
+                kb: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateRequest"];
+            };
+        };
+        responses: {
+            /** @description The update, validated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsUpdate"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match; reload and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_reject_maintenance_windows_updates__kb__reject_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (e.g. `"3"`; `"0"` for nothing recorded yet): refused with 412 if it changed since. Leave it out to change the latest version. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The KB number, e.g. `KB5034441`. */
+                kb: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            /** @description The update, rejected. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsUpdate"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match; reload and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_catalog_maintenance_gateway_catalog__gatewayType__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `interaction-gateway`, `audiocodes`. */
+                gatewayType: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalog; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayCatalog"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_catalog_maintenance_gateway_catalog__gatewayType__put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (e.g. `"3"`; `"0"` for nothing recorded yet): refused with 412 if it changed since. Leave it out to change the latest version. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description e.g. `interaction-gateway`, `audiocodes`. */
+                gatewayType: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogRequest"];
+            };
+        };
+        responses: {
+            /** @description The catalog as set; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayCatalog"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match; reload and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_platform_accounts__accountId__platform_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The platform; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_platform_accounts__accountId__platform_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag you read (e.g. `"3"`; `"0"` for nothing recorded yet): refused with 412 if it changed since. Leave it out to change the latest version. */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description e.g. `acme`. */
+                accountId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlatformRequest"];
+            };
+        };
+        responses: {
+            /** @description The platform as recorded; ETag is its version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformAnswer"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource among yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The resource changed since the ETag in If-Match; reload and retry. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_windows_updates_maintenance_windows_updates_get: {
+        parameters: {
+            query?: {
+                /** @description Only the updates in this status; left out, all. */
+                status?: components["schemas"]["KbStatus"] | null;
+                /** @description Page size, 1 to 100. */
+                limit?: number;
+                /** @description From the previous page; it works only for you and this listing. */
+                nextToken?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of updates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsUpdateList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    post_windows_update_maintenance_windows_updates_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID). A retry with the same key and body within 24 hours returns the first answer (with `Idempotent-Replayed: true`) and changes nothing; the same key with another request is refused (409). */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWindowsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The update as recorded; ETag is its version. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WindowsUpdate"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the resource's state or an earlier request. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Body larger than 256 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A field is missing or invalid; `field` names it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; slow down and retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Something failed on our side; retry, quoting the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is busy; retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_catalogs_maintenance_gateway_catalog_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogs, by type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayCatalogList"];
+                };
+            };
+            /** @description Bad request: malformed JSON or a parameter that does not fit. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not allowed for your role. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
