@@ -53,6 +53,22 @@ class _CompiledFunctions:
         return compileall.compile_dir(target, quiet=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
 
 
+class InlinePolicyRole(iam.Role):
+    """A role whose grants (`add_to_policy` here and CDK's own grants alike) are one inline policy of the role itself,
+    not an AWS::IAM::Policy resource of their own (the default policy a Role makes): the same permissions in IAM (a
+    policy resource is an inline policy of the role too), one CloudFormation resource fewer per role. The stack is near
+    CloudFormation's 500 resources per template. The document is rendered at synth, so later grants are in it; what
+    depends on the grants depends on the role. tests/infra/test_stack_limits.py checks that no reference cycle results."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
+        self._grants = iam.PolicyDocument()
+        super().__init__(scope, construct_id, inline_policies={"Grants": self._grants}, **kwargs)
+
+    def add_to_principal_policy(self, statement: iam.PolicyStatement) -> iam.AddToPrincipalPolicyResult:
+        self._grants.add_statements(statement)
+        return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=self)
+
+
 def _function_code() -> lambda_.Code:
     bundling = BundlingOptions(image=DockerImage.from_registry("unused-local-bundling-only"), local=_CompiledFunctions())
     return lambda_.Code.from_asset(str(FUNCTIONS_DIR), exclude=BYTECODE, asset_hash_type=AssetHashType.SOURCE, bundling=bundling)
@@ -158,7 +174,7 @@ class DomainFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(self, "Logs", retention=config.log_retention, removal_policy=config.removal_policy)
-        self.role = iam.Role(
+        self.role = InlinePolicyRole(
             self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=f"dss-{config.name} {name} Lambda"
         )
         self.role.add_to_policy(

@@ -79,6 +79,19 @@ def statement_triples(statements: list[dict]) -> set[tuple[str, str, str]]:
     return pairs
 
 
+def statements_by_role(synth) -> dict[str, list[dict]]:
+    """Every role's own statements, inline or in policy resources (a managed policy's, e.g. API Gateway's logging role's,
+    are not in the template)."""
+    statements: dict[str, list[dict]] = {}
+    for role_id, role in synth.resources("AWS::IAM::Role").items():
+        inline = role["Properties"].get("Policies", [])
+        statements[role_id] = [statement for policy in inline for statement in policy["PolicyDocument"]["Statement"]]
+    for policy in synth.resources("AWS::IAM::Policy").values():
+        for role in policy["Properties"]["Roles"]:
+            statements[role["Ref"]] += policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
 def role_statements(synth, role_id: str) -> list[dict]:
     role = synth.resources("AWS::IAM::Role")[role_id]["Properties"]
     assert not role.get("ManagedPolicyArns")

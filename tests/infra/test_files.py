@@ -14,7 +14,7 @@ from functions.shared.settings import FilesSettings
 from infra.components.shared import PAGE_TOKEN_KEY_LOGICAL_ID
 from infra.constants import LAMBDA_PYTHON_VERSION
 
-from .synth import role_statements, statement_triples
+from .synth import role_statements, statement_triples, statements_by_role
 from .test_api import FILE_ROUTES, _routes
 
 pytestmark = pytest.mark.slow
@@ -280,12 +280,7 @@ def test_only_the_files_api_and_the_report_archivers_may_use_the_files_key(dev):
 
 
 def _resources(synth, role_id: str) -> list:
-    return [
-        statement["Resource"]
-        for policy in synth.resources("AWS::IAM::Policy").values()
-        if {"Ref": role_id} in policy["Properties"]["Roles"]
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
-    ]
+    return [statement["Resource"] for statement in statements_by_role(synth)[role_id]]
 
 
 def _page_token_secret(synth) -> str:
