@@ -31,6 +31,9 @@ class StageConfig:
     # Notifications: the From address (an SES email identity the stack creates; AWS emails it a link to
     # verify it on the first deploy). Set your own here. Emails link to the portal's distribution.
     sender_email: str
+    # Platform updates: the Testing Department's address (a critical Windows update overdue for validation, the Patch
+    # Tuesday reminder), emailed by the notifications function. Set your own here.
+    testing_department_email: str
     # Business-time configuration for the functions (DSS_HOLIDAYS, DSS_RESPONSE_TARGETS), from
     # `-c holidays=2026-12-24,2026-12-31 -c responseTargets="2-High=60"`; empty: the documented defaults.
     business_time: dict[str, str] = field(default_factory=dict)
@@ -111,6 +114,7 @@ def stage_config(name: str | None) -> StageConfig:
             waf=True,
             mfa_required=True,
             sender_email="support@support.example",
+            testing_department_email="testing@support.example",
         )
     return StageConfig(
         name=name,
@@ -124,4 +128,5 @@ def stage_config(name: str | None) -> StageConfig:
         waf=False,
         mfa_required=False,
         sender_email=f"support-{name}@support.example",
+        testing_department_email=f"testing-{name}@support.example",
     )

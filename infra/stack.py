@@ -23,6 +23,7 @@ from infra.components.portal import Portal
 from infra.components.purge import Purge
 from infra.components.reports import Reports
 from infra.components.shared import SharedRuntime
+from infra.components.updates import Updates, platform_reads
 from infra.config import StageConfig
 
 
@@ -47,6 +48,9 @@ class SupportDeskStack(Stack):
         self.directory = DirectoryApi(self, "Directory", config=config, data=self.data, shared=self.shared, identity=self.identity)
         self.alerts = Alerts(self, "Alerts", config=config, data=self.data, events=self.events, shared=self.shared)
         self.reports = Reports(self, "Reports", config=config, data=self.data, events=self.events, files=self.files, shared=self.shared)
+        self.updates = Updates(self, "Updates", config=config, data=self.data, shared=self.shared)
+        # The cases domain decides installation requests from the updates domain's items (functions/shared/dal/platform_view.py).
+        self.cases.api.grant(*platform_reads(self.data.table.table_arn))
         self.api = Api(
             self,
             "Api",
@@ -59,6 +63,7 @@ class SupportDeskStack(Stack):
                 (self.alerts.api.function, api_routes("functions.alerts.handlers.api")),
                 (self.alerts.intake.function, api_routes("functions.alerts.handlers.intake")),
                 (self.reports.api.function, api_routes("functions.reports.handlers.api")),
+                (self.updates.api.function, api_routes("functions.updates.handlers.api")),
             ],
             documentation=self.cases.function,  # it serves the whole API's stored OpenAPI document
             # GET /sign-in and the monitoring intake (its credential is in the request, not a Cognito token).
@@ -113,6 +118,7 @@ class SupportDeskStack(Stack):
                 "monitoring bus DLQ": self.alerts.bus_dead_letter_queue,
                 "reports events DLQ": self.reports.delivery.dead_letter_queue,
                 "report runs DLQ": self.reports.dead_letter_queue,
+                "update jobs DLQ": self.updates.dead_letter_queue,
             },
             state_machines={
                 "follow-up ladder": self.followups.follow_up_ladder,
@@ -142,6 +148,8 @@ class SupportDeskStack(Stack):
         CfnOutput(self, "MonitoringBusDeadLetterQueueUrl", value=self.alerts.bus_dead_letter_queue.queue_url)
         CfnOutput(self, "ReportsDeadLetterQueueUrl", value=self.reports.dead_letter_queue.queue_url)
         CfnOutput(self, "ReportsEventsDeadLetterQueueUrl", value=self.reports.delivery.dead_letter_queue.queue_url)
+        CfnOutput(self, "UpdatesDeadLetterQueueUrl", value=self.updates.dead_letter_queue.queue_url)
+        CfnOutput(self, "UpdateJobFunctionName", value=self.updates.job.function.function_name, description="Invoke it with a job's input")
         CfnOutput(self, "OutboxPublisherFunctionName", value=self.outbox.function.function_name)
         CfnOutput(self, "TableStreamArn", value=self.data.stream_arn)
         CfnOutput(self, "OperationsTopicArn", value=self.operations.topic.topic_arn, description="Every alarm notifies this topic")

@@ -16,6 +16,7 @@ GROUP_DESCRIPTIONS = {
     Group.CUSTOMER_MAC: "Customer contacts with MAC authorization",
     Group.ENGINEER: "Support engineers",
     Group.MANAGER: "Regional support managers",
+    Group.TESTING: "The Testing Department: records and validates Microsoft updates",
 }
 
 

@@ -78,6 +78,7 @@ class Notifications(Construct):
                 "TABLE_NAME": data.table.table_name,
                 "REFERENCE_SECRET_ARN": shared.reference_secret.secret_arn,
                 "SENDER_EMAIL": config.sender_email,
+                "TESTING_DEPARTMENT_EMAIL": config.testing_department_email,  # platform updates' notices
                 "PORTAL_URL": portal_url,
                 **config.business_time,  # the follow-up dates its emails announce use the desk's holidays
             },

@@ -14,6 +14,7 @@ CASE_ROUTES = {
     ("/cases", "GET"), ("/cases", "POST"), ("/cases/{caseNumber}", "GET"), ("/cases/{caseNumber}", "PATCH"),
     ("/cases/{caseNumber}/updates", "GET"), ("/cases/{caseNumber}/updates", "POST"), ("/cases/{caseNumber}/history", "GET"),
     ("/catalog/service-requests", "GET"), ("/queues/{queue}", "GET"),
+    ("/maintenance/requests", "POST"), ("/maintenance/requests/check", "POST"),
     *(("/cases/{caseNumber}/" + action, "POST") for action in (
         "request-info", "propose-solution", "solution/accept", "solution/reject", "close", "reopen", "escalations",
     )),
@@ -52,14 +53,22 @@ REPORT_ROUTES = {
     ("/report-subscriptions/{subscriptionId}/runs", "GET"), ("/report-subscriptions/{subscriptionId}/runs/{firstDay}/csv", "GET"),
     *RECIPIENT_LINK_ROUTES,
 }  # fmt: skip
+UPDATE_ROUTES = {
+    ("/maintenance/windows-updates", "POST"), ("/maintenance/windows-updates", "GET"), ("/maintenance/windows-updates/{kb}", "GET"),
+    ("/maintenance/windows-updates/{kb}/validate", "POST"), ("/maintenance/windows-updates/{kb}/reject", "POST"),
+    ("/maintenance/gateway-catalog", "GET"), ("/maintenance/gateway-catalog/{gatewayType}", "GET"),
+    ("/maintenance/gateway-catalog/{gatewayType}", "PUT"), ("/accounts/{accountId}/platform", "GET"),
+    ("/accounts/{accountId}/platform", "PUT"),
+}  # fmt: skip
 DOCS_ROUTES = {("/openapi.json", "GET"), ("/swagger", "GET")}
 # Domain routes served without the authorizer: their OpenAPI operation declares no token (`security: [{}]`).
 PUBLIC_ROUTES = {("/sign-in", "GET"), *INTAKE_ROUTES, *RECIPIENT_LINK_ROUTES}
-DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES | ALERT_ROUTES | INTAKE_ROUTES | REPORT_ROUTES
+DOMAIN_ROUTES = CASE_ROUTES | FILE_ROUTES | DIRECTORY_ROUTES | ALERT_ROUTES | INTAKE_ROUTES | REPORT_ROUTES | UPDATE_ROUTES
 CASE_PATHS, FILE_PATHS, DIRECTORY_PATHS = ({path for path, _ in routes} for routes in (CASE_ROUTES, FILE_ROUTES, DIRECTORY_ROUTES))
 ALERT_PATHS = {path for path, _ in ALERT_ROUTES | INTAKE_ROUTES}
 REPORT_PATHS = {path for path, _ in REPORT_ROUTES}
-SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS | ALERT_PATHS | REPORT_PATHS
+UPDATE_PATHS = {path for path, _ in UPDATE_ROUTES}
+SERVED_PATHS = CASE_PATHS | FILE_PATHS | DIRECTORY_PATHS | ALERT_PATHS | REPORT_PATHS | UPDATE_PATHS
 # Every served path also takes ANY: its other methods reach its Lambda, which answers 405 with Allow.
 OTHER_METHOD_ROUTES = {(path, "ANY") for path in SERVED_PATHS}
 RETENTION_DAYS = {"dev": 7, "prod": 90}
@@ -104,6 +113,7 @@ def test_the_public_routes_are_those_whose_openapi_needs_no_token(dev):
     modules = (
         "functions.cases.handlers.api", "functions.files.handlers.api", "functions.directory.handlers.api",
         "functions.alerts.handlers.api", "functions.alerts.handlers.intake", "functions.reports.handlers.api",
+        "functions.updates.handlers.api",
     )  # fmt: skip
     assert {route for module in modules for route in public_api_routes(module)} == PUBLIC_ROUTES == set(PUBLIC_ROUTE_REASONS)
     # The local API Gateway reads the same declaration.
@@ -151,14 +161,16 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
     assert set(api_routes("functions.alerts.handlers.api")) == ALERT_ROUTES
     assert set(api_routes("functions.alerts.handlers.intake")) == INTAKE_ROUTES
     assert set(api_routes("functions.reports.handlers.api")) == REPORT_ROUTES
+    assert set(api_routes("functions.updates.handlers.api")) == UPDATE_ROUTES
     cases_id = dev.one("AWS::Lambda::Function", "Cases")[0]
     files_id = dev.one("AWS::Lambda::Function", "Files")[0]
     directory_id = dev.one("AWS::Lambda::Function", "Directory")[0]
     alerts_id = dev.one("AWS::Lambda::Function", "AlertsApiFunction")[0]
     intake_id = dev.one("AWS::Lambda::Function", "AlertsIntakeFunction")[0]
     reports_id = dev.one("AWS::Lambda::Function", "ReportsApi")[0]
+    updates_id = dev.one("AWS::Lambda::Function", "UpdatesApi")[0]
     served_by = {
-        **dict.fromkeys(REPORT_PATHS, reports_id),
+        **dict.fromkeys(REPORT_PATHS, reports_id), **dict.fromkeys(UPDATE_PATHS, updates_id),
         **dict.fromkeys(FILE_PATHS, files_id), **dict.fromkeys(DIRECTORY_PATHS, directory_id),
         **{path: alerts_id for path, _ in ALERT_ROUTES}, **{path: intake_id for path, _ in INTAKE_ROUTES},
     }  # fmt: skip
@@ -166,7 +178,7 @@ def test_each_route_proxies_to_the_lambda_whose_openapi_declares_it(dev):
         assert _integrated_function(method) == served_by.get(path, cases_id), (path, verb)
     # API Gateway may invoke each function (once, for the whole API: components/api.py), and nothing else may.
     permissions = [value["Properties"] for value in dev.resources("AWS::Lambda::Permission").values()]
-    for function_id in (cases_id, files_id, directory_id, alerts_id, intake_id, reports_id):
+    for function_id in (cases_id, files_id, directory_id, alerts_id, intake_id, reports_id, updates_id):
         invokers = {p["Principal"] for p in permissions if p["FunctionName"] == {"Fn::GetAtt": [function_id, "Arn"]}}
         assert invokers == {"apigateway.amazonaws.com"}
 

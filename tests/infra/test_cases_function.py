@@ -125,6 +125,15 @@ def test_role_is_exactly_least_privilege(dev):
                 ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*"]),
                 ("dynamodb:UpdateItem", ["COUNTER#case-number", "RATE#*"]),
                 ("dynamodb:Query", ["CASE#*"]),
+                # The updates domain's items an installation request is decided from (functions/shared/dal/platform_view.py).
+                *(
+                    (action, ["WINDOWSUPDATE#*", "GATEWAYCATALOG#*", "PLATFORM#*"])
+                    for action in (
+                        "dynamodb:GetItem",
+                        "dynamodb:BatchGetItem",
+                        "dynamodb:Query",
+                    )
+                ),
             ]
         ),
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},

@@ -104,6 +104,19 @@ ACKNOWLEDGED_EVERYWHERE = {
     # The schedule's own role invokes the dispatcher and its versions (`:*`); the dispatcher's DLQ is itself a DLQ.
     ("Reports/ScheduleRole", "AwsSolutions-IAM5[Resource::<ReportsDispatcherFunction8314D4C8.Arn>:*]"),
     ("Reports/DeadLetterQueue", "AwsSolutions-SQS3"),
+    # Platform updates (infra/components/updates.py): the validation-due schedules are named by KB at run time; the schedule
+    # role invokes the job and its versions (`:*`); the jobs' dead-letter queue is itself a DLQ.
+    ("Updates/Api/Function", "AwsSolutions-L1"),
+    ("Updates/Api/Role", "AwsSolutions-IAM5[Resource::*]"),
+    (
+        "Updates/Api/Role",
+        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/"
+        "<UpdatesScheduleGroup598DF390>/validation-due-*]",
+    ),
+    ("Updates/Job/Function", "AwsSolutions-L1"),
+    ("Updates/Job/Role", "AwsSolutions-IAM5[Resource::*]"),
+    ("Updates/ScheduleRole", "AwsSolutions-IAM5[Resource::<UpdatesJobFunction56B2A7FD.Arn>:*]"),
+    ("Updates/DeadLetterQueue", "AwsSolutions-SQS3"),
     # The report recipients' signed links (PUBLIC_ROUTE_REASONS): the HMAC-signed token is the credential.
     *(
         (f"Api/RestApi/Default/report-subscriptions/{path}/POST", f"AwsSolutions-{rule}")

@@ -15,6 +15,7 @@ from functions.notifications.models.delivery import (
     SUBSCRIBED_CASE_DETAIL_TYPES,
     SUBSCRIBED_CONTACT_DETAIL_TYPES,
     SUBSCRIBED_MONITORING_DETAIL_TYPES,
+    SUBSCRIBED_UPDATES_DETAIL_TYPES,
     VISIBILITY_TIMEOUT_SECONDS,
 )
 from infra.components.shared import REFERENCE_ID_KEY_LOGICAL_ID
@@ -51,11 +52,17 @@ def test_the_rule_sends_the_case_contact_and_monitoring_events_that_email_someon
     assert rule_id.startswith(f"{COMPONENT}CaseEvents")  # the id it had before the contact events: updated in place
     assert rule["EventBusName"] == {"Ref": dev.one("AWS::Events::EventBus", "Events")[0]}
     assert rule["EventPattern"] == {
-        "source": ["dss.cases", "dss.directory", "dss.alerts"],
-        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],
+        "source": ["dss.cases", "dss.directory", "dss.alerts", "dss.updates"],
+        "detail-type": [
+            *SUBSCRIBED_CASE_DETAIL_TYPES,
+            *SUBSCRIBED_CONTACT_DETAIL_TYPES,
+            *SUBSCRIBED_MONITORING_DETAIL_TYPES,
+            *SUBSCRIBED_UPDATES_DETAIL_TYPES,
+        ],
     }
     assert SUBSCRIBED_CONTACT_DETAIL_TYPES == ("ContactAdded", "ContactChanged")
     assert SUBSCRIBED_MONITORING_DETAIL_TYPES == ("MonitoringGroupHeld", "MaintenanceWindowStarted", "MaintenanceWindowEnded")
+    assert SUBSCRIBED_UPDATES_DETAIL_TYPES == ("WindowsUpdateValidationOverdue", "WindowsUpdatesReminder")
     assert rule["Targets"] == [{"Id": "Target0", "Arn": _arn(queue_id), "DeadLetterConfig": {"Arn": _arn(dead_letter_id)}}]
 
 
@@ -126,6 +133,7 @@ def test_function_settings_and_environment(dev):
         "TABLE_NAME": {"Ref": dev.only("AWS::DynamoDB::Table")[0]},
         "REFERENCE_SECRET_ARN": {"Ref": secret_id},
         "SENDER_EMAIL": dev.config.sender_email,
+        "TESTING_DEPARTMENT_EMAIL": dev.config.testing_department_email,
         "PORTAL_URL": portal_url(dev),
         "POWERTOOLS_SERVICE_NAME": "dss",
         "POWERTOOLS_METRICS_NAMESPACE": "DedicatedSupportServices",

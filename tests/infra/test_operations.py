@@ -138,9 +138,9 @@ def test_every_function_has_error_and_throttle_alarms(dev):
         if alarm["Properties"]["Namespace"] == "AWS/Lambda" and alarm["Properties"]["MetricName"] in ("Errors", "Throttles")
     }
     functions = dev.resources("AWS::Lambda::Function")
-    # 11, the alerts processor, the incident timer step, the alerts case events and the bus intake, and the reports API,
-    # dispatcher and events functions.
-    assert len(functions) == 18
+    # 11, the alerts processor, the incident timer step, the alerts case events and the bus intake, the reports API,
+    # dispatcher and events functions, and the updates API and job.
+    assert len(functions) == 20
     assert alarmed == {(metric, function_id) for function_id in functions for metric in ("Errors", "Throttles")}
     for alarm in dev.resources("AWS::CloudWatch::Alarm").values():
         properties = alarm["Properties"]

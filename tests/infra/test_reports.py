@@ -25,7 +25,7 @@ from functions.shared.settings import ReportsSettings
 from infra.components.api import api_routes, public_api_routes
 from infra.constants import LAMBDA_PYTHON_VERSION
 
-from .synth import Synthesized, role_statements, statement_triples
+from .synth import Synthesized, role_statements, statement_triples, statements_by_role
 from .test_api import _integrated_function, _routes
 
 pytestmark = pytest.mark.slow
@@ -224,11 +224,10 @@ def test_the_link_key_is_a_generated_secret_kept_with_the_stages_data(dev: Synth
         assert not synth.resources("AWS::SecretsManager::RotationSchedule")
     link_key = {"Ref": _link_secret(dev)}
     readers = {
-        role["Ref"]
-        for policy in dev.resources("AWS::IAM::Policy").values()
-        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        role_id
+        for role_id, statements in statements_by_role(dev).items()
+        for statement in statements
         if link_key in (statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]])
-        for role in policy["Properties"]["Roles"]
     }
     assert readers == {_role(_function(dev, handler)[1]) for handler in (API_HANDLER, DISPATCHER_HANDLER, EVENTS_HANDLER)}
 
@@ -288,7 +287,7 @@ def test_the_schedule_invokes_the_dispatcher_hourly_from_six_to_eleven_pm_easter
     """06:00 US Eastern, when a period's report is due, then on the hour to 23:00 for what a run could not finish: on the
     desk's clock across daylight-saving changes, never 01:00-03:00, with retries and a dead-letter queue."""
     function_id, _ = _function(dev, DISPATCHER_HANDLER)
-    _, schedule = dev.only("AWS::Scheduler::Schedule")
+    _, schedule = dev.one("AWS::Scheduler::Schedule", "Reports")
     properties = schedule["Properties"]
     # The local stack fires on the same hours (functions/reports/models/delivery.py DISPATCH_HOURS).
     assert properties["ScheduleExpression"] == f"cron(0 {DISPATCH_HOURS[0]}-{DISPATCH_HOURS[-1]} * * ? *)" == "cron(0 6-23 * * ? *)"

@@ -15,6 +15,7 @@ from functions.shared.settings import (
     NotificationSettings,
     PublisherSettings,
     ReportsSettings,
+    UpdatesSettings,
 )
 
 pytestmark = pytest.mark.slow
@@ -39,6 +40,9 @@ SETTINGS_BY_HANDLER: dict[str, type[BaseModel]] = {
     "functions.reports.handlers.api.lambda_handler": ReportsSettings,
     "functions.reports.handlers.handle_report_schedule.lambda_handler": ReportsSettings,
     "functions.reports.handlers.handle_bus_events.lambda_handler": ReportsSettings,
+    # The updates API creates the validation-due schedules; the job needs the table only (functions/updates/logic/dependencies.py).
+    "functions.updates.handlers.api.lambda_handler": UpdatesSettings,
+    "functions.updates.handlers.handle_update_schedule.lambda_handler": CasesSettings,
 }
 
 
