@@ -35,6 +35,9 @@ class NotificationSettings(BaseModel):
     # A case's regional managers are emailed about its management escalations at most once per this many
     # hours; later ones within it are recorded, not emailed (functions/notifications/dal/ledger.py).
     dss_management_email_interval_hours: float = Field(default=24.0, ge=0)
+    # The Testing Department's address (platform updates: a critical Windows update overdue for validation, the
+    # Patch Tuesday reminder); unset, those emails are skipped and logged.
+    testing_department_email: str | None = None
 
 
 class FollowupSettings(BaseModel):
