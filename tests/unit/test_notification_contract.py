@@ -19,6 +19,7 @@ from functions.notifications.models.delivery import (
     SUBSCRIBED_CASE_DETAIL_TYPES,
     SUBSCRIBED_CONTACT_DETAIL_TYPES,
     SUBSCRIBED_MONITORING_DETAIL_TYPES,
+    SUBSCRIBED_UPDATES_DETAIL_TYPES,
 )
 from functions.shared import auth
 from functions.shared.auth import Group
@@ -59,12 +60,17 @@ def test_it_subscribes_to_every_case_event_that_can_email_someone():
     }
 
 
-def test_its_rule_takes_exactly_the_case_contact_and_monitoring_events_it_reads():
-    """One rule, three sources: its pattern (sources x detail types) matches no other event the contract
+def test_its_rule_takes_exactly_the_case_contact_monitoring_and_updates_events_it_reads():
+    """One rule, four sources: its pattern (sources x detail types) matches no other event the contract
     describes, as no source sends another's detail types."""
     assert {
-        "source": ["dss.cases", "dss.directory", "dss.alerts"],
-        "detail-type": [*SUBSCRIBED_CASE_DETAIL_TYPES, *SUBSCRIBED_CONTACT_DETAIL_TYPES, *SUBSCRIBED_MONITORING_DETAIL_TYPES],
+        "source": ["dss.cases", "dss.directory", "dss.alerts", "dss.updates"],
+        "detail-type": [
+            *SUBSCRIBED_CASE_DETAIL_TYPES,
+            *SUBSCRIBED_CONTACT_DETAIL_TYPES,
+            *SUBSCRIBED_MONITORING_DETAIL_TYPES,
+            *SUBSCRIBED_UPDATES_DETAIL_TYPES,
+        ],
     } == EVENT_PATTERN
     matched = {
         (source, detail_type)
@@ -75,7 +81,10 @@ def test_its_rule_takes_exactly_the_case_contact_and_monitoring_events_it_reads(
         {(EventSource.CASES, detail_type) for detail_type in SUBSCRIBED_CASE_DETAIL_TYPES}
         | {(EventSource.DIRECTORY, detail_type) for detail_type in SUBSCRIBED_CONTACT_DETAIL_TYPES}
         | {(EventSource.ALERTS, detail_type) for detail_type in SUBSCRIBED_MONITORING_DETAIL_TYPES}
+        | {(EventSource.UPDATES, detail_type) for detail_type in SUBSCRIBED_UPDATES_DETAIL_TYPES}
     )
+    assert set(notification_events.UPDATES_EVENTS) == set(SUBSCRIBED_UPDATES_DETAIL_TYPES)
+    assert all(CONTRACTS[(EventSource.UPDATES, name)] is model for name, model in notification_events.UPDATES_EVENTS.items())
     assert set(notification_events.CONTACT_EVENTS) == set(SUBSCRIBED_CONTACT_DETAIL_TYPES)
     assert all(CONTRACTS[(EventSource.DIRECTORY, name)] is model for name, model in notification_events.CONTACT_EVENTS.items())
     assert set(notification_events.MONITORING_EVENTS) == set(SUBSCRIBED_MONITORING_DETAIL_TYPES)

@@ -136,6 +136,14 @@ CASES = [
     ("closed by the customer", "CaseClosed", "alice", {"status": "Closed", "subStatus": "Cancelled"}, Kind.CLOSED_BY_CUSTOMER, [ERIN]),
     ("closed by support", "CaseClosed", "erin", {"status": "Closed", "subStatus": "Resolved"}, Kind.CLOSED_BY_SUPPORT, [ALICE]),
     (
+        "resolved by an installation case, one email instead of the closure's",
+        "CaseClosed",
+        "erin",
+        {"status": "Closed", "subStatus": "Resolved", "resolvedByCase": "0000000123"},
+        Kind.RESOLVED_BY_INSTALLATION,
+        [ALICE],
+    ),
+    (
         "auto-closed by the follow-up",
         "CaseClosed",
         "automation",

@@ -33,7 +33,7 @@ ALICE = Recipient("contact#acme#c-alice", "Alice Admin", "alice@acme.example")
 TO_CONTACT = {
     Kind.CASE_OPENED, Kind.SUPPORT_UPDATE, Kind.INFORMATION_REQUESTED, Kind.SOLUTION_PROPOSED, Kind.CLOSED_BY_SUPPORT,
     Kind.REOPENED_BY_SUPPORT, Kind.FOLLOW_UP_INFORMATION_REMINDER, Kind.FOLLOW_UP_SOLUTION_REMINDER, Kind.AUTO_CLOSED,
-    Kind.PRIORITY_RAISED, Kind.MONITORING_CASE_OPENED,
+    Kind.PRIORITY_RAISED, Kind.MONITORING_CASE_OPENED, Kind.RESOLVED_BY_INSTALLATION,
 }  # fmt: skip
 
 
@@ -442,3 +442,44 @@ def test_a_response_escalation_says_the_target_was_missed_when_by_which_rule_and
         assert ask in body
     if kind is Kind.RESPONSE_OVERDUE_TO_MANAGERS:
         assert "owner: none (unassigned)" in mail.text
+
+
+def test_a_case_resolved_by_an_installation_says_which_installation_links_it_and_how_to_reopen():
+    event = detail(actor=ERIN, status="Closed", subStatus="Resolved", resolvedByCase="0000000123", updateId=None, excerpt=None)
+    mail = email(Kind.RESOLVED_BY_INSTALLATION, event)
+    installation = "https://support.example/cases/0000000123"
+    assert mail.subject == f"Case 0002068177: closed, resolved by installation case 0000000123 – {SUBJECT} [{REF}]"
+    for body in (mail.text, visible_text(mail.html)):
+        assert (
+            "Case 0002068177 was closed as Resolved because the installation made in case 0000000123, requested by "
+            "Erin Engineer (Dedicated Support Services), resolves it." in body
+        )
+        assert "reopen this case within 30 days with new information" in body
+        assert "Resolved by" in body and "installation case 0000000123" in body
+        assert "It can be reopened with new information until" in body
+    assert f"Installation case 0000000123: {installation}\n" in mail.text
+    assert set(re.findall(r'href="([^"]+)"', mail.html)) == {LINK, installation}
+
+
+def test_an_installation_case_opened_for_the_contact_says_what_it_installs_and_which_cases_it_closed():
+    installation = {
+        "kind": "windows-update",
+        "reason": "known-scr",
+        "target": "KB5034441, KB5034439",
+        "resolvesCases": ["0000000123", "0000000124"],
+    }
+    event = detail(actor=ERIN, caseType="Service Request", installation=installation, updateId=None, excerpt=None)
+    mail = email(Kind.CASE_OPENED, event)
+    for body in (mail.text, visible_text(mail.html)):
+        assert "opened case 0002068177 for you: Service Request" in body
+        assert "It installs KB5034441, KB5034439 (Windows updates validated by the Testing Department, for a service problem" in body
+        assert "The installation resolves cases 0000000123, 0000000124, closed as Resolved when this case was opened." in body
+        assert "Installs" in body and "Resolves" in body
+
+
+def test_every_installation_kind_and_reason_reads_as_words():
+    from functions.notifications.logic.templates import UPDATE_KINDS, UPDATE_REASONS
+    from functions.shared.update_rules import UpdateKind, UpdateReason
+
+    assert set(UPDATE_KINDS) == {kind.value for kind in UpdateKind}
+    assert set(UPDATE_REASONS) == {reason.value for reason in UpdateReason}

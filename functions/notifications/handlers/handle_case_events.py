@@ -1,8 +1,9 @@
 """The notifications Lambda: an SQS event source delivers batches of the events its rule takes off the bus
 (each message body is one whole EventBridge event): the cases domain's case events, the directory's
-contact events and the alerts domain's held incidents and maintenance windows' starts and ends
-(models/delivery.py). Each is routed by its source to the logic that handles it, on its own, and only the ones
-that failed are reported back, so the queue retries just those (then dead-letters them)."""
+contact events, the alerts domain's held incidents and maintenance windows' starts and ends, and the
+updates domain's Windows-update reminders to the Testing Department (models/delivery.py). Each is routed
+by its source to the logic that handles it, on its own, and only the ones that failed are reported back,
+so the queue retries just those (then dead-letters them)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from functions.notifications.logic.notify_case_event import notify_case_event
 from functions.notifications.logic.notify_contact_event import notify_contact_event
 from functions.notifications.logic.notify_maintenance_event import notify_maintenance_event
 from functions.notifications.logic.notify_monitoring_event import notify_monitoring_event
+from functions.notifications.logic.notify_updates_event import notify_updates_event
 from functions.notifications.logic.sending import Outcome
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import EventSource, MaintenanceWindowEnded, MaintenanceWindowStarted
@@ -80,6 +82,18 @@ def _monitoring_event(event: BusEvent, deps: NotificationsDependencies, now: dat
     )
 
 
+def _updates_event(event: BusEvent, deps: NotificationsDependencies, now: datetime, claim_until: datetime) -> Outcome:
+    return notify_updates_event(
+        event,
+        testing_department_email=deps.testing_department_email,
+        ledger=deps.ledger,
+        mailer=deps.mailer,
+        portal_url=deps.portal_url,
+        now=now,
+        claim_until=claim_until,
+    )
+
+
 MAINTENANCE_EMAILS: dict[str, type[MaintenanceWindowStarted | MaintenanceWindowEnded]] = {
     model.detail_type: model for model in (MaintenanceWindowStarted, MaintenanceWindowEnded)
 }
@@ -88,6 +102,7 @@ ROUTES: dict[str, Callable[[BusEvent, NotificationsDependencies, datetime, datet
     EventSource.CASES: _case_event,
     EventSource.DIRECTORY: _contact_event,
     EventSource.ALERTS: _monitoring_event,
+    EventSource.UPDATES: _updates_event,
 }
 
 

@@ -52,6 +52,11 @@ class NotificationsDependencies:
         return notification_settings().portal_url
 
     @property
+    def testing_department_email(self) -> str | None:
+        """None (or empty) while the stack sets no address: the Testing Department's emails are skipped."""
+        return notification_settings().testing_department_email or None
+
+    @property
     def management_email_interval(self) -> timedelta:
         return timedelta(hours=notification_settings().dss_management_email_interval_hours)
 

@@ -124,7 +124,7 @@ def next_steps(kind: NotificationKind, detail: CaseEventDetail, management_email
             steps.append(NextStep("Reminder 2, if there is still no answer", reminder2))
         steps.append(NextStep("The case is closed automatically (Auto-closed) if there is no answer by", detail.auto_close_at))
         return tuple(steps)
-    if kind is Kind.CLOSED_BY_SUPPORT:
+    if kind in (Kind.CLOSED_BY_SUPPORT, Kind.RESOLVED_BY_INSTALLATION):
         return (NextStep("It can be reopened with new information until (its files are deleted then)", _reopen_until(detail)),)
     if kind is Kind.AUTO_CLOSED:
         return (NextStep("It can be reopened, by phone only, until", _reopen_until(detail)),)

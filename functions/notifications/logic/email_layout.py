@@ -38,6 +38,9 @@ class Content:
     link_label: str  # the button's words: "Open case <number>"
     link_line: str  # the plain text's before the address: "Open the case"
     reference_id: str | None  # a case's (its emails ask to quote it); None: an email about no case
+    # Other pages the summary names, shown right after it: (what, its address), e.g. the installation case that
+    # resolved this one. The link above is the email's own.
+    related: tuple[tuple[str, str], ...] = ()
 
 
 def email_to(recipient: Recipient, content: Content) -> Email:
@@ -53,6 +56,8 @@ def email_to(recipient: Recipient, content: Content) -> Email:
 
 def plain_text(content: Content) -> str:
     lines = [content.title, content.subtitle, "", content.greeting, "", content.summary, ""]
+    if content.related:
+        lines += [f"{what}: {address}" for what, address in content.related] + [""]
     if content.words is not None:
         lines += [f"{content.words_label}:", "", content.words.strip("\n"), ""]
         if content.words_partial:
@@ -78,6 +83,11 @@ def html_document(content: Content) -> str:
         f'<p style="{MUTED}margin:0 0 20px 0;">{e(content.subtitle)}</p>',
         f'<p style="{TEXT}margin:0 0 12px 0;">{e(content.greeting)}</p>',
         *(f'<p style="{TEXT}margin:0 0 12px 0;">{e(line)}</p>' for line in content.summary.split("\n")),
+        *(
+            f'<p style="{TEXT}margin:0 0 12px 0;">{e(what)}: '
+            f'<a href="{e(address)}" style="color:{BUTTON};text-decoration:underline;word-break:break-all;">{e(address)}</a></p>'
+            for what, address in content.related
+        ),
     ]
     if content.words is not None:
         parts += [

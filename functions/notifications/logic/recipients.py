@@ -1,7 +1,8 @@
 """Who is told what when a case changes (docs/architecture.md, Domain rules; README table):
 
 - the case contact hears what support did: a case opened for them, support's updates, information
-  requests, proposed solutions, closure and reopening by support;
+  requests, proposed solutions, closure and reopening by support; a case closed as Resolved because an
+  installation case's installation resolves it (CaseClosed with resolvedByCase) is one email saying so;
 - the owner (the assigned engineer) hears what the customer did: updates, solution rejections,
   closure (which is how a solution's acceptance arrives), reopening, a priority raised;
 - the regional support management of the account's region hears management escalations and requests
@@ -82,6 +83,10 @@ def decide(detail_type: str, detail: CaseEventDetail) -> tuple[NotificationKind,
         staff_kinds = {"information-request": Kind.INFORMATION_REQUESTED, "solution-proposal": Kind.SOLUTION_PROPOSED}
         return staff_kinds.get(detail.update_kind, Kind.SUPPORT_UPDATE), (Audience.CONTACT,)
     if detail_type == DetailType.CASE_CLOSED:
+        if detail.resolved_by_case:
+            # Closed as Resolved in an installation case's transaction (the installation resolves it): one email
+            # to the contact, which says so, in place of the closure's generic one.
+            return Kind.RESOLVED_BY_INSTALLATION, (Audience.CONTACT,)
         if detail.sub_status == AUTO_CLOSED and not by_customer:  # the follow-up's last step
             return Kind.AUTO_CLOSED, (Audience.CONTACT,)
         return (Kind.CLOSED_BY_CUSTOMER, (Audience.OWNER,)) if by_customer else (Kind.CLOSED_BY_SUPPORT, (Audience.CONTACT,))

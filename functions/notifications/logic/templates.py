@@ -19,6 +19,8 @@ from functions.notifications.logic.email_layout import Content, email_to, one_li
 from functions.notifications.models.events import CaseEventDetail
 from functions.notifications.models.notifications import Account, Email, EmailFacts, NotificationKind, Recipient
 from functions.shared.business_time import SUPPORT_TIMEZONE
+from functions.shared.contracts import InstallationNotice
+from functions.shared.update_rules import UpdateKind, UpdateReason
 
 Kind = NotificationKind
 # The desk's phone lines: a copy of functions/cases/logic/create_case.py SUPPORT_PHONE_NUMBERS (this
@@ -60,6 +62,13 @@ TEMPLATES: dict[NotificationKind, Template] = {
         "closed",
         "{actor} closed case {case_number} ({sub_status}).",
         "Nothing if your issue is solved. If it is not, reopen the case within 30 days with new information.",
+    ),
+    Kind.RESOLVED_BY_INSTALLATION: Template(
+        "closed, resolved by installation case {resolved_by_case}",
+        "Case {case_number} was closed as Resolved because the installation made in case {resolved_by_case}, "
+        "requested by {actor}, resolves it.",
+        "Nothing if the problem is gone. If it remains after the installation, reopen this case within 30 days with new "
+        "information (what you still see, and since when): support continues on it.",
     ),
     Kind.REOPENED_BY_SUPPORT: Template(
         "reopened",
@@ -160,6 +169,20 @@ STAFF_TEMPLATES: dict[NotificationKind, Template] = {
     ),
 }
 
+# An installation case's kind and reason, as its contact reads them (functions/shared/update_rules.py).
+UPDATE_KINDS: dict[str, str] = {
+    UpdateKind.WINDOWS_UPDATE: "Windows updates validated by the Testing Department",
+    UpdateKind.RELEASE: "a Release upgrade",
+    UpdateKind.PATCH: "a patch",
+    UpdateKind.GATEWAY_UPDATE: "a gateway Service Update or firmware",
+}
+UPDATE_REASONS: dict[str, str] = {
+    UpdateReason.KNOWN_SCR: "for a service problem from a known Software Change Request",
+    UpdateReason.NEW_SCR: "for a service problem from a new Software Change Request",
+    UpdateReason.FEATURE: "for a feature you want",
+    UpdateReason.BEHIND_GA: "for gateways 3 or more updates behind the current GA",
+}
+
 # How an email introduces the words a change posted, by the update's kind.
 WORDS_LABELS = {
     "comment": "The update",
@@ -211,6 +234,8 @@ def compose(
     subject = f"Case {detail.case_number}: {what}"
     if detail.subject:
         subject += f" – {_shortened(detail.subject, SUBJECT_IN_HEADER)}"
+    if detail.installation and kind is Kind.CASE_OPENED:
+        summary += "\n" + _installing(detail.installation)
     update = facts.update
     return Content(
         subject=one_line(f"{subject} [{reference_id}]"),
@@ -229,7 +254,27 @@ def compose(
         link_label=f"Open case {detail.case_number}",
         link_line="Open the case",
         reference_id=reference_id,
+        related=_related(kind, detail, portal_url),
     )
+
+
+def _installing(installation: InstallationNotice) -> str:
+    """What an installation case installs and why, and the open cases its installation resolves (closed as Resolved
+    when it was opened)."""
+    what = UPDATE_KINDS.get(installation.kind, installation.kind)
+    why = UPDATE_REASONS.get(installation.reason, installation.reason)
+    text = f"It installs {one_line(installation.target)} ({what}, {why})."
+    if installation.resolves_cases:
+        numbers = ", ".join(installation.resolves_cases)
+        cases = "case" if len(installation.resolves_cases) == 1 else "cases"
+        text += f"\nThe installation resolves {cases} {numbers}, closed as Resolved when this case was opened."
+    return text
+
+
+def _related(kind: NotificationKind, detail: CaseEventDetail, portal_url: str) -> tuple[tuple[str, str], ...]:
+    if kind is Kind.RESOLVED_BY_INSTALLATION and detail.resolved_by_case:
+        return ((f"Installation case {detail.resolved_by_case}", case_link(portal_url, detail.resolved_by_case)),)
+    return ()
 
 
 def _values(detail: CaseEventDetail, account: Account | None, facts: EmailFacts) -> dict[str, str]:
@@ -251,6 +296,7 @@ def _values(detail: CaseEventDetail, account: Account | None, facts: EmailFacts)
         "auto_close_at": eastern(detail.auto_close_at),
         "response_due_at": eastern(detail.response_due_at),
         "response_rule": detail.response_rule or "(not given)",
+        "resolved_by_case": detail.resolved_by_case or "(not given)",
     }
 
 
@@ -269,6 +315,12 @@ def _case_facts(detail: CaseEventDetail, account: Account | None, recipient: Rec
     ]
     if facts.owner is not None and not recipient.is_contact:
         rows.append(("Owner", facts.owner))
+    if detail.resolved_by_case:
+        rows.append(("Resolved by", f"installation case {detail.resolved_by_case}"))
+    if detail.installation:
+        rows.append(("Installs", one_line(detail.installation.target)))
+        if detail.installation.resolves_cases:
+            rows.append(("Resolves", ", ".join(detail.installation.resolves_cases)))
     return rows
 
 

@@ -1,5 +1,6 @@
 """How other domains' events reach this domain (the cases domain's case events, the directory's contact
-events, the alerts domain's held incidents and maintenance windows): the rule's pattern on the bus, the queue and the event
+events, the alerts domain's held incidents and maintenance windows, the updates domain's Windows-update
+reminders to the Testing Department): the rule's pattern on the bus, the queue and the event
 source mapping. The stack (infra/components/notifications.py) and the local stack (local/provision.py,
 local/event_sources.py) are both built from these."""
 
@@ -38,10 +39,15 @@ SUBSCRIBED_MONITORING_DETAIL_TYPES = (
     DetailType.MAINTENANCE_WINDOW_STARTED,
     DetailType.MAINTENANCE_WINDOW_ENDED,
 )
+# The updates domain's: a critical Microsoft update still pending validation at its expected date, and the Patch
+# Tuesday reminder; one email each to the Testing Department's address (NotificationSettings). Its other events
+# (an update recorded, validated or rejected, the gateway catalogs) email nobody.
+SUBSCRIBED_UPDATES_DETAIL_TYPES = (DetailType.WINDOWS_UPDATE_VALIDATION_OVERDUE, DetailType.WINDOWS_UPDATES_REMINDER)
 SUBSCRIBED: dict[EventSource, tuple[DetailType, ...]] = {
     EventSource.CASES: SUBSCRIBED_CASE_DETAIL_TYPES,
     EventSource.DIRECTORY: SUBSCRIBED_CONTACT_DETAIL_TYPES,
     EventSource.ALERTS: SUBSCRIBED_MONITORING_DETAIL_TYPES,
+    EventSource.UPDATES: SUBSCRIBED_UPDATES_DETAIL_TYPES,
 }
 
 EVENT_PATTERN = sources_pattern(SUBSCRIBED)

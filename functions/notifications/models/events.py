@@ -1,9 +1,9 @@
 """The events as this domain reads them (functions/shared/contracts.py), by source and detail type
 (`read_event`): every case event through one model, the case's fields and the own fields of the types
 whose emails say them (escalations, reminders, overdue responses), each checked as its type requires when
-the detail is read for that type (`CaseEventDetail.for_event`); the directory's contact events and the
-alerts domain's held incidents and maintenance windows' starts and ends through their contract models. A
-malformed event fails to its dead-letter queue."""
+the detail is read for that type (`CaseEventDetail.for_event`); the directory's contact events, the
+alerts domain's held incidents and maintenance windows' starts and ends, and the updates domain's
+Windows-update reminders through their contract models. A malformed event fails to its dead-letter queue."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from typing import Any
 
 from pydantic import ValidationInfo, model_validator
 
-from functions.notifications.models.delivery import SUBSCRIBED_CASE_DETAIL_TYPES, SUBSCRIBED_MONITORING_DETAIL_TYPES
+from functions.notifications.models.delivery import (
+    SUBSCRIBED_CASE_DETAIL_TYPES,
+    SUBSCRIBED_MONITORING_DETAIL_TYPES,
+    SUBSCRIBED_UPDATES_DETAIL_TYPES,
+)
 from functions.shared.auth import AUTOMATION_ROLE as AUTOMATION_ROLE  # the desk acting by itself (a timer step)
 from functions.shared.bus_event import BusEvent
 from functions.shared.contracts import (
     CASE_EVENTS,
     CaseFacts,
+    CaseNumber,
     ContactAdded,
     ContactChanged,
     ContactEvent,
@@ -24,10 +29,13 @@ from functions.shared.contracts import (
     Escalation,
     EventSource,
     FollowUpReminder,
+    InstallationNotice,
     MaintenanceWindowEnded,
     MaintenanceWindowStarted,
     MonitoringGroupHeld,
     ResponseOverdue,
+    WindowsUpdatesReminder,
+    WindowsUpdateValidationOverdue,
 )
 
 AUTO_CLOSED = "Auto-closed"  # the sub status of a case closed by the automated follow-up
@@ -39,11 +47,19 @@ MonitoringDetail = MonitoringGroupHeld | MaintenanceWindowStarted | MaintenanceW
 MONITORING_EVENTS: dict[str, type[MonitoringDetail]] = {
     model.detail_type: model for model in (MonitoringGroupHeld, MaintenanceWindowStarted, MaintenanceWindowEnded)
 }
+UpdatesDetail = WindowsUpdateValidationOverdue | WindowsUpdatesReminder
+UPDATES_EVENTS: dict[str, type[UpdatesDetail]] = {
+    model.detail_type: model for model in (WindowsUpdateValidationOverdue, WindowsUpdatesReminder)
+}
 
 
 class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
     # Only in events published before updateId/excerpt: the escalation's reason.
     reason: str | None = None
+    # A CaseClosed's (Closure): the installation case whose installation resolved this case.
+    resolved_by_case: CaseNumber | None = None
+    # A CaseCreated's (Opened): what an installation case installs, and the cases it closed as Resolved.
+    installation: InstallationNotice | None = None
 
     @property
     def is_by_customer(self) -> bool:
@@ -73,7 +89,7 @@ class CaseEventDetail(CaseFacts, Escalation, FollowUpReminder, ResponseOverdue):
         return self.event_key or event_id
 
 
-def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringDetail | None:
+def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringDetail | UpdatesDetail | None:
     """An event's detail as this domain reads it, by its source and detail type (models/delivery.py
     SUBSCRIBED); None for an event it does not handle."""
     if event.source == EventSource.CASES and event.detail_type in SUBSCRIBED_CASE_DETAIL_TYPES:
@@ -82,4 +98,6 @@ def read_event(event: BusEvent) -> CaseEventDetail | ContactEvent | MonitoringDe
         return CONTACT_EVENTS[event.detail_type].model_validate(event.detail)
     if event.source == EventSource.ALERTS and event.detail_type in SUBSCRIBED_MONITORING_DETAIL_TYPES:
         return MONITORING_EVENTS[event.detail_type].model_validate(event.detail)
+    if event.source == EventSource.UPDATES and event.detail_type in SUBSCRIBED_UPDATES_DETAIL_TYPES:
+        return UPDATES_EVENTS[event.detail_type].model_validate(event.detail)
     return None

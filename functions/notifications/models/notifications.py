@@ -14,6 +14,9 @@ class NotificationKind(StrEnum):
     INFORMATION_REQUESTED = "information-requested"
     SOLUTION_PROPOSED = "solution-proposed"
     CLOSED_BY_SUPPORT = "closed-by-support"
+    # closed as Resolved by the installation an installation case made (CaseClosed with resolvedByCase), instead
+    # of the closure's generic email
+    RESOLVED_BY_INSTALLATION = "resolved-by-installation"
     REOPENED_BY_SUPPORT = "reopened-by-support"
     # to the case contact, from the automated follow-up (docs/architecture.md, Domain rules)
     FOLLOW_UP_INFORMATION_REMINDER = "follow-up-information-reminder"
