@@ -4,10 +4,10 @@ period's end (what the reader acts on), opened, closed.
 
 The HTML sits in the page every domain's emails share (functions/shared/email_html.py `document`: the head, the
 hidden preheader, the banner, the card; its palette and button too): tables and inline styles only, no <style> for
-other clients, no images and no SVG (Gmail and Outlook block or drop them), so the chart's bars are table cells with a background colour and a width, and each
-number is written next to its bar; a `lang`, a hidden preheader, dark text on light backgrounds (WCAG AA),
-`role="presentation"` on layout tables, `<th scope>` and a caption on data tables. Every text from outside (the
-account's name, subjects, ids, addresses, links) is HTML-escaped here.
+other clients, no images and no SVG (Gmail and Outlook block or drop them), so the chart's bars are table cells with
+a background colour and a width, and each number is written next to its bar; a `lang`, a hidden preheader, dark text
+on light backgrounds (WCAG AA), `role="presentation"` on layout tables, `<th scope>` and a caption on data tables.
+Every text from outside (the account's name, subjects, ids, addresses, links) is HTML-escaped here.
 
 Size: Gmail clips a message whose HTML passes about 102 KB, hiding the rest (the footer's unsubscribe link with
 it), so each table shows at most 50 cases, subjects are shortened to a line, and rows carry no per-cell styles
