@@ -355,3 +355,56 @@ class ApiClient:
 
     def report_run_csv(self, subscription_id: str, first_day: str) -> CsvAnswer:
         return self.get_csv(f"/report-subscriptions/{id_path(subscription_id)}/runs/{id_path(first_day)}/csv")
+
+    # --- platform updates: the Windows-update catalog, the gateways' GA catalogs, the accounts' platforms -----------------
+    # Recording a Windows update and requesting an installation carry an Idempotency-Key made once per call (or the
+    # caller's), the same on every retry: a retry answers what the first try did, never a second update or case. A catalog
+    # or a platform is set whole (PUT) with If-Match when `version` is given (412 if it changed since it was read), so it is
+    # sent once: a retry after a lost answer would be refused by its own change. A validation or rejection is sent once too:
+    # repeated, it is refused (only a pending update is decided). The rule check writes nothing and is retried.
+
+    def list_windows_updates(self, status: str | None = None, limit: int | None = None, next_token: str | None = None) -> dict:
+        return self.request("GET", "/maintenance/windows-updates", params={"status": status, "limit": limit, "nextToken": next_token})
+
+    def get_windows_update(self, kb: str) -> dict:
+        return self.request("GET", f"/maintenance/windows-updates/{id_path(kb)}")
+
+    def record_windows_update(self, body: dict, idempotency_key: str | None = None) -> dict:
+        return self._keyed("POST", "/maintenance/windows-updates", body, idempotency_key, (200, 201))
+
+    def validate_windows_update(self, kb: str, comment: str | None = None, version: int | None = None) -> dict:
+        body = {"comment": comment} if comment else {}
+        path = f"/maintenance/windows-updates/{id_path(kb)}/validate"
+        return self.request("POST", path, json=body, headers=if_match(version), retry=False, expect=(200,))
+
+    def reject_windows_update(self, kb: str, reason: str, version: int | None = None) -> dict:
+        path = f"/maintenance/windows-updates/{id_path(kb)}/reject"
+        return self.request("POST", path, json={"reason": reason}, headers=if_match(version), retry=False, expect=(200,))
+
+    def list_gateway_catalogs(self) -> dict:
+        return self.request("GET", "/maintenance/gateway-catalog")
+
+    def get_gateway_catalog(self, gateway_type: str) -> dict:
+        return self.request("GET", f"/maintenance/gateway-catalog/{id_path(gateway_type)}")
+
+    def set_gateway_catalog(self, gateway_type: str, body: dict, version: int | None = None) -> dict:
+        path = f"/maintenance/gateway-catalog/{id_path(gateway_type)}"
+        return self.request("PUT", path, json=body, headers=if_match(version), retry=False, expect=(200,))
+
+    def get_platform(self, account_id: str) -> dict:
+        return self.request("GET", f"/accounts/{id_path(account_id)}/platform")
+
+    def set_platform(self, account_id: str, body: dict, version: int | None = None) -> dict:
+        path = f"/accounts/{id_path(account_id)}/platform"
+        return self.request("PUT", path, json=body, headers=if_match(version), retry=False, expect=(200,))
+
+    def check_installation(self, body: dict) -> dict:
+        return self.request("POST", "/maintenance/requests/check", json=body, retry=True, expect=(200,))
+
+    def request_installation(self, body: dict, idempotency_key: str) -> dict:
+        return self._keyed("POST", "/maintenance/requests", body, idempotency_key, (200, 201))
+
+
+def if_match(version: int | None) -> dict[str, str] | None:
+    """If-Match for the version read (the API's ETag is the quoted version); None: change the latest."""
+    return None if version is None else {"If-Match": f'"{version}"'}

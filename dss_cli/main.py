@@ -24,6 +24,7 @@ from dss_cli.commands.common import Connection
 from dss_cli.commands.contacts import contacts_app
 from dss_cli.commands.files import files_app
 from dss_cli.commands.reports import reports_app
+from dss_cli.commands.updates import updates_app
 from dss_cli.errors import CliError
 
 
@@ -48,7 +49,7 @@ app = typer.Typer(
     cls=DssGroup,
     name="dss",
     help="The Dedicated Support Services case desk from the command line: cases, files attached to them, accounts and contacts, "
-    "monitoring alerts, case reports.",
+    "monitoring alerts, case reports, platform updates.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # a traceback must never print the token
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -62,6 +63,7 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(reports_app, name="reports")
+app.add_typer(updates_app, name="updates")
 
 
 def version_callback(value: bool) -> None:
