@@ -28,17 +28,11 @@ from infra.components.data import Data
 from infra.components.event_queue import run_dead_letter_queue
 from infra.components.function import DomainFunction, InlinePolicyRole, on_keys
 from infra.components.shared import SharedRuntime
+from infra.components.update_schedules import BEHIND_GA_CHECK, PATCH_TUESDAY, SCHEDULE_TIME_ZONE, WeeklyCron
 from infra.config import StageConfig
 
 API_HANDLER = "functions.updates.handlers.api.lambda_handler"
 JOB_HANDLER = "functions.updates.handlers.handle_update_schedule.lambda_handler"
-SCHEDULE_TIME_ZONE = "America/New_York"  # the guide's times are US Eastern wall-clock times
-# Patch Tuesday (the second Tuesday of the month) at 15:00 Eastern: cron(0 15 ? * TUE#2 *).
-PATCH_TUESDAY_CRON = {"minute": "0", "hour": "15", "week_day": "TUE#2"}
-PATCH_TUESDAY_INPUT = {"job": "patch-tuesday"}
-# The behind-GA check, every Monday at 08:00 Eastern: cron(0 8 ? * MON *).
-BEHIND_GA_CRON = {"minute": "0", "hour": "8", "week_day": "MON"}
-BEHIND_GA_INPUT = {"job": "behind-ga-check"}
 # Each job is idempotent (a marker written once: functions/updates/dal/tables.py), so retries send nobody anything twice.
 JOB_TIMEOUT = Duration.minutes(5)
 SCHEDULE_RETRY_ATTEMPTS = 8
@@ -162,14 +156,10 @@ class Updates(Construct):
         self.patch_tuesday = self._cron(
             "PatchTuesday",
             "Platform updates: the Patch Tuesday reminder to the Testing Department (second Tuesday, 15:00 US Eastern)",
-            PATCH_TUESDAY_CRON,
-            PATCH_TUESDAY_INPUT,
+            PATCH_TUESDAY,
         )
         self.behind_ga = self._cron(
-            "BehindGaCheck",
-            "Platform updates: the weekly check of the gateways behind GA (Mondays, 08:00 US Eastern)",
-            BEHIND_GA_CRON,
-            BEHIND_GA_INPUT,
+            "BehindGaCheck", "Platform updates: the weekly check of the gateways behind GA (Mondays, 08:00 US Eastern)", BEHIND_GA_CHECK
         )
 
     @property
@@ -204,16 +194,18 @@ class Updates(Construct):
         )
         return role
 
-    def _cron(self, construct_id: str, description: str, cron: dict[str, str], job_input: dict[str, str]) -> scheduler.Schedule:
+    def _cron(self, construct_id: str, description: str, cron: WeeklyCron) -> scheduler.Schedule:
         return scheduler.Schedule(
             self,
             construct_id,
             description=description,
             schedule_group=self.schedule_group,
-            schedule=scheduler.ScheduleExpression.cron(**cron, time_zone=TimeZone.of(SCHEDULE_TIME_ZONE)),
+            schedule=scheduler.ScheduleExpression.cron(
+                minute=str(cron.minute), hour=str(cron.hour), week_day=cron.week_day_field, time_zone=TimeZone.of(SCHEDULE_TIME_ZONE)
+            ),
             target=scheduler_targets.LambdaInvoke(
                 self.job.function,
-                input=scheduler.ScheduleTargetInput.from_object(job_input),
+                input=scheduler.ScheduleTargetInput.from_object(cron.job_input),
                 role=self.schedule_role,
                 dead_letter_queue=self.dead_letter_queue,
                 retry_attempts=SCHEDULE_RETRY_ATTEMPTS,
