@@ -108,6 +108,8 @@ DEMO_USERS = {
     "engineer": DemoUser("u-erin", "erin@support.example", (Group.ENGINEER,)),
     "manager": DemoUser("u-mike", "mike@support.example", (Group.MANAGER,)),
     "other_customer": DemoUser("u-gina", "gina@globex.example", (Group.CUSTOMER,), "globex", "c-gina"),
+    # The Testing Department (platform updates: it records and validates Microsoft updates); neither staff nor a contact.
+    "testing": DemoUser("u-tess", "tess@testing.example", (Group.TESTING,)),
 }
 
 

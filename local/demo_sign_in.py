@@ -1,5 +1,6 @@
-"""The demo users as real users of the local stack's Cognito user pool (in moto). Support staff are created at
-start as an administrator creates them (email, groups, no invitation) with a random password set permanent; the
+"""The demo users as real users of the local stack's Cognito user pool (in moto). Support staff (and the Testing
+Department's user) are created at start as an administrator creates them (email, groups, no invitation) with a random
+password set permanent; the
 customers' contacts are created by the directory API (local/demo_directory.py onboard_demo_directory), and each
 accepts their invitation here: signs in with the temporary password from the outbox and chooses a new one (the
 NEW_PASSWORD_REQUIRED challenge). Then everyone signs in with USER_PASSWORD_AUTH for real ID tokens, refreshed

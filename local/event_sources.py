@@ -13,13 +13,20 @@ runs no event source mapping and no schedule):
   daily rule does.
 - CronSchedule: a thread invokes a handler with a scheduled event each time the desk's clock reaches the
   next instant of a cron schedule (`daily_at`: a wall-clock time in a zone), as EventBridge Scheduler does;
-  a clock moved over several of them invokes it once."""
+  a clock moved over several of them invokes it once. Its event is a scheduled event, or the target input a
+  Scheduler schedule gives its Lambda (`event`: the updates domain's crons, `{"job": ...}`).
+- AtSchedules: EventBridge Scheduler's one-time schedules (`at(...)` in their ScheduleExpressionTimezone) of a
+  schedule group in moto, which fires nothing: when the desk's clock has passed one, the target function's handler
+  runs in-process with the schedule's Input, then the schedule is deleted (ActionAfterCompletion DELETE), as the
+  updates domain's validation-due schedules are."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -31,6 +38,8 @@ from zoneinfo import ZoneInfo
 import boto3
 
 from functions.shared.dal.outbox import OUTBOX_SORT_PREFIX
+from infra.components.update_schedules import SCHEDULE_TIME_ZONE, WEEKDAYS, WeeklyCron
+from local import lambda_runtime
 from local.clock import DeskClock
 from local.http_adapter import LambdaContext
 
@@ -131,9 +140,18 @@ class ClockSchedule:
     """What the schedules share: a thread that sleeps on the desk's clock (so a moved clock wakes it) and
     invokes its handler with a scheduled event, logging a failed invocation as Lambda would and going on."""
 
-    def __init__(self, handler: Callable[[dict, object], object], *, function_name: str, timeout_seconds: float, clock: DeskClock):
+    def __init__(
+        self,
+        handler: Callable[[dict, object], object],
+        *,
+        function_name: str,
+        timeout_seconds: float,
+        clock: DeskClock,
+        event: Callable[[datetime], dict] | None = None,
+    ):
         self.handler, self.function_name, self.timeout_seconds = handler, function_name, timeout_seconds
         self.clock = clock  # the desk's, which the handler's container reads too
+        self.event = event or scheduled_event  # what the handler is invoked with, at a fire instant
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"schedule:{function_name}", daemon=True)
 
@@ -151,7 +169,7 @@ class ClockSchedule:
 
     def _invoke(self, time: datetime) -> None:
         try:
-            self.handler(scheduled_event(time), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
+            self.handler(self.event(time), LambdaContext(self.function_name, timeout_seconds=self.timeout_seconds))
         except Exception:
             log.exception("local schedule %s: the handler failed", self.function_name)
 
@@ -185,8 +203,9 @@ class CronSchedule(ClockSchedule):
         next_fire: Callable[[datetime], datetime],
         clock: DeskClock,
         timeout_seconds: float = 900,
+        event: Callable[[datetime], dict] | None = None,
     ):
-        super().__init__(handler, function_name=function_name, timeout_seconds=timeout_seconds, clock=clock)
+        super().__init__(handler, function_name=function_name, timeout_seconds=timeout_seconds, clock=clock, event=event)
         self.next_fire = next_fire
 
     def _run(self) -> None:
@@ -319,3 +338,141 @@ def hourly_between(hours: range, zone: str) -> Callable[[datetime], datetime]:
     `hourly_between(range(6, 24), "America/New_York")`): the first strictly after a given aware instant."""
     each_hour = [daily_at(dt_time(hour), zone) for hour in hours]
     return lambda instant: min(next_after(instant) for next_after in each_hour)
+
+
+def weekly_at(weekday: int, local_time: dt_time, zone: str) -> Callable[[datetime], datetime]:
+    """The fire instants of a weekly cron on `weekday` (Monday 0) at `local_time` in `zone` (`cron(0 8 ? * MON *)` in
+    America/New_York is `weekly_at(0, time(8), "America/New_York")`)."""
+    daily = daily_at(local_time, zone)
+    tz = ZoneInfo(zone)
+
+    def next_after(instant: datetime) -> datetime:
+        candidate = daily(instant)
+        while candidate.astimezone(tz).weekday() != weekday:
+            candidate = daily(candidate)
+        return candidate
+
+    return next_after
+
+
+def monthly_nth_weekday(nth: int, weekday: int, local_time: dt_time, zone: str) -> Callable[[datetime], datetime]:
+    """The fire instants of a monthly cron on the `nth` `weekday` of the month (`cron(0 15 ? * TUE#2 *)`, Patch Tuesday,
+    in America/New_York is `monthly_nth_weekday(2, 1, time(15), "America/New_York")`)."""
+    weekly = weekly_at(weekday, local_time, zone)
+    tz = ZoneInfo(zone)
+
+    def next_after(instant: datetime) -> datetime:
+        candidate = weekly(instant)
+        while (candidate.astimezone(tz).day - 1) // 7 + 1 != nth:
+            candidate = weekly(candidate)
+        return candidate
+
+    return next_after
+
+
+def job_input(cron: WeeklyCron) -> Callable[[datetime], dict]:
+    """What the cron's schedule hands its Lambda target at every fire: its input, not a scheduled event."""
+    return lambda _time: dict(cron.job_input)
+
+
+def cron_instants(cron: WeeklyCron) -> Callable[[datetime], datetime]:
+    """The fire instants of one of the updates domain's crons (infra/components/update_schedules.py), in its zone."""
+    at = dt_time(cron.hour, cron.minute)
+    weekday = WEEKDAYS.index(cron.weekday)
+    if cron.nth:
+        return monthly_nth_weekday(cron.nth, weekday, at, SCHEDULE_TIME_ZONE)
+    return weekly_at(weekday, at, SCHEDULE_TIME_ZONE)
+
+
+AT_EXPRESSION = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+AT_POLL_SECONDS = 1.0  # new schedules are looked for this often (real time), and at once when the desk's clock moves
+
+
+def at_instant(expression: str, zone: str | None) -> datetime | None:
+    """The instant of a one-time schedule's `at(yyyy-mm-ddThh:mm:ss)`, a wall-clock time in `zone` (Scheduler's
+    ScheduleExpressionTimezone; UTC when none), in UTC; None for a rate() or cron() expression. A wall time the spring
+    change skips is read as its instant after the change, one the autumn change repeats as its first occurrence."""
+    matched = AT_EXPRESSION.match(expression)
+    if matched is None:
+        return None
+    wall = datetime.fromisoformat(matched.group(1))
+    tz = ZoneInfo(zone or "UTC")
+    instant = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) < wall:  # in the spring gap: the wall time did not exist
+        instant = wall.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    return instant
+
+
+class AtSchedules:
+    """EventBridge Scheduler's one-time schedules of `group` in moto, fired by the desk's clock: each `at()` schedule
+    whose instant the clock has passed invokes its target's handler in-process (the function provision.py registered
+    under the target ARN's name, local/lambda_runtime.py) with its Input, as Scheduler invokes a Lambda target, and is
+    then deleted when its ActionAfterCompletion is DELETE (kept and disabled otherwise). A handler's failure is logged,
+    as Lambda's asynchronous invocation would send it to the function's on-failure destination; the schedule is done
+    either way. `fire_due` is one look; `start` looks every second and whenever the clock moves."""
+
+    def __init__(self, group: str, *, clock: DeskClock, timeout_seconds: float = 300):
+        self.group, self.clock, self.timeout_seconds = group, clock, timeout_seconds
+        self._scheduler = boto3.client("scheduler")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"at-schedules:{group}", daemon=True)
+
+    def start(self) -> AtSchedules:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.clock.wake_sleepers()
+        self._thread.join(timeout=self.timeout_seconds)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.fire_due()
+            except Exception:
+                if self._stop.is_set():
+                    return
+                log.exception("local schedules %s: polling failed", self.group)
+            self.clock.sleep_until(self.clock.now() + timedelta(seconds=AT_POLL_SECONDS), stopped=self._stop.is_set)
+
+    def fire_due(self, now: datetime | None = None) -> list[str]:
+        """Fires every enabled one-time schedule of the group due at `now` (the desk's time by default), soonest
+        first; the names of those fired."""
+        now = now or self.clock.now()
+        due: list[tuple[datetime, dict]] = []
+        for listed in self._listed():
+            if listed.get("State") != "ENABLED":
+                continue
+            schedule = self._scheduler.get_schedule(Name=listed["Name"], GroupName=self.group)
+            instant = at_instant(schedule["ScheduleExpression"], schedule.get("ScheduleExpressionTimezone"))
+            if instant is not None and instant <= now:
+                due.append((instant, schedule))
+        fired = []
+        for _, schedule in sorted(due, key=lambda entry: (entry[0], entry[1]["Name"])):
+            self._fire(schedule)
+            fired.append(schedule["Name"])
+        return fired
+
+    def _listed(self) -> list[dict]:
+        schedules, token = [], None
+        while True:
+            page = self._scheduler.list_schedules(GroupName=self.group, **({"NextToken": token} if token else {}))
+            schedules += page["Schedules"]
+            if not (token := page.get("NextToken")):
+                return schedules
+
+    def _fire(self, schedule: dict) -> None:
+        target = schedule["Target"]
+        function_name = target["Arn"].split(":")[6]
+        try:
+            handler = lambda_runtime.handler_for(function_name)
+            handler(json.loads(target.get("Input") or "{}"), LambdaContext(function_name, timeout_seconds=self.timeout_seconds))
+        except Exception:
+            log.exception("local schedule %s/%s: the target %s failed", self.group, schedule["Name"], function_name)
+        if schedule.get("ActionAfterCompletion") == "DELETE":
+            self._scheduler.delete_schedule(Name=schedule["Name"], GroupName=self.group)
+        else:  # a one-time schedule that stays: it has fired and fires no more
+            kept = ("ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "Target")
+            settings = {key: schedule[key] for key in kept if key in schedule}
+            self._scheduler.update_schedule(Name=schedule["Name"], GroupName=self.group, State="DISABLED", **settings)

@@ -159,8 +159,8 @@ class LocalApi:
 
 def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None, local_posts: LocalPosts | None = None) -> LocalApi:
     """The product's API as the stack deploys it: the cases Lambda (with the public documentation), the
-    files, directory, alerts, monitoring intake and reports Lambdas, each serving the routes its own OpenAPI declares. Imports the handlers,
-    so call it once the environment points at the emulator."""
+    files, directory, alerts, monitoring intake, reports and updates Lambdas, each serving the routes its own OpenAPI
+    declares. Imports the handlers, so call it once the environment points at the emulator."""
     from functions.alerts.handlers.api import app as alerts_app
     from functions.alerts.handlers.api import lambda_handler as alerts_handler
     from functions.alerts.handlers.intake import app as intake_app
@@ -174,6 +174,8 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None,
     from functions.reports.handlers.api import app as reports_app
     from functions.reports.handlers.api import lambda_handler as reports_handler
     from functions.shared.api.openapi import documented_routes
+    from functions.updates.handlers.api import app as updates_app
+    from functions.updates.handlers.api import lambda_handler as updates_handler
 
     others = (
         LocalFunction("files-api", files_handler, documented_routes(files_app), public_routes(files_app)),
@@ -181,6 +183,9 @@ def product_api(authorizer: Authorizer, local_routes: LocalRoutes | None = None,
         LocalFunction("alerts-api", alerts_handler, documented_routes(alerts_app), public_routes(alerts_app)),
         LocalFunction("alerts-intake", intake_handler, documented_routes(intake_app), public_routes(intake_app)),
         LocalFunction("reports-api", reports_handler, documented_routes(reports_app), public_routes(reports_app)),
+        # /maintenance/windows-updates…, /maintenance/gateway-catalog…, /accounts/{accountId}/platform (the directory's
+        # /accounts/{accountId} is another path); /maintenance/requests is the cases API's, from its own document.
+        LocalFunction("updates-api", updates_handler, documented_routes(updates_app), public_routes(updates_app)),
     )
     return LocalApi(
         cases_handler, authorizer, documented_routes(cases_app), local_routes=local_routes, other_functions=others, local_posts=local_posts

@@ -28,6 +28,12 @@ def register(function_name: str, handler_path: str) -> None:
     LambdaSimpleBackend.invoke = _invoke  # type: ignore[method-assign]
 
 
+def handler_for(function_name: str) -> Callable[[dict, object], object]:
+    """The real handler registered under the function's name (local/provision.py), for what invokes it in-process
+    besides moto's Lambda (the local Scheduler's one-time schedules, local/event_sources.py AtSchedules)."""
+    return _handler(function_name)
+
+
 def _handler(function_name: str) -> Callable[[dict, object], object]:
     module, _, attribute = _handlers[function_name].rpartition(".")
     return getattr(importlib.import_module(module), attribute)

@@ -5,8 +5,11 @@ pattern, queue and dead-letter queue from each domain's models/delivery.py: noti
 cases, alerts and reports domains' queues) with a verified SES sender, the alerts queue the monitoring
 intake fills (with its dead-letter queue, infra/alert_queue.py), the three state machines from the very ASL
 files the stack deploys (infra/workflows), whose tasks invoke the cases domain's timer step Lambda or the
-alerts domain's incident timer step Lambda, each run in-process by local/lambda_runtime.py, and a Cognito
-user pool set up as infra/components/identity.py sets up the stack's. Used by the local stack and by the tests."""
+alerts domain's incident timer step Lambda, each run in-process by local/lambda_runtime.py, a Cognito
+user pool set up as infra/components/identity.py sets up the stack's, and the updates domain's EventBridge Scheduler
+schedule group (moto answers 500 on a schedule in a missing group) with the update job's function and the role the
+schedules invoke it with (infra/components/updates.py; moto's Scheduler fires nothing: local/event_sources.py
+AtSchedules fires the one-time schedules, CronSchedule the crons). Used by the local stack and by the tests."""
 
 from __future__ import annotations
 
@@ -31,10 +34,12 @@ from infra.workflows import FOLLOW_UP_LADDER, INCIDENT_TIMER, RESPONSE_ESCALATIO
 from local import lambda_runtime, moto_patches
 
 LOCAL_SENDER_EMAIL = "notifications@support.example"
+LOCAL_TESTING_DEPARTMENT_EMAIL = "testing@support.example"  # the stage's testing_department_email (infra/config.py)
 # Where emails link cases to; `make run` points it at its local API (GET /cases/<n>) unless PORTAL_URL is set.
 LOCAL_PORTAL_URL = "http://127.0.0.1:3000"
 TIMER_STEP_HANDLER = "functions.cases.handlers.handle_timer_step.lambda_handler"
 INCIDENT_TIMER_STEP_HANDLER = "functions.alerts.handlers.handle_timer_step.lambda_handler"
+UPDATE_JOB_HANDLER = "functions.updates.handlers.handle_update_schedule.lambda_handler"
 
 
 class DeliverySettings(Protocol):
@@ -79,6 +84,12 @@ class LocalResources:
     cognito_endpoint: str | None = None
     sender_email: str = LOCAL_SENDER_EMAIL
     portal_url: str = LOCAL_PORTAL_URL
+    # The updates domain (infra/components/updates.py): the schedule group its API creates the validation-due schedules
+    # in, the update job they invoke (a function in moto run in-process) and the role they invoke it with.
+    updates_schedule_group: str = ""
+    update_job_arn: str = ""
+    updates_schedule_role_arn: str = ""
+    testing_department_email: str = LOCAL_TESTING_DEPARTMENT_EMAIL
 
     @property
     def user_pool_issuer(self) -> str:
@@ -102,6 +113,10 @@ class LocalResources:
             "ALERTS_QUEUE_URL": self.alerts_queue_url,
             "ALERTS_MASTER_SECRET_ARN": self.alerts_master_secret_arn,
             "REPORT_LINK_SECRET_ARN": self.report_link_secret_arn,
+            "VALIDATION_SCHEDULE_GROUP": self.updates_schedule_group,
+            "VALIDATION_SCHEDULE_TARGET_ARN": self.update_job_arn,
+            "VALIDATION_SCHEDULE_ROLE_ARN": self.updates_schedule_role_arn,
+            "TESTING_DEPARTMENT_EMAIL": self.testing_department_email,
             # The directory API's GET /sign-in (functions/shared/settings.py SignInSettings).
             "USER_POOL_ID": self.user_pool_id,
             "USER_POOL_CLIENT_ID": self.user_pool_client_id,
@@ -150,6 +165,8 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
         s3.create_bucket(Bucket=files_bucket)
     boto3.client("ses").verify_email_identity(EmailAddress=LOCAL_SENDER_EMAIL)  # moto sends only from verified identities
     user_pool_id, user_pool_client_id = _user_pool(prefix)
+    updates_schedule_group = _schedule_group(f"{prefix}-updates")
+    update_job_arn = _in_process_function(f"{prefix}-update-job", UPDATE_JOB_HANDLER)
     return LocalResources(
         table_name=table_name,
         table_stream_arn=boto3.client("dynamodb").describe_table(TableName=table_name)["Table"]["LatestStreamArn"],
@@ -180,7 +197,20 @@ def provision(prefix: str = "dss-local", cognito_endpoint: str | None = None) ->
         user_pool_id=user_pool_id,
         user_pool_client_id=user_pool_client_id,
         cognito_endpoint=cognito_endpoint,
+        updates_schedule_group=updates_schedule_group,
+        update_job_arn=update_job_arn,
+        updates_schedule_role_arn=_role(f"{prefix}-updates-schedule-role", "scheduler.amazonaws.com"),
     )
+
+
+def _schedule_group(name: str) -> str:
+    """An EventBridge Scheduler schedule group (the stack's ScheduleGroup), once."""
+    scheduler = boto3.client("scheduler")
+    try:
+        scheduler.get_schedule_group(Name=name)
+    except scheduler.exceptions.ResourceNotFoundException:
+        scheduler.create_schedule_group(Name=name)
+    return name
 
 
 def _user_pool(prefix: str) -> tuple[str, str]:

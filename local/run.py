@@ -188,7 +188,7 @@ def banner(
     logins, id_tokens = [], []
     for role, token in tokens.items():
         user = DEMO_USERS[role]
-        who = DEMO_ACCOUNTS[user.account_id]["name"] if user.account_id else "support staff"
+        who = DEMO_ACCOUNTS[user.account_id]["name"] if user.account_id else "Testing Department" if role == "testing" else "support staff"
         logins.append(f"  {role:<{width}}  {users[role]['email']:<{email_width}}  {users[role]['password']}  ({who})")
         id_tokens.append(f"  {role:<{width}}  {token}")
     read_token = shlex.quote(f'import json; print(json.load(open("{session_file}"))["tokens"]["customer"])')
@@ -274,11 +274,22 @@ def main(argv: list[str] | None = None) -> int:
         from functions.reports.handlers.handle_bus_events import lambda_handler as reports_events_handler
         from functions.reports.handlers.handle_report_schedule import lambda_handler as report_dispatcher
         from functions.reports.models import delivery as reports_delivery
+        from functions.updates.handlers.handle_update_schedule import lambda_handler as update_job
         from infra import alert_queue
+        from infra.components.update_schedules import UPDATE_CRONS
         from local.clock import CLOCK_PATH, DeskClock, clock_routes, run_waits_on, use_in_containers
         from local.demo_directory import DEMO_USERS, api_as, connect_demo_monitoring, onboard_demo_directory
         from local.demo_sign_in import DemoSignIn, TokenRefresher
-        from local.event_sources import CronSchedule, DailySchedule, SqsEventSource, TableStreamSource, hourly_between
+        from local.event_sources import (
+            AtSchedules,
+            CronSchedule,
+            DailySchedule,
+            SqsEventSource,
+            TableStreamSource,
+            cron_instants,
+            hourly_between,
+            job_input,
+        )
         from local.http_adapter import product_api
         from local.outbox import sent_mail
         from local.portal_server import PortalServer
@@ -334,6 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         event_sources.append(
             CronSchedule(report_dispatcher, function_name="report-dispatcher", next_fire=next_dispatch, clock=desk_clock).start()
         )
+        # The updates domain's crons (moto's Scheduler fires nothing), each invoking the job with its input as the stack's
+        # schedules do: Patch Tuesday (second Tuesday, 15:00 Eastern) and the behind-GA check (Mondays, 08:00 Eastern).
+        for update_cron in UPDATE_CRONS:
+            cron = CronSchedule(
+                update_job, function_name=f"update-job:{update_cron.name}", next_fire=cron_instants(update_cron), clock=desk_clock,
+                event=job_input(update_cron),
+            )  # fmt: skip
+            event_sources.append(cron.start())
+        # The validation-due schedules the updates API creates in moto's Scheduler: fired when the desk's clock passes them.
+        event_sources.append(AtSchedules(resources.updates_schedule_group, clock=desk_clock).start())
         authorizer = CognitoAuthorizer(
             jwks_url(aws_url, resources.user_pool_id), resources.user_pool_issuer, audience=resources.user_pool_client_id
         )

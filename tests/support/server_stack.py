@@ -53,6 +53,24 @@ class ServerAws:
 
         return self._invoke(lambda_handler, "reports-api", method, path, user, body, headers, query)
 
+    def updates(self, method: str, path: str, *, user: str | None = "testing", body=None, headers=None, query=None) -> ApiResult:
+        from functions.updates.handlers.api import lambda_handler
+
+        return self._invoke(lambda_handler, "updates-api", method, path, user, body, headers, query)
+
+    def run_update_job(self, job: str, **job_input: str) -> dict:
+        """Runs the real update job with a schedule's input, as its schedule would; its summary."""
+        from functions.updates.handlers.handle_update_schedule import lambda_handler
+
+        return lambda_handler({"job": job, **job_input}, LambdaContext("update-job", timeout_seconds=300))
+
+    def fire_due_schedules(self, now=None) -> list[str]:
+        """Fires the updates domain's one-time schedules due at `now` (by default the real time), as the local stack does."""
+        from local.clock import DeskClock
+        from local.event_sources import AtSchedules
+
+        return AtSchedules(self.resources.updates_schedule_group, clock=DeskClock()).fire_due(now)
+
     @staticmethod
     def _invoke(handler, function_name, method, path, user, body, headers, query) -> ApiResult:
         if body is not None and not isinstance(body, (str, bytes)):

@@ -213,6 +213,24 @@ class LocalAws:
 
         return lambda_handler(job, LambdaContext("update-schedule", timeout_seconds=300))
 
+    def fire_due_schedules(self, now: datetime | None = None) -> list[str]:
+        """Fires the updates domain's one-time schedules (validation-due-<kb>) due at `now` (by default the real time) as
+        EventBridge Scheduler would: the update job runs with each one's input, then the schedule is deleted. Their names."""
+        from local.clock import DeskClock
+        from local.event_sources import AtSchedules
+
+        return AtSchedules(self._updates_schedule_group(), clock=DeskClock()).fire_due(now)
+
+    def schedules(self) -> list[dict]:
+        """The updates domain's schedules in moto's Scheduler (what its API created), each as GetSchedule answers."""
+        scheduler, group = boto3.client("scheduler"), self._updates_schedule_group()
+        listed = scheduler.list_schedules(GroupName=group)["Schedules"]
+        return [scheduler.get_schedule(Name=entry["Name"], GroupName=group) for entry in listed]
+
+    def _updates_schedule_group(self) -> str:
+        """The group the updates API creates its schedules in: provisioned (local/provision.py), or provision_updates's."""
+        return os.environ.get("VALIDATION_SCHEDULE_GROUP") or self.resources.updates_schedule_group
+
     def incident_executions(self, group_id: str) -> list[dict]:
         """The incident's executions of the incident timer's state machine, oldest first (named <group>-<step>-<token>)."""
         listed = boto3.client("stepfunctions").list_executions(stateMachineArn=self.resources.incident_timer_state_machine_arn)
