@@ -68,6 +68,11 @@ export function isStaff(): boolean {
   return mine.includes("engineers") || mine.includes("support-managers");
 }
 
+/** The Testing Department validates Microsoft updates; the API gives its users the Windows-update pages only. */
+export function isTestingDepartment(): boolean {
+  return groups().includes("testing-department");
+}
+
 export function isMacContact(): boolean {
   return groups().includes("mac-contacts");
 }

@@ -79,3 +79,13 @@ export function easternInputToIso(value: string): string | null {
 export function easternInputValue(instant: number): string {
   return new Date(easternWall(instant)).toISOString().slice(0, 16);
 }
+
+const calendarDay = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "short", day: "numeric" });
+
+/** A calendar date ("2026-01-13", a US Eastern day as the API keeps it) for people: "Jan 13, 2026"; text that is not
+ * one comes back as is. */
+export function formatDay(day: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  return calendarDay.format(new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])));
+}
