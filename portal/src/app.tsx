@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { currentClaims, hasRefreshToken, isStaff, signOut, subscribe, validIdToken } from "./auth";
+import { currentClaims, hasRefreshToken, isStaff, isTestingDepartment, signOut, subscribe, validIdToken } from "./auth";
 import { navigate, onLinkClick, useLocation } from "./router";
 import { SignInPage } from "./pages/SignIn";
 import { CaseListPage } from "./pages/CaseList";
@@ -14,6 +14,9 @@ import { MonitoringPage } from "./pages/Monitoring";
 import { periodQuery, ReportPage } from "./pages/Reports";
 import { ReportSubscriptionsPage } from "./pages/ReportSubscriptions";
 import { RecipientLinkPage } from "./pages/RecipientLink";
+import { LazyPlatform } from "./pages/LazyPlatform";
+
+const WINDOWS_UPDATES = "/maintenance/windows-updates";
 
 function useClaims() {
   const [claims, setClaims] = useState(currentClaims());
@@ -38,6 +41,12 @@ export function App() {
     if (restoring || recipientLink) return;
     if (!signedIn && !isSignIn) navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
   }, [signedIn, isSignIn, restoring, path, recipientLink]);
+  // The Testing Department's users have the Windows-update pages only (the API refuses them everything else).
+  const testing = signedIn && isTestingDepartment() && !isStaff();
+  const elsewhere = testing && !isSignIn && path.replace(/\/$/, "") !== WINDOWS_UPDATES;
+  useEffect(() => {
+    if (elsewhere) navigate(WINDOWS_UPDATES, { replace: true });
+  }, [elsewhere]);
 
   let page;
   let title = "Case desk";
@@ -45,6 +54,7 @@ export function App() {
   const queueMatch = /^\/queues(?:\/([a-z-]+))?\/?$/.exec(path);
   const queue = queueMatch ? (queueMatch[1] ?? "unassigned") : "";
   const accountMatch = /^\/accounts\/([^/]+)\/?$/.exec(path);
+  const platformMatch = /^\/accounts\/([^/]+)\/platform\/?$/.exec(path);
   if (recipientLink) {
     page = <RecipientLinkPage key={search.get("token") ?? ""} purpose={recipientLink} token={search.get("token") ?? ""} />;
     title = recipientLink === "confirm" ? "Confirm your case report subscription" : "Unsubscribe from the case report";
@@ -52,8 +62,26 @@ export function App() {
   else if (isSignIn) {
     page = <SignInPage next={search.get("next")} />;
     title = "Sign in";
-  } else if (!signedIn) page = null;
-  else if (path === "/") {
+  } else if (!signedIn || elsewhere) page = null;
+  else if (path === WINDOWS_UPDATES || path === `${WINDOWS_UPDATES}/`) {
+    const status = search.get("status") ?? "";
+    page = <LazyPlatform render={(pages) => <pages.WindowsUpdatesPage key={status} status={status} />} />;
+    title = "Windows updates";
+  } else if (isStaff() && (path === "/maintenance" || path === "/maintenance/")) {
+    page = <LazyPlatform render={(pages) => <pages.PlatformUpdatesPage />} />;
+    title = "Platform updates";
+  } else if (isStaff() && (path === "/maintenance/requests/new" || path === "/maintenance/requests/new/")) {
+    const account = search.get("account") ?? "";
+    page = <LazyPlatform render={(pages) => <pages.InstallationRequestPage account={account} />} />;
+    title = "Request an installation";
+  } else if (isStaff() && (path === "/maintenance/gateway-catalog" || path === "/maintenance/gateway-catalog/")) {
+    page = <LazyPlatform render={(pages) => <pages.GatewayCatalogPage />} />;
+    title = "Gateway GA catalog";
+  } else if (platformMatch) {
+    const accountId = decodeURIComponent(platformMatch[1]);
+    page = <LazyPlatform render={(pages) => <pages.PlatformPage key={accountId} accountId={accountId} />} />;
+    title = `Platform of ${accountId}`;
+  } else if (path === "/") {
     page = <CaseListPage />;
     title = "Cases";
   } else if (path === "/new") {
@@ -115,35 +143,13 @@ export function App() {
         </a>
         {signedIn ? (
           <nav aria-label="Main">
-            <a href="/" aria-current={path === "/" ? "page" : undefined}>
-              Cases
-            </a>
-            {isStaff() ? (
-              <a href="/queues/unassigned" aria-current={path.startsWith("/queues") ? "page" : undefined}>
-                Queues
+            {testing ? (
+              <a href={WINDOWS_UPDATES} aria-current={path.startsWith(WINDOWS_UPDATES) ? "page" : undefined}>
+                Windows updates
               </a>
-            ) : null}
-            <a href="/new" aria-current={path === "/new" ? "page" : undefined}>
-              New case
-            </a>
-            {isStaff() ? (
-              <a href="/accounts" aria-current={path.startsWith("/accounts") ? "page" : undefined}>
-                Accounts
-              </a>
-            ) : ownAccountId() ? (
-              <a
-                href={`/accounts/${encodeURIComponent(ownAccountId() ?? "")}`}
-                aria-current={path === `/accounts/${encodeURIComponent(ownAccountId() ?? "")}` ? "page" : undefined}
-              >
-                Your account
-              </a>
-            ) : null}
-            <a href="/alerts" aria-current={path.startsWith("/alerts") ? "page" : undefined}>
-              Monitoring
-            </a>
-            <a href="/reports" aria-current={path.startsWith("/reports") ? "page" : undefined}>
-              Reports
-            </a>
+            ) : (
+              <MainLinks path={path} />
+            )}
             <span class="who">{String(claims?.email ?? "")}</span>
             <button
               type="button"
@@ -162,5 +168,51 @@ export function App() {
         {page}
       </main>
     </div>
+  );
+}
+
+/** The header's links for customers and staff (the Testing Department has only the Windows updates). */
+function MainLinks({ path }: { path: string }) {
+  const platform = path.startsWith("/maintenance") && !path.startsWith(WINDOWS_UPDATES);
+  return (
+    <>
+      <a href="/" aria-current={path === "/" ? "page" : undefined}>
+        Cases
+      </a>
+      {isStaff() ? (
+        <a href="/queues/unassigned" aria-current={path.startsWith("/queues") ? "page" : undefined}>
+          Queues
+        </a>
+      ) : null}
+      <a href="/new" aria-current={path === "/new" ? "page" : undefined}>
+        New case
+      </a>
+      {isStaff() ? (
+        <a href="/accounts" aria-current={path.startsWith("/accounts") ? "page" : undefined}>
+          Accounts
+        </a>
+      ) : ownAccountId() ? (
+        <a
+          href={`/accounts/${encodeURIComponent(ownAccountId() ?? "")}`}
+          aria-current={path === `/accounts/${encodeURIComponent(ownAccountId() ?? "")}` ? "page" : undefined}
+        >
+          Your account
+        </a>
+      ) : null}
+      <a href="/alerts" aria-current={path.startsWith("/alerts") ? "page" : undefined}>
+        Monitoring
+      </a>
+      <a href="/reports" aria-current={path.startsWith("/reports") ? "page" : undefined}>
+        Reports
+      </a>
+      {isStaff() ? (
+        <a href="/maintenance" aria-current={platform ? "page" : undefined}>
+          Platform updates
+        </a>
+      ) : null}
+      <a href={WINDOWS_UPDATES} aria-current={path.startsWith(WINDOWS_UPDATES) ? "page" : undefined}>
+        Windows updates
+      </a>
+    </>
   );
 }

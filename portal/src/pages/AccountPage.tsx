@@ -148,6 +148,10 @@ export function AccountPage({ accountId }: { accountId: string }) {
         Monitoring:{" "}
         <a href={monitoringHref("/alerts", staff ? account.accountId : "")}>the account's incidents, alerts and maintenance windows</a>.
       </p>
+      <p>
+        Platform:{" "}
+        <a href={`/accounts/${encodeURIComponent(account.accountId)}/platform`}>the Release, patches and gateways, and how far behind GA they are</a>.
+      </p>
 
       <section aria-labelledby="account-details-heading">
         <h2 id="account-details-heading">Details</h2>

@@ -18,6 +18,7 @@ import { CaseFiles } from "./CaseFiles";
 import { CaseHistory } from "./CaseHistory";
 import { KIND_LABELS, label } from "./caseText";
 import { MaintenanceDetails } from "./CaseMaintenance";
+import { InstallationDetails } from "./CaseInstallation";
 import { Escalate, type EscalationAnswer } from "./Escalate";
 import { ownerName, SupportFields } from "./SupportFields";
 
@@ -166,6 +167,7 @@ export function CasePage({ caseNumber }: { caseNumber: string }) {
             </Item>
           ) : null}
           {c.maintenanceWindow ? <MaintenanceDetails window={c.maintenanceWindow} /> : null}
+          {c.installation || c.resolvedByCase ? <InstallationDetails theCase={c} /> : null}
         </dl>
         <h3>Description</h3>
         <p class="prewrap">{c.description}</p>
