@@ -206,8 +206,7 @@ def updates_record(
     idempotency_key: IdempotencyKeyOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """The Testing Department: record a Microsoft update, pending validation (a critical one is flagged if still pending
-    when its decision is due)."""
+    """The Testing Department: record a Microsoft update, pending validation (a critical one is flagged if still pending then)."""
     body: dict[str, Any] = {
         "kb": upper_kb(kb),
         "title": title,
@@ -459,8 +458,9 @@ def platform_set(
     gateway_updates: Annotated[int | None, typer.Option(min=0, max=52, help="Gateway updates per contract year.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Staff: record an account's platform. Without --file, the platform as it is now with only the options given changed
-    (sent with its version: refused with HTTP 412 if someone changed it meanwhile)."""
+    """Staff: record an account's platform, from options (only those change) or from a JSON file.
+
+    From options, the platform is read and sent back with its version: refused with HTTP 412 if someone changed it meanwhile."""
     client = client_of(ctx)
     version: int | None = None
     if file is not None:
@@ -640,9 +640,9 @@ def updates_request(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Staff: request an installation on an account's platform (a Windows update, a Release, a patch, a gateway update). The
-    guide's rules decide: accepted, it opens the installation case, uses the entitlement and closes the cases it resolves;
-    refused, the rule's message says what would change the answer (exit code 1)."""
+    """Staff: request an installation (a Windows update, a Release, a patch, a gateway update) as the guide's rules allow.
+
+    Accepted, it opens the installation case, uses the entitlement and closes the cases it resolves. Refused, the rule's message says what would change the answer (exit code 1). --check only asks."""  # noqa: E501
     body = installation_body(account, contact, kind, reason, scr or [], feature, system_impacting, feature_in_use, service_affecting,
                              kb or [], release, patch, gateway or [], update, resolves or [], notes)  # fmt: skip
     client = client_of(ctx)
