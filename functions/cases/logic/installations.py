@@ -171,7 +171,10 @@ def _check_request(request: InstallationRequest, account: Account | None, resolv
             raise Conflict(f"Case {number} is already closed; leave it out of resolvesCases.", field="resolvesCases", code="case_closed")
     contact_id = request.contact_id or (resolved[request.resolves_cases[0]].contact_id if request.resolves_cases else None)
     if contact_id is None:
-        raise ValidationFailed("Say whose installation case it is: give contactId (or resolvesCases, whose first case's contact it takes).")
+        raise ValidationFailed(
+            "Say whose installation case it is: give contactId (or resolvesCases, whose first case's contact it takes).",
+            field="contactId",
+        )
     if contact_id not in account.contacts:
         raise ValidationFailed(f"Contact {contact_id} is not a contact of account {request.account_id}.", field="contactId")
     return contact_id
