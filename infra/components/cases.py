@@ -11,7 +11,15 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from functions.cases.dal.tables import ACCOUNT_PREFIX, CASE_NUMBER_COUNTER, CASE_PREFIX, IDEMPOTENCY_PREFIX, MONITORING_PREFIX
+from functions.cases.dal.tables import (
+    ACCOUNT_PREFIX,
+    BEHIND_GA_PREFIX,
+    CASE_NUMBER_COUNTER,
+    CASE_PREFIX,
+    IDEMPOTENCY_PREFIX,
+    MONITORING_PREFIX,
+    QUOTA_PREFIX,
+)
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from infra.components.data import Data
 from infra.components.function import DomainFunction, on_keys
@@ -28,10 +36,11 @@ def bus_events_grants(table_arn: str) -> list[iam.PolicyStatement]:
     the mark of the event applied, APPLIED#, all under CASE#, in one transaction, authorized per item as
     PutItem); a monitoring incident's case (GetItem of its claim, MONITORING#, and of the account, ACCOUNT#, in
     one TransactGetItems; UpdateItem of the case-number counter; PutItem of the case's items and the claim); the
-    recovery's check that nobody changed the case (Query of its history, CASE#)."""
+    recovery's check that nobody changed the case (Query of its history, CASE#); a behind-GA case (GatewaysBehindGa: the
+    account's claim, BEHINDGA#, read with the account and written with the case, as a monitoring incident's)."""
     return [
-        on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{MONITORING_PREFIX}*"]),
-        on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{MONITORING_PREFIX}*"]),
+        on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{MONITORING_PREFIX}*", f"{BEHIND_GA_PREFIX}*"]),
+        on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{MONITORING_PREFIX}*", f"{BEHIND_GA_PREFIX}*"]),
         on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER]),
         on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),
     ]
@@ -69,12 +78,14 @@ class CasesApi(Construct):
             # idempotency records (and the outbox items of a change's events, under the case's CASE# key),
             # UpdateItem for the case-number counter and the callers' change counters (the rate limit,
             # functions/shared/dal/rate_limit.py). TransactGet/WriteItems are
-            # authorized per contained item as GetItem/PutItem.
+            # authorized per contained item as GetItem/PutItem. An installation case's entitlement markers (QUOTA#): the
+            # account's read (Query), one written with the case and deleted when it is cancelled.
             on_keys("dynamodb:GetItem", table_arn, [f"{CASE_PREFIX}*", f"{ACCOUNT_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
-            on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*"]),
+            on_keys("dynamodb:PutItem", table_arn, [f"{CASE_PREFIX}*", f"{IDEMPOTENCY_PREFIX}*", f"{QUOTA_PREFIX}*"]),
+            on_keys("dynamodb:DeleteItem", table_arn, [f"{QUOTA_PREFIX}*"]),
             on_keys("dynamodb:UpdateItem", table_arn, [CASE_NUMBER_COUNTER, f"{RATE_PREFIX}*"]),
             iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table_arn}/index/{name}" for name in data.index_names]),
-            on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*"]),  # a case's updates and history
+            on_keys("dynamodb:Query", table_arn, [f"{CASE_PREFIX}*", f"{QUOTA_PREFIX}*"]),  # a case's updates and history; quotas
             iam.PolicyStatement(actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
         )

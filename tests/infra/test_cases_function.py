@@ -122,9 +122,10 @@ def test_role_is_exactly_least_privilege(dev):
             {"Effect": "Allow", "Action": action, "Resource": table_arn, "Condition": {"ForAllValues:StringLike": {LEADING_KEYS: keys}}}
             for action, keys in [
                 ("dynamodb:GetItem", ["CASE#*", "ACCOUNT#*", "IDEMPOTENCY#*"]),
-                ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*"]),
+                ("dynamodb:PutItem", ["CASE#*", "IDEMPOTENCY#*", "QUOTA#*"]),
+                ("dynamodb:DeleteItem", ["QUOTA#*"]),
                 ("dynamodb:UpdateItem", ["COUNTER#case-number", "RATE#*"]),
-                ("dynamodb:Query", ["CASE#*"]),
+                ("dynamodb:Query", ["CASE#*", "QUOTA#*"]),
                 # The updates domain's items an installation request is decided from (functions/shared/dal/platform_view.py).
                 *(
                     (action, ["WINDOWSUPDATE#*", "GATEWAYCATALOG#*", "PLATFORM#*"])

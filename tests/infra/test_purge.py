@@ -298,8 +298,9 @@ def test_marking_role_is_exactly_least_privilege(dev):
     _, function = _function(dev, MARK_HANDLER)
     table_arn = _arn(dev.only("AWS::DynamoDB::Table")[0])
     on_keys = {
-        "dynamodb:GetItem": ["CASE#*", "ACCOUNT#*", "MONITORING#*"],  # a case; a monitoring incident's claim and its account
-        "dynamodb:PutItem": ["CASE#*", "MONITORING#*"],  # a change's items (the event applied marked under CASE#); the claim
+        # a case; a monitoring incident's or a behind-GA case's claim and its account
+        "dynamodb:GetItem": ["CASE#*", "ACCOUNT#*", "MONITORING#*", "BEHINDGA#*"],
+        "dynamodb:PutItem": ["CASE#*", "MONITORING#*", "BEHINDGA#*"],  # a change's items (the event applied marked under CASE#); the claims
         "dynamodb:UpdateItem": ["COUNTER#case-number"],  # a monitoring case's number
         "dynamodb:Query": ["CASE#*"],  # a case's history: whether a person changed it (closeIfUntouched)
     }
