@@ -183,6 +183,7 @@ class UpdatesSettings(CasesSettings):
     validation_schedule_group: str
     validation_schedule_target_arn: str
     validation_schedule_role_arn: str
+    validation_schedule_dead_letter_arn: str = ""  # where a schedule Scheduler cannot invoke the job goes ("": none, locally)
     validation_days: int = Field(default=7, ge=1, le=90)
 
 

@@ -24,6 +24,7 @@ from functions.shared.dal.platform_view import GATEWAY_CATALOG_PREFIX, PLATFORM_
 from functions.shared.dal.rate_limit import RATE_PREFIX
 from functions.updates.dal.scheduler import SCHEDULE_PREFIX
 from functions.updates.dal.tables import CATALOGS_LISTING, PATCH_TUESDAY_PARTITION, PLATFORMS_LISTING, WINDOWS_UPDATES_LISTING
+from functions.updates.models.jobs import SCHEDULE_MAX_EVENT_AGE_SECONDS, SCHEDULE_RETRY_ATTEMPTS
 from infra.components.data import Data
 from infra.components.event_queue import run_dead_letter_queue
 from infra.components.function import DomainFunction, InlinePolicyRole, on_keys
@@ -35,8 +36,7 @@ API_HANDLER = "functions.updates.handlers.api.lambda_handler"
 JOB_HANDLER = "functions.updates.handlers.handle_update_schedule.lambda_handler"
 # Each job is idempotent (a marker written once: functions/updates/dal/tables.py), so retries send nobody anything twice.
 JOB_TIMEOUT = Duration.minutes(5)
-SCHEDULE_RETRY_ATTEMPTS = 8
-SCHEDULE_MAX_EVENT_AGE = Duration.hours(6)  # a reminder later than that is better dead-lettered and looked at
+SCHEDULE_MAX_EVENT_AGE = Duration.seconds(SCHEDULE_MAX_EVENT_AGE_SECONDS)
 # The partition of the Patch Tuesday reminders (a month's marker, its events).
 JOBS_PARTITIONS = PATCH_TUESDAY_PARTITION
 # The keys of the domain's own items (functions/updates/dal/tables.py): the updates, catalogs and platforms (with the
@@ -118,6 +118,7 @@ class Updates(Construct):
                 "VALIDATION_SCHEDULE_GROUP": self.schedule_group.schedule_group_name,
                 "VALIDATION_SCHEDULE_TARGET_ARN": self.job.function.function_arn,
                 "VALIDATION_SCHEDULE_ROLE_ARN": self.schedule_role.role_arn,
+                "VALIDATION_SCHEDULE_DEAD_LETTER_ARN": self.dead_letter_queue.queue_arn,
             },
         )
         # The group by its Ref (its name): the same grant, and the same finding below, in every stage.

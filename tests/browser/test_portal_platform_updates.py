@@ -108,7 +108,8 @@ def test_a_windows_update_is_refused_until_the_testing_department_validates_it(p
     form.get_by_label("MSRC severity").select_option("Important")
     form.get_by_label("Products").fill("Windows Server 2022\nWindows Server 2019")
     form.get_by_role("button", name="Record update").click()
-    expect(form.get_by_role("status")).to_have_text(f"{KB} is recorded pending validation; its decision is expected from {shown_day(expected)}.")
+    recorded = f"{KB} is recorded pending validation; its decision is expected from {shown_day(expected)}."
+    expect(form.get_by_role("status")).to_have_text(recorded)
     row = kb_row(page, KB)
     expect(row).to_contain_text("Pending validation")
     expect(row).to_contain_text(f"expected from {shown_day(expected)}")
@@ -240,7 +241,7 @@ def test_a_release_resolving_an_open_case_closes_it_and_its_page_links_the_insta
     engineer.get_by_label("Feature").fill("Callback scheduling")
     engineer.get_by_label("A system-impacting issue drives it").check()
     engineer.get_by_role("button", name="Check against the rules").click()
-    expect(rule_answer(engineer)).to_contain_text(f"Not allowed: A Release was already requested for this account in ")
+    expect(rule_answer(engineer)).to_contain_text("Not allowed: A Release was already requested for this account in ")
     expect(rule_answer(engineer)).to_contain_text(f"case {installation}")
     expect(engineer.get_by_label("What is installed")).to_have_attribute("aria-invalid", "true")
 

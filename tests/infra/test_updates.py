@@ -125,6 +125,8 @@ def test_the_api_is_told_where_validation_schedules_go_and_may_create_only_those
     assert variables["VALIDATION_SCHEDULE_GROUP"] == "dss-dev-updates"
     assert variables["VALIDATION_SCHEDULE_TARGET_ARN"] == _arn(job_id)
     assert variables["VALIDATION_SCHEDULE_ROLE_ARN"] == _arn(schedule_role_id)
+    dead_letter_id, _ = dev.one("AWS::SQS::Queue", "Updates")
+    assert variables["VALIDATION_SCHEDULE_DEAD_LETTER_ARN"] == _arn(dead_letter_id)  # the one-time schedules' too
     assert variables["TABLE_NAME"] == {"Ref": table_id}
     assert "VALIDATION_DAYS" not in variables  # the documented default (7)
     table_arn = _arn(table_id)

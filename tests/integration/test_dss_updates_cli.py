@@ -49,7 +49,7 @@ def api(local_aws):
     from functions.updates.handlers.api import app as updates_app
     from functions.updates.handlers.api import lambda_handler as updates_handler
 
-    local_aws.provision_updates()
+    local_aws.updates_settings()
     local_aws.set_api_time(NOW)
     updates_dependencies().clock = FixedClock(NOW)
     updates_function = LocalFunction("updates-api", updates_handler, documented_routes(updates_app))

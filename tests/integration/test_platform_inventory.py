@@ -38,7 +38,7 @@ PLATFORM = {
 
 @pytest.fixture
 def updates(local_aws):
-    local_aws.provision_updates()
+    local_aws.updates_settings()
     dependencies().clock = FixedClock(NOW)
 
 

@@ -23,7 +23,7 @@ CRITICAL = {"kb": "KB5034441", "title": "Cumulative Update", "classification": "
 
 @pytest.fixture
 def clock(local_aws) -> FixedClock:
-    local_aws.provision_updates()
+    local_aws.updates_settings()
     moved = FixedClock(RECORDED)
     dependencies().clock = moved
     return moved

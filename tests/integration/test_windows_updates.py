@@ -35,7 +35,7 @@ ROUTINE = {"kb": "KB890830", "title": "Windows Malicious Software Removal Tool",
 
 @pytest.fixture
 def updates(local_aws):
-    environment = local_aws.provision_updates()
+    environment = local_aws.updates_settings()
     dependencies().clock = FixedClock(NOW)
     return environment
 
@@ -71,6 +71,7 @@ def test_a_critical_update_is_recorded_pending_with_its_validation_due_schedule(
     assert schedule["Target"]["Arn"] == updates["VALIDATION_SCHEDULE_TARGET_ARN"]
     assert schedule["Target"]["RoleArn"] == updates["VALIDATION_SCHEDULE_ROLE_ARN"]
     assert json.loads(schedule["Target"]["Input"]) == {"job": "validation-due", "kb": "KB5034441"}
+    assert schedule["Target"]["RetryPolicy"] == {"MaximumRetryAttempts": 8, "MaximumEventAgeInSeconds": 21600}
     [event] = updates_events(local_aws)
     assert event["detail-type"] == "WindowsUpdateRecorded"
     assert event["detail"]["kb"] == "KB5034441" and event["detail"]["severity"] == "Critical"

@@ -193,19 +193,10 @@ class LocalAws:
 
         return lambda_handler(scheduled_event(), LambdaContext("report-dispatcher", timeout_seconds=900))
 
-    def provision_updates(self) -> dict[str, str]:
-        """The updates domain's settings (functions/shared/settings.py UpdatesSettings) and its validation schedules' group
-        in moto's Scheduler (moto answers 500 for a schedule in a group that does not exist); the environment it set."""
-        group = "dss-local-validation-due"
-        if group not in [each["Name"] for each in boto3.client("scheduler").list_schedule_groups()["ScheduleGroups"]]:
-            boto3.client("scheduler").create_schedule_group(Name=group)
-        environment = {
-            "VALIDATION_SCHEDULE_GROUP": group,
-            "VALIDATION_SCHEDULE_TARGET_ARN": "arn:aws:lambda:us-east-1:123456789012:function:dss-local-update-schedule",
-            "VALIDATION_SCHEDULE_ROLE_ARN": "arn:aws:iam::123456789012:role/dss-local-update-schedule",
-        }
-        os.environ.update(environment)
-        return environment
+    def updates_settings(self) -> dict[str, str]:
+        """The updates API's schedule settings as local/provision.py set them (its group exists in moto's Scheduler)."""
+        names = ("VALIDATION_SCHEDULE_GROUP", "VALIDATION_SCHEDULE_TARGET_ARN", "VALIDATION_SCHEDULE_ROLE_ARN")
+        return {name: os.environ[name] for name in names}
 
     def run_update_job(self, job: dict) -> dict:
         """Runs the real updates job as its schedule would, with the schedule's input; its summary."""
@@ -228,7 +219,7 @@ class LocalAws:
         return [scheduler.get_schedule(Name=entry["Name"], GroupName=group) for entry in listed]
 
     def _updates_schedule_group(self) -> str:
-        """The group the updates API creates its schedules in: provisioned (local/provision.py), or provision_updates's."""
+        """The group the updates API creates its schedules in (local/provision.py)."""
         return os.environ.get("VALIDATION_SCHEDULE_GROUP") or self.resources.updates_schedule_group
 
     def incident_executions(self, group_id: str) -> list[dict]:

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 
 import pytest
 import requests
@@ -26,6 +26,7 @@ from moto.events.models import EventPattern
 from functions.cases.logic.bus_events import handle_bus_event
 from functions.cases.logic.dependencies import dependencies as cases_dependencies
 from functions.cases.models.bus_events import Outcome
+from functions.cases.models.case import Status
 from functions.followups.logic.run_timers import Outcome as TimerOutcome
 from functions.followups.logic.run_timers import run_timer_event
 from functions.followups.models.timer_events import TIMER_STEPS
@@ -134,7 +135,36 @@ def _produce(aws: ServerAws) -> list[dict]:
     _monitor(published)
     _maintenance_case(aws, published)
     _report_subscription(aws, published)
+    _platform_updates(aws, published)
     return events
+
+
+def _platform_updates(aws: ServerAws, published: Callable[[], list[dict]]) -> None:
+    """Platform updates (functions/updates, and the cases domain's installations): the Testing Department records
+    critical updates, validates one and rejects another, and the third is still pending when its validation-due
+    schedule fires; Patch Tuesday's reminder; staff keep a gateway catalog and acme's platform, whose gateway the
+    weekly check finds 3 behind GA; a Release resolving one of acme's cases."""
+    from functions.updates.handlers.handle_update_schedule import lambda_handler as job
+
+    released = (utc_now() - timedelta(days=10)).date().isoformat()
+    for kb in ("KB5000001", "KB5000002", "KB5000003"):
+        update = {"kb": kb, "title": "Cumulative Update", "classification": "Critical", "releasedOn": released}
+        assert aws.updates("POST", "/maintenance/windows-updates", user="testing", body=update).status == 201
+    assert aws.updates("POST", "/maintenance/windows-updates/KB5000001/validate", user="testing", body={}).status == 200
+    rejected = {"reason": "Breaks the IC server's SIP stack."}
+    assert aws.updates("POST", "/maintenance/windows-updates/KB5000002/reject", user="testing", body=rejected).status == 200
+    catalog = {"updates": ["SU1", "SU2", "SU3", "SU4"]}
+    assert aws.updates("PUT", "/maintenance/gateway-catalog/interaction-gateway", user="engineer", body=catalog).status == 200
+    gateways = [{"gatewayId": "gw-1", "gatewayType": "interaction-gateway", "installedUpdate": "SU1"}]
+    assert aws.updates("PUT", "/accounts/acme/platform", user="engineer", body={"gateways": gateways}).status == 200
+    context = LambdaContext("updates-job", timeout_seconds=60)
+    for request in ({"job": "validation-due", "kb": "KB5000003"}, {"job": "patch-tuesday"}, {"job": "behind-ga-check"}):
+        job(request, context)
+    resolved = aws.cases("POST", "/cases", body=support_case()).body["caseNumber"]
+    release = {"accountId": "acme", "kind": "release", "reason": "feature", "feature": "Callback", "systemImpacting": True,
+               "target": {"release": "2026 R4"}, "resolvesCases": [resolved]}  # fmt: skip
+    assert aws.cases("POST", "/maintenance/requests", user="engineer", body=release).status == 201
+    published()
 
 
 def _report_subscription(aws: ServerAws, published: Callable[[], list[dict]]) -> None:
@@ -264,13 +294,16 @@ def test_the_producers_emit_every_event_the_contract_describes(emitted):
 
 class _NoCase:
     """The cases domain's store without the case: the purge event's mark and a monitoring note find nothing to
-    change, and a monitoring incident finds its case opened already."""
+    change, and a monitoring incident and the behind-GA check find their case opened already."""
 
     def read_for_change(self, case_number: str, idempotency_scope: str | None) -> tuple[None, None]:
         return None, None
 
     def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str, None]:
         return "0000000001", None
+
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[SimpleNamespace, None]:
+        return SimpleNamespace(case_number="0000000001", status=Status.OPEN), None  # the account's case is open
 
 
 class _StateMachines:
@@ -290,8 +323,10 @@ READERS: dict[str, Callable[[BusEvent], bool]] = {
     # The alerts domain reads a case event's facts (functions/alerts/handlers/handle_case_events.py).
     "alerts": lambda event: CaseFacts.model_validate(event.detail).case_number == event.detail["caseNumber"],
     # The reports domain counts a case event in its tallies, or emails the recipients invited.
-    "reports": lambda event: bool(tally_changes(event.detail_type, event.detail))
-    or ReportRecipientsInvited.model_validate(event.detail).emails == event.detail["emails"],
+    "reports": lambda event: (
+        bool(tally_changes(event.detail_type, event.detail))
+        or ReportRecipientsInvited.model_validate(event.detail).emails == event.detail["emails"]
+    ),
 }
 
 

@@ -5,8 +5,8 @@ through this."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import partial
 from datetime import datetime
+from functools import partial
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError

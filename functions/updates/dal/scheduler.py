@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from functions.shared.business_time import SUPPORT_TIMEZONE
 from functions.shared.dal.aws import client
 from functions.shared.dal.errors import unavailable
-from functions.updates.models.jobs import validation_due_input
+from functions.updates.models.jobs import SCHEDULE_MAX_EVENT_AGE_SECONDS, SCHEDULE_RETRY_ATTEMPTS, validation_due_input
 
 SCHEDULE_PREFIX = "validation-due-"
 NOT_SCHEDULED = "The validation reminder could not be scheduled; nothing was recorded. Retry."
@@ -28,8 +28,9 @@ def at_expression(due_on: date) -> str:
 
 
 class SchedulerValidationSchedules:
-    def __init__(self, group: str, target_arn: str, role_arn: str):
+    def __init__(self, group: str, target_arn: str, role_arn: str, dead_letter_arn: str = ""):
         self.group, self.target_arn, self.role_arn = group, target_arn, role_arn
+        self.dead_letter_arn = dead_letter_arn  # "" on the local stack, which runs the job in-process
 
     def ensure_validation_due(self, kb: str, due_on: date) -> None:
         try:
@@ -40,7 +41,7 @@ class SchedulerValidationSchedules:
                 ScheduleExpressionTimezone=SUPPORT_TIMEZONE,
                 FlexibleTimeWindow={"Mode": "OFF"},
                 ActionAfterCompletion="DELETE",
-                Target={"Arn": self.target_arn, "RoleArn": self.role_arn, "Input": json.dumps(validation_due_input(kb))},
+                Target=self._target(kb),
             )
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "ConflictException":
@@ -52,3 +53,15 @@ class SchedulerValidationSchedules:
             raise unavailable(
                 "EventBridge Scheduler", "The validation reminder could not be scheduled; nothing was recorded. Retry."
             ) from error
+
+    def _target(self, kb: str) -> dict[str, object]:
+        """The job with the schedule's input, retried as the stack's crons are, then dead-lettered (its alarm calls a human)."""
+        target: dict[str, object] = {
+            "Arn": self.target_arn,
+            "RoleArn": self.role_arn,
+            "Input": json.dumps(validation_due_input(kb)),
+            "RetryPolicy": {"MaximumRetryAttempts": SCHEDULE_RETRY_ATTEMPTS, "MaximumEventAgeInSeconds": SCHEDULE_MAX_EVENT_AGE_SECONDS},
+        }
+        if self.dead_letter_arn:
+            target["DeadLetterConfig"] = {"Arn": self.dead_letter_arn}
+        return target

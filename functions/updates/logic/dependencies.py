@@ -38,7 +38,10 @@ class UpdatesDependencies:
     def scheduler(self) -> SchedulerValidationSchedules:
         settings = updates_settings()
         return SchedulerValidationSchedules(
-            settings.validation_schedule_group, settings.validation_schedule_target_arn, settings.validation_schedule_role_arn
+            settings.validation_schedule_group,
+            settings.validation_schedule_target_arn,
+            settings.validation_schedule_role_arn,
+            settings.validation_schedule_dead_letter_arn,
         )
 
     @property

@@ -10,6 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from functions.updates.models.windows_updates import Kb
 
+# How EventBridge Scheduler retries invoking the job, for the stack's crons and the one-time schedules alike: a reminder
+# later than 6 hours is better dead-lettered and looked at.
+SCHEDULE_RETRY_ATTEMPTS = 8
+SCHEDULE_MAX_EVENT_AGE_SECONDS = 6 * 3600
+
 
 class _Job(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
