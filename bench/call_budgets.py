@@ -77,6 +77,13 @@ def with_caller_account_read(budget: Callable[[Counter], bool]) -> Callable[[Cou
     return lambda calls: calls[GET_ITEM] >= 1 and budget(calls - Counter({GET_ITEM: 1}))
 
 
+def installation_within_budget(calls: Counter) -> bool:
+    """An installation request: the account with the cases it closes (one TransactGetItems a 25 keys), the platform, the
+    period's entitlement (one Query), the case number, then ONE transaction for everything; never PutEvents."""
+    dynamodb, others = split(calls)
+    return not others and calls[TRANSACTION] == 1 and dynamodb <= 5 + max(0, calls[TRANSACT_GET] - 1)
+
+
 def once(calls: Counter) -> bool:
     return calls == Counter(dict.fromkeys(ONCE_PER_CONTAINER, 1))
 
@@ -132,6 +139,15 @@ PAGE = ("1 Query", one_query)
 GET = ("1 GetItem", one_get_item)
 MUTATION = ("read + 1 TransactWriteItems, 0 PutEvents", mutation_within_budget)
 REPLAY = ("1 TransactGetItems, nothing written", replay_within_budget)
+
+
+def platform_within_budget(calls: Counter) -> bool:
+    """The platform (and the account, when none is recorded yet), then its gateways' catalogs in one BatchGetItem."""
+    return 1 <= calls[GET_ITEM] <= 2 and calls - Counter({GET_ITEM: calls[GET_ITEM]}) <= Counter({("DynamoDB", "BatchGetItem"): 1})
+
+
+PLATFORM = ("<= 2 GetItem + 1 BatchGetItem", platform_within_budget)
+INSTALLATION = ("<= 4 reads + case number + 1 TransactWriteItems, 0 PutEvents", installation_within_budget)
 RECORDS_PAGE = ("1 GetItem + 1 Query", one_read_and_query)
 COLD_GET = ("1 GetItem + 1 GetItem of the caller's account", with_caller_account_read(one_get_item))
 COLD_PAGE = ("1 Query + 1 GetItem of the caller's account", with_caller_account_read(one_query))
@@ -180,6 +196,13 @@ def measure() -> list[Row]:
                 key = {"Idempotency-Key": "bench-update"}
                 for label, budget in (("post update, Idempotency-Key", MUTATION), ("post update, replayed key", REPLAY)):
                     run.call(label, budget, method, f"/cases/{number}{suffix}", user=user, body=body, headers=key, status=status)
+        resolved = [run.stack.call("POST", "/cases", body=EXAMPLE_SUPPORT_CASE).body["caseNumber"] for _ in range(2)]
+        release = {"accountId": "acme", "kind": "release", "reason": "known-scr", "scrs": ["SCR-1"], "systemImpacting": True,
+                   "target": {"release": "2026 R4"}, "resolvesCases": resolved}  # fmt: skip
+        run.call("installation request, Release closing 2 cases", INSTALLATION, "POST", "/maintenance/requests", user="engineer",
+                 body=release, headers={"Idempotency-Key": "bench-release"}, status=201)  # fmt: skip
+        run.call("windows updates, page 1", PAGE, "GET", "/maintenance/windows-updates", api="updates", query={"limit": "10"})
+        run.call("account platform (gateways behind GA)", PLATFORM, "GET", "/accounts/acme/platform", user="engineer", api="updates")
         run.call("updates page", RECORDS_PAGE, "GET", f"/cases/{number}/updates")
         run.call("history page", RECORDS_PAGE, "GET", f"/cases/{number}/history")
         # The caller directory's read of the account is 60 s old: the next request of the account reads it again.

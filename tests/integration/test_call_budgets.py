@@ -114,6 +114,17 @@ def test_every_lifecycle_mutation_is_its_read_and_one_transaction_and_never_call
         assert one_read_and_query(calls), (listing, calls)
 
 
+def test_an_installation_request_is_its_reads_and_one_transaction_whatever_it_closes(local_aws):
+    """The account with the cases it closes, the platform, the quarter's entitlement, the case number, one transaction."""
+    resolved = [local_aws.call("POST", "/cases", body=CASE).body["caseNumber"] for _ in range(2)]
+    release = {"accountId": "acme", "kind": "release", "reason": "known-scr", "scrs": ["SCR-1"], "systemImpacting": True,
+               "target": {"release": "2026 R4"}, "resolvesCases": resolved}  # fmt: skip
+    calls, _ = counted(local_aws, "POST", "/maintenance/requests", user="engineer", body=release, headers={"Idempotency-Key": "i-1"},
+                       status=201)  # fmt: skip
+    assert calls == Counter({("DynamoDB", "TransactGetItems"): 1, GET_ITEM: 1, ("DynamoDB", "Query"): 1,
+                             ("DynamoDB", "UpdateItem"): 1, ("DynamoDB", "TransactWriteItems"): 1})  # fmt: skip
+
+
 def test_timer_starts_stops_and_steps_make_one_call_each_or_one_read(local_aws):
     from functions.cases.handlers.handle_timer_step import lambda_handler as timer_step
     from local.http_adapter import LambdaContext
