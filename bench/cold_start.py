@@ -105,6 +105,11 @@ REPORTS_INIT = """
 from functions.reports.logic.dependencies import dependencies
 dependencies().store._connection.client
 """
+# The updates functions: the updates table binding (the API also resolves its callers).
+UPDATES_INIT = """
+from functions.updates.logic.dependencies import dependencies
+dependencies().connection.client
+"""
 HANDLERS = {
     "functions.cases.handlers.api": CASES_API_INIT,
     "functions.notifications.handlers.handle_case_events": NOTIFICATIONS_INIT,
@@ -122,6 +127,8 @@ HANDLERS = {
     "functions.reports.handlers.api": REPORTS_INIT + CALLER_DIRECTORY_INIT,
     "functions.reports.handlers.handle_report_schedule": REPORTS_INIT,
     "functions.reports.handlers.handle_bus_events": REPORTS_INIT,
+    "functions.updates.handlers.api": UPDATES_INIT + CALLER_DIRECTORY_INIT,
+    "functions.updates.handlers.handle_update_schedule": UPDATES_INIT,
 }
 BASELINE = ("import boto3", 'boto3.client("dynamodb")')
 
