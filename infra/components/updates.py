@@ -48,8 +48,8 @@ LISTINGS = [WINDOWS_UPDATES_LISTING, CATALOGS_LISTING, PLATFORMS_LISTING]
 def platform_reads(table_arn: str) -> list[iam.PolicyStatement]:
     """What another domain may read of the updates domain's items (functions/shared/dal/platform_view.py: the cases
     domain's installation requests): the updates, the GA catalogs and the platforms, item by item (GetItem, in a
-    TransactGetItems too, or BatchGetItem) or by partition (Query); never the listings and never a write."""
-    return [on_keys(action, table_arn, OWN_ITEMS) for action in ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query")]
+    TransactGetItems too); never the listings and never a write."""
+    return [on_keys("dynamodb:GetItem", table_arn, OWN_ITEMS)]
 
 
 class Updates(Construct):
@@ -92,11 +92,10 @@ class Updates(Construct):
             # validation-due: the update (GetItem) and, once, its OVERDUE notice with its event (PutItem in its partition,
             # on the condition that it is still pending: ConditionCheckItem). patch-tuesday: the pending count (a Query of
             # WINDOWSUPDATES) and the month's marker with its event (PutItem of UPDATESJOB#). behind-ga-check: the catalogs
-            # (a Query of GATEWAYCATALOGS, BatchGetItem of GATEWAYCATALOG#), the platforms a page at a time (a Query of
+            # (a Query of GATEWAYCATALOGS), the platforms a page at a time (a Query of
             # PLATFORMS) and, once a week, an account's BEHINDGA# notice with its event (PutItem in PLATFORM#).
             on_keys("dynamodb:GetItem", table_arn, [f"{WINDOWS_UPDATE_PREFIX}*"]),
             on_keys("dynamodb:ConditionCheckItem", table_arn, [f"{WINDOWS_UPDATE_PREFIX}*"]),
-            on_keys("dynamodb:BatchGetItem", table_arn, [f"{GATEWAY_CATALOG_PREFIX}*"]),
             on_keys("dynamodb:Query", table_arn, LISTINGS),
             on_keys("dynamodb:PutItem", table_arn, [f"{WINDOWS_UPDATE_PREFIX}*", f"{PLATFORM_PREFIX}*", JOBS_PARTITIONS]),
             table_key,
@@ -138,7 +137,8 @@ class Updates(Construct):
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[shared.page_token_secret.secret_arn]),
             # A critical update's validation-due schedule: created in the group, named validation-due-<kb>, invoking the
             # job as the schedule role (which it may hand to the scheduler only).
-            iam.PolicyStatement(actions=["scheduler:CreateSchedule"], resources=[validation_schedules]),
+            # (UpdateSchedule: one a failed commit left, given this request's date).
+            iam.PolicyStatement(actions=["scheduler:CreateSchedule", "scheduler:UpdateSchedule"], resources=[validation_schedules]),
             iam.PolicyStatement(
                 actions=["iam:PassRole"],
                 resources=[self.schedule_role.role_arn],

@@ -127,14 +127,7 @@ def test_role_is_exactly_least_privilege(dev):
                 ("dynamodb:UpdateItem", ["COUNTER#case-number", "RATE#*"]),
                 ("dynamodb:Query", ["CASE#*", "QUOTA#*"]),
                 # The updates domain's items an installation request is decided from (functions/shared/dal/platform_view.py).
-                *(
-                    (action, ["WINDOWSUPDATE#*", "GATEWAYCATALOG#*", "PLATFORM#*"])
-                    for action in (
-                        "dynamodb:GetItem",
-                        "dynamodb:BatchGetItem",
-                        "dynamodb:Query",
-                    )
-                ),
+                ("dynamodb:GetItem", ["WINDOWSUPDATE#*", "GATEWAYCATALOG#*", "PLATFORM#*"]),
             ]
         ),
         {"Effect": "Allow", "Action": "dynamodb:Query", "Resource": index_arns},

@@ -155,7 +155,7 @@ def test_the_api_is_told_where_validation_schedules_go_and_may_create_only_those
         _on_keys(table_arn, "dynamodb:UpdateItem", ["RATE#*"]),
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},
         {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": variables["PAGE_TOKEN_SECRET_ARN"]},
-        {"Effect": "Allow", "Action": "scheduler:CreateSchedule", "Resource": schedules},
+        {"Effect": "Allow", "Action": ["scheduler:CreateSchedule", "scheduler:UpdateSchedule"], "Resource": schedules},
         {
             "Effect": "Allow",
             "Action": "iam:PassRole",
@@ -177,7 +177,6 @@ def test_the_job_writes_only_its_notices_and_reads_what_its_jobs_need(dev):
     expected = [
         _on_keys(table_arn, "dynamodb:GetItem", ["WINDOWSUPDATE#*"]),
         _on_keys(table_arn, "dynamodb:ConditionCheckItem", ["WINDOWSUPDATE#*"]),
-        _on_keys(table_arn, "dynamodb:BatchGetItem", ["GATEWAYCATALOG#*"]),
         _on_keys(table_arn, "dynamodb:Query", LISTINGS),
         _on_keys(table_arn, "dynamodb:PutItem", ["WINDOWSUPDATE#*", "PLATFORM#*", "UPDATESJOB#patch-tuesday"]),
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": _arn(dev.one("AWS::KMS::Key", "Data")[0])},

@@ -50,6 +50,8 @@ def test_one_proactive_case_per_account_while_it_is_open(local_aws):
 
     close = {"subStatus": "Resolved", "comment": "Gateways updated.", "reason": "customer-asked"}
     assert local_aws.call("POST", f"/cases/{opened['caseNumber']}/close", user="engineer", body=close).status == 200
+    check(local_aws, found("2026-W50"))  # a redelivery of the event that opened it: nothing, though it is closed
+    assert cases_of(local_aws) == []
     check(local_aws, found("2026-W52"))
     (again,) = cases_of(local_aws)
     assert again["caseNumber"] != opened["caseNumber"]

@@ -167,6 +167,31 @@ def test_one_release_a_quarter_until_the_next_quarter_or_a_cancelled_installatio
     assert request(desk, {**RELEASE, "contactId": "c-alice"}).body["case"]["installation"]["quota"] == "Release upgrade, Q1 2027"
 
 
+def test_a_done_installation_keeps_its_release_and_a_cancelled_one_is_not_reopened(desk):
+    done = request(desk, {**RELEASE, "contactId": "c-alice"}).body["case"]["caseNumber"]
+    resolved = {"subStatus": "Resolved", "comment": "Installed.", "reason": "solution-accepted"}
+    assert desk.call("POST", f"/cases/{done}/close", user="engineer", body=resolved).status == 200
+    assert desk.call("POST", f"/cases/{done}/reopen", user="engineer", body={"information": "Redo a step."}).status == 200
+    cancel = {"subStatus": "Cancelled", "comment": "Not needed after all.", "reason": "customer-asked"}
+    assert desk.call("POST", f"/cases/{done}/close", user="engineer", body=cancel).status == 200
+    assert request(desk, {**RELEASE, "contactId": "c-alice"}).body["error"] == "release_quota_used"  # done: the quarter's is used
+
+    desk.set_api_time(NEXT_QUARTER)
+    cancelled = request(desk, {**RELEASE, "contactId": "c-alice"}).body["case"]["caseNumber"]
+    assert desk.call("POST", f"/cases/{cancelled}/close", user="engineer", body=cancel).status == 200
+    reopened = desk.call("POST", f"/cases/{cancelled}/reopen", user="customer", body={"information": "We want it now."})
+    assert (reopened.status, reopened.body["error"]) == (409, "installation_cancelled") and "POST /maintenance/requests" in (
+        reopened.body["message"]
+    )
+
+
+def test_a_contract_without_the_entitlement_is_refused(desk):
+    put(desk, platform_key("acme"), account_id="acme", release_upgrades_per_quarter=0)
+    refused = request(desk, {**RELEASE, "contactId": "c-alice"})
+    assert (refused.status, refused.body["error"]) == (409, "not_entitled"), refused
+    assert "releaseUpgradesPerQuarter is 0" in refused.body["message"]
+
+
 def test_a_fiscal_year_sets_the_quarters(desk):
     put(desk, platform_key("acme"), account_id="acme", fiscal_year_start_month=11)
     accepted = request(desk, {**RELEASE, "contactId": "c-alice"})
@@ -192,6 +217,8 @@ def test_a_patch_needs_a_service_affecting_scr_in_a_feature_in_use(desk):
     refused = request(desk, body)
     assert (refused.status, refused.body["error"], refused.body["field"]) == (422, "feature_not_in_use", "featureInUse")
     assert request(desk, {**body, "featureInUse": True}).status == 201
+    twice = request(desk, {**body, "kind": "windows-update", "target": {"kbs": ["KB5000001", "kb5000001"]}})
+    assert twice.status == 422 and "target.kbs names one twice" in twice.body["message"]
     incomplete = request(desk, {k: v for k, v in body.items() if k != "serviceAffecting"})
     assert incomplete.status == 422 and "serviceAffecting" in incomplete.body["message"]
 
@@ -202,7 +229,7 @@ def test_a_gateway_update_for_behind_ga_needs_three_updates_and_one_a_contract_y
         {"gateway_id": "gw-1", "gateway_type": "interaction-gateway", "installed_update": "SU3"},
         {"gateway_id": "gw-2", "gateway_type": "interaction-gateway", "installed_update": "SU1"},
     ]
-    put(desk, platform_key("acme"), account_id="acme", gateways=gateways)
+    put(desk, platform_key("acme"), account_id="acme", gateways=gateways, gateway_updates_per_contract_year=1)
     body = {"accountId": "acme", "contactId": "c-alice", "kind": "gateway-update", "reason": "behind-ga",
             "target": {"gateways": ["gw-1"], "update": "SU4"}}  # fmt: skip
 

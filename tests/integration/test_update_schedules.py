@@ -50,6 +50,15 @@ def test_a_critical_update_still_pending_at_its_date_is_flagged_once(local_aws, 
     assert event["detail"]["actor"]["role"] == "automation" and event["detail"]["occurredAt"] == "2026-12-15T05:00:00.000Z"
 
 
+def test_a_firing_before_the_expected_date_writes_nothing(local_aws, clock):
+    record(local_aws, CRITICAL)
+    clock.moment = DUE - timedelta(hours=6)  # 19:00 Eastern the day before
+    early = local_aws.run_update_job({"job": "validation-due", "kb": "KB5034441"})
+    assert early["written"] == 0 and early["skipped"] == ["KB5034441: not due until 2026-12-15"]
+    clock.moment = DUE
+    assert local_aws.run_update_job({"job": "validation-due", "kb": "KB5034441"})["written"] == 1  # the real one still comes
+
+
 def test_a_decided_or_unknown_update_is_left_alone(local_aws, clock):
     record(local_aws, CRITICAL)
     assert local_aws.call("POST", f"{PATH}/KB5034441/validate", api="updates", claims=TESTING, body={}).status == 200

@@ -97,6 +97,22 @@ def test_a_scheduler_failure_records_nothing(local_aws, updates, monkeypatch):
     assert updates_events(local_aws) == []
 
 
+def test_a_schedule_left_by_a_failed_commit_takes_the_retrys_date(local_aws, updates):
+    group = updates["VALIDATION_SCHEDULE_GROUP"]
+    scheduler = boto3.client("scheduler")
+    target = {"Arn": updates["VALIDATION_SCHEDULE_TARGET_ARN"], "RoleArn": updates["VALIDATION_SCHEDULE_ROLE_ARN"]}
+    scheduler.create_schedule(Name="validation-due-KB5034441", GroupName=group, ScheduleExpression="at(2026-12-08T00:00:00)",
+                              FlexibleTimeWindow={"Mode": "OFF"}, Target=target)  # fmt: skip
+    assert record(local_aws, CRITICAL).status == 201
+    schedule = scheduler.get_schedule(Name="validation-due-KB5034441", GroupName=group)
+    assert schedule["ScheduleExpression"] == "at(2026-12-15T00:00:00)"
+
+
+def test_a_release_date_out_of_range_is_refused(local_aws, updates):
+    far = record(local_aws, {**CRITICAL, "releasedOn": "9999-12-30"})
+    assert refused(far, 422, "validation_error") and far.body["field"] == "releasedOn"
+
+
 def test_a_duplicate_is_harmless_and_a_repeated_key_replays(local_aws, updates):
     key = {"Idempotency-Key": "record-kb5034441"}
     first = record(local_aws, CRITICAL, headers=key)

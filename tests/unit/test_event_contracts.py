@@ -302,8 +302,8 @@ class _NoCase:
     def read_before_monitoring_case(self, group_id: str, account_id: str) -> tuple[str, None]:
         return "0000000001", None
 
-    def read_before_behind_ga_case(self, account_id: str) -> tuple[SimpleNamespace, None]:
-        return SimpleNamespace(case_number="0000000001", status=Status.OPEN), None  # the account's case is open
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[SimpleNamespace, None, None]:
+        return SimpleNamespace(case_number="0000000001", status=Status.OPEN), None, None  # the account's case is open
 
 
 class _StateMachines:

@@ -40,7 +40,7 @@ from functions.shared.dal.platform_view import (
     platform_key,
     windows_update_key,
 )
-from functions.shared.dal.transactions import Write, write_change
+from functions.shared.dal.transactions import Check, Write, write_change
 from functions.shared.domain_event import DomainEvent
 from functions.shared.errors import BadRequest
 from functions.shared.idempotency import IdempotencyRecord, IdempotentRequest
@@ -126,18 +126,20 @@ class CaseRepository:
         )
         return (claim.case_number if claim else None, to_account(account) if account else None)
 
-    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, Account | None]:
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, str | None, Account | None]:
         claim, account = self._read(
             [(BehindGaCaseItem, *behind_ga_key(account_id)), (AccountItem, f"{ACCOUNT_PREFIX}{account_id}", "ACCOUNT")]
         )
         case = self.get_case(claim.case_number) if claim else None
-        return case, to_account(account) if account else None
+        return case, claim.event_key if claim else None, to_account(account) if account else None
 
     def create_behind_ga_case(
-        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, replaces: str | None, now: datetime
+        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, event_key: str, replaces: str | None, now: datetime
     ) -> None:
-        claim = BehindGaCaseItem(*behind_ga_key(case.account_id), case_number=case.case_number, created_at=now)
+        claim = BehindGaCaseItem(*behind_ga_key(case.account_id), case_number=case.case_number, event_key=event_key, created_at=now)
         taken = BehindGaCaseItem.pk.does_not_exist() if replaces is None else BehindGaCaseItem.case_number == replaces
+        # The case it replaces must still be closed: reopened meanwhile, it is the account's open one.
+        still_closed = [(CaseItem, case_key(replaces), CaseItem.status == Status.CLOSED.value, BehindGaCaseOpen)] if replaces else []
         self._transact(
             now,
             None,
@@ -145,6 +147,7 @@ class CaseRepository:
             (claim, taken, BehindGaCaseOpen),
             (history_item(case.case_number, history), None, None),
             *_outbox(case, events, now),
+            checks=still_closed,
         )
 
     def get_account(self, account_id: str) -> Account | None:
@@ -323,8 +326,12 @@ class CaseRepository:
             writes.append((idempotency_item(request, case.case_number, answer), unused(now), IdempotencyKeyTaken))
         self._transact(now, rate_limited, *writes)
 
-    def _transact(self, now: datetime, rate_limited: str | None, *writes: Write, removals: Sequence[Model] = ()) -> None:
-        write_change(self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited, removals=removals)
+    def _transact(
+        self, now: datetime, rate_limited: str | None, *writes: Write, removals: Sequence[Model] = (), checks: Sequence[Check] = ()
+    ) -> None:
+        write_change(
+            self._connection, *writes, stale=StaleCase, busy=BUSY, now=now, rate_limited=rate_limited, removals=removals, checks=checks
+        )
 
     def list_updates(
         self, case_number: str, *, limit: int, start_key: dict | None, staff_view: bool = True

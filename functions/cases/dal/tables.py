@@ -335,6 +335,7 @@ class BehindGaCaseItem(TableItem):
         pass
 
     case_number = UnicodeAttribute()
+    event_key = UnicodeAttribute(null=True)  # the check's event that opened it: a redelivery opens nothing more
     created_at = TimestampAttribute()
 
 

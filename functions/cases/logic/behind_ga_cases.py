@@ -2,7 +2,8 @@
 account's gateways 3 or more Service Updates or firmware updates behind GA (GatewaysBehindGa) and the cases domain opens
 one Proactive case for the account, so an engineer offers the gateway update the guide entitles it to. Never a second
 while one is open: the case is written with the account's claim (`BEHINDGA#<account>`), taken only when there is none
-or the case it names is closed; a redelivered or repeated event while the case is open writes nothing."""
+or the case it names is still closed (checked in the same transaction); a repeated event while the case is open, or a
+redelivery of the event that opened it, writes nothing."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ def open_behind_ga_case(found: GatewaysBehindGa, *, store: CaseStore, now: datet
     """The account's proactive case; None when one is open already (nothing is written then)."""
     about = {"account_id": found.account_id, "event_key": found.event_key}
     for _ in range(MAX_ATTEMPTS):
-        claimed, account = store.read_before_behind_ga_case(found.account_id)
-        if claimed is not None and claimed.status is not Status.CLOSED:
-            logger.info("behind-GA case not opened: the account has one open", extra=about | {"case_number": claimed.case_number})
+        claimed, opened_by_event, account = store.read_before_behind_ga_case(found.account_id)
+        if claimed is not None and (claimed.status is not Status.CLOSED or opened_by_event == found.event_key):
+            logger.info("behind-GA case not opened: the account has one open, or this event opened it", extra=about)
             return None
         if account is None:
             raise CannotOpenMonitoringCase(f"account {found.account_id} is not in the directory: add it, then redrive the queue")
@@ -40,7 +41,8 @@ def open_behind_ga_case(found: GatewaysBehindGa, *, store: CaseStore, now: datet
             behind_ga_case(found, account, contact_id, format_case_number(store.next_case_number()), now), AUTOMATION, now
         )
         try:
-            store.create_behind_ga_case(case, history, events, replaces=claimed.case_number if claimed else None, now=now)
+            replaces = claimed.case_number if claimed else None
+            store.create_behind_ga_case(case, history, events, event_key=found.event_key, replaces=replaces, now=now)
         except BehindGaCaseOpen:
             logger.info("behind-GA case not opened: a concurrent delivery opened it", extra=about)
             return None

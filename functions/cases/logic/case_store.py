@@ -59,14 +59,14 @@ class CaseStore(Protocol):
     def create_monitoring_case(self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, group_id: str, now: datetime) -> None:
         """The case with its claim on the incident, in one transaction; raises MonitoringCaseExists, StaleCase."""
 
-    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, Account | None]:
-        """The account's last behind-GA case (None: none yet) and the account."""
+    def read_before_behind_ga_case(self, account_id: str) -> tuple[Case | None, str | None, Account | None]:
+        """The account's last behind-GA case (None: none yet), the event key that opened it, and the account."""
 
     def create_behind_ga_case(
-        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, replaces: str | None, now: datetime
+        self, case: Case, history: HistoryEntry, events: list[DomainEvent], *, event_key: str, replaces: str | None, now: datetime
     ) -> None:
-        """The case with the account's behind-GA claim (taken from `replaces`, a closed case, or new), in one transaction;
-        raises BehindGaCaseOpen, StaleCase."""
+        """The case with the account's behind-GA claim (taken from `replaces`, a case still closed, or new), in one
+        transaction; raises BehindGaCaseOpen, StaleCase."""
 
     def changed_by_a_person(self, case_number: str) -> bool:
         """Whether anyone but the automation changed the case after its opening."""

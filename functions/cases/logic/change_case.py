@@ -20,7 +20,7 @@ from functions.cases.logic.events import case_events
 from functions.cases.logic.response_targets import response_due
 from functions.cases.logic.timers import TimerEvent, reconcile_timers
 from functions.cases.models.actions import CaseAction
-from functions.cases.models.case import Case
+from functions.cases.models.case import Case, ClosedSubStatus, Status
 from functions.cases.models.lifecycle import CaseUpdate, FieldChange, HistoryEntry, PreparedChange, UpdateKind
 from functions.cases.models.records import IdempotencyKeyTaken, StaleCase
 from functions.shared.access import visible
@@ -139,10 +139,13 @@ def prepare_change(before: Case, decision: Decision, caller: Caller, now: dateti
     after, history, update, timer_events = _apply(before, decision, caller, now)
     frees_quota = None
     installation = before.installation
-    if installation and installation.quota_key and after.status.value == "Closed" and after.sub_status == "Cancelled":
-        # Cancelled before it was done: the entitlement is free again (the guide; docs/architecture.md, "Platform updates").
-        frees_quota = installation.quota_key
-        after = after.model_copy(update={"installation": installation.model_copy(update={"quota_key": None, "quota": None})})
+    if installation and installation.quota_key and after.status is Status.CLOSED:
+        # The installation case's first closure settles its entitlement (docs/architecture.md, "Platform updates"):
+        # cancelled before it was done, it is free again; done, it stays used, and no later cancel frees it.
+        cancelled = after.sub_status == ClosedSubStatus.CANCELLED.value
+        frees_quota = installation.quota_key if cancelled else None
+        settled = {"quota_key": None, **({"quota": None} if cancelled else {})}
+        after = after.model_copy(update={"installation": installation.model_copy(update=settled)})
     events = _events(after, caller, now, decision, history, update, timer_events)
     return PreparedChange(before.version, after, history, update, events, frees_quota)
 

@@ -19,7 +19,7 @@ from functions.cases.logic.response_targets import response_due
 from functions.cases.models.case import NEW_CASE_SUB_STATUS, Case, CaseInstallation, CaseType, Channel, Priority, Status
 from functions.cases.models.installations import InstallationAccepted, InstallationRequest, RuleAnswer
 from functions.cases.models.lifecycle import HistoryEntry, PreparedChange
-from functions.cases.models.records import Account, IdempotencyKeyTaken, QuotaMarker, QuotaTaken, ResolvedCaseChanged
+from functions.cases.models.records import Account, IdempotencyKeyTaken, QuotaMarker, QuotaTaken, ResolvedCaseChanged, StaleCase
 from functions.shared.auth import Caller
 from functions.shared.dal.platform_view import PlatformFacts
 from functions.shared.domain_event import DomainEvent
@@ -44,7 +44,7 @@ MAX_TRANSACTION_ITEMS = 100  # DynamoDB's TransactWriteItems
 MAX_ATTEMPTS = 3
 # Refusals about what already happened (a KB not validated yet, an entitlement used) are 409; the rest say the request
 # does not meet a rule (422).
-CONFLICT_CODES = ("kb_pending_validation", "kb_rejected", "kb_superseded", "release_quota_used", "gateway_quota_used")
+CONFLICT_CODES = ("kb_pending_validation", "kb_rejected", "kb_superseded", "release_quota_used", "gateway_quota_used", "not_entitled")
 
 
 class InstallationStore(Protocol):
@@ -106,7 +106,7 @@ def request_installation(
             idempotency.scope_key if idempotency else None, request.account_id, request.resolves_cases
         )
         if replay := replayable(stored, idempotency, now):
-            return InstallationAccepted.model_validate(replay.answer), True
+            return _replayed(replay.answer or {}, store), True
         contact_id = _check_request(request, account, resolved)
         assert account is not None  # checked
         ruling = _rule(request, store, now)
@@ -129,7 +129,7 @@ def request_installation(
                 events,
                 closures,
                 quota=ruling.quota,
-                idempotency=(idempotency, answer.model_dump(mode="json", by_alias=True)) if idempotency else None,
+                idempotency=(idempotency, _kept(answer)) if idempotency else None,
                 rate_limited=caller.user_id,
                 now=now,
             )
@@ -140,10 +140,31 @@ def request_installation(
                 field="resolvesCases",
                 code="resolved_case_changed",
             ) from None
-        except (QuotaTaken, IdempotencyKeyTaken):
-            continue  # another request took the entitlement or the key first: decide again (its answer, or the refusal)
+        except (QuotaTaken, IdempotencyKeyTaken, StaleCase):
+            # Another request took the entitlement or the key first, or a concurrent write touched one of the items:
+            # decide again (its answer, or the refusal).
+            continue
         return answer, False
     raise ServiceUnavailable("Other requests for this account are being decided at the same time; retry with the same Idempotency-Key.")
+
+
+def _kept(answer: InstallationAccepted) -> dict[str, Any]:
+    """What the Idempotency-Key's record keeps: the case numbers and the rule, not the cases (48 of them with their
+    descriptions would pass DynamoDB's 400 KB an item)."""
+    return {
+        "case": answer.case.case_number,
+        "resolvedCases": [case.case_number for case in answer.resolved_cases],
+        "rule": answer.rule.model_dump(mode="json"),
+    }
+
+
+def _replayed(kept: dict[str, Any], store: InstallationStore) -> InstallationAccepted:
+    """A replay's answer: the cases as they are now (their events went out with the first request)."""
+    cases = [store.get_case(number) for number in (kept["case"], *kept["resolvedCases"])]
+    found = [case for case in cases if case is not None]
+    if len(found) != len(cases):  # never: cases are not deleted
+        raise ServiceUnavailable("The cases of this Idempotency-Key could not be read; retry in a few seconds.")
+    return InstallationAccepted(case=found[0], resolved_cases=found[1:], rule=RuleAnswer.model_validate(kept["rule"]))
 
 
 def _check_staff(caller: Caller) -> None:
@@ -176,7 +197,10 @@ def _check_request(request: InstallationRequest, account: Account | None, resolv
             field="contactId",
         )
     if contact_id not in account.contacts:
-        raise ValidationFailed(f"Contact {contact_id} is not a contact of account {request.account_id}.", field="contactId")
+        raise ValidationFailed(
+            f"Contact {contact_id} is not a contact of account {request.account_id}; give the contactId of one of its contacts.",
+            field="contactId",
+        )
     return contact_id
 
 
@@ -201,6 +225,8 @@ def _rule(request: InstallationRequest, store: InstallationStore, now: datetime)
             )
             applied = AppliedRelease(used[0].case_number, eastern_day(used[0].requested_at)) if quota is None and used else None
             decision = release(request.reason, system_impacting=request.system_impacting, quarter=quarter, applied=applied)
+            if decision.allowed and quota is None:
+                decision = _not_entitled(request.account_id, "Release upgrades a quarter", "releaseUpgradesPerQuarter")
         case UpdateKind.PATCH:
             decision = patch(request.reason, feature_in_use=bool(request.feature_in_use), service_affecting=bool(request.service_affecting))
         case _:
@@ -213,7 +239,9 @@ def _rule(request: InstallationRequest, store: InstallationStore, now: datetime)
                 used, quota = _entitlement(
                     store, request, "GATEWAY", year.first_day, platform.gateway_updates_per_contract_year, label, now
                 )
-                if quota is None:
+                if quota is None and not used:
+                    decision = _not_entitled(request.account_id, "gateway updates a contract year", "gatewayUpdatesPerContractYear")
+                elif quota is None:
                     decision = Decision(
                         False,
                         "gateway_quota_used",
@@ -226,6 +254,16 @@ def _rule(request: InstallationRequest, store: InstallationStore, now: datetime)
         error = Conflict if decision.code in CONFLICT_CODES else ValidationFailed
         raise error(decision.message, field=decision.field, code=decision.code)
     return Ruling(decision, quota if decision.code == ALLOWED else None)
+
+
+def _not_entitled(account_id: str, what: str, field: str) -> Decision:
+    return Decision(
+        False,
+        "not_entitled",
+        f"Account {account_id}'s contract includes no {what} ({field} is 0 on its platform); if the contract changed, staff "
+        f"set it at PUT /accounts/{account_id}/platform.",
+        "kind",
+    )
 
 
 def _entitlement(
@@ -263,7 +301,14 @@ def _fewest_behind(request: InstallationRequest, platform: PlatformFacts, store:
         )
     named = [gateways[gateway] for gateway in request.target.gateways or []]
     catalogs = store.gateway_catalogs({gateway.gateway_type for gateway in named})
-    return min(updates_behind(catalogs.get(gateway.gateway_type, []), gateway.installed_update) for gateway in named)
+    if missing_types := sorted({gateway.gateway_type for gateway in named} - set(catalogs)):
+        raise ValidationFailed(
+            f"No GA catalog is kept for gateway type {missing_types[0]}, so how far behind GA it is is unknown; staff record its "
+            f"updates at PUT /maintenance/gateway-catalog/{missing_types[0]} first.",
+            field="target.gateways",
+            code="gateway_catalog_unknown",
+        )
+    return min(updates_behind(catalogs[gateway.gateway_type], gateway.installed_update) for gateway in named)
 
 
 def _installation_case(

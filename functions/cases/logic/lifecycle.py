@@ -193,6 +193,12 @@ def reopen(request: ReopenRequest, caller: Caller, case: Case, now: datetime) ->
             f"(POST /cases) and mention case {case.case_number} in its description.",
             code="reopen_window_passed",
         )
+    if case.installation is not None and case.sub_status == ClosedSubStatus.CANCELLED.value:
+        raise Conflict(
+            f"Installation case {case.case_number} was cancelled and its entitlement freed: request the installation again "
+            "(POST /maintenance/requests), which checks the rules and the entitlement anew.",
+            code="installation_cancelled",
+        )
     if case.sub_status == ClosedSubStatus.AUTO_CLOSED.value and not caller.is_staff:
         raise Forbidden(
             f"Case {case.case_number} was closed by the automated follow-up process and can be reopened only by phone: "

@@ -84,6 +84,10 @@ class InstallationRequest(RequestModel):
             raise ValueError("a patch request says featureInUse and serviceAffecting")
         if len(set(self.resolves_cases)) != len(self.resolves_cases):
             raise ValueError("resolvesCases names a case twice")
+        for name in ("kbs", "gateways"):
+            named = getattr(self.target, name) or []
+            if len(set(named)) != len(named):
+                raise ValueError(f"target.{name} names one twice")
         return self
 
     def target_text(self) -> str:

@@ -33,26 +33,26 @@ class SchedulerValidationSchedules:
         self.dead_letter_arn = dead_letter_arn  # "" on the local stack, which runs the job in-process
 
     def ensure_validation_due(self, kb: str, due_on: date) -> None:
+        schedule = {
+            "Name": schedule_name(kb),
+            "GroupName": self.group,
+            "ScheduleExpression": at_expression(due_on),
+            "ScheduleExpressionTimezone": SUPPORT_TIMEZONE,
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "ActionAfterCompletion": "DELETE",
+            "Target": self._target(kb),
+        }
+        scheduler = client("scheduler")
         try:
-            client("scheduler").create_schedule(
-                Name=schedule_name(kb),
-                GroupName=self.group,
-                ScheduleExpression=at_expression(due_on),
-                ScheduleExpressionTimezone=SUPPORT_TIMEZONE,
-                FlexibleTimeWindow={"Mode": "OFF"},
-                ActionAfterCompletion="DELETE",
-                Target=self._target(kb),
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConflictException":
-                return  # there already (a retried request): its firing re-checks the update anyway
-            raise unavailable(
-                "EventBridge Scheduler", "The validation reminder could not be scheduled; nothing was recorded. Retry."
-            ) from error
-        except BotoCoreError as error:
-            raise unavailable(
-                "EventBridge Scheduler", "The validation reminder could not be scheduled; nothing was recorded. Retry."
-            ) from error
+            try:
+                scheduler.create_schedule(**schedule)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ConflictException":
+                    raise
+                # There already, from a request whose commit failed: this request's date is the one that counts.
+                scheduler.update_schedule(**schedule)
+        except (ClientError, BotoCoreError) as error:
+            raise unavailable("EventBridge Scheduler", NOT_SCHEDULED) from error
 
     def _target(self, kb: str) -> dict[str, object]:
         """The job with the schedule's input, retried as the stack's crons are, then dead-lettered (its alarm calls a human)."""

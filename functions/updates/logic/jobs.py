@@ -40,6 +40,9 @@ def validation_due(kb: str, *, store: WindowsUpdateStore, now: datetime) -> JobS
     if update is None or update.status is not KbStatus.PENDING_VALIDATION:
         summary.skipped.append(f"{kb}: {update.status.value if update else 'not recorded'}")
         return summary
+    if eastern_day(now) < update.expected_on:  # an early or stale firing: the schedule at the expected date tells them
+        summary.skipped.append(f"{kb}: not due until {update.expected_on.isoformat()}")
+        return summary
     event = windows_update_event(WindowsUpdateValidationOverdue, update, Actor.of(AUTOMATION), now)
     try:
         store.write_overdue(update, event=event, now=now)

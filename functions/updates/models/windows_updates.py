@@ -52,7 +52,9 @@ class NewWindowsUpdate(RequestModel):
     classification: Annotated[Classification, Choice] = Field(description="Microsoft Update's classification.")
     msrc_severity: Annotated[MsrcSeverity, Choice] | None = Field(default=None, description="MSRC severity, when Microsoft gives one.")
     products: list[Product] = Field(default_factory=list, max_length=50, description="The products it applies to.")
-    released_on: Annotated[date, Choice] = Field(description="Microsoft's release date (e.g. a Patch Tuesday).")
+    released_on: Annotated[date, Choice] = Field(
+        ge=date(1995, 1, 1), le=date(2099, 12, 31), description="Microsoft's release date (e.g. a Patch Tuesday)."
+    )
 
     @field_validator("products")
     @classmethod
