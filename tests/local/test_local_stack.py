@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 SUPPORT_CASE = EXAMPLE_SUPPORT_CASE
 UNAUTHORIZED = {"error": "unauthorized", "message": "Sign in and send your ID token in the Authorization header."}
-ROLES = {"customer", "customer_mac", "engineer", "manager", "other_customer", "colleague"}
+ROLES = {"customer", "customer_mac", "engineer", "manager", "other_customer", "colleague", "testing"}
 
 
 def test_readme_walkthrough(local_stack):

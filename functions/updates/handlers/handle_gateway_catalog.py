@@ -52,7 +52,7 @@ def get_catalog(gateway_type: GatewayTypePath) -> Response[GatewayCatalog]:
     summary="Set a gateway type's GA catalog (staff)",
     description="The whole list in release order, the current GA last; `name` left out keeps the one recorded. The same PUT "
     'again changes nothing. If-Match `"0"` creates it only if there is none.',
-    responses={**ok_response(GatewayCatalog, "The catalog as set; ETag is its version."), **error_responses(403, 412, 415)},
+    responses={**ok_response(GatewayCatalog, "The catalog as set; ETag is its version."), **error_responses(403, 404, 412, 415)},
     tags=TAGS,
 )
 def put_catalog(
