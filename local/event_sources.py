@@ -136,24 +136,13 @@ class SqsEventSource:
         return len(messages)
 
 
-class ClockSchedule:
-    """What the schedules share: a thread that sleeps on the desk's clock (so a moved clock wakes it) and
-    invokes its handler with a scheduled event, logging a failed invocation as Lambda would and going on."""
+class ClockThread:
+    """A daemon thread that sleeps on the desk's clock (so a moved clock wakes it), stopped by `stop`."""
 
-    def __init__(
-        self,
-        handler: Callable[[dict, object], object],
-        *,
-        function_name: str,
-        timeout_seconds: float,
-        clock: DeskClock,
-        event: Callable[[datetime], dict] | None = None,
-    ):
-        self.handler, self.function_name, self.timeout_seconds = handler, function_name, timeout_seconds
-        self.clock = clock  # the desk's, which the handler's container reads too
-        self.event = event or scheduled_event  # what the handler is invoked with, at a fire instant
+    def __init__(self, name: str, *, clock: DeskClock, timeout_seconds: float):
+        self.clock, self.timeout_seconds = clock, timeout_seconds
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"schedule:{function_name}", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> Self:
         self._thread.start()
@@ -166,6 +155,25 @@ class ClockSchedule:
 
     def _run(self) -> None:
         raise NotImplementedError
+
+
+class ClockSchedule(ClockThread):
+    """What the schedules share: a clock thread that invokes its handler with a scheduled event, logging a failed
+    invocation as Lambda would and going on."""
+
+    def __init__(
+        self,
+        handler: Callable[[dict, object], object],
+        *,
+        function_name: str,
+        timeout_seconds: float,
+        clock: DeskClock,
+        event: Callable[[datetime], dict] | None = None,
+    ):
+        # The clock is the desk's, which the handler's container reads too.
+        super().__init__(f"schedule:{function_name}", clock=clock, timeout_seconds=timeout_seconds)
+        self.handler, self.function_name = handler, function_name
+        self.event = event or scheduled_event  # what the handler is invoked with, at a fire instant
 
     def _invoke(self, time: datetime) -> None:
         try:
@@ -403,7 +411,7 @@ def at_instant(expression: str, zone: str | None) -> datetime | None:
     return instant
 
 
-class AtSchedules:
+class AtSchedules(ClockThread):
     """EventBridge Scheduler's one-time schedules of `group` in moto, fired by the desk's clock: each `at()` schedule
     whose instant the clock has passed invokes its target's handler in-process (the function provision.py registered
     under the target ARN's name, local/lambda_runtime.py) with its Input, as Scheduler invokes a Lambda target, and is
@@ -412,19 +420,9 @@ class AtSchedules:
     either way. `fire_due` is one look; `start` looks every second and whenever the clock moves."""
 
     def __init__(self, group: str, *, clock: DeskClock, timeout_seconds: float = 300):
-        self.group, self.clock, self.timeout_seconds = group, clock, timeout_seconds
+        super().__init__(f"at-schedules:{group}", clock=clock, timeout_seconds=timeout_seconds)
+        self.group = group
         self._scheduler = boto3.client("scheduler")
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"at-schedules:{group}", daemon=True)
-
-    def start(self) -> AtSchedules:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.clock.wake_sleepers()
-        self._thread.join(timeout=self.timeout_seconds)
 
     def _run(self) -> None:
         while not self._stop.is_set():
