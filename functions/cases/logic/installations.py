@@ -107,8 +107,7 @@ def request_installation(
         )
         if replay := replayable(stored, idempotency, now):
             return _replayed(replay.answer or {}, store), True
-        contact_id = _check_request(request, account, resolved)
-        assert account is not None  # checked
+        account, contact_id = _check_request(request, account, resolved)
         ruling = _rule(request, store, now)
         case_number = format_case_number(store.next_case_number())
         case, history, events = opening(_installation_case(request, caller, account, contact_id, ruling, case_number, now), caller, now)
@@ -176,8 +175,8 @@ def _check_staff(caller: Caller) -> None:
         )
 
 
-def _check_request(request: InstallationRequest, account: Account | None, resolved: dict[str, Case]) -> str:
-    """Refusals that need no rule: the account, the contact and the cases to close. Answers the contact."""
+def _check_request(request: InstallationRequest, account: Account | None, resolved: dict[str, Case]) -> tuple[Account, str]:
+    """Refusals that need no rule: the account, the contact and the cases to close. Answers the account and the contact."""
     if account is None:
         raise NotFound(f"Account {request.account_id} does not exist; check the account id.", field="accountId")
     for number in request.resolves_cases:
@@ -201,7 +200,7 @@ def _check_request(request: InstallationRequest, account: Account | None, resolv
             f"Contact {contact_id} is not a contact of account {request.account_id}; give the contactId of one of its contacts.",
             field="contactId",
         )
-    return contact_id
+    return account, contact_id
 
 
 def _rule(request: InstallationRequest, store: InstallationStore, now: datetime) -> Ruling:
