@@ -283,9 +283,7 @@ class TableStreamSource:
         endpoint = os.environ.get("AWS_ENDPOINT_URL") or f"https://streams.dynamodb.{REGION}.amazonaws.com"
         self._streams = boto3.client("dynamodbstreams", endpoint_url=endpoint)
         self._positions: dict[str, dict] = {}  # shard id -> where reading goes on (GetShardIterator's arguments)
-        # What GetRecords answered last, per open shard: one call a poll rather than three while nothing changes.
-        self._iterators: dict[str, str] = {}
-        self._shard_ids: list[str] = []
+        self._shard_ids: list[str] = []  # described once (moto's table stream has one shard that never closes)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="event-source:outbox", daemon=True)
 
@@ -310,7 +308,7 @@ class TableStreamSource:
                 if self._stop.is_set():
                     return
                 log.exception("local table stream: polling failed")
-                self._iterators.clear()
+                self._shard_ids = []
                 self._stop.wait(1)
 
     def poll_once(self) -> int:
@@ -319,9 +317,10 @@ class TableStreamSource:
             shards = self._streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
             self._shard_ids = [shard["ShardId"] for shard in shards]
         taken = 0
-        for shard_id in list(self._shard_ids):
-            iterator = self._iterators.pop(shard_id, None) or self._iterator_at(shard_id)
-            page = self._streams.get_records(ShardIterator=iterator, Limit=1000)
+        for shard_id in self._shard_ids:
+            # A new iterator each poll, not GetRecords' next one: moto's iterator holds the shard it was made on, and
+            # a failed transaction's rollback puts a copy of the table, with a new shard, in its place.
+            page = self._streams.get_records(ShardIterator=self._iterator_at(shard_id), Limit=1000)
             records = page["Records"]
             for start in range(0, len(records), self.batch_size):
                 batch = records[start : start + self.batch_size]
@@ -333,10 +332,6 @@ class TableStreamSource:
                 taken += len(wanted)
                 last = batch[-1]["dynamodb"]["SequenceNumber"]
                 self._positions[shard_id] = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
-            if page.get("NextShardIterator"):
-                self._iterators[shard_id] = page["NextShardIterator"]
-            else:  # a closed shard: its children are read from the next poll's description
-                self._shard_ids = []
         return taken
 
     def _iterator_at(self, shard_id: str) -> str:
