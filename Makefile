@@ -41,7 +41,7 @@ run: $(STAMP) $(PORTAL_BUILD)  ## start the whole product locally (moto server +
 	$(PY) -m local.run $(RUN_ARGS)
 
 test: $(STAMP) $(PORTAL_BUILD) $(CHROMIUM_STAMP) lint typecheck  ## lint, type-check, then run every test tier (unit, integration, infra, fuzz, local stack over HTTP)
-	$(PYTEST) -n $(PYTEST_WORKERS) -q
+	$(PYTEST) -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder -q
 
 lint: $(STAMP)  ## ruff
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +28,18 @@ def local_aws():
         yield stack
     finally:
         mock.stop()
+
+
+# The modules that run a whole stack (a process, a browser, thousands of generated requests) go first: `make test`
+# hands out whole modules (--dist loadfile) in this order, so the short ones fill in at the end and both workers
+# finish together, rather than one waiting out a long module that started last.
+STACK_TIERS = ("local", "fuzz", "browser")
+TESTS_ROOT = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        tier = item.path.relative_to(TESTS_ROOT).parts[0]
+        return STACK_TIERS.index(tier) if tier in STACK_TIERS else len(STACK_TIERS)
+
+    items.sort(key=rank)  # stable: each tier keeps its own order
