@@ -107,7 +107,9 @@ def test_an_engineer_opens_a_held_incidents_case_now_and_follows_it(page: Page, 
 
     row.get_by_role("button", name="Open case now").click()
     case_link = page.get_by_role("status").get_by_role("link", name=re.compile(r"^case \d{10}$"))
-    expect(case_link).to_be_visible()
+    # The case opens through two asynchronous hops (the cases domain's consumer, then the alerts domain's) and the page
+    # polls for 45 s: more than the 20 s default on a loaded machine, with both consumers cold in this module's stack.
+    expect(case_link).to_be_visible(timeout=60_000)
     number = case_link.inner_text().split()[-1]
     expect(row).to_contain_text("Case open")
     expect(row.get_by_role("link", name=f"Case {number}")).to_be_visible()
