@@ -178,8 +178,11 @@ def test_inside_a_maintenance_window_a_storm_is_recorded_and_silenced(local_stac
     # The window's start emails the case's contact; it goes out before the storm, however slow the machine.
     deadline = time.monotonic() + WAIT_SECONDS
     started = f"Case {window['caseNumber']}: maintenance mode is on"
-    told = eventually(desk.mail, lambda mail: any(item["subject"].startswith(started) for item in mail), deadline)
-    assert any(item["subject"].startswith(started) for item in told), f"no '{started}' email within {WAIT_SECONDS} s"
+
+    def told(mail: list[dict]) -> bool:
+        return any(item["subject"].startswith(started) for item in mail)
+
+    assert told(eventually(desk.mail, told, deadline)), f"no '{started}' email within {WAIT_SECONDS} s"
     quiet_mail(desk, deadline)
 
     report = simulate(desk, burst, wait=WAIT_SECONDS)
