@@ -320,8 +320,7 @@ class TableStreamSource:
         for shard_id in self._shard_ids:
             # A new iterator each poll, not GetRecords' next one: moto's iterator holds the shard it was made on, and
             # a failed transaction's rollback puts a copy of the table, with a new shard, in its place.
-            page = self._streams.get_records(ShardIterator=self._iterator_at(shard_id), Limit=1000)
-            records = page["Records"]
+            records = self._streams.get_records(ShardIterator=self._iterator_at(shard_id), Limit=1000)["Records"]
             for start in range(0, len(records), self.batch_size):
                 batch = records[start : start + self.batch_size]
                 wanted = [self._as_lambda_record(record) for record in batch if is_outbox_insert(record)]
